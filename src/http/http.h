@@ -1,0 +1,119 @@
+/* http: the request and response types every handler sees, and the route
+ * table. The server (server.c) owns connections; handlers only read a
+ * validated request and fill a response.
+ *
+ * A handler returns 0 after filling resp (any status), or a negative errno
+ * for an internal failure, which the server turns into the 500 page. */
+#ifndef SIGNAAL_HTTP_H
+#define SIGNAAL_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "util/buf.h"
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+};
+
+/* A decoded query or form field. Both strings are owned by the request. */
+struct http_field {
+	char *name;
+	char *value;
+	size_t len; /* bytes of value, which is also NUL-terminated */
+};
+
+struct site;
+
+struct req {
+	enum http_method method;
+	const char *path;                        /* decoded, without query */
+	const char *params[ROUTE_MAX_PARAMS];    /* captured by the route pattern */
+	size_t nparams;
+	struct http_field query[HTTP_MAX_FIELDS]; /* from the URL */
+	size_t nquery;
+	struct http_field form[HTTP_MAX_FIELDS]; /* urlencoded or multipart body */
+	size_t nform;
+	const char *content_type; /* borrowed from the connection, may be NULL */
+	struct buf body;          /* raw body for other content types (JSON) */
+	const char *lang;         /* "nl" or "en", chosen by the server */
+	bool secure;              /* the site is served over https */
+	struct site *site;
+	void *conn; /* the libmicrohttpd connection, for header look-ups */
+};
+
+#define RESP_MAX_HEADERS 8
+
+struct resp {
+	int status;
+	const char *content_type; /* static string */
+	struct buf body;
+	/* A static body served without copy (static files); overrides body. */
+	const void *fixed;
+	size_t fixed_len;
+	struct {
+		const char *name; /* static string */
+		char *value;      /* owned */
+	} headers[RESP_MAX_HEADERS];
+	size_t nheaders;
+	/* Set when the response may be cached by the browser; everything else
+	 * gets Cache-Control: no-store (no trace in the browser of a visit). */
+	const char *cache_control;
+};
+
+/* Value of a query field, or NULL. Borrowed from req. */
+const char *req_query(const struct req *r, const char *name);
+/* Value of a form field, or NULL. Borrowed from req. */
+const char *req_form(const struct req *r, const char *name);
+/* Value of a request header, or NULL. Borrowed from the connection. */
+const char *req_header(const struct req *r, const char *name);
+/* Value of a cookie, or NULL. Borrowed from the connection. */
+const char *req_cookie(const struct req *r, const char *name);
+
+/* Adds a header; value is copied. 0, -ENOMEM or -E2BIG (too many). */
+int resp_header(struct resp *resp, const char *name, const char *value);
+/* Sets a redirect (303 See Other after a POST, 302 otherwise). */
+int resp_redirect(struct resp *resp, int status, const char *location);
+/* Plain text body with status. */
+int resp_text(struct resp *resp, int status, const char *text);
+/* JSON body (text already serialised) with status. */
+int resp_json(struct resp *resp, int status, const char *json);
+void resp_free(struct resp *resp);
+
+/* --- Routing --------------------------------------------------------- */
+
+/* Who may call a route. Later issues add staff roles. */
+enum route_access {
+	ACCESS_PUBLIC = 0,
+};
+
+typedef int (*route_fn)(struct req *req, struct resp *resp);
+
+/* Patterns are literal segments and ":name" segments capturing one
+ * non-empty segment; a final "*" captures the rest of the path. */
+struct route {
+	unsigned methods; /* bitmask of enum http_method; GET implies HEAD */
+	const char *pattern;
+	route_fn fn;
+	enum route_access access;
+};
+
+enum route_match {
+	ROUTE_FOUND = 0,
+	ROUTE_NO_PATH = 1,   /* 404 */
+	ROUTE_NO_METHOD = 2, /* 405; *allowed gets the methods of the path */
+};
+
+/* Finds the route for method and path, filling params (pointing into
+ * scratch, which must hold HTTP_MAX_PATH_BYTES + 1 bytes). */
+enum route_match route_find(const struct route *table, size_t n, enum http_method method,
+			    const char *path, char *scratch, const char **params, size_t *nparams,
+			    const struct route **found, unsigned *allowed);
+/* True when the pattern is well formed; used to check tables at start. */
+bool route_pattern_valid(const char *pattern);
+
+#endif

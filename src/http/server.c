@@ -1,0 +1,633 @@
+/* server: libmicrohttpd glue. See server.h for what it owns.
+ *
+ * The request life cycle: the first call of the access handler checks the
+ * method, path and header limits and prepares body handling; further calls
+ * feed the body (urlencoded/multipart through libmicrohttpd's own post
+ * processor, anything else into a bounded buffer); the last call routes,
+ * runs the handler and queues the response with the security headers. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "util/str.h"
+
+/* The headers every response carries (docs/SECURITY.md). The CSP has no
+ * 'unsafe-inline': templates hold no inline script or style. */
+static const char *const security_headers[][2] = {
+	{"Content-Security-Policy",
+	 "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+	 "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+	 "frame-ancestors 'none'"},
+	{"Referrer-Policy", "no-referrer"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{"Cross-Origin-Resource-Policy", "same-origin"},
+	{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+};
+
+struct server {
+	struct MHD_Daemon *daemon;
+	struct server_opts opts;
+	atomic_uint inflight;
+	uint16_t port;
+};
+
+struct conn_ctx {
+	struct req req;
+	struct MHD_PostProcessor *pp;
+	struct timespec start;
+	int reject;       /* status to answer once the body is drained, or 0 */
+	bool body_done;   /* upload finished */
+	char *last_field; /* name of the field being streamed by pp */
+	char path[HTTP_MAX_PATH_BYTES + 1];
+};
+
+static const char *method_name(enum http_method m)
+{
+	switch (m) {
+	case HTTP_GET:
+		return "GET";
+	case HTTP_HEAD:
+		return "HEAD";
+	case HTTP_POST:
+		return "POST";
+	}
+	return "?";
+}
+
+static enum http_method parse_method(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	return 0;
+}
+
+/* --- Request accessors ----------------------------------------------- */
+
+static const char *field_get(const struct http_field *f, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return f[i].value;
+	return NULL;
+}
+
+const char *req_query(const struct req *r, const char *name)
+{
+	return field_get(r->query, r->nquery, name);
+}
+
+const char *req_form(const struct req *r, const char *name)
+{
+	return field_get(r->form, r->nform, name);
+}
+
+const char *req_header(const struct req *r, const char *name)
+{
+	if (!r->conn)
+		return NULL;
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(const struct req *r, const char *name)
+{
+	if (!r->conn)
+		return NULL;
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+/* --- Responses ------------------------------------------------------- */
+
+int resp_header(struct resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders == RESP_MAX_HEADERS)
+		return -E2BIG;
+	char *v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	resp->headers[resp->nheaders].name = name;
+	resp->headers[resp->nheaders].value = v;
+	resp->nheaders++;
+	return 0;
+}
+
+int resp_redirect(struct resp *resp, int status, const char *location)
+{
+	resp->status = status;
+	resp->content_type = "text/plain; charset=utf-8";
+	buf_reset(&resp->body);
+	return resp_header(resp, "Location", location);
+}
+
+int resp_text(struct resp *resp, int status, const char *text)
+{
+	resp->status = status;
+	resp->content_type = "text/plain; charset=utf-8";
+	buf_reset(&resp->body);
+	return buf_puts(&resp->body, text);
+}
+
+int resp_json(struct resp *resp, int status, const char *json)
+{
+	resp->status = status;
+	resp->content_type = "application/json";
+	buf_reset(&resp->body);
+	return buf_puts(&resp->body, json);
+}
+
+void resp_free(struct resp *resp)
+{
+	if (!resp)
+		return;
+	buf_free(&resp->body);
+	for (size_t i = 0; i < resp->nheaders; i++)
+		free(resp->headers[i].value);
+	resp->nheaders = 0;
+}
+
+static void fields_free(struct http_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].value);
+	}
+}
+
+static void ctx_free(struct conn_ctx *c)
+{
+	if (!c)
+		return;
+	if (c->pp)
+		MHD_destroy_post_processor(c->pp);
+	fields_free(c->req.query, c->req.nquery);
+	fields_free(c->req.form, c->req.nform);
+	buf_free(&c->req.body);
+	free(c->last_field);
+	free(c);
+}
+
+/* --- Field collection ------------------------------------------------ */
+
+/* Adds a field; returns 0, or the HTTP status to answer (400, 500). */
+static int field_add(struct http_field *f, size_t *n, const char *name, size_t nlen,
+		     const char *val, size_t vlen)
+{
+	if (*n == HTTP_MAX_FIELDS || nlen == 0 || nlen > HTTP_MAX_FIELD_NAME ||
+	    vlen > HTTP_MAX_FIELD_VALUE)
+		return 400;
+	if (memchr(name, '\0', nlen) || memchr(val, '\0', vlen))
+		return 400;
+	char *nm = strndup(name, nlen);
+	char *v = malloc(vlen + 1);
+	if (!nm || !v) {
+		free(nm);
+		free(v);
+		return 500;
+	}
+	memcpy(v, val, vlen);
+	v[vlen] = '\0';
+	f[*n].name = nm;
+	f[*n].value = v;
+	f[*n].len = vlen;
+	(*n)++;
+	return 0;
+}
+
+static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				  size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	struct conn_ctx *c = cls;
+	if (!value) {
+		value = "";
+		value_size = 0;
+	}
+	int st = field_add(c->req.query, &c->req.nquery, key, key_size, value, value_size);
+	if (st) {
+		c->reject = st;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *filename, const char *content_type,
+				 const char *transfer_encoding, const char *data, uint64_t off,
+				 size_t size)
+{
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct conn_ctx *c = cls;
+	if (filename) {
+		/* No page takes uploads (yet): refuse rather than hold files. */
+		c->reject = 400;
+		return MHD_NO;
+	}
+	struct req *r = &c->req;
+	if (off > 0 && r->nform && c->last_field && strcmp(c->last_field, key) == 0) {
+		struct http_field *f = &r->form[r->nform - 1];
+		if (f->len + size > HTTP_MAX_FIELD_VALUE || memchr(data, '\0', size)) {
+			c->reject = 400;
+			return MHD_NO;
+		}
+		char *v = realloc(f->value, f->len + size + 1);
+		if (!v) {
+			c->reject = 500;
+			return MHD_NO;
+		}
+		memcpy(v + f->len, data, size);
+		f->len += size;
+		v[f->len] = '\0';
+		f->value = v;
+		return MHD_YES;
+	}
+	int st = field_add(r->form, &r->nform, key, strlen(key), data ? data : "", size);
+	if (st) {
+		c->reject = st;
+		return MHD_NO;
+	}
+	free(c->last_field);
+	c->last_field = strdup(key);
+	if (!c->last_field) {
+		c->reject = 500;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Sums header bytes and counts headers to enforce limits.h. */
+struct hdr_count {
+	size_t bytes;
+	size_t n;
+};
+
+static enum MHD_Result header_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				   size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	(void)key;
+	(void)value;
+	struct hdr_count *h = cls;
+	h->bytes += key_size + value_size + 4;
+	h->n++;
+	return MHD_YES;
+}
+
+/* --- Queuing --------------------------------------------------------- */
+
+static void add_common_headers(struct MHD_Response *mr, const struct server *srv,
+			       const struct resp *resp)
+{
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+		MHD_add_response_header(mr, security_headers[i][0], security_headers[i][1]);
+	if (srv->opts.secure)
+		MHD_add_response_header(mr, "Strict-Transport-Security",
+					"max-age=31536000; includeSubDomains");
+	MHD_add_response_header(mr, "Cache-Control",
+				resp->cache_control ? resp->cache_control : "no-store");
+	if (resp->content_type)
+		MHD_add_response_header(mr, "Content-Type", resp->content_type);
+	for (size_t i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(mr, resp->headers[i].name, resp->headers[i].value);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv,
+			     struct conn_ctx *c, struct resp *resp)
+{
+	struct MHD_Response *mr;
+	if (resp->fixed)
+		mr = MHD_create_response_from_buffer(resp->fixed_len, (void *)resp->fixed,
+						     MHD_RESPMEM_PERSISTENT);
+	else
+		mr = MHD_create_response_from_buffer(resp->body.len, resp->body.data,
+						     MHD_RESPMEM_MUST_COPY);
+	if (!mr)
+		return MHD_NO;
+	add_common_headers(mr, srv, resp);
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	if (srv->opts.access_log && c) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 +
+			    (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+		char q[160];
+		/* Method, path (no query), status, duration: never an address,
+		 * user agent or referrer. */
+		log_info("http %s %s %d %.2fms", method_name(c->req.method),
+			 log_quote(c->path, q, sizeof q), resp->status, ms);
+	}
+	return ok;
+}
+
+static void fallback_error(struct req *req, struct resp *resp, int status)
+{
+	(void)req;
+	const char *t = status == 404   ? "Niet gevonden.\n"
+			: status == 405 ? "Deze methode kan hier niet.\n"
+			: status == 413 ? "Het verzoek is te groot.\n"
+			: status == 431 ? "De kopregels zijn te groot.\n"
+			: status == 400 ? "Het verzoek is niet goed.\n"
+			: status == 414 ? "Het adres is te lang.\n"
+			: status == 415 ? "Dit soort inhoud kan hier niet.\n"
+					: "Er ging iets mis.\n";
+	resp_text(resp, status, t);
+}
+
+static enum MHD_Result answer_error(struct MHD_Connection *conn, struct server *srv,
+				    struct conn_ctx *c, int status)
+{
+	struct resp resp = {0};
+	resp.status = status;
+	if (srv->opts.error_page && c)
+		srv->opts.error_page(&c->req, &resp, status);
+	else
+		fallback_error(c ? &c->req : NULL, &resp, status);
+	resp.status = status;
+	enum MHD_Result ok = queue(conn, srv, c, &resp);
+	resp_free(&resp);
+	return ok;
+}
+
+static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
+				struct conn_ctx *c)
+{
+	struct req *req = &c->req;
+	char scratch[HTTP_MAX_PATH_BYTES + 1];
+	const struct route *rt;
+	unsigned allowed;
+	enum route_match m =
+		route_find(srv->opts.routes, srv->opts.nroutes, req->method, req->path, scratch,
+			   req->params, &req->nparams, &rt, &allowed);
+	if (m == ROUTE_NO_PATH)
+		return answer_error(conn, srv, c, 404);
+	if (m == ROUTE_NO_METHOD) {
+		struct resp resp = {0};
+		if (srv->opts.error_page)
+			srv->opts.error_page(req, &resp, 405);
+		else
+			fallback_error(req, &resp, 405);
+		resp.status = 405;
+		char allow[32] = "";
+		if (allowed & HTTP_GET)
+			strcat(allow, "GET, HEAD");
+		if (allowed & HTTP_POST)
+			strcat(allow, allow[0] ? ", POST" : "POST");
+		resp_header(&resp, "Allow", allow);
+		enum MHD_Result ok = queue(conn, srv, c, &resp);
+		resp_free(&resp);
+		return ok;
+	}
+	struct resp resp = {0};
+	resp.status = 200;
+	int rc = rt->fn(req, &resp);
+	if (rc < 0) {
+		char q[160];
+		log_error("handler for %s failed: %s", log_quote(c->path, q, sizeof q),
+			  strerror(-rc));
+		resp_free(&resp);
+		return answer_error(conn, srv, c, 500);
+	}
+	enum MHD_Result ok = queue(conn, srv, c, &resp);
+	resp_free(&resp);
+	return ok;
+}
+
+/* Picks the language from a "/en" path prefix, which is stripped. */
+static void choose_language(struct conn_ctx *c)
+{
+	c->req.lang = "nl";
+	if (strcmp(c->path, "/en") == 0 || str_starts(c->path, "/en/")) {
+		c->req.lang = "en";
+		size_t n = strlen(c->path);
+		memmove(c->path, c->path + 3, n - 3 + 1);
+		if (c->path[0] == '\0')
+			strcpy(c->path, "/");
+	}
+}
+
+static bool is_form_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	return strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+	       strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct server *srv = cls;
+	struct conn_ctx *c = *con_cls;
+
+	if (!c) {
+		c = calloc(1, sizeof *c);
+		if (!c)
+			return MHD_NO;
+		*con_cls = c;
+		atomic_fetch_add(&srv->inflight, 1);
+		clock_gettime(CLOCK_MONOTONIC, &c->start);
+		c->req.site = srv->opts.site;
+		c->req.conn = conn;
+		c->req.secure = srv->opts.secure;
+		c->req.method = parse_method(method);
+		size_t ulen = strlen(url);
+		if (ulen > HTTP_MAX_PATH_BYTES) {
+			strcpy(c->path, "(too long)");
+			c->req.path = c->path;
+			c->reject = 414;
+		} else {
+			memcpy(c->path, url, ulen + 1);
+			c->req.path = c->path;
+			if (c->path[0] != '/' || !str_text_valid(c->path, ulen, false))
+				c->reject = 400;
+		}
+		choose_language(c);
+		struct hdr_count hc = {0};
+		MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_iter, &hc);
+		if (!c->reject && (hc.bytes > HTTP_MAX_HEADER_BYTES || hc.n > HTTP_MAX_HEADERS))
+			c->reject = 431;
+		if (!c->reject && c->req.method == 0)
+			c->reject = 405;
+		if (!c->reject)
+			MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
+		c->req.content_type =
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     "Content-Length");
+		uint64_t len = 0;
+		if (!c->reject && cl && str_parse_u64(cl, 0, UINT64_MAX, &len) == 0 &&
+		    len > HTTP_MAX_BODY_BYTES)
+			c->reject = 413;
+		if (!c->reject && c->req.method == HTTP_POST && is_form_type(c->req.content_type)) {
+			c->pp = MHD_create_post_processor(conn, 16 * 1024, post_iter, c);
+			if (!c->pp)
+				c->reject = 400;
+		}
+		if (c->reject && c->reject != 413 && c->reject != 400)
+			return answer_error(conn, srv, c, c->reject);
+		if (c->reject == 413 || (c->reject == 400 && !*upload_size))
+			return answer_error(conn, srv, c, c->reject);
+		return MHD_YES;
+	}
+
+	if (*upload_size) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		if (c->reject)
+			return MHD_YES; /* drain; answer at the end */
+		if (c->req.body.len + n > HTTP_MAX_BODY_BYTES) {
+			/* Chunked bodies have no Content-Length to check up front. */
+			c->reject = 413;
+			return answer_error(conn, srv, c, 413);
+		}
+		if (c->pp) {
+			/* The byte count is kept to enforce the body limit. */
+			c->req.body.len += n;
+			if (MHD_post_process(c->pp, upload_data, n) != MHD_YES && !c->reject)
+				c->reject = 400;
+		} else if (buf_append(&c->req.body, upload_data, n) != 0) {
+			c->reject = 500;
+		}
+		return MHD_YES;
+	}
+
+	if (c->reject)
+		return answer_error(conn, srv, c, c->reject);
+	if (c->pp)
+		buf_reset(&c->req.body); /* was only a byte counter */
+	return dispatch(conn, srv, c);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	(void)toe;
+	struct server *srv = cls;
+	struct conn_ctx *c = *con_cls;
+	if (!c)
+		return;
+	ctx_free(c);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[256];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	log_warn("microhttpd: %s", msg);
+}
+
+int server_start(const struct server_opts *opts, struct server **out, struct buf *err)
+{
+	for (size_t i = 0; i < opts->nroutes; i++) {
+		if (!route_pattern_valid(opts->routes[i].pattern)) {
+			buf_printf(err, "route %zu: bad pattern \"%s\"", i, opts->routes[i].pattern);
+			return -EINVAL;
+		}
+	}
+	struct server *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return -ENOMEM;
+	srv->opts = *opts;
+	atomic_init(&srv->inflight, 0);
+
+	struct sockaddr_storage ss = {0};
+	const char *host = opts->host;
+	if (!host || strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(opts->port);
+	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(opts->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		buf_printf(err, "listen address \"%s\" is not a numeric IPv4 or IPv6 address",
+			   opts->host);
+		free(srv);
+		return -EINVAL;
+	}
+	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)HTTP_CONNECTION_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+		1, MHD_OPTION_END);
+	if (!srv->daemon) {
+		buf_printf(err, "cannot listen on %s:%u (in use, or not allowed)", host,
+			   (unsigned)opts->port);
+		free(srv);
+		return -EADDRINUSE;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : opts->port;
+	*out = srv;
+	return 0;
+}
+
+uint16_t server_port(const struct server *srv)
+{
+	return srv->port;
+}
+
+void server_stop(struct server *srv)
+{
+	if (!srv)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	/* Requests in flight finish; idle keep-alive connections are closed
+	 * by MHD_stop_daemon below. */
+	struct timespec tick = {0, 20 * 1000 * 1000};
+	for (unsigned i = 0; i < HTTP_DRAIN_TIMEOUT_S * 50; i++) {
+		if (atomic_load(&srv->inflight) == 0)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}
+
+int server_wait_signal(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	int sig = 0;
+	while (sigwait(&set, &sig) != 0)
+		;
+	return sig;
+}

@@ -1,0 +1,40 @@
+/* server: runs libmicrohttpd (epoll, internal thread pool) for a route
+ * table. Owns: connections, request bodies, limits, the security headers,
+ * the access log and SIGTERM draining. Pages never see a client address. */
+#ifndef SIGNAAL_HTTP_SERVER_H
+#define SIGNAAL_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct server_opts {
+	const char *host; /* numeric IPv4/IPv6 address or "localhost" */
+	uint16_t port;    /* 0 picks a free port (tests) */
+	unsigned threads;
+	bool access_log;
+	bool secure; /* served behind https: Secure cookies, HSTS */
+	const struct route *routes;
+	size_t nroutes;
+	struct site *site;
+	/* Renders an error page (404, 405, 413, 500 ...) into resp. May be
+	 * NULL: a plain text body is used then. Must not fail for 500. */
+	void (*error_page)(struct req *req, struct resp *resp, int status);
+};
+
+struct server;
+
+/* Starts listening. *out owned by the caller (server_stop). err names the
+ * reason on failure. */
+int server_start(const struct server_opts *opts, struct server **out, struct buf *err);
+/* The port actually bound (useful with port 0). */
+uint16_t server_port(const struct server *srv);
+/* Stops accepting, waits up to HTTP_DRAIN_TIMEOUT_S for requests in flight,
+ * then closes everything and frees srv. Accepts NULL. */
+void server_stop(struct server *srv);
+/* Blocks until SIGTERM or SIGINT; the caller blocks those signals in every
+ * thread before starting the server. Returns the signal number. */
+int server_wait_signal(void);
+
+#endif

@@ -1,0 +1,138 @@
+/* limits.h: every size, count and time limit of Signaal, in one place.
+ *
+ * Input is checked against these before anything is allocated for it.
+ * Over a limit the server answers 400, 413 or 431; the CLI exits 1. */
+#ifndef SIGNAAL_LIMITS_H
+#define SIGNAAL_LIMITS_H
+
+/* Growable buffers never exceed this (rendered pages, exports). */
+#define BUF_MAX (64u * 1024u * 1024u)
+
+/* --- HTTP connection ------------------------------------------------- */
+/* Bytes of request line plus headers; over it: 431. */
+#define HTTP_MAX_HEADER_BYTES (8u * 1024u)
+/* Count of request headers; over it: 431. */
+#define HTTP_MAX_HEADERS 64u
+/* Bytes of a request body; over it: 413. */
+#define HTTP_MAX_BODY_BYTES (64u * 1024u)
+/* Bytes of a request path (decoded, without query); over it: 414. */
+#define HTTP_MAX_PATH_BYTES 1024u
+/* Count of query or form fields in one request; over it: 400. */
+#define HTTP_MAX_FIELDS 128u
+/* Bytes of one query or form field name; over it: 400. */
+#define HTTP_MAX_FIELD_NAME 64u
+/* Bytes of one query or form field value; over it: 400. */
+#define HTTP_MAX_FIELD_VALUE (12u * 1024u)
+/* Bytes of one cookie header value considered. */
+#define HTTP_MAX_COOKIE_BYTES 1024u
+/* Simultaneous connections the server accepts. */
+#define HTTP_MAX_CONNECTIONS 512u
+/* Memory libmicrohttpd may use per connection (headers + read buffer). */
+#define HTTP_CONNECTION_MEMORY (32u * 1024u)
+/* Seconds of inactivity before a connection is closed. */
+#define HTTP_CONNECTION_TIMEOUT_S 15u
+/* Worker threads of the server (internal thread pool). */
+#define HTTP_THREADS 4u
+/* Seconds SIGTERM waits for requests in flight before exiting anyway. */
+#define HTTP_DRAIN_TIMEOUT_S 10u
+/* Path parameters one route pattern may capture. */
+#define ROUTE_MAX_PARAMS 4u
+
+/* --- Static files ---------------------------------------------------- */
+/* Largest static file served (they are held in memory). */
+#define STATIC_MAX_FILE_BYTES (2u * 1024u * 1024u)
+/* Count of static files loaded at start. */
+#define STATIC_MAX_FILES 256u
+/* Cache lifetime, seconds, of fingerprinted assets (a year). */
+#define STATIC_IMMUTABLE_MAX_AGE 31536000u
+/* Cache lifetime, seconds, of assets without a fingerprint. */
+#define STATIC_MAX_AGE 3600u
+
+/* --- Content and templates ------------------------------------------- */
+/* Largest content/ JSON file. */
+#define CONTENT_MAX_FILE_BYTES (512u * 1024u)
+/* Largest template file. */
+#define TMPL_MAX_FILE_BYTES (256u * 1024u)
+/* Count of templates in templates/. */
+#define TMPL_MAX_FILES 128u
+/* Nesting of sections and partials while rendering. */
+#define TMPL_MAX_DEPTH 32u
+
+/* --- Configuration --------------------------------------------------- */
+/* Largest signaal.ini. */
+#define CONFIG_MAX_FILE_BYTES (64u * 1024u)
+/* Length of identifiers: organisation, region, district ids. */
+#define ID_MAX_LEN 64u
+/* Length of display names (organisation, district). */
+#define NAME_MAX_LEN 200u
+
+/* --- Wegwijzer and quiz ---------------------------------------------- */
+/* Questions a quiz submission may answer. */
+#define QUIZ_MAX_QUESTIONS 64u
+
+/* --- Store, configuration, key file (owned by store/, app/config, ------
+ * --- app/setup, crypto/keyfile) ------------------------------------- */
+/* Default of an organisation's public_min_cell and of [figures]
+ * public_min_cell: counts below it are shown as "<5" in public figures. */
+#define PUBLIC_MIN_CELL_DEFAULT 5u
+/* Upper bound of public_min_cell (a threshold above this hides everything). */
+#define PUBLIC_MIN_CELL_MAX 100u
+/* Read connections the SQLite store keeps open at most; a thread waits
+ * when all are borrowed. Above HTTP_THREADS so that the CLI and a later
+ * background job never wait behind the server. */
+#define STORE_READ_CONNS 8u
+/* Milliseconds SQLite waits on a lock held by another process (a CLI
+ * import while the server runs); times STORE_TXN_ATTEMPTS stays below
+ * HTTP_CONNECTION_TIMEOUT_S. */
+#define STORE_BUSY_TIMEOUT_MS 2000u
+/* Attempts store_txn() makes when the database stays busy. */
+#define STORE_TXN_ATTEMPTS 3u
+/* Districts of one organisation. */
+#define STORE_MAX_DISTRICTS 256u
+/* Organisations store_org_list() returns at most. */
+#define STORE_MAX_ORGS 10000u
+/* Parameters of one statement ($1..$16). */
+#define STORE_MAX_PARAMS 16u
+/* Length of a setting key ([a-z0-9_.-]). */
+#define SETTING_KEY_MAX_LEN 64u
+/* Bytes of a setting value. */
+#define SETTING_VALUE_MAX_LEN (64u * 1024u)
+/* Bytes of one line of signaal.ini (inih's own line buffer is 200). */
+#define CONFIG_MAX_LINE 190u
+/* Bytes of a path in signaal.ini. */
+#define CONFIG_MAX_PATH 160u
+/* Bytes of a URL in signaal.ini. */
+#define CONFIG_MAX_URL 160u
+/* Bytes of the host part of [server] listen. */
+#define CONFIG_MAX_HOST 64u
+/* [server] threads at most. */
+#define CONFIG_MAX_THREADS 64u
+/* [intake] max_reports_per_minute at most. */
+#define CONFIG_MAX_REPORTS_PER_MINUTE 10000u
+/* Bytes of a key file (a version line and 64 hex digits). */
+#define KEYFILE_MAX_BYTES 256u
+
+/* --- Content loader, wegwijzer and quiz (src/content, src/domain) -------- */
+/* Files read from content/regions/ or content/orgs/. */
+#define CONTENT_MAX_DIR_FILES 64u
+/* Bytes of one text in a content file (a paragraph, a signal, an answer). */
+#define CONTENT_MAX_TEXT_BYTES 2000u
+/* Entries in one list of a content file (forms, signals, channels, districts). */
+#define CONTENT_MAX_LIST_ITEMS 200u
+/* Length of a code: form, signal, role, question, option or channel id. */
+#define CONTENT_MAX_CODE_LEN 64u
+/* Bytes of a key path in a validation message, e.g. "forms[2].signals[0].code". */
+#define CONTENT_MAX_PATH_LEN 256u
+/* Bytes of a channel's web address or email address. */
+#define CONTENT_MAX_URL_LEN 300u
+/* Phone numbers one channel lists. */
+#define CHANNEL_MAX_PHONES 4u
+/* A channel's rank for a role in the wegwijzer: 1 (first) .. this. */
+#define CHANNEL_MAX_RANK 99u
+/* Fewest questions the quiz must have (awareness sessions need variety). */
+#define QUIZ_MIN_QUESTIONS 15u
+/* Options of one quiz question, at least and at most. */
+#define QUIZ_MIN_OPTIONS 2u
+#define QUIZ_MAX_OPTIONS 4u
+
+#endif

@@ -1,0 +1,293 @@
+/* main: the command line of Signaal (docs/CONTRACT.md, "The binary").
+ *
+ * Exit status: 0 success, 1 a user error (a message on stderr naming the
+ * file, line and field where there is one), 2 bad usage. */
+#include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/config.h"
+#include "app/setup.h"
+#include "content/content.h"
+#include "http/server.h"
+#include "pages/pages.h"
+#include "pages/site.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#define EXIT_USER 1
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+	"usage: signaal [--data DIR] [--config FILE] COMMAND [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  serve [--listen HOST:PORT]     run the server (default 127.0.0.1:8080)\n"
+	"  init [--org ID] [--name NAME] [--region REGION]\n"
+	"                                 create the data directory, database, key\n"
+	"                                 file and first organisation\n"
+	"\n"
+	"options:\n"
+	"  --data DIR      data directory (default ./var)\n"
+	"  --config FILE   configuration (default DIR/signaal.ini if present)\n";
+
+static int usage(const char *problem)
+{
+	if (problem)
+		fprintf(stderr, "signaal: %s\n\n", problem);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+struct cli {
+	const char *data_dir;
+	const char *config_path;
+	const char *command;
+	/* command options */
+	const char *listen;
+	const char *org;
+	const char *name;
+	const char *region;
+	int nrest;
+	char **rest;
+};
+
+/* Parses global and command options in any order. Returns 0 or EXIT_USAGE. */
+static int parse_args(int argc, char **argv, struct cli *cli)
+{
+	static const struct {
+		const char *flag;
+		size_t off;
+	} opts[] = {
+		{"--data", offsetof(struct cli, data_dir)},
+		{"--config", offsetof(struct cli, config_path)},
+		{"--listen", offsetof(struct cli, listen)},
+		{"--org", offsetof(struct cli, org)},
+		{"--name", offsetof(struct cli, name)},
+		{"--region", offsetof(struct cli, region)},
+	};
+	cli->data_dir = "./var";
+	cli->rest = calloc((size_t)argc, sizeof *cli->rest);
+	if (!cli->rest)
+		return EXIT_USER;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_text, stdout);
+			exit(0);
+		}
+		bool matched = false;
+		for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+			if (strcmp(a, opts[k].flag) != 0)
+				continue;
+			if (i + 1 >= argc) {
+				fprintf(stderr, "signaal: %s needs a value\n", a);
+				return EXIT_USAGE;
+			}
+			*(const char **)((char *)cli + opts[k].off) = argv[++i];
+			matched = true;
+		}
+		if (matched)
+			continue;
+		if (a[0] == '-' && a[1] == '-') {
+			fprintf(stderr, "signaal: unknown option %s\n", a);
+			return EXIT_USAGE;
+		}
+		if (!cli->command)
+			cli->command = a;
+		else
+			cli->rest[cli->nrest++] = argv[i];
+	}
+	return 0;
+}
+
+/* Loads defaults, then the configuration file: --config, or DIR/signaal.ini
+ * when it exists. */
+static int load_config(const struct cli *cli, struct config *cfg)
+{
+	config_defaults(cfg);
+	char path[4096];
+	const char *p = cli->config_path;
+	if (!p) {
+		snprintf(path, sizeof path, "%s/signaal.ini", cli->data_dir);
+		struct stat sb;
+		if (stat(path, &sb) != 0)
+			return 0;
+		p = path;
+	}
+	struct buf err = BUF_INIT;
+	int rc = config_load(p, cfg, &err);
+	if (rc)
+		fprintf(stderr, "signaal: %s\n", err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
+	buf_free(&err);
+	return rc ? EXIT_USER : 0;
+}
+
+static int cmd_serve(const struct cli *cli, struct config *cfg)
+{
+	if (cli->nrest)
+		return usage("serve takes no arguments");
+	if (cli->listen) {
+		/* Port 0 asks the kernel for a free port (tests, benchmarks). */
+		char tmp[CONFIG_MAX_HOST + 16];
+		bool any = str_ends(cli->listen, ":0") && strlen(cli->listen) < sizeof tmp;
+		snprintf(tmp, sizeof tmp, "%s", cli->listen);
+		if (any)
+			tmp[strlen(tmp) - 1] = '1';
+		struct buf why = BUF_INIT;
+		int rc = config_parse_listen(tmp, &cfg->listen, &why);
+		if (rc) {
+			fprintf(stderr, "signaal: --listen: %s\n", buf_str(&why));
+			buf_free(&why);
+			return EXIT_USAGE;
+		}
+		if (any)
+			cfg->listen.port = 0;
+	}
+	/* Every thread inherits this mask, so only sigwait() sees them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct buf err = BUF_INIT;
+	struct site *site = NULL;
+	int rc = site_open(cfg, cli->data_dir, &site, &err);
+	if (rc) {
+		fprintf(stderr, "signaal: %s\n", err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
+		buf_free(&err);
+		return EXIT_USER;
+	}
+	struct server_opts so = {
+		.host = cfg->listen.host,
+		.port = cfg->listen.port,
+		.threads = cfg->threads,
+		.access_log = cfg->log_access,
+		.secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
+		.routes = site_routes,
+		.nroutes = site_nroutes,
+		.site = site,
+		.error_page = page_error,
+	};
+	struct server *srv = NULL;
+	rc = server_start(&so, &srv, &err);
+	if (rc) {
+		fprintf(stderr, "signaal: %s\n", buf_str(&err));
+		buf_free(&err);
+		site_close(site);
+		return EXIT_USER;
+	}
+	bool v6 = cfg->listen.ipv6;
+	printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", cfg->listen.host, v6 ? "]" : "",
+	       (unsigned)server_port(srv));
+	fflush(stdout);
+	log_info("signaal serving organisation %s", site->org_id);
+	int sig = server_wait_signal();
+	log_info("signal %d: draining requests in flight", sig);
+	server_stop(srv);
+	site_close(site);
+	log_info("stopped");
+	return 0;
+}
+
+static int cmd_init(const struct cli *cli, struct config *cfg)
+{
+	if (cli->nrest)
+		return usage("init takes no arguments besides its options");
+	const char *org = cli->org ? cli->org : cfg->org;
+	if (!str_is_id(org, ID_MAX_LEN)) {
+		fprintf(stderr, "signaal: --org: \"%s\" is not an id (a-z, 0-9, - and _, at most %u)\n",
+			org, ID_MAX_LEN);
+		return EXIT_USAGE;
+	}
+	struct buf err = BUF_INIT;
+	struct content *content = NULL;
+	int rc = content_load(cfg->content_dir, &content, &err);
+	if (rc) {
+		fprintf(stderr, "signaal: %s\n", buf_str(&err));
+		buf_free(&err);
+		return EXIT_USER;
+	}
+	const json_t *profile = content_org_profile(content, org);
+	const char *name = cli->name;
+	const char *region = cli->region;
+	const char *districts[64];
+	size_t nd = 0;
+	if (profile) {
+		if (!name)
+			name = json_string_value(json_object_get(profile, "name"));
+		if (!region)
+			region = json_string_value(json_object_get(profile, "region"));
+		size_t i;
+		json_t *d;
+		json_array_foreach(json_object_get(profile, "districts"), i, d)
+		{
+			if (nd < sizeof districts / sizeof districts[0])
+				districts[nd++] = json_string_value(d);
+		}
+	}
+	rc = EXIT_USER;
+	if (!name || !region) {
+		fprintf(stderr,
+			"signaal: organisation \"%s\" has no profile in %s/orgs; give --name and "
+			"--region\n",
+			org, cfg->content_dir);
+		goto out;
+	}
+	if (!content_region(content, "nl", region)) {
+		fprintf(stderr, "signaal: --region: \"%s\" is not a region in %s/regions\n", region,
+			cfg->content_dir);
+		goto out;
+	}
+	struct setup_org so = {org, name, region, districts, nd};
+	if (setup_init(cli->data_dir, &so, &err) != 0) {
+		fprintf(stderr, "signaal: %s\n", buf_str(&err));
+		goto out;
+	}
+	printf("data directory %s ready: organisation %s (%s), region %s, %zu districts\n",
+	       cli->data_dir, org, name, region, nd);
+	rc = 0;
+out:
+	buf_free(&err);
+	content_free(content);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "signaal: libsodium cannot start\n");
+		return EXIT_USER;
+	}
+	struct cli cli = {0};
+	int rc = parse_args(argc, argv, &cli);
+	if (rc)
+		goto out;
+	if (!cli.command) {
+		rc = usage("no command given");
+		goto out;
+	}
+	struct config cfg;
+	rc = load_config(&cli, &cfg);
+	if (rc)
+		goto out;
+	log_set_level(cfg.log_level);
+	if (strcmp(cli.command, "serve") == 0)
+		rc = cmd_serve(&cli, &cfg);
+	else if (strcmp(cli.command, "init") == 0)
+		rc = cmd_init(&cli, &cfg);
+	else
+		rc = usage("unknown command");
+out:
+	free(cli.rest);
+	return rc;
+}

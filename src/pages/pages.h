@@ -1,0 +1,27 @@
+/* pages: the handlers of the public site, and the route table. */
+#ifndef SIGNAAL_PAGES_PAGES_H
+#define SIGNAAL_PAGES_PAGES_H
+
+#include "http/http.h"
+
+/* The route table of the whole server. */
+extern const struct route site_routes[];
+extern const size_t site_nroutes;
+
+/* public.c */
+int page_home(struct req *req, struct resp *resp);
+int page_form(struct req *req, struct resp *resp);     /* /vormen/:slug */
+int page_signals(struct req *req, struct resp *resp);  /* /signalen */
+int page_risks(struct req *req, struct resp *resp);    /* /risicofactoren */
+int page_about(struct req *req, struct resp *resp);    /* /wat-wij-doen */
+int page_wegwijzer(struct req *req, struct resp *resp); /* GET and POST /wegwijzer */
+int page_quiz(struct req *req, struct resp *resp);     /* GET and POST /quiz */
+int page_report(struct req *req, struct resp *resp);   /* /melden (form: next issue) */
+int page_follow(struct req *req, struct resp *resp);   /* /volgen (form: next issue) */
+
+/* routes.c */
+int page_healthz(struct req *req, struct resp *resp);
+int page_static(struct req *req, struct resp *resp);
+int page_asset(struct req *req, struct resp *resp);
+
+#endif

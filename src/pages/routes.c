@@ -1,0 +1,50 @@
+/* routes: the route table, and the small handlers that are not pages. */
+#include <errno.h>
+
+#include "http/static.h"
+#include "pages/pages.h"
+#include "pages/site.h"
+#include "store/store.h"
+
+const struct route site_routes[] = {
+	{HTTP_GET, "/", page_home, ACCESS_PUBLIC},
+	{HTTP_GET, "/vormen/:slug", page_form, ACCESS_PUBLIC},
+	{HTTP_GET, "/signalen", page_signals, ACCESS_PUBLIC},
+	{HTTP_GET, "/risicofactoren", page_risks, ACCESS_PUBLIC},
+	{HTTP_GET, "/wat-wij-doen", page_about, ACCESS_PUBLIC},
+	{HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, ACCESS_PUBLIC},
+	{HTTP_GET | HTTP_POST, "/quiz", page_quiz, ACCESS_PUBLIC},
+	{HTTP_GET, "/melden", page_report, ACCESS_PUBLIC},
+	{HTTP_GET, "/volgen", page_follow, ACCESS_PUBLIC},
+	{HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC},
+	{HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC},
+	{HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC},
+};
+const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];
+
+int page_healthz(struct req *req, struct resp *resp)
+{
+	if (store_ping(req->site->store) != 0)
+		return resp_text(resp, 503, "store unavailable\n");
+	return resp_text(resp, 200, "ok\n");
+}
+
+static int serve_static(struct req *req, struct resp *resp, const char *path, const char *fp)
+{
+	int rc = statics_serve(req->site->statics, path, fp, req, resp);
+	if (rc > 0) {
+		page_error(req, resp, 404);
+		return 0;
+	}
+	return rc;
+}
+
+int page_static(struct req *req, struct resp *resp)
+{
+	return serve_static(req, resp, req->params[0], NULL);
+}
+
+int page_asset(struct req *req, struct resp *resp)
+{
+	return serve_static(req, resp, req->params[1], req->params[0]);
+}

@@ -1,0 +1,257 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *signaal_bin(void)
+{
+	const char *b = getenv("SIGNAAL_BIN");
+	return b ? b : "build/signaal";
+}
+
+static int run_wait(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int srv_start(struct srv *s, const char *extra_ini)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/signaal-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
+	char data[300];
+	snprintf(data, sizeof data, "%s/var", s->dir);
+	char *init[] = {(char *)signaal_bin(), "init", "--data", data, "--org", "velsen", NULL};
+	if (run_wait(init, s->log) != 0) {
+		fprintf(stderr, "init failed, see %s\n", s->log);
+		return -1;
+	}
+	char ini[320];
+	snprintf(ini, sizeof ini, "%s/signaal.ini", data);
+	FILE *f = fopen(ini, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "[paths]\ncontent = %s/content\ntemplates = %s/templates\nstatic = %s/static\n"
+		   "locale = %s/locale\n%s",
+		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+		getenv("SIGNAAL_LOCALE_DIR") ? getenv("SIGNAAL_LOCALE_DIR") : "build/locale",
+		extra_ini ? extra_ini : "");
+	fclose(f);
+
+	int pfd[2];
+	if (pipe(pfd) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(pfd[1], 1);
+		if (fd >= 0)
+			dup2(fd, 2);
+		close(pfd[0]);
+		char *argv[] = {(char *)signaal_bin(), "serve", "--data", data, "--listen",
+				"127.0.0.1:0", NULL};
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	s->pid = pid;
+	/* The server prints "listening on http://127.0.0.1:PORT" once ready. */
+	char line[256];
+	size_t n = 0;
+	while (n < sizeof line - 1) {
+		ssize_t r = read(pfd[0], line + n, 1);
+		if (r <= 0)
+			break;
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	close(pfd[0]);
+	const char *p = strstr(line, "http://127.0.0.1:");
+	if (!p) {
+		fprintf(stderr, "server did not start (\"%s\"), see %s\n", line, s->log);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	s->port = atoi(p + strlen("http://127.0.0.1:"));
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+	return 0;
+}
+
+int srv_stop(struct srv *s)
+{
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, SIGTERM);
+	int st;
+	if (waitpid(s->pid, &st, 0) < 0)
+		return -1;
+	s->pid = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+char *srv_log(const struct srv *s)
+{
+	FILE *f = fopen(s->log, "r");
+	if (!f)
+		return strdup("");
+	struct buf b = BUF_INIT;
+	char tmp[4096];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_append(&b, tmp, n);
+	fclose(f);
+	return buf_steal(&b);
+}
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	buf_append(ud, p, size * nmemb);
+	return size * nmemb;
+}
+
+static int perform(const struct srv *s, const char *path, const char *ctype, const char *body,
+		   size_t len, bool post, const char *const *headers, struct res *r)
+{
+	memset(r, 0, sizeof *r);
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -1;
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", s->base, path);
+	struct curl_slist *hl = NULL;
+	for (size_t i = 0; headers && headers[i]; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	char ct[200];
+	if (post && ctype) {
+		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
+		hl = curl_slist_append(hl, ct);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "SignaalTestAgent/1.0");
+	curl_easy_setopt(c, CURLOPT_REFERER, "http://referrer.example/secret-page");
+	if (post) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+	}
+	CURLcode rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int http_get(const struct srv *s, const char *path, const char *const *headers, struct res *r)
+{
+	return perform(s, path, NULL, NULL, 0, false, headers, r);
+}
+
+int http_post(const struct srv *s, const char *path, const char *content_type,
+	      const char *body, size_t len, const char *const *headers, struct res *r)
+{
+	return perform(s, path, content_type, body, len, true, headers, r);
+}
+
+int http_raw(const struct srv *s, const void *req, size_t len, struct buf *answer)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	struct timeval tv = {10, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	const char *p = req;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = send(fd, p + off, len - off, MSG_NOSIGNAL);
+		if (w <= 0)
+			break; /* the server may answer and close early */
+		off += (size_t)w;
+	}
+	shutdown(fd, SHUT_WR);
+	char tmp[4096];
+	ssize_t n;
+	while ((n = recv(fd, tmp, sizeof tmp, 0)) > 0)
+		buf_append(answer, tmp, (size_t)n);
+	close(fd);
+	const char *sp = strchr(buf_str(answer), ' ');
+	return sp ? atoi(sp + 1) : -1;
+}
+
+bool res_header(const struct res *r, const char *name, char *out, size_t outsz)
+{
+	const char *h = buf_str(&r->headers);
+	size_t nl = strlen(name);
+	for (const char *line = h; *line;) {
+		const char *end = strstr(line, "\r\n");
+		if (!end)
+			break;
+		if ((size_t)(end - line) > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+			const char *v = line + nl + 1;
+			while (*v == ' ')
+				v++;
+			size_t vl = (size_t)(end - v);
+			if (vl >= outsz)
+				vl = outsz - 1;
+			memcpy(out, v, vl);
+			out[vl] = '\0';
+			return true;
+		}
+		line = end + 2;
+	}
+	return false;
+}
+
+void res_free(struct res *r)
+{
+	buf_free(&r->headers);
+	buf_free(&r->body);
+}

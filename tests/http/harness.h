@@ -1,0 +1,47 @@
+/* harness: starts the real signaal binary on 127.0.0.1 and an ephemeral
+ * port with a fresh data directory, and makes requests with libcurl. */
+#ifndef SIGNAAL_TEST_HARNESS_H
+#define SIGNAAL_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/buf.h"
+
+struct srv {
+	pid_t pid;
+	int port;
+	char dir[256];    /* data directory */
+	char log[300];    /* the server's stderr */
+	char base[64];    /* http://127.0.0.1:PORT */
+};
+
+struct res {
+	long status;
+	struct buf headers; /* raw header lines */
+	struct buf body;
+};
+
+/* Creates a data dir, runs `signaal init --org velsen`, starts serve.
+ * extra_ini: text for signaal.ini or NULL. Returns 0 or -1. */
+int srv_start(struct srv *s, const char *extra_ini);
+/* Sends SIGTERM and returns the exit status (or -1). */
+int srv_stop(struct srv *s);
+/* Path of the signaal binary (env SIGNAAL_BIN). */
+const char *signaal_bin(void);
+
+/* GET/POST. headers: NULL-terminated "Name: value" list or NULL. */
+int http_get(const struct srv *s, const char *path, const char *const *headers, struct res *r);
+int http_post(const struct srv *s, const char *path, const char *content_type,
+	      const char *body, size_t len, const char *const *headers, struct res *r);
+/* A raw request over a socket, for malformed input curl would not send.
+ * Returns the status code parsed from the answer, or -1. */
+int http_raw(const struct srv *s, const void *req, size_t len, struct buf *answer);
+/* Value of a response header (case-insensitive), copied into out. */
+bool res_header(const struct res *r, const char *name, char *out, size_t outsz);
+void res_free(struct res *r);
+/* Reads the whole server log. Caller frees. */
+char *srv_log(const struct srv *s);
+
+#endif

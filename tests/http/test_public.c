@@ -1,0 +1,315 @@
+/* HTTP tests of the public pages against the real binary: every page in
+ * both languages, every wegwijzer path (role x danger x form x anonymity),
+ * its validation, and the quiz. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "harness.h"
+
+static struct srv S;
+
+static int setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return srv_start(&S, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int st = srv_stop(&S);
+	curl_global_cleanup();
+	return st == 0 ? 0 : -1;
+}
+
+static const char *const pages[] = {
+	"/",
+	"/vormen/seksuele-uitbuiting",
+	"/vormen/arbeidsuitbuiting",
+	"/vormen/criminele-uitbuiting",
+	"/vormen/orgaanverwijdering",
+	"/signalen",
+	"/risicofactoren",
+	"/wat-wij-doen",
+	"/wegwijzer",
+	"/quiz",
+	"/melden",
+	"/volgen",
+};
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* What every public page must have, in either language. */
+static void assert_public_page(const char *path, const char *b, const char *lang)
+{
+	char want[64];
+	snprintf(want, sizeof want, "<html lang=\"%s\"", lang);
+	if (!strstr(b, want))
+		fail_msg("%s: no %s", path, want);
+	/* The quick exit comes before the main content. */
+	const char *exit = strstr(b, "signaal-quick-exit");
+	const char *main = strstr(b, "<main");
+	if (!exit || !main || exit > main)
+		fail_msg("%s: quick exit missing or after <main>", path);
+	if (count(b, "<h1") != 1)
+		fail_msg("%s: %zu h1 elements", path, count(b, "<h1"));
+	if (!strstr(b, "href=\"#main\""))
+		fail_msg("%s: no skip link", path);
+	if (strstr(b, "style=") || strstr(b, "<style") || strstr(b, "onclick"))
+		fail_msg("%s: inline style or script", path);
+	if (strstr(b, "{{") || strstr(b, "}}"))
+		fail_msg("%s: template syntax leaked", path);
+	if (!strstr(b, "<title>"))
+		fail_msg("%s: no title", path);
+}
+
+static void every_page_in_dutch(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		struct res r;
+		assert_int_equal(http_get(&S, pages[i], NULL, &r), 0);
+		if (r.status != 200)
+			fail_msg("%s: status %ld", pages[i], r.status);
+		assert_public_page(pages[i], buf_str(&r.body), "nl");
+		/* The language switch points at the English page. */
+		char en[128];
+		snprintf(en, sizeof en, "href=\"/en%s\"", pages[i]);
+		if (!strstr(buf_str(&r.body), en))
+			fail_msg("%s: no switch to %s", pages[i], en);
+		res_free(&r);
+	}
+}
+
+static void every_page_in_english(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "/en%s", pages[i]);
+		struct res r;
+		assert_int_equal(http_get(&S, path, NULL, &r), 0);
+		if (r.status != 200)
+			fail_msg("%s: status %ld", path, r.status);
+		assert_public_page(path, buf_str(&r.body), "en");
+		res_free(&r);
+	}
+	/* Spot checks that the English is really English. */
+	struct res r;
+	assert_int_equal(http_get(&S, "/en/wegwijzer", NULL, &r), 0);
+	assert_null(strstr(buf_str(&r.body), "Snel weg<"));
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/en/vormen/arbeidsuitbuiting", NULL, &r), 0);
+	assert_non_null(strstr(buf_str(&r.body), "abour"));
+	res_free(&r);
+}
+
+static void unknown_form_slug_is_404(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/vormen/onbekend", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	res_free(&r);
+}
+
+static void form_page_shows_its_signals(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/vormen/arbeidsuitbuiting", NULL, &r), 0);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Arbeidsinspectie"));
+	assert_non_null(strstr(b, "/wegwijzer?form=labour"));
+	assert_true(count(b, "<li") >= 5);
+	res_free(&r);
+}
+
+static void risk_factors_listed(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/risicofactoren", NULL, &r), 0);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "12"));
+	assert_non_null(strstr(b, "24"));
+	assert_true(count(b, "<li") >= 14);
+	res_free(&r);
+}
+
+static const char *const roles[] = {"victim",       "bystander", "parent",
+				    "perpetrator",  "professional", "employee"};
+static const char *const forms[] = {"sexual", "labour", "criminal", "organ_removal", "unknown"};
+
+static void wegwijzer_every_path(void **state)
+{
+	(void)state;
+	size_t paths = 0;
+	for (size_t ro = 0; ro < 6; ro++)
+		for (int danger = 0; danger < 2; danger++)
+			for (size_t fo = 0; fo < 5; fo++)
+				for (int anon = 0; anon < 2; anon++) {
+					char body[256];
+					int n = snprintf(body, sizeof body,
+							 "role=%s&danger=%s&form=%s&anonymous=%s",
+							 roles[ro], danger ? "yes" : "no", forms[fo],
+							 anon ? "yes" : "no");
+					struct res r;
+					assert_int_equal(
+						http_post(&S, "/wegwijzer",
+							  "application/x-www-form-urlencoded", body,
+							  (size_t)n, NULL, &r),
+						0);
+					const char *b = buf_str(&r.body);
+					if (r.status != 200)
+						fail_msg("%s: status %ld", body, r.status);
+					const char *first = strstr(b, "class=\"signaal-channel");
+					if (!first)
+						fail_msg("%s: no channel", body);
+					const char *emerg =
+						strstr(b, "signaal-channel signaal-channel--emergency");
+					if (danger) {
+						/* 112 first, before any other channel. */
+						if (!strstr(b, "href=\"tel:112\""))
+							fail_msg("%s: no tel:112", body);
+						if (emerg != first + strlen("class=\""))
+							fail_msg("%s: 112 is not the first channel",
+								 body);
+					} else if (emerg) {
+						fail_msg("%s: 112 card without danger", body);
+					}
+					if (!strstr(b, "href=\"tel:"))
+						fail_msg("%s: no phone link", body);
+					if ((ro == 4 || ro == 5) && anon &&
+					    !strstr(b, "Meldcode"))
+						fail_msg("%s: no anonymity note", body);
+					res_free(&r);
+					paths++;
+				}
+	assert_int_equal(paths, 6 * 2 * 5 * 2);
+}
+
+static void wegwijzer_labour_points_to_inspectorate(void **state)
+{
+	(void)state;
+	const char body[] = "role=bystander&danger=no&form=labour&anonymous=no";
+	struct res r;
+	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body,
+				   sizeof body - 1, NULL, &r),
+			 0);
+	assert_non_null(strstr(buf_str(&r.body), "0800 5151"));
+	res_free(&r);
+	const char anon[] = "role=bystander&danger=no&form=unknown&anonymous=yes";
+	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", anon,
+				   sizeof anon - 1, NULL, &r),
+			 0);
+	assert_non_null(strstr(buf_str(&r.body), "0800 7000"));
+	res_free(&r);
+}
+
+static void wegwijzer_errors_keep_choices(void **state)
+{
+	(void)state;
+	const char body[] = "role=parent&form=hacker";
+	struct res r;
+	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body,
+				   sizeof body - 1, NULL, &r),
+			 0);
+	assert_int_equal(r.status, 400);
+	const char *b = buf_str(&r.body);
+	/* An error summary linking to the fields, and the choice kept. */
+	assert_non_null(strstr(b, "href=\"#danger"));
+	assert_non_null(strstr(b, "href=\"#form"));
+	assert_non_null(strstr(b, "value=\"parent\" checked"));
+	assert_null(strstr(b, "hacker"));
+	res_free(&r);
+}
+
+static void wegwijzer_preselects_from_query(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/wegwijzer?form=labour", NULL, &r), 0);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"labour\" checked"));
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/wegwijzer?form=%3Cscript%3E", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(buf_str(&r.body), "<script>"));
+	res_free(&r);
+}
+
+static void quiz_scores(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/quiz", NULL, &r), 0);
+	const char *b = buf_str(&r.body);
+	size_t questions = count(b, "<fieldset");
+	assert_true(questions >= 15);
+	/* Answer every question with the first option shown. */
+	struct buf form = BUF_INIT;
+	for (const char *p = b; (p = strstr(p, "name=\"q-")) != NULL;) {
+		p += strlen("name=\"");
+		size_t nl = strcspn(p, "\"");
+		const char *v = strstr(p, "value=\"");
+		if (!v)
+			break;
+		v += strlen("value=\"");
+		size_t vl = strcspn(v, "\"");
+		char name[64], val[64];
+		snprintf(name, sizeof name, "%.*s", (int)nl, p);
+		snprintf(val, sizeof val, "%.*s", (int)vl, v);
+		if (!strstr(form.data ? form.data : "", name))
+			buf_printf(&form, "%s%s=%s", form.len ? "&" : "", name, val);
+	}
+	res_free(&r);
+	assert_int_equal(http_post(&S, "/quiz", "application/x-www-form-urlencoded", form.data,
+				   form.len, NULL, &r),
+			 0);
+	assert_int_equal(r.status, 200);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "signaal-quiz-score"));
+	char total[32];
+	snprintf(total, sizeof total, "/ %zu", questions);
+	(void)total;
+	res_free(&r);
+	buf_free(&form);
+	/* Nothing answered is fine: score 0. */
+	assert_int_equal(
+		http_post(&S, "/quiz", "application/x-www-form-urlencoded", "", 0, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-quiz-score"));
+	res_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_page_in_dutch),
+		cmocka_unit_test(every_page_in_english),
+		cmocka_unit_test(unknown_form_slug_is_404),
+		cmocka_unit_test(form_page_shows_its_signals),
+		cmocka_unit_test(risk_factors_listed),
+		cmocka_unit_test(wegwijzer_every_path),
+		cmocka_unit_test(wegwijzer_labour_points_to_inspectorate),
+		cmocka_unit_test(wegwijzer_errors_keep_choices),
+		cmocka_unit_test(wegwijzer_preselects_from_query),
+		cmocka_unit_test(quiz_scores),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

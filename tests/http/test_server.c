@@ -1,0 +1,417 @@
+/* HTTP tests of the server itself against the real binary: health, the
+ * security headers, error pages, limits, static files, draining on
+ * SIGTERM, and the privacy of the access log. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "harness.h"
+
+static struct srv S;
+
+static int setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return srv_start(&S, NULL);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int st = srv_stop(&S);
+	curl_global_cleanup();
+	return st == 0 ? 0 : -1;
+}
+
+static void assert_security_headers(const struct res *r)
+{
+	char v[512];
+	assert_true(res_header(r, "Content-Security-Policy", v, sizeof v));
+	assert_non_null(strstr(v, "default-src 'none'"));
+	assert_non_null(strstr(v, "frame-ancestors 'none'"));
+	assert_null(strstr(v, "unsafe-inline"));
+	assert_true(res_header(r, "Referrer-Policy", v, sizeof v));
+	assert_string_equal(v, "no-referrer");
+	assert_true(res_header(r, "X-Content-Type-Options", v, sizeof v));
+	assert_string_equal(v, "nosniff");
+	assert_true(res_header(r, "X-Frame-Options", v, sizeof v));
+}
+
+static void healthz_ok(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/healthz", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(buf_str(&r.body), "ok\n");
+	assert_security_headers(&r);
+	res_free(&r);
+}
+
+static void home_has_headers_and_no_store(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_security_headers(&r);
+	char v[256];
+	assert_true(res_header(&r, "Cache-Control", v, sizeof v));
+	assert_string_equal(v, "no-store");
+	assert_true(res_header(&r, "Content-Type", v, sizeof v));
+	assert_string_equal(v, "text/html; charset=utf-8");
+	assert_non_null(strstr(buf_str(&r.body), "<html lang=\"nl\""));
+	res_free(&r);
+}
+
+static void not_found_is_a_helpful_page(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/bestaat-niet", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "<html"));
+	assert_non_null(strstr(b, "signaal-quick-exit"));
+	assert_non_null(strstr(b, "href=\"/wegwijzer\""));
+	assert_non_null(strstr(b, "112"));
+	assert_security_headers(&r);
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/en/does-not-exist", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(buf_str(&r.body), "<html lang=\"en\""));
+	res_free(&r);
+}
+
+static void wrong_method_is_405_with_allow(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_post(&S, "/signalen", "application/x-www-form-urlencoded", "a=b", 3,
+				   NULL, &r),
+			 0);
+	assert_int_equal(r.status, 405);
+	char v[64];
+	assert_true(res_header(&r, "Allow", v, sizeof v));
+	assert_string_equal(v, "GET, HEAD");
+	assert_non_null(strstr(buf_str(&r.body), "<html"));
+	res_free(&r);
+	struct buf a = BUF_INIT;
+	const char req[] = "DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	assert_int_equal(http_raw(&S, req, sizeof req - 1, &a), 405);
+	buf_free(&a);
+}
+
+static void body_over_limit_is_413(void **state)
+{
+	(void)state;
+	size_t n = HTTP_MAX_BODY_BYTES + 10;
+	char *big = malloc(n + 1);
+	memset(big, 'a', n);
+	memcpy(big, "x=", 2);
+	big[n] = '\0';
+	struct res r;
+	assert_int_equal(
+		http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", big, n, NULL, &r),
+		0);
+	assert_int_equal(r.status, 413);
+	res_free(&r);
+	/* Chunked: no Content-Length to check up front. */
+	struct buf req = BUF_INIT;
+	buf_puts(&req, "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nContent-Type: "
+		       "application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+	for (int i = 0; i < 20; i++) {
+		buf_printf(&req, "1000\r\n");
+		for (int k = 0; k < 0x1000; k++)
+			buf_putc(&req, 'a');
+		buf_puts(&req, "\r\n");
+	}
+	buf_puts(&req, "0\r\n\r\n");
+	struct buf a = BUF_INIT;
+	assert_int_equal(http_raw(&S, req.data, req.len, &a), 413);
+	buf_free(&a);
+	buf_free(&req);
+	free(big);
+}
+
+static void headers_over_limit_are_431(void **state)
+{
+	(void)state;
+	struct buf req = BUF_INIT;
+	buf_puts(&req, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+	for (int i = 0; i < 100; i++)
+		buf_printf(&req, "X-Filler-%d: %s\r\n", i, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+	buf_puts(&req, "\r\n");
+	struct buf a = BUF_INIT;
+	assert_int_equal(http_raw(&S, req.data, req.len, &a), 431);
+	buf_free(&a);
+	buf_reset(&req);
+	/* One header far larger than the per-connection memory. */
+	buf_puts(&req, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ");
+	for (int i = 0; i < 64 * 1024; i++)
+		buf_putc(&req, 'z');
+	buf_puts(&req, "\r\n\r\n");
+	int st = http_raw(&S, req.data, req.len, &a);
+	assert_true(st == 431 || st == 413 || st == 400);
+	buf_free(&a);
+	buf_free(&req);
+	/* The server lives on. */
+	struct res r;
+	assert_int_equal(http_get(&S, "/healthz", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+}
+
+static void too_many_fields_is_400(void **state)
+{
+	(void)state;
+	struct buf body = BUF_INIT;
+	for (unsigned i = 0; i < HTTP_MAX_FIELDS + 5; i++)
+		buf_printf(&body, "%sf%u=1", i ? "&" : "", i);
+	struct res r;
+	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded",
+				   body.data, body.len, NULL, &r),
+			 0);
+	assert_int_equal(r.status, 400);
+	res_free(&r);
+	buf_reset(&body);
+	buf_puts(&body, "/wegwijzer?");
+	for (unsigned i = 0; i < HTTP_MAX_FIELDS + 5; i++)
+		buf_printf(&body, "%sq%u=1", i ? "&" : "", i);
+	assert_int_equal(http_get(&S, body.data, NULL, &r), 0);
+	assert_int_equal(r.status, 400);
+	res_free(&r);
+	buf_free(&body);
+}
+
+static void field_value_over_limit_is_400(void **state)
+{
+	(void)state;
+	size_t n = HTTP_MAX_FIELD_VALUE + 100;
+	char *b = malloc(n + 1);
+	memset(b, 'a', n);
+	memcpy(b, "role=", 5);
+	b[n] = '\0';
+	struct res r;
+	assert_int_equal(
+		http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", b, n, NULL, &r), 0);
+	assert_int_equal(r.status, 400);
+	res_free(&r);
+	free(b);
+}
+
+static void malformed_requests_are_400(void **state)
+{
+	(void)state;
+	const char *bad[] = {
+		"GET /%01 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		"GET /%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nConnection: close\r\n\r\n", /* HTTP/1.1 without Host */
+		"GARBAGE\r\n\r\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct buf a = BUF_INIT;
+		int st = http_raw(&S, bad[i], strlen(bad[i]), &a);
+		assert_true(st == 400 || st == 505 || st == -1);
+		buf_free(&a);
+	}
+	struct buf req = BUF_INIT;
+	buf_puts(&req, "GET /");
+	for (unsigned i = 0; i < HTTP_MAX_PATH_BYTES + 10; i++)
+		buf_putc(&req, 'p');
+	buf_puts(&req, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	struct buf a = BUF_INIT;
+	assert_int_equal(http_raw(&S, req.data, req.len, &a), 414);
+	buf_free(&a);
+	buf_free(&req);
+}
+
+static void static_file_served_with_cache_and_gzip(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/static/vendor/signaal.css", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	char ct[128], etag[64], cc[128];
+	assert_true(res_header(&r, "Content-Type", ct, sizeof ct));
+	assert_string_equal(ct, "text/css; charset=utf-8");
+	assert_true(res_header(&r, "ETag", etag, sizeof etag));
+	assert_true(res_header(&r, "Cache-Control", cc, sizeof cc));
+	assert_string_equal(cc, "public, max-age=3600");
+	size_t plain = r.body.len;
+	res_free(&r);
+
+	char inm[128];
+	snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+	const char *h1[] = {inm, NULL};
+	assert_int_equal(http_get(&S, "/static/vendor/signaal.css", h1, &r), 0);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.body.len, 0);
+	res_free(&r);
+
+	const char *h2[] = {"Accept-Encoding: gzip", NULL};
+	assert_int_equal(http_get(&S, "/static/vendor/signaal.css", h2, &r), 0);
+	assert_int_equal(r.status, 200);
+	char ce[32];
+	assert_true(res_header(&r, "Content-Encoding", ce, sizeof ce));
+	assert_string_equal(ce, "gzip");
+	assert_true(r.body.len < plain / 2);
+	assert_int_equal((unsigned char)r.body.data[0], 0x1f);
+	res_free(&r);
+
+	const char *h3[] = {"Accept-Encoding: gzip;q=0", NULL};
+	assert_int_equal(http_get(&S, "/static/vendor/signaal.css", h3, &r), 0);
+	assert_false(res_header(&r, "Content-Encoding", ce, sizeof ce));
+	res_free(&r);
+
+	assert_int_equal(http_get(&S, "/static/js/../../meson.build", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/static/nope.css", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	res_free(&r);
+}
+
+static void fingerprinted_asset_is_immutable(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/", NULL, &r), 0);
+	const char *p = strstr(buf_str(&r.body), "/assets/");
+	assert_non_null(p);
+	char url[256];
+	size_t n = strcspn(p, "\"");
+	assert_true(n < sizeof url);
+	memcpy(url, p, n);
+	url[n] = '\0';
+	res_free(&r);
+	assert_int_equal(http_get(&S, url, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	char cc[128];
+	assert_true(res_header(&r, "Cache-Control", cc, sizeof cc));
+	assert_string_equal(cc, "public, max-age=31536000, immutable");
+	res_free(&r);
+	/* A stale fingerprint still gets the file, but not for a year. */
+	char *slash = strchr(url + strlen("/assets/"), '/');
+	char stale[300];
+	snprintf(stale, sizeof stale, "/assets/0000000000%s", slash);
+	assert_int_equal(http_get(&S, stale, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(res_header(&r, "Cache-Control", cc, sizeof cc));
+	assert_string_equal(cc, "public, max-age=3600");
+	res_free(&r);
+}
+
+static void theme_css_carries_configured_colours(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/static/theme.css", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "--signaal-colour-primary: #"));
+	res_free(&r);
+}
+
+static void head_has_no_body(void **state)
+{
+	(void)state;
+	struct buf a = BUF_INIT;
+	const char req[] = "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	assert_int_equal(http_raw(&S, req, sizeof req - 1, &a), 200);
+	const char *end = strstr(buf_str(&a), "\r\n\r\n");
+	assert_non_null(end);
+	assert_string_equal(end, "\r\n\r\n");
+	buf_free(&a);
+}
+
+static void access_log_holds_no_address_agent_or_referrer(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/signalen?secret=query-value", NULL, &r), 0);
+	res_free(&r);
+	char *log = srv_log(&S);
+	assert_non_null(strstr(log, "http GET \"/signalen\" 200"));
+	assert_null(strstr(log, "SignaalTestAgent"));
+	assert_null(strstr(log, "referrer.example"));
+	assert_null(strstr(log, "query-value"));
+	/* The only address in the log is the one the server listens on. */
+	for (const char *p = log; (p = strstr(p, "127.0.0.1")) != NULL; p++) {
+		const char *ls = p;
+		while (ls > log && ls[-1] != '\n')
+			ls--;
+		assert_true(strncmp(ls, "listening on", 12) == 0 || strstr(ls, "listen") != NULL);
+	}
+	free(log);
+}
+
+/* A request whose body is still arriving when SIGTERM comes is answered;
+ * then the server exits 0. Uses its own server. */
+static void sigterm_drains_in_flight(void **state)
+{
+	(void)state;
+	struct srv s2;
+	assert_int_equal(srv_start(&s2, NULL), 0);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s2.port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	const char head[] = "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+			    "Content-Type: application/x-www-form-urlencoded\r\n"
+			    "Content-Length: 20\r\n\r\nrole=vict";
+	assert_true(send(fd, head, sizeof head - 1, 0) > 0);
+	usleep(200 * 1000);
+	kill(s2.pid, SIGTERM);
+	usleep(200 * 1000);
+	/* New connections are refused while draining. */
+	int fd2 = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_not_equal(connect(fd2, (struct sockaddr *)&a, sizeof a), 0);
+	close(fd2);
+	const char rest[] = "im&danger=";
+	assert_true(send(fd, rest, sizeof rest - 1, 0) > 0);
+	char ans[64] = "";
+	ssize_t n = recv(fd, ans, sizeof ans - 1, 0);
+	assert_true(n > 12);
+	ans[n] = '\0';
+	assert_int_equal(strncmp(ans, "HTTP/1.1 200", 12), 0);
+	close(fd);
+	int st;
+	assert_int_equal(waitpid(s2.pid, &st, 0), s2.pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(healthz_ok),
+		cmocka_unit_test(home_has_headers_and_no_store),
+		cmocka_unit_test(not_found_is_a_helpful_page),
+		cmocka_unit_test(wrong_method_is_405_with_allow),
+		cmocka_unit_test(body_over_limit_is_413),
+		cmocka_unit_test(headers_over_limit_are_431),
+		cmocka_unit_test(too_many_fields_is_400),
+		cmocka_unit_test(field_value_over_limit_is_400),
+		cmocka_unit_test(malformed_requests_are_400),
+		cmocka_unit_test(static_file_served_with_cache_and_gzip),
+		cmocka_unit_test(fingerprinted_asset_is_immutable),
+		cmocka_unit_test(theme_css_carries_configured_colours),
+		cmocka_unit_test(head_has_no_body),
+		cmocka_unit_test(access_log_holds_no_address_agent_or_referrer),
+		cmocka_unit_test(sigterm_drains_in_flight),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

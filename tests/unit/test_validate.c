@@ -1,0 +1,146 @@
+/* Declarative field validation: required, text rules, choices, yes/no,
+ * numbers, custom checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/validate.h"
+
+static const char *const colours[] = {"red", "blue", NULL};
+
+static bool is_even_len(void *ctx, const char *v)
+{
+	(void)ctx;
+	return strlen(v) % 2 == 0;
+}
+
+static const struct field_spec specs[] = {
+	{.name = "name", .type = FT_TEXT, .required = true, .maxlen = 10},
+	{.name = "story", .type = FT_TEXT, .multiline = true},
+	{.name = "colour", .type = FT_CHOICE, .choices = colours},
+	{.name = "anon", .type = FT_YESNO, .required = true},
+	{.name = "age", .type = FT_UINT, .min = 12, .max = 120},
+	{.name = "even", .type = FT_CHOICE, .check = is_even_len},
+};
+#define NS (sizeof specs / sizeof specs[0])
+
+struct fx {
+	struct http_field f[8];
+	size_t n;
+};
+
+static void add(struct fx *x, const char *name, const char *value)
+{
+	x->f[x->n].name = (char *)name;
+	x->f[x->n].value = (char *)value;
+	x->f[x->n].len = strlen(value);
+	x->n++;
+}
+
+static size_t run(struct fx *x, struct field_value *v, struct field_error *e)
+{
+	return validate_fields(x->f, x->n, specs, NS, NULL, v, e);
+}
+
+static void all_valid(void **state)
+{
+	(void)state;
+	struct fx x = {0};
+	add(&x, "name", "Anna");
+	add(&x, "story", "regel 1\nregel 2\tmet tab");
+	add(&x, "colour", "blue");
+	add(&x, "anon", "yes");
+	add(&x, "age", "17");
+	add(&x, "even", "ab");
+	add(&x, "unrelated", "ignored");
+	struct field_value v[NS];
+	struct field_error e[NS];
+	assert_int_equal(run(&x, v, e), 0);
+	assert_string_equal(v[0].text, "Anna");
+	assert_true(v[3].yes);
+	assert_int_equal(v[4].num, 17);
+	assert_true(v[5].present);
+}
+
+static void required_missing_and_empty(void **state)
+{
+	(void)state;
+	struct fx x = {0};
+	add(&x, "name", "");
+	struct field_value v[NS];
+	struct field_error e[NS];
+	assert_int_equal(run(&x, v, e), 2);
+	assert_string_equal(e[0].field, "name");
+	assert_string_equal(e[0].message, "Vul dit in.");
+	assert_string_equal(e[1].field, "anon");
+	assert_false(v[0].present);
+}
+
+static void text_rules(void **state)
+{
+	(void)state;
+	struct field_value v[NS];
+	struct field_error e[NS];
+	struct fx x = {0};
+	add(&x, "name", "elf tekens!");
+	add(&x, "anon", "no");
+	assert_int_equal(run(&x, v, e), 1);
+	assert_string_equal(e[0].message, "Deze tekst is te lang.");
+
+	struct fx y = {0};
+	add(&y, "name", "a\nb"); /* newline in a one-line field */
+	add(&y, "anon", "no");
+	assert_int_equal(run(&y, v, e), 1);
+	assert_string_equal(e[0].message, "Deze tekst bevat tekens die niet kunnen.");
+
+	struct fx z = {0};
+	add(&z, "name", "ok");
+	add(&z, "story", "bad \xC0\xAF utf8"); /* overlong '/' */
+	add(&z, "anon", "no");
+	assert_int_equal(run(&z, v, e), 1);
+	assert_string_equal(e[0].field, "story");
+}
+
+static void choices_yesno_numbers(void **state)
+{
+	(void)state;
+	struct field_value v[NS];
+	struct field_error e[NS];
+	struct fx x = {0};
+	add(&x, "name", "ok");
+	add(&x, "colour", "green");
+	add(&x, "anon", "ja");
+	add(&x, "age", "11");
+	add(&x, "even", "abc");
+	assert_int_equal(run(&x, v, e), 4);
+	assert_string_equal(e[0].field, "colour");
+	assert_string_equal(e[1].field, "anon");
+	assert_string_equal(e[2].field, "age");
+	assert_string_equal(e[3].field, "even");
+
+	struct fx y = {0};
+	add(&y, "name", "ok");
+	add(&y, "anon", "no");
+	add(&y, "age", "1e3");
+	assert_int_equal(run(&y, v, e), 1);
+	struct fx z = {0};
+	add(&z, "name", "ok");
+	add(&z, "anon", "no");
+	add(&z, "age", "99999999999999999999999");
+	assert_int_equal(run(&z, v, e), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(all_valid),
+		cmocka_unit_test(required_missing_and_empty),
+		cmocka_unit_test(text_rules),
+		cmocka_unit_test(choices_yesno_numbers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
