@@ -15,6 +15,9 @@
 #define HTTP_MAX_HEADERS 64u
 /* Bytes of a request body; over it: 413. */
 #define HTTP_MAX_BODY_BYTES (64u * 1024u)
+/* Bytes of an over-limit body read and dropped to be able to answer 413;
+ * beyond it the connection is closed without an answer. */
+#define HTTP_DRAIN_MAX_BYTES (1024u * 1024u)
 /* Bytes of a request path (decoded, without query); over it: 414. */
 #define HTTP_MAX_PATH_BYTES 1024u
 /* Count of query or form fields in one request; over it: 400. */

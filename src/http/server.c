@@ -50,7 +50,7 @@ struct conn_ctx {
 	struct MHD_PostProcessor *pp;
 	struct timespec start;
 	int reject;       /* status to answer once the body is drained, or 0 */
-	bool body_done;   /* upload finished */
+	size_t received;  /* body bytes seen, including dropped ones */
 	char *last_field; /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
 };
@@ -436,7 +436,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **con_cls)
 {
-	(void)version;
 	struct server *srv = cls;
 	struct conn_ctx *c = *con_cls;
 
@@ -469,6 +468,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			c->reject = 431;
 		if (!c->reject && c->req.method == 0)
 			c->reject = 405;
+		/* HTTP/1.1 requires Host (RFC 9112, 3.2); libmicrohttpd lets it pass. */
+		if (!c->reject && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+		    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+			c->reject = 400;
 		if (!c->reject)
 			MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
 		c->req.content_type =
@@ -494,12 +497,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
+		c->received += n;
+		/* libmicrohttpd cannot answer in the middle of a body, so a body
+		 * over the limit (chunked ones have no Content-Length to check up
+		 * front) is read and dropped, and answered at its end; one that
+		 * goes on far beyond the limit loses its connection instead. */
+		if (c->received > HTTP_DRAIN_MAX_BYTES)
+			return MHD_NO;
 		if (c->reject)
-			return MHD_YES; /* drain; answer at the end */
+			return MHD_YES;
 		if (c->req.body.len + n > HTTP_MAX_BODY_BYTES) {
-			/* Chunked bodies have no Content-Length to check up front. */
 			c->reject = 413;
-			return answer_error(conn, srv, c, 413);
+			return MHD_YES;
 		}
 		if (c->pp) {
 			/* The byte count is kept to enforce the body limit. */
@@ -577,13 +586,13 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	}
 	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)HTTP_CONNECTION_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-		1, MHD_OPTION_END);
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
 	if (!srv->daemon) {
 		buf_printf(err, "cannot listen on %s:%u (in use, or not allowed)", host,
 			   (unsigned)opts->port);

@@ -234,8 +234,8 @@ static int load_dir(struct statics *st, const char *root, const char *rel, struc
 		if (S_ISDIR(sb.st_mode)) {
 			rc = load_dir(st, root, relpath, err);
 		} else if (S_ISREG(sb.st_mode)) {
-			unsigned char *data;
-			size_t len;
+			unsigned char *data = NULL;
+			size_t len = 0;
 			char shown[1400];
 			snprintf(shown, sizeof shown, "%s/%s", dpath, e->d_name);
 			rc = read_file(dirfd(d), e->d_name, &data, &len, err, shown);

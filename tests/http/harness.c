@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 	if (!f)
 		return -1;
 	fprintf(f, "[paths]\ncontent = %s/content\ntemplates = %s/templates\nstatic = %s/static\n"
-		   "locale = %s/locale\n%s",
+		   "locale = %s\n%s",
 		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
 		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
 		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
@@ -208,13 +209,22 @@ int http_raw(const struct srv *s, const void *req, size_t len, struct buf *answe
 		close(fd);
 		return -1;
 	}
+	/* Sends in pieces and stops as soon as the server answers: a server
+	 * that refuses a request early closes the connection, and bytes still
+	 * being sent then would reset it before the answer is read. */
 	const char *p = req;
 	size_t off = 0;
 	while (off < len) {
-		ssize_t w = send(fd, p + off, len - off, MSG_NOSIGNAL);
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, 0) > 0)
+			break;
+		size_t piece = len - off < 4096 ? len - off : 4096;
+		ssize_t w = send(fd, p + off, piece, MSG_NOSIGNAL);
 		if (w <= 0)
-			break; /* the server may answer and close early */
+			break;
 		off += (size_t)w;
+		if (off < len)
+			usleep(1000);
 	}
 	shutdown(fd, SHUT_WR);
 	char tmp[4096];

@@ -369,10 +369,15 @@ static void sigterm_drains_in_flight(void **state)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s2.port)};
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-	const char head[] = "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-			    "Content-Type: application/x-www-form-urlencoded\r\n"
-			    "Content-Length: 20\r\n\r\nrole=vict";
-	assert_true(send(fd, head, sizeof head - 1, 0) > 0);
+	const char first[] = "role=victim&danger=no&form=lab";
+	const char rest[] = "our&anonymous=no";
+	char head[512];
+	snprintf(head, sizeof head,
+		 "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+		 "Content-Type: application/x-www-form-urlencoded\r\n"
+		 "Content-Length: %zu\r\n\r\n%s",
+		 sizeof first - 1 + sizeof rest - 1, first);
+	assert_true(send(fd, head, strlen(head), 0) > 0);
 	usleep(200 * 1000);
 	kill(s2.pid, SIGTERM);
 	usleep(200 * 1000);
@@ -380,7 +385,6 @@ static void sigterm_drains_in_flight(void **state)
 	int fd2 = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_not_equal(connect(fd2, (struct sockaddr *)&a, sizeof a), 0);
 	close(fd2);
-	const char rest[] = "im&danger=";
 	assert_true(send(fd, rest, sizeof rest - 1, 0) > 0);
 	char ans[64] = "";
 	ssize_t n = recv(fd, ans, sizeof ans - 1, 0);

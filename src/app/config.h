@@ -1,0 +1,74 @@
+/* config: signaal.ini, read with inih into a struct of typed values.
+ *
+ * Owns: the list of keys with their defaults, limits and meaning (one table
+ * in config.c, which also writes docs/CONFIG.md), and the parsing and
+ * validation of every value. Anything unknown or out of range is an error
+ * naming file, line, section and key; nothing is silently ignored.
+ *
+ * A struct config holds no pointers: copy it freely, nothing to free. */
+#ifndef SIGNAAL_APP_CONFIG_H
+#define SIGNAAL_APP_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+enum {
+	CONFIG_INVALID = 1, /* the file breaks a rule; err says where and why */
+};
+
+enum config_cookies {
+	CONFIG_COOKIES_AUTO, /* Secure unless served on plain HTTP loopback */
+	CONFIG_COOKIES_ON,
+	CONFIG_COOKIES_OFF,
+};
+
+struct config_listen {
+	char host[CONFIG_MAX_HOST + 1]; /* without brackets: "127.0.0.1", "::1", "localhost" */
+	uint16_t port;                  /* 1..65535 */
+	bool ipv6;                      /* host is an IPv6 address */
+};
+
+struct config {
+	/* [server] */
+	struct config_listen listen;
+	unsigned threads;
+	enum config_cookies secure_cookies;
+	/* [site] */
+	char org[ID_MAX_LEN + 1];
+	char quick_exit_url[CONFIG_MAX_URL + 1];
+	char site_name[NAME_MAX_LEN + 1]; /* "" means the organisation's name */
+	char colour_primary[8];           /* "#rrggbb", lower case */
+	char colour_accent[8];
+	/* [paths] */
+	char content_dir[CONFIG_MAX_PATH + 1];
+	char templates_dir[CONFIG_MAX_PATH + 1];
+	char static_dir[CONFIG_MAX_PATH + 1];
+	char locale_dir[CONFIG_MAX_PATH + 1];
+	/* [intake] */
+	unsigned max_reports_per_minute; /* per source; 0 = no limit */
+	/* [figures] */
+	unsigned public_min_cell;
+	/* [log] */
+	enum log_level log_level;
+	bool log_access;
+};
+
+/* Fills c with the documented defaults. Returns 0 (the defaults pass the
+ * same validation as the file; -EINVAL would mean a bug in the table). */
+int config_defaults(struct config *c);
+/* Starts from the defaults and applies path. Returns 0, CONFIG_INVALID with
+ * err = "FILE:LINE: [section] key: reason", or negative errno when the file
+ * cannot be read (err says so). On failure c holds the defaults. */
+int config_load(const char *path, struct config *c, struct buf *err);
+/* Parses HOST:PORT as [server] listen does (also for serve --listen):
+ * IPv4, [IPv6] or localhost, port 1..65535. 0 or -EINVAL; why (may be
+ * NULL) gets the reason. */
+int config_parse_listen(const char *s, struct config_listen *out, struct buf *why);
+/* Appends docs/CONFIG.md as generated from the key table. */
+int config_doc(struct buf *out);
+
+#endif

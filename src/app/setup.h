@@ -1,0 +1,41 @@
+/* setup: what `signaal init` does, apart from argument parsing and
+ * resolving the organisation profile (main.c does those).
+ *
+ * Owns: the layout of the data directory: DIR (0700), DIR/signaal.key
+ * (0600, never overwritten) and DIR/signaal.db (0600). */
+#ifndef SIGNAAL_APP_SETUP_H
+#define SIGNAAL_APP_SETUP_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+#define SETUP_KEY_FILE "signaal.key"
+#define SETUP_DB_FILE  "signaal.db"
+
+/* Domain errors besides STORE_CONFLICT and STORE_TOO_NEW (store.h), kept
+ * apart from those values. */
+enum {
+	SETUP_UNSAFE = 16,    /* directory or key file open to others, or of the wrong type */
+	SETUP_BAD_KEY = 17,   /* the existing key file is not a Signaal key */
+	SETUP_BAD_INPUT = 18, /* an id, name or district breaks the rules */
+};
+
+struct setup_org {
+	const char *id, *name, *region;
+	const char *const *districts;
+	size_t ndistricts;
+};
+
+/* Creates data_dir (0700; refuses an existing directory with wider
+ * permissions, owned by someone else, or a non-directory), the key file
+ * DIR/signaal.key (0600), the database DIR/signaal.db with migrations, and
+ * the first organisation (public_min_cell PUBLIC_MIN_CELL_DEFAULT).
+ * Idempotent for the directory, key and database: an existing key is
+ * checked and kept, never overwritten. An organisation with the same id
+ * gives STORE_CONFLICT. The parent of data_dir must exist.
+ * Returns 0, negative errno, STORE_CONFLICT, STORE_TOO_NEW or a SETUP_*
+ * value; err (required) names what failed and why. */
+int setup_init(const char *data_dir, const struct setup_org *org, struct buf *err);
+
+#endif

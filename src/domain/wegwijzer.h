@@ -1,0 +1,37 @@
+/* wegwijzer: "where do I go with this?" — picks and orders the channels of a
+ * region for who is asking, whether there is danger now, which form of
+ * exploitation they think of and whether they want to stay anonymous.
+ *
+ * Owns: nothing beyond the answer it returns. The rules are data: a
+ * channel's "roles" (role -> rank), "forms", "anonymous" and "emergency" in
+ * content/regions/<id>.json, and the texts in content/<lang>/wegwijzer.json and
+ * roles.json; this module only applies them (see wegwijzer.c for the order). */
+#ifndef SIGNAAL_DOMAIN_WEGWIJZER_H
+#define SIGNAAL_DOMAIN_WEGWIJZER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "content/content.h"
+
+/* The role, form or region is not one the content knows. */
+#define WEGWIJZER_BAD_INPUT 1
+
+struct wegwijzer_q {
+	const char *role; /* roles.json code */
+	bool danger;      /* acute danger now */
+	const char *form; /* form code or "unknown" */
+	bool anonymous;   /* wants to stay anonymous */
+};
+
+/* Answer for region (its channels with the national ones merged in). On 0,
+ * *out (caller owns, json_decref()) = {"acute": bool, "channels": [channel as
+ * content_region() gives it, plus "why": why it fits this question],
+ * "advice": [paragraph] of the role, "anonymity_note": text or null}.
+ * The channel list is never empty; 112 is first exactly when danger.
+ * Returns WEGWIJZER_BAD_INPUT for an unknown role, form or region, -EINVAL
+ * for NULL arguments, -ENOMEM. *out is NULL on any failure. */
+int wegwijzer_answer(const struct content *c, const char *lang, const char *region,
+                     const struct wegwijzer_q *q, json_t **out);
+
+#endif

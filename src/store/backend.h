@@ -1,0 +1,109 @@
+/* backend: the vtable a storage backend implements, and the helpers the
+ * generic store code (store.c, migrate.c) builds on.
+ *
+ * Owns: the split between what is generic (every store_* operation, the
+ * transaction retry loop, migrations) and what a backend must provide
+ * (connections, binding values to registry statements, transactions,
+ * backup). A backend knows no table; store.c knows no backend. Only store/
+ * includes this header (and the store tests). */
+#ifndef SIGNAAL_STORE_BACKEND_H
+#define SIGNAAL_STORE_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "store/stmts.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/* A value bound to a parameter or read from a column. Column values are
+ * borrowed and valid only during the row callback; text is NUL-terminated
+ * there. */
+enum store_type {
+	STORE_NULL,
+	STORE_INT,
+	STORE_TEXT,
+	STORE_BLOB
+};
+struct store_val {
+	enum store_type type;
+	int64_t i;
+	const void *p; /* STORE_TEXT, STORE_BLOB */
+	size_t len;    /* bytes at p, without a terminating NUL */
+};
+
+static inline struct store_val sv_int(int64_t i)
+{
+	return (struct store_val){.type = STORE_INT, .i = i};
+}
+
+static inline struct store_val sv_text(const char *s)
+{
+	return (struct store_val){.type = STORE_TEXT, .p = s, .len = strlen(s)};
+}
+
+/* Called for each result row; 0 goes on, anything else stops the statement
+ * and becomes exec's return value. */
+typedef int (*store_row_fn)(void *ctx, const struct store_val *cols, size_t ncols);
+
+/* A backend connection; its layout belongs to the backend. */
+struct store_conn;
+
+struct store_ops {
+	const char *name;
+	/* Borrows a connection for reads only; the caller has it alone until
+	 * read_release. May wait while all are borrowed. */
+	int (*read_acquire)(struct store *s, struct store_conn **out);
+	void (*read_release)(struct store *s, struct store_conn *c);
+	/* Takes the single writer connection (blocking other writers of this
+	 * process) and starts a transaction that holds the database's write
+	 * lock from the start. -EAGAIN when another process keeps it busy
+	 * (nothing held then); -EDEADLK when this thread already writes. */
+	int (*write_begin)(struct store *s, struct store_conn **out);
+	/* Commits (commit true) or rolls back, and releases the writer.
+	 * -EAGAIN when the commit met a busy database (rolled back then). */
+	int (*write_end)(struct store *s, struct store_conn *c, bool commit);
+	/* Runs registry statement id with params bound to $1..$nparams, calling
+	 * row (may be NULL) per result row. Constraint violations give
+	 * STORE_CONFLICT, a busy database -EAGAIN. */
+	int (*exec)(struct store_conn *c, enum stmt_id id, const struct store_val *params,
+	            size_t nparams, store_row_fn row, void *ctx);
+	/* Runs constant, parameterless SQL (migrations only). */
+	int (*script)(struct store_conn *c, const char *sql);
+	int (*backup)(struct store *s, const char *dest_path);
+	/* Frees everything including s. */
+	void (*close)(struct store *s);
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *impl; /* owned by the backend */
+};
+
+struct store_tx {
+	struct store *s;
+	struct store_conn *conn;
+};
+
+/* Runs a registry statement inside a write transaction. */
+int store_tx_exec(struct store_tx *tx, enum stmt_id id, const struct store_val *params,
+                  size_t nparams, store_row_fn row, void *ctx);
+/* Runs a registry statement on a borrowed read connection; a busy
+ * database gives -EBUSY. */
+int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *params,
+                    size_t nparams, store_row_fn row, void *ctx);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ", the format of every
+ * timestamp column. */
+#define STORE_TIME_LEN 20u
+void store_now(char out[STORE_TIME_LEN + 1]);
+
+/* migrate.c: applies pending migrations in one transaction. Returns 0,
+ * STORE_TOO_NEW (err says which versions) or negative errno. */
+int store_migrate(struct store *s, struct buf *err);
+/* The schema version this program knows (the number of migrations). */
+int store_migrations_known(void);
+
+#endif

@@ -1,0 +1,107 @@
+/* migrate: the numbered schema migrations, applied at open.
+ *
+ * Migrations are append-only: a released migration is never edited, a
+ * change is a new entry. Each one is portable SQL (SQLite and PostgreSQL):
+ * TEXT, INTEGER and BIGINT only, timestamps as ISO-8601 UTC text. */
+#include <errno.h>
+
+#include "store/backend.h"
+
+/* Created first, outside the numbered list, because it records the list. */
+static const char migrations_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                       " version INTEGER PRIMARY KEY,"
+                                       " applied_at TEXT NOT NULL)";
+
+/* migrations[k] brings the schema from version k to k + 1. */
+static const char *const migrations[] = {
+    /* 1: organisations, their districts, global settings. */
+    "CREATE TABLE organisations ("
+    " id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " region TEXT NOT NULL,"
+    " public_min_cell INTEGER NOT NULL DEFAULT 5,"
+    " created_at TEXT NOT NULL);"
+    "CREATE TABLE districts ("
+    " org_id TEXT NOT NULL REFERENCES organisations (id),"
+    " name TEXT NOT NULL,"
+    " position INTEGER NOT NULL,"
+    " PRIMARY KEY (org_id, name));"
+    "CREATE TABLE settings ("
+    " key TEXT PRIMARY KEY,"
+    " value TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_migrations_known(void)
+{
+	return NMIGRATIONS;
+}
+
+struct migrate_ctx {
+	int64_t found; /* version of the database before migrating */
+	struct buf *err;
+};
+
+static int version_row(void *ctx, const struct store_val *cols, size_t ncols)
+{
+	int64_t *v = ctx;
+	if (ncols != 1 || cols[0].type != STORE_INT)
+		return -EIO;
+	*v = cols[0].i;
+	return 0;
+}
+
+static int migrate_txn(struct store_tx *tx, void *vctx)
+{
+	struct migrate_ctx *m = vctx;
+	int rc = tx->s->ops->script(tx->conn, migrations_table);
+	if (rc)
+		return rc;
+	m->found = -1;
+	rc = store_tx_exec(tx, STMT_MIGRATION_VERSION, NULL, 0, version_row, &m->found);
+	if (rc)
+		return rc;
+	if (m->found < 0)
+		return -EIO;
+	if (m->found > NMIGRATIONS)
+		return STORE_TOO_NEW;
+	for (int64_t v = m->found; v < NMIGRATIONS; v++) {
+		rc = tx->s->ops->script(tx->conn, migrations[v]);
+		if (rc)
+			return rc;
+		char now[STORE_TIME_LEN + 1];
+		store_now(now);
+		struct store_val p[] = {sv_int(v + 1), sv_text(now)};
+		rc = store_tx_exec(tx, STMT_MIGRATION_RECORD, p, 2, NULL, NULL);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int store_migrate(struct store *s, struct buf *err)
+{
+	struct migrate_ctx m = {.found = -1, .err = err};
+	/* One transaction for all pending migrations: a crash half-way leaves
+	 * the old schema, never a mix, and a second process opening at the
+	 * same time waits for the write lock and then finds nothing to do. */
+	int rc = store_txn(s, migrate_txn, &m);
+	if (rc == STORE_TOO_NEW) {
+		if (err)
+			buf_printf(err,
+			           "database schema version %lld is newer than this program "
+			           "(which knows up to version %d); use a newer signaal",
+			           (long long)m.found, NMIGRATIONS);
+	} else if (rc == STORE_CONFLICT) {
+		/* A constraint refused a migration: the database was changed by
+		 * hand or by another program. */
+		if (err)
+			buf_printf(err, "migration after version %lld was refused by a constraint",
+			           (long long)m.found);
+		rc = -EIO;
+	} else if (rc < 0 && err) {
+		buf_printf(err, "applying migrations failed: %s", strerror(-rc));
+	}
+	return rc;
+}

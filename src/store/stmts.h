@@ -1,0 +1,36 @@
+/* stmts: the registry of every SQL statement the store runs.
+ *
+ * Owns: the statement ids and their constant text (stmts.c). Text is never
+ * formatted at run time; values are always bound. Parameters are written
+ * $1..$n, which both SQLite (as named parameters) and PostgreSQL accept;
+ * backends bind $k by name, so their order in the text does not matter.
+ * Only portable SQL: no backend-specific types or functions. */
+#ifndef SIGNAAL_STORE_STMTS_H
+#define SIGNAAL_STORE_STMTS_H
+
+enum stmt_id {
+	STMT_PING,
+	STMT_MIGRATION_VERSION,
+	STMT_MIGRATION_RECORD,
+	STMT_ORG_INSERT,
+	STMT_ORG_GET,
+	STMT_ORG_EXISTS,
+	STMT_ORG_LIST,
+	STMT_DISTRICT_INSERT,
+	STMT_DISTRICT_LIST,
+	STMT_DISTRICT_NEXT,
+	STMT_DISTRICT_DELETE,
+	STMT_SETTING_GET,
+	STMT_SETTING_SET,
+	STMT__COUNT
+};
+
+struct stmt_def {
+	const char *name; /* for logs */
+	const char *sql;
+};
+
+/* Indexed by enum stmt_id; every entry is set (checked by the tests). */
+extern const struct stmt_def stmt_registry[STMT__COUNT];
+
+#endif

@@ -1,0 +1,420 @@
+/* store: the backend-independent half of the store.
+ *
+ * Owns: validation of values against column limits, the transaction retry
+ * loop, and every store_* operation written once in terms of registry
+ * statements, so that a new backend only provides the vtable. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/backend.h"
+#include "util/str.h"
+
+void store_now(char out[STORE_TIME_LEN + 1])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	if (strftime(out, STORE_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) != STORE_TIME_LEN)
+		memcpy(out, "1970-01-01T00:00:00Z", STORE_TIME_LEN + 1);
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+int store_tx_exec(struct store_tx *tx, enum stmt_id id, const struct store_val *params,
+                  size_t nparams, store_row_fn row, void *ctx)
+{
+	return tx->s->ops->exec(tx->conn, id, params, nparams, row, ctx);
+}
+
+int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *params,
+                    size_t nparams, store_row_fn row, void *ctx)
+{
+	struct store_conn *c;
+	int rc = s->ops->read_acquire(s, &c);
+	if (rc)
+		return rc;
+	rc = s->ops->exec(c, id, params, nparams, row, ctx);
+	s->ops->read_release(s, c);
+	/* Reads are not retried: in WAL mode they only meet a busy database
+	 * during recovery, and the busy timeout has waited already. */
+	return rc == -EAGAIN ? -EBUSY : rc;
+}
+
+static void backoff(unsigned attempt)
+{
+	struct timespec ts = {0, (long)(10000000L << attempt)}; /* 10, 20, 40 ms */
+	nanosleep(&ts, NULL);
+}
+
+int store_txn(struct store *s, store_txn_fn fn, void *ctx)
+{
+	int rc = -EAGAIN;
+	for (unsigned attempt = 0; attempt < STORE_TXN_ATTEMPTS && rc == -EAGAIN; attempt++) {
+		if (attempt)
+			backoff(attempt - 1);
+		struct store_tx tx = {.s = s};
+		rc = s->ops->write_begin(s, &tx.conn);
+		if (rc)
+			continue;
+		rc = fn(&tx, ctx);
+		int end = s->ops->write_end(s, tx.conn, rc == 0);
+		if (rc == 0)
+			rc = end;
+	}
+	return rc == -EAGAIN ? -EBUSY : rc;
+}
+
+int store_ping(struct store *s)
+{
+	return store_read_exec(s, STMT_PING, NULL, 0, NULL, NULL);
+}
+
+/* --- validation against column limits ----------------------------------- */
+
+static bool valid_name(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= NAME_MAX_LEN && str_text_valid(s, n, false);
+}
+
+static bool valid_org(const struct store_org *o)
+{
+	return str_is_id(o->id, ID_MAX_LEN) && str_is_id(o->region, ID_MAX_LEN) &&
+	       valid_name(o->name) && o->public_min_cell >= 1 &&
+	       o->public_min_cell <= (int)PUBLIC_MIN_CELL_MAX;
+}
+
+static bool valid_setting_key(const char *k)
+{
+	size_t n = k ? strlen(k) : 0;
+	if (n == 0 || n > SETTING_KEY_MAX_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)k[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* --- row readers ---------------------------------------------------------- */
+
+static int copy_text(char *dst, size_t dstsz, const struct store_val *v)
+{
+	if (v->type != STORE_TEXT || v->len >= dstsz)
+		return -EIO;
+	memcpy(dst, v->p, v->len);
+	dst[v->len] = '\0';
+	return 0;
+}
+
+static int org_from_row(struct store_org *o, const struct store_val *c, size_t n)
+{
+	if (n != 4 || c[3].type != STORE_INT || c[3].i < 0 || c[3].i > PUBLIC_MIN_CELL_MAX)
+		return -EIO;
+	int rc = copy_text(o->id, sizeof o->id, &c[0]);
+	if (!rc)
+		rc = copy_text(o->name, sizeof o->name, &c[1]);
+	if (!rc)
+		rc = copy_text(o->region, sizeof o->region, &c[2]);
+	o->public_min_cell = (int)c[3].i;
+	return rc;
+}
+
+static int found_row(void *ctx, const struct store_val *c, size_t n)
+{
+	(void)c;
+	(void)n;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+/* --- organisations ---------------------------------------------------------- */
+
+struct org_create_ctx {
+	const struct store_org *org;
+	const char *const *districts;
+	size_t ndistricts;
+};
+
+static int org_create_txn(struct store_tx *tx, void *vctx)
+{
+	struct org_create_ctx *c = vctx;
+	char now[STORE_TIME_LEN + 1];
+	store_now(now);
+	struct store_val p[] = {sv_text(c->org->id), sv_text(c->org->name), sv_text(c->org->region),
+	                        sv_int(c->org->public_min_cell), sv_text(now)};
+	int rc = store_tx_exec(tx, STMT_ORG_INSERT, p, 5, NULL, NULL);
+	for (size_t i = 0; !rc && i < c->ndistricts; i++) {
+		struct store_val d[] = {sv_text(c->org->id), sv_text(c->districts[i]),
+		                        sv_int((int64_t)i)};
+		rc = store_tx_exec(tx, STMT_DISTRICT_INSERT, d, 3, NULL, NULL);
+	}
+	return rc;
+}
+
+int store_org_create(struct store *s, const struct store_org *org, const char *const *districts,
+                     size_t ndistricts)
+{
+	if (!org || !valid_org(org) || (ndistricts && !districts))
+		return -EINVAL;
+	if (ndistricts > STORE_MAX_DISTRICTS)
+		return STORE_LIMIT;
+	for (size_t i = 0; i < ndistricts; i++)
+		if (!valid_name(districts[i]))
+			return -EINVAL;
+	struct org_create_ctx c = {org, districts, ndistricts};
+	return store_txn(s, org_create_txn, &c);
+}
+
+struct org_get_ctx {
+	struct store_org *out;
+	bool found;
+};
+
+static int org_get_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct org_get_ctx *g = vctx;
+	g->found = true;
+	return org_from_row(g->out, c, n);
+}
+
+int store_org_get(struct store *s, const char *id, struct store_org *out)
+{
+	if (!str_is_id(id, ID_MAX_LEN))
+		return STORE_NOT_FOUND; /* no row can have such an id */
+	struct org_get_ctx g = {out, false};
+	struct store_val p[] = {sv_text(id)};
+	int rc = store_read_exec(s, STMT_ORG_GET, p, 1, org_get_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+struct org_list_ctx {
+	struct store_org *v;
+	size_t n, cap;
+};
+
+static int org_list_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct org_list_ctx *l = vctx;
+	if (l->n == l->cap) {
+		if (l->cap >= STORE_MAX_ORGS)
+			return STORE_LIMIT;
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		if (cap > STORE_MAX_ORGS)
+			cap = STORE_MAX_ORGS;
+		struct store_org *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	int rc = org_from_row(&l->v[l->n], c, n);
+	if (!rc)
+		l->n++;
+	return rc;
+}
+
+int store_org_list(struct store *s, struct store_org **out, size_t *n)
+{
+	struct org_list_ctx l = {0};
+	int rc = store_read_exec(s, STMT_ORG_LIST, NULL, 0, org_list_row, &l);
+	if (rc) {
+		free(l.v);
+		l.v = NULL;
+		l.n = 0;
+	}
+	*out = l.v;
+	*n = l.n;
+	return rc;
+}
+
+/* --- districts ---------------------------------------------------------------- */
+
+void store_strv_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct strv_ctx {
+	char **v;
+	size_t n, cap;
+};
+
+static int strv_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct strv_ctx *l = vctx;
+	if (n != 1 || c[0].type != STORE_TEXT)
+		return -EIO;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	char *str = strndup(c[0].p, c[0].len);
+	if (!str)
+		return -ENOMEM;
+	l->v[l->n++] = str;
+	return 0;
+}
+
+int store_districts(struct store *s, const char *org, char ***names, size_t *n)
+{
+	struct strv_ctx l = {0};
+	bool exists = false;
+	int rc = STORE_NOT_FOUND;
+	*names = NULL;
+	*n = 0;
+	if (!str_is_id(org, ID_MAX_LEN))
+		goto out;
+	struct store_val p[] = {sv_text(org)};
+	rc = store_read_exec(s, STMT_DISTRICT_LIST, p, 1, strv_row, &l);
+	if (rc || l.n)
+		goto out;
+	/* No districts: tell an organisation without any from a missing one. */
+	rc = store_read_exec(s, STMT_ORG_EXISTS, p, 1, found_row, &exists);
+	if (!rc && !exists)
+		rc = STORE_NOT_FOUND;
+out:
+	if (rc) {
+		store_strv_free(l.v, l.n);
+		return rc;
+	}
+	*names = l.v;
+	*n = l.n;
+	return 0;
+}
+
+struct district_ctx {
+	const char *org, *name;
+};
+
+static int district_next_row(void *vctx, const struct store_val *c, size_t n)
+{
+	int64_t *v = vctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+		return -EIO;
+	v[0] = c[0].i;
+	v[1] = c[1].i;
+	return 0;
+}
+
+static int district_add_txn(struct store_tx *tx, void *vctx)
+{
+	struct district_ctx *d = vctx;
+	bool exists = false;
+	struct store_val p[] = {sv_text(d->org)};
+	int rc = store_tx_exec(tx, STMT_ORG_EXISTS, p, 1, found_row, &exists);
+	if (rc)
+		return rc;
+	if (!exists)
+		return STORE_NOT_FOUND;
+	int64_t next[2] = {0, 0}; /* count, next position */
+	rc = store_tx_exec(tx, STMT_DISTRICT_NEXT, p, 1, district_next_row, next);
+	if (rc)
+		return rc;
+	if (next[0] >= (int64_t)STORE_MAX_DISTRICTS)
+		return STORE_LIMIT;
+	struct store_val ins[] = {sv_text(d->org), sv_text(d->name), sv_int(next[1])};
+	return store_tx_exec(tx, STMT_DISTRICT_INSERT, ins, 3, NULL, NULL);
+}
+
+int store_district_add(struct store *s, const char *org, const char *name)
+{
+	if (!str_is_id(org, ID_MAX_LEN))
+		return STORE_NOT_FOUND;
+	if (!valid_name(name))
+		return -EINVAL;
+	struct district_ctx d = {org, name};
+	return store_txn(s, district_add_txn, &d);
+}
+
+static int district_remove_txn(struct store_tx *tx, void *vctx)
+{
+	struct district_ctx *d = vctx;
+	bool removed = false;
+	struct store_val p[] = {sv_text(d->org), sv_text(d->name)};
+	int rc = store_tx_exec(tx, STMT_DISTRICT_DELETE, p, 2, found_row, &removed);
+	if (!rc && !removed)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_district_remove(struct store *s, const char *org, const char *name)
+{
+	if (!str_is_id(org, ID_MAX_LEN) || !valid_name(name))
+		return STORE_NOT_FOUND;
+	struct district_ctx d = {org, name};
+	return store_txn(s, district_remove_txn, &d);
+}
+
+/* --- settings ------------------------------------------------------------------ */
+
+struct setting_ctx {
+	struct buf *out;
+	bool found;
+};
+
+static int setting_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct setting_ctx *g = vctx;
+	if (n != 1 || c[0].type != STORE_TEXT)
+		return -EIO;
+	g->found = true;
+	buf_reset(g->out);
+	return buf_append(g->out, c[0].p, c[0].len);
+}
+
+int store_setting_get(struct store *s, const char *key, struct buf *out)
+{
+	if (!valid_setting_key(key))
+		return STORE_NOT_FOUND;
+	struct setting_ctx g = {out, false};
+	struct store_val p[] = {sv_text(key)};
+	int rc = store_read_exec(s, STMT_SETTING_GET, p, 1, setting_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+static int setting_set_txn(struct store_tx *tx, void *vctx)
+{
+	const char *const *kv = vctx;
+	struct store_val p[] = {sv_text(kv[0]), sv_text(kv[1])};
+	return store_tx_exec(tx, STMT_SETTING_SET, p, 2, NULL, NULL);
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value)
+{
+	if (!valid_setting_key(key) || !value || strlen(value) > SETTING_VALUE_MAX_LEN ||
+	    !str_utf8_valid(value, strlen(value)))
+		return -EINVAL;
+	const char *kv[] = {key, value};
+	return store_txn(s, setting_set_txn, (void *)kv);
+}
+
+int store_backup(struct store *s, const char *dest_path)
+{
+	if (!dest_path || !*dest_path)
+		return -EINVAL;
+	return s->ops->backup(s, dest_path);
+}
