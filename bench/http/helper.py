@@ -5,6 +5,7 @@
   helper.py assets HTML                 the same-origin CSS and JS paths HTML references
   helper.py nginx-headers HEADERS       add_header lines mirroring a response's headers
   helper.py report RESULTS_DIR OUT.json print the table and write the JSON
+  helper.py cpu PID                     CPU seconds of PID and its children
   helper.py load URL N [FORM]           N requests on one keep-alive connection,
                                         a form POST of FORM when given (profile)
 
@@ -83,6 +84,29 @@ def nginx_headers(path):
         print(f'add_header {name.strip()} "{value}" always;')
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of pid (all its threads) and of its direct
+    children (nginx's workers): what the server itself spent, whatever else
+    ran on the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                pids += f.read().split()
+    except OSError:
+        pass
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    print(f"{total / tick:.2f}")
+
+
 def read_bench(path):
     """The BENCH line of report.lua, plus wrk's own text for the record."""
     data = None
@@ -129,6 +153,7 @@ def report(results, out_path):
             "label": meta.get(f"label.{name}", name),
             "url": meta.get(f"url.{name}", ""),
             "status": meta.get(f"status.{name}", ""),
+            "cpu_s": float(meta[f"cpu.{name}"]) if meta.get(f"cpu.{name}") else None,
             "wrk": data,
         })
     by = {t["name"]: t for t in targets}
@@ -160,6 +185,21 @@ def report(results, out_path):
 
     s_rps, n_rps = rps("signaal_home"), rps("nginx_home")
     ratio = s_rps / n_rps if s_rps and n_rps else None
+
+    def cpu_us(t):
+        w = t["wrk"]
+        if not w or t.get("cpu_s") is None or not w["requests"]:
+            return None
+        return t["cpu_s"] * 1e6 / w["requests"]
+
+    def cpu_per_req(t):
+        v = cpu_us(t)
+        return "n/a" if v is None else f"{v:.0f}"
+
+    s_cpu = cpu_us(by["signaal_home"]) if "signaal_home" in by else None
+    n_cpu = cpu_us(by["nginx_home"]) if "nginx_home" in by else None
+    # nginx's CPU per request over Signaal's: > 1 means Signaal is cheaper.
+    cpu_ratio = n_cpu / s_cpu if s_cpu and n_cpu else None
 
     checks = []
     checks.append({"goal": f"Signaal / req/s >= {TARGETS['ratio_min']} x nginx",
@@ -200,7 +240,7 @@ def report(results, out_path):
           f"{meta.get('loadavg_end', '?')}  (above ~0.5 before: something else was running)")
     print()
     print(f"{'target':<34} {'req/s':>10} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} "
-          f"{'max ms':>8} {'KB/s':>9} {'errors':>7}")
+          f"{'max ms':>8} {'KB/s':>9} {'errors':>7} {'CPU µs/req':>11}")
     for t in targets:
         w = t["wrk"]
         if not w:
@@ -209,9 +249,10 @@ def report(results, out_path):
         kbs = w["bytes"] / (w["duration_us"] / 1e6) / 1024
         print(f"{t['label']:<34} {w['rps']:>10.0f} {w['p50_us'] / 1000:>8.2f} "
               f"{w['p90_us'] / 1000:>8.2f} {w['p99_us'] / 1000:>8.2f} {w['max_us'] / 1000:>8.2f} "
-              f"{kbs:>9.0f} {sum(w['errors'].values()):>7}")
+              f"{kbs:>9.0f} {sum(w['errors'].values()):>7} {cpu_per_req(t):>11}")
     print()
-    print(f"Signaal / ÷ nginx /:  {'n/a' if ratio is None else f'{ratio:.2f}'}")
+    print(f"Signaal / ÷ nginx /:  {'n/a' if ratio is None else f'{ratio:.2f}'} by req/s"
+          f"{'' if cpu_ratio is None else f'; {cpu_ratio:.2f} by server CPU time per request'}")
     print(f"Signaal RSS after the load:  VmHWM {hwm_kb if hwm_kb is not None else '?'} kB"
           f" ({'?' if hwm_mb is None else f'{hwm_mb:.1f}'} MB), VmRSS "
           f"{rss_kb if rss_kb is not None else '?'} kB")
@@ -243,10 +284,12 @@ def report(results, out_path):
                          "p50_ms": t["wrk"]["p50_us"] / 1000, "p90_ms": t["wrk"]["p90_us"] / 1000,
                          "p99_ms": t["wrk"]["p99_us"] / 1000, "max_ms": t["wrk"]["max_us"] / 1000,
                          "mean_ms": t["wrk"]["mean_us"] / 1000,
-                         "bytes": t["wrk"]["bytes"], "errors": t["wrk"]["errors"]}
+                         "bytes": t["wrk"]["bytes"], "errors": t["wrk"]["errors"],
+                         "server_cpu_s": t["cpu_s"], "server_cpu_us_per_request": cpu_us(t)}
                          if t["wrk"] else {"error": "no result"})}
                     for t in targets],
         "ratio_home_vs_nginx": ratio,
+        "ratio_home_vs_nginx_by_cpu": cpu_ratio,
         "rss": {"vmhwm_kb": hwm_kb, "vmrss_kb": rss_kb},
         "home_transfer": {"files": sizes, "total_bytes": home_bytes,
                           "total_kb": round(home_kb, 2)},
@@ -288,6 +331,8 @@ def main(argv):
         assets(argv[2])
     elif len(argv) == 3 and argv[1] == "nginx-headers":
         nginx_headers(argv[2])
+    elif len(argv) == 3 and argv[1] == "cpu":
+        cpu_seconds(argv[2])
     elif len(argv) in (4, 5) and argv[1] == "load":
         load(argv[2], int(argv[3]), argv[4] if len(argv) == 5 else None)
     elif len(argv) == 4 and argv[1] == "report":

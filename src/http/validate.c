@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/str.h"
 
 static const struct http_field *find(const struct http_field *f, size_t n, const char *name)
@@ -21,40 +22,40 @@ static bool in_choices(const char *const *choices, const char *v)
 }
 
 /* Returns NULL when valid, else the Dutch message. */
-static const char *check_one(const struct field_spec *s, const struct http_field *f,
-			     void *ctx, struct field_value *v)
+static const char *check_one(const struct field_spec *s, const struct http_field *f, void *ctx,
+                             struct field_value *v)
 {
 	switch (s->type) {
 	case FT_TEXT: {
 		size_t max = s->maxlen ? s->maxlen : HTTP_MAX_FIELD_VALUE;
 		if (f->len > max)
-			return "Deze tekst is te lang.";
+			return _("Deze tekst is te lang.");
 		if (!str_text_valid(f->value, f->len, s->multiline))
-			return "Deze tekst bevat tekens die niet kunnen.";
+			return _("Deze tekst bevat tekens die niet kunnen.");
 		break;
 	}
 	case FT_CHOICE:
 		if (!(s->choices && in_choices(s->choices, f->value)) &&
 		    !(s->check && s->check(ctx, f->value)))
-			return "Kies een van de mogelijkheden.";
+			return _("Kies een van de mogelijkheden.");
 		break;
 	case FT_YESNO:
 		if (strcmp(f->value, "yes") == 0)
 			v->yes = true;
 		else if (strcmp(f->value, "no") != 0)
-			return "Kies ja of nee.";
+			return _("Kies ja of nee.");
 		break;
 	case FT_UINT:
 		if (str_parse_u64(f->value, s->min, s->max, &v->num) != 0)
-			return "Vul een getal in dat past.";
+			return _("Vul een getal in dat past.");
 		break;
 	}
 	return NULL;
 }
 
 size_t validate_fields(const struct http_field *fields, size_t nfields,
-		       const struct field_spec *specs, size_t nspecs, void *check_ctx,
-		       struct field_value *vals, struct field_error *errs)
+                       const struct field_spec *specs, size_t nspecs, void *check_ctx,
+                       struct field_value *vals, struct field_error *errs)
 {
 	size_t nerr = 0;
 	for (size_t i = 0; i < nspecs; i++) {
@@ -66,8 +67,8 @@ size_t validate_fields(const struct http_field *fields, size_t nfields,
 			if (s->required) {
 				errs[nerr].field = s->name;
 				errs[nerr].message = s->type == FT_TEXT
-							     ? "Vul dit in."
-							     : "Kies een van de mogelijkheden.";
+				                         ? _("Vul dit in.")
+				                         : _("Kies een van de mogelijkheden.");
 				nerr++;
 			}
 			continue;

@@ -22,11 +22,8 @@ static const struct {
 	const char *path;
 	const char *label;
 } nav_items[] = {
-	{"/", _("Home")},
-	{"/signalen", _("Signalen")},
-	{"/wegwijzer", _("Wegwijzer")},
-	{"/quiz", _("Quiz")},
-	{"/melden", _("Melden")},
+    {"/", _("Home")},     {"/signalen", _("Signalen")}, {"/wegwijzer", _("Wegwijzer")},
+    {"/quiz", _("Quiz")}, {"/melden", _("Melden")},
 };
 
 int site_lang_index(const char *lang)
@@ -63,23 +60,23 @@ static int build_theme(struct site *site, const struct config *cfg, struct buf *
 	 * accent is decoration next to white (1.4.11: 3:1). */
 	if (contrast_on_white(cfg->colour_primary) < 4.5) {
 		buf_printf(err,
-			   "[site] colour_primary: %s has too little contrast with white text "
-			   "(%.1f:1, at least 4.5:1 is needed); choose a darker colour",
-			   cfg->colour_primary, contrast_on_white(cfg->colour_primary));
+		           "[site] colour_primary: %s has too little contrast with white text "
+		           "(%.1f:1, at least 4.5:1 is needed); choose a darker colour",
+		           cfg->colour_primary, contrast_on_white(cfg->colour_primary));
 		return EINVAL;
 	}
 	if (contrast_on_white(cfg->colour_accent) < 3.0) {
 		buf_printf(err,
-			   "[site] colour_accent: %s has too little contrast with white "
-			   "(%.1f:1, at least 3:1 is needed); choose a darker colour",
-			   cfg->colour_accent, contrast_on_white(cfg->colour_accent));
+		           "[site] colour_accent: %s has too little contrast with white "
+		           "(%.1f:1, at least 3:1 is needed); choose a darker colour",
+		           cfg->colour_accent, contrast_on_white(cfg->colour_accent));
 		return EINVAL;
 	}
 	struct buf css = BUF_INIT;
 	int rc = buf_printf(&css,
-			    ":root {\n  --signaal-colour-primary: %s;\n"
-			    "  --signaal-colour-accent: %s;\n}\n",
-			    cfg->colour_primary, cfg->colour_accent);
+	                    ":root {\n  --signaal-colour-primary: %s;\n"
+	                    "  --signaal-colour-accent: %s;\n}\n",
+	                    cfg->colour_primary, cfg->colour_accent);
 	if (rc == 0)
 		rc = statics_add(site->statics, "theme.css", css.data, css.len);
 	buf_free(&css);
@@ -89,12 +86,12 @@ static int build_theme(struct site *site, const struct config *cfg, struct buf *
 static json_t *build_layout(struct site *site, const struct config *cfg, const char *lang)
 {
 	const char *name = cfg->site_name[0] ? cfg->site_name : site->org_name;
-	json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "org",
-			      site->org_name, "region", site->region, "quick_exit_url",
-			      cfg->quick_exit_url, "css",
-			      statics_url(site->statics, "vendor/signaal.css"), "theme_css",
-			      statics_url(site->statics, "theme.css"), "js",
-			      statics_url(site->statics, "vendor/quick-exit.js"));
+	json_t *s =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "org", site->org_name,
+	              "region", site->region, "quick_exit_url", cfg->quick_exit_url, "css",
+	              statics_url(site->statics, "vendor/signaal.css"), "theme_css",
+	              statics_url(site->statics, "theme.css"), "js",
+	              statics_url(site->statics, "vendor/quick-exit.js"));
 	if (!s)
 		return NULL;
 	json_t *l = json_object();
@@ -113,9 +110,9 @@ static int load_org(struct site *site, const struct config *cfg, struct buf *err
 	int rc = store_org_get(site->store, cfg->org, &org);
 	if (rc == STORE_NOT_FOUND) {
 		buf_printf(err,
-			   "organisation \"%s\" ([site] org) is not in the database; create it "
-			   "with: signaal init --org %s",
-			   cfg->org, cfg->org);
+		           "organisation \"%s\" ([site] org) is not in the database; create it "
+		           "with: signaal init --org %s",
+		           cfg->org, cfg->org);
 		return EINVAL;
 	}
 	if (rc)
@@ -124,8 +121,9 @@ static int load_org(struct site *site, const struct config *cfg, struct buf *err
 	snprintf(site->org_name, sizeof site->org_name, "%s", org.name);
 	snprintf(site->region, sizeof site->region, "%s", org.region);
 	if (!content_region(site->content, "nl", site->region)) {
-		buf_printf(err, "organisation \"%s\" has region \"%s\", which content/ does not know",
-			   org.id, org.region);
+		buf_printf(err,
+		           "organisation \"%s\" has region \"%s\", which content/ does not know",
+		           org.id, org.region);
 		return EINVAL;
 	}
 	char **names = NULL;
@@ -149,7 +147,7 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	int rc = i18n_init(cfg->locale_dir);
 	if (rc) {
 		buf_printf(err, "translations in %s: cannot be used (%s)", cfg->locale_dir,
-			   strerror(rc < 0 ? -rc : rc));
+		           strerror(rc < 0 ? -rc : rc));
 		goto out;
 	}
 	rc = content_load(cfg->content_dir, &site->content, err);
@@ -172,8 +170,9 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	const char *assets[] = {"vendor/signaal.css", "vendor/quick-exit.js"};
 	for (size_t i = 0; i < 2; i++) {
 		if (!statics_url(site->statics, assets[i])) {
-			buf_printf(err, "%s/%s: missing; run scripts/build-assets (make build does)",
-				   cfg->static_dir, assets[i]);
+			buf_printf(err,
+			           "%s/%s: missing; run scripts/build-assets (make build does)",
+			           cfg->static_dir, assets[i]);
 			rc = EINVAL;
 			goto out;
 		}
@@ -226,14 +225,14 @@ static json_t *build_nav(const struct req *req)
 	for (size_t i = 0; nav && i < sizeof nav_items / sizeof nav_items[0]; i++) {
 		char href[64];
 		snprintf(href, sizeof href, "%s%s", base,
-			 strcmp(nav_items[i].path, "/") == 0 && base[0] ? "/" : nav_items[i].path);
+		         strcmp(nav_items[i].path, "/") == 0 && base[0] ? "/" : nav_items[i].path);
 		bool current = strcmp(req->path, nav_items[i].path) == 0 ||
-			       (strcmp(nav_items[i].path, "/") != 0 &&
-				str_starts(req->path, nav_items[i].path) &&
-				req->path[strlen(nav_items[i].path)] == '/');
+		               (strcmp(nav_items[i].path, "/") != 0 &&
+		                str_starts(req->path, nav_items[i].path) &&
+		                req->path[strlen(nav_items[i].path)] == '/');
 		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", href, "label",
-						     page_tr(req, nav_items[i].label), "current",
-						     current));
+		                                     page_tr(req, nav_items[i].label), "current",
+		                                     current));
 	}
 	return nav;
 }
@@ -252,9 +251,9 @@ static int merge_layout(const struct req *req, json_t *ctx)
 	bool en = strcmp(req->lang, "en") == 0;
 	char other[HTTP_MAX_PATH_BYTES + 8];
 	snprintf(other, sizeof other, "%s%s", en ? "" : "/en",
-		 en || strcmp(req->path, "/") != 0 ? req->path : "/");
+	         en || strcmp(req->path, "/") != 0 ? req->path : "/");
 	json_t *sw = json_pack("{s:s, s:s, s:s}", "url", other, "name",
-			       en ? "Nederlands" : "English", "lang", en ? "nl" : "en");
+	                       en ? "Nederlands" : "English", "lang", en ? "nl" : "en");
 	if (!sw || json_object_set_new(ctx, "other_lang", sw) != 0)
 		return -ENOMEM;
 	if (json_object_set_new(ctx, "path", json_string(req->path)) != 0)
@@ -270,12 +269,12 @@ int page_render(struct req *req, struct resp *resp, int status, const char *tmpl
 	int rc = ctx ? merge_layout(req, ctx) : -ENOMEM;
 	if (rc == 0)
 		rc = tmpl_render(site->tmpl, tmpl, ctx, NULL, 0, i18n_tmpl_tr, (void *)req->lang,
-				 &body);
+		                 &body);
 	if (rc == 0) {
 		struct tmpl_frag frag = {"content", buf_str(&body)};
 		buf_reset(&resp->body);
 		rc = tmpl_render(site->tmpl, "layout", ctx, &frag, 1, i18n_tmpl_tr,
-				 (void *)req->lang, &resp->body);
+		                 (void *)req->lang, &resp->body);
 	}
 	buf_free(&body);
 	json_decref(ctx);
@@ -297,19 +296,19 @@ void page_error(struct req *req, struct resp *resp, int status)
 		const char *title;
 		const char *message;
 	} texts[] = {
-		{400, _("Dat ging niet goed"),
-		 _("Uw browser stuurde iets wat wij niet begrijpen. Probeer het nog een keer.")},
-		{404, _("Deze pagina bestaat niet"),
-		 _("Misschien is het adres niet goed, of is de pagina verhuisd.")},
-		{405, _("Dat kan hier niet"), _("Deze pagina kan dit verzoek niet aannemen.")},
-		{413, _("Dat is te veel tekst"),
-		 _("Uw bericht is te groot om te versturen. Maak het korter en probeer het opnieuw.")},
-		{414, _("Dit adres is te lang"), _("Controleer het adres en probeer het opnieuw.")},
-		{415, _("Dat kan hier niet"), _("Deze pagina kan dit soort inhoud niet aannemen.")},
-		{431, _("Dat ging niet goed"),
-		 _("Uw browser stuurde te veel gegevens mee. Probeer het opnieuw.")},
-		{500, _("Er ging iets mis"),
-		 _("Dat is onze fout, niet de uwe. Probeer het later nog een keer.")},
+	    {400, _("Dat ging niet goed"),
+	     _("Je browser stuurde iets wat wij niet begrijpen. Probeer het nog een keer.")},
+	    {404, _("Deze pagina bestaat niet"),
+	     _("Misschien is het adres niet goed, of is de pagina verhuisd.")},
+	    {405, _("Dat kan hier niet"), _("Deze pagina kan dit verzoek niet aannemen.")},
+	    {413, _("Dat is te veel tekst"),
+	     _("Je bericht is te groot om te versturen. Maak het korter en probeer het opnieuw.")},
+	    {414, _("Dit adres is te lang"), _("Controleer het adres en probeer het opnieuw.")},
+	    {415, _("Dat kan hier niet"), _("Deze pagina kan dit soort inhoud niet aannemen.")},
+	    {431, _("Dat ging niet goed"),
+	     _("Je browser stuurde te veel gegevens mee. Probeer het opnieuw.")},
+	    {500, _("Er ging iets mis"),
+	     _("Dat is onze fout, niet die van jou. Probeer het later nog een keer.")},
 	};
 	size_t k = 0;
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
@@ -319,8 +318,8 @@ void page_error(struct req *req, struct resp *resp, int status)
 		k = sizeof texts / sizeof texts[0] - 1;
 	if (req && req->site && req->lang) {
 		json_t *d = json_pack("{s:i, s:s, s:s}", "status", status, "title",
-				      page_tr(req, texts[k].title), "message",
-				      page_tr(req, texts[k].message));
+		                      page_tr(req, texts[k].title), "message",
+		                      page_tr(req, texts[k].message));
 		int rc = d ? page_render(req, resp, status, "error", d) : -ENOMEM;
 		json_decref(d);
 		if (rc == 0)
