@@ -22,21 +22,21 @@
 #include "util/log.h"
 #include "util/str.h"
 
-#define EXIT_USER 1
+#define EXIT_USER  1
 #define EXIT_USAGE 2
 
 static const char usage_text[] =
-	"usage: signaal [--data DIR] [--config FILE] COMMAND [ARGS]\n"
-	"\n"
-	"commands:\n"
-	"  serve [--listen HOST:PORT]     run the server (default 127.0.0.1:8080)\n"
-	"  init [--org ID] [--name NAME] [--region REGION]\n"
-	"                                 create the data directory, database, key\n"
-	"                                 file and first organisation\n"
-	"\n"
-	"options:\n"
-	"  --data DIR      data directory (default ./var)\n"
-	"  --config FILE   configuration (default DIR/signaal.ini if present)\n";
+    "usage: signaal [--data DIR] [--config FILE] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--listen HOST:PORT]     run the server (default 127.0.0.1:8080)\n"
+    "  init [--org ID] [--name NAME] [--region REGION]\n"
+    "                                 create the data directory, database, key\n"
+    "                                 file and first organisation\n"
+    "\n"
+    "options:\n"
+    "  --data DIR      data directory (default ./var)\n"
+    "  --config FILE   configuration (default DIR/signaal.ini if present)\n";
 
 static int usage(const char *problem)
 {
@@ -66,12 +66,12 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		const char *flag;
 		size_t off;
 	} opts[] = {
-		{"--data", offsetof(struct cli, data_dir)},
-		{"--config", offsetof(struct cli, config_path)},
-		{"--listen", offsetof(struct cli, listen)},
-		{"--org", offsetof(struct cli, org)},
-		{"--name", offsetof(struct cli, name)},
-		{"--region", offsetof(struct cli, region)},
+	    {"--data", offsetof(struct cli, data_dir)},
+	    {"--config", offsetof(struct cli, config_path)},
+	    {"--listen", offsetof(struct cli, listen)},
+	    {"--org", offsetof(struct cli, org)},
+	    {"--name", offsetof(struct cli, name)},
+	    {"--region", offsetof(struct cli, region)},
 	};
 	cli->data_dir = "./var";
 	cli->rest = calloc((size_t)argc, sizeof *cli->rest);
@@ -125,7 +125,8 @@ static int load_config(const struct cli *cli, struct config *cfg)
 	struct buf err = BUF_INIT;
 	int rc = config_load(p, cfg, &err);
 	if (rc)
-		fprintf(stderr, "signaal: %s\n", err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
+		fprintf(stderr, "signaal: %s\n",
+		        err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
 	buf_free(&err);
 	return rc ? EXIT_USER : 0;
 }
@@ -163,20 +164,21 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	struct site *site = NULL;
 	int rc = site_open(cfg, cli->data_dir, &site, &err);
 	if (rc) {
-		fprintf(stderr, "signaal: %s\n", err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
+		fprintf(stderr, "signaal: %s\n",
+		        err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
 		buf_free(&err);
 		return EXIT_USER;
 	}
 	struct server_opts so = {
-		.host = cfg->listen.host,
-		.port = cfg->listen.port,
-		.threads = cfg->threads,
-		.access_log = cfg->log_access,
-		.secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
-		.routes = site_routes,
-		.nroutes = site_nroutes,
-		.site = site,
-		.error_page = page_error,
+	    .host = cfg->listen.host,
+	    .port = cfg->listen.port,
+	    .threads = cfg->threads,
+	    .access_log = cfg->log_access,
+	    .secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
+	    .routes = site_routes,
+	    .nroutes = site_nroutes,
+	    .site = site,
+	    .error_page = page_error,
 	};
 	struct server *srv = NULL;
 	rc = server_start(&so, &srv, &err);
@@ -205,8 +207,9 @@ static int cmd_init(const struct cli *cli, struct config *cfg)
 		return usage("init takes no arguments besides its options");
 	const char *org = cli->org ? cli->org : cfg->org;
 	if (!str_is_id(org, ID_MAX_LEN)) {
-		fprintf(stderr, "signaal: --org: \"%s\" is not an id (a-z, 0-9, - and _, at most %u)\n",
-			org, ID_MAX_LEN);
+		fprintf(stderr,
+		        "signaal: --org: \"%s\" is not an id (a-z, 0-9, - and _, at most %u)\n",
+		        org, ID_MAX_LEN);
 		return EXIT_USAGE;
 	}
 	struct buf err = BUF_INIT;
@@ -238,14 +241,14 @@ static int cmd_init(const struct cli *cli, struct config *cfg)
 	rc = EXIT_USER;
 	if (!name || !region) {
 		fprintf(stderr,
-			"signaal: organisation \"%s\" has no profile in %s/orgs; give --name and "
-			"--region\n",
-			org, cfg->content_dir);
+		        "signaal: organisation \"%s\" has no profile in %s/orgs; give --name and "
+		        "--region\n",
+		        org, cfg->content_dir);
 		goto out;
 	}
 	if (!content_region(content, "nl", region)) {
 		fprintf(stderr, "signaal: --region: \"%s\" is not a region in %s/regions\n", region,
-			cfg->content_dir);
+		        cfg->content_dir);
 		goto out;
 	}
 	struct setup_org so = {org, name, region, districts, nd};

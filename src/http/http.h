@@ -31,8 +31,8 @@ struct site;
 
 struct req {
 	enum http_method method;
-	const char *path;                        /* decoded, without query */
-	const char *params[ROUTE_MAX_PARAMS];    /* captured by the route pattern */
+	const char *path;                     /* decoded, without query */
+	const char *params[ROUTE_MAX_PARAMS]; /* captured by the route pattern */
 	size_t nparams;
 	struct http_field query[HTTP_MAX_FIELDS]; /* from the URL */
 	size_t nquery;
@@ -111,8 +111,8 @@ enum route_match {
 /* Finds the route for method and path, filling params (pointing into
  * scratch, which must hold HTTP_MAX_PATH_BYTES + 1 bytes). */
 enum route_match route_find(const struct route *table, size_t n, enum http_method method,
-			    const char *path, char *scratch, const char **params, size_t *nparams,
-			    const struct route **found, unsigned *allowed);
+                            const char *path, char *scratch, const char **params, size_t *nparams,
+                            const struct route **found, unsigned *allowed);
 /* True when the pattern is well formed; used to check tables at start. */
 bool route_pattern_valid(const char *pattern);
 

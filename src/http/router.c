@@ -57,8 +57,7 @@ static int split_path(const char *path, char *scratch, char **segs)
 
 /* Matches one pattern against split path segments. A trailing "*" captures
  * the rest, re-joined (the separators are restored in scratch). */
-static bool match(const char *pattern, char **segs, int nsegs, const char **params,
-		  size_t *nparams)
+static bool match(const char *pattern, char **segs, int nsegs, const char **params, size_t *nparams)
 {
 	size_t np = 0;
 	int i = 0;
@@ -94,8 +93,8 @@ static bool match(const char *pattern, char **segs, int nsegs, const char **para
 }
 
 enum route_match route_find(const struct route *table, size_t n, enum http_method method,
-			    const char *path, char *scratch, const char **params, size_t *nparams,
-			    const struct route **found, unsigned *allowed)
+                            const char *path, char *scratch, const char **params, size_t *nparams,
+                            const struct route **found, unsigned *allowed)
 {
 	char *segs[ROUTE_MAX_SEGMENTS];
 	*allowed = 0;

@@ -26,16 +26,16 @@
 /* The headers every response carries (docs/SECURITY.md). The CSP has no
  * 'unsafe-inline': templates hold no inline script or style. */
 static const char *const security_headers[][2] = {
-	{"Content-Security-Policy",
-	 "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-	 "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-	 "frame-ancestors 'none'"},
-	{"Referrer-Policy", "no-referrer"},
-	{"X-Content-Type-Options", "nosniff"},
-	{"X-Frame-Options", "DENY"},
-	{"Cross-Origin-Opener-Policy", "same-origin"},
-	{"Cross-Origin-Resource-Policy", "same-origin"},
-	{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+    {"Content-Security-Policy",
+     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+     "frame-ancestors 'none'"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+    {"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
 };
 
 struct server {
@@ -187,7 +187,7 @@ static void ctx_free(struct conn_ctx *c)
 
 /* Adds a field; returns 0, or the HTTP status to answer (400, 500). */
 static int field_add(struct http_field *f, size_t *n, const char *name, size_t nlen,
-		     const char *val, size_t vlen)
+                     const char *val, size_t vlen)
 {
 	if (*n == HTTP_MAX_FIELDS || nlen == 0 || nlen > HTTP_MAX_FIELD_NAME ||
 	    vlen > HTTP_MAX_FIELD_VALUE)
@@ -211,7 +211,7 @@ static int field_add(struct http_field *f, size_t *n, const char *name, size_t n
 }
 
 static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-				  size_t key_size, const char *value, size_t value_size)
+                                  size_t key_size, const char *value, size_t value_size)
 {
 	(void)kind;
 	struct conn_ctx *c = cls;
@@ -228,9 +228,9 @@ static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char
 }
 
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-				 const char *filename, const char *content_type,
-				 const char *transfer_encoding, const char *data, uint64_t off,
-				 size_t size)
+                                 const char *filename, const char *content_type,
+                                 const char *transfer_encoding, const char *data, uint64_t off,
+                                 size_t size)
 {
 	(void)kind;
 	(void)content_type;
@@ -280,7 +280,7 @@ struct hdr_count {
 };
 
 static enum MHD_Result header_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-				   size_t key_size, const char *value, size_t value_size)
+                                   size_t key_size, const char *value, size_t value_size)
 {
 	(void)kind;
 	(void)key;
@@ -294,31 +294,31 @@ static enum MHD_Result header_iter(void *cls, enum MHD_ValueKind kind, const cha
 /* --- Queuing --------------------------------------------------------- */
 
 static void add_common_headers(struct MHD_Response *mr, const struct server *srv,
-			       const struct resp *resp)
+                               const struct resp *resp)
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(mr, security_headers[i][0], security_headers[i][1]);
 	if (srv->opts.secure)
 		MHD_add_response_header(mr, "Strict-Transport-Security",
-					"max-age=31536000; includeSubDomains");
+		                        "max-age=31536000; includeSubDomains");
 	MHD_add_response_header(mr, "Cache-Control",
-				resp->cache_control ? resp->cache_control : "no-store");
+	                        resp->cache_control ? resp->cache_control : "no-store");
 	if (resp->content_type)
 		MHD_add_response_header(mr, "Content-Type", resp->content_type);
 	for (size_t i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(mr, resp->headers[i].name, resp->headers[i].value);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv,
-			     struct conn_ctx *c, struct resp *resp)
+static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, struct conn_ctx *c,
+                             struct resp *resp)
 {
 	struct MHD_Response *mr;
 	if (resp->fixed)
 		mr = MHD_create_response_from_buffer(resp->fixed_len, (void *)resp->fixed,
-						     MHD_RESPMEM_PERSISTENT);
+		                                     MHD_RESPMEM_PERSISTENT);
 	else
 		mr = MHD_create_response_from_buffer(resp->body.len, resp->body.data,
-						     MHD_RESPMEM_MUST_COPY);
+		                                     MHD_RESPMEM_MUST_COPY);
 	if (!mr)
 		return MHD_NO;
 	add_common_headers(mr, srv, resp);
@@ -328,12 +328,12 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv,
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 +
-			    (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+		            (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
 		char q[160];
 		/* Method, path (no query), status, duration: never an address,
 		 * user agent or referrer. */
 		log_info("http %s %s %d %.2fms", method_name(c->req.method),
-			 log_quote(c->path, q, sizeof q), resp->status, ms);
+		         log_quote(c->path, q, sizeof q), resp->status, ms);
 	}
 	return ok;
 }
@@ -342,18 +342,18 @@ static void fallback_error(struct req *req, struct resp *resp, int status)
 {
 	(void)req;
 	const char *t = status == 404   ? "Niet gevonden.\n"
-			: status == 405 ? "Deze methode kan hier niet.\n"
-			: status == 413 ? "Het verzoek is te groot.\n"
-			: status == 431 ? "De kopregels zijn te groot.\n"
-			: status == 400 ? "Het verzoek is niet goed.\n"
-			: status == 414 ? "Het adres is te lang.\n"
-			: status == 415 ? "Dit soort inhoud kan hier niet.\n"
-					: "Er ging iets mis.\n";
+	                : status == 405 ? "Deze methode kan hier niet.\n"
+	                : status == 413 ? "Het verzoek is te groot.\n"
+	                : status == 431 ? "De kopregels zijn te groot.\n"
+	                : status == 400 ? "Het verzoek is niet goed.\n"
+	                : status == 414 ? "Het adres is te lang.\n"
+	                : status == 415 ? "Dit soort inhoud kan hier niet.\n"
+	                                : "Er ging iets mis.\n";
 	resp_text(resp, status, t);
 }
 
 static enum MHD_Result answer_error(struct MHD_Connection *conn, struct server *srv,
-				    struct conn_ctx *c, int status)
+                                    struct conn_ctx *c, int status)
 {
 	struct resp resp = {0};
 	resp.status = status;
@@ -367,16 +367,14 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn, struct server *
 	return ok;
 }
 
-static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
-				struct conn_ctx *c)
+static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv, struct conn_ctx *c)
 {
 	struct req *req = &c->req;
 	char scratch[HTTP_MAX_PATH_BYTES + 1];
 	const struct route *rt;
 	unsigned allowed;
-	enum route_match m =
-		route_find(srv->opts.routes, srv->opts.nroutes, req->method, req->path, scratch,
-			   req->params, &req->nparams, &rt, &allowed);
+	enum route_match m = route_find(srv->opts.routes, srv->opts.nroutes, req->method, req->path,
+	                                scratch, req->params, &req->nparams, &rt, &allowed);
 	if (m == ROUTE_NO_PATH)
 		return answer_error(conn, srv, c, 404);
 	if (m == ROUTE_NO_METHOD) {
@@ -402,7 +400,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 	if (rc < 0) {
 		char q[160];
 		log_error("handler for %s failed: %s", log_quote(c->path, q, sizeof q),
-			  strerror(-rc));
+		          strerror(-rc));
 		resp_free(&resp);
 		return answer_error(conn, srv, c, 500);
 	}
@@ -433,8 +431,8 @@ static bool is_form_type(const char *ct)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
 	struct server *srv = cls;
 	struct conn_ctx *c = *con_cls;
@@ -475,9 +473,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!c->reject)
 			MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
 		c->req.content_type =
-			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							     "Content-Length");
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		uint64_t len = 0;
 		if (!c->reject && cl && str_parse_u64(cl, 0, UINT64_MAX, &len) == 0 &&
 		    len > HTTP_MAX_BODY_BYTES)
@@ -529,7 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)conn;
 	(void)toe;
@@ -542,6 +540,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 }
 
+/* libmicrohttpd hands its own format strings to its logger. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -549,12 +550,14 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	log_warn("microhttpd: %s", msg);
 }
+#pragma GCC diagnostic pop
 
 int server_start(const struct server_opts *opts, struct server **out, struct buf *err)
 {
 	for (size_t i = 0; i < opts->nroutes; i++) {
 		if (!route_pattern_valid(opts->routes[i].pattern)) {
-			buf_printf(err, "route %zu: bad pattern \"%s\"", i, opts->routes[i].pattern);
+			buf_printf(err, "route %zu: bad pattern \"%s\"", i,
+			           opts->routes[i].pattern);
 			return -EINVAL;
 		}
 	}
@@ -580,26 +583,27 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		flags |= MHD_USE_IPv6;
 	} else {
 		buf_printf(err, "listen address \"%s\" is not a numeric IPv4 or IPv6 address",
-			   opts->host);
+		           opts->host);
 		free(srv);
 		return -EINVAL;
 	}
 	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)HTTP_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)HTTP_CONNECTION_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_END);
 	if (!srv->daemon) {
 		buf_printf(err, "cannot listen on %s:%u (in use, or not allowed)", host,
-			   (unsigned)opts->port);
+		           (unsigned)opts->port);
 		free(srv);
 		return -EADDRINUSE;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di =
+	    MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : opts->port;
 	*out = srv;
 	return 0;

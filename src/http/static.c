@@ -17,8 +17,8 @@
 #define FP_HEX 10 /* hex chars of the fingerprint in URLs */
 
 struct sfile {
-	char *path;  /* relative, e.g. "css/signaal.css" */
-	char *url;   /* "/assets/FP/css/signaal.css" */
+	char *path; /* relative, e.g. "css/signaal.css" */
+	char *url;  /* "/assets/FP/css/signaal.css" */
 	char fp[FP_HEX + 1];
 	char etag[FP_HEX + 3];    /* quoted */
 	char etag_gz[FP_HEX + 6]; /* quoted, "-gz": a distinct representation */
@@ -39,21 +39,21 @@ static const struct {
 	const char *mime;
 	bool text;
 } mimes[] = {
-	{".css", "text/css; charset=utf-8", true},
-	{".js", "text/javascript; charset=utf-8", true},
-	{".mjs", "text/javascript; charset=utf-8", true},
-	{".json", "application/json", true},
-	{".svg", "image/svg+xml", true},
-	{".png", "image/png", false},
-	{".jpg", "image/jpeg", false},
-	{".jpeg", "image/jpeg", false},
-	{".webp", "image/webp", false},
-	{".ico", "image/x-icon", false},
-	{".woff2", "font/woff2", false},
-	{".woff", "font/woff", false},
-	{".txt", "text/plain; charset=utf-8", true},
-	{".html", "text/html; charset=utf-8", true},
-	{".webmanifest", "application/manifest+json", true},
+    {".css", "text/css; charset=utf-8", true},
+    {".js", "text/javascript; charset=utf-8", true},
+    {".mjs", "text/javascript; charset=utf-8", true},
+    {".json", "application/json", true},
+    {".svg", "image/svg+xml", true},
+    {".png", "image/png", false},
+    {".jpg", "image/jpeg", false},
+    {".jpeg", "image/jpeg", false},
+    {".webp", "image/webp", false},
+    {".ico", "image/x-icon", false},
+    {".woff2", "font/woff2", false},
+    {".woff", "font/woff", false},
+    {".txt", "text/plain; charset=utf-8", true},
+    {".html", "text/html; charset=utf-8", true},
+    {".webmanifest", "application/manifest+json", true},
 };
 
 const char *statics_mime(const char *name)
@@ -167,8 +167,8 @@ int statics_add(struct statics *st, const char *path, const void *data, size_t l
 	return add_owned(st, path, copy, len);
 }
 
-static int read_file(int dirfd, const char *name, unsigned char **out, size_t *len,
-		     struct buf *err, const char *shown)
+static int read_file(int dirfd, const char *name, unsigned char **out, size_t *len, struct buf *err,
+                     const char *shown)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -221,8 +221,8 @@ static int load_dir(struct statics *st, const char *root, const char *rel, struc
 		if (e->d_name[0] == '.')
 			continue;
 		char relpath[512];
-		int w = snprintf(relpath, sizeof relpath, "%s%s%s", rel, rel[0] ? "/" : "",
-				 e->d_name);
+		int w =
+		    snprintf(relpath, sizeof relpath, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
 		if (w < 0 || (size_t)w >= sizeof relpath) {
 			buf_printf(err, "%s/%s: path too long", dpath, e->d_name);
 			rc = -ENAMETOOLONG;
@@ -243,7 +243,7 @@ static int load_dir(struct statics *st, const char *root, const char *rel, struc
 				rc = add_owned(st, relpath, data, len);
 			if (rc == -E2BIG)
 				buf_printf(err, "%s: more than %u static files", root,
-					   STATIC_MAX_FILES);
+				           STATIC_MAX_FILES);
 		}
 		if (rc)
 			break;
@@ -304,14 +304,14 @@ static bool accepts_gzip(const char *ae)
 }
 
 int statics_serve(const struct statics *st, const char *path, const char *fingerprint,
-		  struct req *req, struct resp *resp)
+                  struct req *req, struct resp *resp)
 {
 	const struct sfile *f = find(st, path);
 	if (!f)
 		return 404;
 	bool immutable = fingerprint && strcmp(fingerprint, f->fp) == 0;
-	resp->cache_control = immutable ? "public, max-age=31536000, immutable"
-					: "public, max-age=3600";
+	resp->cache_control =
+	    immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600";
 	resp->content_type = f->mime;
 	bool gz = f->gz && accepts_gzip(req_header(req, "Accept-Encoding"));
 	const char *etag = gz ? f->etag_gz : f->etag;

@@ -23,7 +23,7 @@ const char *statics_url(const struct statics *st, const char *path);
  * NULL for /static/ requests. Returns 0 (resp filled, 200/304) or
  * positive 404 when unknown. */
 int statics_serve(const struct statics *st, const char *path, const char *fingerprint,
-		  struct req *req, struct resp *resp);
+                  struct req *req, struct resp *resp);
 /* MIME type for a file name, by extension. */
 const char *statics_mime(const char *name);
 

@@ -24,9 +24,9 @@ struct field_spec {
 	const char *name;
 	enum field_type type;
 	bool required;
-	size_t maxlen;              /* FT_TEXT: bytes; 0 = HTTP_MAX_FIELD_VALUE */
-	bool multiline;             /* FT_TEXT: newlines allowed */
-	const char *const *choices; /* FT_CHOICE: NULL-terminated */
+	size_t maxlen;                               /* FT_TEXT: bytes; 0 = HTTP_MAX_FIELD_VALUE */
+	bool multiline;                              /* FT_TEXT: newlines allowed */
+	const char *const *choices;                  /* FT_CHOICE: NULL-terminated */
 	bool (*check)(void *ctx, const char *value); /* FT_CHOICE alternative */
 	uint64_t min, max;                           /* FT_UINT */
 };
@@ -46,7 +46,7 @@ struct field_error {
 /* Validates fields against specs; vals and errs have nspecs entries. An
  * empty value counts as absent. Returns the number of errors (0 = valid). */
 size_t validate_fields(const struct http_field *fields, size_t nfields,
-		       const struct field_spec *specs, size_t nspecs, void *check_ctx,
-		       struct field_value *vals, struct field_error *errs);
+                       const struct field_spec *specs, size_t nspecs, void *check_ctx,
+                       struct field_value *vals, struct field_error *errs);
 
 #endif

@@ -10,14 +10,14 @@ extern const size_t site_nroutes;
 
 /* public.c */
 int page_home(struct req *req, struct resp *resp);
-int page_form(struct req *req, struct resp *resp);     /* /vormen/:slug */
-int page_signals(struct req *req, struct resp *resp);  /* /signalen */
-int page_risks(struct req *req, struct resp *resp);    /* /risicofactoren */
-int page_about(struct req *req, struct resp *resp);    /* /wat-wij-doen */
+int page_form(struct req *req, struct resp *resp);      /* /vormen/:slug */
+int page_signals(struct req *req, struct resp *resp);   /* /signalen */
+int page_risks(struct req *req, struct resp *resp);     /* /risicofactoren */
+int page_about(struct req *req, struct resp *resp);     /* /wat-wij-doen */
 int page_wegwijzer(struct req *req, struct resp *resp); /* GET and POST /wegwijzer */
-int page_quiz(struct req *req, struct resp *resp);     /* GET and POST /quiz */
-int page_report(struct req *req, struct resp *resp);   /* /melden (form: next issue) */
-int page_follow(struct req *req, struct resp *resp);   /* /volgen (form: next issue) */
+int page_quiz(struct req *req, struct resp *resp);      /* GET and POST /quiz */
+int page_report(struct req *req, struct resp *resp);    /* /melden (form: next issue) */
+int page_follow(struct req *req, struct resp *resp);    /* /volgen (form: next issue) */
 
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);

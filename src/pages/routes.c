@@ -7,18 +7,18 @@
 #include "store/store.h"
 
 const struct route site_routes[] = {
-	{HTTP_GET, "/", page_home, ACCESS_PUBLIC},
-	{HTTP_GET, "/vormen/:slug", page_form, ACCESS_PUBLIC},
-	{HTTP_GET, "/signalen", page_signals, ACCESS_PUBLIC},
-	{HTTP_GET, "/risicofactoren", page_risks, ACCESS_PUBLIC},
-	{HTTP_GET, "/wat-wij-doen", page_about, ACCESS_PUBLIC},
-	{HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, ACCESS_PUBLIC},
-	{HTTP_GET | HTTP_POST, "/quiz", page_quiz, ACCESS_PUBLIC},
-	{HTTP_GET, "/melden", page_report, ACCESS_PUBLIC},
-	{HTTP_GET, "/volgen", page_follow, ACCESS_PUBLIC},
-	{HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC},
-	{HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC},
-	{HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC},
+    {HTTP_GET, "/", page_home, ACCESS_PUBLIC},
+    {HTTP_GET, "/vormen/:slug", page_form, ACCESS_PUBLIC},
+    {HTTP_GET, "/signalen", page_signals, ACCESS_PUBLIC},
+    {HTTP_GET, "/risicofactoren", page_risks, ACCESS_PUBLIC},
+    {HTTP_GET, "/wat-wij-doen", page_about, ACCESS_PUBLIC},
+    {HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, ACCESS_PUBLIC},
+    {HTTP_GET | HTTP_POST, "/quiz", page_quiz, ACCESS_PUBLIC},
+    {HTTP_GET, "/melden", page_report, ACCESS_PUBLIC},
+    {HTTP_GET, "/volgen", page_follow, ACCESS_PUBLIC},
+    {HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC},
+    {HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC},
+    {HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC},
 };
 const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];
 

@@ -34,8 +34,7 @@ struct site {
 
 /* Builds the site from configuration and the data directory. err names
  * the file and problem; the server must not start on an error. */
-int site_open(const struct config *cfg, const char *data_dir, struct site **out,
-	      struct buf *err);
+int site_open(const struct config *cfg, const char *data_dir, struct site **out, struct buf *err);
 void site_close(struct site *site);
 
 /* Index of a language in site->layout. */
@@ -50,8 +49,7 @@ const char *page_tr(const struct req *req, const char *msgid);
  *   base   ("" for Dutch, "/en" for English: prefix every site link),
  *   lang, path, plus every key of data.
  * data may set "title" (the page title, already translated). */
-int page_render(struct req *req, struct resp *resp, int status, const char *tmpl,
-		json_t *data);
+int page_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data);
 
 /* The error page for status (404, 405, 400, 413, 431, 500 ...). */
 void page_error(struct req *req, struct resp *resp, int status);

@@ -61,13 +61,14 @@ int srv_start(struct srv *s, const char *extra_ini)
 	FILE *f = fopen(ini, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "[paths]\ncontent = %s/content\ntemplates = %s/templates\nstatic = %s/static\n"
-		   "locale = %s\n%s",
-		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
-		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
-		getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
-		getenv("SIGNAAL_LOCALE_DIR") ? getenv("SIGNAAL_LOCALE_DIR") : "build/locale",
-		extra_ini ? extra_ini : "");
+	fprintf(f,
+	        "[paths]\ncontent = %s/content\ntemplates = %s/templates\nstatic = %s/static\n"
+	        "locale = %s\n%s",
+	        getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+	        getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+	        getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+	        getenv("SIGNAAL_LOCALE_DIR") ? getenv("SIGNAAL_LOCALE_DIR") : "build/locale",
+	        extra_ini ? extra_ini : "");
 	fclose(f);
 
 	int pfd[2];
@@ -83,7 +84,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 			dup2(fd, 2);
 		close(pfd[0]);
 		char *argv[] = {(char *)signaal_bin(), "serve", "--data", data, "--listen",
-				"127.0.0.1:0", NULL};
+		                "127.0.0.1:0",         NULL};
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -147,7 +148,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 }
 
 static int perform(const struct srv *s, const char *path, const char *ctype, const char *body,
-		   size_t len, bool post, const char *const *headers, struct res *r)
+                   size_t len, bool post, const char *const *headers, struct res *r)
 {
 	memset(r, 0, sizeof *r);
 	CURL *c = curl_easy_init();
@@ -190,8 +191,8 @@ int http_get(const struct srv *s, const char *path, const char *const *headers, 
 	return perform(s, path, NULL, NULL, 0, false, headers, r);
 }
 
-int http_post(const struct srv *s, const char *path, const char *content_type,
-	      const char *body, size_t len, const char *const *headers, struct res *r)
+int http_post(const struct srv *s, const char *path, const char *content_type, const char *body,
+              size_t len, const char *const *headers, struct res *r)
 {
 	return perform(s, path, content_type, body, len, true, headers, r);
 }
@@ -244,7 +245,8 @@ bool res_header(const struct res *r, const char *name, char *out, size_t outsz)
 		const char *end = strstr(line, "\r\n");
 		if (!end)
 			break;
-		if ((size_t)(end - line) > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+		if ((size_t)(end - line) > nl && strncasecmp(line, name, nl) == 0 &&
+		    line[nl] == ':') {
 			const char *v = line + nl + 1;
 			while (*v == ' ')
 				v++;

@@ -12,9 +12,9 @@
 struct srv {
 	pid_t pid;
 	int port;
-	char dir[256];    /* data directory */
-	char log[300];    /* the server's stderr */
-	char base[64];    /* http://127.0.0.1:PORT */
+	char dir[256]; /* data directory */
+	char log[300]; /* the server's stderr */
+	char base[64]; /* http://127.0.0.1:PORT */
 };
 
 struct res {
@@ -33,8 +33,8 @@ const char *signaal_bin(void);
 
 /* GET/POST. headers: NULL-terminated "Name: value" list or NULL. */
 int http_get(const struct srv *s, const char *path, const char *const *headers, struct res *r);
-int http_post(const struct srv *s, const char *path, const char *content_type,
-	      const char *body, size_t len, const char *const *headers, struct res *r);
+int http_post(const struct srv *s, const char *path, const char *content_type, const char *body,
+              size_t len, const char *const *headers, struct res *r);
 /* A raw request over a socket, for malformed input curl would not send.
  * Returns the status code parsed from the answer, or -1. */
 int http_raw(const struct srv *s, const void *req, size_t len, struct buf *answer);

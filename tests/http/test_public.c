@@ -33,18 +33,18 @@ static int teardown(void **state)
 }
 
 static const char *const pages[] = {
-	"/",
-	"/vormen/seksuele-uitbuiting",
-	"/vormen/arbeidsuitbuiting",
-	"/vormen/criminele-uitbuiting",
-	"/vormen/orgaanverwijdering",
-	"/signalen",
-	"/risicofactoren",
-	"/wat-wij-doen",
-	"/wegwijzer",
-	"/quiz",
-	"/melden",
-	"/volgen",
+    "/",
+    "/vormen/seksuele-uitbuiting",
+    "/vormen/arbeidsuitbuiting",
+    "/vormen/criminele-uitbuiting",
+    "/vormen/orgaanverwijdering",
+    "/signalen",
+    "/risicofactoren",
+    "/wat-wij-doen",
+    "/wegwijzer",
+    "/quiz",
+    "/melden",
+    "/volgen",
 };
 
 static size_t count(const char *hay, const char *needle)
@@ -153,8 +153,8 @@ static void risk_factors_listed(void **state)
 	res_free(&r);
 }
 
-static const char *const roles[] = {"victim",       "bystander", "parent",
-				    "perpetrator",  "professional", "employee"};
+static const char *const roles[] = {"victim",      "bystander",    "parent",
+                                    "perpetrator", "professional", "employee"};
 static const char *const forms[] = {"sexual", "labour", "criminal", "organ_removal", "unknown"};
 
 static void wegwijzer_every_path(void **state)
@@ -167,23 +167,25 @@ static void wegwijzer_every_path(void **state)
 				for (int anon = 0; anon < 2; anon++) {
 					char body[256];
 					int n = snprintf(body, sizeof body,
-							 "role=%s&danger=%s&form=%s&anonymous=%s",
-							 roles[ro], danger ? "yes" : "no", forms[fo],
-							 anon ? "yes" : "no");
+					                 "role=%s&danger=%s&form=%s&anonymous=%s",
+					                 roles[ro], danger ? "yes" : "no",
+					                 forms[fo], anon ? "yes" : "no");
 					struct res r;
 					assert_int_equal(
-						http_post(&S, "/wegwijzer",
-							  "application/x-www-form-urlencoded", body,
-							  (size_t)n, NULL, &r),
-						0);
+					    http_post(&S, "/wegwijzer",
+					              "application/x-www-form-urlencoded", body,
+					              (size_t)n, NULL, &r),
+					    0);
 					const char *b = buf_str(&r.body);
 					if (r.status != 200)
 						fail_msg("%s: status %ld", body, r.status);
-					const char *first = strstr(b, "<li class=\"signaal-channel");
+					const char *first =
+					    strstr(b, "<li class=\"signaal-channel");
 					if (!first)
 						fail_msg("%s: no channel", body);
 					size_t cl = strcspn(first + 11, "\"");
-					bool first_emerg = memmem(first + 11, cl, "--emergency", 11);
+					bool first_emerg =
+					    memmem(first + 11, cl, "--emergency", 11);
 					bool any_emerg = strstr(b, "signaal-channel--emergency");
 					if (danger) {
 						/* 112 first, before any other channel. */
@@ -191,14 +193,13 @@ static void wegwijzer_every_path(void **state)
 							fail_msg("%s: no tel:112", body);
 						if (!first_emerg)
 							fail_msg("%s: 112 is not the first channel",
-								 body);
+							         body);
 					} else if (any_emerg) {
 						fail_msg("%s: 112 card without danger", body);
 					}
 					if (!strstr(b, "href=\"tel:"))
 						fail_msg("%s: no phone link", body);
-					if ((ro == 4 || ro == 5) && anon &&
-					    !strstr(b, "Meldcode"))
+					if ((ro == 4 || ro == 5) && anon && !strstr(b, "Meldcode"))
 						fail_msg("%s: no anonymity note", body);
 					res_free(&r);
 					paths++;
@@ -212,14 +213,14 @@ static void wegwijzer_labour_points_to_inspectorate(void **state)
 	const char body[] = "role=bystander&danger=no&form=labour&anonymous=no";
 	struct res r;
 	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body,
-				   sizeof body - 1, NULL, &r),
-			 0);
+	                           sizeof body - 1, NULL, &r),
+	                 0);
 	assert_non_null(strstr(buf_str(&r.body), "0800 5151"));
 	res_free(&r);
 	const char anon[] = "role=bystander&danger=no&form=unknown&anonymous=yes";
 	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", anon,
-				   sizeof anon - 1, NULL, &r),
-			 0);
+	                           sizeof anon - 1, NULL, &r),
+	                 0);
 	assert_non_null(strstr(buf_str(&r.body), "0800 7000"));
 	res_free(&r);
 }
@@ -230,8 +231,8 @@ static void wegwijzer_errors_keep_choices(void **state)
 	const char body[] = "role=parent&form=hacker";
 	struct res r;
 	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body,
-				   sizeof body - 1, NULL, &r),
-			 0);
+	                           sizeof body - 1, NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 400);
 	const char *b = buf_str(&r.body);
 	/* An error summary linking to the fields, and the choice kept. */
@@ -281,8 +282,8 @@ static void quiz_scores(void **state)
 	}
 	res_free(&r);
 	assert_int_equal(http_post(&S, "/quiz", "application/x-www-form-urlencoded", form.data,
-				   form.len, NULL, &r),
-			 0);
+	                           form.len, NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 200);
 	b = buf_str(&r.body);
 	assert_non_null(strstr(b, "signaal-quiz-score"));
@@ -293,7 +294,7 @@ static void quiz_scores(void **state)
 	buf_free(&form);
 	/* Nothing answered is fine: score 0. */
 	assert_int_equal(
-		http_post(&S, "/quiz", "application/x-www-form-urlencoded", "", 0, NULL, &r), 0);
+	    http_post(&S, "/quiz", "application/x-www-form-urlencoded", "", 0, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(buf_str(&r.body), "signaal-quiz-score"));
 	res_free(&r);
@@ -302,16 +303,16 @@ static void quiz_scores(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_page_in_dutch),
-		cmocka_unit_test(every_page_in_english),
-		cmocka_unit_test(unknown_form_slug_is_404),
-		cmocka_unit_test(form_page_shows_its_signals),
-		cmocka_unit_test(risk_factors_listed),
-		cmocka_unit_test(wegwijzer_every_path),
-		cmocka_unit_test(wegwijzer_labour_points_to_inspectorate),
-		cmocka_unit_test(wegwijzer_errors_keep_choices),
-		cmocka_unit_test(wegwijzer_preselects_from_query),
-		cmocka_unit_test(quiz_scores),
+	    cmocka_unit_test(every_page_in_dutch),
+	    cmocka_unit_test(every_page_in_english),
+	    cmocka_unit_test(unknown_form_slug_is_404),
+	    cmocka_unit_test(form_page_shows_its_signals),
+	    cmocka_unit_test(risk_factors_listed),
+	    cmocka_unit_test(wegwijzer_every_path),
+	    cmocka_unit_test(wegwijzer_labour_points_to_inspectorate),
+	    cmocka_unit_test(wegwijzer_errors_keep_choices),
+	    cmocka_unit_test(wegwijzer_preselects_from_query),
+	    cmocka_unit_test(quiz_scores),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

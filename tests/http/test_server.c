@@ -100,9 +100,8 @@ static void wrong_method_is_405_with_allow(void **state)
 {
 	(void)state;
 	struct res r;
-	assert_int_equal(http_post(&S, "/signalen", "application/x-www-form-urlencoded", "a=b", 3,
-				   NULL, &r),
-			 0);
+	assert_int_equal(
+	    http_post(&S, "/signalen", "application/x-www-form-urlencoded", "a=b", 3, NULL, &r), 0);
 	assert_int_equal(r.status, 405);
 	char v[64];
 	assert_true(res_header(&r, "Allow", v, sizeof v));
@@ -125,14 +124,14 @@ static void body_over_limit_is_413(void **state)
 	big[n] = '\0';
 	struct res r;
 	assert_int_equal(
-		http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", big, n, NULL, &r),
-		0);
+	    http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", big, n, NULL, &r), 0);
 	assert_int_equal(r.status, 413);
 	res_free(&r);
 	/* Chunked: no Content-Length to check up front. */
 	struct buf req = BUF_INIT;
-	buf_puts(&req, "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nContent-Type: "
-		       "application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+	buf_puts(&req,
+	         "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nContent-Type: "
+	         "application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
 	for (int i = 0; i < 20; i++) {
 		buf_printf(&req, "1000\r\n");
 		for (int k = 0; k < 0x1000; k++)
@@ -153,7 +152,8 @@ static void headers_over_limit_are_431(void **state)
 	struct buf req = BUF_INIT;
 	buf_puts(&req, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
 	for (int i = 0; i < 100; i++)
-		buf_printf(&req, "X-Filler-%d: %s\r\n", i, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+		buf_printf(&req, "X-Filler-%d: %s\r\n", i,
+		           "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
 	buf_puts(&req, "\r\n");
 	struct buf a = BUF_INIT;
 	assert_int_equal(http_raw(&S, req.data, req.len, &a), 431);
@@ -182,9 +182,9 @@ static void too_many_fields_is_400(void **state)
 	for (unsigned i = 0; i < HTTP_MAX_FIELDS + 5; i++)
 		buf_printf(&body, "%sf%u=1", i ? "&" : "", i);
 	struct res r;
-	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded",
-				   body.data, body.len, NULL, &r),
-			 0);
+	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body.data,
+	                           body.len, NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 400);
 	res_free(&r);
 	buf_reset(&body);
@@ -207,7 +207,7 @@ static void field_value_over_limit_is_400(void **state)
 	b[n] = '\0';
 	struct res r;
 	assert_int_equal(
-		http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", b, n, NULL, &r), 0);
+	    http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", b, n, NULL, &r), 0);
 	assert_int_equal(r.status, 400);
 	res_free(&r);
 	free(b);
@@ -217,10 +217,10 @@ static void malformed_requests_are_400(void **state)
 {
 	(void)state;
 	const char *bad[] = {
-		"GET /%01 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-		"GET /%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-		"GET / HTTP/1.1\r\nConnection: close\r\n\r\n", /* HTTP/1.1 without Host */
-		"GARBAGE\r\n\r\n",
+	    "GET /%01 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    "GET /%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", /* HTTP/1.1 without Host */
+	    "GARBAGE\r\n\r\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct buf a = BUF_INIT;
@@ -373,10 +373,10 @@ static void sigterm_drains_in_flight(void **state)
 	const char rest[] = "our&anonymous=no";
 	char head[512];
 	snprintf(head, sizeof head,
-		 "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-		 "Content-Type: application/x-www-form-urlencoded\r\n"
-		 "Content-Length: %zu\r\n\r\n%s",
-		 sizeof first - 1 + sizeof rest - 1, first);
+	         "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	         "Content-Type: application/x-www-form-urlencoded\r\n"
+	         "Content-Length: %zu\r\n\r\n%s",
+	         sizeof first - 1 + sizeof rest - 1, first);
 	assert_true(send(fd, head, strlen(head), 0) > 0);
 	usleep(200 * 1000);
 	kill(s2.pid, SIGTERM);
@@ -401,21 +401,21 @@ static void sigterm_drains_in_flight(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(healthz_ok),
-		cmocka_unit_test(home_has_headers_and_no_store),
-		cmocka_unit_test(not_found_is_a_helpful_page),
-		cmocka_unit_test(wrong_method_is_405_with_allow),
-		cmocka_unit_test(body_over_limit_is_413),
-		cmocka_unit_test(headers_over_limit_are_431),
-		cmocka_unit_test(too_many_fields_is_400),
-		cmocka_unit_test(field_value_over_limit_is_400),
-		cmocka_unit_test(malformed_requests_are_400),
-		cmocka_unit_test(static_file_served_with_cache_and_gzip),
-		cmocka_unit_test(fingerprinted_asset_is_immutable),
-		cmocka_unit_test(theme_css_carries_configured_colours),
-		cmocka_unit_test(head_has_no_body),
-		cmocka_unit_test(access_log_holds_no_address_agent_or_referrer),
-		cmocka_unit_test(sigterm_drains_in_flight),
+	    cmocka_unit_test(healthz_ok),
+	    cmocka_unit_test(home_has_headers_and_no_store),
+	    cmocka_unit_test(not_found_is_a_helpful_page),
+	    cmocka_unit_test(wrong_method_is_405_with_allow),
+	    cmocka_unit_test(body_over_limit_is_413),
+	    cmocka_unit_test(headers_over_limit_are_431),
+	    cmocka_unit_test(too_many_fields_is_400),
+	    cmocka_unit_test(field_value_over_limit_is_400),
+	    cmocka_unit_test(malformed_requests_are_400),
+	    cmocka_unit_test(static_file_served_with_cache_and_gzip),
+	    cmocka_unit_test(fingerprinted_asset_is_immutable),
+	    cmocka_unit_test(theme_css_carries_configured_colours),
+	    cmocka_unit_test(head_has_no_body),
+	    cmocka_unit_test(access_log_holds_no_address_agent_or_referrer),
+	    cmocka_unit_test(sigterm_drains_in_flight),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -23,11 +23,11 @@ static int h_b(struct req *r, struct resp *s)
 }
 
 static const struct route table[] = {
-	{HTTP_GET, "/", h_a, ACCESS_PUBLIC},
-	{HTTP_GET | HTTP_POST, "/wegwijzer", h_a, ACCESS_PUBLIC},
-	{HTTP_GET, "/vormen/:slug", h_b, ACCESS_PUBLIC},
-	{HTTP_GET, "/assets/:fp/*", h_a, ACCESS_PUBLIC},
-	{HTTP_POST, "/api/v1/reports/:id/triage", h_b, ACCESS_PUBLIC},
+    {HTTP_GET, "/", h_a, ACCESS_PUBLIC},
+    {HTTP_GET | HTTP_POST, "/wegwijzer", h_a, ACCESS_PUBLIC},
+    {HTTP_GET, "/vormen/:slug", h_b, ACCESS_PUBLIC},
+    {HTTP_GET, "/assets/:fp/*", h_a, ACCESS_PUBLIC},
+    {HTTP_POST, "/api/v1/reports/:id/triage", h_b, ACCESS_PUBLIC},
 };
 #define N (sizeof table / sizeof table[0])
 
@@ -153,14 +153,14 @@ static void patterns_validated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(root_matches_only_root),
-		cmocka_unit_test(literal_and_head),
-		cmocka_unit_test(param_captured),
-		cmocka_unit_test(wildcard_keeps_slashes),
-		cmocka_unit_test(wrong_method_is_405_with_allowed),
-		cmocka_unit_test(overlong_path_is_404),
-		cmocka_unit_test(too_many_segments_is_404),
-		cmocka_unit_test(patterns_validated),
+	    cmocka_unit_test(root_matches_only_root),
+	    cmocka_unit_test(literal_and_head),
+	    cmocka_unit_test(param_captured),
+	    cmocka_unit_test(wildcard_keeps_slashes),
+	    cmocka_unit_test(wrong_method_is_405_with_allowed),
+	    cmocka_unit_test(overlong_path_is_404),
+	    cmocka_unit_test(too_many_segments_is_404),
+	    cmocka_unit_test(patterns_validated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

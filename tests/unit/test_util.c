@@ -108,10 +108,13 @@ static void quoting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_grows_and_steals), cmocka_unit_test(buf_refuses_over_max),
-		cmocka_unit_test(utf8),                 cmocka_unit_test(text),
-		cmocka_unit_test(numbers),              cmocka_unit_test(ids),
-		cmocka_unit_test(quoting),
+	    cmocka_unit_test(buf_grows_and_steals),
+	    cmocka_unit_test(buf_refuses_over_max),
+	    cmocka_unit_test(utf8),
+	    cmocka_unit_test(text),
+	    cmocka_unit_test(numbers),
+	    cmocka_unit_test(ids),
+	    cmocka_unit_test(quoting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,12 +19,12 @@ static bool is_even_len(void *ctx, const char *v)
 }
 
 static const struct field_spec specs[] = {
-	{.name = "name", .type = FT_TEXT, .required = true, .maxlen = 10},
-	{.name = "story", .type = FT_TEXT, .multiline = true},
-	{.name = "colour", .type = FT_CHOICE, .choices = colours},
-	{.name = "anon", .type = FT_YESNO, .required = true},
-	{.name = "age", .type = FT_UINT, .min = 12, .max = 120},
-	{.name = "even", .type = FT_CHOICE, .check = is_even_len},
+    {.name = "name", .type = FT_TEXT, .required = true, .maxlen = 10},
+    {.name = "story", .type = FT_TEXT, .multiline = true},
+    {.name = "colour", .type = FT_CHOICE, .choices = colours},
+    {.name = "anon", .type = FT_YESNO, .required = true},
+    {.name = "age", .type = FT_UINT, .min = 12, .max = 120},
+    {.name = "even", .type = FT_CHOICE, .check = is_even_len},
 };
 #define NS (sizeof specs / sizeof specs[0])
 
@@ -137,10 +137,10 @@ static void choices_yesno_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(all_valid),
-		cmocka_unit_test(required_missing_and_empty),
-		cmocka_unit_test(text_rules),
-		cmocka_unit_test(choices_yesno_numbers),
+	    cmocka_unit_test(all_valid),
+	    cmocka_unit_test(required_missing_and_empty),
+	    cmocka_unit_test(text_rules),
+	    cmocka_unit_test(choices_yesno_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
