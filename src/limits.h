@@ -138,4 +138,36 @@
 #define QUIZ_MIN_OPTIONS 2u
 #define QUIZ_MAX_OPTIONS 4u
 
+/* --- Reports, intake and follow-up (src/domain/report, intake) -------- */
+/* Bytes of the description of what someone saw (contract: 1-10000 chars). */
+#define REPORT_MAX_DESCRIPTION 10000u
+/* Bytes of a short free text: place, when, a contact field, a person field. */
+#define REPORT_MAX_SHORT_TEXT 200u
+/* Signals one report may tick. */
+#define REPORT_MAX_SIGNALS 64u
+/* Forms one report may name (the four and "unknown"). */
+#define REPORT_MAX_FORMS 5u
+/* People one report may describe. */
+#define REPORT_MAX_PEOPLE 5u
+/* Bytes of one follow-up message from a reporter. */
+#define REPORT_MAX_MESSAGE 5000u
+/* Messages one report may hold (a full conversation ends with a call). */
+#define REPORT_MAX_MESSAGES 100u
+/* Reports waiting for the writer thread; a full queue answers 503. */
+#define INTAKE_QUEUE_MAX 1024u
+/* Reports the writer commits together in one transaction at most. */
+#define INTAKE_BATCH_MAX 64u
+/* Bytes of a reference (the organisation's own id of a report). */
+#define REPORT_MAX_REFERENCE 64u
+
+/* --- Throttling (src/http/throttle) ------------------------------------ */
+/* Sources (hashed addresses) one throttle table remembers at once. */
+#define THROTTLE_SLOTS 4096u
+/* Wrong receipts per receipt prefix (first 4 symbols) per 15 minutes. */
+#define FOLLOW_MAX_PER_PREFIX 5u
+/* Wrong receipts overall per minute, before everyone waits. */
+#define FOLLOW_MAX_GLOBAL 60u
+/* Seconds a CSRF token and its cookie stay valid. */
+#define CSRF_MAX_AGE_S 7200u
+
 #endif

@@ -17,6 +17,8 @@ struct content;
 struct tmpl_set;
 struct store;
 struct statics;
+struct intake;
+struct throttle;
 
 struct site {
 	const struct config *cfg;
@@ -28,6 +30,15 @@ struct site {
 	char org_name[NAME_MAX_LEN + 1];
 	char region[ID_MAX_LEN + 1];
 	json_t *districts; /* array of district names */
+	/* The durable write path of reports (domain/intake.h). */
+	struct intake *intake;
+	/* In-memory throttles: intake per source ([intake]
+	 * max_reports_per_minute), wrong receipts per prefix and overall. */
+	struct throttle *intake_limit;
+	struct throttle *follow_prefix;
+	struct throttle *follow_global;
+	/* Key of the CSRF tokens, derived from the key file. */
+	unsigned char csrf_key[32];
 	/* Layout data per language (0 = nl, 1 = en), built at start. */
 	json_t *layout[2];
 };

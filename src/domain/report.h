@@ -1,0 +1,108 @@
+/* report: what a report (melding) or advice request (adviesvraag) is, the
+ * one set of rules that the web form, the public JSON API and staff entry
+ * all apply, and the transparent suggestion of the likely form(s).
+ *
+ * Owns: the closed value lists of the contract (channel, role, kind, form,
+ * concrete, status, outcome), the validation of a struct report_input, and
+ * the suggestion from ticked signals (rules in content/rules.json).
+ *
+ * Knows no HTTP and no SQL: pages/api/CLI fill a struct report_input from
+ * their own input and call report_check(); domain/intake.c stores it. */
+#ifndef SIGNAAL_DOMAIN_REPORT_H
+#define SIGNAAL_DOMAIN_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+
+struct content;
+
+/* --- Closed value lists (contract.md, "CSV of reports") -------------- */
+/* Each list is NULL-terminated; the index is the enum value. */
+extern const char *const report_channels[];  /* web phone email in_person internal partner */
+extern const char *const report_roles[];     /* victim ... employee unknown */
+extern const char *const report_kinds[];     /* advice report */
+extern const char *const report_forms[];     /* sexual labour criminal organ_removal unknown */
+extern const char *const report_concretes[]; /* yes no pending */
+extern const char *const report_statuses[];  /* received assessing investigating referred closed */
+extern const char *const report_outcomes[];  /* none no_action referred_care ... */
+extern const char *const report_minor_values[]; /* yes no unknown */
+
+enum report_kind { REPORT_ADVICE = 0, REPORT_REPORT = 1 };
+
+/* Index of value in a NULL-terminated list, or -1. */
+int report_value_index(const char *const *list, const char *value);
+
+/* One person the report is about (never stored for advice requests). All
+ * fields optional free text, except minor. */
+struct report_person {
+	const char *age;         /* approximate, e.g. "ongeveer 16" */
+	const char *minor;       /* "yes" "no" "unknown" or NULL */
+	const char *gender;
+	const char *nationality;
+	const char *language;
+};
+
+/* What someone submits, as typed values. Strings are borrowed from the
+ * caller (request fields, JSON) and must outlive the call they are passed
+ * to. NULL or "" means not given. */
+struct report_input {
+	const char *org;           /* organisation id */
+	const char *kind;          /* report_kinds */
+	const char *reporter_role; /* report_roles (public intake: not "unknown") */
+	bool anonymous;
+	bool acute_danger;
+	const char *description; /* 1..REPORT_MAX_DESCRIPTION bytes */
+	const char *signals[REPORT_MAX_SIGNALS]; /* codes from content */
+	size_t nsignals;
+	const char *forms[REPORT_MAX_FORMS]; /* report_forms; none given = unknown */
+	size_t nforms;
+	const char *district; /* one of the organisation's districts, or NULL */
+	const char *place;    /* free text when no district fits */
+	const char *when;     /* free text: a date or "vorige week" */
+	const char *contact_name;
+	const char *contact_phone;
+	const char *contact_email;
+	struct report_person people[REPORT_MAX_PEOPLE];
+	size_t npeople;
+	/* Staff entry only (public intake leaves these NULL: web, today). */
+	const char *channel; /* report_channels */
+};
+
+/* One problem: the field (the API's JSON key, also the form field name,
+ * e.g. "description", "contact.email", "people[1].age") and a Dutch
+ * message for the public in plain words (a msgid; translate with i18n_tr).
+ * field is static or points into fieldbuf. */
+struct report_error {
+	const char *field;
+	const char *message;
+	char fieldbuf[32];
+};
+
+/* Districts of the organisation, to check input.district. */
+struct report_org {
+	const char *id;
+	const char *const *districts;
+	size_t ndistricts;
+};
+
+/* Checks input against every rule (contract.md "Public intake" and issue
+ * 3): kind, role, anonymity (anonymous with contact details, or a
+ * professional/employee asking anonymity, is an error), text validity and
+ * lengths from limits.h, known signal codes, forms, district, person
+ * fields; advice requests may not carry people. Writes at most maxerr
+ * errors and returns how many were found (0 = valid). */
+size_t report_check(const struct content *c, const struct report_org *org,
+		    const struct report_input *in, struct report_error *errs, size_t maxerr);
+
+/* The suggestion of likely forms from the ticked signals, by the rules in
+ * content/rules.json: *out (caller owns) = [{"form": "labour", "signals":
+ * ["labour.low_pay", ...]}, ...], strongest first; [] when no signal
+ * points anywhere. Every suggestion lists the signals it rests on. */
+int report_suggest(const struct content *c, const char *const *signals, size_t nsignals,
+		   json_t **out);
+
+#endif

@@ -1,0 +1,28 @@
+/* throttle: in-memory rate limits (intake per source, receipt guessing).
+ *
+ * Client addresses are read only here, turned at once into a keyed hash
+ * with a random key made at start and never written anywhere; the table
+ * lives in memory only and forgets entries after their window. A server
+ * restart forgets everything, which is the point. */
+#ifndef SIGNAAL_HTTP_THROTTLE_H
+#define SIGNAAL_HTTP_THROTTLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+
+struct throttle;
+
+/* At most limit hits per window_s seconds per key; 0 = no limit. The
+ * table holds at most slots keys (oldest forgotten first). */
+int throttle_new(unsigned limit, unsigned window_s, size_t slots, struct throttle **out);
+void throttle_free(struct throttle *t);
+/* Counts a hit for key; returns 0 when allowed, else the seconds until
+ * the next hit is allowed (for Retry-After). Thread-safe. */
+unsigned throttle_hit(struct throttle *t, const void *key, size_t len);
+/* The source key of a request: a keyed hash of the client address, in
+ * memory only. */
+void throttle_client_key(const struct req *req, unsigned char key[16]);
+
+#endif
