@@ -38,6 +38,9 @@
 #define HTTP_THREADS 4u
 /* Seconds SIGTERM waits for requests in flight before exiting anyway. */
 #define HTTP_DRAIN_TIMEOUT_S 10u
+/* Rendered pages the server keeps for cacheable routes (one per path and
+ * language); past it pages are rendered per request again. */
+#define RESP_CACHE_MAX 128u
 /* Path parameters one route pattern may capture. */
 #define ROUTE_MAX_PARAMS 4u
 
@@ -169,5 +172,23 @@
 #define FOLLOW_MAX_GLOBAL 60u
 /* Seconds a CSRF token and its cookie stay valid. */
 #define CSRF_MAX_AGE_S 7200u
+
+/* --- CSV import and export (src/render/csv, src/domain/import) -------- */
+/* Bytes of one physical line of a CSV file (a quoted field may span
+ * several lines; each is bounded). */
+#define CSV_MAX_LINE_BYTES (16u * 1024u)
+/* Bytes of one record (a row), its fields' bytes together. */
+#define CSV_MAX_RECORD_BYTES (64u * 1024u)
+/* Bytes of one field. */
+#define CSV_MAX_FIELD_BYTES (4u * 1024u)
+/* Fields of one record. */
+#define CSV_MAX_FIELDS 64u
+/* Rows one import may hold: all are checked in memory, then written in one
+ * transaction. */
+#define IMPORT_MAX_ROWS 100000u
+/* Errors one import lists; beyond these it only counts them. */
+#define IMPORT_MAX_ERRORS 20u
+/* Bytes of a value quoted in an import error message (longer ones are cut). */
+#define IMPORT_MAX_SHOWN_VALUE 80u
 
 #endif

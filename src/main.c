@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/config.h"
 #include "app/setup.h"
+#include "cli/cli.h"
 #include "content/content.h"
 #include "http/server.h"
 #include "pages/pages.h"
@@ -33,6 +35,10 @@ static const char usage_text[] =
     "  init [--org ID] [--name NAME] [--region REGION]\n"
     "                                 create the data directory, database, key\n"
     "                                 file and first organisation\n"
+    "  import reports --org ID FILE.csv\n"
+    "                                 import historical reports; all or nothing\n"
+    "  export reports --org ID [--year Y] [--format csv|json|excel]\n"
+    "                                 export reports (no free text, no personal data)\n"
     "\n"
     "options:\n"
     "  --data DIR      data directory (default ./var)\n"
@@ -55,6 +61,9 @@ struct cli {
 	const char *org;
 	const char *name;
 	const char *region;
+	const char *year;
+	const char *format;
+	bool personal;
 	int nrest;
 	char **rest;
 };
@@ -72,6 +81,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	    {"--org", offsetof(struct cli, org)},
 	    {"--name", offsetof(struct cli, name)},
 	    {"--region", offsetof(struct cli, region)},
+	    {"--year", offsetof(struct cli, year)},
+	    {"--format", offsetof(struct cli, format)},
 	};
 	cli->data_dir = "./var";
 	cli->rest = calloc((size_t)argc, sizeof *cli->rest);
@@ -96,6 +107,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		}
 		if (matched)
 			continue;
+		if (strcmp(a, "--personal") == 0) {
+			cli->personal = true;
+			continue;
+		}
 		if (a[0] == '-' && a[1] == '-') {
 			fprintf(stderr, "signaal: unknown option %s\n", a);
 			return EXIT_USAGE;
@@ -129,6 +144,12 @@ static int load_config(const struct cli *cli, struct config *cfg)
 		        err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : rc));
 	buf_free(&err);
 	return rc ? EXIT_USER : 0;
+}
+
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > (long)CONFIG_MAX_THREADS ? CONFIG_MAX_THREADS : (unsigned)n;
 }
 
 static int cmd_serve(const struct cli *cli, struct config *cfg)
@@ -172,7 +193,7 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	struct server_opts so = {
 	    .host = cfg->listen.host,
 	    .port = cfg->listen.port,
-	    .threads = cfg->threads,
+	    	    .threads = cfg->threads ? cfg->threads : online_cpus(),
 	    .access_log = cfg->log_access,
 	    .secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
 	    .routes = site_routes,
@@ -288,7 +309,11 @@ int main(int argc, char **argv)
 		rc = cmd_serve(&cli, &cfg);
 	else if (strcmp(cli.command, "init") == 0)
 		rc = cmd_init(&cli, &cfg);
-	else
+	else if (strcmp(cli.command, "import") == 0 || strcmp(cli.command, "export") == 0) {
+		struct cli_args a = {cli.data_dir, cli.org,   cli.year, cli.format,
+		                     cli.personal, cli.nrest, cli.rest};
+		rc = cli.command[0] == 'i' ? cli_import(&a, &cfg) : cli_export(&a, &cfg);
+	} else
 		rc = usage("unknown command");
 out:
 	free(cli.rest);

@@ -5,6 +5,7 @@
   helper.py assets HTML                 the same-origin CSS and JS paths HTML references
   helper.py nginx-headers HEADERS       add_header lines mirroring a response's headers
   helper.py report RESULTS_DIR OUT.json print the table and write the JSON
+  helper.py busy SECONDS                 percent of the CPUs busy meanwhile
   helper.py cpu PID                     CPU seconds of PID and its children
   helper.py load URL N [FORM]           N requests on one keep-alive connection,
                                         a form POST of FORM when given (profile)
@@ -16,6 +17,7 @@ import json
 import os
 import socket
 import sys
+import time
 import urllib.parse
 
 # Response headers that nginx sets itself or that describe the body; the
@@ -105,6 +107,21 @@ def cpu_seconds(pid):
         except (OSError, IndexError, ValueError):
             pass
     print(f"{total / tick:.2f}")
+
+
+def busy(seconds):
+    """Percent of all CPUs busy over the next few seconds (/proc/stat):
+    measured just before the runs, with the servers idle, it shows whether
+    something else is using the cores."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)  # idle + iowait
+        return sum(v[:8]), idle  # guest time is already in user
+    t0, i0 = sample()
+    time.sleep(seconds)
+    t1, i1 = sample()
+    print(f"{100 * (1 - (i1 - i0) / max(t1 - t0, 1)):.0f}")
 
 
 def read_bench(path):
@@ -236,8 +253,9 @@ def report(results, out_path):
           f"server and load generator; wrk -t{meta.get('threads')} -c{meta.get('connections')} "
           f"-d{meta.get('duration')}s --latency after a {meta.get('warmup')} s warm-up; "
           f"Signaal threads: {meta.get('server_threads', 'default')}")
-    print(f"load average (1, 5, 15 min) before: {meta.get('loadavg_start', '?')}, after: "
-          f"{meta.get('loadavg_end', '?')}  (above ~0.5 before: something else was running)")
+    print(f"CPUs busy in the {meta.get('busy_window', '?')} s before the runs (servers idle): "
+          f"{meta.get('busy_before', '?')}%  (more than a few %: something else is running, "
+          f"and the rates and percentiles are not comparable with a quiet run)")
     print()
     print(f"{'target':<34} {'req/s':>10} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} "
           f"{'max ms':>8} {'KB/s':>9} {'errors':>7} {'CPU µs/req':>11}")
@@ -271,8 +289,8 @@ def report(results, out_path):
         "date": meta.get("date"),
         "machine": {"cpus": int(meta.get("cpus", "0") or 0), "cpu_model": meta.get("cpu_model"),
                     "note": "server and load generator share these cores",
-                    "loadavg_start": meta.get("loadavg_start"),
-                    "loadavg_end": meta.get("loadavg_end")},
+                    "busy_before_percent": int(meta["busy_before"])
+                    if meta.get("busy_before", "").isdigit() else None},
         "settings": {"tool": meta.get("wrk_version"), "threads": int(meta["threads"]),
                      "connections": int(meta["connections"]),
                      "duration_s": float(meta["duration"]), "warmup_s": float(meta["warmup"]),
@@ -331,6 +349,8 @@ def main(argv):
         assets(argv[2])
     elif len(argv) == 3 and argv[1] == "nginx-headers":
         nginx_headers(argv[2])
+    elif len(argv) == 3 and argv[1] == "busy":
+        busy(float(argv[2]))
     elif len(argv) == 3 and argv[1] == "cpu":
         cpu_seconds(argv[2])
     elif len(argv) in (4, 5) and argv[1] == "load":

@@ -59,8 +59,10 @@ static const struct key_def keys[] = {
     {"server", "listen", "127.0.0.1:8080",
      "Address and port to serve on: an IPv4 address, `[IPv6]` or `localhost`, port 1-65535.",
      KT_LISTEN, NUM(listen), 0, 0, NULL, NULL},
-    {"server", "threads", "4", "Worker threads of the HTTP server, 1-64.", KT_UINT, NUM(threads), 1,
-     CONFIG_MAX_THREADS, NULL, NULL},
+    {"server", "threads", "0",
+     "Worker threads of the HTTP server, 1-64; 0 = one per online CPU (more threads than cores "
+     "only lengthen the latency tail).",
+     KT_UINT, NUM(threads), 0, CONFIG_MAX_THREADS, NULL, NULL},
     {"server", "secure_cookies", "auto",
      "`auto`, `on` or `off`: `auto` marks cookies `Secure` except on plain-HTTP loopback.",
      KT_CHOICE, NUM(secure_cookies), 0, 0, cookie_choices, set_cookies},

@@ -26,6 +26,7 @@ enum {
 #define KEYFILE_CTX_RECEIPT "sgl-rcpt"
 #define KEYFILE_CTX_SEAL    "sgl-seal"
 #define KEYFILE_CTX_SESSION "sgl-sess"
+#define KEYFILE_CTX_CSRF    "sgl-csrf"
 
 /* Writes a new random key to path, which must not exist (-EEXIST; a
  * symbolic link there also gives -EEXIST). Created with mode 0600 and

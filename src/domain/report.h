@@ -48,7 +48,10 @@ struct report_person {
 
 /* What someone submits, as typed values. Strings are borrowed from the
  * caller (request fields, JSON) and must outlive the call they are passed
- * to. NULL or "" means not given. */
+ * to. NULL or "" means not given. A caller that got more signals, forms or
+ * people than the arrays hold sets the count to the number it got and fills
+ * only the array: report_check() then answers "too many" on that field and
+ * reads no entry beyond the array. */
 struct report_input {
 	const char *org;           /* organisation id */
 	const char *kind;          /* report_kinds */
@@ -75,7 +78,10 @@ struct report_input {
 /* One problem: the field (the API's JSON key, also the form field name,
  * e.g. "description", "contact.email", "people[1].age") and a Dutch
  * message for the public in plain words (a msgid; translate with i18n_tr).
- * field is static or points into fieldbuf. */
+ * field is a string literal, except "people[i].x", which points into the
+ * error's own fieldbuf: when copying a struct report_error, point the
+ * copy's field at the copy's fieldbuf if field == fieldbuf. At most one
+ * error per field, in the order of the form. */
 struct report_error {
 	const char *field;
 	const char *message;
@@ -101,7 +107,11 @@ size_t report_check(const struct content *c, const struct report_org *org,
 /* The suggestion of likely forms from the ticked signals, by the rules in
  * content/rules.json: *out (caller owns) = [{"form": "labour", "signals":
  * ["labour.low_pay", ...]}, ...], strongest first; [] when no signal
- * points anywhere. Every suggestion lists the signals it rests on. */
+ * points anywhere. Every suggestion lists the signals it rests on, in the
+ * order given, each once; ties keep the order of report_forms. Signals
+ * that no rule names are ignored (report_check refuses unknown codes).
+ * Returns 0, -EINVAL (nsignals over REPORT_MAX_SIGNALS, or NULL c or out)
+ * or -ENOMEM. */
 int report_suggest(const struct content *c, const char *const *signals, size_t nsignals,
 		   json_t **out);
 

@@ -100,6 +100,10 @@ struct route {
 	const char *pattern;
 	route_fn fn;
 	enum route_access access;
+	/* The page depends only on its path and language (no query, no
+	 * cookie, no form, nothing personal): the server renders it once and
+	 * serves the same bytes (and a gzip variant) afterwards. */
+	bool cache;
 };
 
 enum route_match {

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/gzip.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -38,11 +39,22 @@ static const char *const security_headers[][2] = {
     {"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
 };
 
+/* A rendered page of a cacheable route, with ready responses: libmicrohttpd
+ * may queue one response on many connections. */
+struct cached_page {
+	char *path; /* with the language: "en:/signalen" */
+	struct MHD_Response *plain;
+	struct MHD_Response *gz; /* NULL when gzip does not pay */
+};
+
 struct server {
 	struct MHD_Daemon *daemon;
 	struct server_opts opts;
 	atomic_uint inflight;
 	uint16_t port;
+	pthread_rwlock_t cache_lock;
+	struct cached_page cache[RESP_CACHE_MAX];
+	size_t ncache;
 };
 
 struct conn_ctx {
@@ -293,6 +305,21 @@ static enum MHD_Result header_iter(void *cls, enum MHD_ValueKind kind, const cha
 
 /* --- Queuing --------------------------------------------------------- */
 
+static void access_log(const struct server *srv, const struct conn_ctx *c, int status)
+{
+	if (!srv->opts.access_log || !c)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 +
+		    (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+	char q[160];
+	/* Method, path (no query), status, duration: never an address, user
+	 * agent or referrer. */
+	log_info("http %s %s %d %.2fms", method_name(c->req.method), log_quote(c->path, q, sizeof q),
+		 status, ms);
+}
+
 static void add_common_headers(struct MHD_Response *mr, const struct server *srv,
                                const struct resp *resp)
 {
@@ -316,25 +343,21 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
 	if (resp->fixed)
 		mr = MHD_create_response_from_buffer(resp->fixed_len, (void *)resp->fixed,
 		                                     MHD_RESPMEM_PERSISTENT);
-	else
-		mr = MHD_create_response_from_buffer(resp->body.len, resp->body.data,
-		                                     MHD_RESPMEM_MUST_COPY);
+		else {
+		size_t len = resp->body.len;
+		char *body = buf_steal(&resp->body);
+		if (!body)
+			return MHD_NO;
+		mr = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!mr)
+			free(body);
+	}
 	if (!mr)
 		return MHD_NO;
 	add_common_headers(mr, srv, resp);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, mr);
-	MHD_destroy_response(mr);
-	if (srv->opts.access_log && c) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 +
-		            (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
-		char q[160];
-		/* Method, path (no query), status, duration: never an address,
-		 * user agent or referrer. */
-		log_info("http %s %s %d %.2fms", method_name(c->req.method),
-		         log_quote(c->path, q, sizeof q), resp->status, ms);
-	}
+		MHD_destroy_response(mr);
+	access_log(srv, c, resp->status);
 	return ok;
 }
 
@@ -367,6 +390,95 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn, struct server *
 	return ok;
 }
 
+/* --- Page cache ------------------------------------------------------ */
+
+static void cache_key(const struct req *req, char *key, size_t n)
+{
+	snprintf(key, n, "%s:%s", req->lang, req->path);
+}
+
+/* Queues the cached page for req if there is one; *hit tells. */
+static enum MHD_Result cache_serve(struct MHD_Connection *conn, struct server *srv,
+				   struct conn_ctx *c, bool *hit)
+{
+	char key[HTTP_MAX_PATH_BYTES + 8];
+	cache_key(&c->req, key, sizeof key);
+	*hit = false;
+	enum MHD_Result ok = MHD_YES;
+	pthread_rwlock_rdlock(&srv->cache_lock);
+	for (size_t i = 0; i < srv->ncache; i++) {
+		if (strcmp(srv->cache[i].path, key) != 0)
+			continue;
+		struct MHD_Response *mr = srv->cache[i].plain;
+		if (srv->cache[i].gz && gzip_accepted(req_header(&c->req, "Accept-Encoding")))
+			mr = srv->cache[i].gz;
+		ok = MHD_queue_response(conn, MHD_HTTP_OK, mr);
+		*hit = true;
+		break;
+	}
+	pthread_rwlock_unlock(&srv->cache_lock);
+	if (*hit)
+		access_log(srv, c, MHD_HTTP_OK);
+	return ok;
+}
+
+static struct MHD_Response *cache_response(const struct server *srv, const struct resp *resp,
+					   const void *data, size_t len, bool gz)
+{
+	void *copy = malloc(len ? len : 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, data, len);
+	struct MHD_Response *mr = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
+	if (!mr) {
+		free(copy);
+		return NULL;
+	}
+	add_common_headers(mr, srv, resp);
+	MHD_add_response_header(mr, "Vary", "Accept-Encoding");
+	if (gz)
+		MHD_add_response_header(mr, "Content-Encoding", "gzip");
+	return mr;
+}
+
+/* Keeps a rendered 200 page of a cacheable route; a failure only means the
+ * page is rendered again next time. */
+static void cache_store(struct server *srv, const struct req *req, const struct resp *resp)
+{
+	if (resp->status != 200 || resp->nheaders || resp->fixed)
+		return;
+	struct cached_page p = {0};
+	char key[HTTP_MAX_PATH_BYTES + 8];
+	cache_key(req, key, sizeof key);
+	p.path = strdup(key);
+	p.plain = cache_response(srv, resp, resp->body.data, resp->body.len, false);
+	unsigned char *z = NULL;
+	size_t zlen = 0;
+	if (gzip_bytes((const unsigned char *)resp->body.data, resp->body.len, &z, &zlen) == 0 &&
+	    z)
+		p.gz = cache_response(srv, resp, z, zlen, true);
+	free(z);
+	bool kept = false;
+	if (p.path && p.plain) {
+		pthread_rwlock_wrlock(&srv->cache_lock);
+		bool present = false;
+		for (size_t i = 0; i < srv->ncache && !present; i++)
+			present = strcmp(srv->cache[i].path, p.path) == 0;
+		if (!present && srv->ncache < RESP_CACHE_MAX) {
+			srv->cache[srv->ncache++] = p;
+			kept = true;
+		}
+		pthread_rwlock_unlock(&srv->cache_lock);
+	}
+	if (!kept) {
+		free(p.path);
+		if (p.plain)
+			MHD_destroy_response(p.plain);
+		if (p.gz)
+			MHD_destroy_response(p.gz);
+	}
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv, struct conn_ctx *c)
 {
 	struct req *req = &c->req;
@@ -394,6 +506,14 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		resp_free(&resp);
 		return ok;
 	}
+	bool cacheable = rt->cache && req->nquery == 0 && req->nform == 0 &&
+			 (req->method == HTTP_GET || req->method == HTTP_HEAD);
+	if (cacheable) {
+		bool hit;
+		enum MHD_Result ok = cache_serve(conn, srv, c, &hit);
+		if (hit)
+			return ok;
+	}
 	struct resp resp = {0};
 	resp.status = 200;
 	int rc = rt->fn(req, &resp);
@@ -404,6 +524,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		resp_free(&resp);
 		return answer_error(conn, srv, c, 500);
 	}
+	if (cacheable)
+		cache_store(srv, req, &resp);
 	enum MHD_Result ok = queue(conn, srv, c, &resp);
 	resp_free(&resp);
 	return ok;
@@ -566,6 +688,7 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		return -ENOMEM;
 	srv->opts = *opts;
 	atomic_init(&srv->inflight, 0);
+	pthread_rwlock_init(&srv->cache_lock, NULL);
 
 	struct sockaddr_storage ss = {0};
 	const char *host = opts->host;
@@ -630,6 +753,13 @@ void server_stop(struct server *srv)
 		nanosleep(&tick, NULL);
 	}
 	MHD_stop_daemon(srv->daemon);
+	for (size_t i = 0; i < srv->ncache; i++) {
+		free(srv->cache[i].path);
+		MHD_destroy_response(srv->cache[i].plain);
+		if (srv->cache[i].gz)
+			MHD_destroy_response(srv->cache[i].gz);
+	}
+	pthread_rwlock_destroy(&srv->cache_lock);
 	free(srv);
 }
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "util/gzip.h"
 #include "util/str.h"
 
 #define FP_HEX 10 /* hex chars of the fingerprint in URLs */
@@ -70,36 +70,6 @@ static bool mime_is_text(const char *name)
 		if (str_ends(name, mimes[i].ext))
 			return mimes[i].text;
 	return false;
-}
-
-/* gzip at the highest level once at start; served to clients that accept
- * it. Returns 0 or -ENOMEM; *out stays NULL when it does not pay. */
-static int gzip_bytes(const unsigned char *in, size_t len, unsigned char **out, size_t *outlen)
-{
-	*out = NULL;
-	z_stream zs = {0};
-	if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		return -ENOMEM;
-	size_t cap = deflateBound(&zs, len);
-	unsigned char *buf = malloc(cap);
-	if (!buf) {
-		deflateEnd(&zs);
-		return -ENOMEM;
-	}
-	zs.next_in = (unsigned char *)in;
-	zs.avail_in = (uInt)len;
-	zs.next_out = buf;
-	zs.avail_out = (uInt)cap;
-	int rc = deflate(&zs, Z_FINISH);
-	size_t n = zs.total_out;
-	deflateEnd(&zs);
-	if (rc != Z_STREAM_END || n + 64 >= len) {
-		free(buf);
-		return 0;
-	}
-	*out = buf;
-	*outlen = n;
-	return 0;
 }
 
 static void sfile_clear(struct sfile *f)
@@ -280,29 +250,6 @@ const char *statics_url(const struct statics *st, const char *path)
 	return f ? f->url : NULL;
 }
 
-/* True when an Accept-Encoding value allows gzip ("gzip;q=0" refuses it). */
-static bool accepts_gzip(const char *ae)
-{
-	if (!ae)
-		return false;
-	const char *p = strcasestr(ae, "gzip");
-	if (!p)
-		return false;
-	p += 4;
-	p += strspn(p, " ");
-	if (*p != ';')
-		return true;
-	p++;
-	p += strspn(p, " ");
-	if (strncmp(p, "q=0", 3) != 0)
-		return true;
-	p += 3;
-	if (*p == '.')
-		p += 1 + strspn(p + 1, "0");
-	/* q=0, q=0.0, q=0.00 refuse; q=0.5 accepts. */
-	return !(*p == '\0' || *p == ',' || *p == ' ');
-}
-
 int statics_serve(const struct statics *st, const char *path, const char *fingerprint,
                   struct req *req, struct resp *resp)
 {
@@ -313,7 +260,7 @@ int statics_serve(const struct statics *st, const char *path, const char *finger
 	resp->cache_control =
 	    immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600";
 	resp->content_type = f->mime;
-	bool gz = f->gz && accepts_gzip(req_header(req, "Accept-Encoding"));
+	bool gz = f->gz && gzip_accepted(req_header(req, "Accept-Encoding"));
 	const char *etag = gz ? f->etag_gz : f->etag;
 	int rc = resp_header(resp, "ETag", etag);
 	if (rc == 0)

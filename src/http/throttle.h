@@ -25,4 +25,11 @@ unsigned throttle_hit(struct throttle *t, const void *key, size_t len);
  * memory only. */
 void throttle_client_key(const struct req *req, unsigned char key[16]);
 
+/* Like throttle_hit() without counting: the seconds until key may hit
+ * again, 0 when it may now. For limits on failures (wrong receipts): peek
+ * before the costly or revealing work, hit only when it failed. */
+unsigned throttle_peek(struct throttle *t, const void *key, size_t len);
+/* Tests only: replaces the clock (monotonic seconds); NULL restores it. */
+void throttle_set_clock(uint64_t (*now_s)(void));
+
 #endif

@@ -16,8 +16,11 @@ int page_risks(struct req *req, struct resp *resp);     /* /risicofactoren */
 int page_about(struct req *req, struct resp *resp);     /* /wat-wij-doen */
 int page_wegwijzer(struct req *req, struct resp *resp); /* GET and POST /wegwijzer */
 int page_quiz(struct req *req, struct resp *resp);      /* GET and POST /quiz */
-int page_report(struct req *req, struct resp *resp);    /* /melden (form: next issue) */
-int page_follow(struct req *req, struct resp *resp);    /* /volgen (form: next issue) */
+
+/* report.c */
+int page_report(struct req *req, struct resp *resp); /* GET and POST /melden */
+/* follow.c */
+int page_follow(struct req *req, struct resp *resp); /* GET and POST /volgen */
 
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);

@@ -15,6 +15,7 @@
 #include "domain/quiz.h"
 #include "domain/wegwijzer.h"
 #include "http/validate.h"
+#include "pages/formkit.h"
 #include "pages/pages.h"
 #include "pages/site.h"
 #include "util/i18n.h"
@@ -276,41 +277,6 @@ int page_about(struct req *req, struct resp *resp)
 	return render(req, resp, 200, "about", d, d != NULL);
 }
 
-int page_follow(struct req *req, struct resp *resp)
-{
-	json_t *d = page_data(req, _("Je melding volgen"), "follow");
-	return render(req, resp, 200, "follow", d, d != NULL);
-}
-
-/* The channels to report to now: the region's channels a bystander would
- * use, best first (112 has its own callout on the page). */
-int page_report(struct req *req, struct resp *resp)
-{
-	const json_t *region = content_region(req->site->content, req->lang, req->site->region);
-	const json_t *channels = json_object_get(region, "channels");
-	json_t *d = page_data(req, _("Mensenhandel melden"), NULL);
-	json_t *list = json_array();
-	bool ok = list != NULL;
-	/* Ranks are small whole numbers; a few passes keep the file order
-	 * among equal ranks without sorting shared json. */
-	for (json_int_t rank = 1; ok && rank <= 9; rank++) {
-		size_t i;
-		const json_t *ch;
-		json_array_foreach(channels, i, ch)
-		{
-			const json_t *r =
-			    json_object_get(json_object_get(ch, "roles"), "bystander");
-			if (json_is_true(json_object_get(ch, "emergency")) || !json_is_integer(r) ||
-			    json_integer_value(r) != rank)
-				continue;
-			if (!(ok = append(list, channel_card(ch))))
-				break;
-		}
-	}
-	ok = put(d, "channels", list) && ok;
-	return render(req, resp, 200, "report", d, ok);
-}
-
 /* --- Radio groups ------------------------------------------------------ */
 
 /* A radio group for partial-radio-group. The options are added later. */
@@ -412,7 +378,7 @@ static const char *chosen(const struct field_value *v, size_t i)
 /* The wegwijzer form with the values chosen so far; errs (may be NULL)
  * marks the fields with a problem. */
 static int wegwijzer_form(struct req *req, struct resp *resp, const struct field_value *vals,
-                          const bool *bad, size_t nerr)
+                          const bool *bad, size_t nerr, bool expired)
 {
 	const struct content *c = req->site->content;
 	const char *lang = req->lang;
@@ -478,7 +444,10 @@ static int wegwijzer_form(struct req *req, struct resp *resp, const struct field
 	ok = put(d, "groups", groups) && ok;
 	ok = put(d, "errors", errors) && ok;
 	ok = ok && put(d, "has_errors", json_boolean(nerr > 0));
-	return render(req, resp, nerr ? 400 : 200, "wegwijzer", d, ok);
+	/* CSRF: a fresh token; an expired one brings the choices back. */
+	ok = ok && page_csrf(req, resp, d) == 0;
+	ok = ok && put(d, "session_expired", json_boolean(expired));
+	return render(req, resp, expired ? 403 : nerr ? 400 : 200, "wegwijzer", d, ok);
 }
 
 /* advice may be a list of paragraphs or one text; the page wants a list. */
@@ -545,24 +514,27 @@ int page_wegwijzer(struct req *req, struct resp *resp)
 		 * simply not chosen. */
 		validate_fields(req->query, req->nquery, wegwijzer_fields, WW_NFIELDS, ctx, vals,
 		                errs);
-		return wegwijzer_form(req, resp, vals, NULL, 0);
+		return wegwijzer_form(req, resp, vals, NULL, 0, false);
 	}
 	size_t nerr =
 	    validate_fields(req->form, req->nform, wegwijzer_fields, WW_NFIELDS, ctx, vals, errs);
+	if (!page_csrf_ok(req))
+		return wegwijzer_form(req, resp, vals, NULL, 0, true);
 	if (nerr) {
 		bool bad[WW_NFIELDS] = {false};
 		for (size_t e = 0; e < nerr; e++)
 			for (size_t i = 0; i < WW_NFIELDS; i++)
 				if (str_eq(errs[e].field, wegwijzer_fields[i].name))
 					bad[i] = true;
-		return wegwijzer_form(req, resp, vals, bad, nerr);
+		return wegwijzer_form(req, resp, vals, bad, nerr, false);
 	}
 	return wegwijzer_result(req, resp, vals);
 }
 
 /* --- Quiz --------------------------------------------------------------- */
 
-static int quiz_form(struct req *req, struct resp *resp)
+/* expired: a POST whose CSRF token failed; its answers are kept. */
+static int quiz_form(struct req *req, struct resp *resp, bool expired)
 {
 	const json_t *quiz = content_quiz(req->site->content, req->lang);
 	json_t *d = page_data(req, _("Quiz: wat weet jij van mensenhandel?"), NULL);
@@ -580,13 +552,15 @@ static int quiz_form(struct req *req, struct resp *resp)
 		const json_t *o;
 		json_array_foreach(json_object_get(q, "options"), k, o)
 		{
-			ok =
-			    ok && radio_option(g, get_str(o, "id"), get_str(o, "text"), NULL, NULL);
+			ok = ok && radio_option(g, get_str(o, "id"), get_str(o, "text"), NULL,
+			                        expired ? req_form(req, name) : NULL);
 		}
 		ok = append(groups, g) && ok;
 	}
 	ok = put(d, "groups", groups) && ok;
-	return render(req, resp, 200, "quiz", d, ok);
+	ok = ok && page_csrf(req, resp, d) == 0;
+	ok = ok && put(d, "session_expired", json_boolean(expired));
+	return render(req, resp, expired ? 403 : 200, "quiz", d, ok);
 }
 
 static const char *quiz_get_answer(void *ctx, const char *question_id)
@@ -669,5 +643,7 @@ static int quiz_result(struct req *req, struct resp *resp)
 
 int page_quiz(struct req *req, struct resp *resp)
 {
-	return req->method == HTTP_POST ? quiz_result(req, resp) : quiz_form(req, resp);
+	if (req->method != HTTP_POST)
+		return quiz_form(req, resp, false);
+	return page_csrf_ok(req) ? quiz_result(req, resp) : quiz_form(req, resp, true);
 }

@@ -1,24 +1,28 @@
 /* routes: the route table, and the small handlers that are not pages. */
 #include <errno.h>
 
+#include "api/api.h"
 #include "http/static.h"
 #include "pages/pages.h"
 #include "pages/site.h"
 #include "store/store.h"
 
 const struct route site_routes[] = {
-    {HTTP_GET, "/", page_home, ACCESS_PUBLIC},
-    {HTTP_GET, "/vormen/:slug", page_form, ACCESS_PUBLIC},
-    {HTTP_GET, "/signalen", page_signals, ACCESS_PUBLIC},
-    {HTTP_GET, "/risicofactoren", page_risks, ACCESS_PUBLIC},
-    {HTTP_GET, "/wat-wij-doen", page_about, ACCESS_PUBLIC},
-    {HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, ACCESS_PUBLIC},
-    {HTTP_GET | HTTP_POST, "/quiz", page_quiz, ACCESS_PUBLIC},
-    {HTTP_GET, "/melden", page_report, ACCESS_PUBLIC},
-    {HTTP_GET, "/volgen", page_follow, ACCESS_PUBLIC},
-    {HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC},
-    {HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC},
-    {HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC},
+    {HTTP_GET, "/", page_home, ACCESS_PUBLIC, .cache = true},
+    {HTTP_GET, "/vormen/:slug", page_form, ACCESS_PUBLIC, .cache = true},
+    {HTTP_GET, "/signalen", page_signals, ACCESS_PUBLIC, .cache = true},
+    {HTTP_GET, "/risicofactoren", page_risks, ACCESS_PUBLIC, .cache = true},
+    {HTTP_GET, "/wat-wij-doen", page_about, ACCESS_PUBLIC, .cache = true},
+    {HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET | HTTP_POST, "/quiz", page_quiz, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET | HTTP_POST, "/melden", page_report, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET | HTTP_POST, "/volgen", page_follow, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET, "/api/v1/signals", api_signals, ACCESS_PUBLIC, .cache = false},
+    {HTTP_POST, "/api/v1/reports", api_reports, ACCESS_PUBLIC, .cache = false},
+    {HTTP_POST, "/api/v1/follow", api_follow, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC, .cache = false},
 };
 const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];
 

@@ -4,12 +4,16 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/config.h"
 #include "content/content.h"
+#include "crypto/keyfile.h"
+#include "domain/intake.h"
+#include "http/throttle.h"
 #include "http/static.h"
 #include "render/tmpl.h"
 #include "store/store.h"
@@ -138,6 +142,36 @@ static int load_org(struct site *site, const struct config *cfg, struct buf *err
 	return site->districts ? 0 : -ENOMEM;
 }
 
+/* The key file, the intake writer thread, the CSRF key and the in-memory
+ * throttles. The master key is wiped once its subkeys are derived. */
+static int start_intake(struct site *site, const struct config *cfg, const char *data_dir,
+                        struct buf *err)
+{
+	unsigned char master[KEYFILE_KEY_BYTES];
+	char path[4096];
+	snprintf(path, sizeof path, "%s/signaal.key", data_dir);
+	int rc = keyfile_load(path, master, err);
+	if (rc == 0)
+		rc = keyfile_derive(master, KEYFILE_CTX_CSRF, 0, site->csrf_key,
+		                    sizeof site->csrf_key);
+	if (rc == 0)
+		rc = intake_start(site->store, site->content, master, &site->intake);
+	sodium_memzero(master, sizeof master);
+	if (rc) {
+		if (!err->len)
+			buf_printf(err, "cannot start the intake of reports: %s",
+			           strerror(rc < 0 ? -rc : EINVAL));
+		return rc;
+	}
+	rc = throttle_new(cfg->max_reports_per_minute, 60, THROTTLE_SLOTS, &site->intake_limit);
+	if (rc == 0)
+		rc = throttle_new(FOLLOW_MAX_PER_PREFIX, 15 * 60, THROTTLE_SLOTS,
+		                  &site->follow_prefix);
+	if (rc == 0)
+		rc = throttle_new(FOLLOW_MAX_GLOBAL, 60, 1, &site->follow_global);
+	return rc;
+}
+
 int site_open(const struct config *cfg, const char *data_dir, struct site **out, struct buf *err)
 {
 	struct site *site = calloc(1, sizeof *site);
@@ -188,6 +222,9 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	rc = load_org(site, cfg, err);
 	if (rc)
 		goto out;
+	rc = start_intake(site, cfg, data_dir, err);
+	if (rc)
+		goto out;
 	for (int i = 0; i < 2; i++) {
 		site->layout[i] = build_layout(site, cfg, i ? "en" : "nl");
 		if (!site->layout[i]) {
@@ -208,6 +245,12 @@ void site_close(struct site *site)
 {
 	if (!site)
 		return;
+	/* The writer thread finishes queued reports before the store closes. */
+	intake_stop(site->intake);
+	throttle_free(site->intake_limit);
+	throttle_free(site->follow_prefix);
+	throttle_free(site->follow_global);
+	sodium_memzero(site->csrf_key, sizeof site->csrf_key);
 	content_free(site->content);
 	tmpl_set_free(site->tmpl);
 	statics_free(site->statics);

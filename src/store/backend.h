@@ -95,10 +95,7 @@ int store_tx_exec(struct store_tx *tx, enum stmt_id id, const struct store_val *
 int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *params,
                     size_t nparams, store_row_fn row, void *ctx);
 
-/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ", the format of every
- * timestamp column. */
-#define STORE_TIME_LEN 20u
-void store_now(char out[STORE_TIME_LEN + 1]);
+/* store_now() and STORE_TIME_LEN: store.h. */
 
 /* migrate.c: applies pending migrations in one transaction. Returns 0,
  * STORE_TOO_NEW (err says which versions) or negative errno. */

@@ -2,7 +2,9 @@
  *
  * Migrations are append-only: a released migration is never edited, a
  * change is a new entry. Each one is portable SQL (SQLite and PostgreSQL):
- * TEXT, INTEGER and BIGINT only, timestamps as ISO-8601 UTC text. */
+ * TEXT, INTEGER and BIGINT only, timestamps as ISO-8601 UTC text, bytes as
+ * BYTEA (PostgreSQL's name; SQLite stores bound blobs as they are whatever
+ * the declared type), booleans as INTEGER 0/1 with a CHECK. */
 #include <errno.h>
 
 #include "store/backend.h"
@@ -29,6 +31,52 @@ static const char *const migrations[] = {
     "CREATE TABLE settings ("
     " key TEXT PRIMARY KEY,"
     " value TEXT NOT NULL);",
+    /* 2: reports, their forms, signals and conversation.
+     * id is random (chosen by the caller) because it is the associated data
+     * of the sealed blob, which is sealed before the writer thread inserts.
+     * sealed holds description, place, when, contact and people encrypted
+     * (NULL for imported history); receipt_hash is a keyed hash (NULL when
+     * there is no receipt). The district is plain and checked against the
+     * organisation's districts: figures count by it. */
+    "CREATE TABLE reports ("
+    " id BIGINT PRIMARY KEY CHECK (id > 0),"
+    " org_id TEXT NOT NULL REFERENCES organisations (id),"
+    " reference TEXT,"
+    " receipt_hash BYTEA UNIQUE,"
+    " received_on TEXT NOT NULL CHECK (length(received_on) = 10),"
+    " received_at TEXT,"
+    " channel TEXT NOT NULL,"
+    " reporter_role TEXT NOT NULL,"
+    " anonymous INTEGER NOT NULL CHECK (anonymous IN (0, 1)),"
+    " kind TEXT NOT NULL,"
+    " acute_danger INTEGER NOT NULL DEFAULT 0 CHECK (acute_danger IN (0, 1)),"
+    " district TEXT,"
+    " concrete TEXT NOT NULL DEFAULT 'pending',"
+    " status TEXT NOT NULL DEFAULT 'received',"
+    " outcome TEXT NOT NULL DEFAULT 'none',"
+    " sealed BYTEA,"
+    " suggestion TEXT,"
+    " UNIQUE (org_id, reference),"
+    " FOREIGN KEY (org_id, district) REFERENCES districts (org_id, name));"
+    /* Figures and exports select by organisation and year. */
+    "CREATE INDEX reports_org_received ON reports (org_id, received_on);"
+    "CREATE TABLE report_forms ("
+    " report_id BIGINT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
+    " position INTEGER NOT NULL,"
+    " form TEXT NOT NULL,"
+    " PRIMARY KEY (report_id, form));"
+    "CREATE INDEX report_forms_form ON report_forms (form);"
+    "CREATE TABLE report_signals ("
+    " report_id BIGINT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
+    " signal TEXT NOT NULL,"
+    " PRIMARY KEY (report_id, signal));"
+    "CREATE TABLE report_messages ("
+    " id BIGINT PRIMARY KEY,"
+    " report_id BIGINT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
+    " author TEXT NOT NULL CHECK (author IN ('reporter', 'handler')),"
+    " created_at TEXT NOT NULL,"
+    " sealed BYTEA NOT NULL);"
+    "CREATE INDEX report_messages_report ON report_messages (report_id, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

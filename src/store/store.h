@@ -11,11 +11,22 @@
  *
  * Errors: 0 ok; negative errno on failure (-EINVAL for input that breaks a
  * column limit, -ENOMEM, -EIO for a database error); positive values are
- * the domain errors below. */
+ * the domain errors below.
+ *
+ * Reports (migration 2), who calls what:
+ *  - CSV import:  store_report_insert_imported() (all or nothing; a
+ *                 reference that exists or repeats is STORE_CONFLICT)
+ *  - CSV/JSON export: store_report_export() (one callback per report, the
+ *                 contract's CSV columns in struct store_report_row)
+ *  - intake (domain/intake.c, the writer thread only):
+ *                 store_reports_insert_batch(), store_report_by_receipt(),
+ *                 store_messages(), store_message_add(). */
 #ifndef SIGNAAL_STORE_STORE_H
 #define SIGNAAL_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "limits.h"
 #include "util/buf.h"
@@ -25,7 +36,13 @@ enum {
 	STORE_CONFLICT = 2,  /* a uniqueness or reference constraint refused it */
 	STORE_TOO_NEW = 3,   /* the database schema is newer than this program */
 	STORE_LIMIT = 4,     /* a count limit of limits.h would be exceeded */
+	STORE_REFUSED = 5,   /* the row's state refuses the change (a closed report) */
 };
+
+/* Bytes of a timestamp column, "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
+#define STORE_TIME_LEN 20u
+/* Current UTC time in that format, for timestamp columns. */
+void store_now(char out[STORE_TIME_LEN + 1]);
 
 struct store;
 /* A write transaction in progress; only valid inside a store_txn callback. */
@@ -87,6 +104,160 @@ void store_strv_free(char **v, size_t n);
 /* Replaces out's content with the value; STORE_NOT_FOUND when unset. */
 int store_setting_get(struct store *s, const char *key, struct buf *out);
 int store_setting_set(struct store *s, const char *key, const char *value);
+
+/* --- Reports ----------------------------------------------------------- *
+ * The store checks column limits (lengths, counts, date shape), not the
+ * closed value lists of the contract: callers pass values the domain has
+ * checked (report_value_index() in domain/report.h). */
+
+/* Bytes of the keyed hash of a receipt (auth/receipt.h). */
+#define STORE_RECEIPT_HASH_BYTES 32u
+/* "YYYY-MM-DD". */
+#define STORE_DATE_LEN 10u
+/* Bytes of a value of a closed list (channel, role, kind, form, ...). */
+#define STORE_CODE_MAX_LEN 32u
+/* A generated reference: a prefix of 1..STORE_REF_PREFIX_MAX bytes and a
+ * six-digit number ("W2026-" + "000123"). */
+#define STORE_REF_PREFIX_MAX 16u
+#define STORE_REF_DIGITS     6u
+
+/* One historical report for store_report_insert_imported(). Strings are
+ * borrowed for the call. The store gives it a random id; it has no sealed
+ * fields, no receipt and no time of day. */
+struct store_report_import {
+	const char *reference;     /* 1..REPORT_MAX_REFERENCE bytes, one line */
+	const char *received_on;   /* "YYYY-MM-DD" */
+	const char *channel;       /* report_channels */
+	const char *reporter_role; /* report_roles */
+	bool anonymous;
+	const char *kind;         /* report_kinds */
+	const char *const *forms; /* report_forms: 1..REPORT_MAX_FORMS, no repeats */
+	size_t nforms;            /* (pass "unknown" when the file names none) */
+	const char *district;     /* a district of the organisation, or NULL/"" */
+	const char *concrete;     /* report_concretes */
+	const char *status;       /* report_statuses */
+	const char *outcome;      /* report_outcomes */
+};
+
+/* Inserts n historical reports of org in one transaction: all of them or
+ * none. Returns 0; STORE_CONFLICT when a reference exists already or
+ * repeats within rows; STORE_NOT_FOUND when org does not exist or a row
+ * names a district org does not have; -EINVAL when a row breaks a column
+ * limit (empty or long value, bad date shape, 0 or too many forms); or
+ * -errno. On a row error *bad (may be NULL) is that row's index, else n. */
+int store_report_insert_imported(struct store *s, const char *org,
+                                 const struct store_report_import *rows, size_t n, size_t *bad);
+
+/* One report as the contract's CSV columns (export). Filled by the store;
+ * valid during the callback only (copy what must outlive it). */
+struct store_report_row {
+	int64_t id;
+	char reference[REPORT_MAX_REFERENCE + 1]; /* "" when it has none */
+	char received_on[STORE_DATE_LEN + 1];
+	char channel[STORE_CODE_MAX_LEN + 1];
+	char reporter_role[STORE_CODE_MAX_LEN + 1];
+	bool anonymous;
+	char kind[STORE_CODE_MAX_LEN + 1];
+	/* forms in the order they were given; forms_joined is the CSV cell
+	 * ("sexual;labour"). */
+	char forms[REPORT_MAX_FORMS][STORE_CODE_MAX_LEN + 1];
+	size_t nforms;
+	char forms_joined[REPORT_MAX_FORMS * (STORE_CODE_MAX_LEN + 1)];
+	char district[NAME_MAX_LEN + 1]; /* "" when none */
+	char concrete[STORE_CODE_MAX_LEN + 1];
+	char status[STORE_CODE_MAX_LEN + 1];
+	char outcome[STORE_CODE_MAX_LEN + 1];
+};
+
+/* Called once per report; a nonzero return stops the export and becomes
+ * store_report_export()'s result. */
+typedef int (*store_report_fn)(void *ctx, const struct store_report_row *row);
+
+/* Calls fn for every report of org received in year (0: every year), in
+ * order of received_on then id, from one consistent snapshot (writers go
+ * on meanwhile). STORE_NOT_FOUND when org does not exist; an organisation
+ * without reports calls fn never and returns 0. */
+int store_report_export(struct store *s, const char *org, int year, store_report_fn fn, void *ctx);
+
+/* One new report from the public intake (store_reports_insert_batch).
+ * Strings and bytes are borrowed for the call. */
+struct store_report_new {
+	int64_t id;      /* random, 1..INT64_MAX; the sealed blob's associated data */
+	const char *org; /* an existing organisation */
+	/* The reference is ref_prefix followed by the next free six-digit
+	 * number of that prefix in org ("W2026-" gives "W2026-000001", ...);
+	 * written back to reference_out (may be NULL). */
+	const char *ref_prefix;
+	char *reference_out;               /* REPORT_MAX_REFERENCE + 1 bytes, or NULL */
+	const unsigned char *receipt_hash; /* STORE_RECEIPT_HASH_BYTES */
+	const char *received_on;           /* "YYYY-MM-DD" */
+	const char *received_at;           /* "YYYY-MM-DDTHH:MM:SSZ" (store_now) */
+	const char *channel;
+	const char *reporter_role;
+	bool anonymous;
+	const char *kind;
+	bool acute_danger;
+	const char *district;     /* a district of org, or NULL/"" */
+	const char *const *forms; /* 1..REPORT_MAX_FORMS */
+	size_t nforms;
+	const char *const *signals; /* 0..REPORT_MAX_SIGNALS */
+	size_t nsignals;
+	const void *sealed; /* the sealed personal fields, 1..STORE_SEALED_MAX bytes */
+	size_t sealed_len;
+	const char *suggestion; /* JSON text, or NULL */
+};
+
+/* Largest sealed blob of a report or message. */
+#define STORE_SEALED_MAX (256u * 1024u)
+
+/* Inserts rows[0..n) in ONE transaction (one commit, one fsync with
+ * synchronous=FULL), each row inside its own savepoint so that a row that
+ * fails is left out without failing the others. results[i] gets 0 for a
+ * stored row, STORE_CONFLICT when its id or receipt hash exists already or
+ * its district is not (or no longer) one of the organisation's, STORE_LIMIT
+ * when its reference numbers ran out, -EINVAL when it breaks a column
+ * limit. Returns 0 when the transaction committed (then only results say
+ * which rows are stored), or -errno when nothing was stored (results then
+ * all hold that value). */
+int store_reports_insert_batch(struct store *s, struct store_report_new *rows, size_t n,
+                               int *results);
+
+/* What following a report needs (no personal data). */
+struct store_report_ref {
+	int64_t id;
+	char org[ID_MAX_LEN + 1];
+	char kind[STORE_CODE_MAX_LEN + 1];
+	char status[STORE_CODE_MAX_LEN + 1];
+};
+
+/* The report whose receipt hashes to hash; STORE_NOT_FOUND when none. */
+int store_report_by_receipt(struct store *s, const unsigned char hash[STORE_RECEIPT_HASH_BYTES],
+                            struct store_report_ref *out);
+
+/* One message of a report's conversation. */
+struct store_message {
+	int64_t id;                          /* increasing: the order of the conversation */
+	char author[STORE_CODE_MAX_LEN + 1]; /* "reporter" or "handler" */
+	char created_at[STORE_TIME_LEN + 1]; /* "YYYY-MM-DDTHH:MM:SSZ" */
+	unsigned char *sealed;               /* owned by the array (store_messages_free) */
+	size_t sealed_len;
+};
+
+/* The messages of report_id, oldest first (at most REPORT_MAX_MESSAGES).
+ * The caller owns *out: store_messages_free(*out, *n); NULL when *n is 0.
+ * A report without messages (or no such report) gives 0 and *n = 0. */
+int store_messages(struct store *s, int64_t report_id, struct store_message **out, size_t *n);
+/* Frees n messages and the array. Accepts NULL. */
+void store_messages_free(struct store_message *v, size_t n);
+
+/* Appends a message (author "reporter" or "handler", sealed 1..
+ * STORE_SEALED_MAX bytes, created now) to report_id, atomically with the
+ * checks: STORE_NOT_FOUND without the report, STORE_REFUSED when the
+ * report's status equals refuse_status (may be NULL: never), STORE_LIMIT
+ * when it holds REPORT_MAX_MESSAGES already. *id (may be NULL) gets the
+ * message's id. */
+int store_message_add(struct store *s, int64_t report_id, const char *author, const void *sealed,
+                      size_t sealed_len, const char *refuse_status, int64_t *id);
 
 /* Writes a consistent online copy of the whole database to dest_path, which
  * must not exist (-EEXIST); it is created with mode 0600. Writers are not

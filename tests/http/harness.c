@@ -267,3 +267,27 @@ void res_free(struct res *r)
 	buf_free(&r->headers);
 	buf_free(&r->body);
 }
+
+int http_csrf(const struct srv *s, const char *path, char *cookie_hdr, size_t chsz, char *token,
+              size_t toksz)
+{
+	struct res r;
+	if (http_get(s, path, NULL, &r) != 0)
+		return -1;
+	int rc = -1;
+	char sc[256];
+	const char *field = strstr(buf_str(&r.body), "name=\"csrf\" value=\"");
+	if (res_header(&r, "Set-Cookie", sc, sizeof sc) && field) {
+		size_t cl = strcspn(sc, ";");
+		field += strlen("name=\"csrf\" value=\"");
+		size_t tl = strcspn(field, "\"");
+		if (tl < toksz &&
+		    (size_t)snprintf(cookie_hdr, chsz, "Cookie: %.*s", (int)cl, sc) < chsz) {
+			memcpy(token, field, tl);
+			token[tl] = '\0';
+			rc = 0;
+		}
+	}
+	res_free(&r);
+	return rc;
+}

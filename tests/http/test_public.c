@@ -32,6 +32,24 @@ static int teardown(void **state)
 	return st == 0 ? 0 : -1;
 }
 
+/* POSTs an urlencoded form to path with a valid CSRF pair, fetched once
+ * from the GET of the same path. */
+static int post_form(const char *path, const char *fields, struct res *r)
+{
+	static char cookie[300], token[200], for_path[64];
+	if (strcmp(for_path, path) != 0) {
+		if (http_csrf(&S, path, cookie, sizeof cookie, token, sizeof token) != 0)
+			return -1;
+		snprintf(for_path, sizeof for_path, "%s", path);
+	}
+	char body[4096];
+	int n = snprintf(body, sizeof body, "csrf=%s%s%s", token, fields[0] ? "&" : "", fields);
+	if (n < 0 || (size_t)n >= sizeof body)
+		return -1;
+	const char *h[] = {cookie, NULL};
+	return http_post(&S, path, "application/x-www-form-urlencoded", body, (size_t)n, h, r);
+}
+
 static const char *const pages[] = {
     "/",
     "/vormen/seksuele-uitbuiting",
@@ -166,16 +184,12 @@ static void wegwijzer_every_path(void **state)
 			for (size_t fo = 0; fo < 5; fo++)
 				for (int anon = 0; anon < 2; anon++) {
 					char body[256];
-					int n = snprintf(body, sizeof body,
-					                 "role=%s&danger=%s&form=%s&anonymous=%s",
-					                 roles[ro], danger ? "yes" : "no",
-					                 forms[fo], anon ? "yes" : "no");
+					snprintf(body, sizeof body,
+					         "role=%s&danger=%s&form=%s&anonymous=%s",
+					         roles[ro], danger ? "yes" : "no", forms[fo],
+					         anon ? "yes" : "no");
 					struct res r;
-					assert_int_equal(
-					    http_post(&S, "/wegwijzer",
-					              "application/x-www-form-urlencoded", body,
-					              (size_t)n, NULL, &r),
-					    0);
+					assert_int_equal(post_form("/wegwijzer", body, &r), 0);
 					const char *b = buf_str(&r.body);
 					if (r.status != 200)
 						fail_msg("%s: status %ld", body, r.status);
@@ -212,15 +226,11 @@ static void wegwijzer_labour_points_to_inspectorate(void **state)
 	(void)state;
 	const char body[] = "role=bystander&danger=no&form=labour&anonymous=no";
 	struct res r;
-	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body,
-	                           sizeof body - 1, NULL, &r),
-	                 0);
+	assert_int_equal(post_form("/wegwijzer", body, &r), 0);
 	assert_non_null(strstr(buf_str(&r.body), "0800 5151"));
 	res_free(&r);
 	const char anon[] = "role=bystander&danger=no&form=unknown&anonymous=yes";
-	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", anon,
-	                           sizeof anon - 1, NULL, &r),
-	                 0);
+	assert_int_equal(post_form("/wegwijzer", anon, &r), 0);
 	assert_non_null(strstr(buf_str(&r.body), "0800 7000"));
 	res_free(&r);
 }
@@ -230,9 +240,7 @@ static void wegwijzer_errors_keep_choices(void **state)
 	(void)state;
 	const char body[] = "role=parent&form=hacker";
 	struct res r;
-	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", body,
-	                           sizeof body - 1, NULL, &r),
-	                 0);
+	assert_int_equal(post_form("/wegwijzer", body, &r), 0);
 	assert_int_equal(r.status, 400);
 	const char *b = buf_str(&r.body);
 	/* An error summary linking to the fields, and the choice kept. */
@@ -281,20 +289,14 @@ static void quiz_scores(void **state)
 			buf_printf(&form, "%s%s=%s", form.len ? "&" : "", name, val);
 	}
 	res_free(&r);
-	assert_int_equal(http_post(&S, "/quiz", "application/x-www-form-urlencoded", form.data,
-	                           form.len, NULL, &r),
-	                 0);
+	assert_int_equal(post_form("/quiz", buf_str(&form), &r), 0);
 	assert_int_equal(r.status, 200);
 	b = buf_str(&r.body);
 	assert_non_null(strstr(b, "signaal-quiz-score"));
-	char total[32];
-	snprintf(total, sizeof total, "/ %zu", questions);
-	(void)total;
 	res_free(&r);
 	buf_free(&form);
 	/* Nothing answered is fine: score 0. */
-	assert_int_equal(
-	    http_post(&S, "/quiz", "application/x-www-form-urlencoded", "", 0, NULL, &r), 0);
+	assert_int_equal(post_form("/quiz", "", &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(buf_str(&r.body), "signaal-quiz-score"));
 	res_free(&r);

@@ -23,7 +23,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.listen.host, "127.0.0.1");
 	assert_int_equal(c.listen.port, 8080);
 	assert_false(c.listen.ipv6);
-	assert_int_equal(c.threads, 4);
+	assert_int_equal(c.threads, 0);
 	assert_int_equal(c.secure_cookies, CONFIG_COOKIES_AUTO);
 	assert_string_equal(c.org, "velsen");
 	assert_string_equal(c.quick_exit_url, "https://www.google.nl/search?q=weerbericht");
@@ -144,9 +144,9 @@ struct bad_case {
 };
 
 static const struct bad_case bad[] = {
-    {"bad_number_text.ini", ":2: [server] threads: not a whole number 1..64"},
+    {"bad_number_text.ini", ":2: [server] threads: not a whole number 0..64"},
     {"bad_number_negative.ini", ":2: [figures] public_min_cell: not a whole number 1..100"},
-    {"bad_threads_zero.ini", ":2: [server] threads: not a whole number 1..64"},
+    {"bad_threads_many.ini", ":2: [server] threads: not a whole number 0..64"},
     {"bad_min_cell_zero.ini", ":2: [figures] public_min_cell: not a whole number 1..100"},
     {"bad_unknown_section.ini", ":3: unknown section [\"database\"]"},
     {"bad_unknown_key.ini", ":2: [server] \"thread\": unknown key"},

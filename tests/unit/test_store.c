@@ -524,6 +524,327 @@ static void test_symlink_refused(void **state)
 	buf_free(&err);
 }
 
+/* --- reports (migration 2) ------------------------------------------------ */
+
+static const char *const forms_labour[] = {"labour"};
+static const char *const forms_two[] = {"sexual", "labour"};
+static const char *const sigs[] = {"labour.low_pay", "general.fear", "labour.low_pay"};
+static const unsigned char sealed_bytes[] = {1, 2, 3, 4, 5};
+
+static struct store_report_new new_report(int64_t id, unsigned char hash_seed,
+                                          unsigned char hash[STORE_RECEIPT_HASH_BYTES])
+{
+	memset(hash, hash_seed, STORE_RECEIPT_HASH_BYTES);
+	return (struct store_report_new){.id = id,
+	                                 .org = "velsen",
+	                                 .ref_prefix = "W2026-",
+	                                 .receipt_hash = hash,
+	                                 .received_on = "2026-03-01",
+	                                 .received_at = "2026-03-01T10:00:00Z",
+	                                 .channel = "web",
+	                                 .reporter_role = "bystander",
+	                                 .anonymous = true,
+	                                 .kind = "report",
+	                                 .district = "IJmuiden",
+	                                 .forms = forms_labour,
+	                                 .nforms = 1,
+	                                 .signals = sigs,
+	                                 .nsignals = 3,
+	                                 .sealed = sealed_bytes,
+	                                 .sealed_len = sizeof sealed_bytes,
+	                                 .suggestion = "[]"};
+}
+
+static struct store_report_import imported(const char *ref, const char *date)
+{
+	return (struct store_report_import){.reference = ref,
+	                                    .received_on = date,
+	                                    .channel = "phone",
+	                                    .reporter_role = "professional",
+	                                    .anonymous = false,
+	                                    .kind = "report",
+	                                    .forms = forms_two,
+	                                    .nforms = 2,
+	                                    .district = "Driehuis",
+	                                    .concrete = "yes",
+	                                    .status = "closed",
+	                                    .outcome = "referred_police"};
+}
+
+static void test_report_batch_and_receipt(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	char refs[3][REPORT_MAX_REFERENCE + 1];
+	struct store_report_new rows[3] = {new_report(11, 1, h[0]), new_report(12, 2, h[1]),
+	                                   new_report(13, 3, h[2])};
+	for (int i = 0; i < 3; i++)
+		rows[i].reference_out = refs[i];
+	rows[2].district = NULL;
+	int res[3] = {9, 9, 9};
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], 0);
+	assert_int_equal(res[2], 0);
+	assert_string_equal(refs[0], "W2026-000001");
+	assert_string_equal(refs[1], "W2026-000002");
+	assert_string_equal(refs[2], "W2026-000003");
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 3);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 3);
+	/* The repeated signal is stored once. */
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 6);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE status = 'received'"
+	                                 " AND concrete = 'pending' AND outcome = 'none'"),
+	                 3);
+
+	struct store_report_ref ref;
+	assert_int_equal(store_report_by_receipt(f->s, h[1], &ref), 0);
+	assert_int_equal(ref.id, 12);
+	assert_string_equal(ref.org, "velsen");
+	assert_string_equal(ref.kind, "report");
+	assert_string_equal(ref.status, "received");
+	unsigned char other[STORE_RECEIPT_HASH_BYTES];
+	memset(other, 7, sizeof other);
+	assert_int_equal(store_report_by_receipt(f->s, other, &ref), STORE_NOT_FOUND);
+}
+
+/* A row that fails (same id, same receipt, a district the organisation
+ * lacks, a broken column) is left out; the others of the batch commit. */
+static void test_report_batch_bad_rows(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[6][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new first = new_report(21, 1, h[0]);
+	int r0;
+	assert_int_equal(store_reports_insert_batch(f->s, &first, 1, &r0), 0);
+	assert_int_equal(r0, 0);
+	struct store_report_new rows[5] = {new_report(21, 2, h[1]), new_report(22, 1, h[2]),
+	                                   new_report(23, 3, h[3]), new_report(24, 4, h[4]),
+	                                   new_report(25, 5, h[5])};
+	rows[2].district = "Atlantis";
+	rows[3].received_on = "1 maart";
+	int res[5];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 5, res), 0);
+	assert_int_equal(res[0], STORE_CONFLICT); /* id exists */
+	assert_int_equal(res[1], STORE_CONFLICT); /* receipt exists */
+	assert_int_equal(res[2], STORE_CONFLICT); /* no such district */
+	assert_int_equal(res[3], -EINVAL);
+	assert_int_equal(res[4], 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
+	/* Nothing of the failed rows is left behind. */
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 2);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 25 AND"
+	                                 " reference = 'W2026-000002'"),
+	                 1);
+	/* A district with reports cannot be removed. */
+	assert_int_equal(store_district_remove(f->s, "velsen", "IJmuiden"), STORE_CONFLICT);
+}
+
+static void test_report_reference_continues(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	struct store_report_import im[] = {imported("W2026-000041", "2026-01-02"),
+	                                   imported("W2026-zz", "2026-01-03")};
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", im, 2, NULL), 0);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	char ref[REPORT_MAX_REFERENCE + 1];
+	struct store_report_new r = new_report(31, 1, h);
+	r.reference_out = ref;
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_string_equal(ref, "W2026-000042");
+}
+
+static void test_import_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	struct store_report_import ok[] = {imported("2023-001", "2023-02-01"),
+	                                   imported("2023-002", "2023-03-01")};
+	ok[1].district = NULL;
+	size_t bad = 99;
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", ok, 2, &bad), 0);
+	assert_int_equal(bad, 2);
+
+	/* A duplicate of a stored reference, one repeated within the file, an
+	 * unknown district, a broken value, an unknown organisation: each
+	 * rejects the whole file and names the row. */
+	struct store_report_import dup[] = {imported("2023-003", "2023-04-01"),
+	                                    imported("2023-001", "2023-04-02")};
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", dup, 2, &bad),
+	                 STORE_CONFLICT);
+	assert_int_equal(bad, 1);
+	struct store_report_import rep[] = {imported("2023-004", "2023-04-01"),
+	                                    imported("2023-005", "2023-04-01"),
+	                                    imported("2023-004", "2023-04-02")};
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", rep, 3, &bad),
+	                 STORE_CONFLICT);
+	assert_int_equal(bad, 2);
+	struct store_report_import dis[] = {imported("2023-006", "2023-04-01")};
+	dis[0].district = "Atlantis";
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", dis, 1, &bad),
+	                 STORE_NOT_FOUND);
+	assert_int_equal(bad, 0);
+	struct store_report_import inv[] = {imported("2023-007", "2023-04-01"),
+	                                    imported("2023-008", "2023/04/01")};
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", inv, 2, &bad), -EINVAL);
+	assert_int_equal(bad, 1);
+	inv[1].received_on = "2023-04-01";
+	inv[1].nforms = 0;
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", inv, 2, &bad), -EINVAL);
+	const char *twice[] = {"labour", "labour"};
+	inv[1].forms = twice;
+	inv[1].nforms = 2;
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", inv, 2, &bad), -EINVAL);
+	assert_int_equal(store_report_insert_imported(f->s, "haarlem", ok, 1, &bad),
+	                 STORE_NOT_FOUND);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 4);
+	/* The same reference in another organisation is no conflict. */
+	struct store_org o = velsen();
+	strcpy(o.id, "bloemendaal");
+	assert_int_equal(store_org_create(f->s, &o, NULL, 0), 0);
+	ok[0].district = NULL;
+	assert_int_equal(store_report_insert_imported(f->s, "bloemendaal", ok, 2, &bad), 0);
+}
+
+struct collected {
+	struct store_report_row rows[8];
+	size_t n;
+	int stop_after;
+};
+
+static int collect(void *ctx, const struct store_report_row *row)
+{
+	struct collected *c = ctx;
+	if (c->n == 8)
+		return -1;
+	c->rows[c->n++] = *row;
+	if (c->stop_after && (int)c->n == c->stop_after)
+		return 77;
+	return 0;
+}
+
+static void test_export(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	struct store_report_import im[] = {imported("B", "2023-05-01"), imported("A", "2023-01-31"),
+	                                   imported("C", "2024-01-01")};
+	im[1].forms = forms_labour;
+	im[1].nforms = 1;
+	im[1].district = NULL;
+	im[1].anonymous = true;
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", im, 3, NULL), 0);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(41, 1, h);
+	r.received_on = "2023-12-31";
+	r.ref_prefix = "W2023-";
+	r.forms = forms_two;
+	r.nforms = 2;
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+
+	struct collected c = {0};
+	assert_int_equal(store_report_export(f->s, "velsen", 2023, collect, &c), 0);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.rows[0].reference, "A");
+	assert_string_equal(c.rows[0].received_on, "2023-01-31");
+	assert_string_equal(c.rows[0].forms_joined, "labour");
+	assert_string_equal(c.rows[0].district, "");
+	assert_true(c.rows[0].anonymous);
+	assert_string_equal(c.rows[1].reference, "B");
+	assert_int_equal(c.rows[1].nforms, 2);
+	assert_string_equal(c.rows[1].forms[0], "sexual");
+	assert_string_equal(c.rows[1].forms_joined, "sexual;labour");
+	assert_string_equal(c.rows[1].channel, "phone");
+	assert_string_equal(c.rows[1].reporter_role, "professional");
+	assert_string_equal(c.rows[1].kind, "report");
+	assert_string_equal(c.rows[1].district, "Driehuis");
+	assert_string_equal(c.rows[1].concrete, "yes");
+	assert_string_equal(c.rows[1].status, "closed");
+	assert_string_equal(c.rows[1].outcome, "referred_police");
+	assert_false(c.rows[1].anonymous);
+	assert_string_equal(c.rows[2].reference, "W2023-000001");
+	assert_string_equal(c.rows[2].concrete, "pending");
+	assert_string_equal(c.rows[2].status, "received");
+
+	memset(&c, 0, sizeof c);
+	assert_int_equal(store_report_export(f->s, "velsen", 0, collect, &c), 0);
+	assert_int_equal(c.n, 4);
+	memset(&c, 0, sizeof c);
+	c.stop_after = 1;
+	assert_int_equal(store_report_export(f->s, "velsen", 0, collect, &c), 77);
+	assert_int_equal(c.n, 1);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(store_report_export(f->s, "velsen", 2019, collect, &c), 0);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(store_report_export(f->s, "haarlem", 2023, collect, &c), STORE_NOT_FOUND);
+}
+
+static int close_report(sqlite3 *db, void *ctx)
+{
+	(void)ctx;
+	return sqlite3_exec(db, "UPDATE reports SET status = 'closed'", NULL, NULL, NULL) ==
+	               SQLITE_OK
+	           ? 0
+	           : -EIO;
+}
+
+static void test_messages(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(51, 1, h);
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	struct store_message *m;
+	size_t n;
+	assert_int_equal(store_messages(f->s, 51, &m, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(m);
+	int64_t id1, id2;
+	assert_int_equal(store_message_add(f->s, 51, "reporter", "ab", 2, "closed", &id1), 0);
+	assert_int_equal(store_message_add(f->s, 51, "handler", "cde", 3, NULL, &id2), 0);
+	assert_true(id2 > id1);
+	assert_int_equal(store_message_add(f->s, 51, "someone", "x", 1, NULL, NULL), -EINVAL);
+	assert_int_equal(store_message_add(f->s, 51, "reporter", "", 0, NULL, NULL), -EINVAL);
+	assert_int_equal(store_message_add(f->s, 52, "reporter", "x", 1, NULL, NULL),
+	                 STORE_NOT_FOUND);
+	assert_int_equal(store_messages(f->s, 51, &m, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].author, "reporter");
+	assert_memory_equal(m[0].sealed, "ab", 2);
+	assert_int_equal(m[1].sealed_len, 3);
+	assert_string_equal(m[1].author, "handler");
+	assert_int_equal(strlen(m[1].created_at), STORE_TIME_LEN);
+	store_messages_free(m, n);
+
+	assert_int_equal(store_sqlite_raw(f->s, true, close_report, NULL), 0);
+	assert_int_equal(store_message_add(f->s, 51, "reporter", "x", 1, "closed", NULL),
+	                 STORE_REFUSED);
+	assert_int_equal(store_message_add(f->s, 51, "handler", "x", 1, NULL, NULL), 0);
+}
+
+static void test_message_limit(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(61, 1, h);
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	for (unsigned i = 0; i < REPORT_MAX_MESSAGES; i++)
+		assert_int_equal(store_message_add(f->s, 61, "reporter", "x", 1, NULL, NULL), 0);
+	assert_int_equal(store_message_add(f->s, 61, "reporter", "x", 1, NULL, NULL), STORE_LIMIT);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -551,6 +872,13 @@ int main(void)
 	    T(test_newer_schema_refused),
 	    T(test_world_readable_refused),
 	    T(test_symlink_refused),
+	    T(test_report_batch_and_receipt),
+	    T(test_report_batch_bad_rows),
+	    T(test_report_reference_continues),
+	    T(test_import_all_or_nothing),
+	    T(test_export),
+	    T(test_messages),
+	    T(test_message_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

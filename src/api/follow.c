@@ -1,0 +1,170 @@
+/* follow: POST /api/v1/follow, following a report up with its receipt.
+ *
+ * Guessing receipts is throttled like /volgen: wrong attempts are counted
+ * per receipt prefix (the first four symbols) and overall, and while either
+ * is over its limit the receipt is not even looked up. Every wrong receipt
+ * gets the same answer, so an answer tells nothing but "not this one". */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/intake.h"
+#include "http/throttle.h"
+#include "pages/site.h"
+#include "util/i18n.h"
+#include "util/str.h"
+
+static const char global_key[] = "follow";
+
+static bool all_space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* Checks a reporter's message by the text rules and copies it with CRLF
+ * turned into LF (*out: caller owns). Returns NULL when fine, else the
+ * msgid of the problem (*out NULL then). */
+static const char *message_check(const char *s, size_t n, char **out)
+{
+	*out = NULL;
+	char *m = malloc(n + 1);
+	if (!m)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		m[k++] = s[i];
+	}
+	m[k] = '\0';
+	const char *problem = NULL;
+	if (k == 0 || all_space(m, k))
+		problem = _("Schrijf wat je wilt toevoegen.");
+	else if (k > REPORT_MAX_MESSAGE)
+		problem = _("Je bericht is te lang. Maak het korter of stuur het in delen.");
+	else if (!str_text_valid(m, k, true) || memchr(m, '\r', k))
+		problem = _("Je bericht bevat tekens die niet kunnen, zoals stuurtekens.");
+	if (problem) {
+		free(m);
+		return problem;
+	}
+	*out = m;
+	return NULL;
+}
+
+static int not_found(struct req *req, struct resp *resp)
+{
+	return api_fail(req, resp, 404, "receipt",
+	                _("We vinden geen melding met deze code. Controleer de code en probeer het "
+	                  "opnieuw."));
+}
+
+int api_follow(struct req *req, struct resp *resp)
+{
+	struct site *s = req->site;
+	if (!api_is_json_type(req->content_type))
+		return api_not_json(req, resp);
+	struct api_error err = {0};
+	json_t *root = api_parse_object(req->body.data, req->body.len, &err);
+	if (!root)
+		return err.message ? api_fail(req, resp, 400, err.field, err.message) : -ENOMEM;
+
+	int rc = 0;
+	char *msg = NULL;
+	json_t *conv = NULL;
+	const char *receipt = NULL;
+	const json_t *message = NULL;
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "receipt") == 0 && json_is_string(v)) {
+			receipt = json_string_value(v);
+		} else if (strcmp(key, "message") == 0 && (json_is_string(v) || json_is_null(v))) {
+			message = json_is_string(v) ? v : NULL;
+		} else if (strcmp(key, "receipt") == 0 || strcmp(key, "message") == 0) {
+			rc = api_fail(req, resp, 400, key, _("Dit veld moet tekst zijn."));
+			goto out;
+		} else {
+			api_error_set(&err, key, _("Dit veld kennen we niet."));
+			rc = api_fail(req, resp, 400, err.field, err.message);
+			goto out;
+		}
+	}
+	if (!receipt || !*receipt) {
+		rc = api_fail(req, resp, 400, "receipt", _("Vul de code van je melding in."));
+		goto out;
+	}
+	if (message) {
+		const char *problem =
+		    message_check(json_string_value(message), json_string_length(message), &msg);
+		if (problem) {
+			rc = api_fail(req, resp, 400, "message", problem);
+			goto out;
+		}
+		if (!msg) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+
+	char canon[RECEIPT_TEXT_LEN + 1];
+	bool wellformed = receipt_normalise(receipt, canon);
+	unsigned wait = throttle_peek(s->follow_global, global_key, sizeof global_key - 1);
+	if (wellformed) {
+		unsigned w = throttle_peek(s->follow_prefix, canon, 4);
+		wait = w > wait ? w : wait;
+	}
+	if (wait) {
+		rc = api_throttled(req, resp, wait);
+		goto out;
+	}
+	if (!s->intake) {
+		rc = api_fail(req, resp, 503, NULL,
+		              _("Je melding volgen kan nu even niet. Probeer het later opnieuw."));
+		goto out;
+	}
+
+	int found = wellformed ? 0 : INTAKE_NOT_FOUND;
+	if (found == 0 && msg) {
+		found = intake_add_message(s->intake, canon, msg);
+		if (found == INTAKE_CLOSED) {
+			rc = api_fail(req, resp, 409, "message",
+			              _("Deze melding is afgesloten. Je kunt geen informatie meer "
+			                "toevoegen."));
+			goto out;
+		}
+	}
+	if (found == 0)
+		found = intake_follow(s->intake, canon, &conv);
+	if (found == INTAKE_NOT_FOUND) {
+		throttle_hit(s->follow_global, global_key, sizeof global_key - 1);
+		if (wellformed)
+			throttle_hit(s->follow_prefix, canon, 4);
+		rc = not_found(req, resp);
+		goto out;
+	}
+	if (found != 0) {
+		rc = found < 0 ? found : -EIO;
+		goto out;
+	}
+	json_t *status = json_object_get(conv, "status");
+	json_t *messages = json_object_get(conv, "messages");
+	json_t *ans = json_object();
+	if (ans && (json_object_set(ans, "status", status ? status : json_null()) != 0 ||
+	            json_object_set_new(ans, "messages",
+	                                messages ? json_incref(messages) : json_array()) != 0)) {
+		json_decref(ans);
+		ans = NULL;
+	}
+	rc = api_answer(resp, 200, ans);
+out:
+	json_decref(conv);
+	free(msg);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,284 @@
+/* reports: POST /api/v1/reports, the public intake in JSON.
+ *
+ * The body is mapped field by field onto struct report_input by a table of
+ * the keys the contract allows; everything else about a report (which
+ * values, which combinations, lengths, text validity) is report_check()'s,
+ * so the API and the web form answer the same input the same way. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/intake.h"
+#include "http/throttle.h"
+#include "pages/site.h"
+#include "util/i18n.h"
+#include "util/str.h"
+
+static const char msg_text[] = _("Dit veld moet tekst zijn.");
+static const char msg_bool[] = _("Dit veld moet true of false zijn.");
+static const char msg_list[] = _("Dit veld moet een lijst met teksten zijn.");
+static const char msg_object[] = _("Dit veld moet een object zijn: {...}.");
+static const char msg_unknown[] = _("Dit veld kennen we niet.");
+
+enum kind {
+	K_TEXT,
+	K_BOOL,
+	K_LIST,
+	K_CONTACT,
+	K_PEOPLE
+};
+
+/* The keys of the body and where their values go. */
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;  /* K_TEXT: const char *; K_BOOL: bool; K_LIST: array */
+	size_t noff; /* K_LIST: size_t count */
+	size_t max;  /* K_LIST, K_PEOPLE: entries the array holds */
+};
+
+#define IN(m) offsetof(struct report_input, m)
+
+static const struct key top_keys[] = {
+    {"org", K_TEXT, IN(org), 0, 0},
+    {"kind", K_TEXT, IN(kind), 0, 0},
+    {"reporter_role", K_TEXT, IN(reporter_role), 0, 0},
+    {"anonymous", K_BOOL, IN(anonymous), 0, 0},
+    {"acute_danger", K_BOOL, IN(acute_danger), 0, 0},
+    {"description", K_TEXT, IN(description), 0, 0},
+    {"signals", K_LIST, IN(signals), IN(nsignals), REPORT_MAX_SIGNALS},
+    {"forms", K_LIST, IN(forms), IN(nforms), REPORT_MAX_FORMS},
+    {"district", K_TEXT, IN(district), 0, 0},
+    {"place", K_TEXT, IN(place), 0, 0},
+    {"when", K_TEXT, IN(when), 0, 0},
+    {"contact", K_CONTACT, 0, 0, 0},
+    {"people", K_PEOPLE, 0, 0, REPORT_MAX_PEOPLE},
+};
+
+static const struct key contact_keys[] = {
+    {"name", K_TEXT, IN(contact_name), 0, 0},
+    {"phone", K_TEXT, IN(contact_phone), 0, 0},
+    {"email", K_TEXT, IN(contact_email), 0, 0},
+};
+
+#define PERSON(m) offsetof(struct report_person, m)
+
+static const struct key person_keys[] = {
+    {"age", K_TEXT, PERSON(age), 0, 0},
+    {"minor", K_TEXT, PERSON(minor), 0, 0},
+    {"gender", K_TEXT, PERSON(gender), 0, 0},
+    {"nationality", K_TEXT, PERSON(nationality), 0, 0},
+    {"language", K_TEXT, PERSON(language), 0, 0},
+};
+
+#define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct key *key_find(const struct key *keys, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Maps the members of obj through keys into base (a struct report_input or
+ * report_person); prefix names nested fields ("contact.", "people[0].").
+ * JSON null counts as not given. */
+static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, void *base,
+                      struct report_input *in, const char *prefix, struct api_error *err)
+{
+	char f[160];
+	const char *name;
+	json_t *v;
+	json_object_foreach((json_t *)obj, name, v)
+	{
+		const struct key *k = key_find(keys, nkeys, name);
+		snprintf(f, sizeof f, "%s%s", prefix, name);
+		if (!k)
+			return api_error_set(err, f, msg_unknown);
+		if (json_is_null(v))
+			continue;
+		char *at = (char *)base + k->off;
+		switch (k->kind) {
+		case K_TEXT:
+			if (!json_is_string(v))
+				return api_error_set(err, f, msg_text);
+			*(const char **)(void *)at = json_string_value(v);
+			break;
+		case K_BOOL:
+			if (!json_is_boolean(v))
+				return api_error_set(err, f, msg_bool);
+			*(bool *)(void *)at = json_is_true(v);
+			break;
+		case K_LIST: {
+			if (!json_is_array(v))
+				return api_error_set(err, f, msg_list);
+			const char **list = (const char **)(void *)at;
+			size_t *count = (size_t *)(void *)((char *)base + k->noff);
+			size_t i;
+			json_t *item;
+			json_array_foreach(v, i, item)
+			{
+				if (!json_is_string(item)) {
+					char g[192];
+					snprintf(g, sizeof g, "%s[%zu]", f, i);
+					return api_error_set(err, g, msg_text);
+				}
+				if (i < k->max)
+					list[i] = json_string_value(item);
+			}
+			/* Over the array's size: report_check() says "too many". */
+			*count = json_array_size(v);
+			break;
+		}
+		case K_CONTACT:
+			if (!json_is_object(v))
+				return api_error_set(err, f, msg_object);
+			if (map_object(v, contact_keys, NKEYS(contact_keys), in, in, "contact.",
+			               err))
+				return API_INVALID;
+			break;
+		case K_PEOPLE: {
+			if (!json_is_array(v))
+				return api_error_set(
+				    err, f, _("Dit veld moet een lijst met personen zijn."));
+			size_t i;
+			json_t *item;
+			json_array_foreach(v, i, item)
+			{
+				char p[48];
+				snprintf(p, sizeof p, "people[%zu].", i);
+				if (!json_is_object(item)) {
+					snprintf(p, sizeof p, "people[%zu]", i);
+					return api_error_set(err, p, msg_object);
+				}
+				if (i >= k->max)
+					break;
+				if (map_object(item, person_keys, NKEYS(person_keys),
+				               &in->people[i], in, p, err))
+					return API_INVALID;
+			}
+			in->npeople = json_array_size(v);
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+int api_report_parse(const struct content *c, const struct report_org *org, const char *body,
+                     size_t len, struct api_report *out, struct api_error *err)
+{
+	memset(out, 0, sizeof *out);
+	memset(err, 0, sizeof *err);
+	json_t *root = api_parse_object(body, len, err);
+	if (!root)
+		return err->message ? API_INVALID : -ENOMEM;
+	struct report_input *in = &out->in;
+	int rc = map_object(root, top_keys, NKEYS(top_keys), in, in, "", err);
+	if (rc)
+		goto fail;
+	if (!in->org || !*in->org) {
+		rc = api_error_set(err, "org", _("Geef de organisatie op waar je meldt."));
+		goto fail;
+	}
+	struct report_error re[1];
+	memset(re, 0, sizeof re);
+	bool checked_ok = report_check(c, org, in, re, 1) == 0;
+	/* The form asks "anonymous" explicitly; a missing answer is not a
+	 * "no". It comes after org, kind and role, as on the form. */
+	if (!json_is_boolean(json_object_get(root, "anonymous")) &&
+	    (checked_ok || !(str_eq(re[0].field, "org") || str_eq(re[0].field, "kind") ||
+	                     str_eq(re[0].field, "reporter_role")))) {
+		rc = api_error_set(err, "anonymous", _("Kies of je anoniem wilt melden."));
+		goto fail;
+	}
+	if (!checked_ok) {
+		rc = api_error_set(err, re[0].field ? re[0].field : "body", re[0].message);
+		goto fail;
+	}
+	out->root = root;
+	return 0;
+fail:
+	json_decref(root);
+	memset(out, 0, sizeof *out);
+	return rc;
+}
+
+void api_report_free(struct api_report *r)
+{
+	if (!r)
+		return;
+	json_decref(r->root);
+	memset(r, 0, sizeof *r);
+}
+
+/* The organisation of the site, for report_check() and intake_submit().
+ * names must hold STORE_MAX_DISTRICTS entries. */
+static void site_org(const struct site *s, struct report_org *org, const char **names, size_t max)
+{
+	org->id = s->org_id;
+	org->districts = names;
+	org->ndistricts = 0;
+	size_t i;
+	json_t *d;
+	json_array_foreach(s->districts, i, d)
+	{
+		if (org->ndistricts == max)
+			break;
+		if (json_is_string(d))
+			names[org->ndistricts++] = json_string_value(d);
+	}
+}
+
+int api_reports(struct req *req, struct resp *resp)
+{
+	struct site *s = req->site;
+	if (!api_is_json_type(req->content_type))
+		return api_not_json(req, resp);
+	/* Every attempt counts, valid or not: the limit also guards the
+	 * parser and the write path against a flood from one source. */
+	unsigned char src[16];
+	throttle_client_key(req, src);
+	unsigned wait = throttle_hit(s->intake_limit, src, sizeof src);
+	if (wait)
+		return api_throttled(req, resp, wait);
+
+	const char *names[STORE_MAX_DISTRICTS];
+	struct report_org org;
+	site_org(s, &org, names, STORE_MAX_DISTRICTS);
+	struct api_report r;
+	struct api_error err;
+	int rc = api_report_parse(s->content, &org, req->body.data, req->body.len, &r, &err);
+	if (rc == API_INVALID)
+		return api_fail(req, resp, 400, err.field, err.message);
+	if (rc)
+		return rc;
+
+	if (!s->intake) {
+		api_report_free(&r);
+		return api_fail(req, resp, 503, NULL,
+		                _("Melden kan nu even niet. Probeer het later opnieuw."));
+	}
+	struct intake_receipt receipt;
+	int64_t id = 0;
+	rc = intake_submit(s->intake, &org, &r.in, &receipt, &id);
+	api_report_free(&r);
+	if (rc == INTAKE_BUSY) {
+		rc = api_fail(req, resp, 503, NULL,
+		              _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
+		return rc ? rc : resp_header(resp, "Retry-After", "5");
+	}
+	if (rc == INTAKE_INVALID)
+		return api_fail(req, resp, 400, "body",
+		                _("De melding klopt niet. Controleer wat je hebt ingevuld."));
+	if (rc)
+		return rc < 0 ? rc : -EIO;
+	/* Answered only now: intake_submit returns after the commit. */
+	rc = api_answer(resp, 201,
+	                json_pack("{s:s, s:s}", "receipt", receipt.text, "status", "received"));
+	sodium_memzero(&receipt, sizeof receipt);
+	return rc;
+}

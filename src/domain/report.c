@@ -1,0 +1,522 @@
+/* report.c: the rules of a report or advice request, and the suggestion of
+ * its likely forms.
+ *
+ * report_check() gives at most one error per field (the first problem
+ * found), in the order of the form, so that the form can show one message
+ * next to each field and a summary on top. Decisions where the contract is
+ * silent:
+ *   - Public intake is channel NULL, "" or "web"; anything else is staff
+ *     entry, which may use reporter role "unknown".
+ *   - Whether a role may stay anonymous is the role's "anonymous" in
+ *     content/roles.json (false for professional and employee). Such a
+ *     reporter who asks anonymity gets the error on "anonymous" only, and is
+ *     checked further as if not anonymous: then they see at once that they
+ *     need to give a way to reach them.
+ *   - Not anonymous in public intake: a phone number or an email address is
+ *     needed (a name alone reaches no one). Staff entry needs one of name,
+ *     phone or email: staff know through which channel the reporter came.
+ *   - A description of only spaces and newlines counts as empty.
+ *   - Lengths are bytes (limits.h); texts of one line may hold a tab.
+ *   - An advice request with any people (npeople > 0) is refused as a
+ *     whole on "people"; its person fields are not checked further.
+ *   - Contact fields are not checked further when an anonymous reporter
+ *     filled them in: the one thing to do is to empty them. */
+#include "domain/report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "content/content.h"
+#include "util/i18n.h"
+#include "util/str.h"
+
+const char *const report_channels[] = {"web",      "phone",   "email", "in_person",
+                                       "internal", "partner", NULL};
+const char *const report_roles[] = {"victim",       "bystander", "parent",  "perpetrator",
+                                    "professional", "employee",  "unknown", NULL};
+const char *const report_kinds[] = {"advice", "report", NULL};
+const char *const report_forms[] = {"sexual",        "labour",  "criminal",
+                                    "organ_removal", "unknown", NULL};
+const char *const report_concretes[] = {"yes", "no", "pending", NULL};
+const char *const report_statuses[] = {"received", "assessing", "investigating",
+                                       "referred", "closed",    NULL};
+const char *const report_outcomes[] = {"none",
+                                       "no_action",
+                                       "referred_care",
+                                       "referred_police",
+                                       "referred_inspectorate",
+                                       "investigation_started",
+                                       "investigation_completed",
+                                       "administrative_measure",
+                                       NULL};
+const char *const report_minor_values[] = {"yes", "no", "unknown", NULL};
+
+int report_value_index(const char *const *list, const char *value)
+{
+	if (!list || !value)
+		return -1;
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(list[i], value))
+			return i;
+	return -1;
+}
+
+/* --- Errors ------------------------------------------------------------ */
+
+struct check {
+	struct report_error *errs;
+	size_t maxerr;
+	size_t n;
+};
+
+/* field: a string literal. */
+static void fail(struct check *k, const char *field, const char *message)
+{
+	if (k->errs && k->n < k->maxerr) {
+		struct report_error *e = &k->errs[k->n];
+		e->field = field;
+		e->fieldbuf[0] = '\0';
+		e->message = message;
+	}
+	k->n++;
+}
+
+/* "people[i].name", made in the error's own fieldbuf (at most 24 bytes:
+ * i is below REPORT_MAX_PEOPLE and name at most "nationality"). */
+static void fail_person(struct check *k, size_t i, const char *name, const char *message)
+{
+	if (k->errs && k->n < k->maxerr) {
+		struct report_error *e = &k->errs[k->n];
+		snprintf(e->fieldbuf, sizeof(e->fieldbuf), "people[%zu].%s", i, name);
+		e->field = e->fieldbuf;
+		e->message = message;
+	}
+	k->n++;
+}
+
+static bool given(const char *s)
+{
+	return s && *s;
+}
+
+/* --- Text checks ------------------------------------------------------- */
+
+/* Message for a short, optional, single-line text, or NULL when it is fine. */
+static const char *short_text_problem(const char *s)
+{
+	size_t n;
+	if (!given(s))
+		return NULL;
+	n = strlen(s);
+	if (n > REPORT_MAX_SHORT_TEXT)
+		return _("Dit is te lang. Gebruik hoogstens 200 tekens.");
+	if (!str_text_valid(s, n, false)) {
+		if (str_text_valid(s, n, true))
+			return _("Schrijf dit op één regel.");
+		return _(
+		    "Hier staan tekens die we niet kunnen lezen. Haal ze weg en probeer het opnieuw.");
+	}
+	return NULL;
+}
+
+static void check_short(struct check *k, const char *field, const char *s)
+{
+	const char *m = short_text_problem(s);
+	if (m)
+		fail(k, field, m);
+}
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+static void check_description(struct check *k, const char *s)
+{
+	size_t n;
+	if (!given(s) || blank(s)) {
+		fail(k, "description", _("Schrijf op wat je hebt gezien of gehoord."));
+		return;
+	}
+	n = strlen(s);
+	if (n > REPORT_MAX_DESCRIPTION)
+		fail(k, "description",
+		     _("Je tekst is te lang. Maak hem korter: hoogstens 10.000 tekens."));
+	else if (!str_text_valid(s, n, true))
+		fail(
+		    k, "description",
+		    _("In je tekst staan tekens die we niet kunnen lezen. Haal ze weg en probeer het opnieuw."));
+}
+
+/* One @, something before it, a dot inside the domain, no spaces or control
+ * bytes. Deliberately loose: the address is for a person to write to. */
+static bool email_plausible(const char *s)
+{
+	const char *at = strchr(s, '@'), *dot;
+	if (!at || at == s || strchr(at + 1, '@'))
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7F)
+			return false;
+	dot = strrchr(at + 1, '.');
+	return dot && dot > at + 1 && dot[1] != '\0';
+}
+
+/* 0: fine, 1: a character that does not belong, 2: too few or many digits. */
+static int phone_problem(const char *s)
+{
+	size_t digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-()", *p))
+			return 1;
+	}
+	return digits < 6 || digits > 20 ? 2 : 0;
+}
+
+/* --- The rules --------------------------------------------------------- */
+
+static bool is_public(const struct report_input *in)
+{
+	return !given(in->channel) || !strcmp(in->channel, "web");
+}
+
+static void check_org(struct check *k, const struct report_org *org, const char *id)
+{
+	if (!org || (given(id) && !str_eq(id, org->id)))
+		fail(k, "org", _("Deze organisatie kennen we niet."));
+}
+
+static void check_channel(struct check *k, const char *channel)
+{
+	if (given(channel) && report_value_index(report_channels, channel) < 0)
+		fail(k, "channel", _("Kies hoe de melding binnenkwam."));
+}
+
+static void check_kind(struct check *k, const char *kind)
+{
+	if (!given(kind))
+		fail(k, "kind", _("Kies of je advies wilt vragen of een melding wilt doen."));
+	else if (report_value_index(report_kinds, kind) < 0)
+		fail(k, "kind", _("Kies: advies vragen of een melding doen."));
+}
+
+/* Returns the role's record in content (NULL for "unknown" or a bad role). */
+static const json_t *check_role(struct check *k, const struct content *c,
+                                const struct report_input *in)
+{
+	const char *role = in->reporter_role;
+	if (!given(role)) {
+		fail(k, "reporter_role", _("Kies wie je bent."));
+		return NULL;
+	}
+	if (!strcmp(role, "unknown") && !is_public(in))
+		return NULL;
+	if (report_value_index(report_roles, role) < 0 || !content_is_role(c, role)) {
+		fail(k, "reporter_role", _("Kies wie je bent uit de lijst."));
+		return NULL;
+	}
+	return content_role(c, "nl", role);
+}
+
+/* Returns whether the report is anonymous after the check: a role that may
+ * not be anonymous is checked further as an open report. */
+static bool check_anonymous(struct check *k, const struct report_input *in, const json_t *role)
+{
+	if (!in->anonymous)
+		return false;
+	if (role && json_is_false(json_object_get(role, "anonymous"))) {
+		fail(
+		    k, "anonymous",
+		    _("Als professional of medewerker van de gemeente meld je niet anoniem: de Meldcode vraagt je open te zijn over je zorgen. Advies vragen zonder de namen van de mensen om wie het gaat, kan wel."));
+		return false;
+	}
+	return true;
+}
+
+static void check_contact(struct check *k, const struct report_input *in, bool anonymous,
+                          const json_t *role)
+{
+	const char *m;
+	bool any = given(in->contact_name) || given(in->contact_phone) || given(in->contact_email);
+
+	if (anonymous) {
+		if (any)
+			fail(
+			    k, "contact",
+			    _("Je wilt anoniem blijven. Laat je naam, telefoon en e-mail dan leeg."));
+		return;
+	}
+	check_short(k, "contact.name", in->contact_name);
+	if (given(in->contact_phone)) {
+		int pp = phone_problem(in->contact_phone);
+		m = short_text_problem(in->contact_phone);
+		if (!m && pp == 1)
+			m = _(
+			    "Dit telefoonnummer klopt niet. Gebruik alleen cijfers, spaties en + - ( ).");
+		else if (!m && pp == 2)
+			m = _(
+			    "Dit telefoonnummer klopt niet. Een telefoonnummer heeft 6 tot 20 cijfers.");
+		if (m)
+			fail(k, "contact.phone", m);
+	}
+	if (given(in->contact_email)) {
+		m = short_text_problem(in->contact_email);
+		if (!m && !email_plausible(in->contact_email))
+			m = _(
+			    "Dit e-mailadres klopt niet. Kijk het na, bijvoorbeeld naam@voorbeeld.nl.");
+		if (m)
+			fail(k, "contact.email", m);
+	}
+	if (!is_public(in)) {
+		if (!any)
+			fail(
+			    k, "contact",
+			    _("Vul de naam, het telefoonnummer of het e-mailadres van de melder in. Of kies anoniem."));
+	} else if (!given(in->contact_phone) && !given(in->contact_email)) {
+		if (role && json_is_false(json_object_get(role, "anonymous")))
+			fail(
+			    k, "contact",
+			    _("Vul je telefoonnummer of e-mailadres in, zodat we je kunnen bereiken."));
+		else
+			fail(
+			    k, "contact",
+			    _("Vul je telefoonnummer of e-mailadres in, zodat we je kunnen bereiken. Wil je dat niet? Kies dan voor anoniem."));
+	}
+}
+
+static void check_signals(struct check *k, const struct content *c, const struct report_input *in)
+{
+	size_t n = in->nsignals;
+	if (n > REPORT_MAX_SIGNALS) {
+		fail(k, "signals", _("Je hebt te veel signalen gekozen."));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *s = in->signals[i];
+		if (!given(s) || !content_is_signal(c, s)) {
+			fail(k, "signals",
+			     _("Dit signaal kennen we niet. Kies signalen uit de lijst."));
+			return;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(in->signals[j], s)) {
+				fail(
+				    k, "signals",
+				    _("Je hebt een signaal twee keer gekozen. Kies elk signaal één keer."));
+				return;
+			}
+	}
+}
+
+static void check_forms(struct check *k, const struct report_input *in)
+{
+	size_t n = in->nforms;
+	bool unknown = false, real = false;
+	if (n > REPORT_MAX_FORMS) {
+		fail(k, "forms", _("Je hebt te veel vormen gekozen."));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *f = in->forms[i];
+		int idx = report_value_index(report_forms, f);
+		if (idx < 0) {
+			fail(k, "forms", _("Deze vorm kennen we niet. Kies uit de lijst."));
+			return;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(in->forms[j], f)) {
+				fail(
+				    k, "forms",
+				    _("Je hebt een vorm twee keer gekozen. Kies elke vorm één keer."));
+				return;
+			}
+		if (!strcmp(f, "unknown"))
+			unknown = true;
+		else
+			real = true;
+	}
+	if (unknown && real)
+		fail(k, "forms", _("Kies ‘weet ik niet’ of een of meer vormen, niet allebei."));
+}
+
+static void check_district(struct check *k, const struct report_org *org, const char *d)
+{
+	if (!given(d) || !org)
+		return;
+	for (size_t i = 0; i < org->ndistricts; i++)
+		if (org->districts && str_eq(org->districts[i], d))
+			return;
+	fail(
+	    k, "district",
+	    _("Kies een plaats uit de lijst. Staat de plaats er niet bij? Laat dit dan leeg en schrijf de plaats hieronder."));
+}
+
+static void person_field(struct check *k, size_t i, const char *name, const char *value)
+{
+	const char *m = short_text_problem(value);
+	if (m)
+		fail_person(k, i, name, m);
+}
+
+static void check_people(struct check *k, const struct report_input *in)
+{
+	size_t n = in->npeople;
+
+	if (!n)
+		return;
+	if (str_eq(in->kind, "advice")) {
+		fail(k, "people",
+		     _("Bij een adviesvraag vragen we niets over de mensen om wie het gaat."));
+		return;
+	}
+	if (n > REPORT_MAX_PEOPLE) {
+		fail(k, "people", _("Beschrijf hoogstens 5 mensen."));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct report_person *p = &in->people[i];
+		person_field(k, i, "age", p->age);
+		if (given(p->minor) && report_value_index(report_minor_values, p->minor) < 0)
+			fail_person(k, i, "minor", _("Kies ja, nee of weet ik niet."));
+		person_field(k, i, "gender", p->gender);
+		person_field(k, i, "nationality", p->nationality);
+		person_field(k, i, "language", p->language);
+	}
+}
+
+size_t report_check(const struct content *c, const struct report_org *org,
+                    const struct report_input *in, struct report_error *errs, size_t maxerr)
+{
+	struct check k = {errs, maxerr, 0};
+	const json_t *role;
+	bool anonymous;
+
+	if (!in) {
+		fail(&k, "kind", _("Kies of je advies wilt vragen of een melding wilt doen."));
+		return k.n;
+	}
+	check_org(&k, org, in->org);
+	check_channel(&k, in->channel);
+	check_kind(&k, in->kind);
+	role = check_role(&k, c, in);
+	anonymous = check_anonymous(&k, in, role);
+	check_description(&k, in->description);
+	check_signals(&k, c, in);
+	check_forms(&k, in);
+	check_district(&k, org, in->district);
+	check_short(&k, "place", in->place);
+	check_short(&k, "when", in->when);
+	check_people(&k, in);
+	check_contact(&k, in, anonymous, role);
+	return k.n;
+}
+
+/* --- Suggestion -------------------------------------------------------- */
+
+struct sugg {
+	json_t *item; /* {"form", "signals"} */
+	size_t count;
+	int order; /* index in report_forms */
+};
+
+static int sugg_cmp(const void *pa, const void *pb)
+{
+	const struct sugg *a = pa, *b = pb;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->order - b->order;
+}
+
+static bool rule_lists(const json_t *sigs, const char *s)
+{
+	json_t *x;
+	size_t i;
+	json_array_foreach(sigs, i, x)
+	{
+		if (str_eq(json_string_value(x), s))
+			return true;
+	}
+	return false;
+}
+
+int report_suggest(const struct content *c, const char *const *signals, size_t nsignals,
+                   json_t **out)
+{
+	const json_t *rules;
+	struct sugg s[REPORT_MAX_FORMS];
+	size_t ns = 0, i;
+	json_t *rule, *res = NULL;
+	int rc = 0;
+
+	if (out)
+		*out = NULL;
+	if (!c || !out || (nsignals && !signals) || nsignals > REPORT_MAX_SIGNALS)
+		return -EINVAL;
+	rules = content_rules(c);
+	json_array_foreach(rules, i, rule)
+	{
+		const char *form = json_string_value(json_object_get(rule, "form"));
+		const json_t *sigs = json_object_get(rule, "signals");
+		int order = report_value_index(report_forms, form);
+		json_t *list;
+
+		/* The loader allows only the contract's forms, one rule each. */
+		if (order < 0 || ns >= REPORT_MAX_FORMS)
+			continue;
+		list = json_array();
+		if (!list) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		for (size_t j = 0; j < nsignals; j++) {
+			bool dup = false;
+			if (!signals[j] || !rule_lists(sigs, signals[j]))
+				continue;
+			for (size_t d = 0; d < j && !dup; d++)
+				dup = str_eq(signals[d], signals[j]);
+			if (!dup && json_array_append_new(list, json_string(signals[j]))) {
+				json_decref(list);
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+		if (!json_array_size(list)) {
+			json_decref(list);
+			continue;
+		}
+		s[ns].count = json_array_size(list);
+		s[ns].order = order;
+		s[ns].item = json_pack("{s:s, s:o}", "form", form, "signals", list);
+		if (!s[ns].item) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		ns++;
+	}
+	qsort(s, ns, sizeof(s[0]), sugg_cmp);
+	res = json_array();
+	if (!res) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ns; i++) {
+		if (json_array_append(res, s[i].item)) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	*out = res;
+	res = NULL;
+out:
+	for (i = 0; i < ns; i++)
+		json_decref(s[i].item);
+	json_decref(res);
+	return rc;
+}

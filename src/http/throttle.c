@@ -1,0 +1,231 @@
+/* throttle: see throttle.h.
+ *
+ * A table of nslots slots, open addressing: a key's hash picks a start slot
+ * and the key lives in one of the PROBE slots from there. Each slot counts
+ * hits in a fixed window that opens with the key's first hit. A new key
+ * takes a free or expired slot of its probe range, else the one hit least
+ * recently (so with slots <= PROBE the oldest of the table goes first).
+ * Keys are stored only as a keyed hash (BLAKE2b, a key made at random by
+ * throttle_new), so the table never holds an address or receipt prefix. */
+#include "http/throttle.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* Slots a key may live in; bounds the work of one hit under the lock. */
+#define PROBE 16u
+
+struct slot {
+	unsigned char id[16]; /* keyed hash of the key */
+	uint64_t start;       /* window opened, seconds */
+	uint64_t last;        /* sequence number of the last hit (eviction order) */
+	unsigned count;       /* hits in the window */
+	bool used;
+};
+
+struct throttle {
+	pthread_mutex_t mu;
+	unsigned limit;
+	unsigned window_s;
+	size_t nslots;
+	struct slot *slots;
+	uint64_t seq; /* hits so far: orders slots by recency */
+	unsigned char key[crypto_generichash_KEYBYTES];
+};
+
+static uint64_t clock_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/* Set by tests before any thread runs; read without a lock afterwards. */
+static uint64_t (*now_fn)(void) = clock_now;
+
+void throttle_set_clock(uint64_t (*now_s)(void))
+{
+	now_fn = now_s ? now_s : clock_now;
+}
+
+int throttle_new(unsigned limit, unsigned window_s, size_t slots, struct throttle **out)
+{
+	*out = NULL;
+	if (limit > 0 && (window_s == 0 || slots == 0))
+		return -EINVAL;
+	if (sodium_init() < 0)
+		return -EIO;
+	struct throttle *t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	t->limit = limit;
+	t->window_s = window_s;
+	if (limit > 0) {
+		t->nslots = slots;
+		t->slots = calloc(slots, sizeof *t->slots);
+		if (!t->slots) {
+			free(t);
+			return -ENOMEM;
+		}
+	}
+	int rc = pthread_mutex_init(&t->mu, NULL);
+	if (rc != 0) {
+		free(t->slots);
+		free(t);
+		return -rc;
+	}
+	randombytes_buf(t->key, sizeof t->key);
+	*out = t;
+	return 0;
+}
+
+void throttle_free(struct throttle *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_destroy(&t->mu);
+	if (t->slots)
+		sodium_memzero(t->slots, t->nslots * sizeof *t->slots);
+	free(t->slots);
+	sodium_memzero(t->key, sizeof t->key);
+	free(t);
+}
+
+static bool expired(const struct throttle *t, const struct slot *s, uint64_t now)
+{
+	return now >= s->start + t->window_s;
+}
+
+/* True when a is a better slot to give to a new key than b: a free or
+ * expired slot first, else the one hit least recently. */
+static bool better_spare(const struct throttle *t, const struct slot *a, const struct slot *b,
+                         uint64_t now)
+{
+	bool af = !a->used || expired(t, a, now);
+	bool bf = !b->used || expired(t, b, now);
+	if (af != bf)
+		return af;
+	return !af && a->last < b->last;
+}
+
+/* The slot of id, or NULL. With create, a new slot (an empty, expired or
+ * least recently hit one) is taken for an id not in the table. Expired
+ * windows are reset. Called with the lock held. */
+static struct slot *find(struct throttle *t, const unsigned char id[16], uint64_t now, bool create)
+{
+	uint64_t h;
+	memcpy(&h, id, sizeof h);
+	size_t probe = t->nslots < PROBE ? t->nslots : PROBE;
+	struct slot *spare = NULL;
+	for (size_t i = 0; i < probe; i++) {
+		struct slot *s = &t->slots[(h + i) % t->nslots];
+		if (s->used && sodium_memcmp(s->id, id, 16) == 0) {
+			if (expired(t, s, now)) {
+				s->start = now;
+				s->count = 0;
+			}
+			return s;
+		}
+		if (!spare || better_spare(t, s, spare, now))
+			spare = s;
+	}
+	if (!create)
+		return NULL;
+	memcpy(spare->id, id, 16);
+	spare->used = true;
+	spare->start = now;
+	spare->last = t->seq;
+	spare->count = 0;
+	return spare;
+}
+
+static unsigned wait_of(const struct throttle *t, const struct slot *s, uint64_t now)
+{
+	if (!s || s->count < t->limit)
+		return 0;
+	uint64_t w = s->start + t->window_s - now;
+	return w == 0 ? 1 : (unsigned)w;
+}
+
+static unsigned check(struct throttle *t, const void *key, size_t len, bool count)
+{
+	if (!t || t->limit == 0)
+		return 0;
+	unsigned char id[16];
+	crypto_generichash(id, sizeof id, key, len, t->key, sizeof t->key);
+	uint64_t now = now_fn();
+	pthread_mutex_lock(&t->mu);
+	struct slot *s = find(t, id, now, count);
+	unsigned wait = wait_of(t, s, now);
+	if (count) {
+		/* A source that keeps trying while blocked stays recent, so it
+		 * is not the one forgotten to make room. */
+		s->last = ++t->seq;
+		if (wait == 0)
+			s->count++;
+	}
+	pthread_mutex_unlock(&t->mu);
+	return wait;
+}
+
+unsigned throttle_hit(struct throttle *t, const void *key, size_t len)
+{
+	return check(t, key, len, true);
+}
+
+unsigned throttle_peek(struct throttle *t, const void *key, size_t len)
+{
+	return check(t, key, len, false);
+}
+
+/* The key of client keys, made once per process. */
+static unsigned char client_hash_key[crypto_generichash_KEYBYTES];
+static pthread_once_t client_once = PTHREAD_ONCE_INIT;
+
+static void client_key_init(void)
+{
+	if (sodium_init() < 0)
+		abort(); /* no randomness: nothing safe to fall back on */
+	randombytes_buf(client_hash_key, sizeof client_hash_key);
+}
+
+void throttle_client_key(const struct req *req, unsigned char key[16])
+{
+	pthread_once(&client_once, client_key_init);
+	/* The network part that one client controls: an IPv4 address, an
+	 * IPv6 /64 (one host gets a whole /64 and could rotate inside it). */
+	unsigned char raw[1 + 16] = {0};
+	size_t n = 1;
+	const union MHD_ConnectionInfo *ci =
+	    req && req->conn
+	        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+	        : NULL;
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		raw[0] = 4;
+		memcpy(raw + 1, &s4->sin_addr, 4);
+		n = 1 + 4;
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			raw[0] = 4;
+			memcpy(raw + 1, s6->sin6_addr.s6_addr + 12, 4);
+			n = 1 + 4;
+		} else {
+			raw[0] = 6;
+			memcpy(raw + 1, s6->sin6_addr.s6_addr, 8);
+			n = 1 + 8;
+		}
+	}
+	crypto_generichash(key, 16, raw, n, client_hash_key, sizeof client_hash_key);
+	sodium_memzero(raw, sizeof raw);
+}

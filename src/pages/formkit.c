@@ -1,0 +1,163 @@
+/* formkit: see formkit.h. */
+#include "pages/formkit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/csrf.h"
+#include "pages/site.h"
+#include "util/buf.h"
+#include "util/i18n.h"
+
+bool fk_put(json_t *o, const char *key, json_t *v)
+{
+	if (!o || !v) {
+		json_decref(v);
+		return false;
+	}
+	return json_object_set_new(o, key, v) == 0;
+}
+
+bool fk_append(json_t *a, json_t *v)
+{
+	if (!a || !v) {
+		json_decref(v);
+		return false;
+	}
+	return json_array_append_new(a, v) == 0;
+}
+
+int page_csrf(struct req *req, struct resp *resp, json_t *data)
+{
+	char token[CSRF_TOKEN_MAX + 1];
+	int rc = csrf_prepare(req->site->csrf_key, req, resp, token);
+	if (rc)
+		return rc;
+	return fk_put(data, "csrf", json_string(token)) ? 0 : -ENOMEM;
+}
+
+bool page_csrf_ok(const struct req *req)
+{
+	return csrf_check(req->site->csrf_key, req);
+}
+
+/* "a-hint b-error", "a-hint", "a-error" or NULL. */
+static json_t *describedby(const char *id, bool hint, bool error)
+{
+	char ids[2 * HTTP_MAX_FIELD_NAME + 16];
+	if (hint && error)
+		snprintf(ids, sizeof ids, "%s-hint %s-error", id, id);
+	else if (hint || error)
+		snprintf(ids, sizeof ids, "%s-%s", id, hint ? "hint" : "error");
+	else
+		return json_false();
+	return json_string(ids);
+}
+
+/* Every key the partials read is set (false when absent), so that a
+ * missing one is never looked up in an outer context. */
+json_t *fk_text_field(const char *id, const char *name, const char *label, const char *hint,
+                      const char *error, const char *value, const char *type,
+                      const char *autocomplete, bool multiline, bool required)
+{
+	json_t *f = json_object();
+	bool ok = fk_put(f, "id", json_string(id));
+	ok = ok && fk_put(f, "name", json_string(name));
+	ok = ok && fk_put(f, "label", json_string(label));
+	ok = ok && fk_put(f, "hint", hint ? json_string(hint) : json_false());
+	ok = ok && fk_put(f, "error", error ? json_string(error) : json_false());
+	ok = ok && fk_put(f, "invalid", json_boolean(error != NULL));
+	ok = ok && fk_put(f, "value", json_string(value ? value : ""));
+	ok = ok && fk_put(f, "type", json_string(type ? type : "text"));
+	ok = ok && fk_put(f, "autocomplete", json_string(autocomplete ? autocomplete : "off"));
+	ok = ok && fk_put(f, "multiline", json_boolean(multiline));
+	ok = ok && fk_put(f, "required", json_boolean(required));
+	ok = ok && fk_put(f, "describedby", describedby(id, hint != NULL, error != NULL));
+	if (!ok) {
+		json_decref(f);
+		return NULL;
+	}
+	return f;
+}
+
+json_t *fk_group(const char *id_base, const char *name, const char *legend, const char *hint,
+                 const char *error, bool required)
+{
+	json_t *g = json_object();
+	bool ok = fk_put(g, "name", json_string(name));
+	ok = ok && fk_put(g, "legend", json_string(legend));
+	ok = ok && fk_put(g, "id_base", json_string(id_base));
+	ok = ok && fk_put(g, "group_hint", hint ? json_string(hint) : json_false());
+	ok = ok && fk_put(g, "error", error ? json_string(error) : json_false());
+	ok = ok && fk_put(g, "invalid", json_boolean(error != NULL));
+	ok = ok && fk_put(g, "describedby", describedby(id_base, hint != NULL, error != NULL));
+	ok = ok && fk_put(g, "required", json_boolean(required));
+	ok = ok && fk_put(g, "step", json_false());
+	ok = ok && fk_put(g, "question_no", json_false());
+	ok = ok && fk_put(g, "options", json_array());
+	if (!ok) {
+		json_decref(g);
+		return NULL;
+	}
+	return g;
+}
+
+bool fk_option(json_t *group, const char *id, const char *value, const char *label,
+               const char *hint, bool checked)
+{
+	if (!group)
+		return false;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", value, "label", label,
+	                      "checked", checked);
+	if (!fk_put(o, "option_hint", hint ? json_string(hint) : json_false()))
+		return false;
+	return fk_append(json_object_get(group, "options"), o);
+}
+
+bool fk_mark_invalid(json_t *field)
+{
+	return fk_put(field, "invalid", json_true());
+}
+
+const char *fk_first_id(const json_t *group)
+{
+	return json_string_value(
+	    json_object_get(json_array_get(json_object_get(group, "options"), 0), "id"));
+}
+
+/* Replaces "{n}" in a translated sentence by a number, so that word order
+ * stays the translator's. */
+static json_t *subst_n(const char *text, unsigned n)
+{
+	struct buf b = BUF_INIT;
+	const char *p = strstr(text, "{n}");
+	json_t *s = NULL;
+	bool ok = p ? buf_append(&b, text, (size_t)(p - text)) == 0 &&
+	                  buf_printf(&b, "%u", n) == 0 && buf_puts(&b, p + 3) == 0
+	            : buf_puts(&b, text) == 0;
+	if (ok)
+		s = json_string(buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+json_t *fk_wait_text(const struct req *req, unsigned seconds)
+{
+	if (seconds < 60)
+		return subst_n(page_tr(req, seconds == 1
+		                                ? _("Probeer het over 1 seconde opnieuw.")
+		                                : _("Probeer het over {n} seconden opnieuw.")),
+		               seconds);
+	unsigned minutes = (seconds + 59) / 60;
+	return subst_n(page_tr(req, minutes == 1 ? _("Probeer het over 1 minuut opnieuw.")
+	                                         : _("Probeer het over {n} minuten opnieuw.")),
+	               minutes);
+}
+
+int fk_retry_after(struct resp *resp, unsigned seconds)
+{
+	char v[16];
+	snprintf(v, sizeof v, "%u", seconds ? seconds : 1);
+	return resp_header(resp, "Retry-After", v);
+}

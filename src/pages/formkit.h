@@ -1,0 +1,53 @@
+/* formkit: what the public forms (/melden, /volgen, /wegwijzer, /quiz)
+ * share: the CSRF field and its check, builders of the field data that
+ * the form partials render (partial-text-field, partial-radio-group,
+ * partial-checkbox-group; "invalid" drives aria-invalid), and waiting times in plain words.
+ *
+ * The json builders accept NULL arguments from an earlier failed
+ * allocation and then fail too, so a page is built in one go and checked
+ * once. Texts passed in are already translated. */
+#ifndef SIGNAAL_PAGES_FORMKIT_H
+#define SIGNAAL_PAGES_FORMKIT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http/http.h"
+
+/* Sets o[key] = v (stolen). False when o or v is NULL or memory runs out. */
+bool fk_put(json_t *o, const char *key, json_t *v);
+/* Appends v (stolen) to a. */
+bool fk_append(json_t *a, json_t *v);
+
+/* For a page with a POST form: sets the CSRF cookie when the request has
+ * none and data["csrf"] to a fresh token (the hidden field, see
+ * partial-csrf-field). 0 or -errno. */
+int page_csrf(struct req *req, struct resp *resp, json_t *data);
+/* For a POST: true when its CSRF field fits its cookie. */
+bool page_csrf_ok(const struct req *req);
+
+/* A text field for partial-text-field. hint, error, value, autocomplete
+ * may be NULL; type is "text", "tel" or "email" (ignored when multiline). */
+json_t *fk_text_field(const char *id, const char *name, const char *label, const char *hint,
+                      const char *error, const char *value, const char *type,
+                      const char *autocomplete, bool multiline, bool required);
+/* A radio or checkbox group for partial-radio-group and
+ * partial-checkbox-group, without options yet. id_base names the hint and
+ * error elements (id_base-hint, id_base-error). */
+json_t *fk_group(const char *id_base, const char *name, const char *legend, const char *hint,
+                 const char *error, bool required);
+/* Adds an option to a group. hint may be NULL. */
+bool fk_option(json_t *group, const char *id, const char *value, const char *label,
+               const char *hint, bool checked);
+/* Marks a text field or group invalid (aria-invalid) without a message
+ * of its own: the message is on the fieldset around it. */
+bool fk_mark_invalid(json_t *field);
+/* The id of a group's first option (where an error summary links to). */
+const char *fk_first_id(const json_t *group);
+
+/* "Probeer het over 3 minuten opnieuw." in the request's language. */
+json_t *fk_wait_text(const struct req *req, unsigned seconds);
+/* Sets Retry-After: seconds. */
+int fk_retry_after(struct resp *resp, unsigned seconds);
+
+#endif

@@ -1,0 +1,705 @@
+/* reports: the store operations on reports, their forms, signals and
+ * messages (schema: migration 2 in migrate.c).
+ *
+ * Owns: checks of report values against column limits, the batch insert of
+ * the intake writer (one transaction, a savepoint per row), the all-or-
+ * nothing import, numbering of generated references, and the export that
+ * folds (report, form) rows into one report. Written against the backend
+ * vtable only, like store.c. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store/backend.h"
+#include "util/str.h"
+
+static struct store_val sv_blob(const void *p, size_t len)
+{
+	return (struct store_val){.type = STORE_BLOB, .p = p, .len = len};
+}
+
+static struct store_val sv_null(void)
+{
+	return (struct store_val){.type = STORE_NULL};
+}
+
+/* Text or NULL for an optional column: "" is stored as NULL so that "no
+ * district" has one spelling. */
+static struct store_val sv_opt(const char *s)
+{
+	return s && *s ? sv_text(s) : sv_null();
+}
+
+/* --- column limits --------------------------------------------------- */
+
+static bool valid_code(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= STORE_CODE_MAX_LEN && str_text_valid(s, n, false);
+}
+
+static bool valid_line(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= max && str_text_valid(s, n, false);
+}
+
+static bool valid_opt_district(const char *s)
+{
+	return !s || !*s || valid_line(s, NAME_MAX_LEN);
+}
+
+/* Shape only (digits and dashes where they belong); the domain checks that
+ * it is a real date. */
+static bool date_shape(const char *s)
+{
+	for (size_t i = 0; i < STORE_DATE_LEN; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	}
+	return true;
+}
+
+static bool valid_date(const char *s)
+{
+	return s && strlen(s) == STORE_DATE_LEN && date_shape(s);
+}
+
+static bool valid_time(const char *s)
+{
+	return s && strlen(s) == STORE_TIME_LEN && date_shape(s) && s[10] == 'T' &&
+	       s[STORE_TIME_LEN - 1] == 'Z';
+}
+
+static bool valid_forms(const char *const *forms, size_t n)
+{
+	if (n < 1 || n > REPORT_MAX_FORMS || !forms)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!valid_code(forms[i]))
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(forms[i], forms[j]) == 0)
+				return false;
+	}
+	return true;
+}
+
+static bool valid_new(const struct store_report_new *r)
+{
+	if (r->id <= 0 || !str_is_id(r->org, ID_MAX_LEN) || !r->receipt_hash ||
+	    !valid_date(r->received_on) || !valid_time(r->received_at) || !valid_code(r->channel) ||
+	    !valid_code(r->reporter_role) || !valid_code(r->kind) ||
+	    !valid_opt_district(r->district) || !valid_forms(r->forms, r->nforms) ||
+	    r->nsignals > REPORT_MAX_SIGNALS || (r->nsignals && !r->signals) || !r->sealed ||
+	    r->sealed_len == 0 || r->sealed_len > STORE_SEALED_MAX)
+		return false;
+	size_t plen = r->ref_prefix ? strlen(r->ref_prefix) : 0;
+	if (plen < 1 || plen > STORE_REF_PREFIX_MAX || !str_text_valid(r->ref_prefix, plen, false))
+		return false;
+	for (size_t i = 0; i < r->nsignals; i++)
+		if (!valid_line(r->signals[i], CONTENT_MAX_CODE_LEN))
+			return false;
+	if (r->suggestion && !str_utf8_valid(r->suggestion, strlen(r->suggestion)))
+		return false;
+	return true;
+}
+
+static bool valid_import(const struct store_report_import *r)
+{
+	return valid_line(r->reference, REPORT_MAX_REFERENCE) && valid_date(r->received_on) &&
+	       valid_code(r->channel) && valid_code(r->reporter_role) && valid_code(r->kind) &&
+	       valid_opt_district(r->district) && valid_forms(r->forms, r->nforms) &&
+	       valid_code(r->concrete) && valid_code(r->status) && valid_code(r->outcome);
+}
+
+/* --- row readers ------------------------------------------------------ */
+
+static int found_row(void *ctx, const struct store_val *c, size_t n)
+{
+	(void)c;
+	(void)n;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+/* Copies a text column; NULL becomes "". */
+static int col_text(char *dst, size_t dstsz, const struct store_val *v)
+{
+	if (v->type == STORE_NULL) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (v->type != STORE_TEXT || v->len >= dstsz)
+		return -EIO;
+	memcpy(dst, v->p, v->len);
+	dst[v->len] = '\0';
+	return 0;
+}
+
+static int exists(struct store_tx *tx, enum stmt_id id, const struct store_val *p, size_t np,
+                  bool *found)
+{
+	*found = false;
+	return store_tx_exec(tx, id, p, np, found_row, found);
+}
+
+/* --- forms and signals ------------------------------------------------ */
+
+static int insert_forms(struct store_tx *tx, int64_t id, const char *const *forms, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct store_val p[] = {sv_int(id), sv_int((int64_t)i), sv_text(forms[i])};
+		rc = store_tx_exec(tx, STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL);
+	}
+	return rc;
+}
+
+/* --- references ----------------------------------------------------------- */
+
+struct ref_max_ctx {
+	char ref[REPORT_MAX_REFERENCE + 1];
+};
+
+static int ref_max_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct ref_max_ctx *m = vctx;
+	if (n != 1)
+		return -EIO;
+	return col_text(m->ref, sizeof m->ref, &c[0]);
+}
+
+/* The next free reference of prefix in org: one more than the highest
+ * six-digit number in use. A reference in that range that was imported
+ * with another shape is skipped over by probing. */
+static int next_reference(struct store_tx *tx, const char *org, const char *prefix,
+                          char out[REPORT_MAX_REFERENCE + 1])
+{
+	char lo[REPORT_MAX_REFERENCE + 1], hi[REPORT_MAX_REFERENCE + 1];
+	size_t plen = strlen(prefix);
+	snprintf(lo, sizeof lo, "%s000000", prefix);
+	snprintf(hi, sizeof hi, "%s999999", prefix);
+	struct ref_max_ctx m = {{0}};
+	struct store_val p[] = {sv_text(org), sv_text(lo), sv_text(hi)};
+	int rc = store_tx_exec(tx, STMT_REPORT_REF_MAX, p, 3, ref_max_row, &m);
+	if (rc)
+		return rc;
+	unsigned long next = 1;
+	if (m.ref[0]) {
+		unsigned long v = 0;
+		for (size_t i = plen;
+		     i < plen + STORE_REF_DIGITS && m.ref[i] >= '0' && m.ref[i] <= '9'; i++)
+			v = v * 10 + (unsigned long)(m.ref[i] - '0');
+		next = v + 1;
+	}
+	for (unsigned probe = 0; probe < 100; probe++, next++) {
+		if (next > 999999)
+			return STORE_LIMIT;
+		snprintf(out, REPORT_MAX_REFERENCE + 1, "%s%06lu", prefix, next);
+		bool found;
+		struct store_val q[] = {sv_text(org), sv_text(out)};
+		rc = exists(tx, STMT_REPORT_REF_EXISTS, q, 2, &found);
+		if (rc || !found)
+			return rc;
+	}
+	return STORE_LIMIT;
+}
+
+/* --- batch insert (intake writer) ---------------------------------------- */
+
+static int insert_new(struct store_tx *tx, struct store_report_new *r)
+{
+	char ref[REPORT_MAX_REFERENCE + 1];
+	int rc = next_reference(tx, r->org, r->ref_prefix, ref);
+	if (rc)
+		return rc;
+	struct store_val p[] = {sv_int(r->id),
+	                        sv_text(r->org),
+	                        sv_text(ref),
+	                        sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES),
+	                        sv_text(r->received_on),
+	                        sv_text(r->received_at),
+	                        sv_text(r->channel),
+	                        sv_text(r->reporter_role),
+	                        sv_int(r->anonymous),
+	                        sv_text(r->kind),
+	                        sv_int(r->acute_danger),
+	                        sv_opt(r->district),
+	                        sv_blob(r->sealed, r->sealed_len),
+	                        sv_opt(r->suggestion)};
+	rc = store_tx_exec(tx, STMT_REPORT_INSERT_WEB, p, 14, NULL, NULL);
+	if (!rc)
+		rc = insert_forms(tx, r->id, r->forms, r->nforms);
+	for (size_t i = 0; !rc && i < r->nsignals; i++) {
+		struct store_val q[] = {sv_int(r->id), sv_text(r->signals[i])};
+		rc = store_tx_exec(tx, STMT_REPORT_SIGNAL_INSERT, q, 2, NULL, NULL);
+		/* A signal ticked twice is one signal. */
+		if (rc == STORE_CONFLICT)
+			rc = 0;
+	}
+	if (!rc && r->reference_out)
+		memcpy(r->reference_out, ref, sizeof ref);
+	return rc;
+}
+
+struct batch_ctx {
+	struct store_report_new *rows;
+	size_t n;
+	int *results;
+};
+
+static int batch_txn(struct store_tx *tx, void *vctx)
+{
+	struct batch_ctx *b = vctx;
+	for (size_t i = 0; i < b->n; i++) {
+		/* Checked rows were marked before the transaction; a retried
+		 * transaction (busy database) starts every row afresh. */
+		if (b->results[i] == -EINVAL)
+			continue;
+		int rc = store_tx_exec(tx, STMT_SAVEPOINT, NULL, 0, NULL, NULL);
+		if (rc)
+			return rc;
+		rc = insert_new(tx, &b->rows[i]);
+		if (rc > 0) {
+			/* Only this row is undone; the transaction goes on. */
+			int r2 = store_tx_exec(tx, STMT_SAVEPOINT_ROLLBACK, NULL, 0, NULL, NULL);
+			if (r2)
+				return r2;
+		} else if (rc < 0) {
+			return rc;
+		}
+		int r3 = store_tx_exec(tx, STMT_SAVEPOINT_RELEASE, NULL, 0, NULL, NULL);
+		if (r3)
+			return r3;
+		b->results[i] = rc;
+	}
+	return 0;
+}
+
+int store_reports_insert_batch(struct store *s, struct store_report_new *rows, size_t n,
+                               int *results)
+{
+	if (n == 0)
+		return 0;
+	if (!rows || !results)
+		return -EINVAL;
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		results[i] = valid_new(&rows[i]) ? 0 : -EINVAL;
+		any |= results[i] == 0;
+	}
+	if (!any)
+		return 0;
+	struct batch_ctx b = {rows, n, results};
+	int rc = store_txn(s, batch_txn, &b);
+	if (rc) {
+		/* Rolled back: no row is stored, whatever the loop had noted. */
+		for (size_t i = 0; i < n; i++)
+			if (results[i] != -EINVAL)
+				results[i] = rc > 0 ? -EIO : rc;
+		return rc > 0 ? -EIO : rc;
+	}
+	return 0;
+}
+
+/* --- import ----------------------------------------------------------------- */
+
+struct import_ctx {
+	const char *org;
+	const struct store_report_import *rows;
+	size_t n;
+	size_t bad;
+};
+
+static int import_one(struct store_tx *tx, const char *org, const struct store_report_import *r)
+{
+	bool found;
+	int rc;
+	if (r->district && *r->district) {
+		struct store_val d[] = {sv_text(org), sv_text(r->district)};
+		rc = exists(tx, STMT_DISTRICT_EXISTS, d, 2, &found);
+		if (rc)
+			return rc;
+		if (!found)
+			return STORE_NOT_FOUND;
+	}
+	struct store_val q[] = {sv_text(org), sv_text(r->reference)};
+	rc = exists(tx, STMT_REPORT_REF_EXISTS, q, 2, &found);
+	if (rc)
+		return rc;
+	if (found)
+		return STORE_CONFLICT;
+	/* The reference is free and the district exists, so a conflict now
+	 * can only be the random id: draw again. */
+	for (unsigned attempt = 0; attempt < 4; attempt++) {
+		int64_t id;
+		randombytes_buf(&id, sizeof id);
+		id &= INT64_MAX;
+		if (id == 0)
+			continue;
+		struct store_val p[] = {sv_int(id),
+		                        sv_text(org),
+		                        sv_text(r->reference),
+		                        sv_text(r->received_on),
+		                        sv_text(r->channel),
+		                        sv_text(r->reporter_role),
+		                        sv_int(r->anonymous),
+		                        sv_text(r->kind),
+		                        sv_opt(r->district),
+		                        sv_text(r->concrete),
+		                        sv_text(r->status),
+		                        sv_text(r->outcome)};
+		struct store_val idp[] = {sv_int(id)};
+		rc = exists(tx, STMT_REPORT_ID_EXISTS, idp, 1, &found);
+		if (rc)
+			return rc;
+		if (found)
+			continue;
+		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 12, NULL, NULL);
+		if (!rc)
+			rc = insert_forms(tx, id, r->forms, r->nforms);
+		return rc;
+	}
+	return -EIO;
+}
+
+static int import_txn(struct store_tx *tx, void *vctx)
+{
+	struct import_ctx *c = vctx;
+	bool found;
+	struct store_val p[] = {sv_text(c->org)};
+	int rc = exists(tx, STMT_ORG_EXISTS, p, 1, &found);
+	if (rc)
+		return rc;
+	if (!found)
+		return STORE_NOT_FOUND;
+	for (size_t i = 0; i < c->n; i++) {
+		rc = import_one(tx, c->org, &c->rows[i]);
+		if (rc) {
+			c->bad = i;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int store_report_insert_imported(struct store *s, const char *org,
+                                 const struct store_report_import *rows, size_t n, size_t *bad)
+{
+	struct import_ctx c = {org, rows, n, n};
+	int rc;
+	if (!str_is_id(org, ID_MAX_LEN)) {
+		rc = STORE_NOT_FOUND;
+		goto out;
+	}
+	if (n && !rows) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!valid_import(&rows[i])) {
+			c.bad = i;
+			rc = -EINVAL;
+			goto out;
+		}
+	}
+	rc = store_txn(s, import_txn, &c);
+out:
+	if (bad)
+		*bad = rc ? c.bad : n;
+	return rc;
+}
+
+/* --- export --------------------------------------------------------------------- */
+
+struct export_ctx {
+	store_report_fn fn;
+	void *ctx;
+	struct store_report_row row;
+	bool have;
+};
+
+static int export_flush(struct export_ctx *e)
+{
+	if (!e->have)
+		return 0;
+	struct store_report_row *r = &e->row;
+	size_t off = 0;
+	r->forms_joined[0] = '\0';
+	for (size_t i = 0; i < r->nforms; i++) {
+		size_t len = strlen(r->forms[i]);
+		if (off + len + 2 > sizeof r->forms_joined)
+			return -EIO;
+		if (i)
+			r->forms_joined[off++] = ';';
+		memcpy(r->forms_joined + off, r->forms[i], len + 1);
+		off += len;
+	}
+	e->have = false;
+	return e->fn(e->ctx, r);
+}
+
+static int export_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct export_ctx *e = vctx;
+	struct store_report_row *r = &e->row;
+	if (n != 12 || c[0].type != STORE_INT || c[5].type != STORE_INT)
+		return -EIO;
+	int rc;
+	if (!e->have || r->id != c[0].i) {
+		rc = export_flush(e);
+		if (rc)
+			return rc;
+		memset(r, 0, sizeof *r);
+		r->id = c[0].i;
+		r->anonymous = c[5].i != 0;
+		rc = col_text(r->reference, sizeof r->reference, &c[1]);
+		if (!rc)
+			rc = col_text(r->received_on, sizeof r->received_on, &c[2]);
+		if (!rc)
+			rc = col_text(r->channel, sizeof r->channel, &c[3]);
+		if (!rc)
+			rc = col_text(r->reporter_role, sizeof r->reporter_role, &c[4]);
+		if (!rc)
+			rc = col_text(r->kind, sizeof r->kind, &c[6]);
+		if (!rc)
+			rc = col_text(r->district, sizeof r->district, &c[7]);
+		if (!rc)
+			rc = col_text(r->concrete, sizeof r->concrete, &c[8]);
+		if (!rc)
+			rc = col_text(r->status, sizeof r->status, &c[9]);
+		if (!rc)
+			rc = col_text(r->outcome, sizeof r->outcome, &c[10]);
+		if (rc)
+			return rc;
+		e->have = true;
+	}
+	if (c[11].type == STORE_NULL)
+		return 0;
+	if (r->nforms == REPORT_MAX_FORMS)
+		return -EIO;
+	rc = col_text(r->forms[r->nforms], sizeof r->forms[0], &c[11]);
+	if (!rc)
+		r->nforms++;
+	return rc;
+}
+
+int store_report_export(struct store *s, const char *org, int year, store_report_fn fn, void *ctx)
+{
+	char lo[16], hi[16];
+	if (!fn || year < 0 || year > 9998)
+		return -EINVAL;
+	if (!str_is_id(org, ID_MAX_LEN))
+		return STORE_NOT_FOUND;
+	if (year) {
+		snprintf(lo, sizeof lo, "%04d-01-01", year);
+		snprintf(hi, sizeof hi, "%04d-01-01", year + 1);
+	} else {
+		memcpy(lo, "0000-01-01", 11);
+		memcpy(hi, "9999-99-99", 11);
+	}
+	bool found = false;
+	struct store_val po[] = {sv_text(org)};
+	int rc = store_read_exec(s, STMT_ORG_EXISTS, po, 1, found_row, &found);
+	if (rc)
+		return rc;
+	if (!found)
+		return STORE_NOT_FOUND;
+	struct export_ctx *e = calloc(1, sizeof *e);
+	if (!e)
+		return -ENOMEM;
+	e->fn = fn;
+	e->ctx = ctx;
+	struct store_val p[] = {sv_text(org), sv_text(lo), sv_text(hi)};
+	/* One statement, hence one snapshot; the last report is passed on
+	 * after the statement ends (still consistent: it was read in it). */
+	rc = store_read_exec(s, STMT_REPORT_EXPORT, p, 3, export_row, e);
+	if (!rc)
+		rc = export_flush(e);
+	free(e);
+	return rc;
+}
+
+/* --- follow-up ---------------------------------------------------------------- */
+
+struct by_receipt_ctx {
+	struct store_report_ref *out;
+	bool found;
+};
+
+static int by_receipt_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct by_receipt_ctx *g = vctx;
+	if (n != 4 || c[0].type != STORE_INT)
+		return -EIO;
+	g->found = true;
+	g->out->id = c[0].i;
+	int rc = col_text(g->out->org, sizeof g->out->org, &c[1]);
+	if (!rc)
+		rc = col_text(g->out->kind, sizeof g->out->kind, &c[2]);
+	if (!rc)
+		rc = col_text(g->out->status, sizeof g->out->status, &c[3]);
+	return rc;
+}
+
+int store_report_by_receipt(struct store *s, const unsigned char hash[STORE_RECEIPT_HASH_BYTES],
+                            struct store_report_ref *out)
+{
+	if (!hash || !out)
+		return -EINVAL;
+	struct by_receipt_ctx g = {out, false};
+	struct store_val p[] = {sv_blob(hash, STORE_RECEIPT_HASH_BYTES)};
+	int rc = store_read_exec(s, STMT_REPORT_BY_RECEIPT, p, 1, by_receipt_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+void store_messages_free(struct store_message *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].sealed)
+			sodium_memzero(v[i].sealed, v[i].sealed_len);
+		free(v[i].sealed);
+	}
+	free(v);
+}
+
+struct msg_list_ctx {
+	struct store_message *v;
+	size_t n, cap;
+};
+
+static int msg_list_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct msg_list_ctx *l = vctx;
+	if (n != 4 || c[0].type != STORE_INT || c[3].type != STORE_BLOB || c[3].len == 0)
+		return -EIO;
+	if (l->n == REPORT_MAX_MESSAGES)
+		return STORE_LIMIT;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct store_message *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	struct store_message *m = &l->v[l->n];
+	memset(m, 0, sizeof *m);
+	m->id = c[0].i;
+	int rc = col_text(m->author, sizeof m->author, &c[1]);
+	if (!rc)
+		rc = col_text(m->created_at, sizeof m->created_at, &c[2]);
+	if (rc)
+		return rc;
+	m->sealed = malloc(c[3].len);
+	if (!m->sealed)
+		return -ENOMEM;
+	memcpy(m->sealed, c[3].p, c[3].len);
+	m->sealed_len = c[3].len;
+	l->n++;
+	return 0;
+}
+
+int store_messages(struct store *s, int64_t report_id, struct store_message **out, size_t *n)
+{
+	struct msg_list_ctx l = {0};
+	struct store_val p[] = {sv_int(report_id)};
+	int rc = store_read_exec(s, STMT_MESSAGE_LIST, p, 1, msg_list_row, &l);
+	if (rc) {
+		store_messages_free(l.v, l.n);
+		l.v = NULL;
+		l.n = 0;
+	}
+	*out = l.v;
+	*n = l.n;
+	return rc;
+}
+
+struct msg_add_ctx {
+	int64_t report_id;
+	const char *author;
+	const void *sealed;
+	size_t len;
+	const char *refuse_status;
+	int64_t id;
+};
+
+struct status_ctx {
+	char status[STORE_CODE_MAX_LEN + 1];
+	bool found;
+};
+
+static int status_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct status_ctx *g = vctx;
+	if (n != 1)
+		return -EIO;
+	g->found = true;
+	return col_text(g->status, sizeof g->status, &c[0]);
+}
+
+static int next_row(void *vctx, const struct store_val *c, size_t n)
+{
+	int64_t *v = vctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+		return -EIO;
+	v[0] = c[0].i;
+	v[1] = c[1].i;
+	return 0;
+}
+
+static int msg_add_txn(struct store_tx *tx, void *vctx)
+{
+	struct msg_add_ctx *m = vctx;
+	struct status_ctx st = {{0}, false};
+	struct store_val p[] = {sv_int(m->report_id)};
+	/* Status and count are read inside the write transaction, so a
+	 * report closed a moment ago refuses the message. */
+	int rc = store_tx_exec(tx, STMT_REPORT_STATUS, p, 1, status_row, &st);
+	if (rc)
+		return rc;
+	if (!st.found)
+		return STORE_NOT_FOUND;
+	if (m->refuse_status && strcmp(st.status, m->refuse_status) == 0)
+		return STORE_REFUSED;
+	int64_t next[2] = {0, 0}; /* messages of the report, next id */
+	rc = store_tx_exec(tx, STMT_MESSAGE_NEXT, p, 1, next_row, next);
+	if (rc)
+		return rc;
+	if (next[0] >= (int64_t)REPORT_MAX_MESSAGES)
+		return STORE_LIMIT;
+	char now[STORE_TIME_LEN + 1];
+	store_now(now);
+	struct store_val ins[] = {sv_int(next[1]), sv_int(m->report_id), sv_text(m->author),
+	                          sv_text(now), sv_blob(m->sealed, m->len)};
+	rc = store_tx_exec(tx, STMT_MESSAGE_INSERT, ins, 5, NULL, NULL);
+	if (!rc)
+		m->id = next[1];
+	return rc;
+}
+
+int store_message_add(struct store *s, int64_t report_id, const char *author, const void *sealed,
+                      size_t sealed_len, const char *refuse_status, int64_t *id)
+{
+	if (report_id <= 0)
+		return STORE_NOT_FOUND;
+	if (!author || (strcmp(author, "reporter") != 0 && strcmp(author, "handler") != 0) ||
+	    !sealed || sealed_len == 0 || sealed_len > STORE_SEALED_MAX)
+		return -EINVAL;
+	struct msg_add_ctx m = {report_id, author, sealed, sealed_len, refuse_status, 0};
+	int rc = store_txn(s, msg_add_txn, &m);
+	if (!rc && id)
+		*id = m.id;
+	return rc;
+}

@@ -1,0 +1,376 @@
+#!/usr/bin/env node
+// Browser tests of the report form /melden and following up /volgen:
+// accessibility (axe, WCAG 2.1 A/AA, zero violations) of every state (the
+// danger question, the form, the form with errors, the receipt, a wrong and
+// a right receipt), a report made with the keyboard only (Tab, Space, typing,
+// Enter) that ends at the receipt, and a report without JavaScript.
+//
+//   node tests/e2e/report.mjs http://127.0.0.1:PORT
+//
+// Conventions of run.mjs: TAP output, last line `N passed, N failed`, exit
+// status 0 all passed, 1 a check failed, 2 bad usage or no browser/server.
+// Environment: CHROMIUM (default /usr/bin/chromium), E2E_ONLY (substring).
+// Screenshots of the states go to tests/e2e/results/ (gitignored).
+// SPDX-License-Identifier: EUPL-1.2
+
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, 'results');
+
+const baseArg = process.argv[2];
+if (!baseArg || !/^https?:\/\//.test(baseArg)) {
+  console.error('usage: node tests/e2e/report.mjs http://127.0.0.1:PORT');
+  process.exit(2);
+}
+const BASE = baseArg.replace(/\/+$/, '');
+const baseOrigin = new URL(BASE).origin;
+const only = process.env.E2E_ONLY || '';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const TIMEOUT = 15000;
+const RECEIPT = /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
+
+class Failure extends Error {}
+function check(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+
+const NEUTRAL_HTML =
+  '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Weer</title></head>' +
+  '<body><h1>Het weer</h1><p>Neutral stub page of the e2e tests.</p></body></html>';
+
+async function stubOutside(context) {
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    let origin = '';
+    try {
+      origin = new URL(u).origin;
+    } catch {
+      /* data: and the like */
+    }
+    if (origin === baseOrigin || !/^https?:/.test(u)) return route.continue();
+    return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: NEUTRAL_HTML });
+  });
+}
+
+function watch(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    const t = msg.text();
+    if (msg.type() === 'error' && /Content Security Policy|Refused to (apply|execute|load)/i.test(t)) {
+      problems.push('CSP: ' + t.slice(0, 300));
+    }
+  });
+  page.on('pageerror', (err) => problems.push('JS error: ' + String(err.message || err).slice(0, 300)));
+  return problems;
+}
+
+async function axe(page, label) {
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const lines = [];
+  for (const v of result.violations) {
+    lines.push(`${label}: ${v.id} (${v.impact}) ${v.help} — ${v.helpUrl}`);
+    for (const node of v.nodes.slice(0, 8)) {
+      lines.push(`    target ${JSON.stringify(node.target)}${node.failureSummary ? ' — ' + node.failureSummary.replace(/\s+/g, ' ').slice(0, 200) : ''}`);
+    }
+  }
+  return lines;
+}
+
+async function noViolations(page, label) {
+  const v = await axe(page, label);
+  check(v.length === 0, 'axe violations:\n' + v.join('\n'));
+}
+
+async function shot(page, name) {
+  mkdirSync(resultsDir, { recursive: true });
+  await page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: true });
+}
+
+async function submit(page, formSel) {
+  const button = page.locator(`${formSel} button[type=submit]`).last();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+// Step 1 answered; the page is then the whole form.
+async function toForm(page, danger = 'no') {
+  await page.goto(BASE + '/melden', { waitUntil: 'load' });
+  await page.locator(`input[name="danger"][value="${danger}"]`).check();
+  await submit(page, 'form[action$="/melden"]');
+  check((await page.locator('textarea[name="description"]').count()) === 1, `no description field after step 1 (${page.url()})`);
+}
+
+// Fills a valid anonymous report by a bystander.
+async function fillValid(page, text) {
+  await page.locator('input[name="kind"][value="report"]').check();
+  await page.locator('input[name="reporter_role"][value="bystander"]').check();
+  await page.locator('input[name="anonymous"][value="yes"]').check();
+  await page.locator('textarea[name="description"]').fill(text);
+  await page.locator('input[name="signals"][value="labour.low_pay"]').check();
+  await page.locator('input[name="forms"][value="labour"]').check();
+  await page.locator('input[name="district"]').first().check();
+  await page.locator('input[name="when"]').fill('vorige week');
+}
+
+async function receiptOn(page) {
+  const code = page.locator('#bonnetje');
+  check((await code.count()) === 1, `no receipt on ${page.url()}`);
+  const text = (await code.textContent()).trim();
+  check(RECEIPT.test(text), `receipt looks wrong: "${text}"`);
+  return text;
+}
+
+async function follow(page, receipt) {
+  await page.goto(BASE + '/volgen', { waitUntil: 'load' });
+  await page.locator('input[name="receipt"]').fill(receipt);
+  await submit(page, 'form[action$="/volgen"]');
+}
+
+// ------------------------------------------------------------------ tests
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('melden step 1: the danger question, no axe violations', async ({ context }) => {
+  const page = await context.newPage();
+  const problems = watch(page);
+  const resp = await page.goto(BASE + '/melden', { waitUntil: 'load' });
+  check(resp.status() === 200, `HTTP ${resp.status()}`);
+  check((await page.locator('input[type=radio][name="danger"]').count()) === 2, 'no yes/no danger question');
+  check((await page.locator('textarea').count()) === 0, 'step 1 asks more than the danger question');
+  await noViolations(page, 'melden step 1');
+  await shot(page, 'melden-step1');
+  check(problems.length === 0, problems.join('\n'));
+});
+
+test('melden step 2 after danger=yes: 112 first, then the form, no axe violations', async ({ context }) => {
+  const page = await context.newPage();
+  const problems = watch(page);
+  await toForm(page, 'yes');
+  const order = await page.evaluate(() => {
+    const acute = document.querySelector('.signaal-emergency--acute');
+    const form = document.querySelector('main form');
+    return !!acute && !!form && !!(acute.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  check(order, 'the acute 112 block is missing or not before the form');
+  const tel = await page.locator('.signaal-emergency--acute a[href="tel:112"]').count();
+  check(tel === 1, 'no tel:112 link in the acute block');
+  await noViolations(page, 'melden step 2');
+  await shot(page, 'melden-step2-acute');
+  check(problems.length === 0, problems.join('\n'));
+});
+
+test('melden step 2: empty submit gives an accessible error state', async ({ context }) => {
+  const page = await context.newPage();
+  await toForm(page);
+  await submit(page, 'form#melding');
+  const summary = page.locator('.signaal-error-summary');
+  check((await summary.count()) === 1, 'no .signaal-error-summary after an empty submit');
+  const links = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href').slice(1)));
+  check(links.length >= 4, `expected at least 4 errors, got ${links.length}`);
+  for (const id of links) {
+    const exists = await page.evaluate((i) => !!document.getElementById(i), id);
+    check(exists, `error summary links to #${id}, which does not exist`);
+  }
+  check((await page.locator('[aria-invalid="true"]').count()) > 0, 'no aria-invalid="true"');
+  const title = await page.title();
+  check(/^Fout: /.test(title), `title does not start with "Fout: ": "${title}"`);
+  // Each invalid text field names its error message.
+  const desc = await page.locator('#description').getAttribute('aria-describedby');
+  check(desc && desc.split(' ').includes('description-error'), `description aria-describedby="${desc}"`);
+  await noViolations(page, 'melden errors');
+  await shot(page, 'melden-errors');
+});
+
+test('melden: errors keep what was typed', async ({ context }) => {
+  const page = await context.newPage();
+  await toForm(page);
+  await page.locator('textarea[name="description"]').fill('Dit blijft staan.\nOok regel twee.');
+  await page.locator('input[name="signals"][value="labour.low_pay"]').check();
+  await page.locator('input[name="place"]').fill('Bij de sluizen');
+  await submit(page, 'form#melding');
+  check((await page.locator('.signaal-error-summary').count()) === 1, 'expected errors (no kind chosen)');
+  const v = await page.locator('textarea[name="description"]').inputValue();
+  check(v === 'Dit blijft staan.\nOok regel twee.', `description not kept: ${JSON.stringify(v)}`);
+  check(await page.locator('input[name="signals"][value="labour.low_pay"]').isChecked(), 'signal not kept');
+  check((await page.locator('input[name="place"]').inputValue()) === 'Bij de sluizen', 'place not kept');
+});
+
+test('melden: a valid report shows the receipt once, no axe violations', async ({ context }) => {
+  const page = await context.newPage();
+  const problems = watch(page);
+  await toForm(page);
+  await fillValid(page, 'Een melding uit de browsertest met een duidelijke tekst.');
+  await submit(page, 'form#melding');
+  await receiptOn(page);
+  const body = await page.locator('main').textContent();
+  check(!body.includes('browsertest'), 'the answer echoes the report');
+  check((await page.locator('main form').count()) === 0, 'a form on the receipt page');
+  await noViolations(page, 'melden done');
+  await shot(page, 'melden-receipt');
+  check(problems.length === 0, problems.join('\n'));
+});
+
+test('volgen: a wrong receipt gets one generic message, no axe violations', async ({ context }) => {
+  const page = await context.newPage();
+  await follow(page, 'ABCD-EFGH-JKMN-PQRS');
+  const text = await page.locator('main').textContent();
+  check(text.includes('We vinden geen melding bij dit bonnetje'), 'no generic wrong-receipt message');
+  check((await page.locator('#receipt[aria-invalid="true"]').count()) === 1, 'receipt field not marked invalid');
+  await noViolations(page, 'volgen wrong');
+  await shot(page, 'volgen-wrong');
+});
+
+test('volgen: a right receipt shows the status, adding information works, no axe violations', async ({ context }) => {
+  const page = await context.newPage();
+  await toForm(page);
+  await fillValid(page, 'Nog een melding om te volgen in de browser.');
+  await submit(page, 'form#melding');
+  const receipt = await receiptOn(page);
+  await follow(page, receipt.toLowerCase());
+  const text = await page.locator('main').textContent();
+  check(text.includes('Ontvangen'), 'status "Ontvangen" not shown');
+  await noViolations(page, 'volgen status');
+  await page.locator('textarea[name="message"]').fill('Extra informatie uit de browsertest.');
+  await submit(page, 'main form[action$="/volgen"]');
+  const after = await page.locator('main').textContent();
+  check(after.includes('toegevoegd'), 'no confirmation after adding');
+  check(after.includes('Extra informatie uit de browsertest.'), 'the added message is not in the conversation');
+  await noViolations(page, 'volgen added');
+  await shot(page, 'volgen-status');
+});
+
+const activeInfo = (page) =>
+  page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return { tag: 'body' };
+    return {
+      tag: a.tagName.toLowerCase(),
+      type: (a.getAttribute('type') || '').toLowerCase(),
+      name: a.getAttribute('name') || '',
+      value: a.value === undefined ? '' : String(a.value),
+      checked: !!a.checked,
+    };
+  });
+
+// Tab through the page; Space on the first radio of each wanted group, type
+// into wanted text fields, Enter on the submit button once all are done.
+async function keyboardStep(page, radios, texts) {
+  const done = new Set();
+  const want = radios.length + Object.keys(texts).length;
+  for (let i = 0; i < 400; i++) {
+    await page.keyboard.press('Tab');
+    const a = await activeInfo(page);
+    if (a.tag === 'input' && a.type === 'radio' && radios.includes(a.name) && !done.has(a.name)) {
+      await page.keyboard.press('Space');
+      check((await activeInfo(page)).checked, `Space did not check ${a.name}`);
+      done.add(a.name);
+    } else if ((a.tag === 'textarea' || (a.tag === 'input' && a.type === 'text')) && texts[a.name] !== undefined && !done.has(a.name)) {
+      await page.keyboard.type(texts[a.name]);
+      done.add(a.name);
+    } else if (a.tag === 'button' && a.type === 'submit' && done.size === want) {
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+      return;
+    }
+  }
+  throw new Failure(`never reached the submit button with everything filled in (done: ${[...done].join(', ')})`);
+}
+
+test('melden by keyboard only (Tab, Space, typing, Enter) ends at the receipt', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(BASE + '/melden', { waitUntil: 'load' });
+  // Danger: the first option (yes) with Space; the form still follows.
+  await keyboardStep(page, ['danger'], {});
+  check((await page.locator('.signaal-emergency--acute').count()) === 1, 'no 112 block after danger=yes');
+  // Advice (first), victim (first), anonymous yes (first) and a description.
+  await keyboardStep(page, ['kind', 'reporter_role', 'anonymous'], {
+    description: 'Ik maak me zorgen om een buurmeisje. Ze mag nooit alleen naar buiten.',
+  });
+  const receipt = await receiptOn(page);
+  check(RECEIPT.test(receipt), 'no receipt after the keyboard report');
+});
+
+test('melden without JavaScript: submit and get a receipt, then follow it', async ({ browser }) => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  ctx.setDefaultTimeout(TIMEOUT);
+  await stubOutside(ctx);
+  try {
+    const page = await ctx.newPage();
+    await toForm(page);
+    await fillValid(page, 'Een melding zonder JavaScript, gewoon met het formulier.');
+    await submit(page, 'form#melding');
+    const receipt = await receiptOn(page);
+    await follow(page, receipt);
+    check((await page.locator('main').textContent()).includes('Ontvangen'), 'follow without JavaScript shows no status');
+  } finally {
+    await ctx.close();
+  }
+});
+
+// ----------------------------------------------------------------- runner
+
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+let browser;
+let profileDir;
+try {
+  profileDir = mkdtempSync(join(tmpdir(), 'signaal-e2e-'));
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+    env: { ...process.env, TMPDIR: profileDir, HOME: profileDir },
+    timeout: 30000,
+  });
+} catch (e) {
+  console.error(`cannot start ${executablePath}: ${e.message}`);
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  process.exit(2);
+}
+
+try {
+  const r = await fetch(BASE + '/melden', { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+  await r.arrayBuffer();
+} catch (e) {
+  console.error(`cannot reach ${BASE}: ${e.cause ? e.cause.code || e.cause.message : e.message}`);
+  await browser.close();
+  rmSync(profileDir, { recursive: true, force: true });
+  process.exit(2);
+}
+
+const selected = tests.filter((t) => t.name.includes(only));
+console.log('TAP version 13');
+console.log(`1..${selected.length}`);
+let passed = 0;
+let failed = 0;
+let i = 0;
+for (const t of selected) {
+  i++;
+  const context = await browser.newContext();
+  context.setDefaultTimeout(TIMEOUT);
+  context.setDefaultNavigationTimeout(TIMEOUT);
+  await stubOutside(context);
+  const started = Date.now();
+  try {
+    await t.fn({ browser, context });
+    passed++;
+    console.log(`ok ${i} - ${t.name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok ${i} - ${t.name}`);
+    const msg = e instanceof Failure ? e.message : (e && e.stack) || String(e);
+    for (const line of String(msg).split('\n')) console.log('# ' + line);
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+await browser.close();
+rmSync(profileDir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,1050 @@
+/* HTTP tests of the report form /melden and following up /volgen against
+ * the real binary: the two steps, every rule of report_check() as seen
+ * through the form (errors next to the fields, everything typed kept),
+ * CSRF rejection on every POST form, the receipt flow end to end, wrong
+ * receipts and their throttling, the intake rate limit, and that no client
+ * address, user agent, referrer or report text ends up on disk. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "harness.h"
+
+static struct srv S;
+
+/* A description distinctive enough to grep the data directory for. */
+#define SECRET_TEXT "Zebrapaard-vermoeden-7781 in de loods achter de haven"
+
+static int setup(void **state)
+{
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return srv_start(&S, "[intake]\nmax_reports_per_minute = 1000\n");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int st = srv_stop(&S);
+	curl_global_cleanup();
+	return st == 0 ? 0 : -1;
+}
+
+/* --- Helpers ---------------------------------------------------------- */
+
+/* A CSRF cookie and token, as a browser holds them after a GET. */
+struct sess {
+	char cookie[128]; /* "signaal_csrf=..." */
+	char token[160];
+};
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The value of the first name="csrf" hidden field in an HTML body. */
+static bool token_of(const char *html, char *out, size_t outsz)
+{
+	const char *p = strstr(html, "name=\"csrf\" value=\"");
+	if (!p)
+		return false;
+	p += strlen("name=\"csrf\" value=\"");
+	const char *e = strchr(p, '"');
+	if (!e || (size_t)(e - p) >= outsz)
+		return false;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return true;
+}
+
+/* "signaal_csrf=VALUE" from a Set-Cookie header, if any. */
+static bool cookie_of(const struct res *r, char *out, size_t outsz)
+{
+	char v[512];
+	if (!res_header(r, "Set-Cookie", v, sizeof v))
+		return false;
+	char *semi = strchr(v, ';');
+	if (semi)
+		*semi = '\0';
+	size_t n = strlen(v);
+	if (strncmp(v, "signaal_csrf=", 13) != 0 || n >= outsz)
+		return false;
+	memcpy(out, v, n + 1);
+	return true;
+}
+
+/* GETs path of srv and keeps its cookie and token in x. */
+static void get_session(const struct srv *s, const char *path, struct sess *x)
+{
+	struct res r;
+	assert_int_equal(http_get(s, path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(cookie_of(&r, x->cookie, sizeof x->cookie));
+	assert_true(token_of(buf_str(&r.body), x->token, sizeof x->token));
+	res_free(&r);
+}
+
+/* An urlencoded form body. */
+static void add(struct buf *b, const char *name, const char *value)
+{
+	if (b->len)
+		buf_puts(b, "&");
+	for (int k = 0; k < 2; k++) {
+		const char *s = k ? value : name;
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+				buf_append(b, (const char *)p, 1);
+			else
+				buf_printf(b, "%%%02X", *p);
+		}
+		if (!k)
+			buf_puts(b, "=");
+	}
+}
+
+/* POSTs body to path with x's cookie and token (x may be NULL: neither). */
+static void post_with(const struct srv *s, const char *path, const struct sess *x, const char *body,
+                      struct res *r)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, body);
+	if (x)
+		add(&b, "csrf", x->token);
+	char cookie[200];
+	snprintf(cookie, sizeof cookie, "Cookie: %s", x ? x->cookie : "");
+	const char *hdrs[] = {cookie, NULL};
+	assert_int_equal(http_post(s, path, "application/x-www-form-urlencoded", buf_str(&b), b.len,
+	                           x ? hdrs : NULL, r),
+	                 0);
+	buf_free(&b);
+}
+
+/* A valid anonymous report by a bystander. */
+static void valid_report(struct buf *b, const char *description)
+{
+	add(b, "step", "2");
+	add(b, "acute_danger", "no");
+	add(b, "kind", "report");
+	add(b, "reporter_role", "bystander");
+	add(b, "anonymous", "yes");
+	add(b, "description", description);
+	add(b, "signals", "labour.low_pay");
+	add(b, "forms", "labour");
+	add(b, "district", "IJmuiden");
+	add(b, "when", "vorige week");
+	add(b, "people[0].age", "ongeveer 30");
+	add(b, "people[0].minor", "no");
+}
+
+/* Submits a form (built by the caller) to /melden in a fresh session. */
+static void submit(const struct srv *s, const struct buf *form, struct res *r)
+{
+	struct sess x;
+	get_session(s, "/melden", &x);
+	post_with(s, "/melden", &x, buf_str(form), r);
+}
+
+/* The receipt on a success page, or false. */
+static bool receipt_of(const char *html, char out[20])
+{
+	const char *p = strstr(html, "signaal-receipt__code\" id=\"bonnetje\">");
+	if (!p)
+		return false;
+	p = strchr(p, '>') + 1;
+	if (strlen(p) < 19 || p[4] != '-' || p[9] != '-' || p[14] != '-' || p[19] != '<')
+		return false;
+	memcpy(out, p, 19);
+	out[19] = '\0';
+	return true;
+}
+
+/* Submits a valid report and returns its receipt. */
+static void make_report(const struct srv *s, const char *description, char receipt[20])
+{
+	struct buf f = BUF_INIT;
+	valid_report(&f, description);
+	struct res r;
+	submit(s, &f, &r);
+	if (r.status != 200 || !receipt_of(buf_str(&r.body), receipt))
+		fail_msg("report not accepted: %ld\n%.3000s", r.status, buf_str(&r.body));
+	res_free(&r);
+	buf_free(&f);
+}
+
+/* Asserts the form answer has an error at field id (input id) with the
+ * NL Design System pattern, and a summary link to target. */
+static void assert_field_error(const char *html, const char *id, const char *target)
+{
+	char want[160];
+	snprintf(want, sizeof want, "id=\"%s-error\"", id);
+	if (!strstr(html, want))
+		fail_msg("no error element %s", want);
+	snprintf(want, sizeof want, "href=\"#%s\"", target);
+	const char *summary = strstr(html, "signaal-error-summary");
+	const char *link = strstr(html, want);
+	if (!summary || !link || link < summary)
+		fail_msg("no summary link %s", want);
+	snprintf(want, sizeof want, "id=\"%s\"", target);
+	const char *input = strstr(html, want);
+	if (!input)
+		fail_msg("summary target %s does not exist", target);
+}
+
+/* Posts form to /melden and expects 400 with the given field error. */
+static void expect_error(const struct buf *form, const char *id, const char *target,
+                         const char *message_part)
+{
+	struct res r;
+	submit(&S, form, &r);
+	const char *b = buf_str(&r.body);
+	if (r.status != 400)
+		fail_msg("expected 400 for %s, got %ld", id, r.status);
+	assert_non_null(strstr(b, "<title>Fout: "));
+	assert_field_error(b, id, target);
+	if (message_part && !strstr(b, message_part))
+		fail_msg("message for %s lacks \"%s\"", id, message_part);
+	assert_non_null(strstr(b, "aria-invalid=\"true\""));
+	res_free(&r);
+}
+
+/* --- Step 1 and the form ---------------------------------------------- */
+
+static void step1_sets_csrf_cookie(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/melden", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	char v[512];
+	assert_true(res_header(&r, "Set-Cookie", v, sizeof v));
+	assert_non_null(strstr(v, "signaal_csrf="));
+	assert_non_null(strstr(v, "HttpOnly"));
+	assert_non_null(strstr(v, "SameSite=Strict"));
+	assert_non_null(strstr(v, "Path=/"));
+	/* A session cookie: gone when the browser closes. */
+	assert_null(strstr(v, "Max-Age"));
+	assert_null(strstr(v, "Expires"));
+	/* Plain http on loopback: no Secure. */
+	assert_null(strstr(v, "Secure"));
+	assert_true(res_header(&r, "Cache-Control", v, sizeof v));
+	assert_non_null(strstr(v, "no-store"));
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "name=\"danger\" value=\"yes\""));
+	assert_non_null(strstr(b, "name=\"csrf\""));
+	/* Step 1 asks only the danger question. */
+	assert_null(strstr(b, "name=\"description\""));
+	res_free(&r);
+
+	/* With the cookie sent back, no new one is set. */
+	struct sess x;
+	get_session(&S, "/melden", &x);
+	char cookie[200];
+	snprintf(cookie, sizeof cookie, "Cookie: %s", x.cookie);
+	const char *h[] = {cookie, NULL};
+	assert_int_equal(http_get(&S, "/melden", h, &r), 0);
+	assert_false(res_header(&r, "Set-Cookie", v, sizeof v));
+	res_free(&r);
+}
+
+static void step1_danger_shows_112_first(void **state)
+{
+	(void)state;
+	struct sess x;
+	get_session(&S, "/melden", &x);
+	struct res r;
+	post_with(&S, "/melden", &x, "step=1&danger=yes", &r);
+	assert_int_equal(r.status, 200);
+	const char *b = buf_str(&r.body);
+	const char *acute = strstr(b, "signaal-emergency--acute");
+	const char *tel = strstr(b, "href=\"tel:112\"");
+	const char *form = strstr(b, "<form");
+	assert_non_null(acute);
+	assert_non_null(form);
+	assert_true(acute < form && tel < form);
+	/* Still offers the report, carrying the answer. */
+	assert_non_null(strstr(b, "name=\"acute_danger\" value=\"yes\""));
+	assert_non_null(strstr(b, "name=\"description\""));
+	res_free(&r);
+
+	post_with(&S, "/melden", &x, "step=1&danger=no", &r);
+	assert_int_equal(r.status, 200);
+	b = buf_str(&r.body);
+	assert_null(strstr(b, "signaal-emergency--acute"));
+	assert_non_null(strstr(b, "name=\"acute_danger\" value=\"no\""));
+	res_free(&r);
+
+	/* No answer: the question again, with the error pattern. */
+	post_with(&S, "/melden", &x, "step=1", &r);
+	assert_int_equal(r.status, 400);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "<title>Fout: "));
+	assert_field_error(b, "danger", "danger-yes");
+	res_free(&r);
+}
+
+static void step2_has_every_field(void **state)
+{
+	(void)state;
+	struct sess x;
+	get_session(&S, "/melden", &x);
+	struct res r;
+	post_with(&S, "/melden", &x, "step=1&danger=no", &r);
+	const char *b = buf_str(&r.body);
+	static const char *const names[] = {
+	    "name=\"kind\" value=\"advice\"",
+	    "name=\"kind\" value=\"report\"",
+	    "name=\"reporter_role\" value=\"professional\"",
+	    "name=\"anonymous\" value=\"yes\"",
+	    "name=\"description\"",
+	    "name=\"signals\" value=\"labour.low_pay\"",
+	    "name=\"signals\" value=\"general.",
+	    "name=\"forms\" value=\"unknown\"",
+	    "name=\"district\" value=\"IJmuiden\"",
+	    "name=\"district\" value=\"elders\"",
+	    "name=\"place\"",
+	    "name=\"when\"",
+	    "name=\"people[0].age\"",
+	    "name=\"people[0].minor\" value=\"unknown\"",
+	    "name=\"people[1].language\"",
+	    "name=\"contact.name\"",
+	    "name=\"contact.phone\"",
+	    "name=\"contact.email\"",
+	    "Meldcode",
+	    "alleen bij een melding",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strstr(b, names[i]))
+			fail_msg("step 2 lacks %s", names[i]);
+	/* One fieldset per signal group, inside the checklist. */
+	assert_true(count(b, "<fieldset") >= 8);
+	res_free(&r);
+}
+
+/* --- Validation through the form --------------------------------------- */
+
+static void empty_submit_names_every_missing_field(void **state)
+{
+	(void)state;
+	struct buf f = BUF_INIT;
+	add(&f, "step", "2");
+	add(&f, "acute_danger", "no");
+	struct res r;
+	submit(&S, &f, &r);
+	assert_int_equal(r.status, 400);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "<title>Fout: "));
+	assert_field_error(b, "kind", "kind-advice");
+	assert_field_error(b, "reporter_role", "role-victim");
+	assert_field_error(b, "anonymous", "anonymous-yes");
+	assert_field_error(b, "description", "description");
+	/* The message sits between label and input, the input points at it. */
+	const char *err = strstr(b, "id=\"description-error\"");
+	const char *input = strstr(b, "<textarea");
+	assert_true(err && input && err < input);
+	assert_non_null(strstr(b, "aria-describedby=\"description-hint description-error\""));
+	res_free(&r);
+	buf_free(&f);
+}
+
+static void errors_keep_everything_typed(void **state)
+{
+	(void)state;
+	struct buf f = BUF_INIT;
+	add(&f, "step", "2");
+	add(&f, "acute_danger", "yes");
+	add(&f, "kind", "report");
+	add(&f, "reporter_role", "bystander");
+	/* anonymous missing: the error */
+	add(&f, "description", "Regel een <b>vet</b> & \"zo\"\nRegel twee");
+	add(&f, "signals", "labour.low_pay");
+	add(&f, "signals", "sexual.online");
+	add(&f, "forms", "labour");
+	add(&f, "district", "Driehuis");
+	add(&f, "place", "Bij de sluizen");
+	add(&f, "when", "gisteravond");
+	add(&f, "people[1].age", "ongeveer 17");
+	add(&f, "people[1].minor", "yes");
+	add(&f, "contact.phone", "0612345678");
+	struct res r;
+	submit(&S, &f, &r);
+	assert_int_equal(r.status, 400);
+	const char *b = buf_str(&r.body);
+	assert_field_error(b, "anonymous", "anonymous-yes");
+	/* Text escaped and kept, newline included. */
+	assert_non_null(
+	    strstr(b, "Regel een &lt;b&gt;vet&lt;/b&gt; &amp; &quot;zo&quot;\nRegel twee"));
+	assert_null(strstr(b, "<b>vet"));
+	assert_non_null(strstr(b, "value=\"labour.low_pay\" checked"));
+	assert_non_null(strstr(b, "value=\"sexual.online\" checked"));
+	assert_non_null(strstr(b, "name=\"forms\" value=\"labour\" checked"));
+	assert_non_null(strstr(b, "value=\"Driehuis\" checked"));
+	assert_non_null(strstr(b, "value=\"Bij de sluizen\""));
+	assert_non_null(strstr(b, "value=\"gisteravond\""));
+	assert_non_null(strstr(b, "value=\"ongeveer 17\""));
+	assert_non_null(strstr(b, "name=\"people[1].minor\" value=\"yes\" checked"));
+	assert_non_null(strstr(b, "value=\"0612345678\""));
+	assert_non_null(strstr(b, "name=\"kind\" value=\"report\" checked"));
+	assert_non_null(strstr(b, "name=\"reporter_role\" value=\"bystander\" checked"));
+	/* The danger answer is carried, and 112 still comes first. */
+	assert_non_null(strstr(b, "name=\"acute_danger\" value=\"yes\""));
+	assert_non_null(strstr(b, "signaal-emergency--acute"));
+	res_free(&r);
+	buf_free(&f);
+}
+
+/* One broken rule on top of a valid report: name=value replaces or adds. */
+static void broken(struct buf *f, const char *name, const char *value, const char *drop)
+{
+	struct buf base = BUF_INIT;
+	valid_report(&base, "Ik zag iets dat niet klopt bij een bedrijf.");
+	/* Rebuild without the replaced (or dropped) field. */
+	char *copy = strdup(buf_str(&base));
+	char enc_name[128], enc_drop[128] = "";
+	struct buf tmp = BUF_INIT;
+	add(&tmp, name, "");
+	snprintf(enc_name, sizeof enc_name, "%s", buf_str(&tmp));
+	buf_free(&tmp);
+	if (drop) {
+		add(&tmp, drop, "");
+		snprintf(enc_drop, sizeof enc_drop, "%s", buf_str(&tmp));
+		buf_free(&tmp);
+	}
+	for (char *tok = strtok(copy, "&"); tok; tok = strtok(NULL, "&")) {
+		if (strncmp(tok, enc_name, strlen(enc_name)) == 0)
+			continue;
+		if (enc_drop[0] && strncmp(tok, enc_drop, strlen(enc_drop)) == 0)
+			continue;
+		if (f->len)
+			buf_puts(f, "&");
+		buf_puts(f, tok);
+	}
+	if (value)
+		add(f, name, value);
+	free(copy);
+	buf_free(&base);
+}
+
+static void every_rule_through_the_form(void **state)
+{
+	(void)state;
+	char big[10050];
+	memset(big, 'a', sizeof big - 1);
+	big[10001] = '\0';
+	char long_short[260];
+	memset(long_short, 'b', 201);
+	long_short[201] = '\0';
+	static const struct {
+		const char *name, *value, *drop, *id, *target, *msg;
+	} cases[] = {
+	    {"kind", "klacht", NULL, "kind", "kind-advice", "Kies"},
+	    {"reporter_role", "koning", NULL, "reporter_role", "role-victim", "Kies wie je bent"},
+	    {"reporter_role", "unknown", NULL, "reporter_role", "role-victim", NULL},
+	    {"description", "   \n  ", NULL, "description", "description", NULL},
+	    {"description", "met een\x01stuurteken", NULL, "description", "description", NULL},
+	    {"signals", "labour.bestaat_niet", NULL, "signals", "signal-0", NULL},
+	    {"forms", "oplichting", NULL, "forms", "forms-sexual", NULL},
+	    {"district", "Amsterdam", NULL, "district", "district-1", NULL},
+	    {"place", "regel een\nregel twee", NULL, "place", "place", "één regel"},
+	    {"when", "x\x02y", NULL, "when", "when", NULL},
+	    {"people[0].minor", "misschien", NULL, "people[0].minor", "person-0-minor-yes",
+	     "Kies ja, nee of weet ik niet"},
+	    {"contact.email", "iemand@", "anonymous", "contact-email", "contact-email", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf f = BUF_INIT;
+		broken(&f, cases[i].name, cases[i].value, cases[i].drop);
+		if (cases[i].drop)
+			add(&f, "anonymous", "no");
+		expect_error(&f, cases[i].id, cases[i].target, cases[i].msg);
+		buf_free(&f);
+	}
+	/* Too long texts. */
+	struct buf f = BUF_INIT;
+	broken(&f, "description", big, NULL);
+	expect_error(&f, "description", "description", "10.000");
+	buf_free(&f);
+	f = (struct buf)BUF_INIT;
+	broken(&f, "place", long_short, NULL);
+	expect_error(&f, "place", "place", "200");
+	buf_free(&f);
+	f = (struct buf)BUF_INIT;
+	broken(&f, "people[0].nationality", long_short, NULL);
+	expect_error(&f, "person-0-nationality", "person-0-nationality", "200");
+	buf_free(&f);
+	/* A person in the second slot only: its errors name that slot. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "people[0].age", NULL, "people[0].minor");
+	add(&f, "people[1].gender", long_short);
+	expect_error(&f, "person-1-gender", "person-1-gender", NULL);
+	buf_free(&f);
+	/* "I do not know" together with a form. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "forms", "unknown", NULL);
+	add(&f, "forms", "labour");
+	expect_error(&f, "forms", "forms-sexual", "niet allebei");
+	buf_free(&f);
+	/* The same signal twice. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "signals", "labour.low_pay", NULL);
+	add(&f, "signals", "labour.low_pay");
+	expect_error(&f, "signals", "signal-0", "twee keer");
+	buf_free(&f);
+}
+
+static void anonymity_rules(void **state)
+{
+	(void)state;
+	/* Anonymous with contact details. */
+	struct buf f = BUF_INIT;
+	broken(&f, "contact.name", "Jan", NULL);
+	expect_error(&f, "contact", "contact-name", "anoniem");
+	buf_free(&f);
+	/* Not anonymous without a way to reach the reporter. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "anonymous", "no", NULL);
+	expect_error(&f, "contact", "contact-name", "telefoonnummer");
+	buf_free(&f);
+	/* Not anonymous with a name only. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "anonymous", "no", NULL);
+	add(&f, "contact.name", "Jan");
+	expect_error(&f, "contact", "contact-name", NULL);
+	buf_free(&f);
+	/* A bad phone number. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "anonymous", "no", NULL);
+	add(&f, "contact.phone", "bel me maar");
+	expect_error(&f, "contact-phone", "contact-phone", NULL);
+	buf_free(&f);
+	/* anonymous neither yes nor no. */
+	f = (struct buf)BUF_INIT;
+	broken(&f, "anonymous", "misschien", NULL);
+	expect_error(&f, "anonymous", "anonymous-yes", NULL);
+	buf_free(&f);
+}
+
+static void professional_cannot_be_anonymous(void **state)
+{
+	(void)state;
+	static const char *const roles[] = {"professional", "employee"};
+	for (size_t i = 0; i < 2; i++) {
+		struct buf f = BUF_INIT;
+		broken(&f, "reporter_role", roles[i], NULL);
+		expect_error(&f, "anonymous", "anonymous-yes", "Meldcode");
+		buf_free(&f);
+	}
+	/* Not anonymous, with a phone number: accepted. */
+	struct buf f = BUF_INIT;
+	broken(&f, "reporter_role", "professional", "anonymous");
+	add(&f, "anonymous", "no");
+	add(&f, "contact.phone", "0255 567 200");
+	struct res r;
+	submit(&S, &f, &r);
+	assert_int_equal(r.status, 200);
+	char rc[20];
+	assert_true(receipt_of(buf_str(&r.body), rc));
+	res_free(&r);
+	buf_free(&f);
+}
+
+static void advice_with_people_rejected(void **state)
+{
+	(void)state;
+	struct buf f = BUF_INIT;
+	broken(&f, "kind", "advice", NULL);
+	struct res r;
+	submit(&S, &f, &r);
+	assert_int_equal(r.status, 400);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "adviesvraag"));
+	assert_non_null(strstr(b, "href=\"#person-0-age\""));
+	assert_non_null(strstr(b, "id=\"people-error\""));
+	res_free(&r);
+	buf_free(&f);
+	/* The same advice request without people is fine. */
+	struct buf g = BUF_INIT;
+	broken(&g, "kind", "advice", NULL);
+	char *s = strdup(buf_str(&g));
+	buf_free(&g);
+	f = (struct buf)BUF_INIT;
+	for (char *tok = strtok(s, "&"); tok; tok = strtok(NULL, "&")) {
+		if (strncmp(tok, "people", 6) == 0)
+			continue;
+		if (f.len)
+			buf_puts(&f, "&");
+		buf_puts(&f, tok);
+	}
+	free(s);
+	submit(&S, &f, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "adviesvraag"));
+	res_free(&r);
+	buf_free(&f);
+}
+
+/* --- CSRF ----------------------------------------------------------------- */
+
+static void csrf_rejections(void **state)
+{
+	(void)state;
+	struct buf f = BUF_INIT;
+	valid_report(&f, SECRET_TEXT " (csrf)");
+	struct res r;
+
+	/* Missing: no cookie, no token. The form comes back with the text. */
+	post_with(&S, "/melden", NULL, buf_str(&f), &r);
+	assert_int_equal(r.status, 403);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Je sessie is verlopen"));
+	assert_non_null(strstr(b, SECRET_TEXT " (csrf)"));
+	assert_non_null(strstr(b, "value=\"labour.low_pay\" checked"));
+	assert_null(strstr(b, "signaal-receipt__code\" id=\"bonnetje\""));
+	/* ... with a fresh token and cookie, so sending again works. */
+	struct sess fresh;
+	assert_true(cookie_of(&r, fresh.cookie, sizeof fresh.cookie));
+	assert_true(token_of(b, fresh.token, sizeof fresh.token));
+	res_free(&r);
+	post_with(&S, "/melden", &fresh, buf_str(&f), &r);
+	assert_int_equal(r.status, 200);
+	char rc[20];
+	assert_true(receipt_of(buf_str(&r.body), rc));
+	res_free(&r);
+
+	/* A cookie but no token. */
+	struct sess x;
+	get_session(&S, "/melden", &x);
+	struct sess no_token = x;
+	no_token.token[0] = '\0';
+	post_with(&S, "/melden", &no_token, buf_str(&f), &r);
+	assert_int_equal(r.status, 403);
+	res_free(&r);
+
+	/* A wrong token. */
+	struct sess wrong = x;
+	size_t n = strlen(wrong.token);
+	wrong.token[n - 1] = wrong.token[n - 1] == 'a' ? 'b' : 'a';
+	post_with(&S, "/melden", &wrong, buf_str(&f), &r);
+	assert_int_equal(r.status, 403);
+	res_free(&r);
+
+	/* A token of another cookie. */
+	struct sess y;
+	get_session(&S, "/melden", &y);
+	struct sess mixed = x;
+	snprintf(mixed.token, sizeof mixed.token, "%s", y.token);
+	post_with(&S, "/melden", &mixed, buf_str(&f), &r);
+	assert_int_equal(r.status, 403);
+	res_free(&r);
+
+	/* An expired token: an old time with the MAC of today's fails, and
+	 * so does today's MAC moved back in time. */
+	struct sess old = x;
+	const char *dot = strchr(x.token, '.');
+	snprintf(old.token, sizeof old.token, "1000000000%s", dot);
+	post_with(&S, "/melden", &old, buf_str(&f), &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(buf_str(&r.body), "Je sessie is verlopen"));
+	res_free(&r);
+
+	/* Step 1 too. */
+	post_with(&S, "/melden", NULL, "step=1&danger=yes", &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"yes\" checked"));
+	res_free(&r);
+	buf_free(&f);
+}
+
+static void csrf_on_other_forms(void **state)
+{
+	(void)state;
+	struct res r;
+	/* /volgen: nothing is looked up without a token. */
+	post_with(&S, "/volgen", NULL, "receipt=ABCD-EFGH-JKMN-PQRS", &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"ABCD-EFGH-JKMN-PQRS\""));
+	assert_null(strstr(buf_str(&r.body), "We vinden geen melding"));
+	res_free(&r);
+	/* Adding information with an expired session keeps the text. */
+	post_with(&S, "/volgen", NULL, "receipt=ABCD-EFGH-JKMN-PQRS&message=Nog+iets+wat+ik+zag",
+	          &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(buf_str(&r.body), ">\nNog iets wat ik zag</textarea>"));
+	res_free(&r);
+	/* /wegwijzer keeps the choices. */
+	post_with(&S, "/wegwijzer", NULL, "role=bystander&danger=no&form=labour&anonymous=yes", &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(buf_str(&r.body), "Je sessie is verlopen"));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"bystander\" checked"));
+	res_free(&r);
+	struct sess x;
+	get_session(&S, "/wegwijzer", &x);
+	post_with(&S, "/wegwijzer", &x, "role=bystander&danger=no&form=labour&anonymous=yes", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-channel"));
+	res_free(&r);
+	/* /quiz. */
+	post_with(&S, "/quiz", NULL, "", &r);
+	assert_int_equal(r.status, 403);
+	assert_null(strstr(buf_str(&r.body), "signaal-quiz-score"));
+	res_free(&r);
+	get_session(&S, "/quiz", &x);
+	post_with(&S, "/quiz", &x, "", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-quiz-score"));
+	res_free(&r);
+}
+
+/* --- The receipt flow ----------------------------------------------------- */
+
+static void follow(const struct srv *s, const char *body, struct res *r)
+{
+	struct sess x;
+	get_session(s, "/volgen", &x);
+	post_with(s, "/volgen", &x, body, r);
+}
+
+static void receipt_flow_end_to_end(void **state)
+{
+	(void)state;
+	struct buf f = BUF_INIT;
+	valid_report(&f, SECRET_TEXT);
+	struct res r;
+	submit(&S, &f, &r);
+	assert_int_equal(r.status, 200);
+	const char *b = buf_str(&r.body);
+	char rc[20];
+	assert_true(receipt_of(b, rc));
+	/* Shown once, with what to do; nothing of the report echoed. */
+	assert_int_equal(count(b, rc), 1);
+	assert_non_null(strstr(b, "zonder bonnetje kun je je melding niet volgen"));
+	assert_non_null(strstr(b, "/volgen"));
+	assert_non_null(strstr(b, "5 werkdagen"));
+	assert_null(strstr(b, "Zebrapaard"));
+	assert_null(strstr(b, "ongeveer 30"));
+	assert_null(strstr(b, "<form"));
+	char v[256];
+	assert_true(res_header(&r, "Cache-Control", v, sizeof v));
+	assert_non_null(strstr(v, "no-store"));
+	res_free(&r);
+	buf_free(&f);
+
+	/* Follow: status in plain words. */
+	char body[200];
+	snprintf(body, sizeof body, "receipt=%s", rc);
+	follow(&S, body, &r);
+	assert_int_equal(r.status, 200);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Ontvangen"));
+	assert_non_null(strstr(b, "name=\"message\""));
+	/* The hidden receipt for adding, and still not the report's text. */
+	snprintf(v, sizeof v, "name=\"receipt\" value=\"%s\"", rc);
+	assert_non_null(strstr(b, v));
+	assert_null(strstr(b, "Zebrapaard"));
+	res_free(&r);
+
+	/* Any spelling: lower case, no dashes, spaces. */
+	char loose[40];
+	size_t j = 0;
+	for (size_t i = 0; rc[i]; i++)
+		if (rc[i] != '-')
+			loose[j++] = (char)(rc[i] >= 'A' && rc[i] <= 'Z' ? rc[i] + 32 : rc[i]);
+	loose[j] = '\0';
+	snprintf(body, sizeof body, "receipt=%s", loose);
+	follow(&S, body, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
+	res_free(&r);
+
+	/* Add information; the conversation shows it with a confirmation. */
+	struct buf m = BUF_INIT;
+	add(&m, "receipt", rc);
+	add(&m, "message", "Er staat nu ook een wit busje voor de deur.");
+	follow(&S, buf_str(&m), &r);
+	assert_int_equal(r.status, 200);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "toegevoegd"));
+	assert_non_null(strstr(b, "Er staat nu ook een wit busje voor de deur."));
+	assert_non_null(strstr(b, "<time datetime=\""));
+	res_free(&r);
+	buf_free(&m);
+
+	/* Looking again shows it too. */
+	snprintf(body, sizeof body, "receipt=%s", rc);
+	follow(&S, body, &r);
+	assert_non_null(strstr(buf_str(&r.body), "wit busje"));
+	res_free(&r);
+
+	/* An empty message: an error at the box, nothing added. */
+	m = (struct buf)BUF_INIT;
+	add(&m, "receipt", rc);
+	add(&m, "message", "  ");
+	follow(&S, buf_str(&m), &r);
+	assert_int_equal(r.status, 400);
+	assert_field_error(buf_str(&r.body), "message", "message");
+	assert_int_equal(count(buf_str(&r.body), "signaal-message__text"), 1);
+	res_free(&r);
+	buf_free(&m);
+}
+
+static void wrong_receipt_one_message(void **state)
+{
+	(void)state;
+	static const char *const wrong[] = {
+	    "receipt=abc",                 /* malformed */
+	    "receipt=ABCD-EFGH-JKMN-PQRS", /* well formed, unknown */
+	    "receipt=%3Cscript%3E",        /* markup */
+	};
+	char first[400] = "";
+	for (size_t i = 0; i < 3; i++) {
+		struct res r;
+		follow(&S, wrong[i], &r);
+		assert_int_equal(r.status, 400);
+		const char *b = buf_str(&r.body);
+		const char *msg = strstr(b, "We vinden geen melding bij dit bonnetje.");
+		assert_non_null(msg);
+		assert_null(strstr(b, "<script>"));
+		/* The same words whatever was wrong. */
+		const char *end = strstr(msg, "</");
+		char text[400];
+		snprintf(text, sizeof text, "%.*s", (int)(end - msg), msg);
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", text);
+		assert_string_equal(first, text);
+		res_free(&r);
+	}
+	/* No receipt at all. */
+	struct res r;
+	follow(&S, "receipt=", &r);
+	assert_int_equal(r.status, 400);
+	assert_field_error(buf_str(&r.body), "receipt", "receipt");
+	res_free(&r);
+}
+
+/* --- Throttling ----------------------------------------------------------- */
+
+static void wrong_receipts_throttled(void **state)
+{
+	(void)state;
+	struct srv t;
+	assert_int_equal(srv_start(&t, NULL), 0);
+	char good[20];
+	make_report(&t, "Een melding om te volgen tijdens het raden.", good);
+
+	/* Right receipts do not count: many lookups of the same prefix. */
+	char body[200];
+	snprintf(body, sizeof body, "receipt=%s", good);
+	struct res r;
+	for (int i = 0; i < 7; i++) {
+		follow(&t, body, &r);
+		assert_int_equal(r.status, 200);
+		res_free(&r);
+	}
+
+	/* Per prefix: 5 wrong ones with one prefix, then a wait. */
+	for (int i = 0; i < 5; i++) {
+		snprintf(body, sizeof body, "receipt=ZZZZ-0000-0000-%04d", i);
+		follow(&t, body, &r);
+		assert_int_equal(r.status, 400);
+		res_free(&r);
+	}
+	follow(&t, "receipt=ZZZZ-1111-1111-1111", &r);
+	assert_int_equal(r.status, 429);
+	char v[64];
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	long secs = strtol(v, NULL, 10);
+	assert_true(secs > 0 && secs <= 15 * 60);
+	assert_non_null(strstr(buf_str(&r.body), "Probeer het over"));
+	assert_non_null(strstr(buf_str(&r.body), "minuten"));
+	res_free(&r);
+	/* The throttled prefix in another spelling is the same prefix. */
+	follow(&t, "receipt=zzzz11111111111l", &r);
+	assert_int_equal(r.status, 429);
+	res_free(&r);
+	/* Another prefix is still looked up. */
+	follow(&t, "receipt=YYYY-0000-0000-0000", &r);
+	assert_int_equal(r.status, 400);
+	res_free(&r);
+
+	/* Overall: wrong receipts with ever other prefixes, up to the limit;
+	 * then everyone waits, even with a right receipt (not looked up). */
+	static const char sym[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	int limited = 0;
+	for (int i = 0; i < 100 && !limited; i++) {
+		snprintf(body, sizeof body, "receipt=%c%c%c%c-0000-0000-0000", sym[i % 32],
+		         sym[(i / 32) % 32], 'W', 'X');
+		follow(&t, body, &r);
+		if (r.status == 429)
+			limited = i + 1;
+		else
+			assert_int_equal(r.status, 400);
+		res_free(&r);
+	}
+	assert_true(limited > 0);
+	assert_true(limited <= 61);
+	snprintf(body, sizeof body, "receipt=%s", good);
+	follow(&t, body, &r);
+	assert_int_equal(r.status, 429);
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	assert_null(strstr(buf_str(&r.body), "Ontvangen"));
+	res_free(&r);
+	assert_int_equal(srv_stop(&t), 0);
+}
+
+static void intake_rate_limit_per_source(void **state)
+{
+	(void)state;
+	struct srv t;
+	assert_int_equal(srv_start(&t, "[intake]\nmax_reports_per_minute = 2\n"), 0);
+	char rc[20];
+	make_report(&t, "Eerste melding binnen de minuut.", rc);
+	make_report(&t, "Tweede melding binnen de minuut.", rc);
+	struct buf f = BUF_INIT;
+	valid_report(&f, "Derde melding: die moet wachten.");
+	struct res r;
+	submit(&t, &f, &r);
+	assert_int_equal(r.status, 429);
+	char v[64];
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	long secs = strtol(v, NULL, 10);
+	assert_true(secs > 0 && secs <= 60);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Probeer het over"));
+	/* Kept, not lost. */
+	assert_non_null(strstr(b, "Derde melding: die moet wachten."));
+	assert_null(strstr(b, "id=\"bonnetje\""));
+	res_free(&r);
+	/* An invalid form is not counted against the limit and still
+	 * gets its errors. */
+	buf_free(&f);
+	f = (struct buf)BUF_INIT;
+	add(&f, "step", "2");
+	submit(&t, &f, &r);
+	assert_int_equal(r.status, 400);
+	res_free(&r);
+	buf_free(&f);
+	assert_int_equal(srv_stop(&t), 0);
+}
+
+/* --- Nothing of the client on disk ---------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+		buf_append(&b, tmp, n);
+	fclose(fp);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+static bool mem_has(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+static void assert_clean_file(const char *path)
+{
+	size_t n = 0;
+	char *data = slurp(path, &n);
+	if (!data)
+		return;
+	static const char *const banned[] = {"127.0.0.1", "SignaalTestAgent", "referrer.example",
+	                                     "Zebrapaard", "wit busje"};
+	for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
+		if (mem_has(data, n, banned[i]))
+			fail_msg("%s holds \"%s\"", path, banned[i]);
+	free(data);
+}
+
+static void scan_dir(const char *dir, int *files)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[600];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			scan_dir(path, files);
+		} else {
+			assert_clean_file(path);
+			(*files)++;
+		}
+	}
+	closedir(d);
+}
+
+static void no_trace_of_the_client_on_disk(void **state)
+{
+	(void)state;
+	/* Runs last: every test above sent the user agent and referrer of
+	 * the harness from 127.0.0.1. Raw bytes of the database, its WAL and
+	 * everything else in the data directory. */
+	char data[300];
+	snprintf(data, sizeof data, "%s/var", S.dir);
+	int files = 0;
+	scan_dir(data, &files);
+	assert_true(files >= 2);
+	/* The log: the address only in the line saying where we listen. */
+	char *log = srv_log(&S);
+	for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strstr(line, "127.0.0.1") && !strstr(line, "listening on"))
+			fail_msg("log line holds the address: %s", line);
+		if (strstr(line, "SignaalTestAgent") || strstr(line, "referrer.example") ||
+		    strstr(line, "Zebrapaard") || strstr(line, "wit busje"))
+			fail_msg("log line holds client data: %s", line);
+	}
+	free(log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(step1_sets_csrf_cookie),
+	    cmocka_unit_test(step1_danger_shows_112_first),
+	    cmocka_unit_test(step2_has_every_field),
+	    cmocka_unit_test(empty_submit_names_every_missing_field),
+	    cmocka_unit_test(errors_keep_everything_typed),
+	    cmocka_unit_test(every_rule_through_the_form),
+	    cmocka_unit_test(anonymity_rules),
+	    cmocka_unit_test(professional_cannot_be_anonymous),
+	    cmocka_unit_test(advice_with_people_rejected),
+	    cmocka_unit_test(csrf_rejections),
+	    cmocka_unit_test(csrf_on_other_forms),
+	    cmocka_unit_test(receipt_flow_end_to_end),
+	    cmocka_unit_test(wrong_receipt_one_message),
+	    cmocka_unit_test(wrong_receipts_throttled),
+	    cmocka_unit_test(intake_rate_limit_per_source),
+	    cmocka_unit_test(no_trace_of_the_client_on_disk),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

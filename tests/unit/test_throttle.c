@@ -1,0 +1,258 @@
+/* Throttle: the limit, window expiry (with an injected clock), Retry-After
+ * values, slot eviction, 0 = unlimited, peek, and a thread safety smoke
+ * test. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sodium.h>
+
+#include "http/throttle.h"
+
+static uint64_t fake_now = 1000;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_now = 1000;
+	throttle_set_clock(fake_clock);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	throttle_set_clock(NULL);
+	return 0;
+}
+
+static void limit_then_wait(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(3, 60, 64, &t), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(throttle_hit(t, "a", 1), 0);
+	assert_int_equal(throttle_hit(t, "a", 1), 60);
+	fake_now += 10;
+	assert_int_equal(throttle_hit(t, "a", 1), 50);
+	/* Another key has its own count. */
+	assert_int_equal(throttle_hit(t, "b", 1), 0);
+	throttle_free(t);
+}
+
+static void window_expires(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(2, 60, 64, &t), 0);
+	assert_int_equal(throttle_hit(t, "k", 1), 0);
+	fake_now += 30;
+	assert_int_equal(throttle_hit(t, "k", 1), 0);
+	/* The window opened with the first hit: 30 s left. */
+	assert_int_equal(throttle_hit(t, "k", 1), 30);
+	fake_now += 29;
+	assert_int_equal(throttle_hit(t, "k", 1), 1);
+	fake_now += 1;
+	assert_int_equal(throttle_hit(t, "k", 1), 0);
+	assert_int_equal(throttle_hit(t, "k", 1), 0);
+	assert_int_equal(throttle_hit(t, "k", 1), 60);
+	throttle_free(t);
+}
+
+static void blocked_hits_do_not_extend(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(1, 10, 8, &t), 0);
+	assert_int_equal(throttle_hit(t, "x", 1), 0);
+	for (int i = 0; i < 9; i++) {
+		assert_int_equal(throttle_hit(t, "x", 1), (unsigned)(10 - i));
+		fake_now++;
+	}
+	fake_now++;
+	assert_int_equal(throttle_hit(t, "x", 1), 0);
+	throttle_free(t);
+}
+
+static void peek_does_not_count(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(2, 100, 16, &t), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(throttle_peek(t, "p", 1), 0);
+	assert_int_equal(throttle_hit(t, "p", 1), 0);
+	assert_int_equal(throttle_peek(t, "p", 1), 0);
+	assert_int_equal(throttle_hit(t, "p", 1), 0);
+	assert_int_equal(throttle_peek(t, "p", 1), 100);
+	fake_now += 100;
+	assert_int_equal(throttle_peek(t, "p", 1), 0);
+	throttle_free(t);
+}
+
+static void zero_is_unlimited(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(0, 0, 0, &t), 0);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(throttle_hit(t, "z", 1), 0);
+	assert_int_equal(throttle_peek(t, "z", 1), 0);
+	throttle_free(t);
+	/* A NULL throttle (not configured) limits nothing either. */
+	assert_int_equal(throttle_hit(NULL, "z", 1), 0);
+	assert_int_equal(throttle_peek(NULL, "z", 1), 0);
+	throttle_free(NULL);
+}
+
+static void bad_arguments(void **state)
+{
+	(void)state;
+	struct throttle *t = (struct throttle *)1;
+	assert_int_equal(throttle_new(1, 0, 8, &t), -EINVAL);
+	assert_null(t);
+	assert_int_equal(throttle_new(1, 10, 0, &t), -EINVAL);
+	assert_null(t);
+}
+
+static void oldest_is_evicted(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	/* Four slots, all within one probe range: a fifth key takes the
+	 * slot of the key hit least recently. */
+	assert_int_equal(throttle_new(1, 1000, 4, &t), 0);
+	const char *keys[] = {"k0", "k1", "k2", "k3"};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(throttle_hit(t, keys[i], 2), 0);
+		fake_now++;
+	}
+	for (int i = 0; i < 4; i++)
+		assert_int_not_equal(throttle_peek(t, keys[i], 2), 0);
+	assert_int_equal(throttle_hit(t, "k4", 2), 0);
+	/* k0 was forgotten; the others are still blocked. */
+	assert_int_equal(throttle_peek(t, "k0", 2), 0);
+	for (int i = 1; i < 4; i++)
+		assert_int_not_equal(throttle_peek(t, keys[i], 2), 0);
+	assert_int_not_equal(throttle_peek(t, "k4", 2), 0);
+	throttle_free(t);
+}
+
+static void expired_slot_reused_first(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(1, 10, 2, &t), 0);
+	assert_int_equal(throttle_hit(t, "old", 3), 0);
+	fake_now += 5;
+	assert_int_equal(throttle_hit(t, "new", 3), 0);
+	fake_now += 6; /* "old" expired, "new" not */
+	assert_int_equal(throttle_hit(t, "3rd", 3), 0);
+	assert_int_not_equal(throttle_peek(t, "new", 3), 0);
+	throttle_free(t);
+}
+
+static void many_keys_fit(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	assert_int_equal(throttle_new(1, 1000, THROTTLE_SLOTS, &t), 0);
+	char k[16];
+	/* Far more keys than slots: nothing breaks, the table stays bounded,
+	 * and recent keys are remembered. */
+	for (unsigned i = 0; i < 4 * THROTTLE_SLOTS; i++) {
+		snprintf(k, sizeof k, "key%u", i);
+		throttle_hit(t, k, strlen(k));
+	}
+	snprintf(k, sizeof k, "key%u", 4 * THROTTLE_SLOTS - 1);
+	assert_int_not_equal(throttle_hit(t, k, strlen(k)), 0);
+	throttle_free(t);
+}
+
+struct worker {
+	struct throttle *t;
+	unsigned allowed;
+	int id;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	char k[16];
+	for (int i = 0; i < 20000; i++) {
+		/* One shared key and some of the thread's own. */
+		if (throttle_hit(w->t, "shared", 6) == 0)
+			w->allowed++;
+		snprintf(k, sizeof k, "%d-%d", w->id, i % 20);
+		throttle_hit(w->t, k, strlen(k));
+		throttle_peek(w->t, k, strlen(k));
+	}
+	return NULL;
+}
+
+static void threads_smoke(void **state)
+{
+	(void)state;
+	throttle_set_clock(NULL); /* the real clock; the window outlasts the test */
+	struct throttle *t;
+	assert_int_equal(throttle_new(1000, 3600, 256, &t), 0);
+	struct worker w[8];
+	pthread_t th[8];
+	for (int i = 0; i < 8; i++) {
+		w[i] = (struct worker){t, 0, i};
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	unsigned total = 0;
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		total += w[i].allowed;
+	}
+	/* Exactly the limit got through on the shared key. */
+	assert_int_equal(total, 1000);
+	throttle_free(t);
+	throttle_set_clock(fake_clock);
+}
+
+static void client_key_without_connection(void **state)
+{
+	(void)state;
+	struct req r;
+	memset(&r, 0, sizeof r);
+	unsigned char a[16], b[16];
+	throttle_client_key(&r, a);
+	throttle_client_key(&r, b);
+	/* Stable within the process (no connection: one shared key). */
+	assert_memory_equal(a, b, 16);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(limit_then_wait, setup, teardown),
+	    cmocka_unit_test_setup_teardown(window_expires, setup, teardown),
+	    cmocka_unit_test_setup_teardown(blocked_hits_do_not_extend, setup, teardown),
+	    cmocka_unit_test_setup_teardown(peek_does_not_count, setup, teardown),
+	    cmocka_unit_test_setup_teardown(zero_is_unlimited, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(oldest_is_evicted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(expired_slot_reused_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(many_keys_fit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(threads_smoke, setup, teardown),
+	    cmocka_unit_test_setup_teardown(client_key_without_connection, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
