@@ -52,7 +52,8 @@ struct intake {
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* the writer waits for items or stop */
 	struct item *head, *tail;
-	size_t queued;
+	size_t queued;  /* in the queue */
+	size_t pending; /* queued or being written, not yet answered */
 	bool stopping;
 	pthread_t thread;
 };
@@ -74,6 +75,7 @@ static void write_batch(struct intake *in, struct item **items, size_t n)
 		items[i]->done = true;
 		pthread_cond_signal(&items[i]->cond);
 	}
+	in->pending -= n;
 	pthread_mutex_unlock(&in->lock);
 }
 
@@ -160,6 +162,16 @@ void intake_stop(struct intake *in)
 	free(in);
 }
 
+size_t intake_pending(struct intake *in)
+{
+	if (!in)
+		return 0;
+	pthread_mutex_lock(&in->lock);
+	size_t n = in->pending;
+	pthread_mutex_unlock(&in->lock);
+	return n;
+}
+
 /* Queues it and waits for its commit: the row's store result. *busy
  * (then nothing was queued) when the queue is full or the intake is
  * stopping; kept apart because store and intake numbers overlap. */
@@ -184,6 +196,7 @@ static int enqueue_and_wait(struct intake *in, struct item *it, bool *busy)
 		in->head = it;
 	in->tail = it;
 	in->queued++;
+	in->pending++;
 	pthread_cond_signal(&in->work);
 	while (!it->done)
 		pthread_cond_wait(&it->cond, &in->lock);

@@ -42,15 +42,15 @@ struct intake_receipt {
 /* Starts the writer thread. master: the 32-byte key from the key file
  * (copied; subkeys derived). *out owned by the caller (intake_stop). */
 int intake_start(struct store *st, const struct content *c, const unsigned char master[32],
-		 struct intake **out);
+                 struct intake **out);
 /* Finishes queued work, stops the thread, wipes keys. Accepts NULL. */
 void intake_stop(struct intake *in);
 
 /* Stores a checked report (received today, channel web unless set) and
  * fills receipt and *id. Returns only after the commit: 0, INTAKE_INVALID,
  * INTAKE_BUSY, or -errno. */
-int intake_submit(struct intake *in, const struct report_org *org,
-		  const struct report_input *r, struct intake_receipt *receipt, int64_t *id);
+int intake_submit(struct intake *in, const struct report_org *org, const struct report_input *r,
+                  struct intake_receipt *receipt, int64_t *id);
 
 /* The status and conversation of the report with this receipt (any
  * spelling: case, dashes, spaces, O/0 and I/L/1 are normalised). *out
@@ -61,8 +61,15 @@ int intake_submit(struct intake *in, const struct report_org *org,
 int intake_follow(struct intake *in, const char *receipt, json_t **out);
 
 /* Adds a message from the reporter (1..REPORT_MAX_MESSAGE bytes of text,
- * checked by the caller). 0, INTAKE_NOT_FOUND, INTAKE_CLOSED, -errno. */
+ * checked by the caller). 0, INTAKE_NOT_FOUND, INTAKE_CLOSED (also when
+ * the conversation holds REPORT_MAX_MESSAGES), INTAKE_INVALID (text the
+ * caller should have refused: empty, too long, control characters),
+ * -errno. */
 int intake_add_message(struct intake *in, const char *receipt, const char *text);
+
+/* Reports accepted by intake_submit and not yet answered (queued or in
+ * the transaction being committed): for health checks and tests. */
+size_t intake_pending(struct intake *in);
 
 /* Normalises a typed receipt into canonical "XXXX-XXXX-XXXX-XXXX". false
  * when it cannot be one. */

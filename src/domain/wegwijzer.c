@@ -93,7 +93,9 @@ static json_t *with_why(const struct cand *cd, const json_t *texts, const struct
 		                  json_object_get(json_object_get(texts, "why_anonymous"), anon));
 	if (rc)
 		goto out;
-	copy = json_deep_copy(cd->ch);
+	/* Shallow: only "why" is added at the top; the nested values stay
+	 * shared with content (which nobody may change). */
+	copy = json_copy(cd->ch);
 	if (copy && json_object_set_new(copy, "why", json_string(buf_str(&why)))) {
 		json_decref(copy);
 		copy = NULL;
@@ -113,7 +115,7 @@ static json_t *anonymity_note(const struct wegwijzer_q *q, const json_t *role, c
 	if (!q->anonymous)
 		return json_null();
 	if (!json_is_true(json_object_get(role, "anonymous")))
-		return json_deep_copy(json_object_get(role, "anonymous_note"));
+		return json_incref(json_object_get(role, "anonymous_note"));
 	rc = q->danger ? add_sentence(&b, json_object_get(notes, "emergency")) : 0;
 	if (!rc)
 		rc = add_sentence(&b, json_object_get(notes, "anonymous"));
@@ -187,7 +189,7 @@ int wegwijzer_answer(const struct content *c, const char *lang, const char *regi
 		}
 	}
 	res = json_pack("{s:b, s:O, s:o, s:o}", "acute", q->danger, "channels", list, "advice",
-	                json_deep_copy(json_object_get(role, "advice")), "anonymity_note",
+	                json_incref(json_object_get(role, "advice")), "anonymity_note",
 	                anonymity_note(q, role, texts));
 	if (!res) {
 		rc = -ENOMEM;

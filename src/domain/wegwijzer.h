@@ -29,6 +29,9 @@ struct wegwijzer_q {
  * content_region() gives it, plus "why": why it fits this question],
  * "advice": [paragraph] of the role, "anonymity_note": text or null}.
  * The channel list is never empty; 112 is first exactly when danger.
+ * The caller may change the top-level keys of the answer and of each
+ * channel object; nested values (phones, advice) are shared with the
+ * content and must be treated as read-only.
  * Returns WEGWIJZER_BAD_INPUT for an unknown role, form or region, -EINVAL
  * for NULL arguments, -ENOMEM. *out is NULL on any failure. */
 int wegwijzer_answer(const struct content *c, const char *lang, const char *region,

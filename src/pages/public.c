@@ -152,7 +152,8 @@ static json_t *web_label(const char *url)
  * cannot compare strings), email_local / email_domain. */
 static json_t *channel_card(const json_t *channel)
 {
-	json_t *c = json_deep_copy(channel);
+	/* Only top-level keys change: a shallow copy keeps content intact. */
+	json_t *c = json_copy((json_t *)channel);
 	if (!c)
 		return NULL;
 	const char *web = get_str(c, "web");

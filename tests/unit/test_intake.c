@@ -407,7 +407,7 @@ struct worker {
 	int results[PER_THREAD];
 	struct intake_receipt receipts[PER_THREAD];
 	int64_t ids[PER_THREAD];
-	atomic_int *started;
+	atomic_int *finished;
 };
 
 static void *submitter(void *arg)
@@ -416,10 +416,10 @@ static void *submitter(void *arg)
 	struct report_input r = report();
 	if (w->bad)
 		r.district = "Atlantis";
-	if (w->started)
-		atomic_fetch_add(w->started, 1);
 	for (int i = 0; i < w->n; i++)
 		w->results[i] = intake_submit(w->f->in, &org, &r, &w->receipts[i], &w->ids[i]);
+	if (w->finished)
+		atomic_fetch_add(w->finished, 1);
 	return NULL;
 }
 
@@ -524,13 +524,13 @@ static void block_end(struct blocker *b)
 	pthread_mutex_destroy(&b->m);
 }
 
-static void wait_started(atomic_int *started, int n)
+/* Waits until each of n one-report submitters is either answered or
+ * waiting for its commit: no timing guesses, so a loaded machine only
+ * makes the test slower. */
+static void wait_settled(struct fx *f, atomic_int *finished, int n)
 {
-	while (atomic_load(started) < n)
+	while ((int)intake_pending(f->in) + atomic_load(finished) < n)
 		usleep(1000);
-	/* From "started" to waiting in the queue is a few microseconds of
-	 * sealing; give it ample time. */
-	usleep(300 * 1000);
 }
 
 /* With the writer stuck, the queue fills to INTAKE_QUEUE_MAX and then
@@ -543,18 +543,22 @@ static void test_queue_full_busy(void **state)
 	};
 	struct blocker b;
 	block_start(&b, f->s);
-	atomic_int started = 0;
+	atomic_int finished = 0;
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	pthread_t *t = calloc(N, sizeof *t);
 	struct worker *w = calloc(N, sizeof *w);
 	for (int i = 0; i < N; i++) {
-		w[i] = (struct worker){.f = f, .n = 1, .started = &started};
+		w[i] = (struct worker){.f = f, .n = 1, .finished = &finished};
 		assert_int_equal(pthread_create(&t[i], &attr, submitter, &w[i]), 0);
 	}
 	pthread_attr_destroy(&attr);
-	wait_started(&started, N);
+	wait_settled(f, &finished, N);
+	/* The full queue answered the rest at once, while the writer was
+	 * still stuck. */
+	assert_int_equal(intake_pending(f->in) + (size_t)atomic_load(&finished), N);
+	assert_true(atomic_load(&finished) >= 40);
 	block_end(&b);
 	int ok = 0, busy = 0;
 	for (int i = 0; i < N; i++) {
@@ -593,14 +597,15 @@ static void test_stop_drains(void **state)
 	};
 	struct blocker b;
 	block_start(&b, f->s);
-	atomic_int started = 0;
+	atomic_int finished = 0;
 	pthread_t t[N];
 	struct worker *w = calloc(N, sizeof *w);
 	for (int i = 0; i < N; i++) {
-		w[i] = (struct worker){.f = f, .n = 1, .started = &started};
+		w[i] = (struct worker){.f = f, .n = 1, .finished = &finished};
 		assert_int_equal(pthread_create(&t[i], NULL, submitter, &w[i]), 0);
 	}
-	wait_started(&started, N);
+	wait_settled(f, &finished, N);
+	assert_int_equal(intake_pending(f->in), N);
 	struct stopper s = {f, 0};
 	assert_int_equal(pthread_create(&s.t, NULL, stop_main, &s), 0);
 	usleep(50 * 1000);

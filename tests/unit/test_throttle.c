@@ -181,6 +181,24 @@ static void many_keys_fit(void **state)
 	throttle_free(t);
 }
 
+static void blocked_source_keeps_its_slot(void **state)
+{
+	(void)state;
+	struct throttle *t;
+	/* Two slots: a blocked key that keeps trying stays recent, so a
+	 * stream of new keys evicts the others, not the blocked one. */
+	assert_int_equal(throttle_new(1, 1000, 2, &t), 0);
+	assert_int_equal(throttle_hit(t, "bad", 3), 0);
+	char k[16];
+	for (int i = 0; i < 50; i++) {
+		assert_int_not_equal(throttle_hit(t, "bad", 3), 0);
+		snprintf(k, sizeof k, "new%d", i);
+		assert_int_equal(throttle_hit(t, k, strlen(k)), 0);
+	}
+	assert_int_not_equal(throttle_peek(t, "bad", 3), 0);
+	throttle_free(t);
+}
+
 struct worker {
 	struct throttle *t;
 	unsigned allowed;
@@ -250,6 +268,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(oldest_is_evicted, setup, teardown),
 	    cmocka_unit_test_setup_teardown(expired_slot_reused_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(blocked_source_keeps_its_slot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(many_keys_fit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(threads_smoke, setup, teardown),
 	    cmocka_unit_test_setup_teardown(client_key_without_connection, setup, teardown),
