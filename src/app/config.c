@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file.h"
 #include "util/str.h"
 
 enum key_type {
@@ -515,52 +516,13 @@ static int prescan(char *text, size_t len, int *line, struct buf *why)
 
 static int read_file(const char *path, char **out, size_t *len, struct buf *err)
 {
-	struct stat st;
-	char *data = NULL;
-	int rc;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
+	int rc = file_read(AT_FDCWD, path, 0, CONFIG_MAX_FILE_BYTES, out, len);
+	if (rc < 0)
 		buf_printf(err, "%s: cannot open: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st)) {
-		rc = -errno;
-		buf_printf(err, "%s: cannot read: %s", path, strerror(-rc));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)CONFIG_MAX_FILE_BYTES) {
-		rc = -EFBIG;
+	else if (rc > 0)
 		buf_printf(err, "%s: not a regular file of at most %u bytes", path,
 		           CONFIG_MAX_FILE_BYTES);
-		goto out;
-	}
-	data = malloc((size_t)st.st_size + 1);
-	if (!data) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : -EIO;
-			buf_printf(err, "%s: cannot read: %s", path, strerror(-rc));
-			goto out;
-		}
-		got += (size_t)r;
-	}
-	data[got] = '\0';
-	*out = data;
-	*len = got;
-	data = NULL;
-	rc = 0;
-out:
-	free(data);
-	close(fd);
-	return rc;
+	return rc > 0 ? -EFBIG : rc;
 }
 
 int config_load(const char *path, struct config *c, struct buf *err)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "limits.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -357,8 +358,7 @@ static char *join(const char *dir, const char *rel)
 static int read_json(struct loader *L, struct vctx *v, const char *rel, json_t **root)
 {
 	char *data = NULL;
-	int fd = -1, rc = 0;
-	struct stat st;
+	int rc = 0;
 	size_t len = 0;
 	json_error_t je;
 
@@ -368,52 +368,22 @@ static int read_json(struct loader *L, struct vctx *v, const char *rel, json_t *
 	v->file = join(L->dir, rel);
 	if (!v->file)
 		return -ENOMEM;
-	/* Non-blocking so that a FIFO put here fails the S_ISREG check below
-	 * instead of hanging the start. */
-	fd = open(v->file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		rc = -errno;
-		if (rc == -ENOENT)
-			rc = vfail(v, NULL, "file is missing");
-		else
-			vfail(v, NULL, "cannot open: %s", strerror(-rc));
+	rc = file_read(AT_FDCWD, v->file, 0, CONTENT_MAX_FILE_BYTES, &data, &len);
+	if (rc == -ENOENT) {
+		rc = vfail(v, NULL, "file is missing");
 		goto out;
 	}
-	if (fstat(fd, &st)) {
-		rc = -errno;
-		vfail(v, NULL, "cannot read: %s", strerror(-rc));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	if (rc == FILE_NOT_REGULAR) {
 		rc = vfail(v, NULL, "not a regular file");
 		goto out;
 	}
-	if (st.st_size > (off_t)CONTENT_MAX_FILE_BYTES) {
+	if (rc == FILE_TOO_BIG) {
 		rc = vfail(v, NULL, "larger than %u bytes", CONTENT_MAX_FILE_BYTES);
 		goto out;
 	}
-	/* One byte more than allowed, to notice a file that grew since fstat. */
-	data = malloc(CONTENT_MAX_FILE_BYTES + 1u);
-	if (!data) {
-		rc = -ENOMEM;
+	if (rc < 0) {
+		vfail(v, NULL, "cannot read: %s", strerror(-rc));
 		goto out;
-	}
-	for (;;) {
-		ssize_t r = read(fd, data + len, CONTENT_MAX_FILE_BYTES + 1u - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			vfail(v, NULL, "cannot read: %s", strerror(-rc));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > CONTENT_MAX_FILE_BYTES) {
-			rc = vfail(v, NULL, "larger than %u bytes", CONTENT_MAX_FILE_BYTES);
-			goto out;
-		}
 	}
 	*root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!*root) {
@@ -427,8 +397,6 @@ static int read_json(struct loader *L, struct vctx *v, const char *rel, json_t *
 		rc = vfail(v, NULL, "the top level must be an object");
 	}
 out:
-	if (fd >= 0)
-		close(fd);
 	free(data);
 	return rc;
 }

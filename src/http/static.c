@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file.h"
 #include "util/gzip.h"
 #include "util/str.h"
 
@@ -140,40 +141,16 @@ int statics_add(struct statics *st, const char *path, const void *data, size_t l
 static int read_file(int dirfd, const char *name, unsigned char **out, size_t *len, struct buf *err,
                      const char *shown)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		buf_printf(err, "%s: cannot open: %s", shown, strerror(errno));
-		return -errno;
-	}
-	struct stat sb;
-	if (fstat(fd, &sb) != 0 || sb.st_size > (off_t)STATIC_MAX_FILE_BYTES) {
+	char *data = NULL;
+	int rc = file_read(dirfd, name, O_NOFOLLOW, STATIC_MAX_FILE_BYTES, &data, len);
+	if (rc == FILE_TOO_BIG)
 		buf_printf(err, "%s: larger than %u bytes", shown, STATIC_MAX_FILE_BYTES);
-		close(fd);
-		return -EFBIG;
-	}
-	size_t n = (size_t)sb.st_size;
-	unsigned char *data = malloc(n ? n : 1);
-	if (!data) {
-		close(fd);
-		return -ENOMEM;
-	}
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = read(fd, data + got, n - got);
-		if (r <= 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			buf_printf(err, "%s: read failed", shown);
-			free(data);
-			close(fd);
-			return -EIO;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	*out = data;
-	*len = n;
-	return 0;
+	else if (rc == FILE_NOT_REGULAR)
+		buf_printf(err, "%s: not a regular file", shown);
+	else if (rc < 0)
+		buf_printf(err, "%s: cannot read: %s", shown, strerror(-rc));
+	*out = (unsigned char *)data;
+	return rc > 0 ? -EINVAL : rc;
 }
 
 static int load_dir(struct statics *st, const char *root, const char *rel, struct buf *err)

@@ -22,6 +22,7 @@
 
 #include "limits.h"
 #include "render/html.h"
+#include "util/file.h"
 #include "util/str.h"
 
 enum op_type {
@@ -995,73 +996,17 @@ out:
 /* Reads path into a new NUL-terminated buffer (caller owns *data). */
 static int read_file(const char *path, char **data, size_t *len, struct buf *err)
 {
-	int rc = 0;
-	char *p = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		goto io_error;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		goto io_error;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = TMPL_INVALID;
-		if (err) {
-			buf_reset(err);
-			(void)buf_printf(err, "%s:1: not a regular file", path);
-		}
-		goto out;
-	}
-	if (st.st_size > (off_t)TMPL_MAX_FILE_BYTES) {
-		rc = TMPL_INVALID;
-		if (err) {
-			buf_reset(err);
-			(void)buf_printf(err, "%s:1: larger than %u bytes", path,
-			                 TMPL_MAX_FILE_BYTES);
-		}
-		goto out;
-	}
-	size_t want = (size_t)st.st_size, got = 0;
-	p = malloc(want + 1);
-	if (!p) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	/* Read one byte more than expected to notice a file that grew. */
-	while (got <= want) {
-		ssize_t r = read(fd, p + got, want + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			goto io_error;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got > want) {
-		rc = -EAGAIN;
-		goto io_error;
-	}
-	p[got] = '\0';
-	*data = p;
-	*len = got;
-	p = NULL;
-	goto out;
-io_error:
-	if (err) {
-		buf_reset(err);
+	int rc = file_read(AT_FDCWD, path, 0, TMPL_MAX_FILE_BYTES, data, len);
+	if (rc == 0 || !err)
+		return rc < 0 ? rc : rc ? TMPL_INVALID : 0;
+	buf_reset(err);
+	if (rc == FILE_NOT_REGULAR)
+		(void)buf_printf(err, "%s:1: not a regular file", path);
+	else if (rc == FILE_TOO_BIG)
+		(void)buf_printf(err, "%s:1: larger than %u bytes", path, TMPL_MAX_FILE_BYTES);
+	else
 		(void)buf_printf(err, "%s: %s", path, strerror(-rc));
-	}
-out:
-	free(p);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	return rc < 0 ? rc : TMPL_INVALID;
 }
 
 int tmpl_set_load(const char *dir, struct tmpl_set **out, struct buf *err)

@@ -5,11 +5,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "limits.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -105,6 +110,37 @@ static void quoting(void **state)
 	assert_string_equal(log_quote(NULL, out, sizeof out), "\"\"");
 }
 
+static void file_reading(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/signaal-file-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/f", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("hallo", f);
+	fclose(f);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(file_read(AT_FDCWD, path, 0, 5, &data, &len), 0);
+	assert_int_equal(len, 5);
+	assert_string_equal(data, "hallo");
+	free(data);
+	assert_int_equal(file_read(AT_FDCWD, path, 0, 4, &data, &len), FILE_TOO_BIG);
+	assert_int_equal(file_read(AT_FDCWD, dir, 0, 100, &data, &len), FILE_NOT_REGULAR);
+	char missing[80];
+	snprintf(missing, sizeof missing, "%s/none", dir);
+	assert_int_equal(file_read(AT_FDCWD, missing, 0, 100, &data, &len), -ENOENT);
+	char link[80];
+	snprintf(link, sizeof link, "%s/link", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(file_read(AT_FDCWD, link, O_NOFOLLOW, 100, &data, &len), -ELOOP);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +151,7 @@ int main(void)
 	    cmocka_unit_test(numbers),
 	    cmocka_unit_test(ids),
 	    cmocka_unit_test(quoting),
+	    cmocka_unit_test(file_reading),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
