@@ -54,6 +54,10 @@ struct intake {
 	struct item *head, *tail;
 	size_t queued;  /* in the queue */
 	size_t pending; /* queued or being written, not yet answered */
+	/* Submitters inside enqueue_and_wait: intake_stop waits for them to
+	 * leave, because a woken submitter still needs lock to return. */
+	size_t inside;
+	pthread_cond_t left; /* signalled when inside drops to 0 while stopping */
 	bool stopping;
 	pthread_t thread;
 };
@@ -130,12 +134,17 @@ int intake_start(struct store *st, const struct content *c, const unsigned char 
 	rc = -pthread_cond_init(&in->work, NULL);
 	if (rc)
 		goto fail_mutex;
+	rc = -pthread_cond_init(&in->left, NULL);
+	if (rc)
+		goto fail_work;
 	rc = -pthread_create(&in->thread, NULL, writer_main, in);
 	if (rc)
 		goto fail_cond;
 	*out = in;
 	return 0;
 fail_cond:
+	pthread_cond_destroy(&in->left);
+fail_work:
 	pthread_cond_destroy(&in->work);
 fail_mutex:
 	pthread_mutex_destroy(&in->lock);
@@ -155,6 +164,13 @@ void intake_stop(struct intake *in)
 	pthread_cond_signal(&in->work);
 	pthread_mutex_unlock(&in->lock);
 	pthread_join(in->thread, NULL);
+	/* Everyone is answered now, but the last ones woken may still be
+	 * waiting for lock to return from their wait. */
+	pthread_mutex_lock(&in->lock);
+	while (in->inside)
+		pthread_cond_wait(&in->left, &in->lock);
+	pthread_mutex_unlock(&in->lock);
+	pthread_cond_destroy(&in->left);
 	pthread_cond_destroy(&in->work);
 	pthread_mutex_destroy(&in->lock);
 	seal_key_wipe(&in->seal);
@@ -188,6 +204,7 @@ static int enqueue_and_wait(struct intake *in, struct item *it, bool *busy)
 		*busy = true;
 		return 0;
 	}
+	in->inside++;
 	it->done = false;
 	it->next = NULL;
 	if (in->tail)
@@ -201,6 +218,8 @@ static int enqueue_and_wait(struct intake *in, struct item *it, bool *busy)
 	while (!it->done)
 		pthread_cond_wait(&it->cond, &in->lock);
 	rc = it->result;
+	if (--in->inside == 0 && in->stopping)
+		pthread_cond_signal(&in->left);
 	pthread_mutex_unlock(&in->lock);
 	pthread_cond_destroy(&it->cond);
 	return rc;

@@ -43,7 +43,10 @@ struct intake_receipt {
  * (copied; subkeys derived). *out owned by the caller (intake_stop). */
 int intake_start(struct store *st, const struct content *c, const unsigned char master[32],
                  struct intake **out);
-/* Finishes queued work, stops the thread, wipes keys. Accepts NULL. */
+/* Finishes queued work, stops the thread, wipes keys. Accepts NULL.
+ * Submitters already waiting are answered (and have returned) before it
+ * returns; one arriving meanwhile gets INTAKE_BUSY; none may start after
+ * it returns. */
 void intake_stop(struct intake *in);
 
 /* Stores a checked report (received today, channel web unless set) and

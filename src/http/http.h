@@ -104,6 +104,8 @@ struct route {
 	 * cookie, no form, nothing personal): the server renders it once and
 	 * serves the same bytes (and a gzip variant) afterwards. */
 	bool cache;
+	/* The body is JSON: read raw, never decoded as a form. */
+	bool json;
 };
 
 enum route_match {

@@ -61,8 +61,14 @@ struct conn_ctx {
 	struct req req;
 	struct MHD_PostProcessor *pp;
 	struct timespec start;
-	int reject;       /* status to answer once the body is drained, or 0 */
-	size_t received;  /* body bytes seen, including dropped ones */
+	int reject;      /* status to answer once the body is drained, or 0 */
+	size_t received; /* body bytes seen, including dropped ones */
+	/* The route, found as soon as the path is known: it decides how the
+	 * body is read. params point into scratch. */
+	const struct route *route;
+	enum route_match match;
+	unsigned allowed;
+	char scratch[HTTP_MAX_PATH_BYTES + 1];
 	char *last_field; /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
 };
@@ -248,13 +254,16 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	(void)content_type;
 	(void)transfer_encoding;
 	struct conn_ctx *c = cls;
-	if (filename) {
-		/* No page takes uploads (yet): refuse rather than hold files. */
+	/* No page takes uploads (yet): refuse rather than hold files. A
+	 * multipart part without a name has no key at all. */
+	if (filename || !key) {
 		c->reject = 400;
 		return MHD_NO;
 	}
 	struct req *r = &c->req;
 	if (off > 0 && r->nform && c->last_field && strcmp(c->last_field, key) == 0) {
+		if (size == 0)
+			return MHD_YES;
 		struct http_field *f = &r->form[r->nform - 1];
 		if (f->len + size > HTTP_MAX_FIELD_VALUE || memchr(data, '\0', size)) {
 			c->reject = 400;
@@ -312,12 +321,12 @@ static void access_log(const struct server *srv, const struct conn_ctx *c, int s
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (double)(now.tv_sec - c->start.tv_sec) * 1e3 +
-		    (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
+	            (double)(now.tv_nsec - c->start.tv_nsec) / 1e6;
 	char q[160];
 	/* Method, path (no query), status, duration: never an address, user
 	 * agent or referrer. */
-	log_info("http %s %s %d %.2fms", method_name(c->req.method), log_quote(c->path, q, sizeof q),
-		 status, ms);
+	log_info("http %s %s %d %.2fms", method_name(c->req.method),
+	         log_quote(c->path, q, sizeof q), status, ms);
 }
 
 static void add_common_headers(struct MHD_Response *mr, const struct server *srv,
@@ -343,7 +352,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
 	if (resp->fixed)
 		mr = MHD_create_response_from_buffer(resp->fixed_len, (void *)resp->fixed,
 		                                     MHD_RESPMEM_PERSISTENT);
-		else {
+	else {
 		size_t len = resp->body.len;
 		char *body = buf_steal(&resp->body);
 		if (!body)
@@ -356,7 +365,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
 		return MHD_NO;
 	add_common_headers(mr, srv, resp);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, mr);
-		MHD_destroy_response(mr);
+	MHD_destroy_response(mr);
 	access_log(srv, c, resp->status);
 	return ok;
 }
@@ -399,7 +408,7 @@ static void cache_key(const struct req *req, char *key, size_t n)
 
 /* Queues the cached page for req if there is one; *hit tells. */
 static enum MHD_Result cache_serve(struct MHD_Connection *conn, struct server *srv,
-				   struct conn_ctx *c, bool *hit)
+                                   struct conn_ctx *c, bool *hit)
 {
 	char key[HTTP_MAX_PATH_BYTES + 8];
 	cache_key(&c->req, key, sizeof key);
@@ -423,7 +432,7 @@ static enum MHD_Result cache_serve(struct MHD_Connection *conn, struct server *s
 }
 
 static struct MHD_Response *cache_response(const struct server *srv, const struct resp *resp,
-					   const void *data, size_t len, bool gz)
+                                           const void *data, size_t len, bool gz)
 {
 	void *copy = malloc(len ? len : 1);
 	if (!copy)
@@ -454,8 +463,7 @@ static void cache_store(struct server *srv, const struct req *req, const struct 
 	p.plain = cache_response(srv, resp, resp->body.data, resp->body.len, false);
 	unsigned char *z = NULL;
 	size_t zlen = 0;
-	if (gzip_bytes((const unsigned char *)resp->body.data, resp->body.len, &z, &zlen) == 0 &&
-	    z)
+	if (gzip_bytes((const unsigned char *)resp->body.data, resp->body.len, &z, &zlen) == 0 && z)
 		p.gz = cache_response(srv, resp, z, zlen, true);
 	free(z);
 	bool kept = false;
@@ -482,11 +490,9 @@ static void cache_store(struct server *srv, const struct req *req, const struct 
 static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv, struct conn_ctx *c)
 {
 	struct req *req = &c->req;
-	char scratch[HTTP_MAX_PATH_BYTES + 1];
-	const struct route *rt;
-	unsigned allowed;
-	enum route_match m = route_find(srv->opts.routes, srv->opts.nroutes, req->method, req->path,
-	                                scratch, req->params, &req->nparams, &rt, &allowed);
+	const struct route *rt = c->route;
+	unsigned allowed = c->allowed;
+	enum route_match m = c->match;
 	if (m == ROUTE_NO_PATH)
 		return answer_error(conn, srv, c, 404);
 	if (m == ROUTE_NO_METHOD) {
@@ -507,7 +513,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		return ok;
 	}
 	bool cacheable = rt->cache && req->nquery == 0 && req->nform == 0 &&
-			 (req->method == HTTP_GET || req->method == HTTP_HEAD);
+	                 (req->method == HTTP_GET || req->method == HTTP_HEAD);
 	if (cacheable) {
 		bool hit;
 		enum MHD_Result ok = cache_serve(conn, srv, c, &hit);
@@ -602,7 +608,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!c->reject && cl && str_parse_u64(cl, 0, UINT64_MAX, &len) == 0 &&
 		    len > HTTP_MAX_BODY_BYTES)
 			c->reject = 413;
-		if (!c->reject && c->req.method == HTTP_POST && is_form_type(c->req.content_type)) {
+		if (!c->reject)
+			c->match = route_find(srv->opts.routes, srv->opts.nroutes, c->req.method,
+			                      c->req.path, c->scratch, c->req.params,
+			                      &c->req.nparams, &c->route, &c->allowed);
+		/* JSON endpoints read the raw body whatever its type, and answer
+		 * 415 themselves for a type they do not take. */
+		bool json_route = c->route && c->route->json;
+		if (!c->reject && c->req.method == HTTP_POST && !json_route &&
+		    is_form_type(c->req.content_type)) {
 			c->pp = MHD_create_post_processor(conn, 16 * 1024, post_iter, c);
 			if (!c->pp)
 				c->reject = 400;

@@ -19,8 +19,8 @@ const struct route site_routes[] = {
     {HTTP_GET | HTTP_POST, "/volgen", page_follow, ACCESS_PUBLIC, .cache = false},
     {HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC, .cache = false},
     {HTTP_GET, "/api/v1/signals", api_signals, ACCESS_PUBLIC, .cache = false},
-    {HTTP_POST, "/api/v1/reports", api_reports, ACCESS_PUBLIC, .cache = false},
-    {HTTP_POST, "/api/v1/follow", api_follow, ACCESS_PUBLIC, .cache = false},
+    {HTTP_POST, "/api/v1/reports", api_reports, ACCESS_PUBLIC, .cache = false, .json = true},
+    {HTTP_POST, "/api/v1/follow", api_follow, ACCESS_PUBLIC, .cache = false, .json = true},
     {HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC, .cache = false},
     {HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC, .cache = false},
 };

@@ -359,6 +359,18 @@ void page_error(struct req *req, struct resp *resp, int status)
 			k = i;
 	if (texts[k].status != status)
 		k = sizeof texts / sizeof texts[0] - 1;
+	/* API clients get the error in the API's own shape. */
+	if (req && req->path && str_starts(req->path, "/api/")) {
+		json_t *e = json_pack("{s:{s:s, s:s}}", "error", "field", "", "message",
+		                      page_tr(req, texts[k].message));
+		char *text = e ? json_dumps(e, JSON_COMPACT) : NULL;
+		json_decref(e);
+		if (text) {
+			resp_json(resp, status, text);
+			free(text);
+			return;
+		}
+	}
 	if (req && req->site && req->lang) {
 		json_t *d = json_pack("{s:i, s:s, s:s}", "status", status, "title",
 		                      page_tr(req, texts[k].title), "message",

@@ -239,6 +239,55 @@ static void malformed_requests_are_400(void **state)
 	buf_free(&req);
 }
 
+/* A multipart part without a name reached the field code with no key (a
+ * crash found by fuzz_form): refused, and the server lives on. */
+static void multipart_part_without_name_is_400(void **state)
+{
+	(void)state;
+	const char body[] = "--xyzzy\r\nContent-Dispxsition: form-data; name=\"a\"\r\n\r\nv\r\n"
+	                    "--xyzzy--\r\n";
+	struct res r;
+	assert_int_equal(http_post(&S, "/wegwijzer", "multipart/form-data; boundary=xyzzy", body,
+	                           sizeof body - 1, NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 400);
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/healthz", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+}
+
+/* API paths answer in JSON, also for errors the server itself raises, and
+ * a JSON endpoint reads its body raw whatever the type (415, not 400). */
+static void api_errors_are_json(void **state)
+{
+	(void)state;
+	struct res r;
+	char ct[64];
+	assert_int_equal(http_get(&S, "/api/v1/nope", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_true(res_header(&r, "Content-Type", ct, sizeof ct));
+	assert_string_equal(ct, "application/json");
+	assert_non_null(strstr(buf_str(&r.body), "\"error\""));
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/api/v1/reports", NULL, &r), 0);
+	assert_int_equal(r.status, 405);
+	assert_true(res_header(&r, "Content-Type", ct, sizeof ct));
+	assert_string_equal(ct, "application/json");
+	res_free(&r);
+	struct buf big = BUF_INIT;
+	buf_puts(&big, "{\"description\": \"");
+	for (int i = 0; i < 200; i++)
+		buf_puts(&big, "lange tekst ");
+	buf_puts(&big, "\"}");
+	assert_int_equal(http_post(&S, "/api/v1/reports", "application/x-www-form-urlencoded",
+	                           big.data, big.len, NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 415);
+	res_free(&r);
+	buf_free(&big);
+}
+
 static void static_file_served_with_cache_and_gzip(void **state)
 {
 	(void)state;
@@ -440,6 +489,8 @@ int main(void)
 	    cmocka_unit_test(too_many_fields_is_400),
 	    cmocka_unit_test(field_value_over_limit_is_400),
 	    cmocka_unit_test(malformed_requests_are_400),
+	    cmocka_unit_test(multipart_part_without_name_is_400),
+	    cmocka_unit_test(api_errors_are_json),
 	    cmocka_unit_test(static_file_served_with_cache_and_gzip),
 	    cmocka_unit_test(fingerprinted_asset_is_immutable),
 	    cmocka_unit_test(theme_css_carries_configured_colours),
