@@ -193,7 +193,7 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	struct server_opts so = {
 	    .host = cfg->listen.host,
 	    .port = cfg->listen.port,
-	    	    .threads = cfg->threads ? cfg->threads : online_cpus(),
+	    .threads = cfg->threads ? cfg->threads : online_cpus(),
 	    .access_log = cfg->log_access,
 	    .secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
 	    .routes = site_routes,

@@ -13,6 +13,7 @@
 #include "domain/intake.h"
 #include "http/throttle.h"
 #include "pages/site.h"
+#include "pages/submit.h"
 #include "util/i18n.h"
 #include "util/str.h"
 
@@ -233,6 +234,22 @@ static void site_org(const struct site *s, struct report_org *org, const char **
 	}
 }
 
+/* The deferred answer, once the writer has committed the report (or
+ * failed to): 201 with the receipt only now that it is durable. */
+static int reports_committed(struct req *req, struct resp *resp)
+{
+	struct submit_result *res = submit_result(req);
+	if (res->rc == INTAKE_INVALID)
+		return api_fail(req, resp, 400, "body",
+		                _("De melding klopt niet. Controleer wat je hebt ingevuld."));
+	if (res->rc)
+		return res->rc < 0 ? res->rc : -EIO;
+	int rc = api_answer(
+	    resp, 201, json_pack("{s:s, s:s}", "receipt", res->receipt.text, "status", "received"));
+	sodium_memzero(&res->receipt, sizeof res->receipt);
+	return rc;
+}
+
 int api_reports(struct req *req, struct resp *resp)
 {
 	struct site *s = req->site;
@@ -262,10 +279,12 @@ int api_reports(struct req *req, struct resp *resp)
 		return api_fail(req, resp, 503, NULL,
 		                _("Melden kan nu even niet. Probeer het later opnieuw."));
 	}
-	struct intake_receipt receipt;
-	int64_t id = 0;
-	rc = intake_submit(s->intake, &org, &r.in, &receipt, &id);
+	/* The answer waits for the commit without holding this thread: the
+	 * writer commits concurrent reports together (pages/submit.h). */
+	rc = submit_deferred(req, &org, &r.in, reports_committed);
 	api_report_free(&r);
+	if (rc == 0)
+		return 0;
 	if (rc == INTAKE_BUSY) {
 		rc = api_fail(req, resp, 503, NULL,
 		              _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
@@ -274,11 +293,5 @@ int api_reports(struct req *req, struct resp *resp)
 	if (rc == INTAKE_INVALID)
 		return api_fail(req, resp, 400, "body",
 		                _("De melding klopt niet. Controleer wat je hebt ingevuld."));
-	if (rc)
-		return rc < 0 ? rc : -EIO;
-	/* Answered only now: intake_submit returns after the commit. */
-	rc = api_answer(resp, 201,
-	                json_pack("{s:s, s:s}", "receipt", receipt.text, "status", "received"));
-	sodium_memzero(&receipt, sizeof receipt);
-	return rc;
+	return rc < 0 ? rc : -EIO;
 }

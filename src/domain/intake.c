@@ -3,13 +3,20 @@
  *
  * A submitter does the expensive, private work on its own thread (JSON of
  * the personal fields, sealing, the receipt and its hash, the suggestion),
- * queues one item and sleeps on the item's own condition variable. The
- * writer takes everything queued (up to INTAKE_BATCH_MAX), inserts it in
- * one transaction with a savepoint per row, commits once (one fsync with
- * synchronous=FULL for the whole batch) and only then wakes each submitter
- * with its row's result. A row refused for a conflict (its random id or
- * receipt exists, or its district was removed meanwhile) is sealed again
- * by its submitter under a new id and receipt and queued again.
+ * builds one self-contained item (every string it stores is copied into
+ * the item or points at a static value list, so nothing borrows the
+ * caller's memory), queues it and returns. The writer takes everything
+ * queued (up to INTAKE_BATCH_MAX), inserts it in one transaction with a
+ * savepoint per row, commits once (one fsync with synchronous=FULL for the
+ * whole batch) and only then calls each item's done with its row's result.
+ * intake_submit is the same path, waiting on its own condition variable.
+ *
+ * A row refused for a conflict (its random id or receipt exists, or its
+ * district was removed meanwhile) is given a new id and receipt and sealed
+ * again by the writer, and queued again for the next batch. Re-sealing
+ * needs the plaintext, so an item keeps its personal JSON until it is
+ * answered, and wipes it (and its receipt) when it is freed: the same
+ * lifetime the plaintext had when submitters sealed again themselves.
  *
  * Nothing here logs a receipt or any field of a report. */
 #include "domain/intake.h"
@@ -31,17 +38,34 @@
 
 _Static_assert(RECEIPT_HASH_BYTES == STORE_RECEIPT_HASH_BYTES, "receipt hash size");
 
-/* Attempts with a fresh id and receipt after a conflicting row. A random
- * 63-bit id or 80-bit receipt repeats practically never, so a row that
- * keeps conflicting names a district that no longer exists. */
+/* Attempts with a fresh id and receipt after a conflicting row. An id (21
+ * random bits within its millisecond) or an 80-bit receipt repeats
+ * practically never, so a row that keeps conflicting names a district that
+ * no longer exists. */
 #define SUBMIT_ATTEMPTS 3
 
+/* One queued report. Owns everything row points to: row's strings point
+ * into texts, into the fixed buffers below, or at the static value lists
+ * of report.h (channel, role, kind, forms: checked against those lists). */
 struct item {
 	struct store_report_new row;
-	int result;
-	bool done;
-	pthread_cond_t cond; /* signalled when done */
+	int attempts; /* insertions tried so far */
+	intake_done_fn done;
+	void *arg;
 	struct item *next;
+	char *personal; /* plaintext JSON, kept for sealing again; wiped */
+	size_t personal_len;
+	struct buf sealed;
+	char *suggestion;
+	char *texts; /* district, then the signals, each NUL-terminated */
+	const char *forms[REPORT_MAX_FORMS];
+	const char *signals[REPORT_MAX_SIGNALS];
+	char org[ID_MAX_LEN + 1];
+	char prefix[STORE_REF_PREFIX_MAX + 1];
+	char on[STORE_DATE_LEN + 1];
+	char at[STORE_TIME_LEN + 1];
+	struct intake_receipt receipt; /* wiped */
+	unsigned char hash[RECEIPT_HASH_BYTES];
 };
 
 struct intake {
@@ -52,34 +76,134 @@ struct intake {
 	pthread_mutex_t lock;
 	pthread_cond_t work; /* the writer waits for items or stop */
 	struct item *head, *tail;
-	size_t queued;  /* in the queue */
-	size_t pending; /* queued or being written, not yet answered */
-	/* Submitters inside enqueue_and_wait: intake_stop waits for them to
-	 * leave, because a woken submitter still needs lock to return. */
+	size_t queued;  /* in the queue (new items, not retries, count for the limit) */
+	size_t pending; /* accepted and done not yet called */
+	/* Submitters inside intake_submit_async (reading keys and content,
+	 * about to take lock): intake_stop waits for them to leave. */
 	size_t inside;
 	pthread_cond_t left; /* signalled when inside drops to 0 while stopping */
 	bool stopping;
 	pthread_t thread;
 };
 
+static void item_free(struct item *it)
+{
+	if (!it)
+		return;
+	if (it->personal) {
+		sodium_memzero(it->personal, it->personal_len);
+		free(it->personal);
+	}
+	if (it->sealed.data)
+		sodium_memzero(it->sealed.data, it->sealed.cap);
+	buf_free(&it->sealed);
+	free(it->suggestion);
+	free(it->texts);
+	sodium_memzero(&it->receipt, sizeof it->receipt);
+	sodium_memzero(it->hash, sizeof it->hash);
+	free(it);
+}
+
+/* Report ids: 42 bits of milliseconds since 2020 (enough until 2159),
+ * then 21 random bits. Time order puts new rows at the right edge of every
+ * B-tree keyed by the id (reports, forms, signals, messages), so a batch
+ * dirties a few pages instead of one random page per row per index; the
+ * random part keeps ids of one millisecond apart (a collision is a
+ * conflict, retried with a new id). The id is not a secret. */
+static int64_t random_id(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	const uint64_t epoch_2020_ms = 1577836800000u;
+	ms = ms > epoch_2020_ms ? ms - epoch_2020_ms : 0;
+	uint32_t r = randombytes_random() & ((1u << 21) - 1);
+	uint64_t v = ((ms & ((UINT64_C(1) << 42) - 1)) << 21) | r;
+	return (int64_t)(v ? v : 1);
+}
+
+/* A new id and receipt, and the personal fields sealed under that id: on
+ * the submitter's thread first, on the writer's after a conflict. */
+static int item_seal(struct intake *in, struct item *it)
+{
+	it->row.id = random_id();
+	receipt_generate(it->receipt.text);
+	int rc = receipt_hash(&in->rkey, it->receipt.text, it->hash);
+	if (rc)
+		return rc;
+	if (it->sealed.data)
+		sodium_memzero(it->sealed.data, it->sealed.cap);
+	buf_reset(&it->sealed);
+	rc = seal_encrypt(&in->seal, (uint64_t)it->row.id, SEAL_REPORT, it->personal,
+	                  it->personal_len, &it->sealed);
+	if (rc)
+		return rc;
+	it->row.sealed = it->sealed.data;
+	it->row.sealed_len = it->sealed.len;
+	return 0;
+}
+
+/* A row's store result as intake_submit answers it. */
+static int row_result(int rc)
+{
+	if (rc == STORE_CONFLICT || rc == STORE_LIMIT || rc == -EINVAL)
+		return INTAKE_INVALID;
+	return rc > 0 ? -EIO : rc;
+}
+
 /* --- writer thread ---------------------------------------------------- */
+
+/* Answers it (done called exactly once) and frees it. */
+static void item_answer(struct item *it, int rc)
+{
+	if (rc)
+		it->done(it->arg, rc, NULL, 0);
+	else
+		it->done(it->arg, 0, &it->receipt, it->row.id);
+	item_free(it);
+}
 
 static void write_batch(struct intake *in, struct item **items, size_t n)
 {
 	struct store_report_new rows[INTAKE_BATCH_MAX];
 	int results[INTAKE_BATCH_MAX];
+	struct item *retry = NULL, *retry_last = NULL;
+	size_t nretry = 0;
 	for (size_t i = 0; i < n; i++)
 		rows[i] = items[i]->row;
 	int rc = store_reports_insert_batch(in->st, rows, n, results);
 	if (rc)
 		log_error("intake: storing %zu reports failed: %s", n, strerror(-rc));
-	pthread_mutex_lock(&in->lock);
 	for (size_t i = 0; i < n; i++) {
-		items[i]->result = results[i];
-		items[i]->done = true;
-		pthread_cond_signal(&items[i]->cond);
+		struct item *it = items[i];
+		int r = results[i];
+		if (r == STORE_CONFLICT && ++it->attempts < SUBMIT_ATTEMPTS) {
+			r = item_seal(in, it);
+			if (!r) {
+				it->next = NULL;
+				if (retry_last)
+					retry_last->next = it;
+				else
+					retry = it;
+				retry_last = it;
+				nretry++;
+				continue;
+			}
+		}
+		item_answer(it, row_result(r));
 	}
-	in->pending -= n;
+	pthread_mutex_lock(&in->lock);
+	/* Retries go after what queued meanwhile: the next batch takes both.
+	 * They were accepted already, so they never count against the limit
+	 * and are queued even while stopping. */
+	if (retry) {
+		if (in->tail)
+			in->tail->next = retry;
+		else
+			in->head = retry;
+		in->tail = retry_last;
+	}
+	in->pending -= n - nretry;
 	pthread_mutex_unlock(&in->lock);
 }
 
@@ -94,11 +218,14 @@ static void *writer_main(void *arg)
 		/* Stopping drains: the loop ends only with an empty queue. */
 		if (!in->head)
 			break;
+		/* Everything queued, up to a full batch, in one go. */
 		size_t n = 0;
 		while (in->head && n < INTAKE_BATCH_MAX) {
-			batch[n++] = in->head;
-			in->head = in->head->next;
-			in->queued--;
+			struct item *it = in->head;
+			in->head = it->next;
+			if (it->attempts == 0)
+				in->queued--;
+			batch[n++] = it;
 		}
 		if (!in->head)
 			in->tail = NULL;
@@ -162,14 +289,14 @@ void intake_stop(struct intake *in)
 	pthread_mutex_lock(&in->lock);
 	in->stopping = true;
 	pthread_cond_signal(&in->work);
-	pthread_mutex_unlock(&in->lock);
-	pthread_join(in->thread, NULL);
-	/* Everyone is answered now, but the last ones woken may still be
-	 * waiting for lock to return from their wait. */
-	pthread_mutex_lock(&in->lock);
+	/* A submitter past its first check may still queue; after this
+	 * none is inside and every later one answers INTAKE_BUSY. */
 	while (in->inside)
 		pthread_cond_wait(&in->left, &in->lock);
 	pthread_mutex_unlock(&in->lock);
+	/* The writer drains the queue (retries included) and calls every
+	 * done before it ends. */
+	pthread_join(in->thread, NULL);
 	pthread_cond_destroy(&in->left);
 	pthread_cond_destroy(&in->work);
 	pthread_mutex_destroy(&in->lock);
@@ -187,44 +314,6 @@ size_t intake_pending(struct intake *in)
 	pthread_mutex_unlock(&in->lock);
 	return n;
 }
-
-/* Queues it and waits for its commit: the row's store result. *busy
- * (then nothing was queued) when the queue is full or the intake is
- * stopping; kept apart because store and intake numbers overlap. */
-static int enqueue_and_wait(struct intake *in, struct item *it, bool *busy)
-{
-	*busy = false;
-	int rc = -pthread_cond_init(&it->cond, NULL);
-	if (rc)
-		return rc;
-	pthread_mutex_lock(&in->lock);
-	if (in->stopping || in->queued >= INTAKE_QUEUE_MAX) {
-		pthread_mutex_unlock(&in->lock);
-		pthread_cond_destroy(&it->cond);
-		*busy = true;
-		return 0;
-	}
-	in->inside++;
-	it->done = false;
-	it->next = NULL;
-	if (in->tail)
-		in->tail->next = it;
-	else
-		in->head = it;
-	in->tail = it;
-	in->queued++;
-	in->pending++;
-	pthread_cond_signal(&in->work);
-	while (!it->done)
-		pthread_cond_wait(&it->cond, &in->lock);
-	rc = it->result;
-	if (--in->inside == 0 && in->stopping)
-		pthread_cond_signal(&in->left);
-	pthread_mutex_unlock(&in->lock);
-	pthread_cond_destroy(&it->cond);
-	return rc;
-}
-
 /* --- submit ---------------------------------------------------------------- */
 
 static bool given(const char *s)
@@ -297,116 +386,197 @@ static void today(char on[STORE_DATE_LEN + 1], char at[STORE_TIME_LEN + 1])
 	store_now(at);
 }
 
-static int64_t random_id(void)
+/* The queued item of a checked input: copies of everything it stores,
+ * sealed under a first id. */
+static int item_new(struct intake *in, const struct report_org *org, const struct report_input *r,
+                    struct item **out)
 {
-	uint64_t v = 0;
-	while (v == 0) {
-		randombytes_buf(&v, sizeof v);
-		v &= (uint64_t)INT64_MAX;
+	*out = NULL;
+	const char *channel = given(r->channel) ? r->channel : "web";
+	int kind = report_value_index(report_kinds, r->kind);
+	int ch = report_value_index(report_channels, channel);
+	int role = report_value_index(report_roles, r->reporter_role);
+	if (kind < 0 || ch < 0 || role < 0 || !str_is_id(org->id, ID_MAX_LEN) ||
+	    !given(r->description) || r->nforms > REPORT_MAX_FORMS ||
+	    r->nsignals > REPORT_MAX_SIGNALS || r->npeople > REPORT_MAX_PEOPLE)
+		return INTAKE_INVALID;
+	struct item *it = calloc(1, sizeof *it);
+	if (!it)
+		return -ENOMEM;
+	int rc = INTAKE_INVALID;
+	/* Forms point at the static list: checked values, never copied. */
+	for (size_t i = 0; i < r->nforms; i++) {
+		int k = report_value_index(report_forms, r->forms[i]);
+		if (k < 0)
+			goto fail;
+		it->forms[i] = report_forms[k];
 	}
-	return (int64_t)v;
+	/* No forms named means "weet ik niet" (contract). */
+	if (!r->nforms)
+		it->forms[0] = "unknown";
+	size_t need = (r->district ? strlen(r->district) : 0) + 1;
+	for (size_t i = 0; i < r->nsignals; i++) {
+		if (!r->signals[i])
+			goto fail;
+		need += strlen(r->signals[i]) + 1;
+	}
+	rc = -ENOMEM;
+	it->texts = malloc(need);
+	if (!it->texts)
+		goto fail;
+	char *p = it->texts;
+	size_t len = r->district ? strlen(r->district) : 0;
+	memcpy(p, r->district ? r->district : "", len + 1);
+	p += len + 1;
+	for (size_t i = 0; i < r->nsignals; i++) {
+		len = strlen(r->signals[i]);
+		memcpy(p, r->signals[i], len + 1);
+		it->signals[i] = p;
+		p += len + 1;
+	}
+
+	rc = personal_json(r, kind == REPORT_ADVICE, &it->personal);
+	if (rc)
+		goto fail;
+	it->personal_len = strlen(it->personal);
+	json_t *sugg = NULL;
+	rc = report_suggest(in->content, r->signals, r->nsignals, &sugg);
+	if (rc)
+		goto fail;
+	it->suggestion = json_dumps(sugg, JSON_COMPACT);
+	json_decref(sugg);
+	rc = -ENOMEM;
+	if (!it->suggestion)
+		goto fail;
+	snprintf(it->org, sizeof it->org, "%s", org->id);
+	today(it->on, it->at);
+	snprintf(it->prefix, sizeof it->prefix, "%c%.4s-",
+	         strcmp(report_channels[ch], "web") == 0 ? 'W' : 'M', it->on);
+	it->sealed = (struct buf)BUF_INIT;
+	it->row = (struct store_report_new){
+	    .org = it->org,
+	    .ref_prefix = it->prefix,
+	    .receipt_hash = it->hash,
+	    .received_on = it->on,
+	    .received_at = it->at,
+	    .channel = report_channels[ch],
+	    .reporter_role = report_roles[role],
+	    .anonymous = r->anonymous,
+	    .kind = report_kinds[kind],
+	    .acute_danger = r->acute_danger,
+	    .district = r->district ? it->texts : NULL,
+	    .forms = it->forms,
+	    .nforms = r->nforms ? r->nforms : 1,
+	    .signals = it->signals,
+	    .nsignals = r->nsignals,
+	    .suggestion = it->suggestion,
+	};
+	rc = item_seal(in, it);
+	if (rc)
+		goto fail;
+	*out = it;
+	return 0;
+fail:
+	item_free(it);
+	return rc;
+}
+
+int intake_submit_async(struct intake *in, const struct report_org *org,
+                        const struct report_input *r, intake_done_fn done, void *arg)
+{
+	if (!in || !org || !r || !done)
+		return -EINVAL;
+	/* Refused at once when full: no sealing for an item it cannot take. */
+	pthread_mutex_lock(&in->lock);
+	if (in->stopping || in->queued >= INTAKE_QUEUE_MAX) {
+		pthread_mutex_unlock(&in->lock);
+		return INTAKE_BUSY;
+	}
+	in->inside++;
+	pthread_mutex_unlock(&in->lock);
+
+	struct item *it = NULL;
+	int rc = item_new(in, org, r, &it);
+
+	pthread_mutex_lock(&in->lock);
+	if (!rc && (in->stopping || in->queued >= INTAKE_QUEUE_MAX))
+		rc = INTAKE_BUSY;
+	if (!rc) {
+		it->done = done;
+		it->arg = arg;
+		it->next = NULL;
+		if (in->tail)
+			in->tail->next = it;
+		else
+			in->head = it;
+		in->tail = it;
+		in->queued++;
+		in->pending++;
+		pthread_cond_signal(&in->work);
+	}
+	if (--in->inside == 0 && in->stopping)
+		pthread_cond_signal(&in->left);
+	pthread_mutex_unlock(&in->lock);
+	/* Not queued: free it here, done is never called. (Queued: it may be
+	 * answered and freed already, so it is not touched again.) */
+	if (rc)
+		item_free(it);
+	return rc;
+}
+
+/* intake_submit waits for its own done. */
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int rc;
+	int64_t id;
+	struct intake_receipt receipt;
+};
+
+static void waiter_done(void *arg, int rc, const struct intake_receipt *receipt, int64_t id)
+{
+	struct waiter *w = arg;
+	pthread_mutex_lock(&w->lock);
+	w->rc = rc;
+	if (receipt)
+		w->receipt = *receipt;
+	w->id = id;
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
 }
 
 int intake_submit(struct intake *in, const struct report_org *org, const struct report_input *r,
                   struct intake_receipt *receipt, int64_t *id)
 {
-	char *personal = NULL, *suggestion = NULL;
-	json_t *sugg = NULL;
-	struct buf sealed = BUF_INIT;
-	struct item it;
-	char on[STORE_DATE_LEN + 1], at[STORE_TIME_LEN + 1], prefix[STORE_REF_PREFIX_MAX + 1];
-	char text[RECEIPT_TEXT_LEN + 1];
-	unsigned char hash[RECEIPT_HASH_BYTES];
-	const char *forms_unknown[] = {"unknown"};
-	int rc;
-
-	if (!in || !org || !r || !receipt)
+	if (!receipt)
 		return -EINVAL;
-	const char *channel = given(r->channel) ? r->channel : "web";
-	int kind = report_value_index(report_kinds, r->kind);
-	if (kind < 0 || !str_is_id(org->id, ID_MAX_LEN) ||
-	    report_value_index(report_channels, channel) < 0 ||
-	    report_value_index(report_roles, r->reporter_role) < 0 || !given(r->description) ||
-	    r->nforms > REPORT_MAX_FORMS || r->nsignals > REPORT_MAX_SIGNALS ||
-	    r->npeople > REPORT_MAX_PEOPLE)
-		return INTAKE_INVALID;
-	for (size_t i = 0; i < r->nforms; i++)
-		if (report_value_index(report_forms, r->forms[i]) < 0)
-			return INTAKE_INVALID;
-
-	rc = personal_json(r, kind == REPORT_ADVICE, &personal);
+	struct waiter w = {.done = false};
+	int rc = -pthread_mutex_init(&w.lock, NULL);
 	if (rc)
-		goto out;
-	rc = report_suggest(in->content, r->signals, r->nsignals, &sugg);
-	if (rc)
-		goto out;
-	suggestion = json_dumps(sugg, JSON_COMPACT);
-	if (!suggestion) {
-		rc = -ENOMEM;
-		goto out;
+		return rc;
+	rc = -pthread_cond_init(&w.cond, NULL);
+	if (rc) {
+		pthread_mutex_destroy(&w.lock);
+		return rc;
 	}
-	today(on, at);
-	snprintf(prefix, sizeof prefix, "%c%.4s-", strcmp(channel, "web") == 0 ? 'W' : 'M', on);
-
-	memset(&it, 0, sizeof it);
-	it.row = (struct store_report_new){
-	    .org = org->id,
-	    .ref_prefix = prefix,
-	    .receipt_hash = hash,
-	    .received_on = on,
-	    .received_at = at,
-	    .channel = channel,
-	    .reporter_role = r->reporter_role,
-	    .anonymous = r->anonymous,
-	    .kind = r->kind,
-	    .acute_danger = r->acute_danger,
-	    .district = r->district,
-	    /* No forms named means "weet ik niet" (contract). */
-	    .forms = r->nforms ? r->forms : forms_unknown,
-	    .nforms = r->nforms ? r->nforms : 1,
-	    .signals = r->signals,
-	    .nsignals = r->nsignals,
-	    .suggestion = suggestion,
-	};
-	rc = STORE_CONFLICT;
-	bool busy = false;
-	for (int attempt = 0; attempt < SUBMIT_ATTEMPTS && rc == STORE_CONFLICT; attempt++) {
-		it.row.id = random_id();
-		receipt_generate(text);
-		rc = receipt_hash(&in->rkey, text, hash);
-		if (rc)
-			goto out;
-		buf_reset(&sealed);
-		rc = seal_encrypt(&in->seal, (uint64_t)it.row.id, SEAL_REPORT, personal,
-		                  strlen(personal), &sealed);
-		if (rc)
-			goto out;
-		it.row.sealed = sealed.data;
-		it.row.sealed_len = sealed.len;
-		rc = enqueue_and_wait(in, &it, &busy);
+	rc = intake_submit_async(in, org, r, waiter_done, &w);
+	if (!rc) {
+		pthread_mutex_lock(&w.lock);
+		while (!w.done)
+			pthread_cond_wait(&w.cond, &w.lock);
+		pthread_mutex_unlock(&w.lock);
+		rc = w.rc;
 	}
-	if (busy)
-		rc = INTAKE_BUSY;
-	else if (rc == STORE_CONFLICT || rc == STORE_LIMIT || rc == -EINVAL)
-		rc = INTAKE_INVALID;
-	else if (rc > 0)
-		rc = -EIO;
-	if (rc)
-		goto out;
-	memcpy(receipt->text, text, sizeof text);
-	if (id)
-		*id = it.row.id;
-out:
-	if (personal) {
-		sodium_memzero(personal, strlen(personal));
-		free(personal);
+	pthread_cond_destroy(&w.cond);
+	pthread_mutex_destroy(&w.lock);
+	if (!rc) {
+		*receipt = w.receipt;
+		if (id)
+			*id = w.id;
 	}
-	if (sealed.data)
-		sodium_memzero(sealed.data, sealed.cap);
-	buf_free(&sealed);
-	sodium_memzero(text, sizeof text);
-	free(suggestion);
-	json_decref(sugg);
+	sodium_memzero(&w.receipt, sizeof w.receipt);
 	return rc;
 }
 

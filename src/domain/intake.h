@@ -3,13 +3,15 @@
  *
  * One writer thread takes queued reports and commits them together in one
  * transaction (group commit, synchronous=FULL); each submitter is answered
- * only after the commit that holds its report. Several writers relying on
- * busy_timeout starve each other (bench/intake shows why), so nothing else
- * writes reports.
+ * only after the commit that holds its report: from the writer thread by a
+ * callback (intake_submit_async, so an HTTP worker need not wait and a
+ * batch can hold up to INTAKE_BATCH_MAX reports), or by intake_submit
+ * returning. Several writers relying on busy_timeout starve each other
+ * (bench/intake shows why), so nothing else writes reports.
  *
  * Personal data (description, place, when, contact, people, messages) is
  * sealed with XChaCha20-Poly1305 under a data key derived from the key
- * file, with the report's random 63-bit id as associated data, before it is
+ * file, with the report's 63-bit id (time-ordered with 21 random bits) as associated data, before it is
  * queued. The receipt is only kept as a keyed BLAKE2b hash.
  *
  * Owns: the writer thread and its queue; struct intake. */
@@ -43,14 +45,32 @@ struct intake_receipt {
  * (copied; subkeys derived). *out owned by the caller (intake_stop). */
 int intake_start(struct store *st, const struct content *c, const unsigned char master[32],
                  struct intake **out);
-/* Finishes queued work, stops the thread, wipes keys. Accepts NULL.
- * Submitters already waiting are answered (and have returned) before it
- * returns; one arriving meanwhile gets INTAKE_BUSY; none may start after
- * it returns. */
+/* Finishes queued work (retries included), calls every pending done,
+ * stops the thread, wipes keys. Accepts NULL. A submit arriving meanwhile
+ * gets INTAKE_BUSY (done not called); none may start after it returns.
+ * Sync submitters already waiting are answered before it returns. */
 void intake_stop(struct intake *in);
 
+/* Called once on the writer thread after the commit that holds the report
+ * (rc 0, receipt filled) or on failure (rc INTAKE_INVALID/-errno; receipt
+ * NULL, id 0). Must be quick and must not call into intake. receipt is
+ * valid only during the call (copy it; it is wiped afterwards). */
+typedef void (*intake_done_fn)(void *arg, int rc, const struct intake_receipt *receipt, int64_t id);
+
+/* Like intake_submit but returns at once: 0 when queued (done will be
+ * called exactly once, later, possibly before this function returns on
+ * another thread), or INTAKE_BUSY / INTAKE_INVALID / -errno (-EINVAL for a
+ * NULL in, org, r or done) without ever calling done. Everything r and org
+ * point to is sealed or copied before return, so the caller may free its
+ * input right after. The personal fields' plaintext stays in the queued
+ * item (to seal again under a new id after a conflict) and is wiped when
+ * done has been called. */
+int intake_submit_async(struct intake *in, const struct report_org *org,
+                        const struct report_input *r, intake_done_fn done, void *arg);
+
 /* Stores a checked report (received today, channel web unless set) and
- * fills receipt and *id. Returns only after the commit: 0, INTAKE_INVALID,
+ * fills receipt and *id (id may be NULL). intake_submit_async, then waits
+ * for its done: returns only after the commit: 0, INTAKE_INVALID,
  * INTAKE_BUSY, or -errno. */
 int intake_submit(struct intake *in, const struct report_org *org, const struct report_input *r,
                   struct intake_receipt *receipt, int64_t *id);
@@ -70,8 +90,9 @@ int intake_follow(struct intake *in, const char *receipt, json_t **out);
  * -errno. */
 int intake_add_message(struct intake *in, const char *receipt, const char *text);
 
-/* Reports accepted by intake_submit and not yet answered (queued or in
- * the transaction being committed): for health checks and tests. */
+/* Reports accepted (intake_submit or _async) whose done is not yet called
+ * (queued, retried, or in the transaction being committed): for health
+ * checks and tests. */
 size_t intake_pending(struct intake *in);
 
 /* Normalises a typed receipt into canonical "XXXX-XXXX-XXXX-XXXX". false

@@ -31,7 +31,10 @@ extern const char *const report_statuses[];  /* received assessing investigating
 extern const char *const report_outcomes[];  /* none no_action referred_care ... */
 extern const char *const report_minor_values[]; /* yes no unknown */
 
-enum report_kind { REPORT_ADVICE = 0, REPORT_REPORT = 1 };
+enum report_kind {
+	REPORT_ADVICE = 0,
+	REPORT_REPORT = 1
+};
 
 /* Index of value in a NULL-terminated list, or -1. */
 int report_value_index(const char *const *list, const char *value);
@@ -39,8 +42,8 @@ int report_value_index(const char *const *list, const char *value);
 /* One person the report is about (never stored for advice requests). All
  * fields optional free text, except minor. */
 struct report_person {
-	const char *age;         /* approximate, e.g. "ongeveer 16" */
-	const char *minor;       /* "yes" "no" "unknown" or NULL */
+	const char *age;   /* approximate, e.g. "ongeveer 16" */
+	const char *minor; /* "yes" "no" "unknown" or NULL */
 	const char *gender;
 	const char *nationality;
 	const char *language;
@@ -58,7 +61,7 @@ struct report_input {
 	const char *reporter_role; /* report_roles (public intake: not "unknown") */
 	bool anonymous;
 	bool acute_danger;
-	const char *description; /* 1..REPORT_MAX_DESCRIPTION bytes */
+	const char *description;                 /* 1..REPORT_MAX_DESCRIPTION bytes */
 	const char *signals[REPORT_MAX_SIGNALS]; /* codes from content */
 	size_t nsignals;
 	const char *forms[REPORT_MAX_FORMS]; /* report_forms; none given = unknown */
@@ -102,7 +105,7 @@ struct report_org {
  * fields; advice requests may not carry people. Writes at most maxerr
  * errors and returns how many were found (0 = valid). */
 size_t report_check(const struct content *c, const struct report_org *org,
-		    const struct report_input *in, struct report_error *errs, size_t maxerr);
+                    const struct report_input *in, struct report_error *errs, size_t maxerr);
 
 /* The suggestion of likely forms from the ticked signals, by the rules in
  * content/rules.json: *out (caller owns) = [{"form": "labour", "signals":
@@ -113,6 +116,6 @@ size_t report_check(const struct content *c, const struct report_org *org,
  * Returns 0, -EINVAL (nsignals over REPORT_MAX_SIGNALS, or NULL c or out)
  * or -ENOMEM. */
 int report_suggest(const struct content *c, const char *const *signals, size_t nsignals,
-		   json_t **out);
+                   json_t **out);
 
 #endif

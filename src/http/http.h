@@ -28,6 +28,7 @@ struct http_field {
 };
 
 struct site;
+struct req_defer;
 
 struct req {
 	enum http_method method;
@@ -44,6 +45,8 @@ struct req {
 	bool secure;              /* the site is served over https */
 	struct site *site;
 	void *conn; /* the libmicrohttpd connection, for header look-ups */
+	/* While a deferred answer is finished: the data block of req_defer(). */
+	void *defer_data;
 };
 
 #define RESP_MAX_HEADERS 8
@@ -83,6 +86,30 @@ int resp_text(struct resp *resp, int status, const char *text);
 /* JSON body (text already serialised) with status. */
 int resp_json(struct resp *resp, int status, const char *json);
 void resp_free(struct resp *resp);
+
+/* --- Deferred answers ------------------------------------------------ */
+
+/* A handler whose answer waits for another thread (the intake writer's
+ * commit) defers it instead of blocking a worker thread: the connection is
+ * suspended and no thread waits; the other thread stores its result in the
+ * data block and calls req_resume(); then finish(req, resp) runs on a
+ * worker thread with req->defer_data pointing at the block, and fills the
+ * response.
+ *
+ * req_defer() returns the data block (size bytes, zeroed; it lives until
+ * both the request and the resumer are done with it) and the handle for
+ * the other thread, or NULL (out of memory, or already deferred). After
+ * req_defer() the handler returns 0 without filling resp. If it cannot
+ * hand the handle over after all, it calls req_defer_cancel() and answers
+ * normally. */
+typedef int (*req_finish_fn)(struct req *req, struct resp *resp);
+void *req_defer(struct req *req, req_finish_fn finish, size_t size, struct req_defer **handle);
+void req_defer_cancel(struct req *req);
+/* The data block of a handle, for the other thread to write its result. */
+void *req_defer_block(struct req_defer *h);
+/* Wakes the request; any thread, exactly once per handle, which it then
+ * gives up. Safe when the client has gone in the meantime. */
+void req_resume(struct req_defer *h);
 
 /* --- Routing --------------------------------------------------------- */
 

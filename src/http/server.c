@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,25 @@ struct server {
 	size_t ncache;
 };
 
+enum defer_state {
+	DEFER_WAITING,
+	DEFER_SUSPENDED,
+	DEFER_DONE
+};
+
+/* Shared by a suspended request and the thread that will resume it; freed
+ * by whichever lets go last, so neither a client that left nor a resumer
+ * that is late touches freed memory. */
+struct req_defer {
+	pthread_mutex_t lock;
+	int refs;
+	enum defer_state state;
+	bool req_alive;
+	struct MHD_Connection *conn;
+	req_finish_fn finish;
+	max_align_t data[]; /* the handler's data block */
+};
+
 struct conn_ctx {
 	struct req req;
 	struct MHD_PostProcessor *pp;
@@ -69,7 +89,9 @@ struct conn_ctx {
 	enum route_match match;
 	unsigned allowed;
 	char scratch[HTTP_MAX_PATH_BYTES + 1];
-	char *last_field; /* name of the field being streamed by pp */
+	struct req_defer *defer; /* a deferred answer, see http.h */
+	bool dispatched;         /* the handler ran */
+	char *last_field;        /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
 };
 
@@ -180,6 +202,69 @@ void resp_free(struct resp *resp)
 	resp->nheaders = 0;
 }
 
+static void defer_release(struct req_defer *d, bool from_request)
+{
+	pthread_mutex_lock(&d->lock);
+	if (from_request)
+		d->req_alive = false;
+	bool last = --d->refs == 0;
+	pthread_mutex_unlock(&d->lock);
+	if (last) {
+		pthread_mutex_destroy(&d->lock);
+		free(d);
+	}
+}
+
+/* --- Deferred answers ------------------------------------------------ */
+
+void *req_defer(struct req *req, req_finish_fn finish, size_t size, struct req_defer **handle)
+{
+	struct conn_ctx *c = (struct conn_ctx *)((char *)req - offsetof(struct conn_ctx, req));
+	if (c->defer || !finish)
+		return NULL;
+	struct req_defer *d = calloc(1, sizeof *d + size);
+	if (!d)
+		return NULL;
+	pthread_mutex_init(&d->lock, NULL);
+	d->refs = 2; /* the request and the resumer */
+	d->state = DEFER_WAITING;
+	d->req_alive = true;
+	d->conn = req->conn;
+	d->finish = finish;
+	c->defer = d;
+	*handle = d;
+	return d->data;
+}
+
+void req_defer_cancel(struct req *req)
+{
+	struct conn_ctx *c = (struct conn_ctx *)((char *)req - offsetof(struct conn_ctx, req));
+	struct req_defer *d = c->defer;
+	if (!d)
+		return;
+	c->defer = NULL;
+	defer_release(d, false); /* the resumer's reference, never handed over */
+	defer_release(d, true);
+}
+
+void *req_defer_block(struct req_defer *h)
+{
+	return h->data;
+}
+
+void req_resume(struct req_defer *h)
+{
+	pthread_mutex_lock(&h->lock);
+	bool suspended = h->state == DEFER_SUSPENDED;
+	h->state = DEFER_DONE;
+	/* Under the lock: the request cannot be completed (and its connection
+	 * freed) between the check and the call. */
+	if (suspended && h->req_alive)
+		MHD_resume_connection(h->conn);
+	pthread_mutex_unlock(&h->lock);
+	defer_release(h, false);
+}
+
 static void fields_free(struct http_field *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -192,6 +277,8 @@ static void ctx_free(struct conn_ctx *c)
 {
 	if (!c)
 		return;
+	if (c->defer)
+		defer_release(c->defer, true);
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
 	fields_free(c->req.query, c->req.nquery);
@@ -522,7 +609,25 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 	}
 	struct resp resp = {0};
 	resp.status = 200;
+	c->dispatched = true;
 	int rc = rt->fn(req, &resp);
+	if (rc == 0 && c->defer) {
+		struct req_defer *d = c->defer;
+		pthread_mutex_lock(&d->lock);
+		bool wait = d->state == DEFER_WAITING;
+		if (wait) {
+			d->state = DEFER_SUSPENDED;
+			MHD_suspend_connection(conn);
+		}
+		pthread_mutex_unlock(&d->lock);
+		if (wait) {
+			resp_free(&resp);
+			return MHD_YES;
+		}
+		/* Already done on the other thread: finish at once. */
+		req->defer_data = d->data;
+		rc = d->finish(req, &resp);
+	}
 	if (rc < 0) {
 		char q[160];
 		log_error("handler for %s failed: %s", log_quote(c->path, q, sizeof q),
@@ -556,6 +661,23 @@ static bool is_form_type(const char *ct)
 		return false;
 	return strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
 	       strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
+/* Called again by libmicrohttpd after req_resume(): the answer is ready. */
+static enum MHD_Result finish_deferred(struct MHD_Connection *conn, struct server *srv,
+                                       struct conn_ctx *c)
+{
+	struct resp resp = {0};
+	resp.status = 200;
+	c->req.defer_data = c->defer->data;
+	int rc = c->defer->finish(&c->req, &resp);
+	if (rc < 0) {
+		resp_free(&resp);
+		return answer_error(conn, srv, c, 500);
+	}
+	enum MHD_Result ok = queue(conn, srv, c, &resp);
+	resp_free(&resp);
+	return ok;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -655,6 +777,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
+	if (c->dispatched && c->defer)
+		return finish_deferred(conn, srv, c);
 	if (c->reject)
 		return answer_error(conn, srv, c, c->reject);
 	if (c->pp)
@@ -708,7 +832,8 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	const char *host = opts->host;
 	if (!host || strcmp(host, "localhost") == 0)
 		host = "127.0.0.1";
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {

@@ -29,6 +29,7 @@
 #include "pages/formkit.h"
 #include "pages/pages.h"
 #include "pages/site.h"
+#include "pages/submit.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -740,6 +741,28 @@ static int done(struct req *req, struct resp *resp, const struct report_form *f,
 	return render(req, resp, 200, "report-done", d, ok);
 }
 
+/* The deferred answer once the writer has committed the report: the
+ * receipt page, shown once. The form is read again from the request, which
+ * lives on while it waits. */
+static int committed(struct req *req, struct resp *resp)
+{
+	struct submit_result *res = submit_result(req);
+	struct report_form f;
+	read_form(req, &f);
+	if (res->rc == INTAKE_INVALID) {
+		struct ferrs fe = {.n = 0};
+		ferr_add(&fe, "",
+		         _("Je melding kon niet worden opgeslagen. Kijk je antwoorden na en "
+		           "probeer het opnieuw."));
+		return step2(req, resp, 400, &fe, NULL);
+	}
+	if (res->rc)
+		return res->rc < 0 ? res->rc : -EIO;
+	int rc = done(req, resp, &f, &res->receipt);
+	sodium_memzero(&res->receipt, sizeof res->receipt);
+	return rc;
+}
+
 /* Step 2 submitted. */
 static int submit(struct req *req, struct resp *resp)
 {
@@ -766,9 +789,10 @@ static int submit(struct req *req, struct resp *resp)
 		log_error("intake: not started");
 		return step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
 	}
-	struct intake_receipt receipt;
-	int64_t id = 0;
-	int rc = intake_submit(site->intake, &f.org, &f.in, &receipt, &id);
+	/* The answer waits for the commit without holding this thread. */
+	int rc = submit_deferred(req, &f.org, &f.in, committed);
+	if (rc == 0)
+		return 0;
 	if (rc == INTAKE_BUSY) {
 		int hr = fk_retry_after(resp, 30);
 		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
@@ -780,11 +804,7 @@ static int submit(struct req *req, struct resp *resp)
 		           "probeer het opnieuw."));
 		return step2(req, resp, 400, &fe, NULL);
 	}
-	if (rc)
-		return rc < 0 ? rc : -EIO;
-	rc = done(req, resp, &f, &receipt);
-	sodium_memzero(&receipt, sizeof receipt);
-	return rc;
+	return rc < 0 ? rc : -EIO;
 }
 
 int page_report(struct req *req, struct resp *resp)

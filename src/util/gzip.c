@@ -33,7 +33,6 @@ int gzip_bytes(const unsigned char *in, size_t len, unsigned char **out, size_t 
 	return 0;
 }
 
-
 /* True when an Accept-Encoding value allows gzip ("gzip;q=0" refuses it). */
 bool gzip_accepted(const char *ae)
 {

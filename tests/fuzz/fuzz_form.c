@@ -48,7 +48,7 @@ static int h_fields(struct req *req, struct resp *resp)
 }
 
 static const struct route routes[] = {
-    {HTTP_POST, "/f", h_fields, ACCESS_PUBLIC, false},
+    {HTTP_POST, "/f", h_fields, ACCESS_PUBLIC, .cache = false},
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -44,7 +44,7 @@ void res_free(struct res *r);
 /* GETs path and returns the CSRF pair its form needs: cookie_hdr gets
  * "Cookie: signaal_csrf=..." and token the form's csrf value. 0 or -1. */
 int http_csrf(const struct srv *s, const char *path, char *cookie_hdr, size_t chsz, char *token,
-	      size_t toksz);
+              size_t toksz);
 /* Reads the whole server log. Caller frees. */
 char *srv_log(const struct srv *s);
 

@@ -620,6 +620,502 @@ static void test_stop_drains(void **state)
 	free(w);
 }
 
+/* --- async ----------------------------------------------------------------- */
+
+/* What one intake_submit_async answered. */
+struct answer {
+	atomic_int calls;
+	int rc;
+	int64_t id;
+	bool had_receipt;
+	struct intake_receipt receipt;
+};
+
+/* Counts every done of a test, to wait for them without timing guesses. */
+struct answers {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	size_t called;
+};
+
+static struct answers answers = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+
+static void answers_reset(void)
+{
+	pthread_mutex_lock(&answers.m);
+	answers.called = 0;
+	pthread_mutex_unlock(&answers.m);
+}
+
+static void answers_wait(size_t n)
+{
+	pthread_mutex_lock(&answers.m);
+	while (answers.called < n)
+		pthread_cond_wait(&answers.c, &answers.m);
+	pthread_mutex_unlock(&answers.m);
+}
+
+static size_t answers_called(void)
+{
+	pthread_mutex_lock(&answers.m);
+	size_t n = answers.called;
+	pthread_mutex_unlock(&answers.m);
+	return n;
+}
+
+static void on_done(void *arg, int rc, const struct intake_receipt *receipt, int64_t id)
+{
+	struct answer *a = arg;
+	/* Only the first call is kept: a second one shows in calls. */
+	if (atomic_fetch_add(&a->calls, 1) == 0) {
+		a->rc = rc;
+		a->id = id;
+		a->had_receipt = receipt != NULL;
+		if (receipt)
+			a->receipt = *receipt;
+	}
+	pthread_mutex_lock(&answers.m);
+	answers.called++;
+	pthread_cond_broadcast(&answers.c);
+	pthread_mutex_unlock(&answers.m);
+}
+
+/* Counts the writer connection's commits. */
+static atomic_int commits;
+
+static int count_commit(void *ctx)
+{
+	(void)ctx;
+	atomic_fetch_add(&commits, 1);
+	return 0;
+}
+
+static int hook_commits(sqlite3 *db, void *ctx)
+{
+	sqlite3_commit_hook(db, ctx ? count_commit : NULL, NULL);
+	return 0;
+}
+
+/* Each done is called exactly once, after its commit, with a receipt that
+ * follows and an id whose row is sealed under it; submitted while the
+ * writer is held, they share few commits (a batch takes everything queued
+ * up to INTAKE_BATCH_MAX). */
+static void test_async_once_each(void **state)
+{
+	struct fx *f = *state;
+	enum {
+		N = 3 * INTAKE_BATCH_MAX + 10
+	};
+	answers_reset();
+	struct answer *a = calloc(N, sizeof *a);
+	struct report_input r = report();
+	atomic_store(&commits, 0);
+	assert_int_equal(store_sqlite_raw(f->s, true, hook_commits, f), 0);
+	struct blocker b;
+	block_start(&b, f->s);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &a[i]), 0);
+	assert_int_equal(intake_pending(f->in), N);
+	assert_int_equal(answers_called(), 0);
+	block_end(&b);
+	answers_wait(N);
+	/* The blocker's commit, the first batch (taken before all were
+	 * queued), then full batches. */
+	assert_true(atomic_load(&commits) <=
+	            (int)(2 + (N + INTAKE_BATCH_MAX - 2) / INTAKE_BATCH_MAX));
+	assert_int_equal(store_sqlite_raw(f->s, true, hook_commits, NULL), 0);
+	assert_int_equal(intake_pending(f->in), 0);
+	char(*all)[RECEIPT_TEXT_LEN + 1] = calloc(N, sizeof *all);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(atomic_load(&a[i].calls), 1);
+		assert_int_equal(a[i].rc, 0);
+		assert_true(a[i].had_receipt);
+		assert_true(a[i].id > 0);
+		assert_int_equal(strlen(a[i].receipt.text), RECEIPT_TEXT_LEN);
+		memcpy(all[i], a[i].receipt.text, RECEIPT_TEXT_LEN + 1);
+		json_t *j = NULL;
+		assert_int_equal(intake_follow(f->in, a[i].receipt.text, &j), 0);
+		assert_string_equal(json_string_value(json_object_get(j, "status")), "received");
+		json_decref(j);
+	}
+	qsort(all, N, sizeof *all, cmp_text);
+	for (int i = 1; i < N; i++)
+		assert_string_not_equal(all[i - 1], all[i]);
+	json_t *p = unseal_report(f, a[N - 1].id);
+	assert_string_equal(json_string_value(json_object_get(p, "description")), r.description);
+	json_decref(p);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), N);
+	/* Nothing more arrives later. */
+	for (int i = 0; i < N; i++)
+		assert_int_equal(atomic_load(&a[i].calls), 1);
+	free(all);
+	free(a);
+}
+
+/* A refused submit never calls done: invalid input, NULL done, and a full
+ * queue. */
+static void test_async_refused_never_done(void **state)
+{
+	struct fx *f = *state;
+	answers_reset();
+	struct answer bad = {0};
+	struct report_input r = report();
+	r.kind = "klacht";
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &bad), INTAKE_INVALID);
+	r = report();
+	r.description = NULL;
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &bad), INTAKE_INVALID);
+	r = report();
+	r.forms[0] = "fraud";
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &bad), INTAKE_INVALID);
+	r = report();
+	r.signals[1] = NULL;
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &bad), INTAKE_INVALID);
+	r = report();
+	struct report_org bad_org = {"Velsen!", districts, 3};
+	assert_int_equal(intake_submit_async(f->in, &bad_org, &r, on_done, &bad), INTAKE_INVALID);
+	assert_int_equal(intake_submit_async(f->in, &org, &r, NULL, &bad), -EINVAL);
+	assert_int_equal(intake_submit_async(NULL, &org, &r, on_done, &bad), -EINVAL);
+	assert_int_equal(intake_submit_async(f->in, NULL, &r, on_done, &bad), -EINVAL);
+	assert_int_equal(intake_submit_async(f->in, &org, NULL, on_done, &bad), -EINVAL);
+
+	/* Full queue: accepted until the queue holds INTAKE_QUEUE_MAX (the
+	 * writer may hold a first batch), then INTAKE_BUSY at once. */
+	enum {
+		N = INTAKE_QUEUE_MAX + INTAKE_BATCH_MAX + 1
+	};
+	struct answer *a = calloc(N, sizeof *a);
+	struct blocker b;
+	block_start(&b, f->s);
+	int n = 0;
+	while (n < N && intake_submit_async(f->in, &org, &r, on_done, &a[n]) == 0)
+		n++;
+	assert_true(n >= (int)INTAKE_QUEUE_MAX && n < N);
+	assert_int_equal(intake_pending(f->in), n);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &bad), INTAKE_BUSY);
+	assert_int_equal(answers_called(), 0);
+	block_end(&b);
+	answers_wait((size_t)n);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(atomic_load(&a[i].calls), 1);
+		assert_int_equal(a[i].rc, 0);
+	}
+	assert_int_equal(atomic_load(&bad.calls), 0);
+	intake_stop(f->in);
+	f->in = NULL;
+	assert_int_equal(atomic_load(&bad.calls), 0);
+	assert_int_equal(answers_called(), n);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), n);
+	free(a);
+}
+
+static void wipe_free(char *s)
+{
+	memset(s, 'X', strlen(s));
+	free(s);
+}
+
+/* Nothing queued borrows the caller's memory: the input is scribbled over
+ * and freed right after the submit, while the writer is held (ASan sees
+ * any read of it). */
+static void test_async_copies_input(void **state)
+{
+	struct fx *f = *state;
+	answers_reset();
+	struct answer a = {0};
+	char *org_id = strdup("velsen");
+	struct report_org o = {org_id, districts, 3};
+	struct report_input r = {
+	    .kind = strdup("report"),
+	    .reporter_role = strdup("victim"),
+	    .description = strdup("Mijn baas houdt mijn paspoort"),
+	    .signals = {strdup("labour.low_pay"), strdup("labour.sleeps_at_work")},
+	    .nsignals = 2,
+	    .forms = {strdup("labour"), strdup("sexual")},
+	    .nforms = 2,
+	    .district = strdup("Driehuis"),
+	    .place = strdup("Loods"),
+	    .contact_phone = strdup("0612345678"),
+	    .channel = strdup("phone"),
+	};
+	struct blocker b;
+	block_start(&b, f->s);
+	assert_int_equal(intake_submit_async(f->in, &o, &r, on_done, &a), 0);
+	wipe_free(org_id);
+	wipe_free((char *)r.kind);
+	wipe_free((char *)r.reporter_role);
+	wipe_free((char *)r.description);
+	wipe_free((char *)r.signals[0]);
+	wipe_free((char *)r.signals[1]);
+	wipe_free((char *)r.forms[0]);
+	wipe_free((char *)r.forms[1]);
+	wipe_free((char *)r.district);
+	wipe_free((char *)r.place);
+	wipe_free((char *)r.contact_phone);
+	wipe_free((char *)r.channel);
+	memset(&r, 0xA5, sizeof r);
+	memset(&o, 0xA5, sizeof o);
+	block_end(&b);
+	answers_wait(1);
+	assert_int_equal(atomic_load(&a.calls), 1);
+	assert_int_equal(a.rc, 0);
+	struct raw_q q = {.sql =
+	                      "SELECT org_id || ' ' || channel || ' ' || district || ' ' || kind ||"
+	                      " ' ' || reporter_role || ' ' || substr(reference, 1, 1)"
+	                      " FROM reports"};
+	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_string_equal(q.text, "velsen phone Driehuis report victim M");
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_signals WHERE signal IN"
+	                            " ('labour.low_pay', 'labour.sleeps_at_work')"),
+	                 2);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_forms WHERE form IN"
+	                            " ('labour', 'sexual')"),
+	                 2);
+	struct raw_q s = {.sql = "SELECT suggestion FROM reports"};
+	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &s), 0);
+	assert_non_null(strstr(s.text, "labour.sleeps_at_work"));
+	json_t *p = unseal_report(f, a.id);
+	assert_string_equal(json_string_value(json_object_get(p, "description")),
+	                    "Mijn baas houdt mijn paspoort");
+	assert_string_equal(json_string_value(json_object_get(p, "place")), "Loods");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(p, "contact"), "phone")),
+	    "0612345678");
+	json_decref(p);
+}
+
+/* A temporary trigger on the writer connection refuses the first inserts
+ * as a conflict (as a repeated id or receipt would) and notes every id
+ * tried; its counts live in C, so no rollback undoes them. */
+enum {
+	TRIED_MAX = 16
+};
+static struct {
+	atomic_int fail; /* inserts still to refuse */
+	atomic_int n;
+	int64_t ids[TRIED_MAX];
+} tried;
+
+static void fn_try(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int k = atomic_fetch_add(&tried.n, 1);
+	if (k < TRIED_MAX)
+		tried.ids[k] = sqlite3_value_int64(argv[0]);
+	sqlite3_result_int(ctx, atomic_fetch_sub(&tried.fail, 1) > 0);
+}
+
+static int add_trigger(sqlite3 *db, void *ctx)
+{
+	(void)ctx;
+	if (sqlite3_create_function(db, "intake_test_try", 1, SQLITE_UTF8, NULL, fn_try, NULL,
+	                            NULL) != SQLITE_OK)
+		return -EIO;
+	return sqlite3_exec(db,
+	                    "CREATE TEMP TRIGGER intake_test BEFORE INSERT ON reports"
+	                    " WHEN intake_test_try(NEW.id) BEGIN"
+	                    " SELECT RAISE(ABORT, 'conflict'); END",
+	                    NULL, NULL, NULL) == SQLITE_OK
+	           ? 0
+	           : -EIO;
+}
+
+static int drop_trigger(sqlite3 *db, void *ctx)
+{
+	(void)ctx;
+	return sqlite3_exec(db, "DROP TRIGGER intake_test", NULL, NULL, NULL) == SQLITE_OK ? 0
+	                                                                                   : -EIO;
+}
+
+/* After a conflict the writer seals the item again under a new id and
+ * receipt and retries it (SUBMIT_ATTEMPTS in all); the stored row opens
+ * under its final id only, and that receipt follows. A row that keeps
+ * conflicting is answered INTAKE_INVALID. */
+static void test_async_retry_reseals(void **state)
+{
+	struct fx *f = *state;
+	answers_reset();
+	atomic_store(&tried.n, 0);
+	atomic_store(&tried.fail, 2);
+	assert_int_equal(store_sqlite_raw(f->s, true, add_trigger, NULL), 0);
+	struct answer a = {0};
+	struct report_input r = report();
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &a), 0);
+	answers_wait(1);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(atomic_load(&tried.n), 3);
+	assert_true(tried.ids[0] != tried.ids[1] && tried.ids[1] != tried.ids[2]);
+	assert_true(tried.ids[2] == a.id);
+	json_t *p = unseal_report(f, a.id);
+	assert_string_equal(json_string_value(json_object_get(p, "description")), r.description);
+	json_decref(p);
+	json_t *j = NULL;
+	assert_int_equal(intake_follow(f->in, a.receipt.text, &j), 0);
+	json_decref(j);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), 1);
+
+	/* Always a conflict: three attempts, then INTAKE_INVALID. */
+	answers_reset();
+	atomic_store(&tried.n, 0);
+	atomic_store(&tried.fail, 1000);
+	struct answer b = {0};
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &b), 0);
+	answers_wait(1);
+	assert_int_equal(atomic_load(&b.calls), 1);
+	assert_int_equal(b.rc, INTAKE_INVALID);
+	assert_false(b.had_receipt);
+	assert_int_equal(b.id, 0);
+	assert_int_equal(atomic_load(&tried.n), 3);
+	/* The same through intake_submit. */
+	atomic_store(&tried.n, 0);
+	struct intake_receipt rc;
+	assert_int_equal(intake_submit(f->in, &org, &r, &rc, NULL), INTAKE_INVALID);
+	assert_int_equal(atomic_load(&tried.n), 3);
+	assert_int_equal(store_sqlite_raw(f->s, true, drop_trigger, NULL), 0);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), 1);
+
+	/* A district that does not exist conflicts on every attempt. */
+	answers_reset();
+	struct answer c = {0};
+	r.district = "Atlantis";
+	assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &c), 0);
+	answers_wait(1);
+	assert_int_equal(c.rc, INTAKE_INVALID);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), 1);
+}
+
+/* intake_stop finishes the queued async items and calls each done once
+ * before it returns. */
+static void test_async_stop_drains(void **state)
+{
+	struct fx *f = *state;
+	enum {
+		N = 150
+	};
+	answers_reset();
+	struct answer *a = calloc(N, sizeof *a);
+	struct report_input r = report();
+	struct blocker b;
+	block_start(&b, f->s);
+	for (int i = 0; i < N; i++) {
+		/* A few that conflict: their retries are drained too. */
+		r.district = i % 10 == 9 ? "Atlantis" : "IJmuiden";
+		assert_int_equal(intake_submit_async(f->in, &org, &r, on_done, &a[i]), 0);
+	}
+	assert_int_equal(intake_pending(f->in), N);
+	struct stopper s = {f, 0};
+	assert_int_equal(pthread_create(&s.t, NULL, stop_main, &s), 0);
+	usleep(50 * 1000);
+	assert_int_equal(answers_called(), 0);
+	block_end(&b);
+	pthread_join(s.t, NULL);
+	f->in = NULL;
+	/* No waiting: stop returned only after every done. */
+	assert_int_equal(answers_called(), N);
+	int ok = 0;
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(atomic_load(&a[i].calls), 1);
+		assert_int_equal(a[i].rc, i % 10 == 9 ? INTAKE_INVALID : 0);
+		ok += a[i].rc == 0;
+	}
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), ok);
+	free(a);
+}
+
+/* Many async submitters on a few threads, with BUSY retried: every done
+ * exactly once, every accepted report stored, distinct receipts. */
+enum {
+	STRESS_THREADS = 6,
+	STRESS_PER_THREAD = 400
+};
+
+struct stress {
+	struct fx *f;
+	int t;
+	struct answer *a; /* STRESS_PER_THREAD */
+	int busy;
+};
+
+static void *stress_main(void *arg)
+{
+	struct stress *s = arg;
+	for (int i = 0; i < STRESS_PER_THREAD; i++) {
+		/* Each submit builds its own input on the heap and frees it
+		 * right after. */
+		struct report_input *r = malloc(sizeof *r);
+		*r = report();
+		char *desc = malloc(64);
+		snprintf(desc, 64, "melding %d van draad %d", i, s->t);
+		r->description = desc;
+		if ((i + s->t) % 17 == 0)
+			r->district = "Atlantis";
+		int rc;
+		while ((rc = intake_submit_async(s->f->in, &org, r, on_done, &s->a[i])) ==
+		       INTAKE_BUSY) {
+			s->busy++;
+			usleep(200);
+		}
+		free(desc);
+		free(r);
+		if (rc) {
+			s->a[i].rc = rc;
+			atomic_store(&s->a[i].calls, -1000);
+		}
+	}
+	return NULL;
+}
+
+static void test_async_stress(void **state)
+{
+	struct fx *f = *state;
+	enum {
+		N = STRESS_THREADS * STRESS_PER_THREAD
+	};
+	answers_reset();
+	struct answer *a = calloc(N, sizeof *a);
+	struct stress s[STRESS_THREADS];
+	pthread_t t[STRESS_THREADS];
+	for (int i = 0; i < STRESS_THREADS; i++) {
+		s[i] = (struct stress){f, i, a + i * STRESS_PER_THREAD, 0};
+		assert_int_equal(pthread_create(&t[i], NULL, stress_main, &s[i]), 0);
+	}
+	/* Meanwhile intake_submit too: both paths share the queue. */
+	struct report_input r = report();
+	struct intake_receipt rc;
+	for (int i = 0; i < 20; i++) {
+		int e = intake_submit(f->in, &org, &r, &rc, NULL);
+		assert_true(e == 0 || e == INTAKE_BUSY);
+	}
+	for (int i = 0; i < STRESS_THREADS; i++)
+		pthread_join(t[i], NULL);
+	answers_wait(N);
+	size_t good = 0;
+	char(*all)[RECEIPT_TEXT_LEN + 1] = calloc(N, sizeof *all);
+	for (int k = 0; k < N; k++) {
+		int th = k / STRESS_PER_THREAD, i = k % STRESS_PER_THREAD;
+		assert_int_equal(atomic_load(&a[k].calls), 1);
+		if ((i + th) % 17 == 0) {
+			assert_int_equal(a[k].rc, INTAKE_INVALID);
+			continue;
+		}
+		assert_int_equal(a[k].rc, 0);
+		memcpy(all[good++], a[k].receipt.text, RECEIPT_TEXT_LEN + 1);
+	}
+	qsort(all, good, sizeof *all, cmp_text);
+	for (size_t i = 1; i < good; i++)
+		assert_string_not_equal(all[i - 1], all[i]);
+	assert_int_equal(intake_pending(f->in), 0);
+	long long stored = raw_int(f, "SELECT COUNT(*) FROM reports");
+	assert_true(stored >= (long long)good && stored <= (long long)good + 20);
+	assert_int_equal(raw_int(f, "SELECT COUNT(DISTINCT reference) FROM reports"), stored);
+	json_t *j = NULL;
+	assert_int_equal(intake_follow(f->in, all[good / 2], &j), 0);
+	json_decref(j);
+	free(all);
+	free(a);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -634,6 +1130,12 @@ int main(void)
 	    T(test_concurrent_submitters),
 	    T(test_queue_full_busy),
 	    T(test_stop_drains),
+	    T(test_async_once_each),
+	    T(test_async_refused_never_done),
+	    T(test_async_copies_input),
+	    T(test_async_retry_reseals),
+	    T(test_async_stop_drains),
+	    T(test_async_stress),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
