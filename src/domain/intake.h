@@ -11,8 +11,8 @@
  *
  * Personal data (description, place, when, contact, people, messages) is
  * sealed with XChaCha20-Poly1305 under a data key derived from the key
- * file, with the report's 63-bit id (time-ordered with 21 random bits) as associated data, before it is
- * queued. The receipt is only kept as a keyed BLAKE2b hash.
+ * file, with the report's 63-bit id (time-ordered with 21 random bits) as associated data, before
+ * it is queued. The receipt is only kept as a keyed BLAKE2b hash.
  *
  * Owns: the writer thread and its queue; struct intake. */
 #ifndef SIGNAAL_DOMAIN_INTAKE_H
