@@ -41,6 +41,9 @@
 /* Rendered pages the server keeps for cacheable routes (one per path and
  * language); past it pages are rendered per request again. */
 #define RESP_CACHE_MAX 128u
+/* Pages kept by key for answers that depend only on their inputs (the
+ * wegwijzer: language x role x danger x form x anonymity = 240). */
+#define SITE_PAGE_CACHE_MAX 512u
 /* Path parameters one route pattern may capture. */
 #define ROUTE_MAX_PARAMS 4u
 

@@ -472,6 +472,12 @@ static int wegwijzer_result(struct req *req, struct resp *resp, const struct fie
 	    .form = v[WW_FORM].text,
 	    .anonymous = v[WW_ANONYMOUS].yes,
 	};
+	/* The answer depends only on these inputs: rendered once per key. */
+	char key[160];
+	snprintf(key, sizeof key, "wegwijzer|%s|%s|%d|%s|%d", req->lang, q.role, q.danger, q.form,
+	         q.anonymous);
+	if (site_page_serve(req->site, key, resp))
+		return 0;
 	json_t *ans = NULL;
 	int rc = wegwijzer_answer(req->site->content, req->lang, req->site->region, &q, &ans);
 	if (rc != 0 || !ans) {
@@ -502,7 +508,10 @@ static int wegwijzer_result(struct req *req, struct resp *resp, const struct fie
 	                         q.danger ? "yes" : "no", "form", q.form, "anonymous",
 	                         q.anonymous ? "yes" : "no"));
 	json_decref(ans);
-	return render(req, resp, 200, "wegwijzer-answer", d, ok);
+	rc = render(req, resp, 200, "wegwijzer-answer", d, ok);
+	if (rc == 0)
+		site_page_keep(req->site, key, resp);
+	return rc;
 }
 
 int page_wegwijzer(struct req *req, struct resp *resp)

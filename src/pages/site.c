@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,80 @@ static const struct {
     {"/", _("Home")},     {"/signalen", _("Signalen")}, {"/wegwijzer", _("Wegwijzer")},
     {"/quiz", _("Quiz")}, {"/melden", _("Melden")},
 };
+
+struct site_page {
+	char *key;
+	char *body;
+	size_t len;
+};
+
+struct site_pages {
+	pthread_rwlock_t lock;
+	struct site_page page[SITE_PAGE_CACHE_MAX];
+	size_t n;
+};
+
+static void pages_free(struct site_pages *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->page[i].key);
+		free(p->page[i].body);
+	}
+	pthread_rwlock_destroy(&p->lock);
+	free(p);
+}
+
+bool site_page_serve(struct site *site, const char *key, struct resp *resp)
+{
+	struct site_pages *p = site->pages;
+	bool hit = false;
+	if (!p)
+		return false;
+	pthread_rwlock_rdlock(&p->lock);
+	for (size_t i = 0; i < p->n && !hit; i++) {
+		if (strcmp(p->page[i].key, key) != 0)
+			continue;
+		/* Kept until site_close(), which comes after the server stops. */
+		resp->fixed = p->page[i].body;
+		resp->fixed_len = p->page[i].len;
+		hit = true;
+	}
+	pthread_rwlock_unlock(&p->lock);
+	if (hit) {
+		resp->status = 200;
+		resp->content_type = "text/html; charset=utf-8";
+	}
+	return hit;
+}
+
+void site_page_keep(struct site *site, const char *key, const struct resp *resp)
+{
+	struct site_pages *p = site->pages;
+	if (!p || resp->status != 200 || resp->fixed || resp->nheaders)
+		return;
+	char *k = strdup(key);
+	char *body = malloc(resp->body.len ? resp->body.len : 1);
+	if (!k || !body) {
+		free(k);
+		free(body);
+		return;
+	}
+	memcpy(body, resp->body.data, resp->body.len);
+	pthread_rwlock_wrlock(&p->lock);
+	bool present = false;
+	for (size_t i = 0; i < p->n && !present; i++)
+		present = strcmp(p->page[i].key, key) == 0;
+	if (!present && p->n < SITE_PAGE_CACHE_MAX) {
+		p->page[p->n++] = (struct site_page){k, body, resp->body.len};
+		k = NULL;
+		body = NULL;
+	}
+	pthread_rwlock_unlock(&p->lock);
+	free(k);
+	free(body);
+}
 
 int site_lang_index(const char *lang)
 {
@@ -225,6 +300,12 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	rc = start_intake(site, cfg, data_dir, err);
 	if (rc)
 		goto out;
+	site->pages = calloc(1, sizeof *site->pages);
+	if (!site->pages) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	pthread_rwlock_init(&site->pages->lock, NULL);
 	for (int i = 0; i < 2; i++) {
 		site->layout[i] = build_layout(site, cfg, i ? "en" : "nl");
 		if (!site->layout[i]) {
@@ -245,6 +326,7 @@ void site_close(struct site *site)
 {
 	if (!site)
 		return;
+	pages_free(site->pages);
 	/* The writer thread finishes queued reports before the store closes. */
 	intake_stop(site->intake);
 	throttle_free(site->intake_limit);

@@ -39,6 +39,8 @@ struct site {
 	struct throttle *follow_global;
 	/* Key of the CSRF tokens, derived from the key file. */
 	unsigned char csrf_key[32];
+	/* Rendered pages by key (site_page_serve), kept for the site's life. */
+	struct site_pages *pages;
 	/* Layout data per language (0 = nl, 1 = en), built at start. */
 	json_t *layout[2];
 };
@@ -61,6 +63,14 @@ const char *page_tr(const struct req *req, const char *msgid);
  *   lang, path, plus every key of data.
  * data may set "title" (the page title, already translated). */
 int page_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data);
+
+/* Answers that depend only on a few inputs (the wegwijzer's) are rendered
+ * once per key and kept. site_page_serve() fills resp from the kept page
+ * and returns true, or returns false when there is none yet;
+ * site_page_keep() keeps a rendered 200 response under key (a failure only
+ * means the next request renders again). */
+bool site_page_serve(struct site *site, const char *key, struct resp *resp);
+void site_page_keep(struct site *site, const char *key, const struct resp *resp);
 
 /* The error page for status (404, 405, 400, 413, 431, 500 ...). */
 void page_error(struct req *req, struct resp *resp, int status);

@@ -235,6 +235,31 @@ static void wegwijzer_labour_points_to_inspectorate(void **state)
 	res_free(&r);
 }
 
+/* An answer is rendered once per input and kept: the same inputs give the
+ * same page, other inputs or another language another page. */
+static void wegwijzer_answer_kept_per_input(void **state)
+{
+	(void)state;
+	struct res a, b, c;
+	const char in[] = "role=parent&danger=yes&form=sexual&anonymous=no";
+	assert_int_equal(post_form("/wegwijzer", in, &a), 0);
+	assert_int_equal(post_form("/wegwijzer", in, &b), 0);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(b.status, 200);
+	assert_int_equal(a.body.len, b.body.len);
+	assert_memory_equal(a.body.data, b.body.data, a.body.len);
+	assert_int_equal(
+	    post_form("/wegwijzer", "role=parent&danger=no&form=sexual&anonymous=no", &c), 0);
+	assert_true(c.body.len != a.body.len || memcmp(c.body.data, a.body.data, a.body.len) != 0);
+	res_free(&c);
+	assert_int_equal(post_form("/en/wegwijzer", in, &c), 0);
+	assert_int_equal(c.status, 200);
+	assert_non_null(strstr(buf_str(&c.body), "<html lang=\"en\""));
+	res_free(&a);
+	res_free(&b);
+	res_free(&c);
+}
+
 static void wegwijzer_errors_keep_choices(void **state)
 {
 	(void)state;
@@ -312,6 +337,7 @@ int main(void)
 	    cmocka_unit_test(risk_factors_listed),
 	    cmocka_unit_test(wegwijzer_every_path),
 	    cmocka_unit_test(wegwijzer_labour_points_to_inspectorate),
+	    cmocka_unit_test(wegwijzer_answer_kept_per_input),
 	    cmocka_unit_test(wegwijzer_errors_keep_choices),
 	    cmocka_unit_test(wegwijzer_preselects_from_query),
 	    cmocka_unit_test(quiz_scores),
