@@ -291,3 +291,16 @@ int http_csrf(const struct srv *s, const char *path, char *cookie_hdr, size_t ch
 	res_free(&r);
 	return rc;
 }
+
+int suite_start(struct srv *s, const char *ini)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return srv_start(s, ini);
+}
+
+int suite_stop(struct srv *s)
+{
+	int st = srv_stop(s);
+	curl_global_cleanup();
+	return st == 0 ? 0 : -1;
+}

@@ -23,6 +23,23 @@ struct res {
 	struct buf body;
 };
 
+/* The cmocka group setup and teardown of an HTTP test file: libcurl and one
+ * server S (started with ini, may be NULL) for all the file's tests; the
+ * teardown fails when the server did not exit 0 on SIGTERM. */
+int suite_start(struct srv *s, const char *ini);
+int suite_stop(struct srv *s);
+#define HTTP_SUITE(S, ini)                       \
+	static int setup(void **state)           \
+	{                                        \
+		(void)state;                     \
+		return suite_start(&(S), (ini)); \
+	}                                        \
+	static int teardown(void **state)        \
+	{                                        \
+		(void)state;                     \
+		return suite_stop(&(S));         \
+	}
+
 /* Creates a data dir, runs `signaal init --org velsen`, starts serve.
  * extra_ini: text for signaal.ini or NULL. Returns 0 or -1. */
 int srv_start(struct srv *s, const char *extra_ini);

@@ -21,20 +21,7 @@
 static struct srv S;
 static char signal_code[128]; /* a valid code, from GET /api/v1/signals */
 
-static int setup(void **state)
-{
-	(void)state;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return srv_start(&S, "[intake]\nmax_reports_per_minute = 10000\n");
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	int st = srv_stop(&S);
-	curl_global_cleanup();
-	return st == 0 ? 0 : -1;
-}
+HTTP_SUITE(S, "[intake]\nmax_reports_per_minute = 10000\n")
 
 /* --- Helpers ---------------------------------------------------------- */
 

@@ -17,20 +17,7 @@
 
 static struct srv S;
 
-static int setup(void **state)
-{
-	(void)state;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return srv_start(&S, NULL);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	int st = srv_stop(&S);
-	curl_global_cleanup();
-	return st == 0 ? 0 : -1;
-}
+HTTP_SUITE(S, NULL)
 
 /* POSTs an urlencoded form to path with a valid CSRF pair, fetched once
  * from the GET of the same path. */

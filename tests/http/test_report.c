@@ -25,20 +25,7 @@ static struct srv S;
 /* A description distinctive enough to grep the data directory for. */
 #define SECRET_TEXT "Zebrapaard-vermoeden-7781 in de loods achter de haven"
 
-static int setup(void **state)
-{
-	(void)state;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return srv_start(&S, "[intake]\nmax_reports_per_minute = 1000\n");
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	int st = srv_stop(&S);
-	curl_global_cleanup();
-	return st == 0 ? 0 : -1;
-}
+HTTP_SUITE(S, "[intake]\nmax_reports_per_minute = 1000\n")
 
 /* --- Helpers ---------------------------------------------------------- */
 

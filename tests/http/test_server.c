@@ -21,20 +21,7 @@
 
 static struct srv S;
 
-static int setup(void **state)
-{
-	(void)state;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return srv_start(&S, NULL);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	int st = srv_stop(&S);
-	curl_global_cleanup();
-	return st == 0 ? 0 : -1;
-}
+HTTP_SUITE(S, NULL)
 
 static void assert_security_headers(const struct res *r)
 {

@@ -9,26 +9,9 @@
 #include <cmocka.h>
 
 #include "content/content.h"
+#include "content_fixture.h"
 #include "domain/quiz.h"
 #include "limits.h"
-
-static int setup(void **state)
-{
-	struct buf err = BUF_INIT;
-	struct content *c = NULL;
-	int rc = content_load("content", &c, &err);
-	if (rc)
-		print_error("%s\n", buf_str(&err));
-	buf_free(&err);
-	*state = c;
-	return rc ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	content_free(*state);
-	return 0;
-}
 
 /* ctx is a json object: question id -> chosen option id. */
 static const char *from_map(void *ctx, const char *question_id)
@@ -232,5 +215,5 @@ int main(void)
 	    cmocka_unit_test(test_result_is_a_copy),
 	    cmocka_unit_test(test_bad_args),
 	};
-	return cmocka_run_group_tests_name("quiz", tests, setup, teardown);
+	return cmocka_run_group_tests_name("quiz", tests, content_setup, content_teardown);
 }

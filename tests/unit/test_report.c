@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "content/content.h"
+#include "content_fixture.h"
 #include "domain/report.h"
 
 #define N(a)   (sizeof(a) / sizeof((a)[0]))
@@ -22,24 +23,6 @@ static const char *const velsen_districts[] = {"IJmuiden",   "Velsen-Noord",    
                                                "Driehuis",   "Santpoort-Noord", "Santpoort-Zuid",
                                                "Velserbroek"};
 static const struct report_org velsen = {"velsen", velsen_districts, N(velsen_districts)};
-
-static int setup(void **state)
-{
-	struct buf err = BUF_INIT;
-	struct content *c = NULL;
-	int rc = content_load("content", &c, &err);
-	if (rc)
-		print_error("%s\n", buf_str(&err));
-	buf_free(&err);
-	*state = c;
-	return rc ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	content_free(*state);
-	return 0;
-}
 
 /* A valid, open report by a bystander. */
 static struct report_input base(void)
@@ -1055,5 +1038,5 @@ int main(void)
 	    cmocka_unit_test(test_suggest_every_signal),
 	    cmocka_unit_test(test_suggest_bad_input),
 	};
-	return cmocka_run_group_tests_name("report", tests, setup, teardown);
+	return cmocka_run_group_tests_name("report", tests, content_setup, content_teardown);
 }

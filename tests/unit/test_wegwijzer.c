@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "content/content.h"
+#include "content_fixture.h"
 #include "domain/wegwijzer.h"
 
 static const char *const roles[] = {"victim",      "bystander",    "parent",
@@ -21,24 +22,6 @@ static const char *const regions[] = {"kennemerland", "utrecht", "groningen", "n
 static const char *const langs[] = {"nl", "en"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static int setup(void **state)
-{
-	struct buf err = BUF_INIT;
-	struct content *c = NULL;
-	int rc = content_load("content", &c, &err);
-	if (rc)
-		print_error("%s\n", buf_str(&err));
-	buf_free(&err);
-	*state = c;
-	return rc ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	content_free(*state);
-	return 0;
-}
 
 static const char *str(const json_t *obj, const char *key)
 {
@@ -332,5 +315,5 @@ int main(void)
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_answer_is_a_copy),
 	};
-	return cmocka_run_group_tests_name("wegwijzer", tests, setup, teardown);
+	return cmocka_run_group_tests_name("wegwijzer", tests, content_setup, content_teardown);
 }
