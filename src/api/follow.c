@@ -6,6 +6,7 @@
  * gets the same answer, so an answer tells nothing but "not this one". */
 #include <errno.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -14,8 +15,6 @@
 #include "pages/site.h"
 #include "util/i18n.h"
 #include "util/str.h"
-
-static const char global_key[] = "follow";
 
 static bool all_space(const char *s, size_t n)
 {
@@ -65,6 +64,7 @@ static int not_found(struct req *req, struct resp *resp)
 
 int api_follow(struct req *req, struct resp *resp)
 {
+	char canon[RECEIPT_TEXT_LEN + 1] = "";
 	struct site *s = req->site;
 	if (!api_is_json_type(req->content_type))
 		return api_not_json(req, resp);
@@ -112,9 +112,8 @@ int api_follow(struct req *req, struct resp *resp)
 		}
 	}
 
-	char canon[RECEIPT_TEXT_LEN + 1];
 	bool wellformed = receipt_normalise(receipt, canon);
-	unsigned wait = throttle_peek(s->follow_global, global_key, sizeof global_key - 1);
+	unsigned wait = throttle_peek_all(s->follow_global);
 	if (wellformed) {
 		unsigned w = throttle_peek(s->follow_prefix, canon, 4);
 		wait = w > wait ? w : wait;
@@ -142,7 +141,7 @@ int api_follow(struct req *req, struct resp *resp)
 	if (found == 0)
 		found = intake_follow(s->intake, canon, &conv);
 	if (found == INTAKE_NOT_FOUND) {
-		throttle_hit(s->follow_global, global_key, sizeof global_key - 1);
+		throttle_hit_all(s->follow_global);
 		if (wellformed)
 			throttle_hit(s->follow_prefix, canon, 4);
 		rc = not_found(req, resp);
@@ -163,6 +162,7 @@ int api_follow(struct req *req, struct resp *resp)
 	}
 	rc = api_answer(resp, 200, ans);
 out:
+	sodium_memzero(canon, sizeof canon);
 	json_decref(conv);
 	free(msg);
 	json_decref(root);

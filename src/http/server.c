@@ -52,6 +52,9 @@ struct server {
 	struct MHD_Daemon *daemon;
 	struct server_opts opts;
 	atomic_uint inflight;
+	/* Requests suspended until another thread resumes them (deferred
+	 * answers); libmicrohttpd must not be stopped while any are. */
+	atomic_uint suspended;
 	uint16_t port;
 	pthread_rwlock_t cache_lock;
 	struct cached_page cache[RESP_CACHE_MAX];
@@ -90,6 +93,8 @@ struct conn_ctx {
 	unsigned allowed;
 	char scratch[HTTP_MAX_PATH_BYTES + 1];
 	struct req_defer *defer; /* a deferred answer, see http.h */
+	struct server *srv;      /* for the count of suspended requests */
+	bool counted;            /* counted in srv->suspended */
 	bool dispatched;         /* the handler ran */
 	char *last_field;        /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
@@ -277,6 +282,8 @@ static void ctx_free(struct conn_ctx *c)
 {
 	if (!c)
 		return;
+	if (c->counted)
+		atomic_fetch_sub(&c->srv->suspended, 1);
 	if (c->defer)
 		defer_release(c->defer, true);
 	if (c->pp)
@@ -617,6 +624,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		bool wait = d->state == DEFER_WAITING;
 		if (wait) {
 			d->state = DEFER_SUSPENDED;
+			c->counted = true;
+			atomic_fetch_add(&srv->suspended, 1);
 			MHD_suspend_connection(conn);
 		}
 		pthread_mutex_unlock(&d->lock);
@@ -669,6 +678,10 @@ static enum MHD_Result finish_deferred(struct MHD_Connection *conn, struct serve
 {
 	struct resp resp = {0};
 	resp.status = 200;
+	if (c->counted) {
+		c->counted = false;
+		atomic_fetch_sub(&srv->suspended, 1);
+	}
 	c->req.defer_data = c->defer->data;
 	int rc = c->defer->finish(&c->req, &resp);
 	if (rc < 0) {
@@ -695,6 +708,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		atomic_fetch_add(&srv->inflight, 1);
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
 		c->req.site = srv->opts.site;
+		c->srv = srv;
 		c->req.conn = conn;
 		c->req.secure = srv->opts.secure;
 		c->req.method = parse_method(method);
@@ -826,6 +840,7 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		return -ENOMEM;
 	srv->opts = *opts;
 	atomic_init(&srv->inflight, 0);
+	atomic_init(&srv->suspended, 0);
 	pthread_rwlock_init(&srv->cache_lock, NULL);
 
 	struct sockaddr_storage ss = {0};
@@ -886,9 +901,19 @@ void server_stop(struct server *srv)
 	/* Requests in flight finish; idle keep-alive connections are closed
 	 * by MHD_stop_daemon below. */
 	struct timespec tick = {0, 20 * 1000 * 1000};
-	for (unsigned i = 0; i < HTTP_DRAIN_TIMEOUT_S * 50; i++) {
+	/* A suspended request waits for its report's commit, which the intake
+	 * always answers (bounded by the store's timeouts); stopping
+	 * libmicrohttpd with one still suspended would abort the process, and
+	 * a report that was accepted must get its answer. So those are waited
+	 * for without a time limit; other requests for HTTP_DRAIN_TIMEOUT_S. */
+	for (unsigned i = 0;; i++) {
 		if (atomic_load(&srv->inflight) == 0)
 			break;
+		unsigned waiting = atomic_load(&srv->suspended);
+		if (i >= HTTP_DRAIN_TIMEOUT_S * 50 && waiting == 0)
+			break;
+		if (i && i % (HTTP_DRAIN_TIMEOUT_S * 50) == 0)
+			log_warn("still waiting for %u reports to be stored", waiting);
 		nanosleep(&tick, NULL);
 	}
 	MHD_stop_daemon(srv->daemon);

@@ -229,3 +229,15 @@ void throttle_client_key(const struct req *req, unsigned char key[16])
 	crypto_generichash(key, 16, raw, n, client_hash_key, sizeof client_hash_key);
 	sodium_memzero(raw, sizeof raw);
 }
+
+static const char all_key[] = "*";
+
+unsigned throttle_hit_all(struct throttle *t)
+{
+	return throttle_hit(t, all_key, sizeof all_key - 1);
+}
+
+unsigned throttle_peek_all(struct throttle *t)
+{
+	return throttle_peek(t, all_key, sizeof all_key - 1);
+}

@@ -30,6 +30,11 @@ void throttle_client_key(const struct req *req, unsigned char key[16]);
  * before the costly or revealing work, hit only when it failed. */
 unsigned throttle_peek(struct throttle *t, const void *key, size_t len);
 /* Tests only: replaces the clock (monotonic seconds); NULL restores it. */
+/* One counter for everything counted in t, whoever counts (the overall
+ * limit of wrong receipts, shared by /volgen and the API): hit and peek
+ * under a fixed key, so no caller can count under a key of its own. */
+unsigned throttle_hit_all(struct throttle *t);
+unsigned throttle_peek_all(struct throttle *t);
 void throttle_set_clock(uint64_t (*now_s)(void));
 
 #endif

@@ -27,8 +27,6 @@
 #include "util/log.h"
 #include "util/str.h"
 
-#define GLOBAL_KEY "all"
-
 static const char *const wrong_receipt =
     _("We vinden geen melding bij dit bonnetje. Controleer de tekens en probeer het opnieuw. "
       "Let op: je bonnetje heeft 16 tekens, in groepjes van 4.");
@@ -218,14 +216,14 @@ static void prefix_of(const char *typed, char out[5])
 static unsigned throttled(const struct site *site, const char *prefix)
 {
 	unsigned a = throttle_peek(site->follow_prefix, prefix, strlen(prefix));
-	unsigned b = throttle_peek(site->follow_global, GLOBAL_KEY, strlen(GLOBAL_KEY));
+	unsigned b = throttle_peek_all(site->follow_global);
 	return a > b ? a : b;
 }
 
 static void count_wrong(const struct site *site, const char *prefix)
 {
 	throttle_hit(site->follow_prefix, prefix, strlen(prefix));
-	throttle_hit(site->follow_global, GLOBAL_KEY, strlen(GLOBAL_KEY));
+	throttle_hit_all(site->follow_global);
 }
 
 static int too_many(struct req *req, struct resp *resp, unsigned wait)

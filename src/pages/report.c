@@ -756,8 +756,12 @@ static int committed(struct req *req, struct resp *resp)
 		           "probeer het opnieuw."));
 		return step2(req, resp, 400, &fe, NULL);
 	}
-	if (res->rc)
-		return res->rc < 0 ? res->rc : -EIO;
+	/* A failed commit: the form comes back with everything typed. */
+	if (res->rc) {
+		log_error("intake: a report could not be stored (%d)", res->rc);
+		int hr = fk_retry_after(resp, 30);
+		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
+	}
 	int rc = done(req, resp, &f, &res->receipt);
 	sodium_memzero(&res->receipt, sizeof res->receipt);
 	return rc;

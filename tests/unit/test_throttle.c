@@ -255,6 +255,25 @@ static void client_key_without_connection(void **state)
 	assert_memory_equal(a, b, 16);
 }
 
+/* The overall counter is one, however many callers count in it, even in a
+ * one-slot table (a regression: two callers with their own keys took the
+ * slot from each other, and neither ever reached the limit). */
+static void all_counter_is_shared(void **state)
+{
+	(void)state;
+	struct throttle *t = NULL;
+	assert_int_equal(throttle_new(3, 60, 1, &t), 0);
+	assert_int_equal(throttle_hit_all(t), 0);
+	assert_int_equal(throttle_peek_all(t), 0);
+	assert_int_equal(throttle_hit_all(t), 0);
+	assert_int_equal(throttle_hit_all(t), 0);
+	assert_true(throttle_peek_all(t) > 0);
+	assert_true(throttle_hit_all(t) > 0);
+	fake_now += 61;
+	assert_int_equal(throttle_hit_all(t), 0);
+	throttle_free(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -272,6 +291,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(many_keys_fit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(threads_smoke, setup, teardown),
 	    cmocka_unit_test_setup_teardown(client_key_without_connection, setup, teardown),
+	    cmocka_unit_test_setup_teardown(all_counter_is_shared, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
