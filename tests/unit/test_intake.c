@@ -23,6 +23,7 @@
 #include "domain/intake.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 static struct content *content;
 
@@ -36,14 +37,6 @@ struct fx {
 	struct store *s;
 	struct intake *in;
 };
-
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int group_setup(void **state)
 {
@@ -94,7 +87,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	intake_stop(f->in);
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "app/setup.h"
 #include "crypto/keyfile.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 struct fx {
 	char tmp[64];    /* the temporary directory */
@@ -27,14 +28,6 @@ struct fx {
 	char kfile[128]; /* tmp/k: for key file tests */
 	mode_t umask_was;
 };
-
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int setup(void **state)
 {
@@ -58,7 +51,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	umask(f->umask_was);
 	chmod(f->dir, 0700);
-	nftw(f->tmp, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->tmp);
 	free(f);
 	return 0;
 }

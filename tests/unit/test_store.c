@@ -17,20 +17,13 @@
 #include "store/backend.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 struct fx {
 	char dir[64];
 	char db[96];
 	struct store *s;
 };
-
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int setup(void **state)
 {
@@ -54,7 +47,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(f->dir);
 	free(f);
 	return 0;
 }
