@@ -11,10 +11,14 @@
 /* --- HTTP connection ------------------------------------------------- */
 /* Bytes of request line plus headers; over it: 431. */
 #define HTTP_MAX_HEADER_BYTES (8u * 1024u)
+/* Connections the kernel queues before they are accepted. */
+#define HTTP_LISTEN_BACKLOG 511
 /* Count of request headers; over it: 431. */
 #define HTTP_MAX_HEADERS 64u
-/* Bytes of a request body; over it: 413. */
-#define HTTP_MAX_BODY_BYTES (64u * 1024u)
+/* Bytes of a request body; over it: 413. Holds the longest description
+ * percent-encoded in a form or \u-escaped in JSON (12 bytes a character
+ * at worst) with the other fields. */
+#define HTTP_MAX_BODY_BYTES (128u * 1024u)
 /* Bytes of an over-limit body read and dropped to be able to answer 413;
  * beyond it the connection is closed without an answer. */
 #define HTTP_DRAIN_MAX_BYTES (1024u * 1024u)
@@ -24,8 +28,9 @@
 #define HTTP_MAX_FIELDS 128u
 /* Bytes of one query or form field name; over it: 400. */
 #define HTTP_MAX_FIELD_NAME 64u
-/* Bytes of one query or form field value; over it: 400. */
-#define HTTP_MAX_FIELD_VALUE (12u * 1024u)
+/* Bytes of one query or form field value; over it: 400. Holds the longest
+ * description (REPORT_MAX_DESCRIPTION characters of up to 4 bytes). */
+#define HTTP_MAX_FIELD_VALUE (40u * 1024u)
 /* Bytes of one cookie header value considered. */
 #define HTTP_MAX_COOKIE_BYTES 1024u
 /* Simultaneous connections the server accepts. */
@@ -145,9 +150,12 @@
 #define QUIZ_MAX_OPTIONS 4u
 
 /* --- Reports, intake and follow-up (src/domain/report, intake) -------- */
-/* Bytes of the description of what someone saw (contract: 1-10000 chars). */
+/* Characters (code points; CR LF counts as one) of the description of what
+ * someone saw (contract: 1-10000 characters). Every text limit of a report
+ * counts characters, as the person typing does; see str_chars(). */
 #define REPORT_MAX_DESCRIPTION 10000u
-/* Bytes of a short free text: place, when, a contact field, a person field. */
+/* Characters of a short free text: place, when, a contact field, a person
+ * field. */
 #define REPORT_MAX_SHORT_TEXT 200u
 /* Signals one report may tick. */
 #define REPORT_MAX_SIGNALS 64u
@@ -155,8 +163,10 @@
 #define REPORT_MAX_FORMS 5u
 /* People one report may describe. */
 #define REPORT_MAX_PEOPLE 5u
-/* Bytes of one follow-up message from a reporter. */
+/* Characters of one follow-up message from a reporter. */
 #define REPORT_MAX_MESSAGE 5000u
+/* Bytes of UTF-8 text of n characters at most (CR LF: 2 bytes, 1 char). */
+#define UTF8_MAX_BYTES(n) (4u * (n))
 /* Messages one report may hold (a full conversation ends with a call). */
 #define REPORT_MAX_MESSAGES 100u
 /* Reports waiting for the writer thread; a full queue answers 503. */
@@ -193,5 +203,11 @@
 #define IMPORT_MAX_ERRORS 20u
 /* Bytes of a value quoted in an import error message (longer ones are cut). */
 #define IMPORT_MAX_SHOWN_VALUE 80u
+
+/* The byte limits that must hold the character limits above. */
+_Static_assert(HTTP_MAX_FIELD_VALUE >= UTF8_MAX_BYTES(REPORT_MAX_DESCRIPTION),
+               "a form field must hold the longest description");
+_Static_assert(HTTP_MAX_BODY_BYTES >= 12u * REPORT_MAX_DESCRIPTION + 8u * 1024u,
+               "a body must hold the longest description, encoded");
 
 #endif

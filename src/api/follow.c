@@ -11,49 +11,11 @@
 
 #include "api/api.h"
 #include "domain/intake.h"
+#include "domain/report.h"
 #include "http/throttle.h"
 #include "pages/site.h"
 #include "util/i18n.h"
 #include "util/str.h"
-
-static bool all_space(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
-			return false;
-	return true;
-}
-
-/* Checks a reporter's message by the text rules and copies it with CRLF
- * turned into LF (*out: caller owns). Returns NULL when fine, else the
- * msgid of the problem (*out NULL then). */
-static const char *message_check(const char *s, size_t n, char **out)
-{
-	*out = NULL;
-	char *m = malloc(n + 1);
-	if (!m)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
-			continue;
-		m[k++] = s[i];
-	}
-	m[k] = '\0';
-	const char *problem = NULL;
-	if (k == 0 || all_space(m, k))
-		problem = _("Schrijf wat je wilt toevoegen.");
-	else if (k > REPORT_MAX_MESSAGE)
-		problem = _("Je bericht is te lang. Maak het korter of stuur het in delen.");
-	else if (!str_text_valid(m, k, true) || memchr(m, '\r', k))
-		problem = _("Je bericht bevat tekens die niet kunnen, zoals stuurtekens.");
-	if (problem) {
-		free(m);
-		return problem;
-	}
-	*out = m;
-	return NULL;
-}
 
 static int not_found(struct req *req, struct resp *resp)
 {
@@ -100,8 +62,8 @@ int api_follow(struct req *req, struct resp *resp)
 		goto out;
 	}
 	if (message) {
-		const char *problem =
-		    message_check(json_string_value(message), json_string_length(message), &msg);
+		const char *problem = report_message_check(json_string_value(message),
+		                                           json_string_length(message), &msg);
 		if (problem) {
 			rc = api_fail(req, resp, 400, "message", problem);
 			goto out;

@@ -672,7 +672,8 @@ int intake_add_message(struct intake *in, const char *receipt, const char *text)
 	if (rc)
 		return rc;
 	/* The caller checked it; checked again because this text is stored. */
-	if (len == 0 || len > REPORT_MAX_MESSAGE || !str_text_valid(text, len, true))
+	if (len == 0 || len > UTF8_MAX_BYTES(REPORT_MAX_MESSAGE) ||
+	    !str_text_valid(text, len, true) || str_chars(text, len) > REPORT_MAX_MESSAGE)
 		return INTAKE_INVALID;
 	if (strcmp(ref.status, "closed") == 0)
 		return INTAKE_CLOSED;

@@ -110,7 +110,8 @@ static const char *short_text_problem(const char *s)
 	if (!given(s))
 		return NULL;
 	n = strlen(s);
-	if (n > REPORT_MAX_SHORT_TEXT)
+	if (n > UTF8_MAX_BYTES(REPORT_MAX_SHORT_TEXT) ||
+	    (str_utf8_valid(s, n) && str_chars(s, n) > REPORT_MAX_SHORT_TEXT))
 		return _("Dit is te lang. Gebruik hoogstens 200 tekens.");
 	if (!str_text_valid(s, n, false)) {
 		if (str_text_valid(s, n, true))
@@ -144,13 +145,46 @@ static void check_description(struct check *k, const char *s)
 		return;
 	}
 	n = strlen(s);
-	if (n > REPORT_MAX_DESCRIPTION)
+	if (n > UTF8_MAX_BYTES(REPORT_MAX_DESCRIPTION) ||
+	    (str_utf8_valid(s, n) && str_chars(s, n) > REPORT_MAX_DESCRIPTION))
 		fail(k, "description",
 		     _("Je tekst is te lang. Maak hem korter: hoogstens 10.000 tekens."));
 	else if (!str_text_valid(s, n, true))
 		fail(
 		    k, "description",
 		    _("In je tekst staan tekens die we niet kunnen lezen. Haal ze weg en probeer het opnieuw."));
+}
+
+const char *report_message_check(const char *s, size_t n, char **out)
+{
+	*out = NULL;
+	if (!s)
+		n = 0;
+	char *m = malloc(n + 1);
+	if (!m)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		m[k++] = s[i];
+	}
+	m[k] = '\0';
+	const char *problem = NULL;
+	if (blank(m))
+		problem = _("Schrijf eerst wat je wilt toevoegen.");
+	else if (k > UTF8_MAX_BYTES(REPORT_MAX_MESSAGE) ||
+	         (str_utf8_valid(m, k) && str_chars(m, k) > REPORT_MAX_MESSAGE))
+		problem = _("Je tekst is te lang. Maak hem korter: hoogstens 5.000 tekens.");
+	else if (!str_text_valid(m, k, true) || memchr(m, '\r', k))
+		problem = _("In je tekst staan tekens die we niet kunnen lezen. Haal ze weg en "
+		            "probeer het opnieuw.");
+	if (problem) {
+		free(m);
+		return problem;
+	}
+	*out = m;
+	return NULL;
 }
 
 /* One @, something before it, a dot inside the domain, no spaces or control

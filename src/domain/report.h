@@ -107,6 +107,14 @@ struct report_org {
 size_t report_check(const struct content *c, const struct report_org *org,
                     const struct report_input *in, struct report_error *errs, size_t maxerr);
 
+/* Checks a reporter's follow-up message by the text rules of
+ * report_check() (not blank, at most REPORT_MAX_MESSAGE characters, no
+ * control characters but newline and tab) and copies it with each CR LF
+ * turned into LF (*out: caller owns). Returns NULL when fine, else the
+ * msgid of the problem, to be translated by the caller (*out NULL then;
+ * also NULL with a NULL return when out of memory). */
+const char *report_message_check(const char *s, size_t n, char **out);
+
 /* The suggestion of likely forms from the ticked signals, by the rules in
  * content/rules.json: *out (caller owns) = [{"form": "labour", "signals":
  * ["labour.low_pay", ...]}, ...], strongest first; [] when no signal

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -51,10 +52,21 @@ struct cached_page {
 struct server {
 	struct MHD_Daemon *daemon;
 	struct server_opts opts;
+	/* Our own listen socket and the thread accepting on it, which hands
+	 * each connection to libmicrohttpd (MHD_add_connection). Stopping is
+	 * then ours alone: MHD_quiesce_daemon() races the epoll workers of a
+	 * thread pool (libmicrohttpd 0.9.75 panics with "Failed to remove
+	 * listen FD from epoll set" when a worker woke first). */
+	int listen_fd;
+	pthread_t acceptor;
+	atomic_bool stopping;
 	atomic_uint inflight;
 	/* Requests suspended until another thread resumes them (deferred
 	 * answers); libmicrohttpd must not be stopped while any are. */
 	atomic_uint suspended;
+	/* Threads inside req_resume(): MHD_resume_connection() still touches
+	 * the daemon after the request it resumed may have been answered. */
+	atomic_uint resuming;
 	uint16_t port;
 	pthread_rwlock_t cache_lock;
 	struct cached_page cache[RESP_CACHE_MAX];
@@ -76,6 +88,7 @@ struct req_defer {
 	enum defer_state state;
 	bool req_alive;
 	struct MHD_Connection *conn;
+	struct server *srv;
 	req_finish_fn finish;
 	max_align_t data[]; /* the handler's data block */
 };
@@ -235,6 +248,7 @@ void *req_defer(struct req *req, req_finish_fn finish, size_t size, struct req_d
 	d->state = DEFER_WAITING;
 	d->req_alive = true;
 	d->conn = req->conn;
+	d->srv = c->srv;
 	d->finish = finish;
 	c->defer = d;
 	*handle = d;
@@ -259,6 +273,8 @@ void *req_defer_block(struct req_defer *h)
 
 void req_resume(struct req_defer *h)
 {
+	struct server *srv = h->srv;
+	atomic_fetch_add(&srv->resuming, 1);
 	pthread_mutex_lock(&h->lock);
 	bool suspended = h->state == DEFER_SUSPENDED;
 	h->state = DEFER_DONE;
@@ -268,6 +284,7 @@ void req_resume(struct req_defer *h)
 		MHD_resume_connection(h->conn);
 	pthread_mutex_unlock(&h->lock);
 	defer_release(h, false);
+	atomic_fetch_sub(&srv->resuming, 1);
 }
 
 static void fields_free(struct http_field *f, size_t n)
@@ -826,6 +843,59 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 #pragma GCC diagnostic pop
 
+/* A listening TCP socket on addr, or -errno. */
+static int listen_on(const struct sockaddr *addr, socklen_t len)
+{
+	int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int on = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+	    (addr->sa_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
+	    bind(fd, addr, len) != 0 || listen(fd, HTTP_LISTEN_BACKLOG) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* The accepting thread: hands every connection to libmicrohttpd, which
+ * spreads them over its worker threads, until server_stop() shuts the
+ * listen socket down. */
+static void *accept_loop(void *arg)
+{
+	struct server *srv = arg;
+	unsigned complaints = 0;
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &len,
+		                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (atomic_load(&srv->stopping)) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		if (fd >= 0) {
+			/* Closes fd itself when it cannot take it (connection limit). */
+			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&ss, len);
+			complaints = 0;
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
+			continue;
+		/* Out of descriptors or memory: wait a little instead of
+		 * spinning; say so once per run of failures. */
+		if (complaints++ == 0)
+			log_warn("accepting a connection failed: %s", strerror(errno));
+		struct timespec pause = {0, 10 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
 int server_start(const struct server_opts *opts, struct server **out, struct buf *err)
 {
 	for (size_t i = 0; i < opts->nroutes; i++) {
@@ -840,7 +910,9 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		return -ENOMEM;
 	srv->opts = *opts;
 	atomic_init(&srv->inflight, 0);
+	atomic_init(&srv->resuming, 0);
 	atomic_init(&srv->suspended, 0);
+	atomic_init(&srv->stopping, false);
 	pthread_rwlock_init(&srv->cache_lock, NULL);
 
 	struct sockaddr_storage ss = {0};
@@ -848,40 +920,62 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	if (!host || strcmp(host, "localhost") == 0)
 		host = "127.0.0.1";
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-	                 MHD_ALLOW_SUSPEND_RESUME;
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t sslen;
 	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(opts->port);
+		sslen = sizeof *s4;
 	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(opts->port);
-		flags |= MHD_USE_IPv6;
+		sslen = sizeof *s6;
 	} else {
 		buf_printf(err, "listen address \"%s\" is not a numeric IPv4 or IPv6 address",
 		           opts->host);
 		free(srv);
 		return -EINVAL;
 	}
-	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
-	srv->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-	    MHD_OPTION_END);
-	if (!srv->daemon) {
-		buf_printf(err, "cannot listen on %s:%u (in use, or not allowed)", host,
-		           (unsigned)opts->port);
+	srv->listen_fd = listen_on((struct sockaddr *)&ss, sslen);
+	if (srv->listen_fd < 0) {
+		buf_printf(err, "cannot listen on %s:%u: %s", host, (unsigned)opts->port,
+		           strerror(-srv->listen_fd));
+		int rc = srv->listen_fd;
 		free(srv);
-		return -EADDRINUSE;
+		return rc;
 	}
-	const union MHD_DaemonInfo *di =
-	    MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = di ? di->port : opts->port;
+	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
+	srv->daemon =
+	    MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	                     on_mhd_log, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+	if (!srv->daemon) {
+		buf_printf(err, "cannot start the HTTP server (threads: %u)", threads);
+		close(srv->listen_fd);
+		free(srv);
+		return -EIO;
+	}
+	struct sockaddr_storage bound = {0};
+	socklen_t blen = sizeof bound;
+	if (getsockname(srv->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
+		srv->port =
+		    ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+		                                      : ((struct sockaddr_in *)&bound)->sin_port);
+	else
+		srv->port = opts->port;
+	int rc = pthread_create(&srv->acceptor, NULL, accept_loop, srv);
+	if (rc) {
+		buf_printf(err, "cannot start the accepting thread: %s", strerror(rc));
+		MHD_stop_daemon(srv->daemon);
+		close(srv->listen_fd);
+		free(srv);
+		return -rc;
+	}
 	*out = srv;
 	return 0;
 }
@@ -895,9 +989,13 @@ void server_stop(struct server *srv)
 {
 	if (!srv)
 		return;
-	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* Stop accepting: shutting the listen socket down wakes the accepting
+	 * thread; once it is gone the socket is closed and new connections
+	 * are refused. */
+	atomic_store(&srv->stopping, true);
+	shutdown(srv->listen_fd, SHUT_RDWR);
+	pthread_join(srv->acceptor, NULL);
+	close(srv->listen_fd);
 	/* Requests in flight finish; idle keep-alive connections are closed
 	 * by MHD_stop_daemon below. */
 	struct timespec tick = {0, 20 * 1000 * 1000};
@@ -907,10 +1005,14 @@ void server_stop(struct server *srv)
 	 * a report that was accepted must get its answer. So those are waited
 	 * for without a time limit; other requests for HTTP_DRAIN_TIMEOUT_S. */
 	for (unsigned i = 0;; i++) {
-		if (atomic_load(&srv->inflight) == 0)
+		/* A request is counted in flight until answered, and its resumer
+		 * counts itself before resuming it: both zero means no thread
+		 * will touch the daemon any more. */
+		if (atomic_load(&srv->inflight) == 0 && atomic_load(&srv->resuming) == 0)
 			break;
 		unsigned waiting = atomic_load(&srv->suspended);
-		if (i >= HTTP_DRAIN_TIMEOUT_S * 50 && waiting == 0)
+		if (i >= HTTP_DRAIN_TIMEOUT_S * 50 && waiting == 0 &&
+		    atomic_load(&srv->resuming) == 0)
 			break;
 		if (i && i % (HTTP_DRAIN_TIMEOUT_S * 50) == 0)
 			log_warn("still waiting for %u reports to be stored", waiting);

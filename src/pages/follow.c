@@ -13,12 +13,14 @@
  * get the same words. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "domain/intake.h"
+#include "domain/report.h"
 #include "http/throttle.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
@@ -238,24 +240,6 @@ static int too_many(struct req *req, struct resp *resp, unsigned wait)
 	                                            "dan opnieuw.")});
 }
 
-/* A message checked as report_check() checks free text. NULL when fine. */
-static const char *message_problem(const char *m)
-{
-	size_t n = m ? strlen(m) : 0;
-	bool blank = true;
-	for (size_t i = 0; i < n && blank; i++)
-		blank = m[i] == ' ' || m[i] == '\n' || m[i] == '\r' || m[i] == '\t';
-	if (blank)
-		return _("Schrijf eerst wat je wilt toevoegen.");
-	if (n > REPORT_MAX_MESSAGE)
-		return _("Je tekst is te lang. Maak hem korter: hoogstens 5.000 tekens.");
-	if (!str_text_valid(m, n, true))
-		return _(
-		    "In je tekst staan tekens die we niet kunnen lezen. Haal ze weg en probeer "
-		    "het opnieuw.");
-	return NULL;
-}
-
 static int follow_post(struct req *req, struct resp *resp)
 {
 	struct site *site = req->site;
@@ -291,10 +275,17 @@ static int follow_post(struct req *req, struct resp *resp)
 
 	struct follow_view v = {0};
 	if (adding) {
-		const char *msg = req_form(req, "message");
-		v.message_error = message_problem(msg);
+		const char *typed_msg = req_form(req, "message");
+		char *msg = NULL;
+		v.message_error =
+		    report_message_check(typed_msg, typed_msg ? strlen(typed_msg) : 0, &msg);
+		if (!v.message_error && !msg) {
+			json_decref(found);
+			return -ENOMEM;
+		}
 		if (!v.message_error) {
 			rc = intake_add_message(site->intake, typed, msg);
+			free(msg);
 			if (rc == INTAKE_CLOSED) {
 				v.closed = true;
 				v.message_error =

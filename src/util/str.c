@@ -44,6 +44,20 @@ bool str_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+size_t str_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xC0) == 0x80)
+			continue; /* a continuation byte */
+		if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		chars++;
+	}
+	return chars;
+}
+
 bool str_text_valid(const char *s, size_t n, bool multiline)
 {
 	if (!str_utf8_valid(s, n))

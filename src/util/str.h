@@ -15,6 +15,9 @@ bool str_utf8_valid(const char *s, size_t n);
 /* True when s[0..n) is valid UTF-8 text without control characters other
  * than newline and tab (and carriage return when allow_cr). */
 bool str_text_valid(const char *s, size_t n, bool multiline);
+/* Characters (code points) in the valid UTF-8 s[0..n), with a CR LF line
+ * break counting as one, as a person counts them. */
+size_t str_chars(const char *s, size_t n);
 /* Parses a whole decimal string into [min, max]. 0 ok, -EINVAL when not
  * a number or out of range. */
 int str_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);

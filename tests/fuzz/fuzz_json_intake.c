@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "content/content.h"
+#include "util/str.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,7 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = api_report_parse(content, &org, (const char *)data, size, &r, &err);
 	if (rc == 0) {
 		/* What the handler hands on to intake_submit() must hold. */
-		if (!r.in.description || strlen(r.in.description) > REPORT_MAX_DESCRIPTION ||
+		if (!r.in.description ||
+		    !str_utf8_valid(r.in.description, strlen(r.in.description)) ||
+		    str_chars(r.in.description, strlen(r.in.description)) >
+		        REPORT_MAX_DESCRIPTION ||
 		    r.in.nsignals > REPORT_MAX_SIGNALS || r.in.nforms > REPORT_MAX_FORMS ||
 		    r.in.npeople > REPORT_MAX_PEOPLE)
 			abort();

@@ -42,6 +42,17 @@ static int run_wait(char *const argv[], const char *log)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Says why a server failed, with the end of its log, so that a failure in
+ * CI can be read from the test output alone. */
+static void log_tail(const struct srv *s, const char *why)
+{
+	char *log = srv_log(s);
+	size_t n = strlen(log);
+	const char *tail = n > 2000 ? log + n - 2000 : log;
+	fprintf(stderr, "# %s; end of %s:\n%s\n", why, s->log, tail);
+	free(log);
+}
+
 int srv_start(struct srv *s, const char *extra_ini)
 {
 	memset(s, 0, sizeof *s);
@@ -53,7 +64,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 	snprintf(data, sizeof data, "%s/var", s->dir);
 	char *init[] = {(char *)signaal_bin(), "init", "--data", data, "--org", "velsen", NULL};
 	if (run_wait(init, s->log) != 0) {
-		fprintf(stderr, "init failed, see %s\n", s->log);
+		log_tail(s, "signaal init failed");
 		return -1;
 	}
 	char ini[320];
@@ -105,9 +116,10 @@ int srv_start(struct srv *s, const char *extra_ini)
 	close(pfd[0]);
 	const char *p = strstr(line, "http://127.0.0.1:");
 	if (!p) {
-		fprintf(stderr, "server did not start (\"%s\"), see %s\n", line, s->log);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		s->pid = 0;
+		log_tail(s, "server did not start");
 		return -1;
 	}
 	s->port = atoi(p + strlen("http://127.0.0.1:"));
@@ -124,7 +136,17 @@ int srv_stop(struct srv *s)
 	if (waitpid(s->pid, &st, 0) < 0)
 		return -1;
 	s->pid = 0;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (rc != 0) {
+		char why[64];
+		snprintf(why, sizeof why, "server %s %d",
+		         WIFEXITED(st) ? "exited with" : "killed by signal",
+		         WIFEXITED(st)     ? WEXITSTATUS(st)
+		         : WIFSIGNALED(st) ? WTERMSIG(st)
+		                           : -1);
+		log_tail(s, why);
+	}
+	return rc;
 }
 
 char *srv_log(const struct srv *s)

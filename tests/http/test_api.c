@@ -131,6 +131,17 @@ static char *repeat(char c, size_t n)
 	return s;
 }
 
+/* n copies of the UTF-8 character (or CR LF) unit. */
+static char *repeat_str(const char *unit, size_t n)
+{
+	size_t u = strlen(unit);
+	char *s = malloc(n * u + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * u, unit, u);
+	s[n * u] = '\0';
+	return s;
+}
+
 static bool receipt_shape(const char *s)
 {
 	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -281,6 +292,35 @@ static void report_lengths_at_max(void **state)
 	/* Tab and newline are fine in the description. */
 	free(submit(with(base(), "description", json_string("Eerste regel\n\tTweede regel"))));
 	free(d);
+	free(p);
+}
+
+/* Limits count characters (contract: "1-10000 characters"), also when
+ * each takes four bytes, or twelve as \u escapes in the body. */
+static void report_lengths_count_characters(void **state)
+{
+	(void)state;
+	char *d = repeat_str("\xF0\x9F\x98\x80", REPORT_MAX_DESCRIPTION); /* emoji */
+	char *p = repeat_str("\xC3\xA9", REPORT_MAX_SHORT_TEXT);          /* é */
+	json_t *v = base();
+	json_object_set_new(v, "description", json_string(d));
+	json_object_set_new(v, "place", json_string(p));
+	char *body = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(v);
+	assert_true(strlen(body) > 12u * REPORT_MAX_DESCRIPTION);
+	struct res r;
+	post("/api/v1/reports", body, &r);
+	if (r.status != 201)
+		fail_msg("expected 201, got %ld: %s", r.status, buf_str(&r.body));
+	res_free(&r);
+	free(body);
+	free(d);
+	free(p);
+	d = repeat_str("\xC3\xA9", REPORT_MAX_DESCRIPTION + 1);
+	report_expect(with(base(), "description", json_string(d)), "description");
+	free(d);
+	p = repeat_str("\xC3\xA9", REPORT_MAX_SHORT_TEXT + 1);
+	report_expect(with(base(), "place", json_string(p)), "place");
 	free(p);
 }
 
@@ -649,12 +689,30 @@ static void follow_message_rules(void **state)
 		free(b);
 	}
 	free(over);
+	over = repeat_str("\xC3\xA9", REPORT_MAX_MESSAGE + 1);
+	char *b = follow_body(receipt, over);
+	struct res r;
+	post("/api/v1/follow", b, &r);
+	expect_400(&r, "message");
+	res_free(&r);
+	free(b);
+	free(over);
 	/* Nothing was added. */
-	char *b = follow_body(receipt, NULL);
+	b = follow_body(receipt, NULL);
 	json_t *v = follow(b, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "messages")), 0);
 	json_decref(v);
 	free(b);
+	/* The longest message counts characters; CR LF counts as one. */
+	char *lines = repeat_str("\r\n", REPORT_MAX_MESSAGE - 1);
+	char *most = malloc(strlen(lines) + 2);
+	most[0] = 'x';
+	strcpy(most + 1, lines);
+	free(lines);
+	b = follow_body(receipt, most);
+	json_decref(follow(b, 200));
+	free(b);
+	free(most);
 	free(receipt);
 }
 
@@ -812,6 +870,7 @@ int main(void)
 	    cmocka_unit_test(report_advice_201),
 	    cmocka_unit_test(report_minimal_and_nulls_201),
 	    cmocka_unit_test(report_lengths_at_max),
+	    cmocka_unit_test(report_lengths_count_characters),
 	    cmocka_unit_test(report_charset_parameter),
 	    cmocka_unit_test(report_answer_holds_no_personal_data),
 	    cmocka_unit_test(report_body_errors),

@@ -119,7 +119,7 @@ static void body_over_limit_is_413(void **state)
 	buf_puts(&req,
 	         "POST /wegwijzer HTTP/1.1\r\nHost: x\r\nContent-Type: "
 	         "application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
-	for (int i = 0; i < 20; i++) {
+	for (unsigned i = 0; i < HTTP_MAX_BODY_BYTES / 0x1000 + 2; i++) {
 		buf_printf(&req, "1000\r\n");
 		for (int k = 0; k < 0x1000; k++)
 			buf_putc(&req, 'a');

@@ -469,14 +469,35 @@ static void test_description_length(void **state)
 	assert_valid(*state, &in);
 	in.description = s;
 	assert_one(*state, &in, "description");
-	/* Bytes count, not characters: the é at the end is two bytes. */
-	memcpy(s + REPORT_MAX_DESCRIPTION - 1, "\xc3\xa9", 2);
-	in.description = s;
-	assert_int_equal(strlen(s), REPORT_MAX_DESCRIPTION + 1);
-	assert_one(*state, &in, "description");
-	in.description = s + 1;
-	assert_valid(*state, &in);
 	free(s);
+}
+
+/* Characters count, as the person typing counts them (contract: 1-10000
+ * characters): accented letters and emoji are one each, CR LF is one. */
+static void test_description_counts_characters(void **state)
+{
+	struct report_input in = base();
+	struct {
+		const char *unit; /* one character */
+		size_t bytes;
+	} cases[] = {{"\xc3\xa9", 2}, {"\xe2\x82\xac", 3}, {"\xf0\x9f\x98\x80", 4}, {"\r\n", 2}};
+	for (size_t c = 0; c < N(cases); c++) {
+		size_t ub = cases[c].bytes;
+		char *s = malloc((REPORT_MAX_DESCRIPTION + 1) * ub + 2);
+		assert_non_null(s);
+		s[0] = 'x'; /* not only blank */
+		for (size_t i = 0; i < REPORT_MAX_DESCRIPTION; i++)
+			memcpy(s + 1 + i * ub, cases[c].unit, ub);
+		/* x and 9999 units: the maximum */
+		s[1 + (REPORT_MAX_DESCRIPTION - 1) * ub] = '\0';
+		in.description = s;
+		assert_valid(*state, &in);
+		/* x and 10000 units: one too many */
+		memcpy(s + 1 + (REPORT_MAX_DESCRIPTION - 1) * ub, cases[c].unit, ub);
+		s[1 + REPORT_MAX_DESCRIPTION * ub] = '\0';
+		assert_one(*state, &in, "description");
+		free(s);
+	}
 }
 
 static void test_description_text(void **state)
@@ -1012,6 +1033,7 @@ int main(void)
 	    cmocka_unit_test(test_email),
 	    cmocka_unit_test(test_description_required),
 	    cmocka_unit_test(test_description_length),
+	    cmocka_unit_test(test_description_counts_characters),
 	    cmocka_unit_test(test_description_text),
 	    cmocka_unit_test(test_short_texts),
 	    cmocka_unit_test(test_short_text_boundary_contact),

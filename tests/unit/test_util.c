@@ -74,6 +74,20 @@ static void text(void **state)
 	assert_true(str_text_valid("\xC2\xA0", 2, true));  /* no-break space */
 }
 
+static void chars(void **state)
+{
+	(void)state;
+	assert_int_equal(str_chars("", 0), 0);
+	assert_int_equal(str_chars("abc", 3), 3);
+	assert_int_equal(str_chars("Zo\xC3\xAB", 4), 3);       /* Zoë */
+	assert_int_equal(str_chars("\xE2\x82\xAC 5", 5), 3);   /* € 5 */
+	assert_int_equal(str_chars("\xF0\x9F\x98\x80", 4), 1); /* an emoji */
+	assert_int_equal(str_chars("a\r\nb", 4), 3);           /* CR LF is one */
+	assert_int_equal(str_chars("a\nb", 3), 3);
+	assert_int_equal(str_chars("a\rb", 3), 3); /* a lone CR counts */
+	assert_int_equal(str_chars("a\r", 2), 2);
+}
+
 static void numbers(void **state)
 {
 	(void)state;
@@ -148,6 +162,7 @@ int main(void)
 	    cmocka_unit_test(buf_refuses_over_max),
 	    cmocka_unit_test(utf8),
 	    cmocka_unit_test(text),
+	    cmocka_unit_test(chars),
 	    cmocka_unit_test(numbers),
 	    cmocka_unit_test(ids),
 	    cmocka_unit_test(quoting),
