@@ -196,6 +196,8 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	    .threads = cfg->threads ? cfg->threads : online_cpus(),
 	    .access_log = cfg->log_access,
 	    .secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
+	    .secure_auto = cfg->secure_cookies == CONFIG_COOKIES_AUTO,
+	    .trusted_proxy = cfg->trusted_proxy,
 	    .routes = site_routes,
 	    .nroutes = site_nroutes,
 	    .site = site,

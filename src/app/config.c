@@ -24,6 +24,7 @@ enum key_type {
 	KT_COLOUR,
 	KT_URL,
 	KT_PATH,
+	KT_ADDRESS,
 };
 
 struct key_def {
@@ -64,8 +65,14 @@ static const struct key_def keys[] = {
      "Worker threads of the HTTP server, 1-64; 0 = one per online CPU (more threads than cores "
      "only lengthen the latency tail).",
      KT_UINT, NUM(threads), 0, CONFIG_MAX_THREADS, NULL, NULL},
+    {"server", "trusted_proxy", "",
+     "Numeric IPv4 or IPv6 address of the reverse proxy in front of Signaal (TLS), or empty."
+     " For requests from it, the client is the last address in `X-Forwarded-For` (used only"
+     " for throttling, in memory, never logged) and `X-Forwarded-Proto: https` counts.",
+     KT_ADDRESS, STR(trusted_proxy), 0, 0, NULL, NULL},
     {"server", "secure_cookies", "auto",
-     "`auto`, `on` or `off`: `auto` marks cookies `Secure` except on plain-HTTP loopback.",
+     "`auto`, `on` or `off`: `Secure` cookies and HSTS; `auto` sets them for requests that"
+     " the trusted proxy says came over HTTPS (`X-Forwarded-Proto: https`).",
      KT_CHOICE, NUM(secure_cookies), 0, 0, cookie_choices, set_cookies},
     {"site", "org", "velsen", "Id of the organisation this site serves (a-z 0-9 _ -).", KT_ID,
      STR(org), 0, 0, NULL, NULL},
@@ -374,6 +381,18 @@ static int parse_value(const struct key_def *k, const char *v, struct config *c,
 		if (parse_url(v, why))
 			return -EINVAL;
 		break;
+	case KT_ADDRESS: {
+		unsigned char a[sizeof(struct in6_addr)];
+		if (n && inet_pton(AF_INET, v, a) != 1 && inet_pton(AF_INET6, v, a) != 1) {
+			buf_puts(why, "not a numeric IPv4 or IPv6 address (or empty)");
+			return -EINVAL;
+		}
+		if (n >= k->size) {
+			buf_printf(why, "longer than %zu bytes", k->size - 1);
+			return -EINVAL;
+		}
+		break;
+	}
 	case KT_PATH:
 		if (n == 0) {
 			buf_puts(why, "empty; a path is required");

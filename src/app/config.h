@@ -21,7 +21,7 @@ enum {
 };
 
 enum config_cookies {
-	CONFIG_COOKIES_AUTO, /* Secure unless served on plain HTTP loopback */
+	CONFIG_COOKIES_AUTO, /* Secure when the trusted proxy says https */
 	CONFIG_COOKIES_ON,
 	CONFIG_COOKIES_OFF,
 };
@@ -36,6 +36,7 @@ struct config {
 	/* [server] */
 	struct config_listen listen;
 	unsigned threads;
+	char trusted_proxy[CONFIG_MAX_HOST + 1]; /* numeric address, or "" */
 	enum config_cookies secure_cookies;
 	/* [site] */
 	char org[ID_MAX_LEN + 1];

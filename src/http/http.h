@@ -43,6 +43,9 @@ struct req {
 	struct buf body;          /* raw body for other content types (JSON) */
 	const char *lang;         /* "nl" or "en", chosen by the server */
 	bool secure;              /* the site is served over https */
+	/* The connection comes from the trusted proxy: its X-Forwarded-For
+	 * names the client (read only by throttle_client_key()). */
+	bool via_proxy;
 	struct site *site;
 	void *conn; /* the libmicrohttpd connection, for header look-ups */
 	/* While a deferred answer is finished: the data block of req_defer(). */

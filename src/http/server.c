@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +62,9 @@ struct server {
 	int listen_fd;
 	pthread_t acceptor;
 	atomic_bool stopping;
+	/* The trusted proxy's address (family 0: none). */
+	int proxy_family;
+	unsigned char proxy_addr[16];
 	atomic_uint inflight;
 	/* Requests suspended until another thread resumes them (deferred
 	 * answers); libmicrohttpd must not be stopped while any are. */
@@ -668,6 +673,36 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 	return ok;
 }
 
+/* True when the connection's peer is the trusted proxy. */
+static bool from_proxy(const struct server *srv, struct MHD_Connection *conn)
+{
+	if (!srv->proxy_family)
+		return false;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (!sa)
+		return false;
+	if (sa->sa_family == AF_INET && srv->proxy_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)sa)->sin_addr, srv->proxy_addr, 4) == 0;
+	if (sa->sa_family == AF_INET6) {
+		const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (srv->proxy_family == AF_INET6)
+			return memcmp(a, srv->proxy_addr, 16) == 0;
+		/* An IPv4 proxy seen on a dual-stack socket: ::ffff:a.b.c.d */
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		return memcmp(a, mapped, 12) == 0 && memcmp(a + 12, srv->proxy_addr, 4) == 0;
+	}
+	return false;
+}
+
+/* True when the request says it reached the proxy over HTTPS. */
+static bool proto_https(struct MHD_Connection *conn)
+{
+	const char *p = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	return p && strcasecmp(p, "https") == 0;
+}
+
 /* Picks the language from a "/en" path prefix, which is stripped. */
 static void choose_language(struct conn_ctx *c)
 {
@@ -727,7 +762,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.site = srv->opts.site;
 		c->srv = srv;
 		c->req.conn = conn;
-		c->req.secure = srv->opts.secure;
+		c->req.via_proxy = from_proxy(srv, conn);
+		c->req.secure = srv->opts.secure ||
+		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(conn));
 		c->req.method = parse_method(method);
 		size_t ulen = strlen(url);
 		if (ulen > HTTP_MAX_PATH_BYTES) {
@@ -879,6 +916,8 @@ static void *accept_loop(void *arg)
 			break;
 		}
 		if (fd >= 0) {
+			int one = 1;
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 			/* Closes fd itself when it cannot take it (connection limit). */
 			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&ss, len);
 			complaints = 0;
@@ -937,6 +976,20 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		           opts->host);
 		free(srv);
 		return -EINVAL;
+	}
+	const char *proxy = opts->trusted_proxy;
+	if (proxy && proxy[0]) {
+		if (inet_pton(AF_INET, proxy, srv->proxy_addr) == 1)
+			srv->proxy_family = AF_INET;
+		else if (inet_pton(AF_INET6, proxy, srv->proxy_addr) == 1)
+			srv->proxy_family = AF_INET6;
+		else {
+			buf_printf(err,
+			           "trusted proxy \"%s\" is not a numeric IPv4 or IPv6 address",
+			           proxy);
+			free(srv);
+			return -EINVAL;
+		}
 	}
 	srv->listen_fd = listen_on((struct sockaddr *)&ss, sslen);
 	if (srv->listen_fd < 0) {

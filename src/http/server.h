@@ -15,6 +15,11 @@ struct server_opts {
 	unsigned threads;
 	bool access_log;
 	bool secure; /* served behind https: Secure cookies, HSTS */
+	/* [server] secure_cookies = auto: Secure cookies for requests that the
+	 * trusted proxy marks X-Forwarded-Proto: https. */
+	bool secure_auto;
+	/* Numeric address of the trusted reverse proxy, or NULL / "". */
+	const char *trusted_proxy;
 	const struct route *routes;
 	size_t nroutes;
 	struct site *site;

@@ -9,6 +9,7 @@
  * throttle_new), so the table never holds an address or receipt prefix. */
 #include "http/throttle.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -197,37 +198,82 @@ static void client_key_init(void)
 	randombytes_buf(client_hash_key, sizeof client_hash_key);
 }
 
+/* The network part that one client controls, into raw (1 + up to 16
+ * bytes): an IPv4 address, or an IPv6 /64 (one host gets a whole /64 and
+ * could rotate inside it). Returns the length used. */
+static size_t client_part(int family, const unsigned char *addr, unsigned char raw[1 + 16])
+{
+	if (family == AF_INET6 && memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+		family = AF_INET; /* IPv4 on a dual-stack socket */
+		addr += 12;
+	}
+	if (family == AF_INET) {
+		raw[0] = 4;
+		memcpy(raw + 1, addr, 4);
+		return 1 + 4;
+	}
+	if (family == AF_INET6) {
+		raw[0] = 6;
+		memcpy(raw + 1, addr, 8);
+		return 1 + 8;
+	}
+	return 1;
+}
+
+/* The last address of an X-Forwarded-For value: the one the trusted proxy
+ * itself added. Returns its family, or 0 when it is not an address. */
+static int forwarded_for(const char *v, unsigned char addr[16])
+{
+	const char *last = strrchr(v, ',');
+	last = last ? last + 1 : v;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char tmp[INET6_ADDRSTRLEN];
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof tmp || last[n + strspn(last + n, " \t")] != '\0')
+		return 0;
+	memcpy(tmp, last, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, addr) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, tmp, addr) == 1)
+		return AF_INET6;
+	return 0;
+}
+
 void throttle_client_key(const struct req *req, unsigned char key[16])
 {
 	pthread_once(&client_once, client_key_init);
-	/* The network part that one client controls: an IPv4 address, an
-	 * IPv6 /64 (one host gets a whole /64 and could rotate inside it). */
 	unsigned char raw[1 + 16] = {0};
+	unsigned char addr[16];
 	size_t n = 1;
-	const union MHD_ConnectionInfo *ci =
-	    req && req->conn
-	        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
-	        : NULL;
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-		raw[0] = 4;
-		memcpy(raw + 1, &s4->sin_addr, 4);
-		n = 1 + 4;
-	} else if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-			raw[0] = 4;
-			memcpy(raw + 1, s6->sin6_addr.s6_addr + 12, 4);
-			n = 1 + 4;
-		} else {
-			raw[0] = 6;
-			memcpy(raw + 1, s6->sin6_addr.s6_addr, 8);
-			n = 1 + 8;
-		}
+	int family = 0;
+	if (req && req->conn && req->via_proxy) {
+		const char *xff =
+		    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		family = xff ? forwarded_for(xff, addr) : 0;
+	}
+	if (family) {
+		n = client_part(family, addr, raw);
+	} else {
+		/* No proxy, or it named no address: the connection's peer. */
+		const union MHD_ConnectionInfo *ci =
+		    req && req->conn
+		        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+		        : NULL;
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+		if (sa && sa->sa_family == AF_INET)
+			n = client_part(
+			    AF_INET,
+			    (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr,
+			    raw);
+		else if (sa && sa->sa_family == AF_INET6)
+			n = client_part(AF_INET6,
+			                ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr, raw);
 	}
 	crypto_generichash(key, 16, raw, n, client_hash_key, sizeof client_hash_key);
 	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(addr, sizeof addr);
 }
 
 static const char all_key[] = "*";

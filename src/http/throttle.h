@@ -22,7 +22,9 @@ void throttle_free(struct throttle *t);
  * the next hit is allowed (for Retry-After). Thread-safe. */
 unsigned throttle_hit(struct throttle *t, const void *key, size_t len);
 /* The source key of a request: a keyed hash of the client address, in
- * memory only. */
+ * memory only. The address is the connection's peer, or, when the request
+ * came through the trusted proxy ([server] trusted_proxy), the last
+ * address of its X-Forwarded-For. */
 void throttle_client_key(const struct req *req, unsigned char key[16]);
 
 /* Like throttle_hit() without counting: the seconds until key may hit

@@ -47,7 +47,7 @@ _Static_assert(FORM_PEOPLE <= REPORT_MAX_PEOPLE, "more people than the rules all
 /* --- Errors per field ------------------------------------------------ */
 
 struct ferr {
-	char field[48]; /* form field name, e.g. "people[1].age" */
+	char field[64]; /* form field name, e.g. "people[1].age" */
 	const char *message;
 };
 

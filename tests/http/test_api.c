@@ -791,6 +791,99 @@ static void intake_throttled(void **state)
 	S = keep;
 }
 
+/* Posts a valid report to t as if through a proxy that adds xff. */
+static long post_forwarded(const struct srv *t, const char *xff)
+{
+	json_t *v = base();
+	char *body = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	char h[128];
+	snprintf(h, sizeof h, "X-Forwarded-For: %s", xff);
+	const char *hdrs[] = {h, NULL};
+	struct res r;
+	assert_int_equal(
+	    http_post(t, "/api/v1/reports", "application/json", body, strlen(body), hdrs, &r), 0);
+	long st = r.status;
+	res_free(&r);
+	free(body);
+	return st;
+}
+
+/* Behind the trusted proxy each client has its own budget, named by the
+ * last X-Forwarded-For address (the one the proxy added; what a client
+ * puts before it cannot move it to another budget). Without a trusted
+ * proxy the header is ignored. */
+static void intake_throttled_behind_proxy(void **state)
+{
+	(void)state;
+	struct srv t;
+	assert_int_equal(
+	    srv_start(
+	        &t, "[server]\ntrusted_proxy = 127.0.0.1\n[intake]\nmax_reports_per_minute = 2\n"),
+	    0);
+	assert_int_equal(post_forwarded(&t, "203.0.113.7"), 201);
+	assert_int_equal(post_forwarded(&t, "198.51.100.1, 203.0.113.7"), 201);
+	assert_int_equal(post_forwarded(&t, "203.0.113.7"), 429);
+	assert_int_equal(post_forwarded(&t, "203.0.113.7, 192.0.2.44"), 201);
+	assert_int_equal(post_forwarded(&t, " 2001:db8::1 "), 201);
+	/* The same /64 is one source. */
+	assert_int_equal(post_forwarded(&t, "2001:db8::2"), 201);
+	assert_int_equal(post_forwarded(&t, "2001:db8::3"), 429);
+	/* Not an address: the proxy's own budget. */
+	assert_int_equal(post_forwarded(&t, "unknown"), 201);
+	assert_int_equal(post_forwarded(&t, "203.0.113.9:4711"), 201);
+	assert_int_equal(post_forwarded(&t, ""), 429);
+	/* Nothing of it in the log. */
+	char *log = srv_log(&t);
+	assert_null(strstr(log, "203.0.113"));
+	assert_null(strstr(log, "2001:db8"));
+	free(log);
+	assert_int_equal(srv_stop(&t), 0);
+
+	assert_int_equal(srv_start(&t, "[intake]\nmax_reports_per_minute = 2\n"), 0);
+	assert_int_equal(post_forwarded(&t, "203.0.113.1"), 201);
+	assert_int_equal(post_forwarded(&t, "203.0.113.2"), 201);
+	assert_int_equal(post_forwarded(&t, "203.0.113.3"), 429);
+	assert_int_equal(srv_stop(&t), 0);
+}
+
+/* secure_cookies = auto: the CSRF cookie is Secure only when the trusted
+ * proxy says the request came over HTTPS. */
+static void secure_cookie_behind_proxy(void **state)
+{
+	(void)state;
+	struct {
+		const char *ini;
+		const char *proto;
+		bool secure;
+	} cases[] = {
+	    {"[server]\ntrusted_proxy = 127.0.0.1\n", "https", true},
+	    {"[server]\ntrusted_proxy = 127.0.0.1\n", "http", false},
+	    {"[server]\ntrusted_proxy = 127.0.0.1\n", NULL, false},
+	    {"[server]\ntrusted_proxy = 10.9.8.7\n", "https", false},
+	    {"", "https", false},
+	    {"[server]\nsecure_cookies = on\n", NULL, true},
+	    {"[server]\ntrusted_proxy = 127.0.0.1\nsecure_cookies = off\n", "https", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct srv t;
+		assert_int_equal(srv_start(&t, cases[i].ini), 0);
+		char h[64];
+		snprintf(h, sizeof h, "X-Forwarded-Proto: %s",
+		         cases[i].proto ? cases[i].proto : "");
+		const char *hdrs[] = {h, NULL};
+		struct res r;
+		assert_int_equal(http_get(&t, "/melden", cases[i].proto ? hdrs : NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		char cookie[256];
+		assert_true(res_header(&r, "Set-Cookie", cookie, sizeof cookie));
+		if ((strstr(cookie, "; Secure") != NULL) != cases[i].secure)
+			fail_msg("case %zu: Set-Cookie %s", i, cookie);
+		res_free(&r);
+		assert_int_equal(srv_stop(&t), 0);
+	}
+}
+
 static void follow_guessing_throttled(void **state)
 {
 	(void)state;
@@ -886,6 +979,8 @@ int main(void)
 	    cmocka_unit_test(follow_body_errors),
 	    cmocka_unit_test(follow_wrong_receipt),
 	    cmocka_unit_test(intake_throttled),
+	    cmocka_unit_test(intake_throttled_behind_proxy),
+	    cmocka_unit_test(secure_cookie_behind_proxy),
 	    cmocka_unit_test(follow_guessing_throttled),
 	    cmocka_unit_test(no_address_in_log),
 	};

@@ -25,6 +25,7 @@ static void test_defaults(void **state)
 	assert_false(c.listen.ipv6);
 	assert_int_equal(c.threads, 0);
 	assert_int_equal(c.secure_cookies, CONFIG_COOKIES_AUTO);
+	assert_string_equal(c.trusted_proxy, "");
 	assert_string_equal(c.org, "velsen");
 	assert_string_equal(c.quick_exit_url, "https://www.google.nl/search?q=weerbericht");
 	assert_string_equal(c.site_name, "");
@@ -49,6 +50,7 @@ static void test_good(void **state)
 	assert_string_equal(c.listen.host, "0.0.0.0");
 	assert_int_equal(c.listen.port, 9090);
 	assert_int_equal(c.threads, 8);
+	assert_string_equal(c.trusted_proxy, "10.0.0.5");
 	assert_int_equal(c.secure_cookies, CONFIG_COOKIES_ON);
 	assert_string_equal(c.org, "haarlem");
 	assert_string_equal(c.quick_exit_url, "https://nos.nl/weer?x=1#top");
@@ -89,6 +91,7 @@ static void test_ipv6_and_indented(void **state)
 	assert_true(c.listen.ipv6);
 	assert_int_equal(c.listen.port, 8443);
 	assert_int_equal(c.threads, 1);
+	assert_string_equal(c.trusted_proxy, "fd00::1");
 	assert_string_equal(c.quick_exit_url, "http://[::1]:8080/uit");
 	buf_free(&err);
 }
@@ -164,6 +167,9 @@ static const struct bad_case bad[] = {
     {"bad_listen_ipv6_invalid.ini",
      ":2: [server] listen: host is not an IPv4 address, [IPv6] address or localhost"},
     {"bad_cookies.ini", ":2: [server] secure_cookies: not one of auto, on, off"},
+    {"bad_proxy.ini", ":2: [server] trusted_proxy: not a numeric IPv4 or IPv6 address (or empty)"},
+    {"bad_proxy_cidr.ini",
+     ":2: [server] trusted_proxy: not a numeric IPv4 or IPv6 address (or empty)"},
     {"bad_org.ini", ":2: [site] org: not an id (1-64 characters of a-z 0-9 _ -)"},
     {"bad_colour_short.ini", ":2: [site] colour_primary: not a colour #rrggbb"},
     {"bad_colour_name.ini", ":2: [site] colour_accent: not a colour #rrggbb"},
