@@ -81,18 +81,23 @@ json_t *fk_text_field(const char *id, const char *name, const char *label, const
 	return f;
 }
 
-json_t *fk_group(const char *id_base, const char *name, const char *legend, const char *hint,
-                 const char *error, bool required)
+json_t *fk_group(enum fk_choice kind, const char *id_base, const char *name, const char *legend,
+                 const char *hint, const char *error, bool required)
 {
+	bool box = kind == FK_CHECKBOX;
 	json_t *g = json_object();
 	bool ok = fk_put(g, "name", json_string(name));
+	ok = ok && fk_put(g, "input_type", json_string(box ? "checkbox" : "radio"));
+	ok = ok && fk_put(g, "input_class",
+	                  json_string(box ? "utrecht-checkbox" : "utrecht-radio-button"));
 	ok = ok && fk_put(g, "legend", json_string(legend));
 	ok = ok && fk_put(g, "id_base", json_string(id_base));
 	ok = ok && fk_put(g, "group_hint", hint ? json_string(hint) : json_false());
 	ok = ok && fk_put(g, "error", error ? json_string(error) : json_false());
 	ok = ok && fk_put(g, "invalid", json_boolean(error != NULL));
 	ok = ok && fk_put(g, "describedby", describedby(id_base, hint != NULL, error != NULL));
-	ok = ok && fk_put(g, "required", json_boolean(required));
+	/* "required" on every checkbox would demand them all. */
+	ok = ok && fk_put(g, "required", json_boolean(required && !box));
 	ok = ok && fk_put(g, "step", json_false());
 	ok = ok && fk_put(g, "question_no", json_false());
 	ok = ok && fk_put(g, "options", json_array());

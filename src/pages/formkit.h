@@ -1,7 +1,7 @@
 /* formkit: what the public forms (/melden, /volgen, /wegwijzer, /quiz)
  * share: the CSRF field and its check, builders of the field data that
- * the form partials render (partial-text-field, partial-radio-group,
- * partial-checkbox-group; "invalid" drives aria-invalid), and waiting times in plain words.
+ * the form partials render (partial-text-field,
+ * partial-choice-group; "invalid" drives aria-invalid), and waiting times in plain words.
  *
  * The json builders accept NULL arguments from an earlier failed
  * allocation and then fail too, so a page is built in one go and checked
@@ -31,11 +31,15 @@ bool page_csrf_ok(const struct req *req);
 json_t *fk_text_field(const char *id, const char *name, const char *label, const char *hint,
                       const char *error, const char *value, const char *type,
                       const char *autocomplete, bool multiline, bool required);
-/* A radio or checkbox group for partial-radio-group and
- * partial-checkbox-group, without options yet. id_base names the hint and
- * error elements (id_base-hint, id_base-error). */
-json_t *fk_group(const char *id_base, const char *name, const char *legend, const char *hint,
-                 const char *error, bool required);
+enum fk_choice {
+	FK_RADIO,    /* one answer */
+	FK_CHECKBOX, /* any number of answers */
+};
+/* A radio or checkbox group for partial-choice-group, without options
+ * yet. id_base names the hint and error elements (id_base-hint,
+ * id_base-error). hint and error are shown as given (translated). */
+json_t *fk_group(enum fk_choice kind, const char *id_base, const char *name, const char *legend,
+                 const char *hint, const char *error, bool required);
 /* Adds an option to a group. hint may be NULL. */
 bool fk_option(json_t *group, const char *id, const char *value, const char *label,
                const char *hint, bool checked);

@@ -280,34 +280,16 @@ int page_about(struct req *req, struct resp *resp)
 
 /* --- Radio groups ------------------------------------------------------ */
 
-/* A radio group for partial-radio-group. The options are added later. */
+/* A radio group of the public pages; hint and error are msgids. */
 static json_t *radio_group(const struct req *req, const char *name, const char *legend,
                            const char *hint, const char *error, bool required)
 {
-	char ids[2 * HTTP_MAX_FIELD_NAME + 16] = "";
-	if (hint && error)
-		snprintf(ids, sizeof ids, "%s-hint %s-error", name, name);
-	else if (hint || error)
-		snprintf(ids, sizeof ids, "%s-%s", name, hint ? "hint" : "error");
-	json_t *g = json_object();
-	bool ok = put(g, "name", json_string(name));
-	ok = ok && put(g, "legend", json_string(legend));
-	if (hint)
-		ok = ok && put(g, "group_hint", json_string(page_tr(req, hint)));
-	if (error)
-		ok = ok && put(g, "error", json_string(page_tr(req, error)));
-	if (ids[0])
-		ok = ok && put(g, "describedby", json_string(ids));
-	ok = ok && put(g, "required", json_boolean(required));
-	ok = ok && put(g, "options", json_array());
-	if (!ok) {
-		json_decref(g);
-		return NULL;
-	}
-	return g;
+	return fk_group(FK_RADIO, name, name, legend, hint ? page_tr(req, hint) : NULL,
+	                error ? page_tr(req, error) : NULL, required);
 }
 
-/* Adds an option; value chosen marks it checked. hint may be NULL. */
+/* Adds an option with the id NAME-VALUE; value chosen marks it checked.
+ * hint may be NULL. */
 static bool radio_option(json_t *group, const char *value, const char *label, const char *hint,
                          const char *chosen)
 {
@@ -315,19 +297,7 @@ static bool radio_option(json_t *group, const char *value, const char *label, co
 		return false;
 	char id[2 * HTTP_MAX_FIELD_NAME + 2];
 	snprintf(id, sizeof id, "%s-%s", get_str(group, "name"), value);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "id", id, "value", value, "label",
-	                      label ? label : value, "checked", str_eq(value, chosen));
-	if (o && hint && !put(o, "option_hint", json_string(hint))) {
-		json_decref(o);
-		return false;
-	}
-	return append(json_object_get(group, "options"), o);
-}
-
-/* The id of a group's first radio: where the error summary links to. */
-static const char *first_option_id(const json_t *group)
-{
-	return get_str(json_array_get(json_object_get(group, "options"), 0), "id");
+	return fk_option(group, id, value, label ? label : value, hint, str_eq(value, chosen));
 }
 
 /* --- Wegwijzer ---------------------------------------------------------- */
@@ -437,9 +407,8 @@ static int wegwijzer_form(struct req *req, struct resp *resp, const struct field
 		if (ok && g[k])
 			ok = put(g[k], "step", json_integer((json_int_t)k + 1));
 		if (ok && err[k])
-			ok =
-			    append(errors, json_pack("{s:s?, s:s}", "target", first_option_id(g[k]),
-			                             "message", page_tr(req, err[k])));
+			ok = append(errors, json_pack("{s:s?, s:s}", "target", fk_first_id(g[k]),
+			                              "message", page_tr(req, err[k])));
 		ok = append(groups, g[k]) && ok;
 	}
 	ok = put(d, "groups", groups) && ok;

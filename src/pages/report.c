@@ -320,7 +320,7 @@ static const char *tr_or_null(const struct req *req, const char *msgid)
 static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "kind");
-	json_t *g = fk_group("kind", "kind", page_tr(req, _("Wat wil je doen?")), NULL,
+	json_t *g = fk_group(FK_RADIO, "kind", "kind", page_tr(req, _("Wat wil je doen?")), NULL,
 	                     tr_or_null(req, ferr_group(fe, "kind")), true);
 	bool ok = fk_option(
 	    g, "kind-advice", "advice", page_tr(req, _("Advies vragen")),
@@ -341,9 +341,10 @@ static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 static json_t *role_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "reporter_role");
-	json_t *g = fk_group("reporter_role", "reporter_role", page_tr(req, _("Wie ben jij?")),
-	                     page_tr(req, _("Kies wat het best bij je past.")),
-	                     tr_or_null(req, ferr_group(fe, "reporter_role")), true);
+	json_t *g =
+	    fk_group(FK_RADIO, "reporter_role", "reporter_role", page_tr(req, _("Wie ben jij?")),
+	             page_tr(req, _("Kies wat het best bij je past.")),
+	             tr_or_null(req, ferr_group(fe, "reporter_role")), true);
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *r;
@@ -367,7 +368,7 @@ static json_t *anonymous_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "anonymous");
 	json_t *g = fk_group(
-	    "anonymous", "anonymous", page_tr(req, _("Wil je anoniem blijven?")),
+	    FK_RADIO, "anonymous", "anonymous", page_tr(req, _("Wil je anoniem blijven?")),
 	    page_tr(req, _("Anoniem betekent: je noemt je naam niet. Je krijgt wel een bonnetje, "
 	                   "zodat je later kunt kijken hoe het gaat.")),
 	    tr_or_null(req, ferr_group(fe, "anonymous")), true);
@@ -422,7 +423,7 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 		if (!cur || !str_eq(group, cur_name)) {
 			char base[32];
 			snprintf(base, sizeof base, "signals-%zu", json_array_size(groups));
-			cur = fk_group(base, "signals", group, NULL, NULL, false);
+			cur = fk_group(FK_CHECKBOX, base, "signals", group, NULL, NULL, false);
 			cur_name = group;
 			ok = fk_append(groups, cur);
 		}
@@ -442,7 +443,7 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 
 static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 {
-	json_t *g = fk_group("forms", "forms",
+	json_t *g = fk_group(FK_CHECKBOX, "forms", "forms",
 	                     page_tr(req, _("Om welke vorm van uitbuiting gaat het, denk je?")),
 	                     page_tr(req, _("Je hoeft het niet zeker te weten. Je mag meer dan "
 	                                    "één vorm kiezen.")),
@@ -471,7 +472,8 @@ static json_t *district_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "district");
 	json_t *g = fk_group(
-	    "district", "district", page_tr(req, _("In welke wijk of welk dorp was het?")),
+	    FK_RADIO, "district", "district",
+	    page_tr(req, _("In welke wijk of welk dorp was het?")),
 	    page_tr(req, _("Niet verplicht. Weet je het niet, of was het ergens anders? Kies dan "
 	                   "de laatste keuze.")),
 	    tr_or_null(req, ferr_group(fe, "district")), false);
@@ -509,9 +511,10 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 	snprintf(base, sizeof base, "person-%zu-minor", slot);
 	const char *chosen = req_form(req, name);
 	const char *err = ferr_get(fe, name);
-	/* partial-radio-group names the hint and error after the field. */
-	json_t *g = fk_group(name, name, page_tr(req, _("Is deze persoon jonger dan 18 jaar?")),
-	                     page_tr(req, _("Niet verplicht.")), tr_or_null(req, err), false);
+	/* The group's hint and error are named after the field. */
+	json_t *g =
+	    fk_group(FK_RADIO, name, name, page_tr(req, _("Is deze persoon jonger dan 18 jaar?")),
+	             page_tr(req, _("Niet verplicht.")), tr_or_null(req, err), false);
 	static const struct {
 		const char *value, *label;
 	} minor[] = {{"yes", _("Ja")}, {"no", _("Nee")}, {"unknown", _("Weet ik niet")}};
@@ -583,10 +586,11 @@ static int step1(struct req *req, struct resp *resp, int status, const char *err
 	bool ok;
 	json_t *d = page_base(req, resp, _("Mensenhandel melden"), &ok);
 	const char *chosen = req->method == HTTP_POST ? req_form(req, "danger") : NULL;
-	json_t *g = fk_group("danger", "danger", page_tr(req, _("Is iemand nu in acuut gevaar?")),
-	                     page_tr(req, _("Bijvoorbeeld: iemand wordt nu bedreigd, opgesloten of "
-	                                    "mishandeld. Of iemand kan nu niet weg.")),
-	                     tr_or_null(req, error), true);
+	json_t *g =
+	    fk_group(FK_RADIO, "danger", "danger", page_tr(req, _("Is iemand nu in acuut gevaar?")),
+	             page_tr(req, _("Bijvoorbeeld: iemand wordt nu bedreigd, opgesloten of "
+	                            "mishandeld. Of iemand kan nu niet weg.")),
+	             tr_or_null(req, error), true);
 	ok = ok &&
 	     fk_option(g, "danger-yes", "yes", page_tr(req, _("Ja")), NULL, str_eq(chosen, "yes"));
 	ok = ok && fk_option(g, "danger-no", "no", page_tr(req, _("Nee, niet op dit moment")), NULL,
