@@ -679,7 +679,8 @@ static void follow_message_rules(void **state)
 	(void)state;
 	char *receipt = submit(base());
 	char *over = repeat('m', REPORT_MAX_MESSAGE + 1);
-	const char *bad[] = {"", "  \n\t ", "a\001b", "a\rb", "a\x7f", over};
+	char *over_chars = repeat_str("\xC3\xA9", REPORT_MAX_MESSAGE + 1);
+	const char *bad[] = {"", "  \n\t ", "a\001b", "a\rb", "a\x7f", over, over_chars};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *b = follow_body(receipt, bad[i]);
 		struct res r;
@@ -689,16 +690,9 @@ static void follow_message_rules(void **state)
 		free(b);
 	}
 	free(over);
-	over = repeat_str("\xC3\xA9", REPORT_MAX_MESSAGE + 1);
-	char *b = follow_body(receipt, over);
-	struct res r;
-	post("/api/v1/follow", b, &r);
-	expect_400(&r, "message");
-	res_free(&r);
-	free(b);
-	free(over);
+	free(over_chars);
 	/* Nothing was added. */
-	b = follow_body(receipt, NULL);
+	char *b = follow_body(receipt, NULL);
 	json_t *v = follow(b, 200);
 	assert_int_equal(json_array_size(json_object_get(v, "messages")), 0);
 	json_decref(v);
