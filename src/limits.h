@@ -15,10 +15,10 @@
 #define HTTP_LISTEN_BACKLOG 511
 /* Count of request headers; over it: 431. */
 #define HTTP_MAX_HEADERS 64u
-/* Bytes of a request body; over it: 413. Holds the longest description
- * percent-encoded in a form or \u-escaped in JSON (12 bytes a character
- * at worst) with the other fields. */
-#define HTTP_MAX_BODY_BYTES (128u * 1024u)
+/* Bytes of a request body; over it: 413. Holds a report with every text
+ * at its longest, percent-encoded in a form or \u-escaped in JSON (12
+ * bytes a character at worst), with the other fields (REPORT_MAX_TEXT). */
+#define HTTP_MAX_BODY_BYTES (192u * 1024u)
 /* Bytes of an over-limit body read and dropped to be able to answer 413;
  * beyond it the connection is closed without an answer. */
 #define HTTP_DRAIN_MAX_BYTES (1024u * 1024u)
@@ -167,6 +167,11 @@
 #define REPORT_MAX_MESSAGE 5000u
 /* Bytes of UTF-8 text of n characters at most (CR LF: 2 bytes, 1 char). */
 #define UTF8_MAX_BYTES(n) (4u * (n))
+/* Short texts of one report: place, when, three contact fields, and age,
+ * gender, nationality and language of each person. */
+#define REPORT_SHORT_TEXTS (2u + 3u + 4u * REPORT_MAX_PEOPLE)
+/* Characters of free text one report may hold at most. */
+#define REPORT_MAX_TEXT (REPORT_MAX_DESCRIPTION + REPORT_SHORT_TEXTS * REPORT_MAX_SHORT_TEXT)
 /* Messages one report may hold (a full conversation ends with a call). */
 #define REPORT_MAX_MESSAGES 100u
 /* Reports waiting for the writer thread; a full queue answers 503. */
@@ -207,7 +212,7 @@
 /* The byte limits that must hold the character limits above. */
 _Static_assert(HTTP_MAX_FIELD_VALUE >= UTF8_MAX_BYTES(REPORT_MAX_DESCRIPTION),
                "a form field must hold the longest description");
-_Static_assert(HTTP_MAX_BODY_BYTES >= 12u * REPORT_MAX_DESCRIPTION + 8u * 1024u,
-               "a body must hold the longest description, encoded");
+_Static_assert(HTTP_MAX_BODY_BYTES >= 12u * REPORT_MAX_TEXT + 8u * 1024u,
+               "a body must hold the longest report, encoded");
 
 #endif

@@ -71,8 +71,9 @@ static const struct key_def keys[] = {
      " for throttling, in memory, never logged) and `X-Forwarded-Proto: https` counts.",
      KT_ADDRESS, STR(trusted_proxy), 0, 0, NULL, NULL},
     {"server", "secure_cookies", "auto",
-     "`auto`, `on` or `off`: `Secure` cookies and HSTS; `auto` sets them for requests that"
-     " the trusted proxy says came over HTTPS (`X-Forwarded-Proto: https`).",
+     "`auto`, `on` or `off`: `Secure` cookies; `on` also sends HSTS. `auto` marks cookies"
+     " `Secure` for requests that the trusted proxy says came over HTTPS"
+     " (`X-Forwarded-Proto: https`).",
      KT_CHOICE, NUM(secure_cookies), 0, 0, cookie_choices, set_cookies},
     {"site", "org", "velsen", "Id of the organisation this site serves (a-z 0-9 _ -).", KT_ID,
      STR(org), 0, 0, NULL, NULL},

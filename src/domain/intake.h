@@ -83,7 +83,7 @@ int intake_submit(struct intake *in, const struct report_org *org, const struct 
  * or -errno. */
 int intake_follow(struct intake *in, const char *receipt, json_t **out);
 
-/* Adds a message from the reporter (1..REPORT_MAX_MESSAGE bytes of text,
+/* Adds a message from the reporter (1..REPORT_MAX_MESSAGE characters,
  * checked by the caller). 0, INTAKE_NOT_FOUND, INTAKE_CLOSED (also when
  * the conversation holds REPORT_MAX_MESSAGES), INTAKE_INVALID (text the
  * caller should have refused: empty, too long, control characters),

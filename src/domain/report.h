@@ -61,7 +61,7 @@ struct report_input {
 	const char *reporter_role; /* report_roles (public intake: not "unknown") */
 	bool anonymous;
 	bool acute_danger;
-	const char *description;                 /* 1..REPORT_MAX_DESCRIPTION bytes */
+	const char *description;                 /* 1..REPORT_MAX_DESCRIPTION characters */
 	const char *signals[REPORT_MAX_SIGNALS]; /* codes from content */
 	size_t nsignals;
 	const char *forms[REPORT_MAX_FORMS]; /* report_forms; none given = unknown */

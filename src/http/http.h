@@ -75,8 +75,13 @@ struct resp {
 const char *req_query(const struct req *r, const char *name);
 /* Value of a form field, or NULL. Borrowed from req. */
 const char *req_form(const struct req *r, const char *name);
-/* Value of a request header, or NULL. Borrowed from the connection. */
+/* Value of a request header (its first line), or NULL. Borrowed from the
+ * connection. */
 const char *req_header(const struct req *r, const char *name);
+/* Value of the last line of a request header, or NULL: for headers that
+ * proxies add a line to (X-Forwarded-For), where only the last one was
+ * written by the proxy next to us. */
+const char *req_header_last(const struct req *r, const char *name);
 /* Value of a cookie, or NULL. Borrowed from the connection. */
 const char *req_cookie(const struct req *r, const char *name);
 
@@ -101,7 +106,8 @@ void resp_free(struct resp *resp);
  *
  * req_defer() returns the data block (size bytes, zeroed; it lives until
  * both the request and the resumer are done with it) and the handle for
- * the other thread, or NULL (out of memory, or already deferred). After
+ * the other thread, or NULL (out of memory, already deferred, or the
+ * server is stopping: see req_stopping()). After
  * req_defer() the handler returns 0 without filling resp. If it cannot
  * hand the handle over after all, it calls req_defer_cancel() and answers
  * normally. */
@@ -113,6 +119,9 @@ void *req_defer_block(struct req_defer *h);
 /* Wakes the request; any thread, exactly once per handle, which it then
  * gives up. Safe when the client has gone in the meantime. */
 void req_resume(struct req_defer *h);
+/* True once the server is stopping (SIGTERM): it takes no new work, so a
+ * handler that could not defer says "try again shortly" (503). */
+bool req_stopping(const struct req *req);
 
 /* --- Routing --------------------------------------------------------- */
 

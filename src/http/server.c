@@ -9,10 +9,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -60,15 +62,22 @@ struct server {
 	 * thread pool (libmicrohttpd 0.9.75 panics with "Failed to remove
 	 * listen FD from epoll set" when a worker woke first). */
 	int listen_fd;
+	int wake[2]; /* a pipe: server_stop() writes to end the accepting thread */
 	pthread_t acceptor;
+	/* Set by server_stop(): new requests are answered 503 with
+	 * Connection: close, also on kept-alive connections. */
 	atomic_bool stopping;
+	/* Deferred answers alive (req_defer() until the request is done), and
+	 * whether req_defer() still takes new ones. libmicrohttpd aborts when
+	 * stopped with a suspended connection, so server_stop() closes
+	 * deferring, under the lock, only when none is alive. */
+	pthread_mutex_t defer_lock;
+	unsigned deferrals;
+	bool defer_closed;
 	/* The trusted proxy's address (family 0: none). */
 	int proxy_family;
 	unsigned char proxy_addr[16];
 	atomic_uint inflight;
-	/* Requests suspended until another thread resumes them (deferred
-	 * answers); libmicrohttpd must not be stopped while any are. */
-	atomic_uint suspended;
 	/* Threads inside req_resume(): MHD_resume_connection() still touches
 	 * the daemon after the request it resumed may have been answered. */
 	atomic_uint resuming;
@@ -111,8 +120,7 @@ struct conn_ctx {
 	unsigned allowed;
 	char scratch[HTTP_MAX_PATH_BYTES + 1];
 	struct req_defer *defer; /* a deferred answer, see http.h */
-	struct server *srv;      /* for the count of suspended requests */
-	bool counted;            /* counted in srv->suspended */
+	struct server *srv;      /* for the counts of the server */
 	bool dispatched;         /* the handler ran */
 	char *last_field;        /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
@@ -167,6 +175,31 @@ const char *req_header(const struct req *r, const char *name)
 	if (!r->conn)
 		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+struct last_header {
+	const char *name;
+	const char *value;
+};
+
+static enum MHD_Result last_header_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	(void)key_size;
+	(void)value_size;
+	struct last_header *h = cls;
+	if (key && strcasecmp(key, h->name) == 0)
+		h->value = value;
+	return MHD_YES;
+}
+
+const char *req_header_last(const struct req *r, const char *name)
+{
+	struct last_header h = {name, NULL};
+	if (r->conn)
+		MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, last_header_iter, &h);
+	return h.value;
 }
 
 const char *req_cookie(const struct req *r, const char *name)
@@ -248,6 +281,16 @@ void *req_defer(struct req *req, req_finish_fn finish, size_t size, struct req_d
 	struct req_defer *d = calloc(1, sizeof *d + size);
 	if (!d)
 		return NULL;
+	struct server *srv = c->srv;
+	pthread_mutex_lock(&srv->defer_lock);
+	bool closed = srv->defer_closed;
+	if (!closed)
+		srv->deferrals++;
+	pthread_mutex_unlock(&srv->defer_lock);
+	if (closed) {
+		free(d);
+		return NULL;
+	}
 	pthread_mutex_init(&d->lock, NULL);
 	d->refs = 2; /* the request and the resumer */
 	d->state = DEFER_WAITING;
@@ -260,6 +303,21 @@ void *req_defer(struct req *req, req_finish_fn finish, size_t size, struct req_d
 	return d->data;
 }
 
+/* A deferral ends: its request is done or the handler let go of it. */
+static void deferral_done(struct server *srv)
+{
+	pthread_mutex_lock(&srv->defer_lock);
+	srv->deferrals--;
+	pthread_mutex_unlock(&srv->defer_lock);
+}
+
+bool req_stopping(const struct req *req)
+{
+	const struct conn_ctx *c =
+	    (const struct conn_ctx *)((const char *)req - offsetof(struct conn_ctx, req));
+	return atomic_load(&c->srv->stopping);
+}
+
 void req_defer_cancel(struct req *req)
 {
 	struct conn_ctx *c = (struct conn_ctx *)((char *)req - offsetof(struct conn_ctx, req));
@@ -269,6 +327,7 @@ void req_defer_cancel(struct req *req)
 	c->defer = NULL;
 	defer_release(d, false); /* the resumer's reference, never handed over */
 	defer_release(d, true);
+	deferral_done(c->srv);
 }
 
 void *req_defer_block(struct req_defer *h)
@@ -304,10 +363,10 @@ static void ctx_free(struct conn_ctx *c)
 {
 	if (!c)
 		return;
-	if (c->counted)
-		atomic_fetch_sub(&c->srv->suspended, 1);
-	if (c->defer)
+	if (c->defer) {
 		defer_release(c->defer, true);
+		deferral_done(c->srv);
+	}
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
 	fields_free(c->req.query, c->req.nquery);
@@ -450,6 +509,8 @@ static void add_common_headers(struct MHD_Response *mr, const struct server *srv
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(mr, security_headers[i][0], security_headers[i][1]);
+	if (atomic_load(&srv->stopping))
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (srv->opts.secure)
 		MHD_add_response_header(mr, "Strict-Transport-Security",
 		                        "max-age=31536000; includeSubDomains");
@@ -646,8 +707,6 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		bool wait = d->state == DEFER_WAITING;
 		if (wait) {
 			d->state = DEFER_SUSPENDED;
-			c->counted = true;
-			atomic_fetch_add(&srv->suspended, 1);
 			MHD_suspend_connection(conn);
 		}
 		pthread_mutex_unlock(&d->lock);
@@ -696,10 +755,10 @@ static bool from_proxy(const struct server *srv, struct MHD_Connection *conn)
 	return false;
 }
 
-/* True when the request says it reached the proxy over HTTPS. */
-static bool proto_https(struct MHD_Connection *conn)
+/* True when the proxy says the request reached it over HTTPS. */
+static bool proto_https(const struct req *req)
 {
-	const char *p = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	const char *p = req_header_last(req, "X-Forwarded-Proto");
 	return p && strcasecmp(p, "https") == 0;
 }
 
@@ -730,10 +789,6 @@ static enum MHD_Result finish_deferred(struct MHD_Connection *conn, struct serve
 {
 	struct resp resp = {0};
 	resp.status = 200;
-	if (c->counted) {
-		c->counted = false;
-		atomic_fetch_sub(&srv->suspended, 1);
-	}
 	c->req.defer_data = c->defer->data;
 	int rc = c->defer->finish(&c->req, &resp);
 	if (rc < 0) {
@@ -764,7 +819,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.conn = conn;
 		c->req.via_proxy = from_proxy(srv, conn);
 		c->req.secure = srv->opts.secure ||
-		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(conn));
+		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(&c->req));
 		c->req.method = parse_method(method);
 		size_t ulen = strlen(url);
 		if (ulen > HTTP_MAX_PATH_BYTES) {
@@ -778,6 +833,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				c->reject = 400;
 		}
 		choose_language(c);
+		/* Stopping: no new work, also not on kept-alive connections.
+		 * Read after counting this request in flight (see server_stop). */
+		if (!c->reject && atomic_load(&srv->stopping))
+			c->reject = 503;
 		struct hdr_count hc = {0};
 		MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_iter, &hc);
 		if (!c->reject && (hc.bytes > HTTP_MAX_HEADER_BYTES || hc.n > HTTP_MAX_HEADERS))
@@ -899,26 +958,40 @@ static int listen_on(const struct sockaddr *addr, socklen_t len)
 }
 
 /* The accepting thread: hands every connection to libmicrohttpd, which
- * spreads them over its worker threads, until server_stop() shuts the
- * listen socket down. */
+ * spreads them over its worker threads, until server_stop() writes to the
+ * wake pipe. At the connection limit it leaves new clients waiting in the
+ * kernel's backlog instead of accepting and dropping them. */
 static void *accept_loop(void *arg)
 {
 	struct server *srv = arg;
 	unsigned complaints = 0;
+	struct pollfd pf[2] = {{.fd = srv->listen_fd, .events = POLLIN},
+	                       {.fd = srv->wake[0], .events = POLLIN}};
+	struct timespec pause = {0, 10 * 1000 * 1000};
 	for (;;) {
+		if (poll(pf, 2, -1) < 0 && errno != EINTR) {
+			log_error("waiting for connections failed: %s", strerror(errno));
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (pf[1].revents || atomic_load(&srv->stopping))
+			break;
+		if (!(pf[0].revents & POLLIN))
+			continue;
+		const union MHD_DaemonInfo *di =
+		    MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (di && di->num_connections >= HTTP_MAX_CONNECTIONS) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;
 		int fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &len,
 		                 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (atomic_load(&srv->stopping)) {
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
 		if (fd >= 0) {
 			int one = 1;
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-			/* Closes fd itself when it cannot take it (connection limit). */
+			/* Closes fd itself when it cannot take it. */
 			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&ss, len);
 			complaints = 0;
 			continue;
@@ -929,7 +1002,6 @@ static void *accept_loop(void *arg)
 		 * spinning; say so once per run of failures. */
 		if (complaints++ == 0)
 			log_warn("accepting a connection failed: %s", strerror(errno));
-		struct timespec pause = {0, 10 * 1000 * 1000};
 		nanosleep(&pause, NULL);
 	}
 	return NULL;
@@ -950,8 +1022,10 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	srv->opts = *opts;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->resuming, 0);
-	atomic_init(&srv->suspended, 0);
 	atomic_init(&srv->stopping, false);
+	pthread_mutex_init(&srv->defer_lock, NULL);
+	srv->wake[0] = srv->wake[1] = -1;
+	srv->listen_fd = -1;
 	pthread_rwlock_init(&srv->cache_lock, NULL);
 
 	struct sockaddr_storage ss = {0};
@@ -962,7 +1036,8 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	socklen_t sslen;
+	socklen_t sslen = 0;
+	int rc = -EINVAL;
 	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(opts->port);
@@ -974,30 +1049,50 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	} else {
 		buf_printf(err, "listen address \"%s\" is not a numeric IPv4 or IPv6 address",
 		           opts->host);
-		free(srv);
-		return -EINVAL;
+		goto fail;
 	}
 	const char *proxy = opts->trusted_proxy;
 	if (proxy && proxy[0]) {
-		if (inet_pton(AF_INET, proxy, srv->proxy_addr) == 1)
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		if (inet_pton(AF_INET, proxy, srv->proxy_addr) == 1) {
 			srv->proxy_family = AF_INET;
-		else if (inet_pton(AF_INET6, proxy, srv->proxy_addr) == 1)
+		} else if (inet_pton(AF_INET6, proxy, srv->proxy_addr) == 1) {
 			srv->proxy_family = AF_INET6;
-		else {
+			if (memcmp(srv->proxy_addr, mapped, 12) == 0) {
+				/* ::ffff:a.b.c.d is the IPv4 proxy a.b.c.d */
+				memmove(srv->proxy_addr, srv->proxy_addr + 12, 4);
+				srv->proxy_family = AF_INET;
+			}
+		} else {
 			buf_printf(err,
 			           "trusted proxy \"%s\" is not a numeric IPv4 or IPv6 address",
 			           proxy);
-			free(srv);
-			return -EINVAL;
+			goto fail;
 		}
+		/* The socket is IPv4 or IPv6 only: a proxy of the other family
+		 * could never connect, and every reporter would share its budget
+		 * without a word. */
+		if (srv->proxy_family != ss.ss_family) {
+			buf_printf(
+			    err,
+			    "trusted proxy %s is an %s address, but Signaal listens on %s (%s):"
+			    " the proxy cannot reach it",
+			    proxy, srv->proxy_family == AF_INET ? "IPv4" : "IPv6", host,
+			    ss.ss_family == AF_INET ? "IPv4" : "IPv6");
+			goto fail;
+		}
+	}
+	if (pipe2(srv->wake, O_CLOEXEC) != 0) {
+		rc = -errno;
+		buf_printf(err, "cannot make a pipe: %s", strerror(errno));
+		goto fail;
 	}
 	srv->listen_fd = listen_on((struct sockaddr *)&ss, sslen);
 	if (srv->listen_fd < 0) {
+		rc = srv->listen_fd;
 		buf_printf(err, "cannot listen on %s:%u: %s", host, (unsigned)opts->port,
-		           strerror(-srv->listen_fd));
-		int rc = srv->listen_fd;
-		free(srv);
-		return rc;
+		           strerror(-rc));
+		goto fail;
 	}
 	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
 	srv->daemon =
@@ -1008,10 +1103,9 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
 	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 	if (!srv->daemon) {
+		rc = -EIO;
 		buf_printf(err, "cannot start the HTTP server (threads: %u)", threads);
-		close(srv->listen_fd);
-		free(srv);
-		return -EIO;
+		goto fail;
 	}
 	struct sockaddr_storage bound = {0};
 	socklen_t blen = sizeof bound;
@@ -1021,16 +1115,28 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		                                      : ((struct sockaddr_in *)&bound)->sin_port);
 	else
 		srv->port = opts->port;
-	int rc = pthread_create(&srv->acceptor, NULL, accept_loop, srv);
-	if (rc) {
-		buf_printf(err, "cannot start the accepting thread: %s", strerror(rc));
-		MHD_stop_daemon(srv->daemon);
-		close(srv->listen_fd);
-		free(srv);
-		return -rc;
+	int prc = pthread_create(&srv->acceptor, NULL, accept_loop, srv);
+	if (prc) {
+		rc = -prc;
+		buf_printf(err, "cannot start the accepting thread: %s", strerror(prc));
+		goto fail;
 	}
 	*out = srv;
 	return 0;
+
+fail:
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	if (srv->wake[0] >= 0) {
+		close(srv->wake[0]);
+		close(srv->wake[1]);
+	}
+	pthread_rwlock_destroy(&srv->cache_lock);
+	pthread_mutex_destroy(&srv->defer_lock);
+	free(srv);
+	return rc;
 }
 
 uint16_t server_port(const struct server *srv)
@@ -1042,33 +1148,43 @@ void server_stop(struct server *srv)
 {
 	if (!srv)
 		return;
-	/* Stop accepting: shutting the listen socket down wakes the accepting
-	 * thread; once it is gone the socket is closed and new connections
-	 * are refused. */
+	/* Stop accepting: the accepting thread ends; once it is gone the
+	 * socket is closed and new connections are refused. From here on new
+	 * requests on open connections are answered 503 (on_request). */
 	atomic_store(&srv->stopping, true);
-	shutdown(srv->listen_fd, SHUT_RDWR);
+	ssize_t w;
+	do
+		w = write(srv->wake[1], "x", 1);
+	while (w < 0 && errno == EINTR);
 	pthread_join(srv->acceptor, NULL);
 	close(srv->listen_fd);
+	close(srv->wake[0]);
+	close(srv->wake[1]);
 	/* Requests in flight finish; idle keep-alive connections are closed
-	 * by MHD_stop_daemon below. */
+	 * by MHD_stop_daemon below. A deferred answer waits for its report's
+	 * commit, which the intake always answers (bounded by the store's
+	 * timeouts); a report that was accepted must get its answer, and
+	 * libmicrohttpd aborts when stopped with a suspended connection. So
+	 * deferred answers are waited for without a time limit, other
+	 * requests for HTTP_DRAIN_TIMEOUT_S. Deferring is closed (under its
+	 * lock, only when none is alive) before the daemon is stopped. */
 	struct timespec tick = {0, 20 * 1000 * 1000};
-	/* A suspended request waits for its report's commit, which the intake
-	 * always answers (bounded by the store's timeouts); stopping
-	 * libmicrohttpd with one still suspended would abort the process, and
-	 * a report that was accepted must get its answer. So those are waited
-	 * for without a time limit; other requests for HTTP_DRAIN_TIMEOUT_S. */
 	for (unsigned i = 0;; i++) {
-		/* A request is counted in flight until answered, and its resumer
-		 * counts itself before resuming it: both zero means no thread
-		 * will touch the daemon any more. */
-		if (atomic_load(&srv->inflight) == 0 && atomic_load(&srv->resuming) == 0)
-			break;
-		unsigned waiting = atomic_load(&srv->suspended);
-		if (i >= HTTP_DRAIN_TIMEOUT_S * 50 && waiting == 0 &&
-		    atomic_load(&srv->resuming) == 0)
+		/* A request counts in flight until answered, and its resumer
+		 * counts itself before resuming it: both zero means no thread is
+		 * working on a request. A request that starts after this reads
+		 * stopping and answers 503 without deferring. */
+		bool idle = atomic_load(&srv->inflight) == 0 && atomic_load(&srv->resuming) == 0;
+		bool timed_out = i >= HTTP_DRAIN_TIMEOUT_S * 50;
+		pthread_mutex_lock(&srv->defer_lock);
+		unsigned alive = srv->deferrals;
+		if ((idle || timed_out) && alive == 0)
+			srv->defer_closed = true;
+		pthread_mutex_unlock(&srv->defer_lock);
+		if (srv->defer_closed && atomic_load(&srv->resuming) == 0)
 			break;
 		if (i && i % (HTTP_DRAIN_TIMEOUT_S * 50) == 0)
-			log_warn("still waiting for %u reports to be stored", waiting);
+			log_warn("still waiting for %u reports to be stored", alive);
 		nanosleep(&tick, NULL);
 	}
 	MHD_stop_daemon(srv->daemon);
@@ -1079,6 +1195,7 @@ void server_stop(struct server *srv)
 			MHD_destroy_response(srv->cache[i].gz);
 	}
 	pthread_rwlock_destroy(&srv->cache_lock);
+	pthread_mutex_destroy(&srv->defer_lock);
 	free(srv);
 }
 

@@ -14,12 +14,15 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "util/log.h"
 
 /* Slots a key may live in; bounds the work of one hit under the lock. */
 #define PROBE 16u
@@ -221,25 +224,47 @@ static size_t client_part(int family, const unsigned char *addr, unsigned char r
 }
 
 /* The last address of an X-Forwarded-For value: the one the trusted proxy
- * itself added. Returns its family, or 0 when it is not an address. */
+ * itself added. Takes "a.b.c.d", "a.b.c.d:port", "v6", "[v6]" and
+ * "[v6]:port", with a zone ("%eth0") ignored. Returns its family, or 0
+ * when it is not an address. */
 static int forwarded_for(const char *v, unsigned char addr[16])
 {
-	const char *last = strrchr(v, ',');
-	last = last ? last + 1 : v;
-	while (*last == ' ' || *last == '\t')
-		last++;
-	char tmp[INET6_ADDRSTRLEN];
-	size_t n = strcspn(last, " \t");
-	if (n == 0 || n >= sizeof tmp || last[n + strspn(last + n, " \t")] != '\0')
+	const char *p = strrchr(v, ',');
+	p = p ? p + 1 : v;
+	p += strspn(p, " \t");
+	size_t n = strcspn(p, " \t");
+	if (p[n + strspn(p + n, " \t")] != '\0')
+		return 0; /* something after the address */
+	char tmp[INET6_ADDRSTRLEN + 8];
+	if (n == 0 || n >= sizeof tmp)
 		return 0;
-	memcpy(tmp, last, n);
+	memcpy(tmp, p, n);
 	tmp[n] = '\0';
-	if (inet_pton(AF_INET, tmp, addr) == 1)
+	char *host = tmp;
+	if (host[0] == '[') {
+		char *close = strchr(host, ']');
+		if (!close || (close[1] != '\0' && close[1] != ':'))
+			return 0;
+		*close = '\0';
+		host++;
+	} else {
+		char *colon = strchr(host, ':');
+		if (colon && !strchr(colon + 1, ':'))
+			*colon = '\0'; /* a.b.c.d:port (one colon: not IPv6) */
+	}
+	char *zone = strchr(host, '%');
+	if (zone)
+		*zone = '\0';
+	if (inet_pton(AF_INET, host, addr) == 1)
 		return AF_INET;
-	if (inet_pton(AF_INET6, tmp, addr) == 1)
+	if (inet_pton(AF_INET6, host, addr) == 1)
 		return AF_INET6;
 	return 0;
 }
+
+/* Said once per process: the proxy sends what we cannot read (never the
+ * value itself: it may be an address). */
+static atomic_bool unreadable_said;
 
 void throttle_client_key(const struct req *req, unsigned char key[16])
 {
@@ -249,9 +274,11 @@ void throttle_client_key(const struct req *req, unsigned char key[16])
 	size_t n = 1;
 	int family = 0;
 	if (req && req->conn && req->via_proxy) {
-		const char *xff =
-		    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		const char *xff = req_header_last(req, "X-Forwarded-For");
 		family = xff ? forwarded_for(xff, addr) : 0;
+		if (!family && !atomic_exchange(&unreadable_said, true))
+			log_warn("the trusted proxy sent no readable X-Forwarded-For address; such "
+			         "requests share the proxy's own intake budget");
 	}
 	if (family) {
 		n = client_part(family, addr, raw);

@@ -24,7 +24,7 @@ int submit_deferred(struct req *req, const struct report_org *org, const struct 
 		return -ENODEV;
 	struct req_defer *h = NULL;
 	if (!req_defer(req, finish, sizeof(struct submit_result), &h))
-		return -ENOMEM;
+		return req_stopping(req) ? INTAKE_BUSY : -ENOMEM;
 	int rc = intake_submit_async(req->site->intake, org, r, committed, h);
 	if (rc)
 		req_defer_cancel(req);

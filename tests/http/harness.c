@@ -119,7 +119,9 @@ int srv_start(struct srv *s, const char *extra_ini)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		s->pid = 0;
-		log_tail(s, "server did not start");
+		char why[320];
+		snprintf(why, sizeof why, "server did not start (it printed \"%s\")", line);
+		log_tail(s, why);
 		return -1;
 	}
 	s->port = atoi(p + strlen("http://127.0.0.1:"));

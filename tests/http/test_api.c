@@ -301,13 +301,28 @@ static void report_lengths_count_characters(void **state)
 {
 	(void)state;
 	char *d = repeat_str("\xF0\x9F\x98\x80", REPORT_MAX_DESCRIPTION); /* emoji */
-	char *p = repeat_str("\xC3\xA9", REPORT_MAX_SHORT_TEXT);          /* é */
-	json_t *v = base();
+	char *p = repeat_str("\xF0\x9F\x98\x80", REPORT_MAX_SHORT_TEXT);
+	/* 195 times é and "@x.nl": 200 characters */
+	char *mail = repeat_str("\xC3\xA9", REPORT_MAX_SHORT_TEXT);
+	memcpy(mail + 2 * (REPORT_MAX_SHORT_TEXT - 5), "@x.nl", 6);
+	/* Every text at its longest: the body must still fit. */
+	json_t *v = base_open();
 	json_object_set_new(v, "description", json_string(d));
 	json_object_set_new(v, "place", json_string(p));
+	json_object_set_new(v, "when", json_string(p));
+	json_t *contact = json_object_get(v, "contact");
+	json_object_set_new(contact, "name", json_string(p));
+	json_object_set_new(contact, "email", json_string(mail));
+	json_t *people = json_array();
+	for (unsigned i = 0; i < REPORT_MAX_PEOPLE; i++)
+		json_array_append_new(people, json_pack("{s:s, s:s, s:s, s:s, s:s}", "age", p,
+		                                        "minor", "unknown", "gender", p,
+		                                        "nationality", p, "language", p));
+	json_object_set_new(v, "people", people);
 	char *body = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(v);
-	assert_true(strlen(body) > 12u * REPORT_MAX_DESCRIPTION);
+	free(mail);
+	assert_true(strlen(body) > 12u * (REPORT_MAX_DESCRIPTION + 23u * REPORT_MAX_SHORT_TEXT));
 	struct res r;
 	post("/api/v1/reports", body, &r);
 	if (r.status != 201)
@@ -785,15 +800,12 @@ static void intake_throttled(void **state)
 	S = keep;
 }
 
-/* Posts a valid report to t as if through a proxy that adds xff. */
-static long post_forwarded(const struct srv *t, const char *xff)
+/* Posts a valid report to t with the given extra header lines. */
+static long post_with_headers(const struct srv *t, const char *const *hdrs)
 {
 	json_t *v = base();
 	char *body = json_dumps(v, JSON_COMPACT);
 	json_decref(v);
-	char h[128];
-	snprintf(h, sizeof h, "X-Forwarded-For: %s", xff);
-	const char *hdrs[] = {h, NULL};
 	struct res r;
 	assert_int_equal(
 	    http_post(t, "/api/v1/reports", "application/json", body, strlen(body), hdrs, &r), 0);
@@ -803,10 +815,19 @@ static long post_forwarded(const struct srv *t, const char *xff)
 	return st;
 }
 
+/* Posts a valid report to t as if through a proxy that adds xff. */
+static long post_forwarded(const struct srv *t, const char *xff)
+{
+	char h[128];
+	snprintf(h, sizeof h, "X-Forwarded-For: %s", xff);
+	const char *hdrs[] = {h, NULL};
+	return post_with_headers(t, hdrs);
+}
+
 /* Behind the trusted proxy each client has its own budget, named by the
  * last X-Forwarded-For address (the one the proxy added; what a client
- * puts before it cannot move it to another budget). Without a trusted
- * proxy the header is ignored. */
+ * puts before it, in the same line or a line of its own, cannot move it to
+ * another budget). Without a trusted proxy the header is ignored. */
 static void intake_throttled_behind_proxy(void **state)
 {
 	(void)state;
@@ -818,19 +839,29 @@ static void intake_throttled_behind_proxy(void **state)
 	assert_int_equal(post_forwarded(&t, "203.0.113.7"), 201);
 	assert_int_equal(post_forwarded(&t, "198.51.100.1, 203.0.113.7"), 201);
 	assert_int_equal(post_forwarded(&t, "203.0.113.7"), 429);
+	assert_int_equal(post_forwarded(&t, "203.0.113.7:4711"), 429); /* with a port */
+	const char *two_lines[] = {"X-Forwarded-For: 10.66.0.1", "X-Forwarded-For: 203.0.113.7",
+	                           NULL};
+	assert_int_equal(post_with_headers(&t, two_lines), 429);
 	assert_int_equal(post_forwarded(&t, "203.0.113.7, 192.0.2.44"), 201);
 	assert_int_equal(post_forwarded(&t, " 2001:db8::1 "), 201);
-	/* The same /64 is one source. */
+	/* The same /64 is one source, also written with brackets and port. */
 	assert_int_equal(post_forwarded(&t, "2001:db8::2"), 201);
 	assert_int_equal(post_forwarded(&t, "2001:db8::3"), 429);
-	/* Not an address: the proxy's own budget. */
+	assert_int_equal(post_forwarded(&t, "[2001:db8::9]:443"), 429);
+	assert_int_equal(post_forwarded(&t, "fe80::1%eth0"), 201);
+	/* Not an address: the proxy's own budget, said once in the log. */
 	assert_int_equal(post_forwarded(&t, "unknown"), 201);
-	assert_int_equal(post_forwarded(&t, "203.0.113.9:4711"), 201);
-	assert_int_equal(post_forwarded(&t, ""), 429);
-	/* Nothing of it in the log. */
+	assert_int_equal(post_forwarded(&t, "203.0.113.9 extra"), 201);
+	assert_int_equal(post_forwarded(&t, "[2001:db8::1"), 429);
 	char *log = srv_log(&t);
+	const char *warn = strstr(log, "no readable X-Forwarded-For");
+	assert_non_null(warn);
+	assert_null(strstr(warn + 1, "no readable X-Forwarded-For"));
+	/* Nothing of the addresses in the log. */
 	assert_null(strstr(log, "203.0.113"));
 	assert_null(strstr(log, "2001:db8"));
+	assert_null(strstr(log, "fe80"));
 	free(log);
 	assert_int_equal(srv_stop(&t), 0);
 
@@ -839,6 +870,17 @@ static void intake_throttled_behind_proxy(void **state)
 	assert_int_equal(post_forwarded(&t, "203.0.113.2"), 201);
 	assert_int_equal(post_forwarded(&t, "203.0.113.3"), 429);
 	assert_int_equal(srv_stop(&t), 0);
+}
+
+/* A trusted proxy that could never connect is refused at start. */
+static void proxy_of_other_family_refused(void **state)
+{
+	(void)state;
+	struct srv t;
+	assert_int_not_equal(srv_start(&t, "[server]\ntrusted_proxy = ::1\n"), 0);
+	char *log = srv_log(&t);
+	assert_non_null(strstr(log, "the proxy cannot reach it"));
+	free(log);
 }
 
 /* secure_cookies = auto: the CSRF cookie is Secure only when the trusted
@@ -974,6 +1016,7 @@ int main(void)
 	    cmocka_unit_test(follow_wrong_receipt),
 	    cmocka_unit_test(intake_throttled),
 	    cmocka_unit_test(intake_throttled_behind_proxy),
+	    cmocka_unit_test(proxy_of_other_family_refused),
 	    cmocka_unit_test(secure_cookie_behind_proxy),
 	    cmocka_unit_test(follow_guessing_throttled),
 	    cmocka_unit_test(no_address_in_log),

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -453,6 +454,9 @@ static void sigterm_drains_in_flight(void **state)
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s2.port)};
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	/* Fail rather than hang when an answer does not come. */
+	struct timeval tv = {.tv_sec = 30};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	/* A JSON follow-up (no CSRF token needed) with an unknown receipt. */
 	const char body[] = "{\"receipt\": \"ABCD-EFGH-JKMN-PQRS\"}";
 	char head[512];
