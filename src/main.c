@@ -146,9 +146,14 @@ static int load_config(const struct cli *cli, struct config *cfg)
 	return rc ? EXIT_USER : 0;
 }
 
-static unsigned online_cpus(void)
+/* [server] threads = 0: one worker per online CPU but one (at least one).
+ * Signaal always shares its machine with the TLS proxy in front of it,
+ * whose work per request is larger than serving a kept page; workers on
+ * every core fight it for the CPU and lengthen the latency tail (seen in
+ * bench/http, where wrk plays that part). */
+static unsigned default_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	return n < 1 ? 1 : n > (long)CONFIG_MAX_THREADS ? CONFIG_MAX_THREADS : (unsigned)n;
 }
 
@@ -193,7 +198,7 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	struct server_opts so = {
 	    .host = cfg->listen.host,
 	    .port = cfg->listen.port,
-	    .threads = cfg->threads ? cfg->threads : online_cpus(),
+	    .threads = cfg->threads ? cfg->threads : default_threads(),
 	    .access_log = cfg->log_access,
 	    .secure = cfg->secure_cookies == CONFIG_COOKIES_ON,
 	    .secure_auto = cfg->secure_cookies == CONFIG_COOKIES_AUTO,

@@ -62,8 +62,9 @@ static const struct key_def keys[] = {
      "Address and port to serve on: an IPv4 address, `[IPv6]` or `localhost`, port 1-65535.",
      KT_LISTEN, NUM(listen), 0, 0, NULL, NULL},
     {"server", "threads", "0",
-     "Worker threads of the HTTP server, 1-64; 0 = one per online CPU (more threads than cores "
-     "only lengthen the latency tail).",
+     "Worker threads of the HTTP server, 1-64; 0 = one per online CPU but one, at least one"
+     " (the TLS proxy in front needs a core too; more threads than free cores only lengthen"
+     " the latency tail).",
      KT_UINT, NUM(threads), 0, CONFIG_MAX_THREADS, NULL, NULL},
     {"server", "trusted_proxy", "",
      "Numeric IPv4 or IPv6 address of the reverse proxy in front of Signaal (TLS), or empty."
