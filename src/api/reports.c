@@ -246,6 +246,15 @@ static int reports_committed(struct req *req, struct resp *resp)
 		return res->rc < 0 ? res->rc : -EIO;
 	int rc = api_answer(
 	    resp, 201, json_pack("{s:s, s:s}", "receipt", res->receipt.text, "status", "received"));
+	if (rc < 0) {
+		/* Stored: the receipt must reach the reporter even when the answer
+		 * cannot be built the usual way (a receipt is [0-9A-Z-] only). */
+		char body[96];
+		snprintf(body, sizeof body, "{\"receipt\":\"%s\",\"status\":\"received\"}",
+		         res->receipt.text);
+		rc = resp_json(resp, 201, body);
+		sodium_memzero(body, sizeof body);
+	}
 	sodium_memzero(&res->receipt, sizeof res->receipt);
 	return rc;
 }

@@ -78,9 +78,10 @@ struct server {
 	int proxy_family;
 	unsigned char proxy_addr[16];
 	atomic_uint inflight;
-	/* Threads inside req_resume(): MHD_resume_connection() still touches
-	 * the daemon after the request it resumed may have been answered. */
-	atomic_uint resuming;
+	/* Requests whose handler ran and that are not done yet: their answer
+	 * may hold something already stored (a follow-up message), so the
+	 * drain timeout does not cut them off. */
+	atomic_uint handling;
 	uint16_t port;
 	pthread_rwlock_t cache_lock;
 	struct cached_page cache[RESP_CACHE_MAX];
@@ -258,6 +259,11 @@ void resp_free(struct resp *resp)
 	resp->nheaders = 0;
 }
 
+static void deferral_done(struct server *srv);
+
+/* The deferral ends when the last of the request and the resumer lets go
+ * of its handle: only then is no thread about to touch the daemon or srv
+ * for it (the resumer lets go after MHD_resume_connection returned). */
 static void defer_release(struct req_defer *d, bool from_request)
 {
 	pthread_mutex_lock(&d->lock);
@@ -266,8 +272,10 @@ static void defer_release(struct req_defer *d, bool from_request)
 	bool last = --d->refs == 0;
 	pthread_mutex_unlock(&d->lock);
 	if (last) {
+		struct server *srv = d->srv;
 		pthread_mutex_destroy(&d->lock);
 		free(d);
+		deferral_done(srv);
 	}
 }
 
@@ -327,7 +335,6 @@ void req_defer_cancel(struct req *req)
 	c->defer = NULL;
 	defer_release(d, false); /* the resumer's reference, never handed over */
 	defer_release(d, true);
-	deferral_done(c->srv);
 }
 
 void *req_defer_block(struct req_defer *h)
@@ -337,8 +344,6 @@ void *req_defer_block(struct req_defer *h)
 
 void req_resume(struct req_defer *h)
 {
-	struct server *srv = h->srv;
-	atomic_fetch_add(&srv->resuming, 1);
 	pthread_mutex_lock(&h->lock);
 	bool suspended = h->state == DEFER_SUSPENDED;
 	h->state = DEFER_DONE;
@@ -348,7 +353,6 @@ void req_resume(struct req_defer *h)
 		MHD_resume_connection(h->conn);
 	pthread_mutex_unlock(&h->lock);
 	defer_release(h, false);
-	atomic_fetch_sub(&srv->resuming, 1);
 }
 
 static void fields_free(struct http_field *f, size_t n)
@@ -363,10 +367,8 @@ static void ctx_free(struct conn_ctx *c)
 {
 	if (!c)
 		return;
-	if (c->defer) {
+	if (c->defer)
 		defer_release(c->defer, true);
-		deferral_done(c->srv);
-	}
 	if (c->pp)
 		MHD_destroy_post_processor(c->pp);
 	fields_free(c->req.query, c->req.nquery);
@@ -700,6 +702,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 	struct resp resp = {0};
 	resp.status = 200;
 	c->dispatched = true;
+	atomic_fetch_add(&srv->handling, 1);
 	int rc = rt->fn(req, &resp);
 	if (rc == 0 && c->defer) {
 		struct req_defer *d = c->defer;
@@ -922,6 +925,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct conn_ctx *c = *con_cls;
 	if (!c)
 		return;
+	if (c->dispatched)
+		atomic_fetch_sub(&srv->handling, 1);
 	ctx_free(c);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
@@ -1021,7 +1026,7 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		return -ENOMEM;
 	srv->opts = *opts;
 	atomic_init(&srv->inflight, 0);
-	atomic_init(&srv->resuming, 0);
+	atomic_init(&srv->handling, 0);
 	atomic_init(&srv->stopping, false);
 	pthread_mutex_init(&srv->defer_lock, NULL);
 	srv->wake[0] = srv->wake[1] = -1;
@@ -1170,18 +1175,20 @@ void server_stop(struct server *srv)
 	 * lock, only when none is alive) before the daemon is stopped. */
 	struct timespec tick = {0, 20 * 1000 * 1000};
 	for (unsigned i = 0;; i++) {
-		/* A request counts in flight until answered, and its resumer
-		 * counts itself before resuming it: both zero means no thread is
-		 * working on a request. A request that starts after this reads
-		 * stopping and answers 503 without deferring. */
-		bool idle = atomic_load(&srv->inflight) == 0 && atomic_load(&srv->resuming) == 0;
-		bool timed_out = i >= HTTP_DRAIN_TIMEOUT_S * 50;
+		/* A request counts in flight until answered; a deferral lives
+		 * until both its request and its resumer let go of it. A request
+		 * that starts after this reads stopping and answers 503 without
+		 * deferring. After the time limit only requests whose handler
+		 * has not run yet (slow uploads, idle reads) are cut off. */
+		bool idle = atomic_load(&srv->inflight) == 0;
+		bool timed_out = i >= HTTP_DRAIN_TIMEOUT_S * 50 && atomic_load(&srv->handling) == 0;
 		pthread_mutex_lock(&srv->defer_lock);
 		unsigned alive = srv->deferrals;
 		if ((idle || timed_out) && alive == 0)
 			srv->defer_closed = true;
+		bool closed = srv->defer_closed;
 		pthread_mutex_unlock(&srv->defer_lock);
-		if (srv->defer_closed && atomic_load(&srv->resuming) == 0)
+		if (closed)
 			break;
 		if (i && i % (HTTP_DRAIN_TIMEOUT_S * 50) == 0)
 			log_warn("still waiting for %u reports to be stored", alive);

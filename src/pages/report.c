@@ -30,6 +30,7 @@
 #include "pages/pages.h"
 #include "pages/site.h"
 #include "pages/submit.h"
+#include "render/html.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -745,6 +746,37 @@ static int done(struct req *req, struct resp *resp, const struct report_form *f,
 	return render(req, resp, 200, "report-done", d, ok);
 }
 
+/* The receipt page when the real one cannot be made (out of memory, a
+ * template that fails): the report is stored, so its receipt must still
+ * reach the reporter, once. */
+static int done_plain(struct req *req, struct resp *resp, const struct report_form *f,
+                      const struct intake_receipt *rc)
+{
+	bool advice = str_eq(f->in.kind, "advice");
+	const char *title =
+	    page_tr(req, advice ? _("Je adviesvraag is verstuurd") : _("Je melding is verstuurd"));
+	struct buf *b = &resp->body;
+	buf_reset(b);
+	resp->status = 200;
+	resp->content_type = "text/html; charset=utf-8";
+	int e =
+	    buf_printf(b, "<!doctype html>\n<html lang=\"%s\">\n<meta charset=\"utf-8\">\n<title>",
+	               str_eq(req->lang, "en") ? "en" : "nl");
+	e = e ? e : html_escape(b, title, strlen(title));
+	e = e ? e : buf_puts(b, "</title>\n<h1>");
+	e = e ? e : html_escape(b, title, strlen(title));
+	e = e ? e : buf_puts(b, "</h1>\n<p>");
+	const char *say = page_tr(req, _("Schrijf je bonnetje op. Je ziet het maar één keer:"));
+	e = e ? e : html_escape(b, say, strlen(say));
+	e = e ? e
+	      : buf_printf(b, " <strong>%s</strong></p>\n<p><a href=\"%s/volgen\">", rc->text,
+	                   str_eq(req->lang, "en") ? "/en" : "");
+	const char *follow = page_tr(req, _("Volg je melding"));
+	e = e ? e : html_escape(b, follow, strlen(follow));
+	e = e ? e : buf_puts(b, "</a></p>\n</html>\n");
+	return e;
+}
+
 /* The deferred answer once the writer has committed the report: the
  * receipt page, shown once. The form is read again from the request, which
  * lives on while it waits. */
@@ -767,6 +799,10 @@ static int committed(struct req *req, struct resp *resp)
 		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
 	}
 	int rc = done(req, resp, &f, &res->receipt);
+	if (rc < 0) {
+		log_error("report page: %s; the receipt is shown on a plain page", strerror(-rc));
+		rc = done_plain(req, resp, &f, &res->receipt);
+	}
 	sodium_memzero(&res->receipt, sizeof res->receipt);
 	return rc;
 }

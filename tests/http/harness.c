@@ -53,6 +53,8 @@ static void log_tail(const struct srv *s, const char *why)
 	free(log);
 }
 
+const char *srv_templates_dir;
+
 int srv_start(struct srv *s, const char *extra_ini)
 {
 	memset(s, 0, sizeof *s);
@@ -72,12 +74,13 @@ int srv_start(struct srv *s, const char *extra_ini)
 	FILE *f = fopen(ini, "w");
 	if (!f)
 		return -1;
+	const char *src = getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".";
+	char templates[300];
+	snprintf(templates, sizeof templates, "%s/templates", src);
 	fprintf(f,
-	        "[paths]\ncontent = %s/content\ntemplates = %s/templates\nstatic = %s/static\n"
+	        "[paths]\ncontent = %s/content\ntemplates = %s\nstatic = %s/static\n"
 	        "locale = %s\n%s",
-	        getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
-	        getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
-	        getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".",
+	        src, srv_templates_dir ? srv_templates_dir : templates, src,
 	        getenv("SIGNAAL_LOCALE_DIR") ? getenv("SIGNAAL_LOCALE_DIR") : "build/locale",
 	        extra_ini ? extra_ini : "");
 	fclose(f);

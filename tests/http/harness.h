@@ -45,6 +45,8 @@ int suite_stop(struct srv *s);
 int srv_start(struct srv *s, const char *extra_ini);
 /* Sends SIGTERM and returns the exit status (or -1). */
 int srv_stop(struct srv *s);
+/* When set, servers started from then on use this templates directory. */
+extern const char *srv_templates_dir;
 /* Path of the signaal binary (env SIGNAAL_BIN). */
 const char *signaal_bin(void);
 

@@ -840,6 +840,56 @@ static void longest_texts_through_the_form(void **state)
 	free(msg);
 }
 
+/* When the receipt page cannot be rendered (here: a template that fails
+ * at render time), the report is stored all the same, so its receipt is
+ * shown on a plain page, and it works. */
+static void receipt_shown_when_the_page_fails(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/signaal-tmpl-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[600];
+	const char *src = getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".";
+	snprintf(cmd, sizeof cmd,
+	         "cp %s/templates/*.html %s/ && printf '{{{no_such_fragment}}}\\n' >> "
+	         "%s/report-done.html",
+	         src, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	srv_templates_dir = dir;
+	struct srv t;
+	int started = srv_start(&t, NULL);
+	srv_templates_dir = NULL;
+	assert_int_equal(started, 0);
+	struct buf f = BUF_INIT;
+	valid_report(&f, "Een melding waarvan de pagina niet lukt.");
+	struct res r;
+	submit(&t, &f, &r);
+	assert_int_equal(r.status, 200);
+	const char *b = buf_str(&r.body);
+	const char *strong = strstr(b, "<strong>");
+	assert_non_null(strong);
+	char rc[20];
+	memcpy(rc, strong + 8, 19);
+	rc[19] = '\0';
+	assert_int_equal(rc[4], '-');
+	assert_non_null(strstr(b, "Schrijf je bonnetje op"));
+	res_free(&r);
+	buf_free(&f);
+	char body[64];
+	snprintf(body, sizeof body, "receipt=%s", rc);
+	follow(&t, body, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
+	res_free(&r);
+	char *log = srv_log(&t);
+	assert_non_null(strstr(log, "the receipt is shown on a plain page"));
+	assert_null(strstr(log, rc));
+	free(log);
+	assert_int_equal(srv_stop(&t), 0);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void wrong_receipt_one_message(void **state)
 {
 	(void)state;
@@ -1081,6 +1131,7 @@ int main(void)
 	    cmocka_unit_test(csrf_on_other_forms),
 	    cmocka_unit_test(receipt_flow_end_to_end),
 	    cmocka_unit_test(longest_texts_through_the_form),
+	    cmocka_unit_test(receipt_shown_when_the_page_fails),
 	    cmocka_unit_test(wrong_receipt_one_message),
 	    cmocka_unit_test(wrong_receipts_throttled),
 	    cmocka_unit_test(intake_rate_limit_per_source),
