@@ -55,6 +55,41 @@ static void log_tail(const struct srv *s, const char *why)
 
 const char *srv_templates_dir;
 
+/* Servers started and not yet stopped: a test that fails half-way leaves
+ * its server running, so those are killed when the test program ends. */
+static pid_t running[64];
+
+void srv_forget(pid_t pid)
+{
+	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++)
+		if (running[i] == pid)
+			running[i] = 0;
+}
+
+static void kill_leftovers(void)
+{
+	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++) {
+		if (running[i] > 0) {
+			kill(running[i], SIGKILL);
+			waitpid(running[i], NULL, 0);
+			running[i] = 0;
+		}
+	}
+}
+
+static void remember(pid_t pid)
+{
+	static bool registered;
+	if (!registered)
+		registered = atexit(kill_leftovers) == 0;
+	for (size_t i = 0; i < sizeof running / sizeof running[0]; i++) {
+		if (running[i] == 0) {
+			running[i] = pid;
+			return;
+		}
+	}
+}
+
 int srv_start(struct srv *s, const char *extra_ini)
 {
 	memset(s, 0, sizeof *s);
@@ -104,6 +139,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 	}
 	close(pfd[1]);
 	s->pid = pid;
+	remember(pid);
 	/* The server prints "listening on http://127.0.0.1:PORT" once ready. */
 	char line[256];
 	size_t n = 0;
@@ -121,6 +157,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 	if (!p) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		srv_forget(pid);
 		s->pid = 0;
 		char why[320];
 		snprintf(why, sizeof why, "server did not start (it printed \"%s\")", line);
@@ -140,6 +177,7 @@ int srv_stop(struct srv *s)
 	int st;
 	if (waitpid(s->pid, &st, 0) < 0)
 		return -1;
+	srv_forget(s->pid);
 	s->pid = 0;
 	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	if (rc != 0) {

@@ -45,6 +45,10 @@ int suite_stop(struct srv *s);
 int srv_start(struct srv *s, const char *extra_ini);
 /* Sends SIGTERM and returns the exit status (or -1). */
 int srv_stop(struct srv *s);
+/* For a test that waits for its server itself: the harness no longer
+ * kills it when the test program ends (servers left running by a failed
+ * test are killed then). */
+void srv_forget(pid_t pid);
 /* When set, servers started from then on use this templates directory. */
 extern const char *srv_templates_dir;
 /* Path of the signaal binary (env SIGNAAL_BIN). */

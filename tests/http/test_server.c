@@ -483,6 +483,7 @@ static void sigterm_drains_in_flight(void **state)
 	close(fd);
 	int st;
 	assert_int_equal(waitpid(s2.pid, &st, 0), s2.pid);
+	srv_forget(s2.pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
