@@ -705,6 +705,18 @@ static void follow(const struct srv *s, const char *body, struct res *r)
 	post_with(s, "/volgen", &x, body, r);
 }
 
+/* Follows a report by its receipt (as typed) and expects it received. */
+static void assert_received(const struct srv *s, const char *typed)
+{
+	char body[80];
+	snprintf(body, sizeof body, "receipt=%s", typed);
+	struct res r;
+	follow(s, body, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
+	res_free(&r);
+}
+
 static void receipt_flow_end_to_end(void **state)
 {
 	(void)state;
@@ -751,11 +763,7 @@ static void receipt_flow_end_to_end(void **state)
 		if (rc[i] != '-')
 			loose[j++] = (char)(rc[i] >= 'A' && rc[i] <= 'Z' ? rc[i] + 32 : rc[i]);
 	loose[j] = '\0';
-	snprintf(body, sizeof body, "receipt=%s", loose);
-	follow(&S, body, &r);
-	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
-	res_free(&r);
+	assert_received(&S, loose);
 
 	/* Add information; the conversation shows it with a confirmation. */
 	struct buf m = BUF_INIT;
@@ -875,12 +883,7 @@ static void receipt_shown_when_the_page_fails(void **state)
 	assert_non_null(strstr(b, "Schrijf je bonnetje op"));
 	res_free(&r);
 	buf_free(&f);
-	char body[64];
-	snprintf(body, sizeof body, "receipt=%s", rc);
-	follow(&t, body, &r);
-	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
-	res_free(&r);
+	assert_received(&t, rc);
 	char *log = srv_log(&t);
 	assert_non_null(strstr(log, "the receipt is shown on a plain page"));
 	assert_null(strstr(log, rc));
