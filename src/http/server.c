@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/throttle.h"
 #include "util/gzip.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -735,29 +736,6 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 	return ok;
 }
 
-/* True when the connection's peer is the trusted proxy. */
-static bool from_proxy(const struct server *srv, struct MHD_Connection *conn)
-{
-	if (!srv->proxy_family)
-		return false;
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	if (!sa)
-		return false;
-	if (sa->sa_family == AF_INET && srv->proxy_family == AF_INET)
-		return memcmp(&((const struct sockaddr_in *)sa)->sin_addr, srv->proxy_addr, 4) == 0;
-	if (sa->sa_family == AF_INET6) {
-		const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
-		if (srv->proxy_family == AF_INET6)
-			return memcmp(a, srv->proxy_addr, 16) == 0;
-		/* An IPv4 proxy seen on a dual-stack socket: ::ffff:a.b.c.d */
-		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-		return memcmp(a, mapped, 12) == 0 && memcmp(a + 12, srv->proxy_addr, 4) == 0;
-	}
-	return false;
-}
-
 /* True when the proxy says the request reached it over HTTPS. */
 static bool proto_https(const struct req *req)
 {
@@ -820,7 +798,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.site = srv->opts.site;
 		c->srv = srv;
 		c->req.conn = conn;
-		c->req.via_proxy = from_proxy(srv, conn);
+		c->req.via_proxy = throttle_peer_is(&c->req, srv->proxy_family, srv->proxy_addr);
 		c->req.secure = srv->opts.secure ||
 		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(&c->req));
 		c->req.method = parse_method(method);

@@ -206,10 +206,6 @@ static void client_key_init(void)
  * could rotate inside it). Returns the length used. */
 static size_t client_part(int family, const unsigned char *addr, unsigned char raw[1 + 16])
 {
-	if (family == AF_INET6 && memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
-		family = AF_INET; /* IPv4 on a dual-stack socket */
-		addr += 12;
-	}
 	if (family == AF_INET) {
 		raw[0] = 4;
 		memcpy(raw + 1, addr, 4);
@@ -221,6 +217,49 @@ static size_t client_part(int family, const unsigned char *addr, unsigned char r
 		return 1 + 8;
 	}
 	return 1;
+}
+
+/* An IPv4 address written as IPv6 (::ffff:a.b.c.d) becomes IPv4. */
+static int unmap(int family, unsigned char addr[16])
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (family != AF_INET6 || memcmp(addr, mapped, 12) != 0)
+		return family;
+	memmove(addr, addr + 12, 4);
+	return AF_INET;
+}
+
+/* The connection's peer address into addr (4 or 16 bytes, IPv4-mapped
+ * made IPv4); returns its family, or 0. The only place, with the
+ * accepting thread in server.c, where a client address is read; it is
+ * compared or hashed here and never kept, logged or stored. */
+static int peer_of(const struct req *req, unsigned char addr[16])
+{
+	const union MHD_ConnectionInfo *ci =
+	    req && req->conn
+	        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+	        : NULL;
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET) {
+		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return AF_INET;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		memcpy(addr, ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr, 16);
+		return unmap(AF_INET6, addr);
+	}
+	return 0;
+}
+
+bool throttle_peer_is(const struct req *req, int family, const unsigned char addr[16])
+{
+	if (family != AF_INET && family != AF_INET6)
+		return false;
+	unsigned char peer[16];
+	int pf = peer_of(req, peer);
+	bool same = pf == family && memcmp(peer, addr, family == AF_INET ? 4 : 16) == 0;
+	sodium_memzero(peer, sizeof peer);
+	return same;
 }
 
 /* The last address of an X-Forwarded-For value: the one the trusted proxy
@@ -258,7 +297,7 @@ static int forwarded_for(const char *v, unsigned char addr[16])
 	if (inet_pton(AF_INET, host, addr) == 1)
 		return AF_INET;
 	if (inet_pton(AF_INET6, host, addr) == 1)
-		return AF_INET6;
+		return unmap(AF_INET6, addr);
 	return 0;
 }
 
@@ -280,24 +319,9 @@ void throttle_client_key(const struct req *req, unsigned char key[16])
 			log_warn("the trusted proxy sent no readable X-Forwarded-For address; such "
 			         "requests share the proxy's own intake budget");
 	}
-	if (family) {
-		n = client_part(family, addr, raw);
-	} else {
-		/* No proxy, or it named no address: the connection's peer. */
-		const union MHD_ConnectionInfo *ci =
-		    req && req->conn
-		        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
-		        : NULL;
-		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-		if (sa && sa->sa_family == AF_INET)
-			n = client_part(
-			    AF_INET,
-			    (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr,
-			    raw);
-		else if (sa && sa->sa_family == AF_INET6)
-			n = client_part(AF_INET6,
-			                ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr, raw);
-	}
+	if (!family) /* no proxy, or it named no address: the connection's peer */
+		family = peer_of(req, addr);
+	n = client_part(family, addr, raw);
 	crypto_generichash(key, 16, raw, n, client_hash_key, sizeof client_hash_key);
 	sodium_memzero(raw, sizeof raw);
 	sodium_memzero(addr, sizeof addr);

@@ -26,6 +26,10 @@ unsigned throttle_hit(struct throttle *t, const void *key, size_t len);
  * came through the trusted proxy ([server] trusted_proxy), the last
  * address of its X-Forwarded-For. */
 void throttle_client_key(const struct req *req, unsigned char key[16]);
+/* True when the request's connection comes from addr (AF_INET: 4 bytes,
+ * AF_INET6: 16; the trusted proxy). The address is compared and not kept:
+ * only this module reads client addresses (scripts/check enforces it). */
+bool throttle_peer_is(const struct req *req, int family, const unsigned char addr[16]);
 
 /* Like throttle_hit() without counting: the seconds until key may hit
  * again, 0 when it may now. For limits on failures (wrong receipts): peek

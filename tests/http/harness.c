@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -368,4 +369,69 @@ int suite_stop(struct srv *s)
 	int st = srv_stop(s);
 	curl_global_cleanup();
 	return st == 0 ? 0 : -1;
+}
+
+static bool mem_has(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+static const char *file_holds(const char *path, const char *const *needles)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+		buf_append(&b, tmp, n);
+	fclose(fp);
+	const char *found = NULL;
+	for (size_t i = 0; needles[i] && !found; i++)
+		if (mem_has(b.data ? b.data : "", b.len, needles[i]))
+			found = needles[i];
+	buf_free(&b);
+	return found;
+}
+
+static const char *dir_holds(const char *dir, const char *const *needles, char *where, size_t wsz,
+                             int *files)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	const char *found = NULL;
+	struct dirent *e;
+	while (!found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[600];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			found = dir_holds(path, needles, where, wsz, files);
+		} else {
+			(*files)++;
+			if ((found = file_holds(path, needles)) != NULL)
+				snprintf(where, wsz, "%s", path);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+const char *srv_data_holds(const struct srv *s, const char *const *needles, char *where, size_t wsz,
+                           int *files)
+{
+	char data[300];
+	snprintf(data, sizeof data, "%s/var", s->dir);
+	*files = 0;
+	return dir_holds(data, needles, where, wsz, files);
 }

@@ -49,6 +49,12 @@ int srv_stop(struct srv *s);
  * kills it when the test program ends (servers left running by a failed
  * test are killed then). */
 void srv_forget(pid_t pid);
+/* Reads every file of the server's data directory as raw bytes (the
+ * database, its WAL, the key file, the settings) and returns the first of
+ * needles (NULL-terminated) found in one, with its path in where; NULL
+ * when none is. *files counts the files read. */
+const char *srv_data_holds(const struct srv *s, const char *const *needles, char *where, size_t wsz,
+                           int *files);
 /* When set, servers started from then on use this templates directory. */
 extern const char *srv_templates_dir;
 /* Path of the signaal binary (env SIGNAAL_BIN). */

@@ -1034,77 +1034,19 @@ static void intake_rate_limit_per_source(void **state)
 
 /* --- Nothing of the client on disk ---------------------------------------- */
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
-		buf_append(&b, tmp, n);
-	fclose(fp);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
-static bool mem_has(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(hay + i, needle, k) == 0)
-			return true;
-	return false;
-}
-
-static void assert_clean_file(const char *path)
-{
-	size_t n = 0;
-	char *data = slurp(path, &n);
-	if (!data)
-		return;
-	static const char *const banned[] = {"127.0.0.1", "SignaalTestAgent", "referrer.example",
-	                                     "Zebrapaard", "wit busje"};
-	for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
-		if (mem_has(data, n, banned[i]))
-			fail_msg("%s holds \"%s\"", path, banned[i]);
-	free(data);
-}
-
-static void scan_dir(const char *dir, int *files)
-{
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[600];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		struct stat st;
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			scan_dir(path, files);
-		} else {
-			assert_clean_file(path);
-			(*files)++;
-		}
-	}
-	closedir(d);
-}
-
 static void no_trace_of_the_client_on_disk(void **state)
 {
 	(void)state;
 	/* Runs last: every test above sent the user agent and referrer of
 	 * the harness from 127.0.0.1. Raw bytes of the database, its WAL and
 	 * everything else in the data directory. */
-	char data[300];
-	snprintf(data, sizeof data, "%s/var", S.dir);
+	static const char *const banned[] = {"127.0.0.1",  "SignaalTestAgent", "referrer.example",
+	                                     "Zebrapaard", "wit busje",        NULL};
+	char where[600];
 	int files = 0;
-	scan_dir(data, &files);
+	const char *found = srv_data_holds(&S, banned, where, sizeof where, &files);
+	if (found)
+		fail_msg("%s holds \"%s\"", where, found);
 	assert_true(files >= 2);
 	/* The log: the address only in the line saying where we listen. */
 	char *log = srv_log(&S);
