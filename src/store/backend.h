@@ -95,6 +95,15 @@ int store_tx_exec(struct store_tx *tx, enum stmt_id id, const struct store_val *
 int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *params,
                     size_t nparams, store_row_fn row, void *ctx);
 
+/* Row readers shared by the store's operations (store_row_fn): */
+/* ctx is a bool, set true for any row. */
+int store_row_found(void *ctx, const struct store_val *c, size_t n);
+/* ctx is an int64_t[2]: the row's two integer columns. */
+int store_row_two_ints(void *ctx, const struct store_val *c, size_t n);
+/* Copies a text column into dst (NULL becomes ""); -EIO when it is not
+ * text or does not fit. */
+int store_col_text(char *dst, size_t dstsz, const struct store_val *v);
+
 /* store_now() and STORE_TIME_LEN: store.h. */
 
 /* migrate.c: applies pending migrations in one transaction. Returns 0,

@@ -119,35 +119,13 @@ static bool valid_import(const struct store_report_import *r)
 	       valid_code(r->concrete) && valid_code(r->status) && valid_code(r->outcome);
 }
 
-/* --- row readers ------------------------------------------------------ */
-
-static int found_row(void *ctx, const struct store_val *c, size_t n)
-{
-	(void)c;
-	(void)n;
-	*(bool *)ctx = true;
-	return 0;
-}
-
-/* Copies a text column; NULL becomes "". */
-static int col_text(char *dst, size_t dstsz, const struct store_val *v)
-{
-	if (v->type == STORE_NULL) {
-		dst[0] = '\0';
-		return 0;
-	}
-	if (v->type != STORE_TEXT || v->len >= dstsz)
-		return -EIO;
-	memcpy(dst, v->p, v->len);
-	dst[v->len] = '\0';
-	return 0;
-}
+/* --- row readers (shared ones: store/backend.h) ------------------------ */
 
 static int exists(struct store_tx *tx, enum stmt_id id, const struct store_val *p, size_t np,
                   bool *found)
 {
 	*found = false;
-	return store_tx_exec(tx, id, p, np, found_row, found);
+	return store_tx_exec(tx, id, p, np, store_row_found, found);
 }
 
 /* --- forms and signals ------------------------------------------------ */
@@ -173,7 +151,7 @@ static int ref_max_row(void *vctx, const struct store_val *c, size_t n)
 	struct ref_max_ctx *m = vctx;
 	if (n != 1)
 		return -EIO;
-	return col_text(m->ref, sizeof m->ref, &c[0]);
+	return store_col_text(m->ref, sizeof m->ref, &c[0]);
 }
 
 /* The next free reference of prefix in org: one more than the highest
@@ -460,23 +438,23 @@ static int export_row(void *vctx, const struct store_val *c, size_t n)
 		memset(r, 0, sizeof *r);
 		r->id = c[0].i;
 		r->anonymous = c[5].i != 0;
-		rc = col_text(r->reference, sizeof r->reference, &c[1]);
+		rc = store_col_text(r->reference, sizeof r->reference, &c[1]);
 		if (!rc)
-			rc = col_text(r->received_on, sizeof r->received_on, &c[2]);
+			rc = store_col_text(r->received_on, sizeof r->received_on, &c[2]);
 		if (!rc)
-			rc = col_text(r->channel, sizeof r->channel, &c[3]);
+			rc = store_col_text(r->channel, sizeof r->channel, &c[3]);
 		if (!rc)
-			rc = col_text(r->reporter_role, sizeof r->reporter_role, &c[4]);
+			rc = store_col_text(r->reporter_role, sizeof r->reporter_role, &c[4]);
 		if (!rc)
-			rc = col_text(r->kind, sizeof r->kind, &c[6]);
+			rc = store_col_text(r->kind, sizeof r->kind, &c[6]);
 		if (!rc)
-			rc = col_text(r->district, sizeof r->district, &c[7]);
+			rc = store_col_text(r->district, sizeof r->district, &c[7]);
 		if (!rc)
-			rc = col_text(r->concrete, sizeof r->concrete, &c[8]);
+			rc = store_col_text(r->concrete, sizeof r->concrete, &c[8]);
 		if (!rc)
-			rc = col_text(r->status, sizeof r->status, &c[9]);
+			rc = store_col_text(r->status, sizeof r->status, &c[9]);
 		if (!rc)
-			rc = col_text(r->outcome, sizeof r->outcome, &c[10]);
+			rc = store_col_text(r->outcome, sizeof r->outcome, &c[10]);
 		if (rc)
 			return rc;
 		e->have = true;
@@ -485,7 +463,7 @@ static int export_row(void *vctx, const struct store_val *c, size_t n)
 		return 0;
 	if (r->nforms == REPORT_MAX_FORMS)
 		return -EIO;
-	rc = col_text(r->forms[r->nforms], sizeof r->forms[0], &c[11]);
+	rc = store_col_text(r->forms[r->nforms], sizeof r->forms[0], &c[11]);
 	if (!rc)
 		r->nforms++;
 	return rc;
@@ -507,7 +485,7 @@ int store_report_export(struct store *s, const char *org, int year, store_report
 	}
 	bool found = false;
 	struct store_val po[] = {sv_text(org)};
-	int rc = store_read_exec(s, STMT_ORG_EXISTS, po, 1, found_row, &found);
+	int rc = store_read_exec(s, STMT_ORG_EXISTS, po, 1, store_row_found, &found);
 	if (rc)
 		return rc;
 	if (!found)
@@ -541,11 +519,11 @@ static int by_receipt_row(void *vctx, const struct store_val *c, size_t n)
 		return -EIO;
 	g->found = true;
 	g->out->id = c[0].i;
-	int rc = col_text(g->out->org, sizeof g->out->org, &c[1]);
+	int rc = store_col_text(g->out->org, sizeof g->out->org, &c[1]);
 	if (!rc)
-		rc = col_text(g->out->kind, sizeof g->out->kind, &c[2]);
+		rc = store_col_text(g->out->kind, sizeof g->out->kind, &c[2]);
 	if (!rc)
-		rc = col_text(g->out->status, sizeof g->out->status, &c[3]);
+		rc = store_col_text(g->out->status, sizeof g->out->status, &c[3]);
 	return rc;
 }
 
@@ -597,9 +575,9 @@ static int msg_list_row(void *vctx, const struct store_val *c, size_t n)
 	struct store_message *m = &l->v[l->n];
 	memset(m, 0, sizeof *m);
 	m->id = c[0].i;
-	int rc = col_text(m->author, sizeof m->author, &c[1]);
+	int rc = store_col_text(m->author, sizeof m->author, &c[1]);
 	if (!rc)
-		rc = col_text(m->created_at, sizeof m->created_at, &c[2]);
+		rc = store_col_text(m->created_at, sizeof m->created_at, &c[2]);
 	if (rc)
 		return rc;
 	m->sealed = malloc(c[3].len);
@@ -646,17 +624,7 @@ static int status_row(void *vctx, const struct store_val *c, size_t n)
 	if (n != 1)
 		return -EIO;
 	g->found = true;
-	return col_text(g->status, sizeof g->status, &c[0]);
-}
-
-static int next_row(void *vctx, const struct store_val *c, size_t n)
-{
-	int64_t *v = vctx;
-	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
-		return -EIO;
-	v[0] = c[0].i;
-	v[1] = c[1].i;
-	return 0;
+	return store_col_text(g->status, sizeof g->status, &c[0]);
 }
 
 static int msg_add_txn(struct store_tx *tx, void *vctx)
@@ -674,7 +642,7 @@ static int msg_add_txn(struct store_tx *tx, void *vctx)
 	if (m->refuse_status && strcmp(st.status, m->refuse_status) == 0)
 		return STORE_REFUSED;
 	int64_t next[2] = {0, 0}; /* messages of the report, next id */
-	rc = store_tx_exec(tx, STMT_MESSAGE_NEXT, p, 1, next_row, next);
+	rc = store_tx_exec(tx, STMT_MESSAGE_NEXT, p, 1, store_row_two_ints, next);
 	if (rc)
 		return rc;
 	if (next[0] >= (int64_t)REPORT_MAX_MESSAGES)

@@ -109,33 +109,47 @@ static bool valid_setting_key(const char *k)
 
 /* --- row readers ---------------------------------------------------------- */
 
-static int copy_text(char *dst, size_t dstsz, const struct store_val *v)
-{
-	if (v->type != STORE_TEXT || v->len >= dstsz)
-		return -EIO;
-	memcpy(dst, v->p, v->len);
-	dst[v->len] = '\0';
-	return 0;
-}
-
 static int org_from_row(struct store_org *o, const struct store_val *c, size_t n)
 {
 	if (n != 4 || c[3].type != STORE_INT || c[3].i < 0 || c[3].i > PUBLIC_MIN_CELL_MAX)
 		return -EIO;
-	int rc = copy_text(o->id, sizeof o->id, &c[0]);
+	int rc = store_col_text(o->id, sizeof o->id, &c[0]);
 	if (!rc)
-		rc = copy_text(o->name, sizeof o->name, &c[1]);
+		rc = store_col_text(o->name, sizeof o->name, &c[1]);
 	if (!rc)
-		rc = copy_text(o->region, sizeof o->region, &c[2]);
+		rc = store_col_text(o->region, sizeof o->region, &c[2]);
 	o->public_min_cell = (int)c[3].i;
 	return rc;
 }
 
-static int found_row(void *ctx, const struct store_val *c, size_t n)
+int store_row_found(void *ctx, const struct store_val *c, size_t n)
 {
 	(void)c;
 	(void)n;
 	*(bool *)ctx = true;
+	return 0;
+}
+
+int store_row_two_ints(void *ctx, const struct store_val *c, size_t n)
+{
+	int64_t *v = ctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+		return -EIO;
+	v[0] = c[0].i;
+	v[1] = c[1].i;
+	return 0;
+}
+
+int store_col_text(char *dst, size_t dstsz, const struct store_val *v)
+{
+	if (v->type == STORE_NULL) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (v->type != STORE_TEXT || v->len >= dstsz)
+		return -EIO;
+	memcpy(dst, v->p, v->len);
+	dst[v->len] = '\0';
 	return 0;
 }
 
@@ -291,7 +305,7 @@ int store_districts(struct store *s, const char *org, char ***names, size_t *n)
 	if (rc || l.n)
 		goto out;
 	/* No districts: tell an organisation without any from a missing one. */
-	rc = store_read_exec(s, STMT_ORG_EXISTS, p, 1, found_row, &exists);
+	rc = store_read_exec(s, STMT_ORG_EXISTS, p, 1, store_row_found, &exists);
 	if (!rc && !exists)
 		rc = STORE_NOT_FOUND;
 out:
@@ -308,28 +322,18 @@ struct district_ctx {
 	const char *org, *name;
 };
 
-static int district_next_row(void *vctx, const struct store_val *c, size_t n)
-{
-	int64_t *v = vctx;
-	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
-		return -EIO;
-	v[0] = c[0].i;
-	v[1] = c[1].i;
-	return 0;
-}
-
 static int district_add_txn(struct store_tx *tx, void *vctx)
 {
 	struct district_ctx *d = vctx;
 	bool exists = false;
 	struct store_val p[] = {sv_text(d->org)};
-	int rc = store_tx_exec(tx, STMT_ORG_EXISTS, p, 1, found_row, &exists);
+	int rc = store_tx_exec(tx, STMT_ORG_EXISTS, p, 1, store_row_found, &exists);
 	if (rc)
 		return rc;
 	if (!exists)
 		return STORE_NOT_FOUND;
 	int64_t next[2] = {0, 0}; /* count, next position */
-	rc = store_tx_exec(tx, STMT_DISTRICT_NEXT, p, 1, district_next_row, next);
+	rc = store_tx_exec(tx, STMT_DISTRICT_NEXT, p, 1, store_row_two_ints, next);
 	if (rc)
 		return rc;
 	if (next[0] >= (int64_t)STORE_MAX_DISTRICTS)
@@ -353,7 +357,7 @@ static int district_remove_txn(struct store_tx *tx, void *vctx)
 	struct district_ctx *d = vctx;
 	bool removed = false;
 	struct store_val p[] = {sv_text(d->org), sv_text(d->name)};
-	int rc = store_tx_exec(tx, STMT_DISTRICT_DELETE, p, 2, found_row, &removed);
+	int rc = store_tx_exec(tx, STMT_DISTRICT_DELETE, p, 2, store_row_found, &removed);
 	if (!rc && !removed)
 		rc = STORE_NOT_FOUND;
 	return rc;

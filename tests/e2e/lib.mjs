@@ -10,6 +10,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// The server's base URL from the command line (argv[2]), the origin, and
+// E2E_ONLY; exits 2 with the usage of script when it is missing.
+export function cliBase(script) {
+  const arg = process.argv[2];
+  if (!arg || !/^https?:\/\//.test(arg)) {
+    console.error(`usage: node tests/e2e/${script} http://127.0.0.1:PORT`);
+    process.exit(2);
+  }
+  const base = arg.replace(/\/+$/, '');
+  return { base, origin: new URL(base).origin, only: process.env.E2E_ONLY || '' };
+}
+
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 export const TIMEOUT = 15000;
 

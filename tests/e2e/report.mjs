@@ -13,7 +13,7 @@
 // Screenshots of the states go to tests/e2e/results/ (gitignored).
 // SPDX-License-Identifier: EUPL-1.2
 
-import { AXE_TAGS, TIMEOUT, Failure, check, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
+import { AXE_TAGS, TIMEOUT, Failure, check, cliBase, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
 const stubOutside = (context) => stubAt(context, baseOrigin);
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,14 +23,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
 
-const baseArg = process.argv[2];
-if (!baseArg || !/^https?:\/\//.test(baseArg)) {
-  console.error('usage: node tests/e2e/report.mjs http://127.0.0.1:PORT');
-  process.exit(2);
-}
-const BASE = baseArg.replace(/\/+$/, '');
-const baseOrigin = new URL(BASE).origin;
-const only = process.env.E2E_ONLY || '';
+const { base: BASE, origin: baseOrigin, only } = cliBase('report.mjs');
 const RECEIPT = /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/;
 
 

@@ -14,7 +14,7 @@
 // E2E_ONLY (substring: run only the checks whose name contains it).
 // SPDX-License-Identifier: EUPL-1.2
 
-import { AXE_TAGS, TIMEOUT, Failure, check, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
+import { AXE_TAGS, TIMEOUT, Failure, check, cliBase, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
 const stubOutside = (context) => stubAt(context, baseOrigin);
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,14 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const config = JSON.parse(readFileSync(join(here, 'pages.json'), 'utf8'));
 const resultsDir = join(here, 'results');
 
-const baseArg = process.argv[2];
-if (!baseArg || !/^https?:\/\//.test(baseArg)) {
-  console.error('usage: node tests/e2e/run.mjs http://127.0.0.1:PORT');
-  process.exit(2);
-}
-const BASE = baseArg.replace(/\/+$/, '');
-const baseOrigin = new URL(BASE).origin;
-const only = process.env.E2E_ONLY || '';
+const { base: BASE, origin: baseOrigin, only } = cliBase('run.mjs');
 
 // ---------------------------------------------------------------- helpers
 

@@ -371,15 +371,6 @@ int suite_stop(struct srv *s)
 	return st == 0 ? 0 : -1;
 }
 
-static bool mem_has(const char *hay, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(hay + i, needle, k) == 0)
-			return true;
-	return false;
-}
-
 static const char *file_holds(const char *path, const char *const *needles)
 {
 	FILE *fp = fopen(path, "rb");
@@ -393,7 +384,7 @@ static const char *file_holds(const char *path, const char *const *needles)
 	fclose(fp);
 	const char *found = NULL;
 	for (size_t i = 0; needles[i] && !found; i++)
-		if (mem_has(b.data ? b.data : "", b.len, needles[i]))
+		if (b.len && memmem(b.data, b.len, needles[i], strlen(needles[i])))
 			found = needles[i];
 	buf_free(&b);
 	return found;
@@ -434,4 +425,17 @@ const char *srv_data_holds(const struct srv *s, const char *const *needles, char
 	snprintf(data, sizeof data, "%s/var", s->dir);
 	*files = 0;
 	return dir_holds(data, needles, where, wsz, files);
+}
+
+char *text_repeat(const char *prefix, const char *unit, size_t n)
+{
+	size_t p = strlen(prefix), u = strlen(unit);
+	char *s = malloc(p + n * u + 1);
+	if (!s)
+		abort();
+	memcpy(s, prefix, p);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + p + i * u, unit, u);
+	s[p + n * u] = '\0';
+	return s;
 }

@@ -55,6 +55,9 @@ void srv_forget(pid_t pid);
  * when none is. *files counts the files read. */
 const char *srv_data_holds(const struct srv *s, const char *const *needles, char *where, size_t wsz,
                            int *files);
+/* prefix followed by n copies of unit (a UTF-8 character, CR LF, ...);
+ * caller frees. */
+char *text_repeat(const char *prefix, const char *unit, size_t n);
 /* When set, servers started from then on use this templates directory. */
 extern const char *srv_templates_dir;
 /* Path of the signaal binary (env SIGNAAL_BIN). */

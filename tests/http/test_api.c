@@ -131,17 +131,6 @@ static char *repeat(char c, size_t n)
 	return s;
 }
 
-/* n copies of the UTF-8 character (or CR LF) unit. */
-static char *repeat_str(const char *unit, size_t n)
-{
-	size_t u = strlen(unit);
-	char *s = malloc(n * u + 1);
-	for (size_t i = 0; i < n; i++)
-		memcpy(s + i * u, unit, u);
-	s[n * u] = '\0';
-	return s;
-}
-
 static bool receipt_shape(const char *s)
 {
 	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -300,10 +289,10 @@ static void report_lengths_at_max(void **state)
 static void report_lengths_count_characters(void **state)
 {
 	(void)state;
-	char *d = repeat_str("\xF0\x9F\x98\x80", REPORT_MAX_DESCRIPTION); /* emoji */
-	char *p = repeat_str("\xF0\x9F\x98\x80", REPORT_MAX_SHORT_TEXT);
+	char *d = text_repeat("", "\xF0\x9F\x98\x80", REPORT_MAX_DESCRIPTION); /* emoji */
+	char *p = text_repeat("", "\xF0\x9F\x98\x80", REPORT_MAX_SHORT_TEXT);
 	/* 195 times é and "@x.nl": 200 characters */
-	char *mail = repeat_str("\xC3\xA9", REPORT_MAX_SHORT_TEXT);
+	char *mail = text_repeat("", "\xC3\xA9", REPORT_MAX_SHORT_TEXT);
 	memcpy(mail + 2 * (REPORT_MAX_SHORT_TEXT - 5), "@x.nl", 6);
 	/* Every text at its longest: the body must still fit. */
 	json_t *v = base_open();
@@ -331,10 +320,10 @@ static void report_lengths_count_characters(void **state)
 	free(body);
 	free(d);
 	free(p);
-	d = repeat_str("\xC3\xA9", REPORT_MAX_DESCRIPTION + 1);
+	d = text_repeat("", "\xC3\xA9", REPORT_MAX_DESCRIPTION + 1);
 	report_expect(with(base(), "description", json_string(d)), "description");
 	free(d);
-	p = repeat_str("\xC3\xA9", REPORT_MAX_SHORT_TEXT + 1);
+	p = text_repeat("", "\xC3\xA9", REPORT_MAX_SHORT_TEXT + 1);
 	report_expect(with(base(), "place", json_string(p)), "place");
 	free(p);
 }
@@ -694,7 +683,7 @@ static void follow_message_rules(void **state)
 	(void)state;
 	char *receipt = submit(base());
 	char *over = repeat('m', REPORT_MAX_MESSAGE + 1);
-	char *over_chars = repeat_str("\xC3\xA9", REPORT_MAX_MESSAGE + 1);
+	char *over_chars = text_repeat("", "\xC3\xA9", REPORT_MAX_MESSAGE + 1);
 	const char *bad[] = {"", "  \n\t ", "a\001b", "a\rb", "a\x7f", over, over_chars};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *b = follow_body(receipt, bad[i]);
@@ -713,7 +702,7 @@ static void follow_message_rules(void **state)
 	json_decref(v);
 	free(b);
 	/* The longest message counts characters; CR LF counts as one. */
-	char *lines = repeat_str("\r\n", REPORT_MAX_MESSAGE - 1);
+	char *lines = text_repeat("", "\r\n", REPORT_MAX_MESSAGE - 1);
 	char *most = malloc(strlen(lines) + 2);
 	most[0] = 'x';
 	strcpy(most + 1, lines);

@@ -796,36 +796,24 @@ static void receipt_flow_end_to_end(void **state)
 	buf_free(&m);
 }
 
-/* n copies of unit (a UTF-8 character or CR LF) after prefix. */
-static char *repeat_str(const char *prefix, const char *unit, size_t n)
-{
-	size_t p = strlen(prefix), u = strlen(unit);
-	char *s = malloc(p + n * u + 1);
-	memcpy(s, prefix, p);
-	for (size_t i = 0; i < n; i++)
-		memcpy(s + p + i * u, unit, u);
-	s[p + n * u] = '\0';
-	return s;
-}
-
 /* The longest texts a person may type go through the form as a browser
  * sends them (percent-encoded, CR LF line breaks): limits count
  * characters, not bytes. */
 static void longest_texts_through_the_form(void **state)
 {
 	(void)state;
-	char *d = repeat_str("", "\xC3\xA9", REPORT_MAX_DESCRIPTION);
+	char *d = text_repeat("", "\xC3\xA9", REPORT_MAX_DESCRIPTION);
 	char rc[20];
 	make_report(&S, d, rc);
 	free(d);
-	d = repeat_str("", "\xC3\xA9", REPORT_MAX_DESCRIPTION + 1);
+	d = text_repeat("", "\xC3\xA9", REPORT_MAX_DESCRIPTION + 1);
 	struct buf f = BUF_INIT;
 	valid_report(&f, d);
 	expect_error(&f, "description", "description", "10.000 tekens");
 	buf_free(&f);
 	free(d);
 
-	char *msg = repeat_str("x", "\r\n", REPORT_MAX_MESSAGE - 1);
+	char *msg = text_repeat("x", "\r\n", REPORT_MAX_MESSAGE - 1);
 	struct buf m = BUF_INIT;
 	add(&m, "receipt", rc);
 	add(&m, "message", msg);
@@ -836,7 +824,7 @@ static void longest_texts_through_the_form(void **state)
 	res_free(&r);
 	buf_free(&m);
 	free(msg);
-	msg = repeat_str("x", "\xF0\x9F\x98\x80", REPORT_MAX_MESSAGE);
+	msg = text_repeat("x", "\xF0\x9F\x98\x80", REPORT_MAX_MESSAGE);
 	m = (struct buf)BUF_INIT;
 	add(&m, "receipt", rc);
 	add(&m, "message", msg);
