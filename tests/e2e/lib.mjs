@@ -22,6 +22,25 @@ export function cliBase(script) {
   return { base, origin: new URL(base).origin, only: process.env.E2E_ONLY || '' };
 }
 
+// What has the keyboard focus: tag, type, name, value, checked, class,
+// href and the start of its text.
+export async function activeInfo(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return { tag: 'body' };
+    return {
+      tag: a.tagName.toLowerCase(),
+      type: (a.getAttribute('type') || '').toLowerCase(),
+      name: a.getAttribute('name') || '',
+      value: a.value === undefined ? '' : String(a.value),
+      checked: !!a.checked,
+      cls: a.getAttribute('class') || '',
+      href: a.getAttribute('href') || '',
+      text: (a.textContent || '').trim().slice(0, 60),
+    };
+  });
+}
+
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 export const TIMEOUT = 15000;
 

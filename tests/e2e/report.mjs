@@ -13,7 +13,7 @@
 // Screenshots of the states go to tests/e2e/results/ (gitignored).
 // SPDX-License-Identifier: EUPL-1.2
 
-import { AXE_TAGS, TIMEOUT, Failure, check, cliBase, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
+import { AXE_TAGS, TIMEOUT, Failure, check, cliBase, activeInfo, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
 const stubOutside = (context) => stubAt(context, baseOrigin);
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,18 +194,6 @@ test('volgen: a right receipt shows the status, adding information works, no axe
   await shot(page, 'volgen-status');
 });
 
-const activeInfo = (page) =>
-  page.evaluate(() => {
-    const a = document.activeElement;
-    if (!a || a === document.body) return { tag: 'body' };
-    return {
-      tag: a.tagName.toLowerCase(),
-      type: (a.getAttribute('type') || '').toLowerCase(),
-      name: a.getAttribute('name') || '',
-      value: a.value === undefined ? '' : String(a.value),
-      checked: !!a.checked,
-    };
-  });
 
 // Tab through the page; Space on the first radio of each wanted group, type
 // into wanted text fields, Enter on the submit button once all are done.

@@ -14,7 +14,7 @@
 // E2E_ONLY (substring: run only the checks whose name contains it).
 // SPDX-License-Identifier: EUPL-1.2
 
-import { AXE_TAGS, TIMEOUT, Failure, check, cliBase, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
+import { AXE_TAGS, TIMEOUT, Failure, check, cliBase, activeInfo, stubOutside as stubAt, watch, axe, runTests } from './lib.mjs';
 const stubOutside = (context) => stubAt(context, baseOrigin);
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -44,22 +44,6 @@ const isOutside = (u) => /^https?:/.test(u) && new URL(u).origin !== baseOrigin;
 
 
 
-async function activeInfo(page) {
-  return page.evaluate(() => {
-    const a = document.activeElement;
-    if (!a || a === document.body) return { tag: 'body' };
-    return {
-      tag: a.tagName.toLowerCase(),
-      type: (a.getAttribute('type') || '').toLowerCase(),
-      name: a.getAttribute('name') || '',
-      value: a.value === undefined ? '' : String(a.value),
-      checked: !!a.checked,
-      cls: a.getAttribute('class') || '',
-      href: a.getAttribute('href') || '',
-      text: (a.textContent || '').trim().slice(0, 60),
-    };
-  });
-}
 
 const isSubmit = (a) =>
   (a.tag === 'button' && (a.type === '' || a.type === 'submit')) || (a.tag === 'input' && a.type === 'submit');

@@ -418,13 +418,18 @@ static const char *dir_holds(const char *dir, const char *const *needles, char *
 	return found;
 }
 
-const char *srv_data_holds(const struct srv *s, const char *const *needles, char *where, size_t wsz,
-                           int *files)
+const char *srv_data_problem(const struct srv *s, const char *const *needles)
 {
-	char data[300];
+	static char msg[800];
+	char data[300], where[600];
 	snprintf(data, sizeof data, "%s/var", s->dir);
-	*files = 0;
-	return dir_holds(data, needles, where, wsz, files);
+	int files = 0;
+	const char *found = dir_holds(data, needles, where, sizeof where, &files);
+	if (found)
+		snprintf(msg, sizeof msg, "%s holds \"%s\"", where, found);
+	else if (files < 2)
+		snprintf(msg, sizeof msg, "only %d files read in %s", files, data);
+	return found || files < 2 ? msg : NULL;
 }
 
 char *text_repeat(const char *prefix, const char *unit, size_t n)

@@ -50,11 +50,11 @@ int srv_stop(struct srv *s);
  * test are killed then). */
 void srv_forget(pid_t pid);
 /* Reads every file of the server's data directory as raw bytes (the
- * database, its WAL, the key file, the settings) and returns the first of
- * needles (NULL-terminated) found in one, with its path in where; NULL
- * when none is. *files counts the files read. */
-const char *srv_data_holds(const struct srv *s, const char *const *needles, char *where, size_t wsz,
-                           int *files);
+ * database, its WAL, the key file, the settings). NULL when none holds any
+ * of needles (NULL-terminated) and at least the database and its settings
+ * were read; else what is wrong, "PATH holds \"NEEDLE\"" (a static
+ * buffer: one test thread). */
+const char *srv_data_problem(const struct srv *s, const char *const *needles);
 /* prefix followed by n copies of unit (a UTF-8 character, CR LF, ...);
  * caller frees. */
 char *text_repeat(const char *prefix, const char *unit, size_t n);
