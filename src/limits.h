@@ -35,6 +35,29 @@
 #define HTTP_MAX_COOKIE_BYTES 1024u
 /* Simultaneous connections the server accepts. */
 #define HTTP_MAX_CONNECTIONS 512u
+/* Simultaneous connections from one source (an IPv4 address or an IPv6
+ * /64, as a keyed hash in memory only). A browser opens at most 6; a
+ * school or a mobile carrier's NAT puts many people behind one address.
+ * The trusted proxy is exempt (its own limit_conn applies). 0: no limit. */
+#define HTTP_MAX_CONNECTIONS_PER_SOURCE 32u
+/* Seconds a client has to send a request's headers, from its connection
+ * (or from the end of the previous answer on a kept-alive one), however
+ * slowly it trickles them; over it the connection is cut. */
+#define HTTP_HEADER_TIMEOUT_S 10u
+/* Seconds a client has to send a request's body after its headers (the
+ * longest report, HTTP_MAX_BODY_BYTES, at a slow 64 kbit/s takes 25 s). */
+#define HTTP_BODY_TIMEOUT_S 30u
+/* A connection still sending its headers after this many milliseconds
+ * counts as idle: at the connection limit it may be cut for a new client. */
+#define HTTP_HEADERS_IDLE_AFTER_MS 1000u
+/* Milliseconds after which a connection handed to libmicrohttpd but never
+ * taken in by it is forgotten (it dropped it without a word). */
+#define HTTP_PENDING_STALE_MS 10000u
+/* Milliseconds between two checks of the deadlines above. */
+#define HTTP_REAP_INTERVAL_MS 250u
+/* libmicrohttpd's own log lines written per minute at most; a flood of
+ * broken connections would otherwise fill the disk. */
+#define HTTP_LIB_LOG_PER_MINUTE 30u
 /* Memory libmicrohttpd may use per connection (headers + read buffer). */
 #define HTTP_CONNECTION_MEMORY (32u * 1024u)
 /* Seconds of inactivity before a connection is closed. */
@@ -121,6 +144,12 @@
 #define CONFIG_MAX_HOST 64u
 /* [server] threads at most. */
 #define CONFIG_MAX_THREADS 64u
+/* [server] max_connections at least and at most (the process needs a
+ * descriptor for each, below the usual limit of open files). */
+#define CONFIG_MIN_CONNECTIONS 16u
+#define CONFIG_MAX_CONNECTIONS 20000u
+/* [server] header_timeout and body_timeout at most, seconds. */
+#define CONFIG_MAX_HTTP_TIMEOUT 300u
 /* [intake] max_reports_per_minute at most. */
 #define CONFIG_MAX_REPORTS_PER_MINUTE 10000u
 /* Bytes of a key file (a version line and 64 hex digits). */
@@ -178,16 +207,33 @@
 #define INTAKE_QUEUE_MAX 1024u
 /* Reports the writer commits together in one transaction at most. */
 #define INTAKE_BATCH_MAX 64u
+/* Seconds a reporter is asked to wait (Retry-After) when a report could
+ * not be stored (a full disk, a read-only directory): long enough for an
+ * operator to be alerted by /healthz, short enough to try again soon. */
+#define INTAKE_FAULT_RETRY_S 60u
+/* Seconds between probe writes /healthz makes while writing fails (each
+ * costs a commit; /healthz is public). */
+#define INTAKE_PROBE_INTERVAL_S 5u
 /* Bytes of a reference (the organisation's own id of a report). */
 #define REPORT_MAX_REFERENCE 64u
 
 /* --- Throttling (src/http/throttle) ------------------------------------ */
 /* Sources (hashed addresses) one throttle table remembers at once. */
 #define THROTTLE_SLOTS 4096u
-/* Wrong receipts per receipt prefix (first 4 symbols) per 15 minutes. */
-#define FOLLOW_MAX_PER_PREFIX 5u
-/* Wrong receipts overall per minute, before everyone waits. */
-#define FOLLOW_MAX_GLOBAL 60u
+/* Wrong receipts (well formed, not found) one source (an IPv4 address or
+ * an IPv6 /64, hashed) may send per FOLLOW_WRONG_WINDOW_S; after that its
+ * receipts are not looked up until the window ends. Room enough for a
+ * person who mistypes; why it keeps guessing hopeless: http/throttle.h. */
+#define FOLLOW_WRONG_PER_SOURCE 10u
+/* Seconds of that window, from the source's first wrong receipt. */
+#define FOLLOW_WRONG_WINDOW_S (15u * 60u)
+/* Wrong receipts overall per minute from which guessing is assumed: then
+ * a source that used up its FOLLOW_WRONG_PER_SOURCE waits for the longer
+ * window below. Nobody with wrong tries left is refused or delayed for
+ * this. */
+#define FOLLOW_WRONG_BUSY_PER_MIN 60u
+/* Seconds of the longer window while guessing is assumed. */
+#define FOLLOW_WRONG_BUSY_WINDOW_S (60u * 60u)
 /* Seconds a CSRF token and its cookie stay valid. */
 #define CSRF_MAX_AGE_S 7200u
 

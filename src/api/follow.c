@@ -1,10 +1,12 @@
 /* follow: POST /api/v1/follow, following a report up with its receipt.
  *
- * Guessing receipts is throttled like /volgen: wrong attempts are counted
- * per receipt prefix (the first four symbols) and overall, and while either
- * is over its limit the receipt is not even looked up. Every wrong receipt
- * gets the same answer, so an answer tells nothing but "not this one". */
+ * Guessing receipts is throttled like /volgen (http/throttle.h:
+ * receipt_guard, one guard for both): wrong receipts are counted per
+ * source only, and while a source must wait its receipts are not even
+ * looked up. Every wrong receipt gets the same answer, so an answer tells
+ * nothing but "not this one". */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sodium.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "domain/intake.h"
 #include "domain/report.h"
 #include "http/throttle.h"
+#include "pages/formkit.h"
 #include "pages/site.h"
 #include "util/i18n.h"
 #include "util/str.h"
@@ -22,6 +25,23 @@ static int not_found(struct req *req, struct resp *resp)
 	return api_fail(req, resp, 404, "receipt",
 	                _("We vinden geen melding met deze code. Controleer de code en probeer het "
 	                  "opnieuw."));
+}
+
+/* 429: too many wrong codes came from this source. Says so, and when to
+ * try again (also in Retry-After); nothing was looked up. */
+static int too_many(struct req *req, struct resp *resp, unsigned wait)
+{
+	const char *first = i18n_tr(req->lang, _("Vanaf dit netwerk zijn te veel verkeerde codes "
+	                                         "verstuurd."));
+	json_t *when = fk_wait_text(req, wait);
+	json_t *ans =
+	    when ? json_pack("{s:{s:s++}}", "error", "message", first, " ", json_string_value(when))
+	         : NULL;
+	json_decref(when);
+	int rc = api_answer(resp, 429, ans);
+	char v[24];
+	snprintf(v, sizeof v, "%u", wait ? wait : 1);
+	return rc ? rc : resp_header(resp, "Retry-After", v);
 }
 
 int api_follow(struct req *req, struct resp *resp)
@@ -61,6 +81,14 @@ int api_follow(struct req *req, struct resp *resp)
 		rc = api_fail(req, resp, 400, "receipt", _("Vul de code van je melding in."));
 		goto out;
 	}
+	/* Bytes that were not UTF-8 arrive as U+FFFD (api_parse_object()):
+	 * no receipt, said as it is, and nothing is looked up. */
+	if (!str_text_valid(receipt, strlen(receipt), false)) {
+		rc = api_fail(req, resp, 400, "receipt",
+		              _("In de code staan tekens die we niet kunnen lezen. Een code heeft "
+		                "alleen letters, cijfers en streepjes."));
+		goto out;
+	}
 	if (message) {
 		const char *problem = report_message_check(json_string_value(message),
 		                                           json_string_length(message), &msg);
@@ -75,13 +103,12 @@ int api_follow(struct req *req, struct resp *resp)
 	}
 
 	bool wellformed = receipt_normalise(receipt, canon);
-	unsigned wait = throttle_peek_all(s->follow_global);
-	if (wellformed) {
-		unsigned w = throttle_peek(s->follow_prefix, canon, 4);
-		wait = w > wait ? w : wait;
-	}
+	/* Asked for every receipt, right or wrong, before the look-up. */
+	unsigned char src[16];
+	throttle_client_key(req, src);
+	unsigned wait = receipt_guard_wait(s->follow_guard, src);
 	if (wait) {
-		rc = api_throttled(req, resp, wait);
+		rc = too_many(req, resp, wait);
 		goto out;
 	}
 	if (!s->intake) {
@@ -103,9 +130,9 @@ int api_follow(struct req *req, struct resp *resp)
 	if (found == 0)
 		found = intake_follow(s->intake, canon, &conv);
 	if (found == INTAKE_NOT_FOUND) {
-		throttle_hit_all(s->follow_global);
+		/* A malformed receipt was not looked up: it costs no try. */
 		if (wellformed)
-			throttle_hit(s->follow_prefix, canon, 4);
+			receipt_guard_wrong(s->follow_guard, src);
 		rc = not_found(req, resp);
 		goto out;
 	}

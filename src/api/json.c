@@ -2,11 +2,13 @@
  * parsing of a body into one object, the error convention and answers. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/api.h"
 #include "util/i18n.h"
+#include "util/str.h"
 
 static bool is_ows(char c)
 {
@@ -73,9 +75,21 @@ int api_error_set(struct api_error *err, const char *field, const char *msgid)
 json_t *api_parse_object(const char *body, size_t len, struct api_error *err)
 {
 	json_error_t je;
-	/* jansson rejects invalid UTF-8, \u0000, trailing data; duplicates
-	 * are refused too, so no key means two things. */
-	json_t *v = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
+	/* jansson refuses bytes that are not UTF-8 for the body as a whole;
+	 * parsed with each such part as U+FFFD, which the text rules refuse,
+	 * the answer names the field that holds them. */
+	char *fixed = NULL;
+	size_t fixed_len = 0;
+	if (body && str_utf8_repair(body, len, &fixed, &fixed_len) != 0) {
+		api_error_set(err, "body", NULL);
+		return NULL;
+	}
+	if (fixed)
+		len = fixed_len;
+	/* jansson rejects \u0000 and trailing data; duplicates are refused
+	 * too, so no key means two things. */
+	json_t *v = json_loadb(fixed ? fixed : body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
+	free(fixed);
 	if (!v) {
 		if (json_error_code(&je) == json_error_duplicate_key)
 			api_error_set(err, "body",

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "domain/intake.h"
 #include "http/throttle.h"
+#include "pages/formkit.h"
 #include "pages/site.h"
 #include "pages/submit.h"
 #include "util/i18n.h"
@@ -25,6 +27,7 @@ static const char msg_unknown[] = _("Dit veld kennen we niet.");
 
 enum kind {
 	K_TEXT,
+	K_FREE, /* free text, readied in place by report_text_ready() */
 	K_BOOL,
 	K_LIST,
 	K_CONTACT,
@@ -48,30 +51,30 @@ static const struct key top_keys[] = {
     {"reporter_role", K_TEXT, IN(reporter_role), 0, 0},
     {"anonymous", K_BOOL, IN(anonymous), 0, 0},
     {"acute_danger", K_BOOL, IN(acute_danger), 0, 0},
-    {"description", K_TEXT, IN(description), 0, 0},
+    {"description", K_FREE, IN(description), 0, 0},
     {"signals", K_LIST, IN(signals), IN(nsignals), REPORT_MAX_SIGNALS},
     {"forms", K_LIST, IN(forms), IN(nforms), REPORT_MAX_FORMS},
     {"district", K_TEXT, IN(district), 0, 0},
-    {"place", K_TEXT, IN(place), 0, 0},
-    {"when", K_TEXT, IN(when), 0, 0},
+    {"place", K_FREE, IN(place), 0, 0},
+    {"when", K_FREE, IN(when), 0, 0},
     {"contact", K_CONTACT, 0, 0, 0},
     {"people", K_PEOPLE, 0, 0, REPORT_MAX_PEOPLE},
 };
 
 static const struct key contact_keys[] = {
-    {"name", K_TEXT, IN(contact_name), 0, 0},
-    {"phone", K_TEXT, IN(contact_phone), 0, 0},
-    {"email", K_TEXT, IN(contact_email), 0, 0},
+    {"name", K_FREE, IN(contact_name), 0, 0},
+    {"phone", K_FREE, IN(contact_phone), 0, 0},
+    {"email", K_FREE, IN(contact_email), 0, 0},
 };
 
 #define PERSON(m) offsetof(struct report_person, m)
 
 static const struct key person_keys[] = {
-    {"age", K_TEXT, PERSON(age), 0, 0},
+    {"age", K_FREE, PERSON(age), 0, 0},
     {"minor", K_TEXT, PERSON(minor), 0, 0},
-    {"gender", K_TEXT, PERSON(gender), 0, 0},
-    {"nationality", K_TEXT, PERSON(nationality), 0, 0},
-    {"language", K_TEXT, PERSON(language), 0, 0},
+    {"gender", K_FREE, PERSON(gender), 0, 0},
+    {"nationality", K_FREE, PERSON(nationality), 0, 0},
+    {"language", K_FREE, PERSON(language), 0, 0},
 };
 
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
@@ -84,9 +87,24 @@ static const struct key *key_find(const struct key *keys, size_t n, const char *
 	return NULL;
 }
 
+/* Readies the free text v in place in the body (report_text_ready()), as
+ * the form does: the same text gets the same answer. 0 or -ENOMEM. */
+static int ready_text(json_t *v)
+{
+	size_t n = json_string_length(v);
+	char *c = malloc(n + 1);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, json_string_value(v), n + 1);
+	size_t m = report_text_ready(c, n);
+	int rc = m == n || json_string_setn(v, c, m) == 0 ? 0 : -ENOMEM;
+	free(c);
+	return rc;
+}
+
 /* Maps the members of obj through keys into base (a struct report_input or
  * report_person); prefix names nested fields ("contact.", "people[0].").
- * JSON null counts as not given. */
+ * JSON null counts as not given. 0, API_INVALID or -ENOMEM. */
 static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, void *base,
                       struct report_input *in, const char *prefix, struct api_error *err)
 {
@@ -102,10 +120,14 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		if (json_is_null(v))
 			continue;
 		char *at = (char *)base + k->off;
+		int rc;
 		switch (k->kind) {
 		case K_TEXT:
+		case K_FREE:
 			if (!json_is_string(v))
 				return api_error_set(err, f, msg_text);
+			if (k->kind == K_FREE && (rc = ready_text(v)) != 0)
+				return rc;
 			*(const char **)(void *)at = json_string_value(v);
 			break;
 		case K_BOOL:
@@ -137,9 +159,10 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		case K_CONTACT:
 			if (!json_is_object(v))
 				return api_error_set(err, f, msg_object);
-			if (map_object(v, contact_keys, NKEYS(contact_keys), in, in, "contact.",
-			               err))
-				return API_INVALID;
+			rc = map_object(v, contact_keys, NKEYS(contact_keys), in, in, "contact.",
+			                err);
+			if (rc)
+				return rc;
 			break;
 		case K_PEOPLE: {
 			if (!json_is_array(v))
@@ -157,9 +180,10 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 				}
 				if (i >= k->max)
 					break;
-				if (map_object(item, person_keys, NKEYS(person_keys),
-				               &in->people[i], in, p, err))
-					return API_INVALID;
+				rc = map_object(item, person_keys, NKEYS(person_keys),
+				                &in->people[i], in, p, err);
+				if (rc)
+					return rc;
 			}
 			in->npeople = json_array_size(v);
 			break;
@@ -242,8 +266,14 @@ static int reports_committed(struct req *req, struct resp *resp)
 	if (res->rc == INTAKE_INVALID)
 		return api_fail(req, resp, 400, "body",
 		                _("De melding klopt niet. Controleer wat je hebt ingevuld."));
-	if (res->rc)
-		return res->rc < 0 ? res->rc : -EIO;
+	if (res->rc) {
+		/* Not stored (a full disk, a read-only directory, ...): say so,
+		 * and when to try again; /healthz tells the operator why. */
+		int rc = api_fail(req, resp, 503, NULL,
+		                  _("Je melding is niet opgeslagen, door een storing bij ons. "
+		                    "Probeer het later opnieuw."));
+		return rc ? rc : fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+	}
 	int rc = api_answer(
 	    resp, 201, json_pack("{s:s, s:s}", "receipt", res->receipt.text, "status", "received"));
 	if (rc < 0) {

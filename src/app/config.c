@@ -76,6 +76,22 @@ static const struct key_def keys[] = {
      " `Secure` for requests that the trusted proxy says came over HTTPS"
      " (`X-Forwarded-Proto: https`).",
      KT_CHOICE, NUM(secure_cookies), 0, 0, cookie_choices, set_cookies},
+    {"server", "max_connections", "512",
+     "Connections served at once, 16-20000. At the limit the connection that has idled"
+     " longest is closed for a new client; when none idles, new ones wait.",
+     KT_UINT, NUM(max_connections), CONFIG_MIN_CONNECTIONS, CONFIG_MAX_CONNECTIONS, NULL, NULL},
+    {"server", "max_connections_per_source", "32",
+     "Connections at once from one address (IPv6: one /64), 0-20000; 0 = no limit. Held in"
+     " memory only as a keyed hash, never written. The trusted proxy is exempt: set its"
+     " `limit_conn` (docs/OPERATIONS.md).",
+     KT_UINT, NUM(max_connections_per_source), 0, CONFIG_MAX_CONNECTIONS, NULL, NULL},
+    {"server", "header_timeout", "10",
+     "Seconds a client has to send a request's headers, 1-300, however slowly it sends"
+     " them; then its connection is closed.",
+     KT_UINT, NUM(header_timeout), 1, CONFIG_MAX_HTTP_TIMEOUT, NULL, NULL},
+    {"server", "body_timeout", "30",
+     "Seconds a client has to send a request's body after its headers, 1-300.", KT_UINT,
+     NUM(body_timeout), 1, CONFIG_MAX_HTTP_TIMEOUT, NULL, NULL},
     {"site", "org", "velsen", "Id of the organisation this site serves (a-z 0-9 _ -).", KT_ID,
      STR(org), 0, 0, NULL, NULL},
     {"site", "quick_exit_url", "https://www.google.nl/search?q=weerbericht",
@@ -113,6 +129,12 @@ static const struct key_def keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 _Static_assert(CONFIG_MAX_THREADS == 64, "update the docs string of [server] threads");
+_Static_assert(HTTP_MAX_CONNECTIONS == 512 && HTTP_MAX_CONNECTIONS_PER_SOURCE == 32 &&
+                   HTTP_HEADER_TIMEOUT_S == 10 && HTTP_BODY_TIMEOUT_S == 30,
+               "update the defaults of [server] max_connections and the timeouts");
+_Static_assert(CONFIG_MIN_CONNECTIONS == 16 && CONFIG_MAX_CONNECTIONS == 20000 &&
+                   CONFIG_MAX_HTTP_TIMEOUT == 300,
+               "update the docs of [server] max_connections and the timeouts");
 _Static_assert(CONFIG_MAX_REPORTS_PER_MINUTE == 10000, "update the docs of max_reports");
 _Static_assert(PUBLIC_MIN_CELL_MAX == 100, "update the docs of public_min_cell");
 _Static_assert(PUBLIC_MIN_CELL_DEFAULT == 5, "update the default of public_min_cell");

@@ -38,6 +38,10 @@ struct config {
 	unsigned threads;
 	char trusted_proxy[CONFIG_MAX_HOST + 1]; /* numeric address, or "" */
 	enum config_cookies secure_cookies;
+	unsigned max_connections;
+	unsigned max_connections_per_source; /* 0 = no limit */
+	unsigned header_timeout;             /* seconds */
+	unsigned body_timeout;               /* seconds */
 	/* [site] */
 	char org[ID_MAX_LEN + 1];
 	char quick_exit_url[CONFIG_MAX_URL + 1];

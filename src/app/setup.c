@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "crypto/keyfile.h"
+#include "crypto/seal.h"
 #include "limits.h"
 #include "store/store.h"
 #include "util/str.h"
@@ -135,10 +136,107 @@ static int missing_key_check(const char *dir, struct buf *err)
 	return rc;
 }
 
+static void say_foreign_key(const char *db_path, const char *key_path, struct buf *err)
+{
+	buf_printf(err,
+	           "key file %s does not belong to database %s: it is the key of another "
+	           "installation (or a new one made by mistake). With it, existing reports "
+	           "cannot be opened or followed and new ones would be sealed under a "
+	           "different key. Put this installation's own key file back (from its "
+	           "backup) and start again",
+	           key_path, db_path);
+}
+
+/* Whether master opens a sealed report of the database (true when there
+ * is none to try). */
+static int opens_sample(struct store *s, const unsigned char master[32], bool *opens)
+{
+	struct buf sealed = BUF_INIT, plain = BUF_INIT;
+	struct seal_key k;
+	int64_t id = 0;
+	*opens = true;
+	int rc = store_report_sealed_sample(s, &id, &sealed);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (!rc)
+		rc = seal_key_derive(master, &k);
+	if (rc)
+		goto out;
+	rc = seal_decrypt(&k, (uint64_t)id, SEAL_REPORT, sealed.data, sealed.len, &plain);
+	seal_key_wipe(&k);
+	if (rc == SEAL_INVALID) {
+		*opens = false;
+		rc = 0;
+	}
+out:
+	if (plain.data)
+		sodium_memzero(plain.data, plain.cap);
+	buf_free(&plain);
+	buf_free(&sealed);
+	return rc > 0 ? -EIO : rc;
+}
+
+int setup_key_check(struct store *s, const unsigned char master[32], const char *db_path,
+                    const char *key_path, struct buf *err)
+{
+	char want[KEYFILE_CHECK_HEX + 1];
+	struct buf have = BUF_INIT;
+	int rc = keyfile_check_value(master, want);
+	if (rc) {
+		buf_printf(err, "cannot compute the key check of %s", key_path);
+		goto out;
+	}
+	rc = store_setting_get(s, SETUP_KEY_CHECK, &have);
+	if (rc == 0) {
+		if (have.len != KEYFILE_CHECK_HEX ||
+		    sodium_memcmp(have.data, want, KEYFILE_CHECK_HEX) != 0) {
+			say_foreign_key(db_path, key_path, err);
+			rc = SETUP_BAD_KEY;
+		}
+		goto out;
+	}
+	if (rc != STORE_NOT_FOUND) {
+		buf_printf(err, "cannot read the key check of %s: %s", db_path,
+		           store_strerror(rc < 0 ? rc : -EIO));
+		rc = rc < 0 ? rc : -EIO;
+		goto out;
+	}
+	/* A database from before key check values (or from an init that
+	 * stopped half-way) gets the value of the key it is opened with now.
+	 * That is safe: it trusts this key no more than every start before
+	 * did, which took any key without a word; and a key that cannot open
+	 * a report already sealed here is refused rather than recorded, so a
+	 * key swapped before the upgrade is caught too whenever the database
+	 * holds a sealed report. From then on every start compares. */
+	bool opens;
+	rc = opens_sample(s, master, &opens);
+	if (rc) {
+		buf_printf(err, "cannot read a report of %s to check the key: %s", db_path,
+		           store_strerror(rc));
+		goto out;
+	}
+	if (!opens) {
+		say_foreign_key(db_path, key_path, err);
+		rc = SETUP_BAD_KEY;
+		goto out;
+	}
+	rc = store_setting_set(s, SETUP_KEY_CHECK, want);
+	if (rc) {
+		rc = rc < 0 ? rc : -EIO;
+		buf_printf(err, "cannot record the key check in %s: %s", db_path,
+		           store_strerror(rc));
+	}
+out:
+	buf_free(&have);
+	sodium_memzero(want, sizeof want);
+	return rc;
+}
+
 int setup_init(const char *data_dir, const struct setup_org *org, struct buf *err)
 {
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, keypath = BUF_INIT;
 	struct store *s = NULL;
+	unsigned char master[KEYFILE_KEY_BYTES];
 	int rc;
 	if (!data_dir || !*data_dir || !org) {
 		buf_puts(err, "no data directory or organisation given");
@@ -156,12 +254,21 @@ int setup_init(const char *data_dir, const struct setup_org *org, struct buf *er
 	rc = buf_printf(&path, "%s/%s", data_dir, SETUP_KEY_FILE);
 	if (!rc)
 		rc = ensure_key(buf_str(&path), err);
+	if (!rc)
+		rc = keyfile_load(buf_str(&path), master, err);
+	if (!rc)
+		rc = buf_printf(&keypath, "%s", buf_str(&path));
 	if (rc)
 		goto out;
 	buf_reset(&path);
 	rc = buf_printf(&path, "%s/%s", data_dir, SETUP_DB_FILE);
 	if (!rc)
 		rc = store_open_sqlite(buf_str(&path), &s, err);
+	if (rc)
+		goto out;
+	/* Before anything is added: an existing database with another
+	 * installation's key is refused, a new one records this key. */
+	rc = setup_key_check(s, master, buf_str(&path), buf_str(&keypath), err);
 	if (rc)
 		goto out;
 	struct store_org o = {.public_min_cell = (int)PUBLIC_MIN_CELL_DEFAULT};
@@ -177,7 +284,9 @@ int setup_init(const char *data_dir, const struct setup_org *org, struct buf *er
 		buf_printf(err, "cannot create organisation '%s' in %s: %s", org->id,
 		           buf_str(&path), strerror(rc < 0 ? -rc : EIO));
 out:
+	sodium_memzero(master, sizeof master);
 	store_close(s);
 	buf_free(&path);
+	buf_free(&keypath);
 	return rc;
 }

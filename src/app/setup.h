@@ -12,12 +12,17 @@
 
 #define SETUP_KEY_FILE "signaal.key"
 #define SETUP_DB_FILE  "signaal.db"
+/* The setting that holds the database's key check value
+ * (keyfile_check_value()). */
+#define SETUP_KEY_CHECK "key.check"
+
+struct store;
 
 /* Domain errors besides STORE_CONFLICT and STORE_TOO_NEW (store.h), kept
  * apart from those values. */
 enum {
 	SETUP_UNSAFE = 16,    /* directory or key file open to others, or of the wrong type */
-	SETUP_BAD_KEY = 17,   /* the existing key file is not a Signaal key */
+	SETUP_BAD_KEY = 17,   /* the key file is not a Signaal key, or not this database's */
 	SETUP_BAD_INPUT = 18, /* an id, name or district breaks the rules */
 };
 
@@ -37,5 +42,15 @@ struct setup_org {
  * Returns 0, negative errno, STORE_CONFLICT, STORE_TOO_NEW or a SETUP_*
  * value; err (required) names what failed and why. */
 int setup_init(const char *data_dir, const struct setup_org *org, struct buf *err);
+
+/* Checks that master (from key_path) is the key db_path was made with,
+ * against the key check value the database keeps (SETUP_KEY_CHECK); the
+ * paths only name the files in err. A database without a check value
+ * gets the one of master (see why in setup.c), after master was shown to
+ * open a sealed report when there is one. Returns 0, SETUP_BAD_KEY (err
+ * says the key belongs to another installation) or negative errno (err
+ * says why, e.g. no space left to record the value). */
+int setup_key_check(struct store *s, const unsigned char master[32], const char *db_path,
+                    const char *key_path, struct buf *err);
 
 #endif

@@ -12,6 +12,11 @@
 
 #define MAC_BYTES 32u
 
+const char *csrf_cookie_name(bool secure)
+{
+	return secure ? CSRF_COOKIE_HOST : CSRF_COOKIE;
+}
+
 void csrf_cookie_new(char out[CSRF_COOKIE_LEN + 1])
 {
 	unsigned char raw[CSRF_COOKIE_LEN / 2];
@@ -85,13 +90,15 @@ int csrf_prepare(const unsigned char key[CSRF_KEY_BYTES], const struct req *req,
                  char token[CSRF_TOKEN_MAX + 1])
 {
 	char fresh[CSRF_COOKIE_LEN + 1];
-	const char *cookie = req_cookie(req, CSRF_COOKIE);
+	const char *name = csrf_cookie_name(req->secure);
+	const char *cookie = req_cookie(req, name);
 	if (!csrf_cookie_valid(cookie)) {
 		csrf_cookie_new(fresh);
 		cookie = fresh;
 		char hdr[128];
-		snprintf(hdr, sizeof hdr, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", CSRF_COOKIE,
-		         fresh, req->secure ? "; Secure" : "");
+		/* "__Host-" also requires exactly these: Secure, Path=/, no Domain. */
+		snprintf(hdr, sizeof hdr, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", name, fresh,
+		         req->secure ? "; Secure" : "");
 		int rc = resp_header(resp, "Set-Cookie", hdr);
 		if (rc)
 			return rc;
@@ -101,6 +108,6 @@ int csrf_prepare(const unsigned char key[CSRF_KEY_BYTES], const struct req *req,
 
 bool csrf_check(const unsigned char key[CSRF_KEY_BYTES], const struct req *req)
 {
-	return csrf_verify(key, req_cookie(req, CSRF_COOKIE), req_form(req, CSRF_FIELD),
-	                   (uint64_t)time(NULL));
+	return csrf_verify(key, req_cookie(req, csrf_cookie_name(req->secure)),
+	                   req_form(req, CSRF_FIELD), (uint64_t)time(NULL));
 }

@@ -3,7 +3,10 @@
  *
  * A page with a form sets a short-lived session cookie "signaal_csrf"
  * (128 random bits, HttpOnly, SameSite=Strict, Path=/, Secure over https,
- * no Max-Age) and puts a token in a hidden field "csrf": the time it was
+ * no Max-Age; named "__Host-signaal_csrf" over https, so that a browser
+ * takes it only from this host over https, with Path=/ and no Domain: a
+ * sibling subdomain or a plain-http answer cannot plant one of its own)
+ * and puts a token in a hidden field "csrf": the time it was
  * made and a keyed BLAKE2b MAC over the cookie value and that time. A POST
  * is accepted when its token matches its cookie and is at most
  * CSRF_MAX_AGE_S old. Another site can neither read the cookie nor make a
@@ -18,9 +21,11 @@
 
 #include "http/http.h"
 
-#define CSRF_COOKIE    "signaal_csrf"
-#define CSRF_FIELD     "csrf"
-#define CSRF_KEY_BYTES 32u
+#define CSRF_COOKIE "signaal_csrf"
+/* The name over https (RFC 6265bis, cookie name prefixes). */
+#define CSRF_COOKIE_HOST "__Host-signaal_csrf"
+#define CSRF_FIELD       "csrf"
+#define CSRF_KEY_BYTES   32u
 /* Hex of 16 random bytes. */
 #define CSRF_COOKIE_LEN 32u
 /* "<seconds since 1970, decimal>.<hex of a 32-byte MAC>". */
@@ -28,6 +33,11 @@
 /* Seconds a token may come from the future (clocks of several servers). */
 #define CSRF_CLOCK_SKEW_S 60u
 
+/* The cookie's name for a site served over https (secure) or not: both
+ * setting and reading it use this, so that over https a cookie without
+ * the prefix is never read. Browsers refuse "__Host-" without Secure,
+ * hence the plain name over plain http (loopback development). */
+const char *csrf_cookie_name(bool secure);
 /* Fills out with a new random cookie value (CSPRNG). */
 void csrf_cookie_new(char out[CSRF_COOKIE_LEN + 1]);
 /* True when cookie has the form csrf_cookie_new() makes. */

@@ -171,3 +171,19 @@ int keyfile_derive(const unsigned char master[KEYFILE_KEY_BYTES], const char ctx
 		return -EIO;
 	return crypto_kdf_derive_from_key(out, len, id, ctx, master) == 0 ? 0 : -EINVAL;
 }
+
+int keyfile_check_value(const unsigned char master[KEYFILE_KEY_BYTES],
+                        char out[KEYFILE_CHECK_HEX + 1])
+{
+	static const char label[] = "signaal key check v1";
+	unsigned char sub[32], mac[KEYFILE_CHECK_BYTES];
+	int rc = keyfile_derive(master, KEYFILE_CTX_CHECK, 0, sub, sizeof sub);
+	if (!rc && crypto_generichash(mac, sizeof mac, (const unsigned char *)label,
+	                              sizeof label - 1, sub, sizeof sub) != 0)
+		rc = -EIO;
+	if (!rc)
+		sodium_bin2hex(out, KEYFILE_CHECK_HEX + 1, mac, sizeof mac);
+	sodium_memzero(sub, sizeof sub);
+	sodium_memzero(mac, sizeof mac);
+	return rc ? -EIO : 0;
+}

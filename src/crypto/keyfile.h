@@ -27,6 +27,11 @@ enum {
 #define KEYFILE_CTX_SEAL    "sgl-seal"
 #define KEYFILE_CTX_SESSION "sgl-sess"
 #define KEYFILE_CTX_CSRF    "sgl-csrf"
+#define KEYFILE_CTX_CHECK   "sgl-kchk"
+
+/* Bytes of a key check value, and of its hex text. */
+#define KEYFILE_CHECK_BYTES 32u
+#define KEYFILE_CHECK_HEX   (2u * KEYFILE_CHECK_BYTES)
 
 /* Writes a new random key to path, which must not exist (-EEXIST; a
  * symbolic link there also gives -EEXIST). Created with mode 0600 and
@@ -42,5 +47,12 @@ int keyfile_load(const char *path, unsigned char master[KEYFILE_KEY_BYTES], stru
  * 0 or -EINVAL. */
 int keyfile_derive(const unsigned char master[KEYFILE_KEY_BYTES], const char ctx[8], uint64_t id,
                    unsigned char *out, size_t len);
+
+/* The key check value of master, as lower-case hex: a keyed BLAKE2b of a
+ * fixed label under the KEYFILE_CTX_CHECK subkey. A database keeps it to
+ * tell its own key file from another installation's; it reveals nothing
+ * of the key (a PRF output), and never the key itself. 0 or -EIO. */
+int keyfile_check_value(const unsigned char master[KEYFILE_KEY_BYTES],
+                        char out[KEYFILE_CHECK_HEX + 1]);
 
 #endif

@@ -40,13 +40,11 @@ void import_free(struct import *im)
 /* --- Messages ------------------------------------------------------------ */
 
 /* Length of the UTF-8 sequence at s[0..n) when it is one valid character,
- * else 0. */
-static size_t utf8_char_len(const unsigned char *s, size_t n)
+ * else 0; *cp gets the character. */
+static size_t utf8_char_len(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
-	if (len > n || !str_utf8_valid((const char *)s, len))
-		return 0;
-	return len;
+	int len = str_utf8_next((const char *)s, n, cp);
+	return len > 0 ? (size_t)len : 0;
 }
 
 char *import_quote(const char *s, size_t n, char *out, size_t outsz)
@@ -57,6 +55,7 @@ char *import_quote(const char *s, size_t n, char *out, size_t outsz)
 	for (size_t i = 0; i < n;) {
 		char piece[8];
 		size_t plen, step = 1;
+		uint32_t cp;
 		unsigned char c = p[i];
 		if (c < 0x20 || c == 0x7F) {
 			plen = 0; /* control bytes are dropped */
@@ -67,9 +66,13 @@ char *import_quote(const char *s, size_t n, char *out, size_t outsz)
 		} else if (c < 0x80) {
 			piece[0] = (char)c;
 			plen = 1;
-		} else if ((step = utf8_char_len(p + i, n - i)) != 0) {
-			memcpy(piece, p + i, step);
-			plen = step;
+		} else if ((step = utf8_char_len(p + i, n - i, &cp)) != 0) {
+			/* Shown by its number: a terminal would obey it and
+			 * show the rest of the message reversed or not at all. */
+			if (str_cp_hidden_format(cp))
+				plen = (size_t)snprintf(piece, sizeof piece, "\\u%04X", (unsigned)cp);
+			else
+				memcpy(piece, p + i, plen = step);
 		} else {
 			snprintf(piece, sizeof piece, "\\x%02X", c);
 			plen = 4;
@@ -197,6 +200,20 @@ static const char *check_reference(const char *s, size_t n, struct import_row *r
 		return "is empty; every report needs the organisation's own reference";
 	if (!str_utf8_valid(s, n))
 		return "is not valid UTF-8";
+	/* Refused, not removed: a reference is compared exactly and must stay
+	 * what the organisation's own system holds; the message says where. */
+	if (!str_text_valid(s, n, true)) {
+		for (size_t i = 0; i < n;) {
+			uint32_t cp;
+			i += (size_t)str_utf8_next(s + i, n - i, &cp);
+			if (str_cp_hidden_format(cp))
+				return "holds an invisible formatting character that can reverse "
+				       "or hide text (U+202A-U+202E, U+2066-U+2069 or U+FEFF)";
+			if (cp == 0xFFFD)
+				return "holds U+FFFD, the mark of text that could not be read";
+		}
+		return "holds a control character (a line break or tab)";
+	}
 	size_t chars = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

@@ -38,10 +38,9 @@
 
 _Static_assert(RECEIPT_HASH_BYTES == STORE_RECEIPT_HASH_BYTES, "receipt hash size");
 
-/* Attempts with a fresh id and receipt after a conflicting row. An id (21
- * random bits within its millisecond) or an 80-bit receipt repeats
- * practically never, so a row that keeps conflicting names a district that
- * no longer exists. */
+/* Attempts with a fresh id and receipt after a conflicting row. A 63-bit
+ * random id or an 80-bit receipt repeats practically never, so a row that
+ * keeps conflicting names a district that no longer exists. */
 #define SUBMIT_ATTEMPTS 3
 
 /* One queued report. Owns everything row points to: row's strings point
@@ -63,7 +62,6 @@ struct item {
 	char org[ID_MAX_LEN + 1];
 	char prefix[STORE_REF_PREFIX_MAX + 1];
 	char on[STORE_DATE_LEN + 1];
-	char at[STORE_TIME_LEN + 1];
 	struct intake_receipt receipt; /* wiped */
 	unsigned char hash[RECEIPT_HASH_BYTES];
 };
@@ -84,6 +82,15 @@ struct intake {
 	pthread_cond_t left; /* signalled when inside drops to 0 while stopping */
 	bool stopping;
 	pthread_t thread;
+	/* Writing: the failure of the last write of a report or message
+	 * (negative errno) until a write succeeds, a count of the failures
+	 * recorded (so a probe started before a newer failure does not clear
+	 * it), and when intake_write_health() last probed (CLOCK_MONOTONIC
+	 * seconds). Under lock. */
+	int write_fault;
+	unsigned long faults;
+	time_t probed_at;
+	bool probing;
 };
 
 static void item_free(struct item *it)
@@ -104,22 +111,40 @@ static void item_free(struct item *it)
 	free(it);
 }
 
-/* Report ids: 42 bits of milliseconds since 2020 (enough until 2159),
- * then 21 random bits. Time order puts new rows at the right edge of every
- * B-tree keyed by the id (reports, forms, signals, messages), so a batch
- * dirties a few pages instead of one random page per row per index; the
- * random part keeps ids of one millisecond apart (a collision is a
- * conflict, retried with a new id). The id is not a secret. */
+/* Report ids: 63 random bits (a BIGINT, and the 8 bytes of the sealed
+ * blob's associated data), nothing else. An id that held its arrival time
+ * (it once held the millisecond) would link the report to an address in
+ * a proxy's access log. The price is locality: new rows land on random
+ * B-tree pages instead of the right edge. A repeat is a conflict, retried
+ * with a new id. The id is not a secret. */
 static int64_t random_id(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-	const uint64_t epoch_2020_ms = 1577836800000u;
-	ms = ms > epoch_2020_ms ? ms - epoch_2020_ms : 0;
-	uint32_t r = randombytes_random() & ((1u << 21) - 1);
-	uint64_t v = ((ms & ((UINT64_C(1) << 42) - 1)) << 21) | r;
-	return (int64_t)(v ? v : 1);
+	uint64_t v = 0;
+	while (v == 0) {
+		randombytes_buf(&v, sizeof v);
+		v &= (uint64_t)INT64_MAX;
+	}
+	return (int64_t)v;
+}
+
+/* A failure of the disk or database rather than of one report: what
+ * /healthz reports until a write succeeds again. */
+static bool is_write_fault(int rc)
+{
+	return rc < 0 && rc != -EINVAL && rc != -ENOMEM;
+}
+
+/* Remembers how the last write went (0: it succeeded). */
+static void note_write(struct intake *in, int rc)
+{
+	pthread_mutex_lock(&in->lock);
+	if (is_write_fault(rc)) {
+		in->write_fault = rc;
+		in->faults++;
+	} else if (rc == 0) {
+		in->write_fault = 0;
+	}
+	pthread_mutex_unlock(&in->lock);
 }
 
 /* A new id and receipt, and the personal fields sealed under that id: on
@@ -173,7 +198,8 @@ static void write_batch(struct intake *in, struct item **items, size_t n)
 		rows[i] = items[i]->row;
 	int rc = store_reports_insert_batch(in->st, rows, n, results);
 	if (rc)
-		log_error("intake: storing %zu reports failed: %s", n, strerror(-rc));
+		log_error("intake: storing %zu reports failed: %s", n, store_strerror(rc));
+	note_write(in, rc);
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = items[i];
 		int r = results[i];
@@ -305,6 +331,37 @@ void intake_stop(struct intake *in)
 	free(in);
 }
 
+int intake_write_health(struct intake *in)
+{
+	if (!in)
+		return -EINVAL;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&in->lock);
+	int rc = in->write_fault;
+	unsigned long seen = in->faults;
+	/* One probe at a time, and not more often than the interval: /healthz
+	 * is public, and each probe costs a commit. */
+	bool probe = rc && !in->probing &&
+	             (in->probed_at == 0 || now.tv_sec - in->probed_at >= INTAKE_PROBE_INTERVAL_S);
+	if (probe) {
+		in->probing = true;
+		in->probed_at = now.tv_sec;
+	}
+	pthread_mutex_unlock(&in->lock);
+	if (!probe)
+		return rc;
+	int p = store_write_probe(in->st);
+	pthread_mutex_lock(&in->lock);
+	in->probing = false;
+	/* A failure recorded while probing is newer than the probe. */
+	if (in->faults == seen)
+		in->write_fault = is_write_fault(p) ? p : 0;
+	rc = in->write_fault;
+	pthread_mutex_unlock(&in->lock);
+	return rc;
+}
+
 size_t intake_pending(struct intake *in)
 {
 	if (!in)
@@ -375,15 +432,16 @@ out:
 }
 
 /* received_on is the local date (the organisation's calendar year counts
- * in its figures), received_at the UTC instant. */
-static void today(char on[STORE_DATE_LEN + 1], char at[STORE_TIME_LEN + 1])
+ * in its figures). Nothing keeps the time of day: triage due dates need
+ * only the date, and the time would link the report to an address in a
+ * proxy's access log (store.h, received_at). */
+static void today(char on[STORE_DATE_LEN + 1])
 {
 	time_t t = time(NULL);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	if (strftime(on, STORE_DATE_LEN + 1, "%Y-%m-%d", &tm) != STORE_DATE_LEN)
 		memcpy(on, "1970-01-01", STORE_DATE_LEN + 1);
-	store_now(at);
 }
 
 /* The queued item of a checked input: copies of everything it stores,
@@ -449,7 +507,7 @@ static int item_new(struct intake *in, const struct report_org *org, const struc
 	if (!it->suggestion)
 		goto fail;
 	snprintf(it->org, sizeof it->org, "%s", org->id);
-	today(it->on, it->at);
+	today(it->on);
 	snprintf(it->prefix, sizeof it->prefix, "%c%.4s-",
 	         strcmp(report_channels[ch], "web") == 0 ? 'W' : 'M', it->on);
 	it->sealed = (struct buf)BUF_INIT;
@@ -458,7 +516,7 @@ static int item_new(struct intake *in, const struct report_org *org, const struc
 	    .ref_prefix = it->prefix,
 	    .receipt_hash = it->hash,
 	    .received_on = it->on,
-	    .received_at = it->at,
+	    .received_at = NULL,
 	    .channel = report_channels[ch],
 	    .reporter_role = report_roles[role],
 	    .anonymous = r->anonymous,
@@ -683,6 +741,7 @@ int intake_add_message(struct intake *in, const char *receipt, const char *text)
 	/* "closed" again inside the transaction: a handler may close the
 	 * report between the look-up and the insert. */
 	rc = store_message_add(in->st, ref.id, "reporter", sealed.data, sealed.len, "closed", NULL);
+	note_write(in, rc);
 	switch (rc) {
 	case 0:
 		break;

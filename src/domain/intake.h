@@ -11,8 +11,9 @@
  *
  * Personal data (description, place, when, contact, people, messages) is
  * sealed with XChaCha20-Poly1305 under a data key derived from the key
- * file, with the report's 63-bit id (time-ordered with 21 random bits) as associated data, before
- * it is queued. The receipt is only kept as a keyed BLAKE2b hash.
+ * file, with the report's random 63-bit id as associated data, before it
+ * is queued. The receipt is only kept as a keyed BLAKE2b hash. Neither the
+ * id nor any column keeps the time of day a report arrived: only its date.
  *
  * Owns: the writer thread and its queue; struct intake. */
 #ifndef SIGNAAL_DOMAIN_INTAKE_H
@@ -94,6 +95,14 @@ int intake_add_message(struct intake *in, const char *receipt, const char *text)
  * (queued, retried, or in the transaction being committed): for health
  * checks and tests. */
 size_t intake_pending(struct intake *in);
+
+/* Whether reports can be written: 0, or the failure (negative errno,
+ * -ENOSPC for a full disk; store_strerror() says it in words) of the last
+ * write of a report or message, until a write succeeds again. While it
+ * fails, a call commits a small probe write at most once per
+ * INTAKE_PROBE_INTERVAL_S, so that freeing the disk is seen without
+ * waiting for the next report. For /healthz. */
+int intake_write_health(struct intake *in);
 
 /* Normalises a typed receipt into canonical "XXXX-XXXX-XXXX-XXXX". false
  * when it cannot be one. */

@@ -20,7 +20,26 @@
  *   - An advice request with any people (npeople > 0) is refused as a
  *     whole on "people"; its person fields are not checked further.
  *   - Contact fields are not checked further when an anonymous reporter
- *     filled them in: the one thing to do is to empty them. */
+ *     filled them in: the one thing to do is to empty them.
+ * Characters that a text may not hold, class by class (str_text_valid()):
+ *   - Bytes that are not UTF-8 (and U+FFFD, which a form shows for them
+ *     and a browser may send back): refused, with the field named and
+ *     "tekens die we niet kunnen lezen". Guessing what was meant would
+ *     store a text the reporter never wrote.
+ *   - The invisible bidirectional controls U+202A..U+202E and
+ *     U+2066..U+2069 and U+FEFF: removed before the check
+ *     (report_text_ready()), because the person cannot see them and so
+ *     cannot remove them as an error would ask (a keyboard or an app may
+ *     put them in Arabic or Hebrew text). Without them the letters stay
+ *     in the order typed, which the Unicode bidirectional algorithm shows
+ *     right; with them a text can show reversed ("RLO") or hide a part.
+ *     The check refuses any that are left.
+ *   - A lone CR: refused. A browser sends every line break as CR LF, so
+ *     only a program sends one, and a program can be told; some readers
+ *     take it for a line break and others print what follows over what
+ *     came before. CR LF is kept (messages store LF).
+ *   - Other control characters (C0 but tab and line feed, DEL, C1):
+ *     refused, as before. */
 #include "domain/report.h"
 
 #include <errno.h>
@@ -155,6 +174,11 @@ static void check_description(struct check *k, const char *s)
 		    _("In je tekst staan tekens die we niet kunnen lezen. Haal ze weg en probeer het opnieuw."));
 }
 
+size_t report_text_ready(char *s, size_t n)
+{
+	return str_strip_hidden_format(s, n);
+}
+
 const char *report_message_check(const char *s, size_t n, char **out)
 {
 	*out = NULL;
@@ -163,11 +187,14 @@ const char *report_message_check(const char *s, size_t n, char **out)
 	char *m = malloc(n + 1);
 	if (!m)
 		return NULL;
+	if (n)
+		memcpy(m, s, n);
+	n = report_text_ready(m, n);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+		if (m[i] == '\r' && i + 1 < n && m[i + 1] == '\n')
 			continue;
-		m[k++] = s[i];
+		m[k++] = m[i];
 	}
 	m[k] = '\0';
 	const char *problem = NULL;

@@ -107,10 +107,21 @@ struct report_org {
 size_t report_check(const struct content *c, const struct report_org *org,
                     const struct report_input *in, struct report_error *errs, size_t maxerr);
 
+/* Readies a text typed for a report (description, place, when, contact
+ * and person fields) in place, before report_check(): removes the
+ * invisible formatting characters that can reverse or hide text
+ * (str_cp_hidden_format(): bidirectional embeddings, overrides and
+ * isolates, U+FEFF). Returns the new length; s[new length] becomes NUL, so
+ * s must hold n + 1 bytes. Every channel (form, API) calls it on its own
+ * copy of the text; report_check() refuses what is left of them, so a
+ * caller that forgets gets an error, never a stored override. */
+size_t report_text_ready(char *s, size_t n);
+
 /* Checks a reporter's follow-up message by the text rules of
  * report_check() (not blank, at most REPORT_MAX_MESSAGE characters, no
- * control characters but newline and tab) and copies it with each CR LF
- * turned into LF (*out: caller owns). Returns NULL when fine, else the
+ * control characters but newline and tab) and copies it, readied like a
+ * report's text (report_text_ready()), with each CR LF turned into LF
+ * (*out: caller owns). Returns NULL when fine, else the
  * msgid of the problem, to be translated by the caller (*out NULL then;
  * also NULL with a NULL return when out of memory). */
 const char *report_message_check(const char *s, size_t n, char **out);

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/conns.h"
 #include "http/throttle.h"
 #include "util/gzip.h"
 #include "util/log.h"
@@ -63,6 +64,11 @@ struct server {
 	 * thread pool (libmicrohttpd 0.9.75 panics with "Failed to remove
 	 * listen FD from epoll set" when a worker woke first). */
 	int listen_fd;
+	/* Every open connection, counted from accept(2) on (see conns.h). */
+	struct conns *conns;
+	/* Connections refused for their source's limit since the last log
+	 * line about it (read and reset by the accepting thread). */
+	unsigned refused_source;
 	int wake[2]; /* a pipe: server_stop() writes to end the accepting thread */
 	pthread_t acceptor;
 	/* Set by server_stop(): new requests are answered 503 with
@@ -124,7 +130,12 @@ struct conn_ctx {
 	struct req_defer *defer; /* a deferred answer, see http.h */
 	struct server *srv;      /* for the counts of the server */
 	bool dispatched;         /* the handler ran */
-	char *last_field;        /* name of the field being streamed by pp */
+	void *conn_rec;          /* the connection's record in srv->conns */
+	/* The request's framing is ambiguous (RFC 9112, 6.3): answer at once
+	 * and close, so nothing after it is read as another request. */
+	bool close;
+	bool answered;    /* an answer is queued: later calls only drop bytes */
+	char *last_field; /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
 };
 
@@ -415,6 +426,15 @@ static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char
 		value = "";
 		value_size = 0;
 	}
+	/* No query field carries a control character; unescape() turns a
+	 * "%00" into one. */
+	for (size_t i = 0; i < value_size; i++) {
+		unsigned char b = (unsigned char)value[i];
+		if (b < 0x20 && b != '\t' && b != '\r' && b != '\n') {
+			c->reject = 400;
+			return MHD_NO;
+		}
+	}
 	int st = field_add(c->req.query, &c->req.nquery, key, key_size, value, value_size);
 	if (st) {
 		c->reject = st;
@@ -508,11 +528,11 @@ static void access_log(const struct server *srv, const struct conn_ctx *c, int s
 }
 
 static void add_common_headers(struct MHD_Response *mr, const struct server *srv,
-                               const struct resp *resp)
+                               const struct resp *resp, bool close)
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(mr, security_headers[i][0], security_headers[i][1]);
-	if (atomic_load(&srv->stopping))
+	if (close || atomic_load(&srv->stopping))
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (srv->opts.secure)
 		MHD_add_response_header(mr, "Strict-Transport-Security",
@@ -543,9 +563,11 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
 	}
 	if (!mr)
 		return MHD_NO;
-	add_common_headers(mr, srv, resp);
+	add_common_headers(mr, srv, resp, c && c->close);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
+	if (c && ok == MHD_YES)
+		c->answered = true;
 	access_log(srv, c, resp->status);
 	return ok;
 }
@@ -560,6 +582,7 @@ static void fallback_error(struct req *req, struct resp *resp, int status)
 	                : status == 400 ? "Het verzoek is niet goed.\n"
 	                : status == 414 ? "Het adres is te lang.\n"
 	                : status == 415 ? "Dit soort inhoud kan hier niet.\n"
+	                : status == 501 ? "Deze manier van versturen kennen we niet.\n"
 	                                : "Er ging iets mis.\n";
 	resp_text(resp, status, t);
 }
@@ -567,6 +590,8 @@ static void fallback_error(struct req *req, struct resp *resp, int status)
 static enum MHD_Result answer_error(struct MHD_Connection *conn, struct server *srv,
                                     struct conn_ctx *c, int status)
 {
+	if (c)
+		conns_set(srv->conns, c->conn_rec, CONN_HANDLING, conns_now_ms());
 	struct resp resp = {0};
 	resp.status = status;
 	if (srv->opts.error_page && c)
@@ -623,7 +648,7 @@ static struct MHD_Response *cache_response(const struct server *srv, const struc
 		free(copy);
 		return NULL;
 	}
-	add_common_headers(mr, srv, resp);
+	add_common_headers(mr, srv, resp, false);
 	MHD_add_response_header(mr, "Vary", "Accept-Encoding");
 	if (gz)
 		MHD_add_response_header(mr, "Content-Encoding", "gzip");
@@ -672,6 +697,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 	struct req *req = &c->req;
 	const struct route *rt = c->route;
 	unsigned allowed = c->allowed;
+	conns_set(srv->conns, c->conn_rec, CONN_HANDLING, conns_now_ms());
 	enum route_match m = c->match;
 	if (m == ROUTE_NO_PATH)
 		return answer_error(conn, srv, c, 404);
@@ -764,6 +790,55 @@ static bool is_form_type(const char *ct)
 	       strncasecmp(ct, "multipart/form-data", 19) == 0;
 }
 
+/* The framing headers of a request, counted (RFC 9112, 6 and 7). */
+struct framing {
+	unsigned host, length, coding;
+	const char *coding_value;
+};
+
+static enum MHD_Result framing_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	(void)key_size;
+	(void)value_size;
+	struct framing *f = cls;
+	if (!key)
+		return MHD_YES;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		f->host++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->length++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->coding++;
+		f->coding_value = value;
+	}
+	return MHD_YES;
+}
+
+/* 0 when the request is framed one way only; else the status to answer
+ * before closing the connection. A proxy in front may frame a request
+ * differently from libmicrohttpd (which lets the first Content-Length win,
+ * prefers chunked over Content-Length and reads an unknown coding until
+ * the connection ends); whatever it then sends on as "the rest" must not
+ * be read here as another request. */
+static int framing_problem(struct MHD_Connection *conn, const char *method, const char *url)
+{
+	/* libmicrohttpd 0.9.75 parses the request line in place: the method
+	 * ends at the first space and the URL follows right after it. A gap
+	 * means a NUL in the method (it would pass as "GET") or more than
+	 * the one space RFC 9112 allows. */
+	if (url <= method || (size_t)(url - method) != strlen(method) + 1)
+		return 400;
+	struct framing f = {0};
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, framing_iter, &f);
+	if (f.host > 1 || f.length > 1 || f.coding > 1 || (f.coding && f.length))
+		return 400;
+	if (f.coding && strcasecmp(f.coding_value ? f.coding_value : "", "chunked") != 0)
+		return 501; /* a coding we do not know (RFC 9112, 6.1) */
+	return 0;
+}
+
 /* Called again by libmicrohttpd after req_resume(): the answer is ready. */
 static enum MHD_Result finish_deferred(struct MHD_Connection *conn, struct server *srv,
                                        struct conn_ctx *c)
@@ -802,6 +877,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.secure = srv->opts.secure ||
 		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(&c->req));
 		c->req.method = parse_method(method);
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		c->conn_rec = ci ? ci->socket_context : NULL;
+		conns_set(srv->conns, c->conn_rec, CONN_BODY, conns_now_ms());
 		size_t ulen = strlen(url);
 		if (ulen > HTTP_MAX_PATH_BYTES) {
 			strcpy(c->path, "(too long)");
@@ -814,6 +893,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				c->reject = 400;
 		}
 		choose_language(c);
+		int framing = framing_problem(conn, method, url);
+		if (framing) {
+			c->close = true;
+			c->reject = framing;
+			conns_set(srv->conns, c->conn_rec, CONN_HANDLING, conns_now_ms());
+			return answer_error(conn, srv, c, framing);
+		}
 		/* Stopping: no new work, also not on kept-alive connections.
 		 * Read after counting this request in flight (see server_stop). */
 		if (!c->reject && atomic_load(&srv->stopping))
@@ -858,6 +944,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
+	if (c->answered) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
@@ -905,10 +995,33 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	if (c->dispatched)
 		atomic_fetch_sub(&srv->handling, 1);
+	/* Kept alive, the connection now waits for its next request. */
+	conns_set(srv->conns, c->conn_rec, CONN_IDLE, conns_now_ms());
 	ctx_free(c);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
 }
+
+/* libmicrohttpd reports a connection taken in and closed: the table of
+ * connections follows (see conns.h). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct server *srv = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		conns_started(srv->conns, ci ? ci->connect_fd : -1, socket_context, conns_now_ms());
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_closed(srv->conns, socket_context);
+	}
+}
+
+/* libmicrohttpd's log lines per minute, so that a flood of broken
+ * connections (each one a line) cannot fill the disk. */
+static pthread_mutex_t lib_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t lib_log_minute;
+static unsigned lib_log_lines, lib_log_dropped;
 
 /* libmicrohttpd hands its own format strings to its logger. */
 #pragma GCC diagnostic push
@@ -916,11 +1029,45 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
+	uint64_t minute = conns_now_ms() / 60000u;
+	pthread_mutex_lock(&lib_log_lock);
+	unsigned dropped = 0;
+	if (minute != lib_log_minute) {
+		dropped = lib_log_dropped;
+		lib_log_minute = minute;
+		lib_log_lines = lib_log_dropped = 0;
+	}
+	bool say = lib_log_lines < HTTP_LIB_LOG_PER_MINUTE;
+	if (say)
+		lib_log_lines++;
+	else
+		lib_log_dropped++;
+	pthread_mutex_unlock(&lib_log_lock);
+	if (dropped)
+		log_warn("microhttpd: %u more messages in the minute before left out", dropped);
+	if (!say)
+		return;
 	char msg[256];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	log_warn("microhttpd: %s", msg);
 }
 #pragma GCC diagnostic pop
+
+/* Decodes %XX in a request's path or in one query name or value, in
+ * place. libmicrohttpd keeps the length of a query value but not of the
+ * path: a "%00" there would cut "/x.js%00.html" to "/x.js". So a NUL
+ * becomes a control character here, which the path check and the query
+ * fields refuse (400), instead of an end. Returns the decoded length. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	size_t n = MHD_http_unescape(s);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = '\x01';
+	return n;
+}
 
 /* A listening TCP socket on addr, or -errno. */
 static int listen_on(const struct sockaddr *addr, socklen_t len)
@@ -940,10 +1087,73 @@ static int listen_on(const struct sockaddr *addr, socklen_t len)
 	return fd;
 }
 
+/* Logs, at most once a minute and without any address, how many
+ * connections were refused for their source's limit. */
+static void say_refused(struct server *srv, uint64_t now, uint64_t *last)
+{
+	if (srv->refused_source == 0 || now - *last < 60000u)
+		return;
+	log_warn("refused %u connections from sources that held %u connections already",
+	         srv->refused_source, srv->opts.max_per_source);
+	srv->refused_source = 0;
+	*last = now;
+}
+
+/* Hands one waiting connection to libmicrohttpd, or refuses it for its
+ * source's limit. The address is hashed (throttle.c) and not looked at. */
+static void accept_one(struct server *srv, unsigned *complaints)
+{
+	struct timespec pause = {0, 10 * 1000 * 1000};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int fd =
+	    accept4(srv->listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
+			return;
+		/* Out of descriptors or memory: wait a little instead of
+		 * spinning; say so once per run of failures. */
+		if ((*complaints)++ == 0)
+			log_warn("accepting a connection failed: %s", strerror(errno));
+		nanosleep(&pause, NULL);
+		return;
+	}
+	*complaints = 0;
+	unsigned char source[16];
+	throttle_addr_key((const struct sockaddr *)&ss, source);
+	bool exempt =
+	    throttle_addr_is((const struct sockaddr *)&ss, srv->proxy_family, srv->proxy_addr);
+	enum conns_admit a = conns_admit(srv->conns, fd, source, exempt, conns_now_ms());
+	if (a != CONNS_ADMITTED) {
+		/* CONNS_FULL cannot happen here (checked before accepting by
+		 * this same thread); closing is the answer to both. */
+		if (a == CONNS_SOURCE_FULL)
+			srv->refused_source++;
+		close(fd);
+		return;
+	}
+	int one = 1;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/* Closes fd itself when it cannot take it. */
+	if (MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&ss, len) != MHD_YES)
+		conns_refused(srv->conns, fd);
+}
+
 /* The accepting thread: hands every connection to libmicrohttpd, which
  * spreads them over its worker threads, until server_stop() writes to the
- * wake pipe. At the connection limit it leaves new clients waiting in the
- * kernel's backlog instead of accepting and dropping them. */
+ * wake pipe. It also keeps the deadlines of conns.h. At the connection
+ * limit it closes the oldest idle connection for a new client, and when
+ * none is idle leaves new clients waiting in the kernel's backlog.
+ *
+ * The limit is counted here, from accept(2) on, and not taken from
+ * libmicrohttpd: a connection handed over with MHD_add_connection() is
+ * counted by libmicrohttpd only once its worker thread takes it in. In
+ * 0.9.75 a worker that then finds itself over its limit leaves its
+ * cleanup mutex locked (daemon.c, new_connection_process_(): the "Firm
+ * check under lock" branch has no unlock) and deadlocks at its next
+ * cleanup: the server answers nothing, ever, and MHD_stop_daemon() hangs.
+ * So libmicrohttpd's own limit is set far above ours (server_start) and
+ * never reached. */
 static void *accept_loop(void *arg)
 {
 	struct server *srv = arg;
@@ -951,41 +1161,31 @@ static void *accept_loop(void *arg)
 	struct pollfd pf[2] = {{.fd = srv->listen_fd, .events = POLLIN},
 	                       {.fd = srv->wake[0], .events = POLLIN}};
 	struct timespec pause = {0, 10 * 1000 * 1000};
+	uint64_t last_reap = 0, last_said = 0;
 	for (;;) {
-		if (poll(pf, 2, -1) < 0 && errno != EINTR) {
+		if (poll(pf, 2, (int)HTTP_REAP_INTERVAL_MS) < 0 && errno != EINTR) {
 			log_error("waiting for connections failed: %s", strerror(errno));
 			nanosleep(&pause, NULL);
 			continue;
 		}
 		if (pf[1].revents || atomic_load(&srv->stopping))
 			break;
+		uint64_t now = conns_now_ms();
+		if (now - last_reap >= HTTP_REAP_INTERVAL_MS) {
+			conns_reap(srv->conns, now);
+			say_refused(srv, now, &last_said);
+			last_reap = now;
+		}
 		if (!(pf[0].revents & POLLIN))
 			continue;
-		const union MHD_DaemonInfo *di =
-		    MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (di && di->num_connections >= HTTP_MAX_CONNECTIONS) {
+		if (conns_full(srv->conns)) {
+			/* Prefer the new client over one that idles; give the cut
+			 * connection's worker a moment to close it. */
+			conns_make_room(srv->conns, now);
 			nanosleep(&pause, NULL);
 			continue;
 		}
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof ss;
-		int fd = accept4(srv->listen_fd, (struct sockaddr *)&ss, &len,
-		                 SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd >= 0) {
-			int one = 1;
-			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-			/* Closes fd itself when it cannot take it. */
-			(void)MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&ss, len);
-			complaints = 0;
-			continue;
-		}
-		if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
-			continue;
-		/* Out of descriptors or memory: wait a little instead of
-		 * spinning; say so once per run of failures. */
-		if (complaints++ == 0)
-			log_warn("accepting a connection failed: %s", strerror(errno));
-		nanosleep(&pause, NULL);
+		accept_one(srv, &complaints);
 	}
 	return NULL;
 }
@@ -1080,14 +1280,32 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	/* One thread is libmicrohttpd's internal thread without a pool: the
 	 * pool option is left out (it warns about a pool of 0 or 1). */
 	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
+	struct conns_limits cl = {
+	    .max_total = opts->max_connections ? opts->max_connections : HTTP_MAX_CONNECTIONS,
+	    .max_per_source = opts->max_per_source,
+	    .header_s = opts->header_timeout_s ? opts->header_timeout_s : HTTP_HEADER_TIMEOUT_S,
+	    .body_s = opts->body_timeout_s ? opts->body_timeout_s : HTTP_BODY_TIMEOUT_S,
+	    .idle_s = HTTP_CONNECTION_TIMEOUT_S,
+	};
+	rc = conns_new(&cl, &srv->conns);
+	if (rc) {
+		buf_printf(err, "cannot make the table of connections: %s", strerror(-rc));
+		goto fail;
+	}
+	/* Our limit is counted in accept_loop(); libmicrohttpd's own is set
+	 * so that no worker can reach it even with every connection of ours
+	 * and as many closing ones (see accept_loop() for why it must never
+	 * be reached). A pool splits it evenly over the workers. */
+	unsigned lib_limit = 2u * cl.max_total * threads;
 	struct MHD_OptionItem pool[] = {
 	    {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-	    MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+	    MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, lib_limit,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+	    unescape, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 	if (!srv->daemon) {
@@ -1123,6 +1341,7 @@ fail:
 	}
 	pthread_rwlock_destroy(&srv->cache_lock);
 	pthread_mutex_destroy(&srv->defer_lock);
+	conns_free(srv->conns);
 	free(srv);
 	return rc;
 }
@@ -1178,6 +1397,7 @@ void server_stop(struct server *srv)
 		nanosleep(&tick, NULL);
 	}
 	MHD_stop_daemon(srv->daemon);
+	conns_free(srv->conns);
 	for (size_t i = 0; i < srv->ncache; i++) {
 		free(srv->cache[i].path);
 		MHD_destroy_response(srv->cache[i].plain);

@@ -13,6 +13,13 @@ struct server_opts {
 	const char *host; /* numeric IPv4/IPv6 address or "localhost" */
 	uint16_t port;    /* 0 picks a free port (tests) */
 	unsigned threads;
+	/* Connections at once (0: HTTP_MAX_CONNECTIONS), per source (0: no
+	 * limit), and the seconds a request's headers and its body may take
+	 * (0: HTTP_HEADER_TIMEOUT_S, HTTP_BODY_TIMEOUT_S). See conns.h. */
+	unsigned max_connections;
+	unsigned max_per_source;
+	unsigned header_timeout_s;
+	unsigned body_timeout_s;
 	bool access_log;
 	bool secure; /* served behind https: Secure cookies, HSTS */
 	/* [server] secure_cookies = auto: Secure cookies for requests that the

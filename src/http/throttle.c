@@ -229,17 +229,12 @@ static int unmap(int family, unsigned char addr[16])
 	return AF_INET;
 }
 
-/* The connection's peer address into addr (4 or 16 bytes, IPv4-mapped
- * made IPv4); returns its family, or 0. The only place, with the
+/* A peer address (sa, or the connection's peer) into addr (4 or 16 bytes,
+ * IPv4-mapped made IPv4); returns its family, or 0. The only place, with the
  * accepting thread in server.c, where a client address is read; it is
  * compared or hashed here and never kept, logged or stored. */
-static int peer_of(const struct req *req, unsigned char addr[16])
+static int sockaddr_bytes(const struct sockaddr *sa, unsigned char addr[16])
 {
-	const union MHD_ConnectionInfo *ci =
-	    req && req->conn
-	        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
-	        : NULL;
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 	if (sa && sa->sa_family == AF_INET) {
 		memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
 		return AF_INET;
@@ -251,15 +246,24 @@ static int peer_of(const struct req *req, unsigned char addr[16])
 	return 0;
 }
 
+/* The connection's peer, as libmicrohttpd has it, or NULL. */
+static const struct sockaddr *peer_sockaddr(const struct req *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	    req && req->conn
+	        ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+	        : NULL;
+	return ci ? ci->client_addr : NULL;
+}
+
+static int peer_of(const struct req *req, unsigned char addr[16])
+{
+	return sockaddr_bytes(peer_sockaddr(req), addr);
+}
+
 bool throttle_peer_is(const struct req *req, int family, const unsigned char addr[16])
 {
-	if (family != AF_INET && family != AF_INET6)
-		return false;
-	unsigned char peer[16];
-	int pf = peer_of(req, peer);
-	bool same = pf == family && memcmp(peer, addr, family == AF_INET ? 4 : 16) == 0;
-	sodium_memzero(peer, sizeof peer);
-	return same;
+	return throttle_addr_is(peer_sockaddr(req), family, addr);
 }
 
 /* The last address of an X-Forwarded-For value: the one the trusted proxy
@@ -337,4 +341,91 @@ unsigned throttle_hit_all(struct throttle *t)
 unsigned throttle_peek_all(struct throttle *t)
 {
 	return throttle_peek(t, all_key, sizeof all_key - 1);
+}
+
+/* --- Wrong receipts ---------------------------------------------------- */
+
+struct receipt_guard {
+	struct throttle *source; /* wrong receipts per source, window_s */
+	struct throttle *busy;   /* the same, busy_window_s: read while guessing */
+	struct throttle *all;    /* wrong receipts overall, per minute */
+};
+
+int receipt_guard_new(unsigned per_source, unsigned window_s, unsigned busy_per_min,
+                      unsigned busy_window_s, size_t slots, struct receipt_guard **out)
+{
+	*out = NULL;
+	if (per_source == 0 || busy_window_s < window_s)
+		return -EINVAL;
+	struct receipt_guard *g = calloc(1, sizeof *g);
+	if (!g)
+		return -ENOMEM;
+	int rc = throttle_new(per_source, window_s, slots, &g->source);
+	if (rc == 0)
+		rc = throttle_new(per_source, busy_window_s, slots, &g->busy);
+	if (rc == 0)
+		rc = throttle_new(busy_per_min, 60, 1, &g->all);
+	if (rc) {
+		receipt_guard_free(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
+void receipt_guard_free(struct receipt_guard *g)
+{
+	if (!g)
+		return;
+	throttle_free(g->source);
+	throttle_free(g->busy);
+	throttle_free(g->all);
+	free(g);
+}
+
+unsigned receipt_guard_wait(struct receipt_guard *g, const unsigned char src[16])
+{
+	if (!g)
+		return 0;
+	unsigned wait = throttle_peek(g->source, src, 16);
+	/* Only a source that used up its own tries waits longer: the rate of
+	 * others never refuses anyone on its own. */
+	if (throttle_peek_all(g->all) > 0) {
+		unsigned longer = throttle_peek(g->busy, src, 16);
+		wait = longer > wait ? longer : wait;
+	}
+	return wait;
+}
+
+void receipt_guard_wrong(struct receipt_guard *g, const unsigned char src[16])
+{
+	if (!g)
+		return;
+	throttle_hit(g->source, src, 16);
+	throttle_hit(g->busy, src, 16);
+	throttle_hit_all(g->all);
+}
+
+/* --- Connection sources ---------------------------------------------- */
+
+void throttle_addr_key(const struct sockaddr *sa, unsigned char key[16])
+{
+	pthread_once(&client_once, client_key_init);
+	unsigned char raw[1 + 16] = {0};
+	unsigned char addr[16];
+	size_t n = client_part(sockaddr_bytes(sa, addr), addr, raw);
+	crypto_generichash(key, 16, raw, n, client_hash_key, sizeof client_hash_key);
+	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(addr, sizeof addr);
+}
+
+bool throttle_addr_is(const struct sockaddr *sa, int family, const unsigned char addr[16])
+{
+	if (family != AF_INET && family != AF_INET6)
+		return false;
+	unsigned char peer[16];
+	int pf = sockaddr_bytes(sa, peer);
+	bool same = pf == family && memcmp(peer, addr, family == AF_INET ? 4 : 16) == 0;
+	sodium_memzero(peer, sizeof peer);
+	return same;
 }

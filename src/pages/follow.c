@@ -5,12 +5,13 @@
  * information; that POST carries the receipt again in a hidden field,
  * acceptable because every page is sent with Cache-Control: no-store.
  *
- * Guessing receipts is throttled in memory (http/throttle.h), never by
- * storing addresses: per receipt prefix (its first 4 symbols,
- * FOLLOW_MAX_PER_PREFIX per 15 minutes) and overall. Only wrong receipts
- * count; while either limit is reached the page says when to try again and
- * the receipt is not looked up at all. A malformed and an unknown receipt
- * get the same words. */
+ * Guessing receipts is throttled in memory per source (http/throttle.h:
+ * receipt_guard, shared with the API), never by storing addresses. Only
+ * wrong receipts count, and only against the source that sent them, so
+ * nobody can lock another reporter out from elsewhere. While a source must
+ * wait, its receipts are not looked up at all and the page says why and
+ * when to try again. A malformed and an unknown receipt get the same
+ * words. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "domain/intake.h"
 #include "domain/report.h"
@@ -37,7 +39,7 @@ static const char *const wrong_receipt =
 struct follow_view {
 	const char *receipt_error; /* msgid */
 	const char *message_error; /* msgid */
-	unsigned retry_after;      /* throttled: seconds */
+	unsigned wrong_wait;       /* too many wrong receipts from here: seconds */
 	bool session_expired;
 	bool added;  /* a message was just added */
 	bool closed; /* adding failed: the report is closed */
@@ -59,8 +61,10 @@ static json_t *base_data(struct req *req, struct resp *resp, const struct follow
 	*ok = *ok && page_csrf(req, resp, d) == 0;
 	*ok = *ok && fk_put(d, "session_expired", json_boolean(v && v->session_expired));
 	*ok = *ok && fk_put(d, "busy", json_false());
-	if (*ok && v && v->retry_after)
-		*ok = fk_put(d, "retry_text", fk_wait_text(req, v->retry_after));
+	/* Not the form alert's retry_text: that one speaks of too much sent,
+	 * here it is wrong receipts from this network. */
+	if (*ok && v && v->wrong_wait)
+		*ok = fk_put(d, "wrong_wait_text", fk_wait_text(req, v->wrong_wait));
 	return d;
 }
 
@@ -194,50 +198,18 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 	return render(req, resp, status, "follow-status", d, ok);
 }
 
-/* The first 4 symbols of the receipt as typed, normalised when possible:
- * the key of the per-prefix limit. */
-static void prefix_of(const char *typed, char out[5])
-{
-	char canon[RECEIPT_TEXT_LEN + 1];
-	if (receipt_normalise(typed, canon)) {
-		memcpy(out, canon, 4);
-		out[4] = '\0';
-		return;
-	}
-	size_t n = 0;
-	for (const char *p = typed ? typed : ""; *p && n < 4; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '-' || c == ' ')
-			continue;
-		out[n++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
-	}
-	out[n] = '\0';
-}
-
-/* Seconds to wait before this prefix may be tried again (0: now). */
-static unsigned throttled(const struct site *site, const char *prefix)
-{
-	unsigned a = throttle_peek(site->follow_prefix, prefix, strlen(prefix));
-	unsigned b = throttle_peek_all(site->follow_global);
-	return a > b ? a : b;
-}
-
-static void count_wrong(const struct site *site, const char *prefix)
-{
-	throttle_hit(site->follow_prefix, prefix, strlen(prefix));
-	throttle_hit_all(site->follow_global);
-}
-
+/* This source sent too many wrong receipts: the page says that, and when
+ * to try again; nothing was looked up. */
 static int too_many(struct req *req, struct resp *resp, unsigned wait)
 {
 	int rc = fk_retry_after(resp, wait);
 	return rc ? rc
 	          : ask(req, resp, 429,
-	                &(struct follow_view){.retry_after = wait,
+	                &(struct follow_view){.wrong_wait = wait,
 	                                      .receipt_error =
-	                                          _("Er is te vaak een verkeerd bonnetje "
-	                                            "ingevuld. Wacht even en probeer het "
-	                                            "dan opnieuw.")});
+	                                          _("Vanaf dit netwerk zijn te vaak verkeerde "
+	                                            "bonnetjes ingevuld. Probeer het later "
+	                                            "opnieuw.")});
 }
 
 static int follow_post(struct req *req, struct resp *resp)
@@ -253,9 +225,18 @@ static int follow_post(struct req *req, struct resp *resp)
 	if (!typed || !typed[0])
 		return ask(req, resp, 400,
 		           &(struct follow_view){.receipt_error = _("Vul je bonnetje in.")});
-	char prefix[5];
-	prefix_of(typed, prefix);
-	unsigned wait = throttled(site, prefix);
+	/* Bytes that are not text cannot be a receipt: said as it is, and
+	 * no receipt is looked up. */
+	if (!str_text_valid(typed, strlen(typed), false))
+		return ask(req, resp, 400,
+		           &(struct follow_view){
+		               .receipt_error = _("In je bonnetje staan tekens die we niet kunnen "
+		                                  "lezen. Een bonnetje heeft alleen letters, "
+		                                  "cijfers en streepjes.")});
+	/* Asked for every receipt, right or wrong, before the look-up. */
+	unsigned char src[16];
+	throttle_client_key(req, src);
+	unsigned wait = receipt_guard_wait(site->follow_guard, src);
 	if (wait)
 		return too_many(req, resp, wait);
 	if (!site->intake) {
@@ -267,7 +248,11 @@ static int follow_post(struct req *req, struct resp *resp)
 	json_t *found = NULL;
 	int rc = intake_follow(site->intake, typed, &found);
 	if (rc == INTAKE_NOT_FOUND) {
-		count_wrong(site, prefix);
+		/* A malformed receipt was not looked up: it costs no try. */
+		char canon[RECEIPT_TEXT_LEN + 1];
+		if (receipt_normalise(typed, canon))
+			receipt_guard_wrong(site->follow_guard, src);
+		sodium_memzero(canon, sizeof canon);
 		return ask(req, resp, 400, &(struct follow_view){.receipt_error = wrong_receipt});
 	}
 	if (rc)

@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/csrf.h"
 #include "pages/site.h"
 #include "util/buf.h"
 #include "util/i18n.h"
+#include "util/str.h"
 
 bool fk_put(json_t *o, const char *key, json_t *v)
 {
@@ -55,6 +57,26 @@ static json_t *describedby(const char *id, bool hint, bool error)
 	return json_string(ids);
 }
 
+/* What a person typed, for the page that shows it back. jansson refuses
+ * a string that is not UTF-8 (json_string() gives NULL, which reads as out
+ * of memory), and a request may hold any bytes: each ill-formed part is
+ * shown as U+FFFD, as a browser would, and the text rules refuse U+FFFD,
+ * so the field's own error says what to fix. */
+static json_t *fk_typed(const char *value)
+{
+	char *fixed;
+	size_t len;
+	if (!value)
+		return json_string("");
+	if (str_utf8_repair(value, strlen(value), &fixed, &len))
+		return NULL;
+	if (!fixed)
+		return json_string(value);
+	json_t *v = json_stringn(fixed, len);
+	free(fixed);
+	return v;
+}
+
 /* Every key the partials read is set (false when absent), so that a
  * missing one is never looked up in an outer context. */
 json_t *fk_text_field(const char *id, const char *name, const char *label, const char *hint,
@@ -68,7 +90,7 @@ json_t *fk_text_field(const char *id, const char *name, const char *label, const
 	ok = ok && fk_put(f, "hint", hint ? json_string(hint) : json_false());
 	ok = ok && fk_put(f, "error", error ? json_string(error) : json_false());
 	ok = ok && fk_put(f, "invalid", json_boolean(error != NULL));
-	ok = ok && fk_put(f, "value", json_string(value ? value : ""));
+	ok = ok && fk_put(f, "value", fk_typed(value));
 	ok = ok && fk_put(f, "type", json_string(type ? type : "text"));
 	ok = ok && fk_put(f, "autocomplete", json_string(autocomplete ? autocomplete : "off"));
 	ok = ok && fk_put(f, "multiline", json_boolean(multiline));

@@ -31,6 +31,7 @@
 #include "pages/site.h"
 #include "pages/submit.h"
 #include "render/html.h"
+#include "store/store.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -553,6 +554,7 @@ struct form_notice {
 	bool session_expired; /* CSRF token missing, old or not ours */
 	unsigned retry_after; /* rate limited: seconds */
 	bool busy;            /* the write queue is full */
+	bool not_stored;      /* the commit failed (a full disk, ...) */
 };
 
 static json_t *page_base(struct req *req, struct resp *resp, const char *title, bool *ok)
@@ -569,6 +571,9 @@ static bool put_notice(const struct req *req, json_t *d, const struct form_notic
 	ok = ok && fk_put(d, "busy", json_boolean(nt && nt->busy));
 	if (ok && nt && nt->retry_after)
 		ok = fk_put(d, "retry_text", fk_wait_text(req, nt->retry_after));
+	ok = ok &&
+	     fk_put(d, "not_stored",
+	            nt && nt->not_stored ? fk_wait_text(req, INTAKE_FAULT_RETRY_S) : json_false());
 	return ok;
 }
 
@@ -792,11 +797,13 @@ static int committed(struct req *req, struct resp *resp)
 		           "probeer het opnieuw."));
 		return step2(req, resp, 400, &fe, NULL);
 	}
-	/* A failed commit: the form comes back with everything typed. */
+	/* A failed commit (a full disk, ...): the form comes back with
+	 * everything typed, and says it was not stored. */
 	if (res->rc) {
-		log_error("intake: a report could not be stored (%d)", res->rc);
-		int hr = fk_retry_after(resp, 30);
-		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
+		log_error("intake: a report could not be stored: %s", store_strerror(res->rc));
+		int hr = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+		return hr ? hr
+		          : step2(req, resp, 503, NULL, &(struct form_notice){.not_stored = true});
 	}
 	int rc = done(req, resp, &f, &res->receipt);
 	if (rc < 0) {
@@ -851,10 +858,35 @@ static int submit(struct req *req, struct resp *resp)
 	return rc < 0 ? rc : -EIO;
 }
 
+/* True for the form's free-text fields (report_text_ready()). */
+static bool is_text_field(const char *name)
+{
+	static const char *const texts[] = {"description",  "place",         "when",
+	                                    "contact.name", "contact.phone", "contact.email"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (str_eq(name, texts[i]))
+			return true;
+	size_t k;
+	const char *rest;
+	return people_index(name, &k, &rest) && !str_eq(rest, ".minor");
+}
+
+/* Readies the typed texts in the request itself, once, so that the check,
+ * the form shown back and the deferred answer all see the same text. */
+static void ready_texts(struct req *req)
+{
+	for (size_t i = 0; i < req->nform; i++) {
+		struct http_field *f = &req->form[i];
+		if (is_text_field(f->name))
+			f->len = report_text_ready(f->value, f->len);
+	}
+}
+
 int page_report(struct req *req, struct resp *resp)
 {
 	if (req->method != HTTP_POST)
 		return step1(req, resp, 200, NULL, NULL);
+	ready_texts(req);
 	const char *step = req_form(req, "step");
 	if (str_eq(step, "1")) {
 		if (!page_csrf_ok(req))

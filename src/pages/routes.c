@@ -1,7 +1,9 @@
 /* routes: the route table, and the small handlers that are not pages. */
 #include <errno.h>
+#include <stdio.h>
 
 #include "api/api.h"
+#include "domain/intake.h"
 #include "http/static.h"
 #include "pages/pages.h"
 #include "pages/site.h"
@@ -26,10 +28,19 @@ const struct route site_routes[] = {
 };
 const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];
 
+/* 503 while the store cannot be read, or while reports cannot be written
+ * (a full disk, a read-only directory: the last write failed and a probe
+ * write still fails), with the cause in the body for the operator. */
 int page_healthz(struct req *req, struct resp *resp)
 {
 	if (store_ping(req->site->store) != 0)
 		return resp_text(resp, 503, "store unavailable\n");
+	int w = req->site->intake ? intake_write_health(req->site->intake) : 0;
+	if (w) {
+		char text[160];
+		snprintf(text, sizeof text, "cannot store reports: %s\n", store_strerror(w));
+		return resp_text(resp, 503, text);
+	}
 	return resp_text(resp, 200, "ok\n");
 }
 

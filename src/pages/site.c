@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/config.h"
+#include "app/setup.h"
 #include "content/content.h"
 #include "crypto/keyfile.h"
 #include "domain/intake.h"
@@ -223,9 +224,14 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
                         struct buf *err)
 {
 	unsigned char master[KEYFILE_KEY_BYTES];
-	char path[4096];
-	snprintf(path, sizeof path, "%s/signaal.key", data_dir);
+	char path[4096], db[4096];
+	snprintf(path, sizeof path, "%s/%s", data_dir, SETUP_KEY_FILE);
+	snprintf(db, sizeof db, "%s/%s", data_dir, SETUP_DB_FILE);
 	int rc = keyfile_load(path, master, err);
+	/* Another installation's key would answer every receipt "not found"
+	 * and seal new reports under a key the old ones do not open. */
+	if (rc == 0)
+		rc = setup_key_check(site->store, master, db, path, err);
 	if (rc == 0)
 		rc = keyfile_derive(master, KEYFILE_CTX_CSRF, 0, site->csrf_key,
 		                    sizeof site->csrf_key);
@@ -240,10 +246,9 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 	}
 	rc = throttle_new(cfg->max_reports_per_minute, 60, THROTTLE_SLOTS, &site->intake_limit);
 	if (rc == 0)
-		rc = throttle_new(FOLLOW_MAX_PER_PREFIX, 15 * 60, THROTTLE_SLOTS,
-		                  &site->follow_prefix);
-	if (rc == 0)
-		rc = throttle_new(FOLLOW_MAX_GLOBAL, 60, 1, &site->follow_global);
+		rc = receipt_guard_new(FOLLOW_WRONG_PER_SOURCE, FOLLOW_WRONG_WINDOW_S,
+		                       FOLLOW_WRONG_BUSY_PER_MIN, FOLLOW_WRONG_BUSY_WINDOW_S,
+		                       THROTTLE_SLOTS, &site->follow_guard);
 	return rc;
 }
 
@@ -290,8 +295,16 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	if (rc)
 		goto out;
 	char db[4096];
-	snprintf(db, sizeof db, "%s/signaal.db", data_dir);
-	rc = store_open_sqlite(db, &site->store, err);
+	snprintf(db, sizeof db, "%s/%s", data_dir, SETUP_DB_FILE);
+	/* Never a new, empty database: that is `signaal init`'s work. */
+	rc = store_open_sqlite_existing(db, &site->store, err);
+	if (rc == -ENOENT) {
+		buf_reset(err);
+		buf_printf(err,
+		           "no database in %s (%s is missing); create the data directory "
+		           "with: signaal init --data %s",
+		           data_dir, db, data_dir);
+	}
 	if (rc)
 		goto out;
 	rc = load_org(site, cfg, err);
@@ -330,8 +343,7 @@ void site_close(struct site *site)
 	/* The writer thread finishes queued reports before the store closes. */
 	intake_stop(site->intake);
 	throttle_free(site->intake_limit);
-	throttle_free(site->follow_prefix);
-	throttle_free(site->follow_global);
+	receipt_guard_free(site->follow_guard);
 	sodium_memzero(site->csrf_key, sizeof site->csrf_key);
 	content_free(site->content);
 	tmpl_set_free(site->tmpl);

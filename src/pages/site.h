@@ -19,6 +19,7 @@ struct store;
 struct statics;
 struct intake;
 struct throttle;
+struct receipt_guard;
 
 struct site {
 	const struct config *cfg;
@@ -33,10 +34,9 @@ struct site {
 	/* The durable write path of reports (domain/intake.h). */
 	struct intake *intake;
 	/* In-memory throttles: intake per source ([intake]
-	 * max_reports_per_minute), wrong receipts per prefix and overall. */
+	 * max_reports_per_minute), wrong receipts per source. */
 	struct throttle *intake_limit;
-	struct throttle *follow_prefix;
-	struct throttle *follow_global;
+	struct receipt_guard *follow_guard;
 	/* Key of the CSRF tokens, derived from the key file. */
 	unsigned char csrf_key[32];
 	/* Rendered pages by key (site_page_serve), kept for the site's life. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
+
 /* Bytes read from a stream at a time. */
 #define CSV_CHUNK 8192u
 /* The first record is read ahead to find the separator: a byte order mark
@@ -443,8 +445,60 @@ const char *csv_unescape_formula(const char *s)
 	return s;
 }
 
+/* The character (or ill-formed part) at s[0..n), n > 0: returns its
+ * length in bytes and sets *with to what it becomes (csv.h, "Writing"),
+ * or to NULL when it stays as it is. */
+static size_t char_at(const char *s, size_t n, const char **with, size_t *withlen)
+{
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	*with = NULL;
+	if ((unsigned char)s[0] < 0x80)
+		return 1;
+	uint32_t cp;
+	int len = str_utf8_next(s, n, &cp);
+	if (len < 0 || str_cp_hidden_format(cp)) {
+		*with = replacement;
+		*withlen = 3;
+	}
+	return (size_t)(len < 0 ? -len : len);
+}
+
+/* s[0..n) made safe to show into *tmp, with *changed true; *changed false
+ * (tmp untouched) when it was safe already. 0 or -ENOMEM. */
+static int neutralise(const char *s, size_t n, struct buf *tmp, bool *changed)
+{
+	size_t from = 0;
+	*changed = false;
+	for (size_t i = 0; i < n;) {
+		const char *with;
+		size_t withlen, len = char_at(s + i, n - i, &with, &withlen);
+		if (with) {
+			*changed = true;
+			if (buf_append(tmp, s + from, i - from) || buf_append(tmp, with, withlen))
+				return -ENOMEM;
+			from = i + len;
+		}
+		i += len;
+	}
+	if (*changed && buf_append(tmp, s + from, n - from))
+		return -ENOMEM;
+	return 0;
+}
+
 int csv_append_field(struct buf *out, const char *s, size_t n, char sep)
 {
+	struct buf tmp = BUF_INIT;
+	bool changed;
+	if (n > BUF_MAX || neutralise(s, n, &tmp, &changed)) {
+		buf_free(&tmp);
+		return -ENOMEM;
+	}
+	if (changed) {
+		/* Once more with the safe text, which has nothing to change. */
+		int rc = csv_append_field(out, tmp.data, tmp.len, sep);
+		buf_free(&tmp);
+		return rc;
+	}
 	bool risky = csv_formula_risky(s, n);
 	bool quote = risky;
 	for (size_t i = 0; i < n && !quote; i++)

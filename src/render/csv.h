@@ -19,13 +19,22 @@
  * (code points; 1-based) within a physical line, the byte order mark not
  * counted. A record carries the line where it starts.
  *
- * Writing. Fields are quoted when they hold the separator, a quote, "\r"
- * or "\n". Against formula injection (OWASP, "CSV Injection") a field
- * that starts with '=', '+', '-', '@', a tab or a carriage return gets a
- * single quote ' in front, so that a spreadsheet shows it as text instead
- * of running it; so does a field that starts with ' followed by such an
- * escaped value, which makes the escape reversible: csv_unescape_formula()
- * gives back the original, and import applies it. Lines end in "\r\n".
+ * Writing. First a field is made safe to show, so that a spreadsheet
+ * never shows a text reversed or hidden: each invisible formatting
+ * character that can reverse or hide text (str_cp_hidden_format(): the
+ * right-to-left override and the other bidirectional controls, U+FEFF)
+ * and each part that is not UTF-8 becomes U+FFFD, a visible mark that
+ * something was there (removing them would hide that, and import refuses
+ * U+FFFD, so such a value does not come back unnoticed). A lone "\r" is
+ * kept: in a quoted field a spreadsheet shows it as a line break, and
+ * texts are refused with one on the way in. Fields are quoted when they
+ * hold the separator, a quote, "\r" or "\n". Against formula injection
+ * (OWASP, "CSV Injection") a field that starts with '=', '+', '-', '@', a
+ * tab or a carriage return gets a single quote ' in front, so that a
+ * spreadsheet shows it as text instead of running it; so does a field
+ * that starts with ' followed by such an escaped value, which makes the
+ * escape reversible: csv_unescape_formula() gives back the original, and
+ * import applies it. Lines end in "\r\n".
  *
  * Output encoding: UTF-8. The default (RFC 4180, for scripts and partners)
  * has no byte order mark and ',' as separator. Excel with a Dutch locale
@@ -109,8 +118,9 @@ bool csv_formula_risky(const char *s, size_t n);
  * value for which csv_formula_risky() holds, s otherwise. Borrowed. */
 const char *csv_unescape_formula(const char *s);
 
-/* Appends s[0..n) to out as one field: escaped against formulas, then
- * quoted when needed for sep. 0 or -ENOMEM. */
+/* Appends s[0..n) to out as one field: made safe to show (see
+ * "Writing"), escaped against formulas, then quoted when needed for sep.
+ * 0 or -ENOMEM. */
 int csv_append_field(struct buf *out, const char *s, size_t n, char sep);
 
 /* Writes rows to a stream. A zeroed struct is not valid: use init. */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/str.h"
+
 /* ASCII bytes that end a run of plain text: the five HTML specials and
  * NUL. Bytes >= 0x80 end it too (UTF-8 that must be validated). A table
  * lookup per byte keeps the common case, plain text, a tight loop. */
@@ -18,45 +20,6 @@ static inline bool plain(unsigned char c)
 }
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0 when
- * ill-formed; *bad then gets how many bytes one U+FFFD replaces: the
- * maximal subpart, as Unicode recommends, so a truncated sequence costs one
- * replacement character and never swallows the following ASCII. */
-static size_t utf8_seq(const unsigned char *p, size_t n, size_t *bad)
-{
-	unsigned char c = p[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		else if (c == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		*bad = 1;
-		return 0;
-	}
-	size_t k = 1;
-	for (; k < len && k < n; k++) {
-		unsigned char b = p[k];
-		if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-			break;
-	}
-	if (k == len)
-		return len;
-	*bad = k;
-	return 0;
-}
 
 int html_escape(struct buf *out, const char *s, size_t n)
 {
@@ -98,16 +61,17 @@ int html_escape(struct buf *out, const char *s, size_t n)
 			replen = 5;
 			break;
 		default: {
-			size_t bad = 0;
-			size_t len = utf8_seq(p + i, n - i, &bad);
-			if (len) {
+			/* An ill-formed subpart becomes one U+FFFD. */
+			uint32_t cp;
+			int len = str_utf8_next((const char *)p + i, n - i, &cp);
+			if (len > 0) {
 				rep = (const char *)p + i;
-				replen = len;
-				adv = len;
+				replen = (size_t)len;
+				adv = (size_t)len;
 			} else {
 				rep = replacement;
 				replen = 3;
-				adv = bad;
+				adv = (size_t)-len;
 			}
 		}
 		}

@@ -94,8 +94,8 @@ static bool valid_forms(const char *const *forms, size_t n)
 static bool valid_new(const struct store_report_new *r)
 {
 	if (r->id <= 0 || !str_is_id(r->org, ID_MAX_LEN) || !r->receipt_hash ||
-	    !valid_date(r->received_on) || !valid_time(r->received_at) || !valid_code(r->channel) ||
-	    !valid_code(r->reporter_role) || !valid_code(r->kind) ||
+	    !valid_date(r->received_on) || (r->received_at && !valid_time(r->received_at)) ||
+	    !valid_code(r->channel) || !valid_code(r->reporter_role) || !valid_code(r->kind) ||
 	    !valid_opt_district(r->district) || !valid_forms(r->forms, r->nforms) ||
 	    r->nsignals > REPORT_MAX_SIGNALS || (r->nsignals && !r->signals) || !r->sealed ||
 	    r->sealed_len == 0 || r->sealed_len > STORE_SEALED_MAX)
@@ -203,7 +203,7 @@ static int insert_new(struct store_tx *tx, struct store_report_new *r)
 	                        sv_text(ref),
 	                        sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES),
 	                        sv_text(r->received_on),
-	                        sv_text(r->received_at),
+	                        sv_opt(r->received_at),
 	                        sv_text(r->channel),
 	                        sv_text(r->reporter_role),
 	                        sv_int(r->anonymous),
@@ -535,6 +535,34 @@ int store_report_by_receipt(struct store *s, const unsigned char hash[STORE_RECE
 	struct by_receipt_ctx g = {out, false};
 	struct store_val p[] = {sv_blob(hash, STORE_RECEIPT_HASH_BYTES)};
 	int rc = store_read_exec(s, STMT_REPORT_BY_RECEIPT, p, 1, by_receipt_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+struct sample_ctx {
+	int64_t *id;
+	struct buf *out;
+	bool found;
+};
+
+static int sample_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct sample_ctx *g = vctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_BLOB)
+		return -EIO;
+	g->found = true;
+	*g->id = c[0].i;
+	buf_reset(g->out);
+	return buf_append(g->out, c[1].p, c[1].len);
+}
+
+int store_report_sealed_sample(struct store *s, int64_t *id, struct buf *out)
+{
+	if (!id || !out)
+		return -EINVAL;
+	struct sample_ctx g = {id, out, false};
+	int rc = store_read_exec(s, STMT_REPORT_SEALED_SAMPLE, NULL, 0, sample_row, &g);
 	if (!rc && !g.found)
 		rc = STORE_NOT_FOUND;
 	return rc;

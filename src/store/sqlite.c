@@ -50,8 +50,30 @@ static const char pragmas_common[] = "PRAGMA foreign_keys = ON;"
 /* Readers cannot write even through a bug in the generic code. */
 static const char pragmas_reader[] = "PRAGMA query_only = ON;";
 
+/* The operating system's reason behind an I/O failure, when SQLite kept
+ * one that an operator can act on (a full disk, a read-only directory):
+ * SQLite itself only says "disk I/O error" or "unable to open database
+ * file" for these. 0 when there is none. */
+static int os_cause(sqlite3 *db)
+{
+	int e = db ? sqlite3_system_errno(db) : 0;
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+		return -ENOSPC;
+	case EROFS:
+		return -EROFS;
+	case EACCES:
+	case EPERM:
+		return -EACCES;
+	default:
+		return 0;
+	}
+}
+
 static int map_rc(sqlite3 *db, int rc)
 {
+	int cause;
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
@@ -67,16 +89,30 @@ static int map_rc(sqlite3 *db, int rc)
 	case SQLITE_FULL:
 		return -ENOSPC;
 	case SQLITE_READONLY:
-		return -EROFS;
+		cause = os_cause(db);
+		return cause ? cause : -EROFS;
 	case SQLITE_PERM:
 	case SQLITE_AUTH:
 		return -EACCES;
 	case SQLITE_CANTOPEN:
-		return -ENOENT;
+		cause = os_cause(db);
+		return cause ? cause : -ENOENT;
+	case SQLITE_IOERR:
+		cause = os_cause(db);
+		return cause ? cause : -EIO;
 	default:
-		(void)db;
 		return -EIO;
 	}
+}
+
+/* What went wrong, for a message: the cause in words an operator acts on
+ * where there is one, else SQLite's own text. */
+static const char *fault_text(sqlite3 *db, int sq)
+{
+	int rc = map_rc(db, sq);
+	if (rc == -ENOSPC || rc == -EROFS || rc == -EACCES)
+		return store_strerror(rc);
+	return db ? sqlite3_errmsg(db) : sqlite3_errstr(sq);
 }
 
 static void conn_free(struct store_conn *c)
@@ -103,8 +139,7 @@ static int conn_open(const char *path, bool writer, struct store_conn **out, str
 	int sq = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (sq != SQLITE_OK) {
 		if (err)
-			buf_printf(err, "cannot open database %s: %s", path,
-			           c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(sq));
+			buf_printf(err, "cannot open database %s: %s", path, fault_text(c->db, sq));
 		rc = c->db ? map_rc(c->db, sq) : -ENOMEM;
 		goto out;
 	}
@@ -126,7 +161,7 @@ static int conn_open(const char *path, bool writer, struct store_conn **out, str
 	if (sq != SQLITE_OK) {
 		if (err)
 			buf_printf(err, "cannot configure database %s: %s", path,
-			           sqlite3_errmsg(c->db));
+			           fault_text(c->db, sq));
 		rc = map_rc(c->db, sq);
 		goto out;
 	}
@@ -141,10 +176,12 @@ static int conn_open(const char *path, bool writer, struct store_conn **out, str
 		           strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 		sqlite3_finalize(st);
 		if (!wal) {
+			rc = sq == SQLITE_ROW ? -EIO : map_rc(c->db, sq);
 			if (err)
 				buf_printf(err, "cannot switch database %s to WAL mode: %s", path,
-				           sqlite3_errmsg(c->db));
-			rc = -EIO;
+				           sq == SQLITE_ROW ? "it stays in another mode"
+				                            : fault_text(c->db, sq));
+			rc = rc ? rc : -EIO;
 			goto out;
 		}
 	}
@@ -285,8 +322,8 @@ static int sq_exec(struct store_conn *c, enum stmt_id id, const struct store_val
 			continue;
 		}
 		rc = map_rc(c->db, sq);
-		if (rc == -EIO || rc == -ENOSPC)
-			log_error("store: %s: %s", stmt_registry[id].name, sqlite3_errmsg(c->db));
+		if (rc == -EIO || rc == -ENOSPC || rc == -EROFS || rc == -EACCES)
+			log_error("store: %s: %s", stmt_registry[id].name, fault_text(c->db, sq));
 	}
 	/* Reset ends the statement's read transaction at once, so a pooled
 	 * reader does not pin an old snapshot (and the WAL) while idle. */
@@ -300,7 +337,8 @@ static int sq_script(struct store_conn *c, const char *sql)
 	char *msg = NULL;
 	int sq = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (sq != SQLITE_OK)
-		log_error("store: migration: %s", msg ? msg : sqlite3_errstr(sq));
+		log_error("store: migration: %s",
+		          os_cause(c->db) || !msg ? fault_text(c->db, sq) : msg);
 	sqlite3_free(msg);
 	return map_rc(c->db, sq);
 }
@@ -477,32 +515,43 @@ static const struct store_ops sqlite_ops = {
     .close = sq_close,
 };
 
-/* Creates the file 0600 when missing and refuses an existing one that
- * others may read: the database holds reports. */
-static int prepare_file(const char *path, struct buf *err)
+/* Creates the file 0600 when missing (only when create is set) and
+ * refuses an existing one that others may read: the database holds
+ * reports. It is opened for writing here, because SQLite would otherwise
+ * fall back to reading a file it cannot write and fail later with words
+ * that do not say why. */
+static int prepare_file(const char *path, bool create, struct buf *err)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		int rc = fchmod(fd, 0600) ? -errno : 0;
-		close(fd);
-		if (rc && err)
-			buf_printf(err, "cannot set mode 0600 on %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if (errno != EEXIST) {
-		int rc = -errno;
-		if (err)
-			buf_printf(err, "cannot create database %s: %s", path, strerror(-rc));
-		return rc;
+	int fd = -1;
+	if (create) {
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			int rc = fchmod(fd, 0600) ? -errno : 0;
+			close(fd);
+			if (rc && err)
+				buf_printf(err, "cannot set mode 0600 on %s: %s", path,
+				           store_strerror(rc));
+			return rc;
+		}
+		if (errno != EEXIST) {
+			int rc = -errno;
+			if (err)
+				buf_printf(err, "cannot create database %s: %s", path,
+				           store_strerror(rc));
+			return rc;
+		}
 	}
 	struct stat st;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
 		int rc = -errno;
 		if (fd >= 0)
 			close(fd);
-		if (err)
-			buf_printf(err, "cannot open database %s: %s", path, strerror(-rc));
+		if (err && rc == -ENOENT)
+			buf_printf(err, "database %s does not exist", path);
+		else if (err)
+			buf_printf(err, "cannot open database %s for writing: %s", path,
+			           store_strerror(rc));
 		return rc;
 	}
 	close(fd);
@@ -540,7 +589,7 @@ static int prepare_all(struct store_conn *c, struct buf *err)
 	return 0;
 }
 
-int store_open_sqlite(const char *path, struct store **out, struct buf *err)
+static int open_sqlite(const char *path, bool create, struct store **out, struct buf *err)
 {
 	struct store *s = NULL;
 	struct sq *q = NULL;
@@ -558,7 +607,7 @@ int store_open_sqlite(const char *path, struct store **out, struct buf *err)
 			buf_puts(err, "this SQLite library was built without thread support");
 		return -ENOTSUP;
 	}
-	rc = prepare_file(path, err);
+	rc = prepare_file(path, create, err);
 	if (rc)
 		return rc;
 	s = calloc(1, sizeof *s);
@@ -597,6 +646,16 @@ out:
 	if (ma_init)
 		pthread_mutexattr_destroy(&ma);
 	return rc;
+}
+
+int store_open_sqlite(const char *path, struct store **out, struct buf *err)
+{
+	return open_sqlite(path, true, out, err);
+}
+
+int store_open_sqlite_existing(const char *path, struct store **out, struct buf *err)
+{
+	return open_sqlite(path, false, out, err);
 }
 
 int store_sqlite_raw(struct store *s, bool writer, int (*fn)(sqlite3 *db, void *ctx), void *ctx)

@@ -67,14 +67,16 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                                                      " WHERE receipt_hash = $1"},
     [STMT_REPORT_STATUS] = {"report_status", "SELECT status FROM reports WHERE id = $1"},
     /* One row per (report, form); the store folds them into one report.
-     * position keeps the forms in the order they were given. */
+     * position keeps the forms in the order they were given. Within a day
+     * the reference orders them (its number counts up as reports arrive;
+     * the id is random); COALESCE because the databases sort NULL apart. */
     [STMT_REPORT_EXPORT] =
         {"report_export",
          "SELECT r.id, r.reference, r.received_on, r.channel, r.reporter_role, r.anonymous,"
          " r.kind, r.district, r.concrete, r.status, r.outcome, f.form"
          " FROM reports r LEFT JOIN report_forms f ON f.report_id = r.id"
          " WHERE r.org_id = $1 AND r.received_on >= $2 AND r.received_on < $3"
-         " ORDER BY r.received_on, r.id, f.position"},
+         " ORDER BY r.received_on, COALESCE(r.reference, ''), r.id, f.position"},
     /* Message ids are MAX + 1 rather than an identity column, whose syntax
      * differs between SQLite and PostgreSQL; only the one writer
      * connection inserts, so the value cannot race. */
@@ -87,4 +89,8 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_MESSAGE_LIST] = {"message_list", "SELECT id, author, created_at, sealed"
                                            " FROM report_messages WHERE report_id = $1"
                                            " ORDER BY id"},
+    /* Any one sealed report: enough to tell whether a key opens them. */
+    [STMT_REPORT_SEALED_SAMPLE] = {"report_sealed_sample",
+                                   "SELECT id, sealed FROM reports WHERE sealed IS NOT NULL"
+                                   " LIMIT 1"},
 };

@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -76,6 +77,43 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx)
 int store_ping(struct store *s)
 {
 	return store_read_exec(s, STMT_PING, NULL, 0, NULL, NULL);
+}
+
+const char *store_strerror(int rc)
+{
+	switch (rc) {
+	case -ENOSPC:
+		return "no space left on device";
+	case -EROFS:
+		return "read-only directory (the file system is mounted read-only)";
+	case -EACCES:
+		return "read-only directory (no permission to write for this user)";
+	case -EBUSY:
+	case -EAGAIN:
+		return "the database is busy (another process holds its write lock)";
+	default:
+		return strerror(rc < 0 ? -rc : EIO);
+	}
+}
+
+static int probe_txn(struct store_tx *tx, void *vctx)
+{
+	(void)vctx;
+	/* A value the row never held, so that the page really changes: SQLite
+	 * skips writing a page whose content stays the same, and a probe that
+	 * writes nothing would say "fine" on a full disk. */
+	unsigned char raw[8];
+	char hex[2 * sizeof raw + 1];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+	struct store_val p[] = {sv_text(STORE_PROBE_KEY), sv_text(hex)};
+	return store_tx_exec(tx, STMT_SETTING_SET, p, 2, NULL, NULL);
+}
+
+int store_write_probe(struct store *s)
+{
+	int rc = store_txn(s, probe_txn, NULL);
+	return rc > 0 ? -EIO : rc;
 }
 
 /* --- validation against column limits ----------------------------------- */

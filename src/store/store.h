@@ -60,10 +60,26 @@ struct store_org {
  * (may be NULL) gets a readable reason naming the file. Returns 0,
  * STORE_TOO_NEW, or negative errno. The caller owns *out: store_close(). */
 int store_open_sqlite(const char *path, struct store **out, struct buf *err);
+/* Like store_open_sqlite, but never creates the file: -ENOENT (err says
+ * the database does not exist) when path is missing. For the server: an
+ * empty database made by mistake would take reports beside the real one,
+ * without the organisation and under a key nobody checked. */
+int store_open_sqlite_existing(const char *path, struct store **out, struct buf *err);
 /* Closes every connection. No other thread may still use s. Accepts NULL. */
 void store_close(struct store *s);
 /* 0 when the store answers a query. */
 int store_ping(struct store *s);
+/* Commits one small write (the setting STORE_PROBE_KEY gets a new random
+ * value) to learn whether the database can be written now: 0, or the
+ * negative errno of the failure (-ENOSPC on a full disk, -EROFS or
+ * -EACCES in a read-only directory, -EBUSY, -EIO). Costs one commit. */
+int store_write_probe(struct store *s);
+/* The setting store_write_probe() writes; it means nothing else. */
+#define STORE_PROBE_KEY "store.write_probe"
+/* The cause of a store failure rc (negative errno) in words an operator
+ * can act on: "no space left on device", "read-only directory (...)",
+ * or strerror()'s text. Static, never NULL. */
+const char *store_strerror(int rc);
 
 /* Runs fn(tx, ctx) in one write transaction: committed when fn returns 0,
  * rolled back otherwise and fn's value returned. When the database is busy
@@ -174,7 +190,7 @@ struct store_report_row {
 typedef int (*store_report_fn)(void *ctx, const struct store_report_row *row);
 
 /* Calls fn for every report of org received in year (0: every year), in
- * order of received_on then id, from one consistent snapshot (writers go
+ * order of received_on, then reference, then id, from one consistent snapshot (writers go
  * on meanwhile). STORE_NOT_FOUND when org does not exist; an organisation
  * without reports calls fn never and returns 0. */
 int store_report_export(struct store *s, const char *org, int year, store_report_fn fn, void *ctx);
@@ -182,7 +198,7 @@ int store_report_export(struct store *s, const char *org, int year, store_report
 /* One new report from the public intake (store_reports_insert_batch).
  * Strings and bytes are borrowed for the call. */
 struct store_report_new {
-	int64_t id;      /* random, 1..INT64_MAX; the sealed blob's associated data */
+	int64_t id; /* random, 1..INT64_MAX (no time in it); the sealed blob's associated data */
 	const char *org; /* an existing organisation */
 	/* The reference is ref_prefix followed by the next free six-digit
 	 * number of that prefix in org ("W2026-" gives "W2026-000001", ...);
@@ -191,7 +207,10 @@ struct store_report_new {
 	char *reference_out;               /* REPORT_MAX_REFERENCE + 1 bytes, or NULL */
 	const unsigned char *receipt_hash; /* STORE_RECEIPT_HASH_BYTES */
 	const char *received_on;           /* "YYYY-MM-DD" */
-	const char *received_at;           /* "YYYY-MM-DDTHH:MM:SSZ" (store_now) */
+	/* "YYYY-MM-DDTHH:MM:SSZ" as staff enter it, or NULL: a public
+	 * report keeps only its date, because a time of arrival together with
+	 * a proxy's access log would link the report to an address. */
+	const char *received_at;
 	const char *channel;
 	const char *reporter_role;
 	bool anonymous;
@@ -233,6 +252,11 @@ struct store_report_ref {
 /* The report whose receipt hashes to hash; STORE_NOT_FOUND when none. */
 int store_report_by_receipt(struct store *s, const unsigned char hash[STORE_RECEIPT_HASH_BYTES],
                             struct store_report_ref *out);
+
+/* The id and sealed blob of one report that has sealed fields (any one):
+ * to tell whether a key file opens this database's reports. out is
+ * replaced. STORE_NOT_FOUND when no report has sealed fields. */
+int store_report_sealed_sample(struct store *s, int64_t *id, struct buf *out);
 
 /* One message of a report's conversation. */
 struct store_message {

@@ -1,47 +1,123 @@
 #include "util/str.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+int str_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char c = p[0];
+	size_t len;
+	uint32_t v;
+	unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+	*cp = 0xFFFD;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		else if (c == 0xED)
+			hi = 0x9F; /* surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else {
+		return -1; /* a continuation byte, C0, C1 or F5..FF */
+	}
+	size_t k = 1;
+	for (; k < len && k < n; k++) {
+		unsigned char b = p[k];
+		if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
+			break;
+		v = (v << 6) | (b & 0x3F);
+	}
+	if (k < len)
+		return -(int)k;
+	*cp = v;
+	return (int)len;
+}
 
 bool str_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = p[i];
-		if (c == 0)
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		int len = str_utf8_next(s + i, n - i, &cp);
+		if (len < 0 || cp == 0)
 			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len;
-		uint32_t cp;
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += len;
+		i += (size_t)len;
 	}
 	return true;
+}
+
+int str_utf8_repair(const char *s, size_t n, char **out, size_t *outlen)
+{
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	size_t bad = 0, i;
+	uint32_t cp;
+	int len;
+	*out = NULL;
+	*outlen = 0;
+	for (i = 0; i < n; i += (size_t)(len < 0 ? -len : len)) {
+		len = str_utf8_next(s + i, n - i, &cp);
+		bad += len < 0;
+	}
+	if (!bad)
+		return 0;
+	/* Each subpart of 1..3 bytes becomes 3 bytes: at most n + 2 * bad. */
+	char *r = malloc(n + 2 * bad + 1);
+	if (!r)
+		return -ENOMEM;
+	size_t o = 0;
+	for (i = 0; i < n;) {
+		len = str_utf8_next(s + i, n - i, &cp);
+		if (len < 0) {
+			memcpy(r + o, replacement, 3);
+			o += 3;
+			i += (size_t)-len;
+		} else {
+			memcpy(r + o, s + i, (size_t)len);
+			o += (size_t)len;
+			i += (size_t)len;
+		}
+	}
+	r[o] = '\0';
+	*out = r;
+	*outlen = o;
+	return 0;
+}
+
+bool str_cp_hidden_format(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+size_t str_strip_hidden_format(char *s, size_t n)
+{
+	size_t o = 0;
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		int len = str_utf8_next(s + i, n - i, &cp);
+		size_t step = (size_t)(len < 0 ? -len : len);
+		if (len < 0 || !str_cp_hidden_format(cp)) {
+			memmove(s + o, s + i, step);
+			o += step;
+		}
+		i += step;
+	}
+	s[o] = '\0';
+	return o;
 }
 
 size_t str_chars(const char *s, size_t n)
@@ -60,21 +136,22 @@ size_t str_chars(const char *s, size_t n)
 
 bool str_text_valid(const char *s, size_t n, bool multiline)
 {
-	if (!str_utf8_valid(s, n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == 0x7F)
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		int len = str_utf8_next(s + i, n - i, &cp);
+		if (len < 0)
 			return false;
-		if (c < 0x20) {
-			if (c == '\t')
-				continue;
-			if (multiline && (c == '\n' || c == '\r'))
-				continue;
-			return false;
-		}
-		/* C1 controls U+0080..U+009F are encoded as C2 80..C2 9F. */
-		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] < 0xA0)
+		i += (size_t)len;
+		if (cp == '\t' || (multiline && cp == '\n'))
+			continue;
+		/* A line break is CR LF or LF; a lone CR is no line break a
+		 * browser sends (it sends CR LF), and some programs take it
+		 * for one while others show the text after it over the text
+		 * before it. */
+		if (multiline && cp == '\r' && i < n && s[i] == '\n')
+			continue;
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFD ||
+		    str_cp_hidden_format(cp))
 			return false;
 	}
 	return true;

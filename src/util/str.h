@@ -9,11 +9,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The one UTF-8 decoder of Signaal; everything that reads UTF-8 goes
+ * through it. Decodes the character at s[0..n), n > 0: returns its length
+ * in bytes (1..4) and sets *cp (a NUL byte is U+0000). When the bytes
+ * there are not well-formed UTF-8 (an overlong form, a surrogate, above
+ * U+10FFFF, a sequence cut short, a stray continuation byte) it returns
+ * minus the length (1..3) of the maximal ill-formed subpart, the bytes
+ * that one U+FFFD stands for (Unicode, chapter 3.9, "U+FFFD Substitution
+ * of Maximal Subparts"): a sequence cut short costs one replacement and
+ * never swallows the byte after it. *cp is then U+FFFD. */
+int str_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates,
  * nothing above U+10FFFF) and holds no NUL byte. */
 bool str_utf8_valid(const char *s, size_t n);
-/* True when s[0..n) is valid UTF-8 text without control characters other
- * than newline and tab (and carriage return when allow_cr). */
+/* For text that must be shown or put in JSON whatever was sent: when
+ * s[0..n) is not well-formed UTF-8, *out gets a copy (caller frees,
+ * NUL-terminated, *outlen bytes) in which each ill-formed subpart is one
+ * U+FFFD, what a browser shows for it too; when it is well-formed, *out
+ * is NULL and nothing is copied. 0 or -ENOMEM. */
+int str_utf8_repair(const char *s, size_t n, char **out, size_t *outlen);
+/* True for the invisible formatting characters that can reverse or hide
+ * text: the bidirectional embeddings and overrides U+202A..U+202E (the
+ * right-to-left override among them), the isolates U+2066..U+2069, and
+ * U+FEFF (a byte order mark; as a zero-width no-break space it is
+ * deprecated in favour of U+2060). */
+bool str_cp_hidden_format(uint32_t cp);
+/* Removes every str_cp_hidden_format() character from s[0..n) in place
+ * and returns the new length; s[new length] becomes NUL, so s must hold
+ * n + 1 bytes. Ill-formed bytes are kept as they are (for a text check
+ * to refuse). */
+size_t str_strip_hidden_format(char *s, size_t n);
+/* True when s[0..n) is text a person can read: well-formed UTF-8 without
+ * control characters (C0, DEL, C1) other than tab and, when multiline,
+ * line feed and a carriage return directly before one (a lone CR is
+ * refused), without U+FFFD (it stands for bytes that were not UTF-8, so
+ * the text is damaged) and without str_cp_hidden_format() characters. */
 bool str_text_valid(const char *s, size_t n, bool multiline);
 /* Characters (code points) in the valid UTF-8 s[0..n), with a CR LF line
  * break counting as one, as a person counts them. */

@@ -193,6 +193,34 @@ int srv_stop(struct srv *s)
 	return rc;
 }
 
+int srv_stop_within(struct srv *s, unsigned seconds)
+{
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, SIGTERM);
+	int st = 0;
+	pid_t got = 0;
+	for (unsigned i = 0; i < seconds * 20 && got == 0; i++) {
+		got = waitpid(s->pid, &st, WNOHANG);
+		if (got == 0)
+			usleep(50 * 1000);
+	}
+	if (got == 0) {
+		log_tail(s, "server did not stop after SIGTERM; killed");
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &st, 0);
+		srv_forget(s->pid);
+		s->pid = 0;
+		return -2;
+	}
+	srv_forget(s->pid);
+	s->pid = 0;
+	int rc = got > 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (rc != 0)
+		log_tail(s, "server did not exit 0 on SIGTERM");
+	return rc;
+}
+
 char *srv_log(const struct srv *s)
 {
 	FILE *f = fopen(s->log, "r");
@@ -205,6 +233,18 @@ char *srv_log(const struct srv *s)
 		buf_append(&b, tmp, n);
 	fclose(f);
 	return buf_steal(&b);
+}
+
+const char *http_source;
+
+int http_bind_source(int fd, const char *source)
+{
+	if (!source)
+		return 0;
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	if (inet_pton(AF_INET, source, &a.sin_addr) != 1)
+		return -1;
+	return bind(fd, (struct sockaddr *)&a, sizeof a);
 }
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
@@ -239,6 +279,8 @@ static int perform(const struct srv *s, const char *path, const char *ctype, con
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "SignaalTestAgent/1.0");
 	curl_easy_setopt(c, CURLOPT_REFERER, "http://referrer.example/secret-page");
+	if (http_source)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, http_source);
 	if (post) {
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -272,7 +314,8 @@ int http_raw(const struct srv *s, const void *req, size_t len, struct buf *answe
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
 	struct timeval tv = {10, 0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+	if (http_bind_source(fd, http_source) != 0 ||
+	    connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
 		close(fd);
 		return -1;
 	}

@@ -45,6 +45,9 @@ int suite_stop(struct srv *s);
 int srv_start(struct srv *s, const char *extra_ini);
 /* Sends SIGTERM and returns the exit status (or -1). */
 int srv_stop(struct srv *s);
+/* Like srv_stop, but kills the server when it has not exited after
+ * seconds: then -2. */
+int srv_stop_within(struct srv *s, unsigned seconds);
 /* For a test that waits for its server itself: the harness no longer
  * kills it when the test program ends (servers left running by a failed
  * test are killed then). */
@@ -62,6 +65,13 @@ char *text_repeat(const char *prefix, const char *unit, size_t n);
 extern const char *srv_templates_dir;
 /* Path of the signaal binary (env SIGNAAL_BIN). */
 const char *signaal_bin(void);
+
+/* The loopback address requests are sent from (http_get, http_post,
+ * http_raw), e.g. "127.0.0.66" for an attacker and "127.0.0.77" for a
+ * victim; NULL (the default) lets the kernel pick 127.0.0.1. */
+extern const char *http_source;
+/* Binds socket fd to the IPv4 source address (NULL: nothing to do); 0 or -1. */
+int http_bind_source(int fd, const char *source);
 
 /* GET/POST. headers: NULL-terminated "Name: value" list or NULL. */
 int http_get(const struct srv *s, const char *path, const char *const *headers, struct res *r);

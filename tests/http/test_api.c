@@ -389,14 +389,24 @@ static void report_body_errors(void **state)
 		expect_400(&r, "body");
 		res_free(&r);
 	}
-	/* Invalid UTF-8 inside a string. */
-	static const char bad_utf8[] = "{\"org\":\"velsen\",\"description\":\"caf\xe9\"}";
+	/* Invalid UTF-8 inside a string: a 400 that names the field holding
+	 * it (issue 6; the whole body was named before). */
+	static const char bad_utf8[] =
+	    "{\"org\":\"velsen\",\"kind\":\"report\",\"reporter_role\":\"bystander\","
+	    "\"anonymous\":true,\"description\":\"caf\xe9\"}";
 	struct res r;
 	post("/api/v1/reports", bad_utf8, &r);
-	expect_400(&r, "body");
+	expect_400(&r, "description");
 	res_free(&r);
-	static const char overlong[] = "{\"description\":\"\xc0\xaf\"}";
+	static const char overlong[] =
+	    "{\"org\":\"velsen\",\"kind\":\"report\",\"reporter_role\":\"bystander\","
+	    "\"anonymous\":true,\"description\":\"ok\",\"place\":\"\xc0\xaf\"}";
 	post("/api/v1/reports", overlong, &r);
+	expect_400(&r, "place");
+	res_free(&r);
+	/* Outside a string it is still the body that is wrong. */
+	static const char outside[] = "{\"org\":\"velsen\"}\xff";
+	post("/api/v1/reports", outside, &r);
 	expect_400(&r, "body");
 	res_free(&r);
 }
@@ -921,48 +931,44 @@ static void follow_guessing_throttled(void **state)
 	struct srv keep = S;
 	assert_int_equal(srv_start(&S, "[intake]\nmax_reports_per_minute = 0\n"), 0);
 	char *receipt = submit(base());
-	/* Wrong guesses sharing the receipt's prefix. */
+	/* Wrong guesses from one source, sharing the receipt's prefix. */
+	http_source = "127.0.0.66";
 	char guess[32];
-	snprintf(guess, sizeof guess, "%.4s-0000-0000-0000", receipt);
-	char *b = follow_body(guess, NULL);
-	for (unsigned i = 0; i < FOLLOW_MAX_PER_PREFIX; i++)
+	char *b;
+	for (unsigned i = 0; i < FOLLOW_WRONG_PER_SOURCE; i++) {
+		snprintf(guess, sizeof guess, "%.4s-0000-0000-%04u", receipt, i);
+		b = follow_body(guess, NULL);
 		json_decref(follow(b, 404));
+		free(b);
+	}
+	snprintf(guess, sizeof guess, "%.4s-1111-1111-1111", receipt);
+	b = follow_body(guess, NULL);
 	struct res r;
 	post("/api/v1/follow", b, &r);
 	assert_int_equal(r.status, 429);
 	char ra[32];
 	assert_true(res_header(&r, "Retry-After", ra, sizeof ra));
-	assert_true(strtol(ra, NULL, 10) >= 1);
+	long secs = strtol(ra, NULL, 10);
+	assert_true(secs >= 1 && secs <= (long)FOLLOW_WRONG_WINDOW_S);
 	res_free(&r);
 	free(b);
-	/* While the prefix is blocked, even the right receipt is not looked up. */
+	/* While that source waits, even the right receipt from it is not
+	 * looked up. */
 	b = follow_body(receipt, NULL);
 	post("/api/v1/follow", b, &r);
 	assert_int_equal(r.status, 429);
+	assert_null(strstr(buf_str(&r.body), "received"));
 	res_free(&r);
+	/* Another source, the reporter, is not locked out by that. */
+	http_source = NULL;
+	json_t *v = follow(b, 200);
+	assert_string_equal(json_string_value(json_object_get(v, "status")), "received");
+	json_decref(v);
 	free(b);
-	/* Other prefixes still work, until the overall limit is reached. */
-	unsigned wrong = FOLLOW_MAX_PER_PREFIX;
-	char other = receipt[0] == 'A' ? 'B' : 'A';
-	long last = 404;
-	for (unsigned i = 0; wrong < FOLLOW_MAX_GLOBAL + 1 && i < FOLLOW_MAX_GLOBAL + 5; i++) {
-		snprintf(guess, sizeof guess, "%c%03X-0000-0000-0000", other, i % 0xfff);
-		/* Keep to the Crockford alphabet. */
-		for (char *p = guess; *p; p++)
-			if (*p == 'I' || *p == 'L' || *p == 'O' || *p == 'U')
-				*p = 'A';
-		b = follow_body(guess, NULL);
-		post("/api/v1/follow", b, &r);
-		last = r.status;
-		res_free(&r);
-		free(b);
-		if (last == 429)
-			break;
-		assert_int_equal(last, 404);
-		wrong++;
-	}
-	assert_int_equal(last, 429);
-	assert_int_equal(wrong, FOLLOW_MAX_GLOBAL);
+	/* And its own wrong receipts are still looked up. */
+	b = follow_body(guess, NULL);
+	json_decref(follow(b, 404));
+	free(b);
 	free(receipt);
 	assert_int_equal(srv_stop(&S), 0);
 	S = keep;
@@ -983,6 +989,155 @@ static void no_address_in_log(void **state)
 	assert_null(strstr(log, "referrer.example"));
 	assert_null(strstr(log, "GEHEIM"));
 	free(log);
+}
+
+/* --- Bad bytes and hidden characters (issue 6, part 5) -------------------- */
+
+/* Posts v to path with the string value "MARK" replaced by raw, which may
+ * hold bytes that are not UTF-8 (jansson would not write them). */
+static void post_marked(const char *path, json_t *v, const char *raw, struct res *r)
+{
+	char *s = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	assert_non_null(s);
+	char *m = strstr(s, "\"MARK\"");
+	assert_non_null(m);
+	struct buf b = BUF_INIT;
+	buf_append(&b, s, (size_t)(m - s) + 1);
+	buf_puts(&b, raw);
+	buf_puts(&b, m + 5);
+	post(path, buf_str(&b), r);
+	buf_free(&b);
+	free(s);
+}
+
+/* An open report with a person, every text field filled. */
+static json_t *base_full(void)
+{
+	json_t *v = base_open();
+	json_object_set_new(v, "when", json_string("gisteravond"));
+	json_object_set_new(v, "people",
+	                    json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "age", "ongeveer 17", "minor",
+	                              "yes", "gender", "jongen", "nationality", "Eritrees",
+	                              "language", "Tigrinya"));
+	return v;
+}
+
+/* Sets the field named like the API names it ("contact.email",
+ * "people[0].age") to value. */
+static void set_field(json_t *v, const char *field, const char *value)
+{
+	if (!strncmp(field, "contact.", 8))
+		json_object_set_new(json_object_get(v, "contact"), field + 8, json_string(value));
+	else if (!strncmp(field, "people[0].", 10))
+		json_object_set_new(json_array_get(json_object_get(v, "people"), 0), field + 10,
+		                    json_string(value));
+	else
+		json_object_set_new(v, field, json_string(value));
+}
+
+static const char *const report_texts[] = {
+    "description",   "place",         "when",          "contact.name",
+    "contact.phone", "contact.email", "people[0].age", "people[0].gender",
+    "people[0].nationality", "people[0].language",
+};
+
+/* Bytes that are not UTF-8 in any text of a report: 400 naming the field
+ * (500 "Cannot allocate memory" on the form before, "body" here). */
+static void report_unreadable_bytes_name_the_field(void **state)
+{
+	(void)state;
+	free(submit(base_full()));
+	for (size_t i = 0; i < sizeof report_texts / sizeof report_texts[0]; i++) {
+		json_t *v = base_full();
+		set_field(v, report_texts[i], "MARK");
+		struct res r;
+		post_marked("/api/v1/reports", v,
+		            !strcmp(report_texts[i], "contact.phone") ? "06\xff" "12345678"
+		                                                      : "Waarde\xffx\xc3",
+		            &r);
+		expect_400(&r, report_texts[i]);
+		json_t *a = body_json(&r);
+		const char *m =
+		    json_string_value(json_object_get(json_object_get(a, "error"), "message"));
+		if (!strstr(m, "tekens die we niet kunnen lezen"))
+			fail_msg("%s: %s", report_texts[i], m);
+		json_decref(a);
+		res_free(&r);
+	}
+	char *log = srv_log(&S);
+	assert_null(strstr(log, "Cannot allocate memory"));
+	free(log);
+}
+
+/* The invisible characters that can reverse or hide text are removed from
+ * every text, as on the form; U+FFFD and a lone CR are refused. */
+static void report_hidden_characters(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof report_texts / sizeof report_texts[0]; i++) {
+		json_t *v = base_full();
+		/* "06\u202e12345678" and the like: taken, without the override */
+		char value[128];
+		snprintf(value, sizeof value, "%s",
+		         !strcmp(report_texts[i], "contact.phone")   ? "06\xE2\x80\xAE" "12345678"
+		         : !strcmp(report_texts[i], "contact.email") ? "\xEF\xBB\xBFsam@voorbeeld.nl"
+		                                                     : "Loods\xE2\x81\xA7 7\xE2\x81\xA9");
+		set_field(v, report_texts[i], value);
+		free(submit(v));
+		/* The mark of lost bytes is refused. */
+		v = base_full();
+		set_field(v, report_texts[i], "kapot \xEF\xBF\xBD");
+		report_expect(v, report_texts[i]);
+	}
+	/* Nothing but hidden characters: an empty description. */
+	report_expect(with(base(), "description", json_string("\xE2\x80\xAE\xEF\xBB\xBF")),
+	              "description");
+	/* A lone CR is no line break: refused; CR LF is one. */
+	report_expect(with(base(), "description", json_string("een\rtwee")), "description");
+	free(submit(with(base(), "description", json_string("een\r\ntwee"))));
+}
+
+/* /api/v1/follow: bytes that are not UTF-8 in the receipt or the message
+ * give 400 naming the field; hidden characters are removed from a
+ * message. */
+static void follow_unreadable_and_hidden(void **state)
+{
+	(void)state;
+	char *receipt = submit(base());
+	/* From an address of its own: a receipt not looked up costs nothing
+	 * there anyway. */
+	http_source = "127.0.0.77";
+	struct res r;
+	post_marked("/api/v1/follow", json_pack("{s:s}", "receipt", "MARK"), "7KQ4-M2XD\xff", &r);
+	expect_400(&r, "receipt");
+	res_free(&r);
+	post_marked("/api/v1/follow", json_pack("{s:s, s:s}", "receipt", receipt, "message", "MARK"),
+	            "Het busje\xff is wit", &r);
+	expect_400(&r, "message");
+	res_free(&r);
+	char *b = follow_body(receipt, "Kapot \xEF\xBF\xBD");
+	post("/api/v1/follow", b, &r);
+	expect_400(&r, "message");
+	res_free(&r);
+	free(b);
+	/* Nothing was added; then a message with an override is added
+	 * without it. */
+	b = follow_body(receipt, NULL);
+	json_t *v = follow(b, 200);
+	assert_int_equal(json_array_size(json_object_get(v, "messages")), 0);
+	json_decref(v);
+	free(b);
+	b = follow_body(receipt, "Het busje \xE2\x80\xAEsi tiw\xE2\x80\xAC\xEF\xBB\xBF");
+	v = follow(b, 200);
+	free(b);
+	json_t *msgs = json_object_get(v, "messages");
+	assert_int_equal(json_array_size(msgs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "text")),
+	                    "Het busje si tiw");
+	json_decref(v);
+	http_source = NULL;
+	free(receipt);
 }
 
 int main(void)
@@ -1015,6 +1170,9 @@ int main(void)
 	    cmocka_unit_test(secure_cookie_behind_proxy),
 	    cmocka_unit_test(follow_guessing_throttled),
 	    cmocka_unit_test(no_address_in_log),
+	    cmocka_unit_test(report_unreadable_bytes_name_the_field),
+	    cmocka_unit_test(report_hidden_characters),
+	    cmocka_unit_test(follow_unreadable_and_hidden),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

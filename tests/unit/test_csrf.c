@@ -120,12 +120,23 @@ static void missing_parts(void **state)
 	assert_false(csrf_cookie_valid(NULL));
 }
 
+/* Over https the cookie is "__Host-" prefixed, so that only this host,
+ * over https, can set it; plain http (loopback) keeps the plain name,
+ * which browsers accept without Secure. */
+static void cookie_name_by_scheme(void **state)
+{
+	(void)state;
+	assert_string_equal(csrf_cookie_name(true), "__Host-signaal_csrf");
+	assert_string_equal(csrf_cookie_name(false), "signaal_csrf");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(valid_token),   cmocka_unit_test(cookies_are_random),
-	    cmocka_unit_test(expired_token), cmocka_unit_test(tampered_token),
-	    cmocka_unit_test(other_cookie),  cmocka_unit_test(missing_parts),
+	    cmocka_unit_test(valid_token),           cmocka_unit_test(cookies_are_random),
+	    cmocka_unit_test(expired_token),         cmocka_unit_test(tampered_token),
+	    cmocka_unit_test(other_cookie),          cmocka_unit_test(missing_parts),
+	    cmocka_unit_test(cookie_name_by_scheme),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

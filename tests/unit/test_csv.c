@@ -337,6 +337,72 @@ static void writer_rows(void **state)
 	free(mem);
 }
 
+#define LRE    "\xE2\x80\xAA"
+#define RLE    "\xE2\x80\xAB"
+#define PDF    "\xE2\x80\xAC"
+#define LRO    "\xE2\x80\xAD"
+#define RLO    "\xE2\x80\xAE" /* right-to-left override */
+#define LRI    "\xE2\x81\xA6"
+#define RLI    "\xE2\x81\xA7"
+#define FSI    "\xE2\x81\xA8"
+#define PDI    "\xE2\x81\xA9"
+#define BOM    "\xEF\xBB\xBF"
+#define FFFD   "\xEF\xBF\xBD"
+#define RLM    "\xE2\x80\x8F" /* a mark, not a control */
+#define ZWJ    "\xE2\x80\x8D"
+#define ARABIC "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85"
+
+/* Issue 6: an export never hands a spreadsheet a text that shows reversed
+ * or hides a part: each right-to-left override and other bidirectional
+ * control, each U+FEFF and each byte that is not UTF-8 becomes a visible
+ * U+FFFD; everything else is written as it was. */
+static void writer_neutralises_hidden_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"gnp.exe" RLO, "gnp.exe" FFFD},
+	    {"a" LRE "b" RLE "c" PDF "d" LRO "e", "a" FFFD "b" FFFD "c" FFFD "d" FFFD "e"},
+	    {LRI "x" RLI "y" FSI "z" PDI, FFFD "x" FFFD "y" FFFD "z" FFFD},
+	    {BOM "R-1", FFFD "R-1"},
+	    {"R" BOM "-1", "R" FFFD "-1"},
+	    {"caf\xE9", "caf" FFFD},      /* not UTF-8 */
+	    {"half \xE2\x82", "half " FFFD}, /* cut short */
+	    /* hidden in front of a formula: not a formula any more */
+	    {RLO "=cmd", FFFD "=cmd"},
+	    /* a formula with a hidden part: escaped as one */
+	    {"=cmd" RLO, "\"'=cmd" FFFD "\""},
+	    /* quoting still applies */
+	    {"a," RLO "b", "\"a," FFFD "b\""},
+	    /* what stays as it is: Arabic, marks, joiners, emoji */
+	    {ARABIC, ARABIC},
+	    {"a" RLM "b" ZWJ "c", "a" RLM "b" ZWJ "c"},
+	    {"caf\xC3\xA9 \xF0\x9F\x98\x80", "caf\xC3\xA9 \xF0\x9F\x98\x80"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b = BUF_INIT;
+		assert_int_equal(csv_append_field(&b, cases[i].in, strlen(cases[i].in), ','), 0);
+		assert_string_equal(buf_str(&b), cases[i].out);
+		buf_free(&b);
+	}
+	/* Through the writer, in Excel's flavour: the file's own byte order
+	 * mark comes first, the one in a value is neutralised. */
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&mem, &len);
+	struct csv_writer w;
+	csv_writer_init(&w, f, true);
+	csv_field(&w, "reference");
+	assert_int_equal(csv_end_row(&w), 0);
+	csv_field(&w, BOM "V-1" RLO "4202");
+	assert_int_equal(csv_end_row(&w), 0);
+	assert_int_equal(csv_writer_finish(&w), 0);
+	fclose(f);
+	assert_string_equal(mem, BOM "reference\r\n" FFFD "V-1" FFFD "4202\r\n");
+	free(mem);
+}
+
 /* What the writer writes, the reader reads back (after undoing the
  * formula escape), with either separator. */
 static void round_trip(void **state)
@@ -399,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(utf8_errors),        cmocka_unit_test(bounds),
 	    cmocka_unit_test(reads_a_stream),     cmocka_unit_test(formula_escaping),
 	    cmocka_unit_test(writer_rows),        cmocka_unit_test(round_trip),
+	    cmocka_unit_test(writer_neutralises_hidden_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

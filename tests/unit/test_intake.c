@@ -1118,6 +1118,55 @@ static void test_async_stress(void **state)
 	free(a);
 }
 
+/* Nothing stored says when a report arrived, beyond its date: the id is
+ * random (it used to hold the millisecond since 2020 in its top 42 bits)
+ * and received_at stays empty. Either would link a report to an address
+ * in a proxy's access log. */
+static void test_no_arrival_time_kept(void **state)
+{
+	struct fx *f = *state;
+	struct report_input r = report();
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	const int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	const int64_t since_2020 = now_ms - INT64_C(1577836800000);
+	int64_t ids[8];
+	for (size_t i = 0; i < 8; i++) {
+		struct intake_receipt rc;
+		assert_int_equal(intake_submit(f->in, &org, &r, &rc, &ids[i]), 0);
+		assert_true(ids[i] > 0);
+		/* Not the time of arrival: ten minutes either side are 2^-32
+		 * of the 42 bits a random id has there. */
+		int64_t top = ids[i] >> 21;
+		if (top > since_2020 - 600000 && top < since_2020 + 600000)
+			fail_msg("id %lld holds the arrival time", (long long)ids[i]);
+	}
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), 8);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports WHERE received_at IS NULL"), 8);
+	/* The date is kept: triage counts days. */
+	char today[16];
+	struct tm tm;
+	time_t t = time(NULL);
+	localtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	struct raw_q q = {.sql = "SELECT received_on FROM reports LIMIT 1"};
+	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_string_equal(q.text, today);
+}
+
+/* Writes that work leave /healthz's answer at 0. (A full disk is tested
+ * for real in tests/http/test_faults.c.) */
+static void test_write_health_ok(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(intake_write_health(f->in), 0);
+	struct report_input r = report();
+	struct intake_receipt rc;
+	assert_int_equal(intake_submit(f->in, &org, &r, &rc, NULL), 0);
+	assert_int_equal(intake_write_health(f->in), 0);
+	assert_int_equal(intake_write_health(NULL), -EINVAL);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1138,6 +1187,8 @@ int main(void)
 	    T(test_async_retry_reseals),
 	    T(test_async_stop_drains),
 	    T(test_async_stress),
+	    T(test_no_arrival_time_kept),
+	    T(test_write_health_ok),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

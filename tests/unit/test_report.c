@@ -585,6 +585,102 @@ static void test_short_text_boundary_contact(void **state)
 	free(p);
 }
 
+/* --- characters that reverse, hide or stand for lost bytes (issue 6) ---- */
+
+#define RLO "\xE2\x80\xAE" /* right-to-left override */
+#define LRE "\xE2\x80\xAA"
+#define PDF "\xE2\x80\xAC"
+#define RLI "\xE2\x81\xA7"
+#define PDI "\xE2\x81\xA9"
+#define BOM "\xEF\xBB\xBF"
+#define FFFD "\xEF\xBF\xBD"
+
+/* In every text of a report: each hidden formatting character is refused
+ * by report_check() as it is, and report_text_ready() removes it; U+FFFD
+ * and a lone CR are refused, ready or not. */
+static void test_hidden_and_damaged_text(void **state)
+{
+	struct report_input in = base();
+	in.people[0].minor = "no";
+	in.npeople = 1;
+	struct {
+		const char *field;
+		const char **slot;
+		const char *plain; /* valid, with the hidden characters in it removed */
+		const char *hidden; /* shows reversed or hides a part */
+	} cases[] = {
+	    {"description", &in.description, "Hij zei: ik betaal niet.",
+	     "Hij zei: " RLO "ik betaal niet." PDF},
+	    {"description", &in.description, "x", BOM "x"},
+	    {"place", &in.place, "Loods 7", "Loods " LRE "7" PDF},
+	    {"when", &in.when, "gisteren", RLI "gisteren" PDI},
+	    {"contact.name", &in.contact_name, "Sam", "S" BOM "am"},
+	    {"contact.phone", &in.contact_phone, "0612345678", "06" RLO "12345678"},
+	    {"contact.email", &in.contact_email, "sam@ln.dleebroov", "sam@" RLO "ln.dleebroov"},
+	    {"people[0].age", &in.people[0].age, "ongeveer 03", "ongeveer " RLO "03"},
+	    {"people[0].gender", &in.people[0].gender, "man", BOM "man"},
+	    {"people[0].nationality", &in.people[0].nationality, "Syrisch", PDI "Syrisch"},
+	    {"people[0].language", &in.people[0].language, "Arabisch", "Arabisch" PDF},
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		const char *keep = *cases[i].slot;
+		*cases[i].slot = cases[i].hidden;
+		assert_one(*state, &in, cases[i].field);
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", cases[i].hidden);
+		size_t n = report_text_ready(buf, strlen(buf));
+		assert_int_equal(n, strlen(buf));
+		*cases[i].slot = buf;
+		assert_string_equal(buf, cases[i].plain);
+		assert_valid(*state, &in);
+		/* U+FFFD is what the form shows for bytes that were not UTF-8. */
+		snprintf(buf, sizeof buf, "%s" FFFD, cases[i].plain);
+		n = report_text_ready(buf, strlen(buf));
+		assert_one(*state, &in, cases[i].field);
+		snprintf(buf, sizeof buf, "%s\xFF", cases[i].plain);
+		const char *msg = assert_one(*state, &in, cases[i].field);
+		if (strcmp(cases[i].field, "contact.phone") && strcmp(cases[i].field, "contact.email"))
+			assert_non_null(strstr(msg, "tekens die we niet kunnen lezen"));
+		*cases[i].slot = keep;
+	}
+	/* A lone CR is no line break: refused; CR LF and LF are. */
+	in.description = "regel een\rregel twee";
+	assert_one(*state, &in, "description");
+	in.description = "regel een\r";
+	assert_one(*state, &in, "description");
+	in.description = "regel een\r\nregel twee\nregel drie";
+	assert_valid(*state, &in);
+	/* Only hidden characters: empty once readied. */
+	char only[] = RLO BOM PDI;
+	assert_int_equal(report_text_ready(only, strlen(only)), 0);
+	in.description = only;
+	assert_one(*state, &in, "description");
+}
+
+/* A follow-up message: readied like a report's text, CR LF as LF, and the
+ * same refusals. */
+static void test_message_hidden_and_damaged(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	const char *m = "Hij " RLO "kwam terug\r\nmet een busje." BOM;
+	assert_null(report_message_check(m, strlen(m), &out));
+	assert_non_null(out);
+	assert_string_equal(out, "Hij kwam terug\nmet een busje.");
+	free(out);
+	/* Removed first: what is left between CR and LF is a line break. */
+	m = "een\r" RLO "\ntwee";
+	assert_null(report_message_check(m, strlen(m), &out));
+	assert_string_equal(out, "een\ntwee");
+	free(out);
+	static const char *const bad[] = {"een\rtwee", "stuk " FFFD, "stuk \xFF", RLO PDF};
+	for (size_t i = 0; i < N(bad); i++) {
+		out = (char *)1;
+		assert_non_null(report_message_check(bad[i], strlen(bad[i]), &out));
+		assert_null(out);
+	}
+}
+
 /* --- signals ----------------------------------------------------------- */
 
 static void test_signals_every_code(void **state)
@@ -1059,6 +1155,8 @@ int main(void)
 	    cmocka_unit_test(test_suggest_duplicates_and_unknown),
 	    cmocka_unit_test(test_suggest_every_signal),
 	    cmocka_unit_test(test_suggest_bad_input),
+	    cmocka_unit_test(test_hidden_and_damaged_text),
+	    cmocka_unit_test(test_message_hidden_and_damaged),
 	};
 	return cmocka_run_group_tests_name("report", tests, content_setup, content_teardown);
 }

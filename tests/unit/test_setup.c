@@ -15,8 +15,11 @@
 
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "app/setup.h"
 #include "crypto/keyfile.h"
+#include "crypto/seal.h"
 #include "store/store.h"
 #include "tmpdir.h"
 
@@ -400,6 +403,159 @@ static void test_key_derive(void **state)
 	assert_int_equal(keyfile_derive(m, KEYFILE_CTX_SEAL, 1, big, 16), 0);
 }
 
+/* --- the key check value (issue 6) -------------------------------------- */
+
+static void load_key(const char *path, unsigned char m[KEYFILE_KEY_BYTES])
+{
+	struct buf err = BUF_INIT;
+	assert_int_equal(keyfile_load(path, m, &err), 0);
+	buf_free(&err);
+}
+
+static struct store *open_db(const char *db)
+{
+	struct buf err = BUF_INIT;
+	struct store *s = NULL;
+	assert_int_equal(store_open_sqlite(db, &s, &err), 0);
+	buf_free(&err);
+	return s;
+}
+
+/* Runs one statement on the database file directly (as an older version
+ * of Signaal, or another program, would have left it). */
+static void db_exec(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static void test_key_check_value(void **state)
+{
+	(void)state;
+	unsigned char a[KEYFILE_KEY_BYTES], b[KEYFILE_KEY_BYTES];
+	char ca[KEYFILE_CHECK_HEX + 1], ca2[KEYFILE_CHECK_HEX + 1], cb[KEYFILE_CHECK_HEX + 1];
+	char hex[2 * KEYFILE_KEY_BYTES + 1];
+	randombytes_buf(a, sizeof a);
+	randombytes_buf(b, sizeof b);
+	assert_int_equal(keyfile_check_value(a, ca), 0);
+	assert_int_equal(keyfile_check_value(a, ca2), 0);
+	assert_int_equal(keyfile_check_value(b, cb), 0);
+	assert_string_equal(ca, ca2);
+	assert_string_not_equal(ca, cb);
+	assert_int_equal(strlen(ca), KEYFILE_CHECK_HEX);
+	assert_int_equal(strspn(ca, "0123456789abcdef"), KEYFILE_CHECK_HEX);
+	/* Never the key itself. */
+	sodium_bin2hex(hex, sizeof hex, a, sizeof a);
+	assert_null(strstr(ca, hex));
+}
+
+/* init records the check value of its key; nothing of the key. */
+static void test_init_records_key_check(void **state)
+{
+	struct fx *f = *state;
+	struct buf err = BUF_INIT, have = BUF_INIT;
+	assert_int_equal(setup_init(f->dir, &velsen, &err), 0);
+	unsigned char m[KEYFILE_KEY_BYTES];
+	char want[KEYFILE_CHECK_HEX + 1];
+	load_key(f->key, m);
+	assert_int_equal(keyfile_check_value(m, want), 0);
+	struct store *s = open_db(f->db);
+	assert_int_equal(store_setting_get(s, SETUP_KEY_CHECK, &have), 0);
+	assert_string_equal(buf_str(&have), want);
+	assert_int_equal(setup_key_check(s, m, f->db, f->key, &err), 0);
+	store_close(s);
+	buf_free(&have);
+	buf_free(&err);
+}
+
+/* Another installation's key file in place of ours: refused, with a
+ * message that says so, and nothing added to the database. */
+static void test_foreign_key_refused(void **state)
+{
+	struct fx *f = *state;
+	struct buf err = BUF_INIT;
+	assert_int_equal(setup_init(f->dir, &velsen, &err), 0);
+	assert_int_equal(unlink(f->key), 0);
+	assert_int_equal(keyfile_create(f->key), 0);
+	struct setup_org other = {"haarlem", "Gemeente Haarlem", "kennemerland", NULL, 0};
+	assert_int_equal(setup_init(f->dir, &other, &err), SETUP_BAD_KEY);
+	assert_non_null(strstr(buf_str(&err), "another installation"));
+	struct store *s = open_db(f->db);
+	struct store_org o;
+	assert_int_equal(store_org_get(s, "haarlem", &o), STORE_NOT_FOUND);
+	unsigned char m[KEYFILE_KEY_BYTES];
+	load_key(f->key, m);
+	buf_reset(&err);
+	assert_int_equal(setup_key_check(s, m, f->db, f->key, &err), SETUP_BAD_KEY);
+	assert_non_null(strstr(buf_str(&err), f->key));
+	assert_non_null(strstr(buf_str(&err), f->db));
+	store_close(s);
+	buf_free(&err);
+}
+
+/* Stores a report sealed under master, as the intake does. */
+static void add_sealed_report(struct store *s, const unsigned char master[KEYFILE_KEY_BYTES])
+{
+	static const char *const forms[] = {"labour"};
+	unsigned char hash[STORE_RECEIPT_HASH_BYTES] = {1};
+	struct seal_key k;
+	struct buf sealed = BUF_INIT;
+	assert_int_equal(seal_key_derive(master, &k), 0);
+	assert_int_equal(seal_encrypt(&k, 77, SEAL_REPORT, "{}", 2, &sealed), 0);
+	seal_key_wipe(&k);
+	struct store_report_new r = {.id = 77,
+	                             .org = "velsen",
+	                             .ref_prefix = "W2026-",
+	                             .receipt_hash = hash,
+	                             .received_on = "2026-03-01",
+	                             .channel = "web",
+	                             .reporter_role = "bystander",
+	                             .anonymous = true,
+	                             .kind = "report",
+	                             .forms = forms,
+	                             .nforms = 1,
+	                             .sealed = sealed.data,
+	                             .sealed_len = sealed.len};
+	int res = -1;
+	assert_int_equal(store_reports_insert_batch(s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	buf_free(&sealed);
+}
+
+/* A database from before check values gets one at the next start; a key
+ * that cannot open its sealed reports is refused instead. */
+static void test_key_check_added_to_old_database(void **state)
+{
+	struct fx *f = *state;
+	struct buf err = BUF_INIT, have = BUF_INIT;
+	assert_int_equal(setup_init(f->dir, &velsen, &err), 0);
+	unsigned char m[KEYFILE_KEY_BYTES], other[KEYFILE_KEY_BYTES];
+	load_key(f->key, m);
+	randombytes_buf(other, sizeof other);
+	struct store *s = open_db(f->db);
+	add_sealed_report(s, m);
+	store_close(s);
+	db_exec(f->db, "DELETE FROM settings WHERE key = 'key.check'");
+
+	s = open_db(f->db);
+	assert_int_equal(setup_key_check(s, other, f->db, f->key, &err), SETUP_BAD_KEY);
+	assert_non_null(strstr(buf_str(&err), "another installation"));
+	assert_int_equal(store_setting_get(s, SETUP_KEY_CHECK, &have), STORE_NOT_FOUND);
+	buf_reset(&err);
+	assert_int_equal(setup_key_check(s, m, f->db, f->key, &err), 0);
+	char want[KEYFILE_CHECK_HEX + 1];
+	assert_int_equal(keyfile_check_value(m, want), 0);
+	assert_int_equal(store_setting_get(s, SETUP_KEY_CHECK, &have), 0);
+	assert_string_equal(buf_str(&have), want);
+	/* From now on the value decides, also without reports to try. */
+	assert_int_equal(setup_key_check(s, other, f->db, f->key, &err), SETUP_BAD_KEY);
+	store_close(s);
+	buf_free(&have);
+	buf_free(&err);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -423,6 +579,10 @@ int main(void)
 	    T(test_key_load_refuses_symlink),
 	    T(test_key_load_refuses_bad_format),
 	    T(test_key_derive),
+	    T(test_key_check_value),
+	    T(test_init_records_key_check),
+	    T(test_foreign_key_refused),
+	    T(test_key_check_added_to_old_database),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -838,6 +838,143 @@ static void test_message_limit(void **state)
 	assert_int_equal(store_message_add(f->s, 61, "reporter", "x", 1, NULL, NULL), STORE_LIMIT);
 }
 
+/* --- faults and privacy (issue 6) ---------------------------------------- */
+
+/* The server opens only a database init made: never an empty new one. */
+static void test_open_existing_refuses_missing(void **state)
+{
+	struct fx *f = *state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/missing.db", f->dir);
+	struct buf err = BUF_INIT;
+	struct store *s = (struct store *)1;
+	assert_int_equal(store_open_sqlite_existing(path, &s, &err), -ENOENT);
+	assert_null(s);
+	assert_non_null(strstr(buf_str(&err), "does not exist"));
+	struct stat st;
+	assert_int_not_equal(stat(path, &st), 0);
+	store_close(f->s);
+	f->s = NULL;
+	buf_reset(&err);
+	assert_int_equal(store_open_sqlite_existing(f->db, &f->s, &err), 0);
+	assert_int_equal(store_ping(f->s), 0);
+	buf_free(&err);
+}
+
+/* A public report keeps only its date (no time of day); a time that is
+ * given (staff) is kept, and checked. */
+static void test_report_time_of_day_optional(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[3] = {new_report(31, 1, h[0]), new_report(32, 2, h[1]),
+	                                   new_report(33, 3, h[2])};
+	rows[0].received_at = NULL;
+	rows[2].received_at = "10:00";
+	int res[3];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], 0);
+	assert_int_equal(res[2], -EINVAL);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 31"
+	                                 " AND received_at IS NULL AND received_on = '2026-03-01'"),
+	                 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 32"
+	                                 " AND received_at = '2026-03-01T10:00:00Z'"),
+	                 1);
+}
+
+/* Migration 3 drops the times of day the intake kept before. */
+static void test_migration_drops_time_of_day(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(34, 1, h);
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	store_close(f->s);
+	f->s = NULL;
+	/* As the database was before migration 3. */
+	assert_int_equal(file_int(f->db, "DELETE FROM schema_migrations WHERE version = 3"
+	                                 " RETURNING version"),
+	                 3);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE received_at"
+	                                 " IS NOT NULL"),
+	                 1);
+	struct buf err = BUF_INIT;
+	assert_int_equal(store_open_sqlite(f->db, &f->s, &err), 0);
+	buf_free(&err);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE received_at"
+	                                 " IS NOT NULL"),
+	                 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 34"
+	                                 " AND received_on = '2026-03-01'"),
+	                 1);
+}
+
+/* Ids are random, so a day's reports export in the order of their
+ * references (the order they arrived), not of their ids. */
+static void test_export_orders_day_by_reference(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[3] = {new_report(300, 1, h[0]), new_report(200, 2, h[1]),
+	                                   new_report(100, 3, h[2])};
+	int res[3];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
+	struct collected c = {0};
+	assert_int_equal(store_report_export(f->s, "velsen", 2026, collect, &c), 0);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.rows[0].reference, "W2026-000001");
+	assert_string_equal(c.rows[1].reference, "W2026-000002");
+	assert_string_equal(c.rows[2].reference, "W2026-000003");
+	assert_int_equal(c.rows[0].id, 300);
+}
+
+/* The probe write really writes (a new value each time), and a fault is
+ * named in words an operator acts on. */
+static void test_write_probe(void **state)
+{
+	struct fx *f = *state;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	assert_int_equal(store_write_probe(f->s), 0);
+	assert_int_equal(store_setting_get(f->s, STORE_PROBE_KEY, &a), 0);
+	assert_int_equal(store_write_probe(f->s), 0);
+	assert_int_equal(store_setting_get(f->s, STORE_PROBE_KEY, &b), 0);
+	assert_string_not_equal(buf_str(&a), buf_str(&b));
+	buf_free(&a);
+	buf_free(&b);
+	assert_string_equal(store_strerror(-ENOSPC), "no space left on device");
+	assert_non_null(strstr(store_strerror(-EROFS), "read-only directory"));
+	assert_non_null(strstr(store_strerror(-EACCES), "read-only directory"));
+}
+
+/* A sealed report to check a key against, when there is one. */
+static void test_sealed_sample(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	struct buf out = BUF_INIT;
+	int64_t id = 0;
+	assert_int_equal(store_report_sealed_sample(f->s, &id, &out), STORE_NOT_FOUND);
+	struct store_report_import im = imported("A", "2023-01-31");
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", &im, 1, NULL), 0);
+	assert_int_equal(store_report_sealed_sample(f->s, &id, &out), STORE_NOT_FOUND);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(51, 1, h);
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(store_report_sealed_sample(f->s, &id, &out), 0);
+	assert_int_equal(id, 51);
+	assert_int_equal(out.len, sizeof sealed_bytes);
+	assert_memory_equal(out.data, sealed_bytes, sizeof sealed_bytes);
+	buf_free(&out);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -872,6 +1009,12 @@ int main(void)
 	    T(test_export),
 	    T(test_messages),
 	    T(test_message_limit),
+	    T(test_open_existing_refuses_missing),
+	    T(test_report_time_of_day_optional),
+	    T(test_migration_drops_time_of_day),
+	    T(test_export_orders_day_by_reference),
+	    T(test_write_probe),
+	    T(test_sealed_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

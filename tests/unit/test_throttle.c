@@ -1,6 +1,7 @@
 /* Throttle: the limit, window expiry (with an injected clock), Retry-After
- * values, slot eviction, 0 = unlimited, peek, and a thread safety smoke
- * test. */
+ * values, slot eviction, 0 = unlimited, peek, a thread safety smoke
+ * test, and the receipt guard (per source; slower, never refusing, under
+ * guessing). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -274,6 +275,99 @@ static void all_counter_is_shared(void **state)
 	throttle_free(t);
 }
 
+/* --- The receipt guard ------------------------------------------------ */
+
+static const unsigned char src_a[16] = {1};
+static const unsigned char src_b[16] = {2};
+
+/* Wrong receipts count against the source that sent them, and only it. */
+static void guard_per_source(void **state)
+{
+	(void)state;
+	struct receipt_guard *g = NULL;
+	assert_int_equal(receipt_guard_new(3, 60, 100, 300, 64, &g), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(receipt_guard_wait(g, src_a), 0);
+		receipt_guard_wrong(g, src_a);
+	}
+	assert_int_equal(receipt_guard_wait(g, src_a), 60);
+	/* Another source is not touched: no lockout from elsewhere. */
+	assert_int_equal(receipt_guard_wait(g, src_b), 0);
+	fake_now += 20;
+	assert_int_equal(receipt_guard_wait(g, src_a), 40);
+	/* Asking does not count. */
+	assert_int_equal(receipt_guard_wait(g, src_a), 40);
+	fake_now += 40;
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	receipt_guard_free(g);
+}
+
+/* Many wrong receipts overall never make a source without wrong tries of
+ * its own wait, nor one that has tries left. */
+static void guard_never_refuses_overall(void **state)
+{
+	(void)state;
+	struct receipt_guard *g = NULL;
+	assert_int_equal(receipt_guard_new(3, 60, 5, 300, 4096, &g), 0);
+	unsigned char src[16] = {0};
+	for (unsigned i = 0; i < 1000; i++) {
+		memcpy(src, &i, sizeof i);
+		src[15] = 9;
+		receipt_guard_wrong(g, src);
+	}
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	receipt_guard_wrong(g, src_a);
+	receipt_guard_wrong(g, src_a);
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	receipt_guard_free(g);
+}
+
+/* Under guessing a source that used up its tries waits for the longer
+ * window; when guessing stops, its own window counts again. */
+static void guard_slows_down_under_guessing(void **state)
+{
+	(void)state;
+	struct receipt_guard *g = NULL;
+	assert_int_equal(receipt_guard_new(3, 60, 5, 300, 64, &g), 0);
+	for (int i = 0; i < 3; i++)
+		receipt_guard_wrong(g, src_a);
+	assert_int_equal(receipt_guard_wait(g, src_a), 60);
+	fake_now += 61; /* its own window and the overall minute are over */
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	/* Others guess: 5 wrong in a minute. */
+	unsigned char src[16] = {7};
+	for (unsigned char i = 0; i < 5; i++) {
+		src[1] = i;
+		receipt_guard_wrong(g, src);
+	}
+	assert_int_equal(receipt_guard_wait(g, src_a), 300 - 61);
+	/* A source with tries left is not slowed down. */
+	assert_int_equal(receipt_guard_wait(g, src_b), 0);
+	fake_now += 60;
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	receipt_guard_free(g);
+}
+
+static void guard_bad_arguments(void **state)
+{
+	(void)state;
+	struct receipt_guard *g = (struct receipt_guard *)1;
+	assert_int_equal(receipt_guard_new(0, 60, 5, 300, 64, &g), -EINVAL);
+	assert_null(g);
+	assert_int_equal(receipt_guard_new(3, 600, 5, 300, 64, &g), -EINVAL);
+	assert_int_equal(receipt_guard_new(3, 60, 5, 300, 0, &g), -EINVAL);
+	/* No guard: nothing to wait for, nothing counted. */
+	assert_int_equal(receipt_guard_wait(NULL, src_a), 0);
+	receipt_guard_wrong(NULL, src_a);
+	receipt_guard_free(NULL);
+	/* 0 overall: never slowed down. */
+	assert_int_equal(receipt_guard_new(1, 60, 0, 300, 64, &g), 0);
+	receipt_guard_wrong(g, src_a);
+	fake_now += 61;
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	receipt_guard_free(g);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -292,6 +386,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(threads_smoke, setup, teardown),
 	    cmocka_unit_test_setup_teardown(client_key_without_connection, setup, teardown),
 	    cmocka_unit_test_setup_teardown(all_counter_is_shared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guard_per_source, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guard_never_refuses_overall, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guard_slows_down_under_guessing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guard_bad_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,6 +74,112 @@ static void text(void **state)
 	assert_true(str_text_valid("\xC2\xA0", 2, true));  /* no-break space */
 }
 
+#define RLO  "\xE2\x80\xAE" /* right-to-left override */
+#define LRE  "\xE2\x80\xAA"
+#define PDF  "\xE2\x80\xAC"
+#define LRI  "\xE2\x81\xA6"
+#define PDI  "\xE2\x81\xA9"
+#define BOM  "\xEF\xBB\xBF"
+#define FFFD "\xEF\xBF\xBD"
+#define SEEN "\xD8\xB3" /* an Arabic letter */
+
+/* The one decoder: lengths, code points, and the maximal ill-formed
+ * subpart that one U+FFFD stands for. */
+static void utf8_next(void **state)
+{
+	(void)state;
+	uint32_t cp;
+	assert_int_equal(str_utf8_next("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(str_utf8_next("", 1, &cp), 1); /* the NUL byte */
+	assert_int_equal(cp, 0);
+	assert_int_equal(str_utf8_next("\xC3\xA9", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(str_utf8_next(RLO, 3, &cp), 3);
+	assert_int_equal(cp, 0x202E);
+	assert_int_equal(str_utf8_next("\xF0\x9F\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	assert_int_equal(str_utf8_next("\xFF", 1, &cp), -1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(str_utf8_next("\x80", 1, &cp), -1);    /* stray continuation */
+	assert_int_equal(str_utf8_next("\xC0\xAF", 2, &cp), -1); /* overlong lead */
+	assert_int_equal(str_utf8_next("\xE0\x80\xAF", 3, &cp), -1);
+	assert_int_equal(str_utf8_next("\xED\xA0\x80", 3, &cp), -1); /* surrogate */
+	assert_int_equal(str_utf8_next("\xF4\x90\x80\x80", 4, &cp), -1);
+	/* Cut short: the bytes so far are one subpart, the next byte is its own. */
+	assert_int_equal(str_utf8_next("\xE2\x82", 2, &cp), -2);
+	assert_int_equal(str_utf8_next("\xE2\x82z", 3, &cp), -2);
+	assert_int_equal(str_utf8_next("\xF0\x9F\x98", 3, &cp), -3);
+	assert_int_equal(str_utf8_next("\xF0\x9F\x98z", 4, &cp), -3);
+}
+
+static void utf8_repair(void **state)
+{
+	(void)state;
+	char *out = (char *)1;
+	size_t len = 99;
+	assert_int_equal(str_utf8_repair("caf\xC3\xA9", 5, &out, &len), 0);
+	assert_null(out); /* well-formed: nothing copied */
+	assert_int_equal(str_utf8_repair("a\xFFz", 3, &out, &len), 0);
+	assert_non_null(out);
+	assert_string_equal(out, "a" FFFD "z");
+	assert_int_equal(len, 5);
+	free(out);
+	/* one U+FFFD per maximal subpart: E2 82 is one, FF FF are two */
+	assert_int_equal(str_utf8_repair("\xE2\x82x\xFF\xFF", 5, &out, &len), 0);
+	assert_string_equal(out, FFFD "x" FFFD FFFD);
+	assert_true(str_utf8_valid(out, len));
+	free(out);
+}
+
+static void hidden_format(void **state)
+{
+	(void)state;
+	for (uint32_t cp = 0x202A; cp <= 0x202E; cp++)
+		assert_true(str_cp_hidden_format(cp));
+	for (uint32_t cp = 0x2066; cp <= 0x2069; cp++)
+		assert_true(str_cp_hidden_format(cp));
+	assert_true(str_cp_hidden_format(0xFEFF));
+	assert_false(str_cp_hidden_format(0x2029));
+	assert_false(str_cp_hidden_format(0x202F)); /* narrow no-break space */
+	assert_false(str_cp_hidden_format(0x2065));
+	assert_false(str_cp_hidden_format(0x206A));
+	assert_false(str_cp_hidden_format(0x200F)); /* a mark, not an override */
+	/* RLO, LRI, PDI, BOM and PDF removed; Arabic, ill-formed bytes kept */
+	char s[] = RLO "abc" LRI SEEN PDI "d" BOM "e\xFF" PDF;
+	size_t n = str_strip_hidden_format(s, sizeof s - 1);
+	assert_int_equal(n, strlen("abc" SEEN "de\xFF"));
+	assert_string_equal(s, "abc" SEEN "de\xFF");
+	char plain[] = "gewoon";
+	assert_int_equal(str_strip_hidden_format(plain, 6), 6);
+	assert_string_equal(plain, "gewoon");
+	char none[] = RLO;
+	assert_int_equal(str_strip_hidden_format(none, 3), 0);
+	assert_string_equal(none, "");
+}
+
+/* What a text may not hold: U+FFFD, the hidden formatting characters and
+ * a lone CR, besides what was refused before. */
+static void text_refuses_hidden_and_damaged(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+	    "a" RLO "b", "a" LRE "b", "a" LRI "b", "a" PDI "b", "a" BOM "b", "a" FFFD "b", "a\xFFz",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_false(str_text_valid(bad[i], strlen(bad[i]), false));
+		assert_false(str_text_valid(bad[i], strlen(bad[i]), true));
+	}
+	assert_false(str_text_valid("a\rb", 3, true)); /* a lone CR */
+	assert_false(str_text_valid("a\r", 2, true));
+	assert_false(str_text_valid("a\r\rb", 4, true));
+	assert_true(str_text_valid("a\r\nb\nc", 6, true));
+	assert_false(str_text_valid("a\r\nb", 4, false));
+	/* marks and joiners that scripts need stay allowed */
+	assert_true(str_text_valid("\xE2\x80\x8F\xE2\x80\x8D", 6, false));
+	assert_true(str_text_valid("\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", 8, false));
+}
+
 static void chars(void **state)
 {
 	(void)state;
@@ -163,6 +269,10 @@ int main(void)
 	    cmocka_unit_test(utf8),
 	    cmocka_unit_test(text),
 	    cmocka_unit_test(chars),
+	    cmocka_unit_test(utf8_next),
+	    cmocka_unit_test(utf8_repair),
+	    cmocka_unit_test(hidden_format),
+	    cmocka_unit_test(text_refuses_hidden_and_damaged),
 	    cmocka_unit_test(numbers),
 	    cmocka_unit_test(ids),
 	    cmocka_unit_test(quoting),

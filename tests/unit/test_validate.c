@@ -105,6 +105,35 @@ static void text_rules(void **state)
 	assert_string_equal(e[0].field, "story");
 }
 
+/* Issue 6: text that reverses or hides a part, stands for lost bytes, or
+ * holds a lone CR is refused in every text field; CR LF is a line break. */
+static void text_hidden_and_damaged(void **state)
+{
+	(void)state;
+	struct field_value v[NS];
+	struct field_error e[NS];
+	static const char *const bad[] = {
+	    "a\xE2\x80\xAE" "b", "a\xE2\x81\xA7" "b", "a\xEF\xBB\xBF" "b",
+	    "a\xEF\xBF\xBD" "b", "a\xFF" "b",          "a\rb",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct fx x = {0};
+		add(&x, "name", "ok");
+		add(&x, "story", bad[i]);
+		add(&x, "anon", "no");
+		assert_int_equal(run(&x, v, e), 1);
+		assert_string_equal(e[0].field, "story");
+		assert_false(v[1].present);
+	}
+	struct fx y = {0};
+	add(&y, "name", "o\xE2\x80\xAEk");
+	add(&y, "story", "regel 1\r\nregel 2");
+	add(&y, "anon", "no");
+	assert_int_equal(run(&y, v, e), 1);
+	assert_string_equal(e[0].field, "name");
+	assert_true(v[1].present);
+}
+
 static void choices_yesno_numbers(void **state)
 {
 	(void)state;
@@ -141,6 +170,7 @@ int main(void)
 	    cmocka_unit_test(required_missing_and_empty),
 	    cmocka_unit_test(text_rules),
 	    cmocka_unit_test(choices_yesno_numbers),
+	    cmocka_unit_test(text_hidden_and_damaged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
