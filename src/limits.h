@@ -40,16 +40,21 @@
  * school or a mobile carrier's NAT puts many people behind one address.
  * The trusted proxy is exempt (its own limit_conn applies). 0: no limit. */
 #define HTTP_MAX_CONNECTIONS_PER_SOURCE 32u
-/* Seconds a client has to send a request's headers, from its connection
- * (or from the end of the previous answer on a kept-alive one), however
- * slowly it trickles them; over it the connection is cut. */
+/* Seconds a client has to send a request's headers from its connection,
+ * however slowly it trickles them; over it the connection is cut. On a
+ * kept-alive connection the next request's headers must be complete
+ * HTTP_CONNECTION_TIMEOUT_S plus this after the previous answer. */
 #define HTTP_HEADER_TIMEOUT_S 10u
 /* Seconds a client has to send a request's body after its headers (the
  * longest report, HTTP_MAX_BODY_BYTES, at a slow 64 kbit/s takes 25 s). */
 #define HTTP_BODY_TIMEOUT_S 30u
 /* A connection still sending its headers after this many milliseconds
- * counts as idle: at the connection limit it may be cut for a new client. */
-#define HTTP_HEADERS_IDLE_AFTER_MS 1000u
+ * counts as idle: at the connection limit it may be cut for a new client.
+ * A browser sends its request at once; one that waited in the kernel's
+ * backlog has it there already when it is accepted. Only a slow-header
+ * attack, or a very slow link while the server is full, is still
+ * sending after this. */
+#define HTTP_HEADERS_IDLE_AFTER_MS 250u
 /* Milliseconds after which a connection handed to libmicrohttpd but never
  * taken in by it is forgotten (it dropped it without a word). */
 #define HTTP_PENDING_STALE_MS 10000u

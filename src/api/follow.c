@@ -126,6 +126,17 @@ int api_follow(struct req *req, struct resp *resp)
 			                "toevoegen."));
 			goto out;
 		}
+		if (found < 0) {
+			/* Not stored (a full disk, a read-only directory, ...):
+			 * said as such, and when to try again; /healthz tells
+			 * the operator why. */
+			rc = api_fail(req, resp, 503, NULL,
+			              _("Je bericht is niet opgeslagen, door een storing bij ons. "
+			                "Probeer het later opnieuw."));
+			if (!rc)
+				rc = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+			goto out;
+		}
 	}
 	if (found == 0)
 		found = intake_follow(s->intake, canon, &conv);

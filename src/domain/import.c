@@ -70,7 +70,8 @@ char *import_quote(const char *s, size_t n, char *out, size_t outsz)
 			/* Shown by its number: a terminal would obey it and
 			 * show the rest of the message reversed or not at all. */
 			if (str_cp_hidden_format(cp))
-				plen = (size_t)snprintf(piece, sizeof piece, "\\u%04X", (unsigned)cp);
+				plen =
+				    (size_t)snprintf(piece, sizeof piece, "\\u%04X", (unsigned)cp);
 			else
 				memcpy(piece, p + i, plen = step);
 		} else {

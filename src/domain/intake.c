@@ -740,7 +740,15 @@ int intake_add_message(struct intake *in, const char *receipt, const char *text)
 		goto out;
 	/* "closed" again inside the transaction: a handler may close the
 	 * report between the look-up and the insert. */
-	rc = store_message_add(in->st, ref.id, "reporter", sealed.data, sealed.len, "closed", NULL);
+	/* Only the date, as for the report itself (today()): the time of day
+	 * would link the message to an address in a proxy's access log. The
+	 * store orders the conversation by its own sequence. */
+	char on[STORE_DATE_LEN + 1];
+	today(on);
+	rc = store_message_add(in->st, ref.id, "reporter", on, sealed.data, sealed.len, "closed",
+	                       NULL);
+	if (rc < 0)
+		log_error("intake: storing a message failed: %s", store_strerror(rc));
 	note_write(in, rc);
 	switch (rc) {
 	case 0:

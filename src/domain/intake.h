@@ -13,7 +13,8 @@
  * sealed with XChaCha20-Poly1305 under a data key derived from the key
  * file, with the report's random 63-bit id as associated data, before it
  * is queued. The receipt is only kept as a keyed BLAKE2b hash. Neither the
- * id nor any column keeps the time of day a report arrived: only its date.
+ * id nor any column keeps the time of day a report or a reporter's message
+ * arrived: only its date.
  *
  * Owns: the writer thread and its queue; struct intake. */
 #ifndef SIGNAAL_DOMAIN_INTAKE_H
@@ -80,15 +81,18 @@ int intake_submit(struct intake *in, const struct report_org *org, const struct 
  * spelling: case, dashes, spaces, O/0 and I/L/1 are normalised). *out
  * (caller owns) = {"status": "received", "kind": "report", "messages":
  * [{"author": "reporter"|"handler", "at": "2026-11-22T10:00:00Z", "text":
- * "..."}]}. Returns 0, INTAKE_NOT_FOUND (also for a malformed receipt),
- * or -errno. */
+ * "..."}]}, the messages in the order of the conversation; "at" of a
+ * reporter's message is its date only ("2026-11-22", local). Returns 0,
+ * INTAKE_NOT_FOUND (also for a malformed receipt), or -errno. */
 int intake_follow(struct intake *in, const char *receipt, json_t **out);
 
 /* Adds a message from the reporter (1..REPORT_MAX_MESSAGE characters,
- * checked by the caller). 0, INTAKE_NOT_FOUND, INTAKE_CLOSED (also when
- * the conversation holds REPORT_MAX_MESSAGES), INTAKE_INVALID (text the
- * caller should have refused: empty, too long, control characters),
- * -errno. */
+ * checked by the caller), stored with its date and no time of day. 0,
+ * INTAKE_NOT_FOUND, INTAKE_CLOSED (also when the conversation holds
+ * REPORT_MAX_MESSAGES), INTAKE_INVALID (text the caller should have
+ * refused: empty, too long, control characters), or -errno when it was
+ * not stored (-ENOSPC for a full disk; intake_write_health() reports it
+ * until a write succeeds). */
 int intake_add_message(struct intake *in, const char *receipt, const char *text);
 
 /* Reports accepted (intake_submit or _async) whose done is not yet called

@@ -221,7 +221,7 @@ bool conns_make_room(struct conns *t, uint64_t now_ms)
 		if (!r->used || r->cut)
 			continue;
 		/* A fresh connection still sending its headers is a new client
-		 * too: only one that has taken over a second is idling. */
+		 * too: only one that takes longer than a browser would idles. */
 		bool idle =
 		    r->state == CONN_IDLE || (r->state == CONN_HEADERS &&
 		                              now_ms - r->since_ms >= HTTP_HEADERS_IDLE_AFTER_MS);

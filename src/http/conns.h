@@ -80,8 +80,11 @@ void conns_set(struct conns *t, void *ctx, enum conn_state state, uint64_t now_m
 /* True when a new connection would be refused for the global limit. */
 bool conns_full(struct conns *t);
 /* At the global limit: cuts the idle connection that has idled longest (a
- * kept-alive one, or one that has been sending its headers for over a
- * second), so a new client gets its place. Returns true when one was cut
+ * kept-alive one, or one that has been sending its headers for over
+ * HTTP_HEADERS_IDLE_AFTER_MS), so a new client gets its place. A kept-alive connection counts
+ * as idle until its next request's headers are complete, so one whose
+ * next request is still arriving may be cut too: the browser then sends
+ * it again on a new connection. Returns true when one was cut
  * or is still being closed (wait for it), false when none can be. */
 bool conns_make_room(struct conns *t, uint64_t now_ms);
 /* Cuts every connection past its state's deadline; returns how many. */

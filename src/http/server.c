@@ -134,7 +134,10 @@ struct conn_ctx {
 	/* The request's framing is ambiguous (RFC 9112, 6.3): answer at once
 	 * and close, so nothing after it is read as another request. */
 	bool close;
-	bool answered;    /* an answer is queued: later calls only drop bytes */
+	bool begun; /* the first call of on_request came: counted in flight */
+	/* Where the request line's version must start if nothing in the URI
+	 * ended it early (a raw NUL); see on_uri(). */
+	const char *version_at;
 	char *last_field; /* name of the field being streamed by pp */
 	char path[HTTP_MAX_PATH_BYTES + 1];
 };
@@ -417,6 +420,17 @@ static int field_add(struct http_field *f, size_t *n, const char *name, size_t n
 	return 0;
 }
 
+/* True when s[0..n) holds a control byte other than TAB, CR and LF. */
+static bool has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if (b < 0x20 && b != '\t' && b != '\r' && b != '\n')
+			return true;
+	}
+	return false;
+}
+
 static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
                                   size_t key_size, const char *value, size_t value_size)
 {
@@ -428,12 +442,9 @@ static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char
 	}
 	/* No query field carries a control character; unescape() turns a
 	 * "%00" into one. */
-	for (size_t i = 0; i < value_size; i++) {
-		unsigned char b = (unsigned char)value[i];
-		if (b < 0x20 && b != '\t' && b != '\r' && b != '\n') {
-			c->reject = 400;
-			return MHD_NO;
-		}
+	if (has_control(key, key_size) || has_control(value, value_size)) {
+		c->reject = 400;
+		return MHD_NO;
 	}
 	int st = field_add(c->req.query, &c->req.nquery, key, key_size, value, value_size);
 	if (st) {
@@ -566,8 +577,6 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
 	add_common_headers(mr, srv, resp, c && c->close);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
-	if (c && ok == MHD_YES)
-		c->answered = true;
 	access_log(srv, c, resp->status);
 	return ok;
 }
@@ -793,6 +802,7 @@ static bool is_form_type(const char *ct)
 /* The framing headers of a request, counted (RFC 9112, 6 and 7). */
 struct framing {
 	unsigned host, length, coding;
+	bool bad_name; /* a header name that is not a token (RFC 9110, 5.1) */
 	const char *coding_value;
 };
 
@@ -805,6 +815,13 @@ static enum MHD_Result framing_iter(void *cls, enum MHD_ValueKind kind, const ch
 	struct framing *f = cls;
 	if (!key)
 		return MHD_YES;
+	/* "Transfer-Encoding : chunked" is not Transfer-Encoding here, but
+	 * may be to a proxy (RFC 9112, 5.1: whitespace before the colon is a
+	 * 400). */
+	if (key[0] == '\0' || key[strspn(key, "!#$%&'*+-.^_`|~0123456789"
+	                                      "abcdefghijklmnopqrstuvwxyz"
+	                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ")] != '\0')
+		f->bad_name = true;
 	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
 		f->host++;
 	else if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
@@ -832,7 +849,7 @@ static int framing_problem(struct MHD_Connection *conn, const char *method, cons
 		return 400;
 	struct framing f = {0};
 	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, framing_iter, &f);
-	if (f.host > 1 || f.length > 1 || f.coding > 1 || (f.coding && f.length))
+	if (f.bad_name || f.host > 1 || f.length > 1 || f.coding > 1 || (f.coding && f.length))
 		return 400;
 	if (f.coding && strcasecmp(f.coding_value ? f.coding_value : "", "chunked") != 0)
 		return 501; /* a coding we do not know (RFC 9112, 6.1) */
@@ -863,11 +880,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct server *srv = cls;
 	struct conn_ctx *c = *con_cls;
 
-	if (!c) {
-		c = calloc(1, sizeof *c);
-		if (!c)
-			return MHD_NO;
-		*con_cls = c;
+	if (!c)
+		return MHD_NO; /* on_uri() could not allocate it */
+	if (!c->begun) {
+		c->begun = true;
 		atomic_fetch_add(&srv->inflight, 1);
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
 		c->req.site = srv->opts.site;
@@ -894,6 +910,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		choose_language(c);
 		int framing = framing_problem(conn, method, url);
+		/* A raw NUL in the request target ends the URL early, so the
+		 * version does not follow where it should (see on_uri()). */
+		if (!framing && version != c->version_at)
+			framing = 400;
 		if (framing) {
 			c->close = true;
 			c->reject = framing;
@@ -944,10 +964,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
-	if (c->answered) {
-		*upload_size = 0;
-		return MHD_YES;
-	}
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
@@ -997,9 +1013,28 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		atomic_fetch_sub(&srv->handling, 1);
 	/* Kept alive, the connection now waits for its next request. */
 	conns_set(srv->conns, c->conn_rec, CONN_IDLE, conns_now_ms());
+	bool begun = c->begun;
 	ctx_free(c);
 	*con_cls = NULL;
-	atomic_fetch_sub(&srv->inflight, 1);
+	if (begun)
+		atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* libmicrohttpd calls this with the raw request target as soon as it has
+ * read the request line, before it splits off the query and decodes it;
+ * the request's context is made here. libmicrohttpd 0.9.75 reads a raw
+ * NUL in the target as its end (the rest is lost, so "/x.js<NUL>.html"
+ * would be served as "/x.js"): with none, the version follows right
+ * after the target, which on_request() checks. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)conn;
+	struct conn_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->srv = cls;
+	c->version_at = uri + strlen(uri) + 1;
+	return c;
 }
 
 /* libmicrohttpd reports a connection taken in and closed: the table of
@@ -1180,9 +1215,11 @@ static void *accept_loop(void *arg)
 			continue;
 		if (conns_full(srv->conns)) {
 			/* Prefer the new client over one that idles; give the cut
-			 * connection's worker a moment to close it. */
-			conns_make_room(srv->conns, now);
-			nanosleep(&pause, NULL);
+			 * connection's worker a moment to close it (a short one:
+			 * the kernel's backlog may hold many clients, and each
+			 * waits for all before it). */
+			struct timespec brief = {0, 1000 * 1000};
+			nanosleep(conns_make_room(srv->conns, now) ? &brief : &pause, NULL);
 			continue;
 		}
 		accept_one(srv, &complaints);
@@ -1304,10 +1341,11 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 	    MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, lib_limit,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_UNESCAPE_CALLBACK,
-	    unescape, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+	    srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)HTTP_CONNECTION_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_END);
 	if (!srv->daemon) {
 		rc = -EIO;
 		buf_printf(err, "cannot start the HTTP server (threads: %u)", threads);

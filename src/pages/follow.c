@@ -41,8 +41,9 @@ struct follow_view {
 	const char *message_error; /* msgid */
 	unsigned wrong_wait;       /* too many wrong receipts from here: seconds */
 	bool session_expired;
-	bool added;  /* a message was just added */
-	bool closed; /* adding failed: the report is closed */
+	bool added;      /* a message was just added */
+	bool closed;     /* adding failed: the report is closed */
+	bool not_stored; /* adding failed: storing failed (a full disk, ...) */
 };
 
 static int render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *d,
@@ -122,16 +123,23 @@ static void status_words(const char *status, const char **name, const char **exp
 }
 
 /* "2026-11-22T10:00:00Z" shown as "22-11-2026 11:00" in the server's
- * time zone; the raw value stays in <time datetime>. */
+ * time zone, and a date alone (a reporter's message keeps no time of day)
+ * as "22-11-2026"; the raw value stays in <time datetime>. */
 static json_t *date_text(const char *iso)
 {
 	struct tm tm = {0};
-	const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	const char *end = iso ? strptime(iso, "%Y-%m-%d", &tm) : NULL;
+	char out[32];
+	if (end && *end == '\0') {
+		if (!strftime(out, sizeof out, "%d-%m-%Y", &tm))
+			return json_string(iso);
+		return json_string(out);
+	}
+	end = end ? strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
 	if (!end)
 		return json_string(iso ? iso : "");
 	time_t t = timegm(&tm);
 	struct tm local;
-	char out[32];
 	if (!localtime_r(&t, &local) || !strftime(out, sizeof out, "%d-%m-%Y %H:%M", &local))
 		return json_string(iso);
 	return json_string(out);
@@ -178,6 +186,9 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 	ok = ok && fk_put(d, "has_messages", json_boolean(json_array_size(msgs) > 0));
 	ok = ok && fk_put(d, "closed", json_boolean(closed));
 	ok = ok && fk_put(d, "added", json_boolean(v && v->added));
+	ok = ok &&
+	     fk_put(d, "message_not_stored",
+	            v && v->not_stored ? fk_wait_text(req, INTAKE_FAULT_RETRY_S) : json_false());
 	const char *err = v ? v->message_error : NULL;
 	/* After adding, the box is empty again; after an error it keeps the
 	 * text. */
@@ -280,9 +291,19 @@ static int follow_post(struct req *req, struct resp *resp)
 				v.message_error =
 				    _("Het is nu erg druk. Je tekst is nog niet verstuurd. "
 				      "Probeer het over een minuut opnieuw.");
+			} else if (rc < 0) {
+				/* Not stored (a full disk, ...): said as such, with
+				 * the text still in the box; the log and /healthz
+				 * tell the operator why. */
+				v.not_stored = true;
+				rc = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+				if (rc) {
+					json_decref(found);
+					return rc;
+				}
 			} else if (rc) {
 				json_decref(found);
-				return rc < 0 ? rc : -EIO;
+				return -EIO;
 			} else {
 				v.added = true;
 				/* Show the conversation with the new message. */
@@ -299,7 +320,8 @@ static int follow_post(struct req *req, struct resp *resp)
 	char canon[RECEIPT_TEXT_LEN + 1];
 	if (!receipt_normalise(typed, canon))
 		snprintf(canon, sizeof canon, "%s", "");
-	rc = show(req, resp, v.message_error ? 400 : 200, canon[0] ? canon : typed, found, &v);
+	int status = v.not_stored ? 503 : v.message_error ? 400 : 200;
+	rc = show(req, resp, status, canon[0] ? canon : typed, found, &v);
 	json_decref(found);
 	return rc;
 }

@@ -84,6 +84,23 @@ static const char *const migrations[] = {
      * reports still hold their arrival time: an id is the associated data
      * of the sealed fields and cannot change without the key. */
     "UPDATE reports SET received_at = NULL WHERE received_at IS NOT NULL;",
+    /* 4: a reporter's follow-up message keeps only its date, for the same
+     * reason as migration 3: its time to the second, or its place in a
+     * count of all messages (the id was MAX + 1 over every report), together
+     * with a proxy's access log links the message to an address. New
+     * messages get a random id, and seq (1, 2, ... within one report)
+     * orders a conversation, since several messages may share a date. The
+     * ids of existing messages stay (nothing portable draws new ones at
+     * random); their times go. Handlers' messages keep their time. The date
+     * kept of an existing message is its UTC date; new ones keep the local
+     * date, like received_on. */
+    "ALTER TABLE report_messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE report_messages SET seq = (SELECT COUNT(*) FROM report_messages m"
+    " WHERE m.report_id = report_messages.report_id AND m.id <= report_messages.id);"
+    "UPDATE report_messages SET created_at = substr(created_at, 1, 10)"
+    " WHERE author = 'reporter' AND length(created_at) > 10;"
+    "DROP INDEX report_messages_report;"
+    "CREATE UNIQUE INDEX report_messages_seq ON report_messages (report_id, seq);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,5 +1,5 @@
 /* reports: the store operations on reports, their forms, signals and
- * messages (schema: migration 2 in migrate.c).
+ * messages (schema: migrations 2 to 4 in migrate.c).
  *
  * Owns: checks of report values against column limits, the batch insert of
  * the intake writer (one transaction, a savepoint per row), the all-or-
@@ -588,7 +588,8 @@ struct msg_list_ctx {
 static int msg_list_row(void *vctx, const struct store_val *c, size_t n)
 {
 	struct msg_list_ctx *l = vctx;
-	if (n != 4 || c[0].type != STORE_INT || c[3].type != STORE_BLOB || c[3].len == 0)
+	if (n != 5 || c[0].type != STORE_INT || c[1].type != STORE_INT || c[4].type != STORE_BLOB ||
+	    c[4].len == 0)
 		return -EIO;
 	if (l->n == REPORT_MAX_MESSAGES)
 		return STORE_LIMIT;
@@ -603,16 +604,17 @@ static int msg_list_row(void *vctx, const struct store_val *c, size_t n)
 	struct store_message *m = &l->v[l->n];
 	memset(m, 0, sizeof *m);
 	m->id = c[0].i;
-	int rc = store_col_text(m->author, sizeof m->author, &c[1]);
+	m->seq = c[1].i;
+	int rc = store_col_text(m->author, sizeof m->author, &c[2]);
 	if (!rc)
-		rc = store_col_text(m->created_at, sizeof m->created_at, &c[2]);
+		rc = store_col_text(m->created_at, sizeof m->created_at, &c[3]);
 	if (rc)
 		return rc;
-	m->sealed = malloc(c[3].len);
+	m->sealed = malloc(c[4].len);
 	if (!m->sealed)
 		return -ENOMEM;
-	memcpy(m->sealed, c[3].p, c[3].len);
-	m->sealed_len = c[3].len;
+	memcpy(m->sealed, c[4].p, c[4].len);
+	m->sealed_len = c[4].len;
 	l->n++;
 	return 0;
 }
@@ -635,6 +637,7 @@ int store_messages(struct store *s, int64_t report_id, struct store_message **ou
 struct msg_add_ctx {
 	int64_t report_id;
 	const char *author;
+	const char *created_at; /* or NULL: now */
 	const void *sealed;
 	size_t len;
 	const char *refuse_status;
@@ -669,31 +672,62 @@ static int msg_add_txn(struct store_tx *tx, void *vctx)
 		return STORE_NOT_FOUND;
 	if (m->refuse_status && strcmp(st.status, m->refuse_status) == 0)
 		return STORE_REFUSED;
-	int64_t next[2] = {0, 0}; /* messages of the report, next id */
+	int64_t next[2] = {0, 0}; /* messages of the report, next seq */
 	rc = store_tx_exec(tx, STMT_MESSAGE_NEXT, p, 1, store_row_two_ints, next);
 	if (rc)
 		return rc;
 	if (next[0] >= (int64_t)REPORT_MAX_MESSAGES)
 		return STORE_LIMIT;
 	char now[STORE_TIME_LEN + 1];
-	store_now(now);
-	struct store_val ins[] = {sv_int(next[1]), sv_int(m->report_id), sv_text(m->author),
-	                          sv_text(now), sv_blob(m->sealed, m->len)};
-	rc = store_tx_exec(tx, STMT_MESSAGE_INSERT, ins, 5, NULL, NULL);
-	if (!rc)
-		m->id = next[1];
-	return rc;
+	if (!m->created_at)
+		store_now(now);
+	/* A random id, like a report's: one counted over all messages would
+	 * tell the place of this one among a day's messages, and so its line
+	 * in a proxy's access log. A repeat is drawn again, checked first
+	 * because a failed insert would abort a PostgreSQL transaction. */
+	for (unsigned attempt = 0; attempt < 4; attempt++) {
+		int64_t id;
+		randombytes_buf(&id, sizeof id);
+		id &= INT64_MAX;
+		if (id == 0)
+			continue;
+		struct store_val idp[] = {sv_int(id)};
+		bool found;
+		rc = exists(tx, STMT_MESSAGE_ID_EXISTS, idp, 1, &found);
+		if (rc)
+			return rc;
+		if (found)
+			continue;
+		struct store_val ins[] = {sv_int(id),
+		                          sv_int(m->report_id),
+		                          sv_int(next[1]),
+		                          sv_text(m->author),
+		                          sv_text(m->created_at ? m->created_at : now),
+		                          sv_blob(m->sealed, m->len)};
+		rc = store_tx_exec(tx, STMT_MESSAGE_INSERT, ins, 6, NULL, NULL);
+		if (!rc)
+			m->id = id;
+		return rc;
+	}
+	return -EIO;
 }
 
-int store_message_add(struct store *s, int64_t report_id, const char *author, const void *sealed,
-                      size_t sealed_len, const char *refuse_status, int64_t *id)
+int store_message_add(struct store *s, int64_t report_id, const char *author,
+                      const char *created_at, const void *sealed, size_t sealed_len,
+                      const char *refuse_status, int64_t *id)
 {
 	if (report_id <= 0)
 		return STORE_NOT_FOUND;
 	if (!author || (strcmp(author, "reporter") != 0 && strcmp(author, "handler") != 0) ||
-	    !sealed || sealed_len == 0 || sealed_len > STORE_SEALED_MAX)
+	    (created_at && !valid_date(created_at) && !valid_time(created_at)) || !sealed ||
+	    sealed_len == 0 || sealed_len > STORE_SEALED_MAX)
 		return -EINVAL;
-	struct msg_add_ctx m = {report_id, author, sealed, sealed_len, refuse_status, 0};
+	struct msg_add_ctx m = {.report_id = report_id,
+	                        .author = author,
+	                        .created_at = created_at,
+	                        .sealed = sealed,
+	                        .len = sealed_len,
+	                        .refuse_status = refuse_status};
 	int rc = store_txn(s, msg_add_txn, &m);
 	if (!rc && id)
 		*id = m.id;

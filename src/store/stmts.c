@@ -77,18 +77,19 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " FROM reports r LEFT JOIN report_forms f ON f.report_id = r.id"
          " WHERE r.org_id = $1 AND r.received_on >= $2 AND r.received_on < $3"
          " ORDER BY r.received_on, COALESCE(r.reference, ''), r.id, f.position"},
-    /* Message ids are MAX + 1 rather than an identity column, whose syntax
-     * differs between SQLite and PostgreSQL; only the one writer
-     * connection inserts, so the value cannot race. */
+    /* A message's id is random and carries no order (migration 4); seq
+     * counts the messages of one report and orders its conversation. Only
+     * the one writer connection inserts, so MAX + 1 cannot race. */
     [STMT_MESSAGE_NEXT] = {"message_next",
-                           "SELECT (SELECT COUNT(*) FROM report_messages WHERE report_id = $1),"
-                           " (SELECT COALESCE(MAX(id), 0) + 1 FROM report_messages)"},
+                           "SELECT COUNT(*), COALESCE(MAX(seq), 0) + 1 FROM report_messages"
+                           " WHERE report_id = $1"},
+    [STMT_MESSAGE_ID_EXISTS] = {"message_id_exists", "SELECT 1 FROM report_messages WHERE id = $1"},
     [STMT_MESSAGE_INSERT] = {"message_insert",
-                             "INSERT INTO report_messages (id, report_id, author, created_at,"
-                             " sealed) VALUES ($1, $2, $3, $4, $5)"},
-    [STMT_MESSAGE_LIST] = {"message_list", "SELECT id, author, created_at, sealed"
+                             "INSERT INTO report_messages (id, report_id, seq, author, created_at,"
+                             " sealed) VALUES ($1, $2, $3, $4, $5, $6)"},
+    [STMT_MESSAGE_LIST] = {"message_list", "SELECT id, seq, author, created_at, sealed"
                                            " FROM report_messages WHERE report_id = $1"
-                                           " ORDER BY id"},
+                                           " ORDER BY seq"},
     /* Any one sealed report: enough to tell whether a key opens them. */
     [STMT_REPORT_SEALED_SAMPLE] = {"report_sealed_sample",
                                    "SELECT id, sealed FROM reports WHERE sealed IS NOT NULL"

@@ -13,7 +13,7 @@
  * column limit, -ENOMEM, -EIO for a database error); positive values are
  * the domain errors below.
  *
- * Reports (migration 2), who calls what:
+ * Reports (migrations 2 to 4), who calls what:
  *  - CSV import:  store_report_insert_imported() (all or nothing; a
  *                 reference that exists or repeats is STORE_CONFLICT)
  *  - CSV/JSON export: store_report_export() (one callback per report, the
@@ -260,14 +260,18 @@ int store_report_sealed_sample(struct store *s, int64_t *id, struct buf *out);
 
 /* One message of a report's conversation. */
 struct store_message {
-	int64_t id;                          /* increasing: the order of the conversation */
+	int64_t id;                          /* random: no order in it */
+	int64_t seq;                         /* 1, 2, ...: the order of the conversation */
 	char author[STORE_CODE_MAX_LEN + 1]; /* "reporter" or "handler" */
-	char created_at[STORE_TIME_LEN + 1]; /* "YYYY-MM-DDTHH:MM:SSZ" */
-	unsigned char *sealed;               /* owned by the array (store_messages_free) */
+	/* "YYYY-MM-DD" (a reporter's message keeps only its date) or
+	 * "YYYY-MM-DDTHH:MM:SSZ": what store_message_add was given. */
+	char created_at[STORE_TIME_LEN + 1];
+	unsigned char *sealed; /* owned by the array (store_messages_free) */
 	size_t sealed_len;
 };
 
-/* The messages of report_id, oldest first (at most REPORT_MAX_MESSAGES).
+/* The messages of report_id in the order of the conversation (seq; several
+ * may share a date), at most REPORT_MAX_MESSAGES.
  * The caller owns *out: store_messages_free(*out, *n); NULL when *n is 0.
  * A report without messages (or no such report) gives 0 and *n = 0. */
 int store_messages(struct store *s, int64_t report_id, struct store_message **out, size_t *n);
@@ -275,13 +279,18 @@ int store_messages(struct store *s, int64_t report_id, struct store_message **ou
 void store_messages_free(struct store_message *v, size_t n);
 
 /* Appends a message (author "reporter" or "handler", sealed 1..
- * STORE_SEALED_MAX bytes, created now) to report_id, atomically with the
- * checks: STORE_NOT_FOUND without the report, STORE_REFUSED when the
- * report's status equals refuse_status (may be NULL: never), STORE_LIMIT
- * when it holds REPORT_MAX_MESSAGES already. *id (may be NULL) gets the
- * message's id. */
-int store_message_add(struct store *s, int64_t report_id, const char *author, const void *sealed,
-                      size_t sealed_len, const char *refuse_status, int64_t *id);
+ * STORE_SEALED_MAX bytes) to report_id as its last, with a random id,
+ * atomically with the checks: STORE_NOT_FOUND without the report,
+ * STORE_REFUSED when the report's status equals refuse_status (may be
+ * NULL: never), STORE_LIMIT when it holds REPORT_MAX_MESSAGES already.
+ * created_at is stored as given, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ"
+ * (another shape: -EINVAL), or NULL for now to the second. A reporter's
+ * message should keep only its date: a time of day together with a proxy's
+ * access log would link it to an address (domain/intake.c does so).
+ * *id (may be NULL) gets the message's id. */
+int store_message_add(struct store *s, int64_t report_id, const char *author,
+                      const char *created_at, const void *sealed, size_t sealed_len,
+                      const char *refuse_status, int64_t *id);
 
 /* Writes a consistent online copy of the whole database to dest_path, which
  * must not exist (-EEXIST); it is created with mode 0600. Writers are not

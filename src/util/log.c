@@ -49,7 +49,9 @@ char *log_quote(const char *s, char *out, size_t outsz)
 	out[o++] = '"';
 	for (const char *p = s ? s : ""; *p && o + 2 < outsz; p++) {
 		unsigned char c = (unsigned char)*p;
-		out[o++] = (c < 0x20 || c == 0x7F || c == '"' || c == '\\') ? '?' : (char)c;
+		/* Bytes beyond ASCII too: a bidirectional control would show
+		 * the operator a line other than the one written. */
+		out[o++] = (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') ? '?' : (char)c;
 	}
 	out[o++] = '"';
 	out[o] = '\0';

@@ -2,7 +2,7 @@
  *
  * Never log a secret, a report body, or a client address, user agent or
  * referrer. User-supplied strings go through log_quote(), which strips
- * control bytes and bounds the length. */
+ * control bytes and all but ASCII, and bounds the length. */
 #ifndef SIGNAAL_UTIL_LOG_H
 #define SIGNAAL_UTIL_LOG_H
 
@@ -22,7 +22,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(pri
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 
 /* Writes s as a double-quoted string into out (size outsz), replacing
- * control bytes and quotes by '?', cut to fit. Returns out. */
+ * control bytes, bytes beyond ASCII (a right-to-left override would
+ * disguise the line) and quotes by '?', cut to fit. Returns out. */
 char *log_quote(const char *s, char *out, size_t outsz);
 
 #endif

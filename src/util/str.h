@@ -9,14 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The one UTF-8 decoder of Signaal; everything that reads UTF-8 goes
- * through it. Decodes the character at s[0..n), n > 0: returns its length
- * in bytes (1..4) and sets *cp (a NUL byte is U+0000). When the bytes
- * there are not well-formed UTF-8 (an overlong form, a surrogate, above
- * U+10FFFF, a sequence cut short, a stray continuation byte) it returns
- * minus the length (1..3) of the maximal ill-formed subpart, the bytes
- * that one U+FFFD stands for (Unicode, chapter 3.9, "U+FFFD Substitution
- * of Maximal Subparts"): a sequence cut short costs one replacement and
+/* The UTF-8 decoder of Signaal: every module decodes through it, except
+ * the CSV reader, which still checks its stream byte by byte. Decodes the
+ * character at s[0..n), n > 0: returns its length in bytes (1..4) and
+ * sets *cp (a NUL byte is U+0000). When the bytes there are not
+ * well-formed UTF-8 (an overlong form, a surrogate, above U+10FFFF, a
+ * sequence cut short, a stray continuation byte) it returns minus the
+ * length (1..3) of the maximal ill-formed subpart, the bytes that one
+ * U+FFFD stands for (Unicode, chapter 3.9, "U+FFFD Substitution of
+ * Maximal Subparts"): a sequence cut short costs one replacement and
  * never swallows the byte after it. *cp is then U+FFFD. */
 int str_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates,

@@ -100,8 +100,7 @@ static void check_valid(const struct config *c)
 	    !text_ok(c->static_dir, sizeof c->static_dir, false) ||
 	    !text_ok(c->locale_dir, sizeof c->locale_dir, false) ||
 	    c->max_reports_per_minute > CONFIG_MAX_REPORTS_PER_MINUTE || c->public_min_cell < 1 ||
-	    c->public_min_cell > PUBLIC_MIN_CELL_MAX ||
-	    (unsigned)c->log_level > LOG_ERROR)
+	    c->public_min_cell > PUBLIC_MIN_CELL_MAX || (unsigned)c->log_level > LOG_ERROR)
 		abort();
 }
 
@@ -127,9 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *e = buf_str(&err);
 		size_t pl = strlen(path);
 		char *end = NULL;
-		unsigned long line = strncmp(e, path, pl) == 0 && e[pl] == ':'
-		                         ? strtoul(e + pl + 1, &end, 10)
-		                         : 0;
+		unsigned long line =
+		    strncmp(e, path, pl) == 0 && e[pl] == ':' ? strtoul(e + pl + 1, &end, 10) : 0;
 		if (!end || end == e + pl + 1 || strncmp(end, ": ", 2) != 0 || !end[2] ||
 		    line < 1 || line > lines || memcmp(&c, &defaults, sizeof c) != 0) {
 			fprintf(stderr, "fuzz_config: error text or state: %s\n", e);

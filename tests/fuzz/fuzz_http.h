@@ -196,7 +196,8 @@ static inline bool fz_header(const struct fz_answer *a, const char *name, char *
 		const char *eol = memchr(line, '\n', a->head_len - (size_t)(line - s));
 		if (!eol)
 			break;
-		if ((size_t)(eol - line) > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+		if ((size_t)(eol - line) > nl && strncasecmp(line, name, nl) == 0 &&
+		    line[nl] == ':') {
 			const char *v = line + nl + 1;
 			while (*v == ' ')
 				v++;

@@ -104,8 +104,9 @@ static int h_check(struct req *req, struct resp *resp)
 	/* No new cookie: the one sent (over https its name has the __Host-
 	 * prefix) was good. */
 	if (!cookie)
-		fits = csrf_verify(site->csrf_key, req_cookie(req, CSRF_COOKIE), token, now) ||
-		       csrf_verify(site->csrf_key, req_cookie(req, "__Host-" CSRF_COOKIE), token, now);
+		fits =
+		    csrf_verify(site->csrf_key, req_cookie(req, CSRF_COOKIE), token, now) ||
+		    csrf_verify(site->csrf_key, req_cookie(req, "__Host-" CSRF_COOKIE), token, now);
 	if (!fits)
 		abort();
 	(void)csrf_check(site->csrf_key, req);
@@ -163,11 +164,11 @@ static const char *next_line(const char **p, const char *end, size_t *len)
 
 /* Appends s[0..n) with "@T@" and "@R@" expanded; CR and LF (which would
  * end the header line) become spaces when in_header. */
-static void put_expanded(struct buf *b, const char *s, size_t n, const char *token,
-                         bool in_header)
+static void put_expanded(struct buf *b, const char *s, size_t n, const char *token, bool in_header)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (i + 3 <= n && s[i] == '@' && s[i + 2] == '@' && (s[i + 1] == 'T' || s[i + 1] == 'R')) {
+		if (i + 3 <= n && s[i] == '@' && s[i + 2] == '@' &&
+		    (s[i + 1] == 'T' || s[i + 1] == 'R')) {
 			buf_puts(b, s[i + 1] == 'T' ? token : receipt);
 			i += 2;
 		} else if (in_header && (s[i] == '\r' || s[i] == '\n')) {
@@ -210,8 +211,10 @@ static void check_answer(const struct fz_answer *a)
 			abort();
 		}
 	}
-	if (fz_header(a, "Content-Type", v, sizeof v) && strncmp(v, "text/html", 9) == 0 && a->body &&
-	    (memmem(a->body, a->body_len, "<x-fz", 5) || memmem(a->body, a->body_len, "x-fz\"q", 6) ||
+	if (fz_header(a, "Content-Type", v, sizeof v) && strncmp(v, "text/html", 9) == 0 &&
+	    a->body &&
+	    (memmem(a->body, a->body_len, "<x-fz", 5) ||
+	     memmem(a->body, a->body_len, "x-fz\"q", 6) ||
 	     memmem(a->body, a->body_len, "x-fz'q", 6))) {
 		fprintf(stderr, "fuzz_request: markup from the request in the page\n");
 		abort();
@@ -282,8 +285,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_close(fd);
 	/* SIGNAAL_FUZZ_VERBOSE=1: what each input asked and got (seed work). */
 	if (getenv("SIGNAAL_FUZZ_VERBOSE"))
-		fprintf(stderr, "fuzz_request: %.*s -> %d\n", (int)strcspn(req.data, "\r"), req.data,
-		        a.status);
+		fprintf(stderr, "fuzz_request: %.*s -> %d\n", (int)strcspn(req.data, "\r"),
+		        req.data, a.status);
 	check_answer(&a);
 	buf_free(&a.raw);
 	buf_free(&req);

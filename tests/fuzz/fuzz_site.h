@@ -117,7 +117,8 @@ static inline void fz_site_store_report(struct site *site, char receipt[RECEIPT_
 	struct api_report r;
 	struct api_error err;
 	if (api_report_parse(site->content, &org, body, sizeof body - 1, &r, &err)) {
-		fprintf(stderr, "fuzz: report: %s: %s\n", err.field, err.message ? err.message : "?");
+		fprintf(stderr, "fuzz: report: %s: %s\n", err.field,
+		        err.message ? err.message : "?");
 		abort();
 	}
 	struct intake_receipt rc;

@@ -41,8 +41,12 @@ static size_t nkeys;
 static json_t *fixed_model;
 
 static const char *const canaries[] = {
-    "<x-fz>",  "x-fz\"q", "x-fz'q", "javascript:alert(1)", " JaVa\tScRipt:x", "data:text/html,x",
-    "vbscript:x", "//elders.example/x", "&amp;&lt;", "{{x}}", "\xe2\x80\xae", "",
+    "<x-fz>",          "x-fz\"q",
+    "x-fz'q",          "javascript:alert(1)",
+    " JaVa\tScRipt:x", "data:text/html,x",
+    "vbscript:x",      "//elders.example/x",
+    "&amp;&lt;",       "{{x}}",
+    "\xe2\x80\xae",    "",
 };
 
 static void add_key(const char *s, size_t n)
@@ -116,9 +120,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	static const char *const more[] = {"a", "b", "u", "n", "s", "o", "k", "href", "url"};
 	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
 		add_key(more[i], strlen(more[i]));
-	fixed_model = json_loads("{\"a\":[{\"b\":\"<x>\",\"u\":\"javascript:x\"},{\"a\":[]}],"
-	                         "\"b\":true,\"u\":\"/x\",\"n\":0,\"s\":\"str\",\"o\":{\"k\":\"v\"}}",
-	                         0, NULL);
+	fixed_model =
+	    json_loads("{\"a\":[{\"b\":\"<x>\",\"u\":\"javascript:x\"},{\"a\":[]}],"
+	               "\"b\":true,\"u\":\"/x\",\"n\":0,\"s\":\"str\",\"o\":{\"k\":\"v\"}}",
+	               0, NULL);
 	return 0;
 }
 
@@ -240,8 +245,8 @@ static void scheme_of(const char *v, size_t n, char *out, size_t outsz)
 
 static bool url_attr(const char *name, size_t n)
 {
-	static const char *const urls[] = {"href", "src", "action", "formaction", "poster",
-	                                   "cite", "data", "background", "manifest", "ping"};
+	static const char *const urls[] = {"href", "src",  "action",     "formaction", "poster",
+	                                   "cite", "data", "background", "manifest",   "ping"};
 	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
 		if (strlen(urls[i]) == n && strncasecmp(name, urls[i], n) == 0)
 			return true;
@@ -303,8 +308,8 @@ static bool urls_safe(const char *s)
 				vlen = (size_t)(p - v);
 			}
 			if (url_attr(name, nlen) && !scheme_allowed(v, vlen)) {
-				fprintf(stderr, "fuzz_tmpl: URL attribute %.*s=\"%.*s\"\n", (int)nlen,
-				        name, (int)vlen, v);
+				fprintf(stderr, "fuzz_tmpl: URL attribute %.*s=\"%.*s\"\n",
+				        (int)nlen, name, (int)vlen, v);
 				return false;
 			}
 		}

@@ -1037,9 +1037,16 @@ static void set_field(json_t *v, const char *field, const char *value)
 }
 
 static const char *const report_texts[] = {
-    "description",   "place",         "when",          "contact.name",
-    "contact.phone", "contact.email", "people[0].age", "people[0].gender",
-    "people[0].nationality", "people[0].language",
+    "description",
+    "place",
+    "when",
+    "contact.name",
+    "contact.phone",
+    "contact.email",
+    "people[0].age",
+    "people[0].gender",
+    "people[0].nationality",
+    "people[0].language",
 };
 
 /* Bytes that are not UTF-8 in any text of a report: 400 naming the field
@@ -1053,7 +1060,7 @@ static void report_unreadable_bytes_name_the_field(void **state)
 		set_field(v, report_texts[i], "MARK");
 		struct res r;
 		post_marked("/api/v1/reports", v,
-		            !strcmp(report_texts[i], "contact.phone") ? "06\xff" "12345678"
+		            !strcmp(report_texts[i], "contact.phone") ? "06\xff 12345678"
 		                                                      : "Waarde\xffx\xc3",
 		            &r);
 		expect_400(&r, report_texts[i]);
@@ -1080,9 +1087,10 @@ static void report_hidden_characters(void **state)
 		/* "06\u202e12345678" and the like: taken, without the override */
 		char value[128];
 		snprintf(value, sizeof value, "%s",
-		         !strcmp(report_texts[i], "contact.phone")   ? "06\xE2\x80\xAE" "12345678"
-		         : !strcmp(report_texts[i], "contact.email") ? "\xEF\xBB\xBFsam@voorbeeld.nl"
-		                                                     : "Loods\xE2\x81\xA7 7\xE2\x81\xA9");
+		         !strcmp(report_texts[i], "contact.phone") ? "06\xE2\x80\xAE 12345678"
+		         : !strcmp(report_texts[i], "contact.email")
+		             ? "\xEF\xBB\xBFsam@voorbeeld.nl"
+		             : "Loods\xE2\x81\xA7 7\xE2\x81\xA9");
 		set_field(v, report_texts[i], value);
 		free(submit(v));
 		/* The mark of lost bytes is refused. */
@@ -1112,7 +1120,8 @@ static void follow_unreadable_and_hidden(void **state)
 	post_marked("/api/v1/follow", json_pack("{s:s}", "receipt", "MARK"), "7KQ4-M2XD\xff", &r);
 	expect_400(&r, "receipt");
 	res_free(&r);
-	post_marked("/api/v1/follow", json_pack("{s:s, s:s}", "receipt", receipt, "message", "MARK"),
+	post_marked("/api/v1/follow",
+	            json_pack("{s:s, s:s}", "receipt", receipt, "message", "MARK"),
 	            "Het busje\xff is wit", &r);
 	expect_400(&r, "message");
 	res_free(&r);

@@ -4,7 +4,8 @@
  *    the API answers 503 with Retry-After and says the report was not
  *    stored, the form comes back with everything typed and says the same,
  *    /healthz answers 503 while writing fails and 200 once it works again,
- *    and a start on the full disk names the cause;
+ *    and a start on the full disk names the cause; the same for a message
+ *    added to a report (API and /volgen, the typed message kept);
  *  - a read-only data directory (a read-only bind mount: root ignores
  *    mode bits) is named at start;
  *  - another installation's key file is refused at start;
@@ -33,12 +34,15 @@
 
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "harness.h"
 #include "limits.h"
 
 /* A description to find again in the form that comes back. */
 #define TYPED_TEXT "Kiwibanaan-4417 zag ik in de loods achter de haven"
+/* A follow-up message to find again. */
+#define TYPED_MESSAGE "Zebrakoffie-2208 het busje staat er weer"
 
 static bool can_mount;
 
@@ -354,6 +358,118 @@ static void full_disk_is_said(void **state)
 	free(out);
 }
 
+/* A report through the API; its receipt into out. */
+static void report_receipt(const struct srv *s, char out[20])
+{
+	struct res r;
+	assert_int_equal(post_report(s, &r), 201);
+	json_t *v = json_loadb(buf_str(&r.body), r.body.len, 0, NULL);
+	const char *rc = json_string_value(json_object_get(v, "receipt"));
+	assert_non_null(rc);
+	assert_int_equal(strlen(rc), 19);
+	memcpy(out, rc, 20);
+	json_decref(v);
+	res_free(&r);
+}
+
+/* Adds message to the report of receipt through POST /api/v1/follow. */
+static long api_message(const struct srv *s, const char *receipt, const char *message,
+                        struct res *r)
+{
+	char body[300];
+	snprintf(body, sizeof body, "{\"receipt\": \"%s\", \"message\": \"%s\"}", receipt, message);
+	assert_int_equal(
+	    http_post(s, "/api/v1/follow", "application/json", body, strlen(body), NULL, r), 0);
+	return r->status;
+}
+
+/* Adds message to the report of receipt through the form /volgen. */
+static long form_message(const struct srv *s, const char *receipt, const char *message,
+                         struct res *r)
+{
+	char cookie[200], token[200];
+	assert_int_equal(http_csrf(s, "/volgen", cookie, sizeof cookie, token, sizeof token), 0);
+	struct buf b = BUF_INIT;
+	add(&b, "receipt", receipt);
+	add(&b, "message", message);
+	add(&b, "csrf", token);
+	const char *hdrs[] = {cookie, NULL};
+	assert_int_equal(http_post(s, "/volgen", "application/x-www-form-urlencoded", buf_str(&b),
+	                           b.len, hdrs, r),
+	                 0);
+	buf_free(&b);
+	return r->status;
+}
+
+/* A message added on a full disk: said as such (not a 500), the typed
+ * message comes back in the form, and nothing of it is kept. */
+static void full_disk_message_is_said(void **state)
+{
+	if (!can_mount)
+		skip();
+	struct inst *x = inst_new(state, "size=4m,mode=0700");
+	inst_init(x);
+	serve(x);
+	char receipt[20];
+	report_receipt(&x->s, receipt);
+	struct res r;
+	char body[512], v[64];
+	assert_int_equal(api_message(&x->s, receipt, "Eerste bericht", &r), 200);
+	res_free(&r);
+
+	fill_disk(x);
+	/* The API: 503, when to try again, and that it was not stored. */
+	if (api_message(&x->s, receipt, TYPED_MESSAGE, &r) != 503)
+		fail_msg("API on a full disk: %ld %s", r.status, buf_str(&r.body));
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	assert_true(strtol(v, NULL, 10) >= 1);
+	if (!strstr(buf_str(&r.body), "Je bericht is niet opgeslagen"))
+		fail_msg("API answer: %s", buf_str(&r.body));
+	res_free(&r);
+	assert_int_equal(healthz(&x->s, body, sizeof body), 503);
+	/* The form: the typed message comes back in its box, with the news. */
+	if (form_message(&x->s, receipt, TYPED_MESSAGE, &r) != 503)
+		fail_msg("form on a full disk: %ld", r.status);
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	const char *page = buf_str(&r.body);
+	const char *box = strstr(page, "<textarea");
+	if (!box || !strstr(box, TYPED_MESSAGE))
+		fail_msg("the typed message is not in the box: %s", page);
+	assert_non_null(strstr(page, "Je bericht is niet opgeslagen."));
+	assert_non_null(strstr(page, "Eerste bericht"));
+	assert_null(strstr(page, "Dank je wel"));
+	assert_null(strstr(page, "Je melding is niet opgeslagen"));
+	res_free(&r);
+
+	/* Space again: adding works, and only what was stored is shown. */
+	free_disk(x);
+	long st = 0;
+	for (unsigned i = 0; i < 4 * (INTAKE_PROBE_INTERVAL_S + 3) && st != 200; i++) {
+		st = healthz(&x->s, body, sizeof body);
+		if (st != 200)
+			usleep(250 * 1000);
+	}
+	if (st != 200)
+		fail_msg("healthz stays %ld after space was freed: %s", st, body);
+	assert_int_equal(form_message(&x->s, receipt, TYPED_MESSAGE, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "Dank je wel"));
+	res_free(&r);
+	char follow[64];
+	snprintf(follow, sizeof follow, "{\"receipt\": \"%s\"}", receipt);
+	assert_int_equal(http_post(&x->s, "/api/v1/follow", "application/json", follow,
+	                           strlen(follow), NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	json_t *ans = json_loadb(buf_str(&r.body), r.body.len, 0, NULL);
+	json_t *msgs = json_object_get(ans, "messages");
+	assert_int_equal(json_array_size(msgs), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 1), "text")),
+	                    TYPED_MESSAGE);
+	json_decref(ans);
+	res_free(&r);
+	stop(x);
+}
+
 /* --- A read-only data directory ----------------------------------------- */
 
 static void read_only_directory_is_said(void **state)
@@ -494,6 +610,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(full_disk_is_said, teardown),
+	    cmocka_unit_test_teardown(full_disk_message_is_said, teardown),
 	    cmocka_unit_test_teardown(read_only_directory_is_said, teardown),
 	    cmocka_unit_test_teardown(foreign_key_refused, teardown),
 	    cmocka_unit_test_teardown(serve_without_database_refused, teardown),

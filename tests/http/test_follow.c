@@ -4,7 +4,10 @@
  * right receipt of a reporter at another address (127.0.0.77) wait, not
  * by sharing its first symbols and not by their number overall; guessing
  * from one address is still throttled; and under guessing from many
- * addresses the ones that used up their tries wait longer. */
+ * addresses the ones that used up their tries wait longer. Also: a
+ * reporter's message keeps its date only (issue 6, part 6), in the
+ * database, the API and the page, and keeps its place in the
+ * conversation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "harness.h"
 #include "limits.h"
@@ -333,6 +339,103 @@ static void api_message_in_english(void **state)
 	res_free(&r);
 }
 
+/* Today's local date as the server keeps it ("YYYY-MM-DD") and shows it
+ * ("DD-MM-YYYY"). */
+static void today(char iso[11], char shown[11])
+{
+	struct tm tm;
+	time_t t = time(NULL);
+	localtime_r(&t, &tm);
+	strftime(iso, 11, "%Y-%m-%d", &tm);
+	strftime(shown, 11, "%d-%m-%Y", &tm);
+}
+
+/* Every created_at of the reporter's messages in the server's database,
+ * in the order of the conversation, one a line, read as it is on disk. */
+static void stored_times(const struct srv *t, struct buf *out)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/var/signaal.db", t->dir);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT created_at FROM report_messages"
+	                                    " WHERE author = 'reporter' ORDER BY seq",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		buf_puts(out, (const char *)sqlite3_column_text(st, 0));
+		buf_puts(out, "\n");
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* A reporter's messages keep their date and no time of day (which with a
+ * proxy's access log would link them to an address): on disk, in the
+ * API's answer and on the page; several on one date keep their order. */
+static void message_keeps_date_only(void **state)
+{
+	const struct srv *t = *state;
+	char receipt[20], iso[11], shown[11];
+	make_report(t, receipt);
+	char body[400];
+	snprintf(body, sizeof body, "{\"receipt\":\"%s\",\"message\":\"Eerste-7731\"}", receipt);
+	struct res r;
+	assert_int_equal(
+	    http_post(t, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+	/* The second through the form. */
+	char cookie[256], token[200];
+	assert_int_equal(http_csrf(t, "/volgen", cookie, sizeof cookie, token, sizeof token), 0);
+	snprintf(body, sizeof body, "csrf=%s&receipt=%s&message=Tweede-7732", token, receipt);
+	const char *hdrs[] = {cookie, NULL};
+	assert_int_equal(http_post(t, "/volgen", "application/x-www-form-urlencoded", body,
+	                           strlen(body), hdrs, &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	today(iso, shown);
+	/* The page: the date, in order, and no time of day beside it. */
+	const char *page = buf_str(&r.body);
+	const char *first = strstr(page, "Eerste-7731"), *second = strstr(page, "Tweede-7732");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_true(first < second);
+	char tag[80];
+	snprintf(tag, sizeof tag, "<time datetime=\"%s\">%s</time>", iso, shown);
+	const char *at = strstr(page, tag);
+	if (!at || at > first || !strstr(first, tag))
+		fail_msg("no date-only %s before each message: %s", tag, page);
+	res_free(&r);
+
+	/* The database holds the date only. */
+	struct buf times = BUF_INIT;
+	stored_times(t, &times);
+	char want[32];
+	snprintf(want, sizeof want, "%s\n%s\n", iso, iso);
+	assert_string_equal(buf_str(&times), want);
+	buf_free(&times);
+
+	/* The API says the same. */
+	snprintf(body, sizeof body, "{\"receipt\":\"%s\"}", receipt);
+	assert_int_equal(
+	    http_post(t, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *v = json_loadb(buf_str(&r.body), r.body.len, 0, NULL);
+	json_t *msgs = json_object_get(v, "messages");
+	assert_int_equal(json_array_size(msgs), 2);
+	const char *texts[] = {"Eerste-7731", "Tweede-7732"};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *m = json_array_get(msgs, i);
+		assert_string_equal(json_string_value(json_object_get(m, "text")), texts[i]);
+		assert_string_equal(json_string_value(json_object_get(m, "at")), iso);
+	}
+	json_decref(v);
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +447,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(form_guessing_throttled, test_setup, test_teardown),
 	    cmocka_unit_test_setup_teardown(api_and_form_share, test_setup, test_teardown),
 	    cmocka_unit_test_setup_teardown(api_message_in_english, test_setup, test_teardown),
+	    cmocka_unit_test_setup_teardown(message_keeps_date_only, test_setup, test_teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1101,22 +1101,22 @@ static void unreadable_bytes_in_every_report_field(void **state)
 
 	for (size_t i = 0; i < sizeof open_fields / sizeof open_fields[0]; i++) {
 		f = (struct buf)BUF_INIT;
-		/* "06%FF12345678" for the phone, so that only the bytes are wrong. */
+		/* "06%FF+12345678" for the phone, so that only the bytes are wrong. */
 		open_report(&f, open_fields[i].name,
-		            !strcmp(open_fields[i].name, "contact.phone") ? "06%FF12345678"
+		            !strcmp(open_fields[i].name, "contact.phone") ? "06%FF+12345678"
 		                                                          : "Waarde%FFx%C3");
 		submit(&S, &f, &r);
 		const char *b = buf_str(&r.body);
 		if (r.status != 400)
-			fail_msg("%s: expected 400, got %ld\n%.1000s", open_fields[i].name, r.status,
-			         b);
+			fail_msg("%s: expected 400, got %ld\n%.1000s", open_fields[i].name,
+			         r.status, b);
 		assert_non_null(strstr(b, "<title>Fout: "));
 		assert_field_error(b, open_fields[i].id, open_fields[i].id);
 		if (!strstr(b, "tekens die we niet kunnen lezen"))
 			fail_msg("%s: no word of unreadable characters", open_fields[i].name);
 		/* Shown as U+FFFD, one for each bad part. */
 		const char *shown = !strcmp(open_fields[i].name, "contact.phone")
-		                        ? "06\xEF\xBF\xBD" "12345678"
+		                        ? "06\xEF\xBF\xBD 12345678"
 		                        : "Waarde\xEF\xBF\xBDx\xEF\xBF\xBD";
 		if (!strstr(b, shown))
 			fail_msg("%s: the value is not shown back", open_fields[i].name);
@@ -1205,7 +1205,7 @@ static void hidden_characters_in_report_texts(void **state)
 
 	/* A report with them is taken, without them. */
 	f = (struct buf)BUF_INIT;
-	valid_report(&f, "Een \xEF\xBB\xBF" "melding");
+	valid_report(&f, "Een \xEF\xBB\xBFmelding");
 	char receipt[20];
 	submit(&S, &f, &r);
 	assert_int_equal(r.status, 200);

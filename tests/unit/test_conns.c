@@ -214,6 +214,19 @@ static void dropped_pending_is_forgotten(void **state)
 	conns_free(t);
 }
 
+/* A pending connection may already be closed by libmicrohttpd without a
+ * word (its descriptor number free for reuse): never cut one. */
+static void pending_is_never_cut(void **state)
+{
+	(void)state;
+	struct conns *t = table(1, 0);
+	assert_int_equal(conns_admit(t, 9, A, false, 0), CONNS_ADMITTED);
+	assert_false(conns_make_room(t, 100000));
+	conns_reap(t, 100000);
+	assert_int_equal(ncuts, 0);
+	conns_free(t);
+}
+
 static void unannounced_start_is_counted_or_cut(void **state)
 {
 	(void)state;
@@ -252,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(fresh_headers_are_not_idle),
 	    cmocka_unit_test(busy_connections_are_never_cut_for_room),
 	    cmocka_unit_test(dropped_pending_is_forgotten),
+	    cmocka_unit_test(pending_is_never_cut),
 	    cmocka_unit_test(unannounced_start_is_counted_or_cut),
 	    cmocka_unit_test(bad_limits),
 	};

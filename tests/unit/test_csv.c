@@ -367,7 +367,7 @@ static void writer_neutralises_hidden_text(void **state)
 	    {LRI "x" RLI "y" FSI "z" PDI, FFFD "x" FFFD "y" FFFD "z" FFFD},
 	    {BOM "R-1", FFFD "R-1"},
 	    {"R" BOM "-1", "R" FFFD "-1"},
-	    {"caf\xE9", "caf" FFFD},      /* not UTF-8 */
+	    {"caf\xE9", "caf" FFFD},         /* not UTF-8 */
 	    {"half \xE2\x82", "half " FFFD}, /* cut short */
 	    /* hidden in front of a formula: not a formula any more */
 	    {RLO "=cmd", FFFD "=cmd"},
@@ -460,11 +460,16 @@ static void round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(reads_rfc4180),      cmocka_unit_test(quoted_field_spans_lines),
-	    cmocka_unit_test(bom_and_semicolons), cmocka_unit_test(syntax_errors),
-	    cmocka_unit_test(utf8_errors),        cmocka_unit_test(bounds),
-	    cmocka_unit_test(reads_a_stream),     cmocka_unit_test(formula_escaping),
-	    cmocka_unit_test(writer_rows),        cmocka_unit_test(round_trip),
+	    cmocka_unit_test(reads_rfc4180),
+	    cmocka_unit_test(quoted_field_spans_lines),
+	    cmocka_unit_test(bom_and_semicolons),
+	    cmocka_unit_test(syntax_errors),
+	    cmocka_unit_test(utf8_errors),
+	    cmocka_unit_test(bounds),
+	    cmocka_unit_test(reads_a_stream),
+	    cmocka_unit_test(formula_escaping),
+	    cmocka_unit_test(writer_rows),
+	    cmocka_unit_test(round_trip),
 	    cmocka_unit_test(writer_neutralises_hidden_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

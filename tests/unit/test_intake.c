@@ -344,10 +344,11 @@ static void test_messages(void **state)
 	assert_string_equal(json_string_value(json_object_get(m0, "author")), "reporter");
 	assert_string_equal(json_string_value(json_object_get(m0, "text")),
 	                    "Het busje is er weer.\nVanavond.");
-	assert_int_equal(strlen(json_string_value(json_object_get(m0, "at"))), 20);
+	/* A reporter's message keeps its date only (test_message_date_only). */
+	assert_int_equal(strlen(json_string_value(json_object_get(m0, "at"))), STORE_DATE_LEN);
 	json_decref(j);
 	/* Messages are sealed under the report's id as messages. */
-	struct raw_q q = {.sql = "SELECT sealed FROM report_messages ORDER BY id LIMIT 1"};
+	struct raw_q q = {.sql = "SELECT sealed FROM report_messages ORDER BY seq LIMIT 1"};
 	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
 	assert_null(memmem(q.blob, q.len, "busje", 5));
 	struct seal_key k;
@@ -1154,6 +1155,77 @@ static void test_no_arrival_time_kept(void **state)
 	assert_string_equal(q.text, today);
 }
 
+/* Today's local date, as the intake keeps it. */
+static void local_today(char out[STORE_DATE_LEN + 1])
+{
+	struct tm tm;
+	time_t t = time(NULL);
+	localtime_r(&t, &tm);
+	strftime(out, STORE_DATE_LEN + 1, "%Y-%m-%d", &tm);
+}
+
+/* A reporter's message keeps its date and no time of day, which with a
+ * proxy's access log would link it to an address (a staff member's keeps
+ * its time). Messages of one date keep the order they were written in. */
+static void test_message_date_only(void **state)
+{
+	struct fx *f = *state;
+	struct report_input r = report();
+	struct intake_receipt rc;
+	int64_t id;
+	assert_int_equal(intake_submit(f->in, &org, &r, &rc, &id), 0);
+	static const char *const texts[] = {"een", "twee", "drie", "vier", "vijf", "zes"};
+	for (size_t i = 0; i < 6; i++) {
+		if (i == 3) {
+			/* A handler answers in between, as staff will. */
+			struct seal_key k;
+			struct buf sealed = BUF_INIT;
+			assert_int_equal(seal_key_derive(master, &k), 0);
+			assert_int_equal(seal_encrypt(&k, (uint64_t)id, SEAL_MESSAGE, texts[i],
+			                              strlen(texts[i]), &sealed),
+			                 0);
+			assert_int_equal(store_message_add(f->s, id, "handler", NULL, sealed.data,
+			                                   sealed.len, NULL, NULL),
+			                 0);
+			buf_free(&sealed);
+			seal_key_wipe(&k);
+		} else {
+			assert_int_equal(intake_add_message(f->in, rc.text, texts[i]), 0);
+		}
+	}
+	char today[STORE_DATE_LEN + 1];
+	local_today(today);
+	/* Stored: the date, nothing more. */
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_messages WHERE author = 'reporter'"
+	                            " AND length(created_at) = 10"),
+	                 5);
+	struct raw_q q = {.sql = "SELECT created_at FROM report_messages WHERE author = 'reporter'"
+	                         " ORDER BY seq LIMIT 1"};
+	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_string_equal(q.text, today);
+	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_messages WHERE author = 'handler'"
+	                            " AND length(created_at) = 20"),
+	                 1);
+	/* Followed: in the order written, however the dates and ids fall. */
+	json_t *j;
+	assert_int_equal(intake_follow(f->in, rc.text, &j), 0);
+	json_t *m = json_object_get(j, "messages");
+	assert_int_equal(json_array_size(m), 6);
+	for (size_t i = 0; i < 6; i++) {
+		json_t *mi = json_array_get(m, i);
+		const char *at = json_string_value(json_object_get(mi, "at"));
+		assert_string_equal(json_string_value(json_object_get(mi, "text")), texts[i]);
+		assert_string_equal(json_string_value(json_object_get(mi, "author")),
+		                    i == 3 ? "handler" : "reporter");
+		if (i == 3) {
+			assert_int_equal(strlen(at), STORE_TIME_LEN);
+		} else {
+			assert_string_equal(at, today);
+		}
+	}
+	json_decref(j);
+}
+
 /* Writes that work leave /healthz's answer at 0. (A full disk is tested
  * for real in tests/http/test_faults.c.) */
 static void test_write_health_ok(void **state)
@@ -1188,6 +1260,7 @@ int main(void)
 	    T(test_async_stop_drains),
 	    T(test_async_stress),
 	    T(test_no_arrival_time_kept),
+	    T(test_message_date_only),
 	    T(test_write_health_ok),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

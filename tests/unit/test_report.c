@@ -587,12 +587,12 @@ static void test_short_text_boundary_contact(void **state)
 
 /* --- characters that reverse, hide or stand for lost bytes (issue 6) ---- */
 
-#define RLO "\xE2\x80\xAE" /* right-to-left override */
-#define LRE "\xE2\x80\xAA"
-#define PDF "\xE2\x80\xAC"
-#define RLI "\xE2\x81\xA7"
-#define PDI "\xE2\x81\xA9"
-#define BOM "\xEF\xBB\xBF"
+#define RLO  "\xE2\x80\xAE" /* right-to-left override */
+#define LRE  "\xE2\x80\xAA"
+#define PDF  "\xE2\x80\xAC"
+#define RLI  "\xE2\x81\xA7"
+#define PDI  "\xE2\x81\xA9"
+#define BOM  "\xEF\xBB\xBF"
 #define FFFD "\xEF\xBF\xBD"
 
 /* In every text of a report: each hidden formatting character is refused
@@ -606,7 +606,7 @@ static void test_hidden_and_damaged_text(void **state)
 	struct {
 		const char *field;
 		const char **slot;
-		const char *plain; /* valid, with the hidden characters in it removed */
+		const char *plain;  /* valid, with the hidden characters in it removed */
 		const char *hidden; /* shows reversed or hides a part */
 	} cases[] = {
 	    {"description", &in.description, "Hij zei: ik betaal niet.",
@@ -639,7 +639,8 @@ static void test_hidden_and_damaged_text(void **state)
 		assert_one(*state, &in, cases[i].field);
 		snprintf(buf, sizeof buf, "%s\xFF", cases[i].plain);
 		const char *msg = assert_one(*state, &in, cases[i].field);
-		if (strcmp(cases[i].field, "contact.phone") && strcmp(cases[i].field, "contact.email"))
+		if (strcmp(cases[i].field, "contact.phone") &&
+		    strcmp(cases[i].field, "contact.email"))
 			assert_non_null(strstr(msg, "tekens die we niet kunnen lezen"));
 		*cases[i].slot = keep;
 	}

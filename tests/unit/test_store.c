@@ -803,26 +803,87 @@ static void test_messages(void **state)
 	assert_int_equal(n, 0);
 	assert_null(m);
 	int64_t id1, id2;
-	assert_int_equal(store_message_add(f->s, 51, "reporter", "ab", 2, "closed", &id1), 0);
-	assert_int_equal(store_message_add(f->s, 51, "handler", "cde", 3, NULL, &id2), 0);
-	assert_true(id2 > id1);
-	assert_int_equal(store_message_add(f->s, 51, "someone", "x", 1, NULL, NULL), -EINVAL);
-	assert_int_equal(store_message_add(f->s, 51, "reporter", "", 0, NULL, NULL), -EINVAL);
-	assert_int_equal(store_message_add(f->s, 52, "reporter", "x", 1, NULL, NULL),
+	assert_int_equal(
+	    store_message_add(f->s, 51, "reporter", "2026-03-02", "ab", 2, "closed", &id1), 0);
+	assert_int_equal(store_message_add(f->s, 51, "handler", NULL, "cde", 3, NULL, &id2), 0);
+	assert_true(id1 > 0 && id2 > 0 && id1 != id2);
+	assert_int_equal(store_message_add(f->s, 51, "someone", NULL, "x", 1, NULL, NULL), -EINVAL);
+	assert_int_equal(store_message_add(f->s, 51, "reporter", NULL, "", 0, NULL, NULL), -EINVAL);
+	/* A time is a date or a UTC time to the second: nothing else. */
+	assert_int_equal(store_message_add(f->s, 51, "reporter", "10:00", "x", 1, NULL, NULL),
+	                 -EINVAL);
+	assert_int_equal(
+	    store_message_add(f->s, 51, "reporter", "2026-03-02T10:00", "x", 1, NULL, NULL),
+	    -EINVAL);
+	assert_int_equal(store_message_add(f->s, 52, "reporter", NULL, "x", 1, NULL, NULL),
 	                 STORE_NOT_FOUND);
 	assert_int_equal(store_messages(f->s, 51, &m, &n), 0);
 	assert_int_equal(n, 2);
+	assert_int_equal(m[0].id, id1);
+	assert_int_equal(m[0].seq, 1);
 	assert_string_equal(m[0].author, "reporter");
+	assert_string_equal(m[0].created_at, "2026-03-02");
 	assert_memory_equal(m[0].sealed, "ab", 2);
+	assert_int_equal(m[1].id, id2);
+	assert_int_equal(m[1].seq, 2);
 	assert_int_equal(m[1].sealed_len, 3);
 	assert_string_equal(m[1].author, "handler");
 	assert_int_equal(strlen(m[1].created_at), STORE_TIME_LEN);
 	store_messages_free(m, n);
+	assert_int_equal(file_int(f->db,
+	                          "SELECT COUNT(*) FROM report_messages"
+	                          " WHERE created_at = '2026-03-02' AND author = 'reporter'"),
+	                 1);
 
 	assert_int_equal(store_sqlite_raw(f->s, true, close_report, NULL), 0);
-	assert_int_equal(store_message_add(f->s, 51, "reporter", "x", 1, "closed", NULL),
+	assert_int_equal(store_message_add(f->s, 51, "reporter", NULL, "x", 1, "closed", NULL),
 	                 STORE_REFUSED);
-	assert_int_equal(store_message_add(f->s, 51, "handler", "x", 1, NULL, NULL), 0);
+	assert_int_equal(store_message_add(f->s, 51, "handler", NULL, "x", 1, NULL, NULL), 0);
+}
+
+/* A conversation keeps its order by its own sequence: messages on one date
+ * (and ids that are random) cannot mix it up, nor can another report's
+ * messages in between; the ids tell nothing of the order. */
+static void test_message_order_by_sequence(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[2][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[2] = {new_report(71, 1, h[0]), new_report(72, 2, h[1])};
+	int res[2];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	enum {
+		N = 24
+	};
+	int64_t ids[N];
+	for (unsigned i = 0; i < N; i++) {
+		unsigned char text[1] = {(unsigned char)('a' + i)};
+		assert_int_equal(store_message_add(f->s, 71, i % 3 ? "reporter" : "handler",
+		                                   i % 3 ? "2026-03-02" : "2026-03-02T09:00:00Z",
+		                                   text, 1, NULL, &ids[i]),
+		                 0);
+		assert_int_equal(
+		    store_message_add(f->s, 72, "reporter", "2026-03-02", "z", 1, NULL, NULL), 0);
+	}
+	struct store_message *m;
+	size_t n;
+	assert_int_equal(store_messages(f->s, 71, &m, &n), 0);
+	assert_int_equal(n, N);
+	unsigned rising = 0;
+	for (unsigned i = 0; i < N; i++) {
+		assert_int_equal(m[i].seq, i + 1);
+		assert_int_equal(m[i].id, ids[i]);
+		assert_int_equal(m[i].sealed[0], 'a' + i);
+		if (i && ids[i] > ids[i - 1])
+			rising++;
+	}
+	store_messages_free(m, n);
+	/* Random ids: all 23 steps rising would happen once in 23! runs. */
+	assert_true(rising < N - 1);
+	assert_int_equal(store_messages(f->s, 72, &m, &n), 0);
+	assert_int_equal(n, N);
+	assert_int_equal(m[N - 1].seq, N);
+	store_messages_free(m, n);
 }
 
 static void test_message_limit(void **state)
@@ -834,8 +895,10 @@ static void test_message_limit(void **state)
 	int res;
 	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
 	for (unsigned i = 0; i < REPORT_MAX_MESSAGES; i++)
-		assert_int_equal(store_message_add(f->s, 61, "reporter", "x", 1, NULL, NULL), 0);
-	assert_int_equal(store_message_add(f->s, 61, "reporter", "x", 1, NULL, NULL), STORE_LIMIT);
+		assert_int_equal(
+		    store_message_add(f->s, 61, "reporter", "2026-03-02", "x", 1, NULL, NULL), 0);
+	assert_int_equal(store_message_add(f->s, 61, "reporter", "2026-03-02", "x", 1, NULL, NULL),
+	                 STORE_LIMIT);
 }
 
 /* --- faults and privacy (issue 6) ---------------------------------------- */
@@ -885,6 +948,28 @@ static void test_report_time_of_day_optional(void **state)
 	                 1);
 }
 
+/* Brings the database at path back to the schema before migration 4
+ * (messages with ids that count up, no seq). */
+static void undo_migration_4(const char *path)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	char *err = NULL;
+	int rc = sqlite3_exec(db,
+	                      "BEGIN;"
+	                      "DROP INDEX report_messages_seq;"
+	                      "ALTER TABLE report_messages DROP COLUMN seq;"
+	                      "CREATE INDEX report_messages_report ON report_messages"
+	                      " (report_id, id);"
+	                      "DELETE FROM schema_migrations WHERE version = 4;"
+	                      "COMMIT;",
+	                      NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("undoing migration 4: %s", err ? err : "?");
+	sqlite3_free(err);
+	sqlite3_close(db);
+}
+
 /* Migration 3 drops the times of day the intake kept before. */
 static void test_migration_drops_time_of_day(void **state)
 {
@@ -898,6 +983,7 @@ static void test_migration_drops_time_of_day(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	/* As the database was before migration 3. */
+	undo_migration_4(f->db);
 	assert_int_equal(file_int(f->db, "DELETE FROM schema_migrations WHERE version = 3"
 	                                 " RETURNING version"),
 	                 3);
@@ -913,6 +999,67 @@ static void test_migration_drops_time_of_day(void **state)
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 34"
 	                                 " AND received_on = '2026-03-01'"),
 	                 1);
+}
+
+/* Migration 4 drops the times of day of reporters' messages written
+ * before (handlers' stay) and numbers every conversation in the order of
+ * its old ids. */
+static void test_migration_drops_message_times(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[2][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[2] = {new_report(81, 1, h[0]), new_report(82, 2, h[1])};
+	int res[2];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	store_close(f->s);
+	f->s = NULL;
+	/* As the database was before migration 4, with messages as they were
+	 * written then: ids counting up over all reports, times to the second. */
+	undo_migration_4(f->db);
+	assert_int_equal(
+	    file_int(f->db,
+	             "INSERT INTO report_messages (id, report_id, author, created_at, sealed)"
+	             " VALUES (1, 81, 'reporter', '2026-03-02T23:30:01Z', x'61'),"
+	             " (2, 82, 'reporter', '2026-03-02T10:00:00Z', x'7a'),"
+	             " (3, 81, 'handler', '2026-03-03T08:15:00Z', x'62'),"
+	             " (4, 81, 'reporter', '2026-03-03T08:20:07Z', x'63')"
+	             " RETURNING 7"),
+	    7);
+	struct buf err = BUF_INIT;
+	if (store_open_sqlite(f->db, &f->s, &err))
+		fail_msg("migrating: %s", buf_str(&err));
+	buf_free(&err);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_messages"
+	                                 " WHERE author = 'reporter' AND length(created_at) <> 10"),
+	                 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_messages"
+	                                 " WHERE id = 3 AND created_at = '2026-03-03T08:15:00Z'"),
+	                 1);
+	struct store_message *m;
+	size_t n;
+	assert_int_equal(store_messages(f->s, 81, &m, &n), 0);
+	assert_int_equal(n, 3);
+	const char *want[3] = {"2026-03-02", "2026-03-03T08:15:00Z", "2026-03-03"};
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(m[i].seq, i + 1);
+		assert_string_equal(m[i].created_at, want[i]);
+		assert_int_equal(m[i].sealed[0], 'a' + i);
+	}
+	store_messages_free(m, n);
+	/* A new message follows the old ones. */
+	assert_int_equal(store_message_add(f->s, 81, "reporter", "2026-03-04", "d", 1, NULL, NULL),
+	                 0);
+	assert_int_equal(store_messages(f->s, 81, &m, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(m[3].seq, 4);
+	assert_int_equal(m[3].sealed[0], 'd');
+	store_messages_free(m, n);
+	assert_int_equal(store_messages(f->s, 82, &m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].seq, 1);
+	assert_string_equal(m[0].created_at, "2026-03-02");
+	store_messages_free(m, n);
 }
 
 /* Ids are random, so a day's reports export in the order of their
@@ -1009,9 +1156,11 @@ int main(void)
 	    T(test_export),
 	    T(test_messages),
 	    T(test_message_limit),
+	    T(test_message_order_by_sequence),
 	    T(test_open_existing_refuses_missing),
 	    T(test_report_time_of_day_optional),
 	    T(test_migration_drops_time_of_day),
+	    T(test_migration_drops_message_times),
 	    T(test_export_orders_day_by_reference),
 	    T(test_write_probe),
 	    T(test_sealed_sample),

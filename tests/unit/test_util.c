@@ -101,7 +101,7 @@ static void utf8_next(void **state)
 	assert_int_equal(cp, 0x1F600);
 	assert_int_equal(str_utf8_next("\xFF", 1, &cp), -1);
 	assert_int_equal(cp, 0xFFFD);
-	assert_int_equal(str_utf8_next("\x80", 1, &cp), -1);    /* stray continuation */
+	assert_int_equal(str_utf8_next("\x80", 1, &cp), -1);     /* stray continuation */
 	assert_int_equal(str_utf8_next("\xC0\xAF", 2, &cp), -1); /* overlong lead */
 	assert_int_equal(str_utf8_next("\xE0\x80\xAF", 3, &cp), -1);
 	assert_int_equal(str_utf8_next("\xED\xA0\x80", 3, &cp), -1); /* surrogate */
@@ -228,6 +228,8 @@ static void quoting(void **state)
 	assert_string_equal(log_quote("a\nb\"c", out, sizeof out), "\"a?b?c\"");
 	assert_string_equal(log_quote("0123456789abcdefgh", out, sizeof out), "\"0123456789abc\"");
 	assert_string_equal(log_quote(NULL, out, sizeof out), "\"\"");
+	/* A right-to-left override (U+202E) cannot turn the line around. */
+	assert_string_equal(log_quote("a\xe2\x80\xae" "b", out, sizeof out), "\"a???b\"");
 }
 
 static void file_reading(void **state)

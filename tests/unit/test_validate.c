@@ -113,8 +113,8 @@ static void text_hidden_and_damaged(void **state)
 	struct field_value v[NS];
 	struct field_error e[NS];
 	static const char *const bad[] = {
-	    "a\xE2\x80\xAE" "b", "a\xE2\x81\xA7" "b", "a\xEF\xBB\xBF" "b",
-	    "a\xEF\xBF\xBD" "b", "a\xFF" "b",          "a\rb",
+	    "a\xE2\x80\xAEz", "a\xE2\x81\xA7z", "a\xEF\xBB\xBFz",
+	    "a\xEF\xBF\xBDz", "a\xFFz",         "a\rb",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct fx x = {0};
