@@ -58,6 +58,13 @@
 /* Milliseconds after which a connection handed to libmicrohttpd but never
  * taken in by it is forgotten (it dropped it without a word). */
 #define HTTP_PENDING_STALE_MS 10000u
+/* Milliseconds every 429 (a throttled source) is held before it is sent,
+ * its connection suspended and no thread waiting (http/tarpit.h): a
+ * source that keeps asking gets at most its connections' worth of
+ * refusals a second instead of all the CPU it can take. */
+#define HTTP_THROTTLED_DELAY_MS 1000u
+/* Answers held at once at most; beyond it they are sent without delay. */
+#define HTTP_TARPIT_MAX 4096u
 /* Milliseconds between two checks of the deadlines above. */
 #define HTTP_REAP_INTERVAL_MS 250u
 /* libmicrohttpd's own log lines written per minute at most; a flood of
@@ -123,12 +130,24 @@
  * when all are borrowed. Above HTTP_THREADS so that the CLI and a later
  * background job never wait behind the server. */
 #define STORE_READ_CONNS 8u
+/* Connections the PostgreSQL store keeps open at most (reads and writes
+ * share them); a thread waits when all are in use. Several servers on one
+ * database each hold this many: keep their sum below the server's
+ * max_connections. */
+#define STORE_PG_CONNS 8u
 /* Milliseconds SQLite waits on a lock held by another process (a CLI
  * import while the server runs); times STORE_TXN_ATTEMPTS stays below
  * HTTP_CONNECTION_TIMEOUT_S. */
 #define STORE_BUSY_TIMEOUT_MS 2000u
 /* Attempts store_txn() makes when the database stays busy. */
 #define STORE_TXN_ATTEMPTS 3u
+/* Attempts store_txn() makes on PostgreSQL, where a transaction that met
+ * another writer fails at once (a serialization failure) instead of
+ * waiting like SQLite's busy timeout: more of them, each after a random
+ * pause of up to STORE_PG_RETRY_MAX_MS. Writers of two servers that
+ * number reports from one counter meet often under load. */
+#define STORE_PG_TXN_ATTEMPTS 20u
+#define STORE_PG_RETRY_MAX_MS 50u
 /* Districts of one organisation. */
 #define STORE_MAX_DISTRICTS 256u
 /* Organisations store_org_list() returns at most. */
@@ -145,6 +164,9 @@
 #define CONFIG_MAX_PATH 160u
 /* Bytes of a URL in signaal.ini. */
 #define CONFIG_MAX_URL 160u
+/* Bytes of [store] url (a libpq connection URI); its line must still fit
+ * CONFIG_MAX_LINE with "url = " before it. */
+#define CONFIG_MAX_STORE_URL 180u
 /* Bytes of the host part of [server] listen. */
 #define CONFIG_MAX_HOST 64u
 /* [server] threads at most. */
@@ -171,6 +193,8 @@
 #define CONTENT_MAX_CODE_LEN 64u
 /* Bytes of a key path in a validation message, e.g. "forms[2].signals[0].code". */
 #define CONTENT_MAX_PATH_LEN 256u
+/* Bytes of a value quoted in a content validation message (longer ones are cut). */
+#define CONTENT_MAX_SHOWN_VALUE 80u
 /* Bytes of a channel's web address or email address. */
 #define CONTENT_MAX_URL_LEN 300u
 /* Phone numbers one channel lists. */
@@ -239,10 +263,14 @@
 #define FOLLOW_WRONG_BUSY_PER_MIN 60u
 /* Seconds of the longer window while guessing is assumed. */
 #define FOLLOW_WRONG_BUSY_WINDOW_S (60u * 60u)
+/* Retry-After when a follow-up message found the database busy (another
+ * process held the write transaction past STORE_BUSY_TIMEOUT_MS times
+ * STORE_TXN_ATTEMPTS): the form's alert says "over een minuut". */
+#define FOLLOW_BUSY_RETRY_S 60u
 /* Seconds a CSRF token and its cookie stay valid. */
 #define CSRF_MAX_AGE_S 7200u
 
-/* --- CSV import and export (src/render/csv, src/domain/import) -------- */
+/* --- CSV import and export (util/csv_read, render/csv, domain/import) - */
 /* Bytes of one physical line of a CSV file (a quoted field may span
  * several lines; each is bounded). */
 #define CSV_MAX_LINE_BYTES (16u * 1024u)

@@ -20,6 +20,7 @@
 #include "content/content.h"
 #include "http/server.h"
 #include "pages/pages.h"
+#include "pages/policy.h"
 #include "pages/site.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -211,6 +212,9 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	    .nroutes = site_nroutes,
 	    .site = site,
 	    .error_page = page_error,
+	    .authorize = policy_authorize,
+	    .policy_public = policy_is_public,
+	    .csrf_ok = policy_csrf_ok,
 	};
 	struct server *srv = NULL;
 	rc = server_start(&so, &srv, &err);
@@ -284,7 +288,7 @@ static int cmd_init(const struct cli *cli, struct config *cfg)
 		goto out;
 	}
 	struct setup_org so = {org, name, region, districts, nd};
-	if (setup_init(cli->data_dir, &so, &err) != 0) {
+	if (setup_init_at(cli->data_dir, cfg->store_url, &so, &err) != 0) {
 		fprintf(stderr, "signaal: %s\n", buf_str(&err));
 		goto out;
 	}

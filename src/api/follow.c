@@ -4,16 +4,19 @@
  * receipt_guard, one guard for both): wrong receipts are counted per
  * source only, and while a source must wait its receipts are not even
  * looked up. Every wrong receipt gets the same answer, so an answer tells
- * nothing but "not this one". */
+ * nothing but "not this one".
+ *
+ * The steps are the domain's (domain/followup.h), the same as /volgen's;
+ * this file maps the JSON body onto them and says each result. A busy
+ * database is 503 with Retry-After and "try again": nothing was stored. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sodium.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/followup.h"
 #include "domain/intake.h"
-#include "domain/report.h"
 #include "http/throttle.h"
 #include "pages/formkit.h"
 #include "pages/site.h"
@@ -44,9 +47,49 @@ static int too_many(struct req *req, struct resp *resp, unsigned wait)
 	return rc ? rc : resp_header(resp, "Retry-After", v);
 }
 
+/* The receipt guard of this request's source (http/throttle.h), for the
+ * domain, which knows no address. */
+struct source_guard {
+	struct receipt_guard *guard;
+	unsigned char src[16];
+};
+
+static unsigned source_wait(void *ctx)
+{
+	struct source_guard *g = ctx;
+	return receipt_guard_wait(g->guard, g->src);
+}
+
+static void source_wrong(void *ctx)
+{
+	struct source_guard *g = ctx;
+	receipt_guard_wrong(g->guard, g->src);
+}
+
+/* 200: the status and the conversation. */
+static int answer_found(struct resp *resp, const json_t *report)
+{
+	json_t *status = json_object_get(report, "status");
+	json_t *messages = json_object_get(report, "messages");
+	json_t *ans = json_object();
+	if (ans && (json_object_set(ans, "status", status ? status : json_null()) != 0 ||
+	            json_object_set_new(ans, "messages",
+	                                messages ? json_incref(messages) : json_array()) != 0)) {
+		json_decref(ans);
+		ans = NULL;
+	}
+	return api_answer(resp, 200, ans);
+}
+
+/* 503 with Retry-After. */
+static int unavailable(struct req *req, struct resp *resp, const char *msgid, unsigned retry)
+{
+	int rc = api_fail(req, resp, 503, NULL, msgid);
+	return rc ? rc : fk_retry_after(resp, retry);
+}
+
 int api_follow(struct req *req, struct resp *resp)
 {
-	char canon[RECEIPT_TEXT_LEN + 1] = "";
 	struct site *s = req->site;
 	if (!api_is_json_type(req->content_type))
 		return api_not_json(req, resp);
@@ -56,18 +99,17 @@ int api_follow(struct req *req, struct resp *resp)
 		return err.message ? api_fail(req, resp, 400, err.field, err.message) : -ENOMEM;
 
 	int rc = 0;
-	char *msg = NULL;
-	json_t *conv = NULL;
-	const char *receipt = NULL;
-	const json_t *message = NULL;
+	struct followup_input q = {0};
+	struct followup res = {0};
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "receipt") == 0 && json_is_string(v)) {
-			receipt = json_string_value(v);
+			q.receipt = json_string_value(v);
 		} else if (strcmp(key, "message") == 0 && (json_is_string(v) || json_is_null(v))) {
-			message = json_is_string(v) ? v : NULL;
+			q.message = json_string_value(v); /* NULL for null */
+			q.message_len = json_is_string(v) ? json_string_length(v) : 0;
 		} else if (strcmp(key, "receipt") == 0 || strcmp(key, "message") == 0) {
 			rc = api_fail(req, resp, 400, key, _("Dit veld moet tekst zijn."));
 			goto out;
@@ -77,94 +119,63 @@ int api_follow(struct req *req, struct resp *resp)
 			goto out;
 		}
 	}
-	if (!receipt || !*receipt) {
+
+	struct source_guard sg = {.guard = s->follow_guard};
+	throttle_client_key(req, sg.src);
+	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
+	rc = followup_run(s->intake, &guard, &q, &res);
+	switch (rc) {
+	case 0:
+		rc = answer_found(resp, res.report);
+		break;
+	case FOLLOWUP_NO_RECEIPT:
 		rc = api_fail(req, resp, 400, "receipt", _("Vul de code van je melding in."));
-		goto out;
-	}
-	/* Bytes that were not UTF-8 arrive as U+FFFD (api_parse_object()):
-	 * no receipt, said as it is, and nothing is looked up. */
-	if (!str_text_valid(receipt, strlen(receipt), false)) {
+		break;
+	case FOLLOWUP_UNREADABLE:
+		/* Bytes that were not UTF-8 arrive as U+FFFD
+		 * (api_parse_object()): no receipt, said as it is. */
 		rc = api_fail(req, resp, 400, "receipt",
 		              _("In de code staan tekens die we niet kunnen lezen. Een code heeft "
 		                "alleen letters, cijfers en streepjes."));
-		goto out;
-	}
-	if (message) {
-		const char *problem = report_message_check(json_string_value(message),
-		                                           json_string_length(message), &msg);
-		if (problem) {
-			rc = api_fail(req, resp, 400, "message", problem);
-			goto out;
-		}
-		if (!msg) {
-			rc = -ENOMEM;
-			goto out;
-		}
-	}
-
-	bool wellformed = receipt_normalise(receipt, canon);
-	/* Asked for every receipt, right or wrong, before the look-up. */
-	unsigned char src[16];
-	throttle_client_key(req, src);
-	unsigned wait = receipt_guard_wait(s->follow_guard, src);
-	if (wait) {
-		rc = too_many(req, resp, wait);
-		goto out;
-	}
-	if (!s->intake) {
+		break;
+	case FOLLOWUP_WAIT:
+		rc = too_many(req, resp, res.wait);
+		break;
+	case -ENODEV:
 		rc = api_fail(req, resp, 503, NULL,
 		              _("Je melding volgen kan nu even niet. Probeer het later opnieuw."));
-		goto out;
-	}
-
-	int found = wellformed ? 0 : INTAKE_NOT_FOUND;
-	if (found == 0 && msg) {
-		found = intake_add_message(s->intake, canon, msg);
-		if (found == INTAKE_CLOSED) {
-			rc = api_fail(req, resp, 409, "message",
-			              _("Deze melding is afgesloten. Je kunt geen informatie meer "
-			                "toevoegen."));
-			goto out;
-		}
-		if (found < 0) {
-			/* Not stored (a full disk, a read-only directory, ...):
-			 * said as such, and when to try again; /healthz tells
-			 * the operator why. */
-			rc = api_fail(req, resp, 503, NULL,
-			              _("Je bericht is niet opgeslagen, door een storing bij ons. "
-			                "Probeer het later opnieuw."));
-			if (!rc)
-				rc = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
-			goto out;
-		}
-	}
-	if (found == 0)
-		found = intake_follow(s->intake, canon, &conv);
-	if (found == INTAKE_NOT_FOUND) {
-		/* A malformed receipt was not looked up: it costs no try. */
-		if (wellformed)
-			receipt_guard_wrong(s->follow_guard, src);
+		break;
+	case FOLLOWUP_NOT_FOUND:
 		rc = not_found(req, resp);
-		goto out;
+		break;
+	case FOLLOWUP_BAD_MESSAGE:
+		rc = api_fail(req, resp, 400, "message", res.problem);
+		break;
+	case FOLLOWUP_CLOSED:
+		rc = api_fail(req, resp, 409, "message",
+		              _("Deze melding is afgesloten. Je kunt geen informatie meer "
+		                "toevoegen."));
+		break;
+	case FOLLOWUP_BUSY:
+		/* Nothing stored: try again, with the same body. */
+		rc = unavailable(req, resp,
+		                 _("Het is nu erg druk. Je bericht is nog niet opgeslagen. Probeer "
+		                   "het over een minuut opnieuw."),
+		                 FOLLOW_BUSY_RETRY_S);
+		break;
+	case FOLLOWUP_NOT_STORED:
+		/* Not stored (a full disk, a read-only directory, ...): said as
+		 * such, and when to try again; /healthz tells the operator why. */
+		rc = unavailable(req, resp,
+		                 _("Je bericht is niet opgeslagen, door een storing bij ons. "
+		                   "Probeer het later opnieuw."),
+		                 INTAKE_FAULT_RETRY_S);
+		break;
+	default:
+		rc = rc < 0 ? rc : -EIO;
 	}
-	if (found != 0) {
-		rc = found < 0 ? found : -EIO;
-		goto out;
-	}
-	json_t *status = json_object_get(conv, "status");
-	json_t *messages = json_object_get(conv, "messages");
-	json_t *ans = json_object();
-	if (ans && (json_object_set(ans, "status", status ? status : json_null()) != 0 ||
-	            json_object_set_new(ans, "messages",
-	                                messages ? json_incref(messages) : json_array()) != 0)) {
-		json_decref(ans);
-		ans = NULL;
-	}
-	rc = api_answer(resp, 200, ans);
 out:
-	sodium_memzero(canon, sizeof canon);
-	json_decref(conv);
-	free(msg);
+	followup_free(&res);
 	json_decref(root);
 	return rc;
 }

@@ -25,6 +25,7 @@ enum key_type {
 	KT_URL,
 	KT_PATH,
 	KT_ADDRESS,
+	KT_STORE,
 };
 
 struct key_def {
@@ -120,6 +121,12 @@ static const struct key_def keys[] = {
      "Threshold of the public figures, 1-100: counts from 1 to one below it are shown"
      " as `<N`.",
      KT_UINT, NUM(public_min_cell), 1, PUBLIC_MIN_CELL_MAX, NULL, NULL},
+    {"store", "url", "",
+     "The database: empty for the SQLite file `DIR/signaal.db`; `sqlite:PATH` for another"
+     " SQLite file; or `postgresql://[user@]host[:port]/dbname[?...]` for PostgreSQL 15 or"
+     " later, which several servers may share (a password is better kept in `~/.pgpass`"
+     " than here).",
+     KT_STORE, STR(store_url), 0, 0, NULL, NULL},
     {"log", "level", "info", "`debug`, `info`, `warn` or `error`.", KT_CHOICE, NUM(log_level), 0, 0,
      level_choices, set_level},
     {"log", "access", "on", "`on` or `off`: one log line per request (never the client address).",
@@ -417,6 +424,21 @@ static int parse_value(const struct key_def *k, const char *v, struct config *c,
 		}
 		break;
 	}
+	case KT_STORE:
+		if (n && strncmp(v, "sqlite:", 7) != 0 && strncmp(v, "postgresql://", 13) != 0 &&
+		    strncmp(v, "postgres://", 11) != 0) {
+			buf_puts(why, "not empty, sqlite:PATH or postgresql://...");
+			return -EINVAL;
+		}
+		if (n >= k->size || !str_text_valid(v, n, false)) {
+			buf_printf(why, "not one line of at most %zu bytes", k->size - 1);
+			return -EINVAL;
+		}
+		if (n == 7 && strncmp(v, "sqlite:", 7) == 0) {
+			buf_puts(why, "sqlite: without a path");
+			return -EINVAL;
+		}
+		break;
 	case KT_PATH:
 		if (n == 0) {
 			buf_puts(why, "empty; a path is required");

@@ -57,6 +57,8 @@ struct config {
 	unsigned max_reports_per_minute; /* per source; 0 = no limit */
 	/* [figures] */
 	unsigned public_min_cell;
+	/* [store] */
+	char store_url[CONFIG_MAX_STORE_URL + 1]; /* "" means DIR/signaal.db */
 	/* [log] */
 	enum log_level log_level;
 	bool log_access;

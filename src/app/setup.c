@@ -176,6 +176,26 @@ out:
 	return rc > 0 ? -EIO : rc;
 }
 
+struct record_ctx {
+	const char *want;
+	bool other; /* another key's value was there already */
+};
+
+static int record_check_txn(struct store_tx *tx, void *vctx)
+{
+	struct record_ctx *r = vctx;
+	struct buf have = BUF_INIT;
+	r->other = false;
+	int rc = store_tx_setting_get(tx, SETUP_KEY_CHECK, &have);
+	if (rc == 0)
+		r->other = have.len != KEYFILE_CHECK_HEX ||
+		           sodium_memcmp(have.data, r->want, KEYFILE_CHECK_HEX) != 0;
+	else if (rc == STORE_NOT_FOUND)
+		rc = store_tx_setting_set(tx, SETUP_KEY_CHECK, r->want);
+	buf_free(&have);
+	return rc;
+}
+
 int setup_key_check(struct store *s, const unsigned char master[32], const char *db_path,
                     const char *key_path, struct buf *err)
 {
@@ -220,8 +240,15 @@ int setup_key_check(struct store *s, const unsigned char master[32], const char 
 		rc = SETUP_BAD_KEY;
 		goto out;
 	}
-	rc = store_setting_set(s, SETUP_KEY_CHECK, want);
-	if (rc) {
+	/* Read again and written in one transaction: of two servers that
+	 * start together on one database with different keys, one records
+	 * its key and the other is refused, never both recorded in turn. */
+	struct record_ctx rec = {want, false};
+	rc = store_txn(s, record_check_txn, &rec);
+	if (rc == 0 && rec.other) {
+		say_foreign_key(db_path, key_path, err);
+		rc = SETUP_BAD_KEY;
+	} else if (rc) {
 		rc = rc < 0 ? rc : -EIO;
 		buf_printf(err, "cannot record the key check in %s: %s", db_path,
 		           store_strerror(rc));
@@ -232,7 +259,21 @@ out:
 	return rc;
 }
 
+int setup_store_url(const char *configured, const char *data_dir, struct buf *out)
+{
+	buf_reset(out);
+	if (configured && *configured)
+		return buf_puts(out, configured);
+	return buf_printf(out, "%s/%s", data_dir, SETUP_DB_FILE);
+}
+
 int setup_init(const char *data_dir, const struct setup_org *org, struct buf *err)
+{
+	return setup_init_at(data_dir, NULL, org, err);
+}
+
+int setup_init_at(const char *data_dir, const char *store_url, const struct setup_org *org,
+                  struct buf *err)
 {
 	struct buf path = BUF_INIT, keypath = BUF_INIT;
 	struct store *s = NULL;
@@ -261,14 +302,18 @@ int setup_init(const char *data_dir, const struct setup_org *org, struct buf *er
 	if (rc)
 		goto out;
 	buf_reset(&path);
-	rc = buf_printf(&path, "%s/%s", data_dir, SETUP_DB_FILE);
+	rc = setup_store_url(store_url, data_dir, &path);
 	if (!rc)
-		rc = store_open_sqlite(buf_str(&path), &s, err);
+		rc = store_open(buf_str(&path), STORE_OPEN_CREATE, &s, err);
 	if (rc)
 		goto out;
+	/* Messages name a file, never a connection URL: it may hold a
+	 * password. */
+	const char *where =
+	    strstr(buf_str(&path), "://") ? "the PostgreSQL database" : buf_str(&path);
 	/* Before anything is added: an existing database with another
 	 * installation's key is refused, a new one records this key. */
-	rc = setup_key_check(s, master, buf_str(&path), buf_str(&keypath), err);
+	rc = setup_key_check(s, master, where, buf_str(&keypath), err);
 	if (rc)
 		goto out;
 	struct store_org o = {.public_min_cell = (int)PUBLIC_MIN_CELL_DEFAULT};
@@ -277,12 +322,12 @@ int setup_init(const char *data_dir, const struct setup_org *org, struct buf *er
 	strcpy(o.region, org->region);
 	rc = store_org_create(s, &o, org->districts, org->ndistricts);
 	if (rc == STORE_CONFLICT)
-		buf_printf(err, "organisation '%s' already exists in %s", org->id, buf_str(&path));
+		buf_printf(err, "organisation '%s' already exists in %s", org->id, where);
 	else if (rc == STORE_LIMIT)
 		buf_printf(err, "at most %u districts", STORE_MAX_DISTRICTS);
 	else if (rc)
-		buf_printf(err, "cannot create organisation '%s' in %s: %s", org->id,
-		           buf_str(&path), strerror(rc < 0 ? -rc : EIO));
+		buf_printf(err, "cannot create organisation '%s' in %s: %s", org->id, where,
+		           strerror(rc < 0 ? -rc : EIO));
 out:
 	sodium_memzero(master, sizeof master);
 	store_close(s);

@@ -42,6 +42,14 @@ struct setup_org {
  * Returns 0, negative errno, STORE_CONFLICT, STORE_TOO_NEW or a SETUP_*
  * value; err (required) names what failed and why. */
 int setup_init(const char *data_dir, const struct setup_org *org, struct buf *err);
+/* The same, with the database at store_url ([store] url; NULL or "" is
+ * DIR/signaal.db). */
+int setup_init_at(const char *data_dir, const char *store_url, const struct setup_org *org,
+                  struct buf *err);
+
+/* The database URL for store_open(): configured ([store] url) when not
+ * NULL or empty, else the SQLite file DIR/signaal.db. out is replaced. */
+int setup_store_url(const char *configured, const char *data_dir, struct buf *out);
 
 /* Checks that master (from key_path) is the key db_path was made with,
  * against the key check value the database keeps (SETUP_KEY_CHECK); the

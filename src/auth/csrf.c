@@ -103,6 +103,8 @@ int csrf_prepare(const unsigned char key[CSRF_KEY_BYTES], const struct req *req,
 		if (rc)
 			return rc;
 	}
+	/* The page now holds a token bound to this visitor's cookie. */
+	resp->personal = true;
 	return csrf_token(key, cookie, (uint64_t)time(NULL), token);
 }
 

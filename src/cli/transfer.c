@@ -25,6 +25,7 @@
 #include "domain/report.h"
 #include "render/csv.h"
 #include "store/store.h"
+#include "util/csv_read.h"
 #include "util/str.h"
 
 static int usage_error(const char *msg)
@@ -49,21 +50,22 @@ static int check_org_arg(const char *org, const char *usage)
 	return 0;
 }
 
-/* Opens DIR/signaal.db, which must exist (init creates it; opening would
- * otherwise create an empty database), and checks the organisation. */
-static int open_store(const char *data_dir, const char *org, struct store **out)
+/* Opens the database ([store] url, else DIR/signaal.db), which must exist
+ * (init creates it; opening would otherwise create an empty database), and
+ * checks the organisation. */
+static int open_store(const char *data_dir, const char *url, const char *org, struct store **out)
 {
 	*out = NULL;
 	char path[4096];
 	int len = snprintf(path, sizeof path, "%s/%s", data_dir, SETUP_DB_FILE);
 	struct stat sb;
-	if (len < 0 || (size_t)len >= sizeof path || stat(path, &sb) != 0) {
+	if (!*url && (len < 0 || (size_t)len >= sizeof path || stat(path, &sb) != 0)) {
 		fprintf(stderr, "signaal: %s: no database here; run signaal init --data %s first\n",
 		        data_dir, data_dir);
 		return CLI_EXIT_USER;
 	}
 	struct buf err = BUF_INIT;
-	int rc = store_open_sqlite(path, out, &err);
+	int rc = store_open(*url ? url : path, 0, out, &err);
 	if (rc) {
 		fprintf(stderr, "signaal: %s\n",
 		        err.len ? buf_str(&err) : strerror(rc < 0 ? -rc : EIO));
@@ -257,7 +259,7 @@ int cli_import(const struct cli_args *a, const struct config *cfg)
 	size_t nd = 0;
 	struct import im;
 	import_init(&im, NULL, 0, NULL);
-	rc = open_store(a->data_dir, a->org, &st);
+	rc = open_store(a->data_dir, cfg->store_url, a->org, &st);
 	if (rc)
 		goto out;
 	rc = CLI_EXIT_USER;
@@ -379,7 +381,7 @@ int cli_export(const struct cli_args *a, const struct config *cfg)
 	else if (strcmp(format, "csv") != 0)
 		return usage_error("--format: one of csv, json, excel");
 	struct store *st = NULL;
-	rc = open_store(a->data_dir, a->org, &st);
+	rc = open_store(a->data_dir, cfg->store_url, a->org, &st);
 	if (rc)
 		return rc;
 	int e;

@@ -6,7 +6,7 @@
  * that order too), the header rules (every column once, in any order, none
  * unknown), the value rules of each column, and the check that a reference
  * appears once in the file. Knows no CSV syntax (cli/transfer.c reads the
- * file with render/csv.h) and no SQL: the caller stores the rows, all or
+ * file with util/csv_read.h) and no SQL: the caller stores the rows, all or
  * nothing, and reports a reference that exists already with
  * import_add_error() so that it reads like every other error.
  *

@@ -171,7 +171,9 @@ static int item_seal(struct intake *in, struct item *it)
 /* A row's store result as intake_submit answers it. */
 static int row_result(int rc)
 {
-	if (rc == STORE_CONFLICT || rc == STORE_LIMIT || rc == -EINVAL)
+	/* STORE_DUPLICATE here: new random values repeated SUBMIT_ATTEMPTS
+	 * times, which only a broken random source does. */
+	if (rc == STORE_CONFLICT || rc == STORE_DUPLICATE || rc == STORE_LIMIT || rc == -EINVAL)
 		return INTAKE_INVALID;
 	return rc > 0 ? -EIO : rc;
 }
@@ -203,7 +205,9 @@ static void write_batch(struct intake *in, struct item **items, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = items[i];
 		int r = results[i];
-		if (r == STORE_CONFLICT && ++it->attempts < SUBMIT_ATTEMPTS) {
+		/* Only a repeated random value is worth another try; a
+		 * constraint (a district removed meanwhile) refuses it. */
+		if (r == STORE_DUPLICATE && ++it->attempts < SUBMIT_ATTEMPTS) {
 			r = item_seal(in, it);
 			if (!r) {
 				it->next = NULL;

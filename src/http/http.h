@@ -69,6 +69,11 @@ struct resp {
 	/* Set when the response may be cached by the browser; everything else
 	 * gets Cache-Control: no-store (no trace in the browser of a visit). */
 	const char *cache_control;
+	/* The answer sets or depends on a cookie or a token (a form's CSRF
+	 * token, later a session): it is for this visitor only, and neither
+	 * the server's page cache nor the site's keeps it. Set-Cookie sets it
+	 * (resp_header); so does anything that reads a cookie into a page. */
+	bool personal;
 };
 
 /* Value of a query field, or NULL. Borrowed from req. */
@@ -85,7 +90,8 @@ const char *req_header_last(const struct req *r, const char *name);
 /* Value of a cookie, or NULL. Borrowed from the connection. */
 const char *req_cookie(const struct req *r, const char *name);
 
-/* Adds a header; value is copied. 0, -ENOMEM or -E2BIG (too many). */
+/* Adds a header; value is copied; Set-Cookie makes resp personal. 0,
+ * -ENOMEM or -E2BIG (too many). */
 int resp_header(struct resp *resp, const char *name, const char *value);
 /* Sets a redirect (303 See Other after a POST, 302 otherwise). */
 int resp_redirect(struct resp *resp, int status, const char *location);
@@ -125,10 +131,11 @@ bool req_stopping(const struct req *req);
 
 /* --- Routing --------------------------------------------------------- */
 
-/* Who may call a route. Later issues add staff roles. */
-enum route_access {
-	ACCESS_PUBLIC = 0,
-};
+/* Who may call a route: opaque here and defined by the site, which checks
+ * it (server_opts.authorize) in the dispatcher before any cache and any
+ * handler, so that http/ knows no roles. Every route names one; a public
+ * route names the site's public policy explicitly. */
+struct route_policy;
 
 typedef int (*route_fn)(struct req *req, struct resp *resp);
 
@@ -138,13 +145,21 @@ struct route {
 	unsigned methods; /* bitmask of enum http_method; GET implies HEAD */
 	const char *pattern;
 	route_fn fn;
-	enum route_access access;
+	const struct route_policy *policy; /* never NULL: the server refuses to start */
 	/* The page depends only on its path and language (no query, no
 	 * cookie, no form, nothing personal): the server renders it once and
 	 * serves the same bytes (and a gzip variant) afterwards. */
 	bool cache;
 	/* The body is JSON: read raw, never decoded as a form. */
 	bool json;
+	/* A POST must carry the CSRF token of its form (server_opts.csrf_ok,
+	 * checked in the dispatcher). Every POST route that is not .json has
+	 * it (the server refuses to start otherwise). */
+	bool csrf;
+	/* Answers a POST whose token failed (expired, or the cookie is gone)
+	 * with the form again and what was typed; NULL: a 403 page. It runs
+	 * instead of fn, never after it. */
+	route_fn csrf_retry;
 };
 
 enum route_match {

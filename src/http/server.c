@@ -5,7 +5,7 @@
  * feed the body (urlencoded/multipart through libmicrohttpd's own post
  * processor, anything else into a bounded buffer); the last call routes,
  * runs the handler and queues the response with the security headers. */
-#include "http/server.h"
+#include "http/server_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,101 +47,6 @@ static const char *const security_headers[][2] = {
     {"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
 };
 
-/* A rendered page of a cacheable route, with ready responses: libmicrohttpd
- * may queue one response on many connections. */
-struct cached_page {
-	char *path; /* with the language: "en:/signalen" */
-	struct MHD_Response *plain;
-	struct MHD_Response *gz; /* NULL when gzip does not pay */
-};
-
-struct server {
-	struct MHD_Daemon *daemon;
-	struct server_opts opts;
-	/* Our own listen socket and the thread accepting on it, which hands
-	 * each connection to libmicrohttpd (MHD_add_connection). Stopping is
-	 * then ours alone: MHD_quiesce_daemon() races the epoll workers of a
-	 * thread pool (libmicrohttpd 0.9.75 panics with "Failed to remove
-	 * listen FD from epoll set" when a worker woke first). */
-	int listen_fd;
-	/* Every open connection, counted from accept(2) on (see conns.h). */
-	struct conns *conns;
-	/* Connections refused for their source's limit since the last log
-	 * line about it (read and reset by the accepting thread). */
-	unsigned refused_source;
-	int wake[2]; /* a pipe: server_stop() writes to end the accepting thread */
-	pthread_t acceptor;
-	/* Set by server_stop(): new requests are answered 503 with
-	 * Connection: close, also on kept-alive connections. */
-	atomic_bool stopping;
-	/* Deferred answers alive (req_defer() until the request is done), and
-	 * whether req_defer() still takes new ones. libmicrohttpd aborts when
-	 * stopped with a suspended connection, so server_stop() closes
-	 * deferring, under the lock, only when none is alive. */
-	pthread_mutex_t defer_lock;
-	unsigned deferrals;
-	bool defer_closed;
-	/* The trusted proxy's address (family 0: none). */
-	int proxy_family;
-	unsigned char proxy_addr[16];
-	atomic_uint inflight;
-	/* Requests whose handler ran and that are not done yet: their answer
-	 * may hold something already stored (a follow-up message), so the
-	 * drain timeout does not cut them off. */
-	atomic_uint handling;
-	uint16_t port;
-	pthread_rwlock_t cache_lock;
-	struct cached_page cache[RESP_CACHE_MAX];
-	size_t ncache;
-};
-
-enum defer_state {
-	DEFER_WAITING,
-	DEFER_SUSPENDED,
-	DEFER_DONE
-};
-
-/* Shared by a suspended request and the thread that will resume it; freed
- * by whichever lets go last, so neither a client that left nor a resumer
- * that is late touches freed memory. */
-struct req_defer {
-	pthread_mutex_t lock;
-	int refs;
-	enum defer_state state;
-	bool req_alive;
-	struct MHD_Connection *conn;
-	struct server *srv;
-	req_finish_fn finish;
-	max_align_t data[]; /* the handler's data block */
-};
-
-struct conn_ctx {
-	struct req req;
-	struct MHD_PostProcessor *pp;
-	struct timespec start;
-	int reject;      /* status to answer once the body is drained, or 0 */
-	size_t received; /* body bytes seen, including dropped ones */
-	/* The route, found as soon as the path is known: it decides how the
-	 * body is read. params point into scratch. */
-	const struct route *route;
-	enum route_match match;
-	unsigned allowed;
-	char scratch[HTTP_MAX_PATH_BYTES + 1];
-	struct req_defer *defer; /* a deferred answer, see http.h */
-	struct server *srv;      /* for the counts of the server */
-	bool dispatched;         /* the handler ran */
-	void *conn_rec;          /* the connection's record in srv->conns */
-	/* The request's framing is ambiguous (RFC 9112, 6.3): answer at once
-	 * and close, so nothing after it is read as another request. */
-	bool close;
-	bool begun; /* the first call of on_request came: counted in flight */
-	/* Where the request line's version must start if nothing in the URI
-	 * ended it early (a raw NUL); see on_uri(). */
-	const char *version_at;
-	char *last_field; /* name of the field being streamed by pp */
-	char path[HTTP_MAX_PATH_BYTES + 1];
-};
-
 static const char *method_name(enum http_method m)
 {
 	switch (m) {
@@ -166,343 +71,6 @@ static enum http_method parse_method(const char *m)
 	return 0;
 }
 
-/* --- Request accessors ----------------------------------------------- */
-
-static const char *field_get(const struct http_field *f, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(f[i].name, name) == 0)
-			return f[i].value;
-	return NULL;
-}
-
-const char *req_query(const struct req *r, const char *name)
-{
-	return field_get(r->query, r->nquery, name);
-}
-
-const char *req_form(const struct req *r, const char *name)
-{
-	return field_get(r->form, r->nform, name);
-}
-
-const char *req_header(const struct req *r, const char *name)
-{
-	if (!r->conn)
-		return NULL;
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-struct last_header {
-	const char *name;
-	const char *value;
-};
-
-static enum MHD_Result last_header_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-                                        size_t key_size, const char *value, size_t value_size)
-{
-	(void)kind;
-	(void)key_size;
-	(void)value_size;
-	struct last_header *h = cls;
-	if (key && strcasecmp(key, h->name) == 0)
-		h->value = value;
-	return MHD_YES;
-}
-
-const char *req_header_last(const struct req *r, const char *name)
-{
-	struct last_header h = {name, NULL};
-	if (r->conn)
-		MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, last_header_iter, &h);
-	return h.value;
-}
-
-const char *req_cookie(const struct req *r, const char *name)
-{
-	if (!r->conn)
-		return NULL;
-	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
-}
-
-/* --- Responses ------------------------------------------------------- */
-
-int resp_header(struct resp *resp, const char *name, const char *value)
-{
-	if (resp->nheaders == RESP_MAX_HEADERS)
-		return -E2BIG;
-	char *v = strdup(value);
-	if (!v)
-		return -ENOMEM;
-	resp->headers[resp->nheaders].name = name;
-	resp->headers[resp->nheaders].value = v;
-	resp->nheaders++;
-	return 0;
-}
-
-int resp_redirect(struct resp *resp, int status, const char *location)
-{
-	resp->status = status;
-	resp->content_type = "text/plain; charset=utf-8";
-	buf_reset(&resp->body);
-	return resp_header(resp, "Location", location);
-}
-
-int resp_text(struct resp *resp, int status, const char *text)
-{
-	resp->status = status;
-	resp->content_type = "text/plain; charset=utf-8";
-	buf_reset(&resp->body);
-	return buf_puts(&resp->body, text);
-}
-
-int resp_json(struct resp *resp, int status, const char *json)
-{
-	resp->status = status;
-	resp->content_type = "application/json";
-	buf_reset(&resp->body);
-	return buf_puts(&resp->body, json);
-}
-
-void resp_free(struct resp *resp)
-{
-	if (!resp)
-		return;
-	buf_free(&resp->body);
-	for (size_t i = 0; i < resp->nheaders; i++)
-		free(resp->headers[i].value);
-	resp->nheaders = 0;
-}
-
-static void deferral_done(struct server *srv);
-
-/* The deferral ends when the last of the request and the resumer lets go
- * of its handle: only then is no thread about to touch the daemon or srv
- * for it (the resumer lets go after MHD_resume_connection returned). */
-static void defer_release(struct req_defer *d, bool from_request)
-{
-	pthread_mutex_lock(&d->lock);
-	if (from_request)
-		d->req_alive = false;
-	bool last = --d->refs == 0;
-	pthread_mutex_unlock(&d->lock);
-	if (last) {
-		struct server *srv = d->srv;
-		pthread_mutex_destroy(&d->lock);
-		free(d);
-		deferral_done(srv);
-	}
-}
-
-/* --- Deferred answers ------------------------------------------------ */
-
-void *req_defer(struct req *req, req_finish_fn finish, size_t size, struct req_defer **handle)
-{
-	struct conn_ctx *c = (struct conn_ctx *)((char *)req - offsetof(struct conn_ctx, req));
-	if (c->defer || !finish)
-		return NULL;
-	struct req_defer *d = calloc(1, sizeof *d + size);
-	if (!d)
-		return NULL;
-	struct server *srv = c->srv;
-	pthread_mutex_lock(&srv->defer_lock);
-	bool closed = srv->defer_closed;
-	if (!closed)
-		srv->deferrals++;
-	pthread_mutex_unlock(&srv->defer_lock);
-	if (closed) {
-		free(d);
-		return NULL;
-	}
-	pthread_mutex_init(&d->lock, NULL);
-	d->refs = 2; /* the request and the resumer */
-	d->state = DEFER_WAITING;
-	d->req_alive = true;
-	d->conn = req->conn;
-	d->srv = c->srv;
-	d->finish = finish;
-	c->defer = d;
-	*handle = d;
-	return d->data;
-}
-
-/* A deferral ends: its request is done or the handler let go of it. */
-static void deferral_done(struct server *srv)
-{
-	pthread_mutex_lock(&srv->defer_lock);
-	srv->deferrals--;
-	pthread_mutex_unlock(&srv->defer_lock);
-}
-
-bool req_stopping(const struct req *req)
-{
-	const struct conn_ctx *c =
-	    (const struct conn_ctx *)((const char *)req - offsetof(struct conn_ctx, req));
-	return atomic_load(&c->srv->stopping);
-}
-
-void req_defer_cancel(struct req *req)
-{
-	struct conn_ctx *c = (struct conn_ctx *)((char *)req - offsetof(struct conn_ctx, req));
-	struct req_defer *d = c->defer;
-	if (!d)
-		return;
-	c->defer = NULL;
-	defer_release(d, false); /* the resumer's reference, never handed over */
-	defer_release(d, true);
-}
-
-void *req_defer_block(struct req_defer *h)
-{
-	return h->data;
-}
-
-void req_resume(struct req_defer *h)
-{
-	pthread_mutex_lock(&h->lock);
-	bool suspended = h->state == DEFER_SUSPENDED;
-	h->state = DEFER_DONE;
-	/* Under the lock: the request cannot be completed (and its connection
-	 * freed) between the check and the call. */
-	if (suspended && h->req_alive)
-		MHD_resume_connection(h->conn);
-	pthread_mutex_unlock(&h->lock);
-	defer_release(h, false);
-}
-
-static void fields_free(struct http_field *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(f[i].name);
-		free(f[i].value);
-	}
-}
-
-static void ctx_free(struct conn_ctx *c)
-{
-	if (!c)
-		return;
-	if (c->defer)
-		defer_release(c->defer, true);
-	if (c->pp)
-		MHD_destroy_post_processor(c->pp);
-	fields_free(c->req.query, c->req.nquery);
-	fields_free(c->req.form, c->req.nform);
-	buf_free(&c->req.body);
-	free(c->last_field);
-	free(c);
-}
-
-/* --- Field collection ------------------------------------------------ */
-
-/* Adds a field; returns 0, or the HTTP status to answer (400, 500). */
-static int field_add(struct http_field *f, size_t *n, const char *name, size_t nlen,
-                     const char *val, size_t vlen)
-{
-	if (*n == HTTP_MAX_FIELDS || nlen == 0 || nlen > HTTP_MAX_FIELD_NAME ||
-	    vlen > HTTP_MAX_FIELD_VALUE)
-		return 400;
-	if (memchr(name, '\0', nlen) || memchr(val, '\0', vlen))
-		return 400;
-	char *nm = strndup(name, nlen);
-	char *v = malloc(vlen + 1);
-	if (!nm || !v) {
-		free(nm);
-		free(v);
-		return 500;
-	}
-	memcpy(v, val, vlen);
-	v[vlen] = '\0';
-	f[*n].name = nm;
-	f[*n].value = v;
-	f[*n].len = vlen;
-	(*n)++;
-	return 0;
-}
-
-/* True when s[0..n) holds a control byte other than TAB, CR and LF. */
-static bool has_control(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char b = (unsigned char)s[i];
-		if (b < 0x20 && b != '\t' && b != '\r' && b != '\n')
-			return true;
-	}
-	return false;
-}
-
-static enum MHD_Result query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  size_t key_size, const char *value, size_t value_size)
-{
-	(void)kind;
-	struct conn_ctx *c = cls;
-	if (!value) {
-		value = "";
-		value_size = 0;
-	}
-	/* No query field carries a control character; unescape() turns a
-	 * "%00" into one. */
-	if (has_control(key, key_size) || has_control(value, value_size)) {
-		c->reject = 400;
-		return MHD_NO;
-	}
-	int st = field_add(c->req.query, &c->req.nquery, key, key_size, value, value_size);
-	if (st) {
-		c->reject = st;
-		return MHD_NO;
-	}
-	return MHD_YES;
-}
-
-static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *filename, const char *content_type,
-                                 const char *transfer_encoding, const char *data, uint64_t off,
-                                 size_t size)
-{
-	(void)kind;
-	(void)content_type;
-	(void)transfer_encoding;
-	struct conn_ctx *c = cls;
-	/* No page takes uploads (yet): refuse rather than hold files. A
-	 * multipart part without a name has no key at all. */
-	if (filename || !key) {
-		c->reject = 400;
-		return MHD_NO;
-	}
-	struct req *r = &c->req;
-	if (off > 0 && r->nform && c->last_field && strcmp(c->last_field, key) == 0) {
-		if (size == 0)
-			return MHD_YES;
-		struct http_field *f = &r->form[r->nform - 1];
-		if (f->len + size > HTTP_MAX_FIELD_VALUE || memchr(data, '\0', size)) {
-			c->reject = 400;
-			return MHD_NO;
-		}
-		char *v = realloc(f->value, f->len + size + 1);
-		if (!v) {
-			c->reject = 500;
-			return MHD_NO;
-		}
-		memcpy(v + f->len, data, size);
-		f->len += size;
-		v[f->len] = '\0';
-		f->value = v;
-		return MHD_YES;
-	}
-	int st = field_add(r->form, &r->nform, key, strlen(key), data ? data : "", size);
-	if (st) {
-		c->reject = st;
-		return MHD_NO;
-	}
-	free(c->last_field);
-	c->last_field = strdup(key);
-	if (!c->last_field) {
-		c->reject = 500;
-		return MHD_NO;
-	}
-	return MHD_YES;
-}
-
 /* Sums header bytes and counts headers to enforce limits.h. */
 struct hdr_count {
 	size_t bytes;
@@ -523,7 +91,7 @@ static enum MHD_Result header_iter(void *cls, enum MHD_ValueKind kind, const cha
 
 /* --- Queuing --------------------------------------------------------- */
 
-static void access_log(const struct server *srv, const struct conn_ctx *c, int status)
+void srv_access_log(const struct server *srv, const struct conn_ctx *c, int status)
 {
 	if (!srv->opts.access_log || !c)
 		return;
@@ -538,8 +106,8 @@ static void access_log(const struct server *srv, const struct conn_ctx *c, int s
 	         log_quote(c->path, q, sizeof q), status, ms);
 }
 
-static void add_common_headers(struct MHD_Response *mr, const struct server *srv,
-                               const struct resp *resp, bool close)
+void srv_add_headers(struct MHD_Response *mr, const struct server *srv, const struct resp *resp,
+                     bool close)
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(mr, security_headers[i][0], security_headers[i][1]);
@@ -574,10 +142,10 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
 	}
 	if (!mr)
 		return MHD_NO;
-	add_common_headers(mr, srv, resp, c && c->close);
+	srv_add_headers(mr, srv, resp, c && c->close);
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, mr);
 	MHD_destroy_response(mr);
-	access_log(srv, c, resp->status);
+	srv_access_log(srv, c, resp->status);
 	return ok;
 }
 
@@ -589,6 +157,7 @@ static void fallback_error(struct req *req, struct resp *resp, int status)
 	                : status == 413 ? "Het verzoek is te groot.\n"
 	                : status == 431 ? "De kopregels zijn te groot.\n"
 	                : status == 400 ? "Het verzoek is niet goed.\n"
+	                : status == 403 ? "Dat mag hier niet.\n"
 	                : status == 414 ? "Het adres is te lang.\n"
 	                : status == 415 ? "Dit soort inhoud kan hier niet.\n"
 	                : status == 501 ? "Deze manier van versturen kennen we niet.\n"
@@ -613,92 +182,34 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn, struct server *
 	return ok;
 }
 
-/* --- Page cache ------------------------------------------------------ */
-
-static void cache_key(const struct req *req, char *key, size_t n)
+/* The finish and drop functions of an answer held back by the tarpit: the
+ * data block is the response, moved in and out. */
+static int finish_held(struct req *req, struct resp *resp)
 {
-	snprintf(key, n, "%s:%s", req->lang, req->path);
+	struct resp *held = req->defer_data;
+	*resp = *held;
+	memset(held, 0, sizeof *held);
+	return 0;
 }
 
-/* Queues the cached page for req if there is one; *hit tells. */
-static enum MHD_Result cache_serve(struct MHD_Connection *conn, struct server *srv,
-                                   struct conn_ctx *c, bool *hit)
+static void drop_held(void *data)
 {
-	char key[HTTP_MAX_PATH_BYTES + 8];
-	cache_key(&c->req, key, sizeof key);
-	*hit = false;
-	enum MHD_Result ok = MHD_YES;
-	pthread_rwlock_rdlock(&srv->cache_lock);
-	for (size_t i = 0; i < srv->ncache; i++) {
-		if (strcmp(srv->cache[i].path, key) != 0)
-			continue;
-		struct MHD_Response *mr = srv->cache[i].plain;
-		if (srv->cache[i].gz && gzip_accepted(req_header(&c->req, "Accept-Encoding")))
-			mr = srv->cache[i].gz;
-		ok = MHD_queue_response(conn, MHD_HTTP_OK, mr);
-		*hit = true;
-		break;
-	}
-	pthread_rwlock_unlock(&srv->cache_lock);
-	if (*hit)
-		access_log(srv, c, MHD_HTTP_OK);
-	return ok;
+	resp_free(data);
 }
 
-static struct MHD_Response *cache_response(const struct server *srv, const struct resp *resp,
-                                           const void *data, size_t len, bool gz)
+/* Holds a 429 back for HTTP_THROTTLED_DELAY_MS (tarpit.h): the response
+ * moves into a deferral that the tarpit resumes. When it cannot be
+ * deferred (stopping, out of memory) it is sent at once. */
+static void hold_back(struct server *srv, struct req *req, struct resp *resp)
 {
-	void *copy = malloc(len ? len : 1);
-	if (!copy)
-		return NULL;
-	memcpy(copy, data, len);
-	struct MHD_Response *mr = MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE);
-	if (!mr) {
-		free(copy);
-		return NULL;
-	}
-	add_common_headers(mr, srv, resp, false);
-	MHD_add_response_header(mr, "Vary", "Accept-Encoding");
-	if (gz)
-		MHD_add_response_header(mr, "Content-Encoding", "gzip");
-	return mr;
-}
-
-/* Keeps a rendered 200 page of a cacheable route; a failure only means the
- * page is rendered again next time. */
-static void cache_store(struct server *srv, const struct req *req, const struct resp *resp)
-{
-	if (resp->status != 200 || resp->nheaders || resp->fixed)
+	struct req_defer *h;
+	struct resp *blk = req_defer(req, finish_held, sizeof *blk, &h);
+	if (!blk)
 		return;
-	struct cached_page p = {0};
-	char key[HTTP_MAX_PATH_BYTES + 8];
-	cache_key(req, key, sizeof key);
-	p.path = strdup(key);
-	p.plain = cache_response(srv, resp, resp->body.data, resp->body.len, false);
-	unsigned char *z = NULL;
-	size_t zlen = 0;
-	if (gzip_bytes((const unsigned char *)resp->body.data, resp->body.len, &z, &zlen) == 0 && z)
-		p.gz = cache_response(srv, resp, z, zlen, true);
-	free(z);
-	bool kept = false;
-	if (p.path && p.plain) {
-		pthread_rwlock_wrlock(&srv->cache_lock);
-		bool present = false;
-		for (size_t i = 0; i < srv->ncache && !present; i++)
-			present = strcmp(srv->cache[i].path, p.path) == 0;
-		if (!present && srv->ncache < RESP_CACHE_MAX) {
-			srv->cache[srv->ncache++] = p;
-			kept = true;
-		}
-		pthread_rwlock_unlock(&srv->cache_lock);
-	}
-	if (!kept) {
-		free(p.path);
-		if (p.plain)
-			MHD_destroy_response(p.plain);
-		if (p.gz)
-			MHD_destroy_response(p.gz);
-	}
+	*blk = *resp;
+	memset(resp, 0, sizeof *resp);
+	h->drop = drop_held;
+	tarpit_hold(srv->tarpit, h, conns_now_ms() + HTTP_THROTTLED_DELAY_MS);
 }
 
 static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv, struct conn_ctx *c)
@@ -727,19 +238,44 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		resp_free(&resp);
 		return ok;
 	}
+	/* Who may call the route, before any cache and any handler; then the
+	 * token of a form. A handler only ever runs for a request that
+	 * passed both. */
+	struct resp resp = {0};
+	resp.status = 200;
+	int rc = srv->opts.authorize(rt->policy, req, &resp);
+	if (rc != 0) {
+		if (rc < 0) {
+			resp_free(&resp);
+			return answer_error(conn, srv, c, 500);
+		}
+		enum MHD_Result ok = queue(conn, srv, c, &resp);
+		resp_free(&resp);
+		return ok;
+	}
+	route_fn fn = rt->fn;
+	if (rt->csrf && req->method == HTTP_POST && !srv->opts.csrf_ok(req)) {
+		if (!rt->csrf_retry) {
+			resp_free(&resp);
+			return answer_error(conn, srv, c, 403);
+		}
+		fn = rt->csrf_retry;
+	}
 	bool cacheable = rt->cache && req->nquery == 0 && req->nform == 0 &&
 	                 (req->method == HTTP_GET || req->method == HTTP_HEAD);
 	if (cacheable) {
 		bool hit;
-		enum MHD_Result ok = cache_serve(conn, srv, c, &hit);
-		if (hit)
+		enum MHD_Result ok = pagecache_serve(conn, srv, c, &hit);
+		if (hit) {
+			resp_free(&resp);
 			return ok;
+		}
 	}
-	struct resp resp = {0};
-	resp.status = 200;
 	c->dispatched = true;
 	atomic_fetch_add(&srv->handling, 1);
-	int rc = rt->fn(req, &resp);
+	rc = fn(req, &resp);
+	if (rc == 0 && !c->defer && resp.status == 429)
+		hold_back(srv, req, &resp);
 	if (rc == 0 && c->defer) {
 		struct req_defer *d = c->defer;
 		pthread_mutex_lock(&d->lock);
@@ -765,7 +301,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		return answer_error(conn, srv, c, 500);
 	}
 	if (cacheable)
-		cache_store(srv, req, &resp);
+		pagecache_store(srv, req, &resp);
 	enum MHD_Result ok = queue(conn, srv, c, &resp);
 	resp_free(&resp);
 	return ok;
@@ -935,7 +471,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
 			c->reject = 400;
 		if (!c->reject)
-			MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, c);
+			MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, req_query_field,
+			                            c);
 		c->req.content_type =
 		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 		const char *cl =
@@ -953,7 +490,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		bool json_route = c->route && c->route->json;
 		if (!c->reject && c->req.method == HTTP_POST && !json_route &&
 		    is_form_type(c->req.content_type)) {
-			c->pp = MHD_create_post_processor(conn, 16 * 1024, post_iter, c);
+			c->pp = MHD_create_post_processor(conn, 16 * 1024, req_post_field, c);
 			if (!c->pp)
 				c->reject = 400;
 		}
@@ -1014,7 +551,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	/* Kept alive, the connection now waits for its next request. */
 	conns_set(srv->conns, c->conn_rec, CONN_IDLE, conns_now_ms());
 	bool begun = c->begun;
-	ctx_free(c);
+	req_ctx_free(c);
 	*con_cls = NULL;
 	if (begun)
 		atomic_fetch_sub(&srv->inflight, 1);
@@ -1104,138 +641,47 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return n;
 }
 
-/* A listening TCP socket on addr, or -errno. */
-static int listen_on(const struct sockaddr *addr, socklen_t len)
+/* The route table and the hooks it needs, checked before anything
+ * starts: a route that could be reached without its policy, cached while
+ * not public, or posted to without a CSRF check is a programming error
+ * that must not reach a visitor. */
+static int routes_check(const struct server_opts *opts, struct buf *err)
 {
-	int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	int on = 1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-	    (addr->sa_family == AF_INET6 &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
-	    bind(fd, addr, len) != 0 || listen(fd, HTTP_LISTEN_BACKLOG) != 0) {
-		int e = errno;
-		close(fd);
-		return -e;
+	if (!opts->authorize || !opts->policy_public) {
+		buf_printf(err, "the server needs the authorize and policy_public hooks");
+		return -EINVAL;
 	}
-	return fd;
-}
-
-/* Logs, at most once a minute and without any address, how many
- * connections were refused for their source's limit. */
-static void say_refused(struct server *srv, uint64_t now, uint64_t *last)
-{
-	if (srv->refused_source == 0 || now - *last < 60000u)
-		return;
-	log_warn("refused %u connections from sources that held %u connections already",
-	         srv->refused_source, srv->opts.max_per_source);
-	srv->refused_source = 0;
-	*last = now;
-}
-
-/* Hands one waiting connection to libmicrohttpd, or refuses it for its
- * source's limit. The address is hashed (throttle.c) and not looked at. */
-static void accept_one(struct server *srv, unsigned *complaints)
-{
-	struct timespec pause = {0, 10 * 1000 * 1000};
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	int fd =
-	    accept4(srv->listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
-			return;
-		/* Out of descriptors or memory: wait a little instead of
-		 * spinning; say so once per run of failures. */
-		if ((*complaints)++ == 0)
-			log_warn("accepting a connection failed: %s", strerror(errno));
-		nanosleep(&pause, NULL);
-		return;
-	}
-	*complaints = 0;
-	unsigned char source[16];
-	throttle_addr_key((const struct sockaddr *)&ss, source);
-	bool exempt =
-	    throttle_addr_is((const struct sockaddr *)&ss, srv->proxy_family, srv->proxy_addr);
-	enum conns_admit a = conns_admit(srv->conns, fd, source, exempt, conns_now_ms());
-	if (a != CONNS_ADMITTED) {
-		/* CONNS_FULL cannot happen here (checked before accepting by
-		 * this same thread); closing is the answer to both. */
-		if (a == CONNS_SOURCE_FULL)
-			srv->refused_source++;
-		close(fd);
-		return;
-	}
-	int one = 1;
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	/* Closes fd itself when it cannot take it. */
-	if (MHD_add_connection(srv->daemon, fd, (struct sockaddr *)&ss, len) != MHD_YES)
-		conns_refused(srv->conns, fd);
-}
-
-/* The accepting thread: hands every connection to libmicrohttpd, which
- * spreads them over its worker threads, until server_stop() writes to the
- * wake pipe. It also keeps the deadlines of conns.h. At the connection
- * limit it closes the oldest idle connection for a new client, and when
- * none is idle leaves new clients waiting in the kernel's backlog.
- *
- * The limit is counted here, from accept(2) on, and not taken from
- * libmicrohttpd: a connection handed over with MHD_add_connection() is
- * counted by libmicrohttpd only once its worker thread takes it in. In
- * 0.9.75 a worker that then finds itself over its limit leaves its
- * cleanup mutex locked (daemon.c, new_connection_process_(): the "Firm
- * check under lock" branch has no unlock) and deadlocks at its next
- * cleanup: the server answers nothing, ever, and MHD_stop_daemon() hangs.
- * So libmicrohttpd's own limit is set far above ours (server_start) and
- * never reached. */
-static void *accept_loop(void *arg)
-{
-	struct server *srv = arg;
-	unsigned complaints = 0;
-	struct pollfd pf[2] = {{.fd = srv->listen_fd, .events = POLLIN},
-	                       {.fd = srv->wake[0], .events = POLLIN}};
-	struct timespec pause = {0, 10 * 1000 * 1000};
-	uint64_t last_reap = 0, last_said = 0;
-	for (;;) {
-		if (poll(pf, 2, (int)HTTP_REAP_INTERVAL_MS) < 0 && errno != EINTR) {
-			log_error("waiting for connections failed: %s", strerror(errno));
-			nanosleep(&pause, NULL);
-			continue;
+	for (size_t i = 0; i < opts->nroutes; i++) {
+		const struct route *rt = &opts->routes[i];
+		const char *why = NULL;
+		if (!route_pattern_valid(rt->pattern))
+			why = "bad pattern";
+		else if (!rt->fn)
+			why = "no handler";
+		else if (!rt->policy)
+			why = "no policy (public routes say so with the public policy)";
+		else if (rt->cache && !opts->policy_public(rt->policy))
+			why = "kept in the page cache but not public";
+		else if (rt->cache && (rt->methods & HTTP_POST))
+			why = "kept in the page cache but takes POST";
+		else if ((rt->methods & HTTP_POST) && !rt->json && !rt->csrf)
+			why = "a form POST without a CSRF check";
+		else if ((rt->csrf || rt->csrf_retry) && !opts->csrf_ok)
+			why = "a CSRF check but no csrf_ok hook";
+		if (why) {
+			buf_printf(err, "route %zu \"%s\": %s", i, rt->pattern ? rt->pattern : "",
+			           why);
+			return -EINVAL;
 		}
-		if (pf[1].revents || atomic_load(&srv->stopping))
-			break;
-		uint64_t now = conns_now_ms();
-		if (now - last_reap >= HTTP_REAP_INTERVAL_MS) {
-			conns_reap(srv->conns, now);
-			say_refused(srv, now, &last_said);
-			last_reap = now;
-		}
-		if (!(pf[0].revents & POLLIN))
-			continue;
-		if (conns_full(srv->conns)) {
-			/* Prefer the new client over one that idles; give the cut
-			 * connection's worker a moment to close it (a short one:
-			 * the kernel's backlog may hold many clients, and each
-			 * waits for all before it). */
-			struct timespec brief = {0, 1000 * 1000};
-			nanosleep(conns_make_room(srv->conns, now) ? &brief : &pause, NULL);
-			continue;
-		}
-		accept_one(srv, &complaints);
 	}
-	return NULL;
+	return 0;
 }
 
 int server_start(const struct server_opts *opts, struct server **out, struct buf *err)
 {
-	for (size_t i = 0; i < opts->nroutes; i++) {
-		if (!route_pattern_valid(opts->routes[i].pattern)) {
-			buf_printf(err, "route %zu: bad pattern \"%s\"", i,
-			           opts->routes[i].pattern);
-			return -EINVAL;
-		}
-	}
+	int bad = routes_check(opts, err);
+	if (bad)
+		return bad;
 	struct server *srv = calloc(1, sizeof *srv);
 	if (!srv)
 		return -ENOMEM;
@@ -1329,6 +775,12 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		buf_printf(err, "cannot make the table of connections: %s", strerror(-rc));
 		goto fail;
 	}
+	rc = tarpit_start(&srv->tarpit);
+	if (rc) {
+		buf_printf(err, "cannot start the thread that holds back refusals: %s",
+		           strerror(-rc));
+		goto fail;
+	}
 	/* Our limit is counted in accept_loop(); libmicrohttpd's own is set
 	 * so that no worker can reach it even with every connection of ours
 	 * and as many closing ones (see accept_loop() for why it must never
@@ -1359,7 +811,7 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		                                      : ((struct sockaddr_in *)&bound)->sin_port);
 	else
 		srv->port = opts->port;
-	int prc = pthread_create(&srv->acceptor, NULL, accept_loop, srv);
+	int prc = pthread_create(&srv->acceptor, NULL, listen_accept_loop, srv);
 	if (prc) {
 		rc = -prc;
 		buf_printf(err, "cannot start the accepting thread: %s", strerror(prc));
@@ -1380,6 +832,7 @@ fail:
 	pthread_rwlock_destroy(&srv->cache_lock);
 	pthread_mutex_destroy(&srv->defer_lock);
 	conns_free(srv->conns);
+	tarpit_stop(srv->tarpit);
 	free(srv);
 	return rc;
 }
@@ -1397,6 +850,9 @@ void server_stop(struct server *srv)
 	 * socket is closed and new connections are refused. From here on new
 	 * requests on open connections are answered 503 (on_request). */
 	atomic_store(&srv->stopping, true);
+	/* Refusals held back go out now: the drain below waits for every
+	 * deferred answer. */
+	tarpit_flush(srv->tarpit);
 	ssize_t w;
 	do
 		w = write(srv->wake[1], "x", 1);
@@ -1435,13 +891,9 @@ void server_stop(struct server *srv)
 		nanosleep(&tick, NULL);
 	}
 	MHD_stop_daemon(srv->daemon);
+	tarpit_stop(srv->tarpit);
 	conns_free(srv->conns);
-	for (size_t i = 0; i < srv->ncache; i++) {
-		free(srv->cache[i].path);
-		MHD_destroy_response(srv->cache[i].plain);
-		if (srv->cache[i].gz)
-			MHD_destroy_response(srv->cache[i].gz);
-	}
+	pagecache_free(srv);
 	pthread_rwlock_destroy(&srv->cache_lock);
 	pthread_mutex_destroy(&srv->defer_lock);
 	free(srv);

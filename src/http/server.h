@@ -30,6 +30,17 @@ struct server_opts {
 	const struct route *routes;
 	size_t nroutes;
 	struct site *site;
+	/* The site's check of a route's policy, run before any cache and any
+	 * handler: 0 lets the request through; 1 means resp holds the
+	 * refusal (a redirect to a login page, a 403 page, a 401); negative
+	 * errno is a failure (500). Required. */
+	int (*authorize)(const struct route_policy *policy, struct req *req, struct resp *resp);
+	/* True when policy lets anyone in: only such routes may be .cache
+	 * (the server refuses to start otherwise). Required. */
+	bool (*policy_public)(const struct route_policy *policy);
+	/* The site's CSRF check of a POST to a .csrf route. Required when a
+	 * route has .csrf. */
+	bool (*csrf_ok)(const struct req *req);
 	/* Renders an error page (404, 405, 413, 500 ...) into resp. May be
 	 * NULL: a plain text body is used then. Must not fail for 500. */
 	void (*error_page)(struct req *req, struct resp *resp, int status);

@@ -31,9 +31,14 @@ static const char *check_one(const struct field_spec *s, const struct http_field
 		if (f->len > max)
 			return _("Deze tekst is te lang.");
 		if (!str_text_valid(f->value, f->len, s->multiline))
-			return _("Deze tekst bevat tekens die niet kunnen.");
+			return s->invalid ? s->invalid
+			                  : _("Deze tekst bevat tekens die niet kunnen.");
 		break;
 	}
+	case FT_DOMAIN_TEXT:
+		if (f->len > (s->maxlen ? s->maxlen : HTTP_MAX_FIELD_VALUE))
+			return _("Deze tekst is te lang.");
+		break;
 	case FT_CHOICE:
 		if (!(s->choices && in_choices(s->choices, f->value)) &&
 		    !(s->check && s->check(ctx, f->value)))
@@ -63,10 +68,19 @@ size_t validate_fields(const struct http_field *fields, size_t nfields,
 		struct field_value *v = &vals[i];
 		memset(v, 0, sizeof *v);
 		const struct http_field *f = find(fields, nfields, s->name);
+		if (f) {
+			/* Kept also when invalid: a form shows it back. */
+			v->sent = true;
+			v->text = f->value;
+			v->len = f->len;
+		}
 		if (!f || f->len == 0) {
-			if (s->required) {
+			/* FT_DOMAIN_TEXT: whether it may be empty is the
+			 * domain's rule, worded by the domain. */
+			if (s->required && s->type != FT_DOMAIN_TEXT) {
 				errs[nerr].field = s->name;
-				errs[nerr].message = s->type == FT_TEXT
+				errs[nerr].message = s->missing ? s->missing
+				                     : s->type == FT_TEXT
 				                         ? _("Vul dit in.")
 				                         : _("Kies een van de mogelijkheden.");
 				nerr++;
@@ -74,6 +88,8 @@ size_t validate_fields(const struct http_field *fields, size_t nfields,
 			continue;
 		}
 		const char *msg = check_one(s, f, check_ctx, v);
+		if (msg && s->invalid && s->type != FT_TEXT)
+			msg = s->invalid;
 		if (msg) {
 			errs[nerr].field = s->name;
 			errs[nerr].message = msg;
@@ -81,7 +97,6 @@ size_t validate_fields(const struct http_field *fields, size_t nfields,
 			continue;
 		}
 		v->present = true;
-		v->text = f->value;
 	}
 	return nerr;
 }

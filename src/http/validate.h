@@ -3,7 +3,12 @@
  * Each endpoint declares its fields in a table of struct field_spec;
  * handlers read only the typed values validate_fields() gives back. Error
  * messages are Dutch msgids (translate with i18n_tr) that name the field's
- * problem in plain words. */
+ * problem in plain words; a field may give its own (missing, invalid).
+ *
+ * The same table describes the field on the form (label, hint, input
+ * type, autocomplete), so a page builds its field data from the spec it
+ * validated with (pages/formkit.h, fk_spec_field) and the two cannot
+ * drift apart. */
 #ifndef SIGNAAL_HTTP_VALIDATE_H
 #define SIGNAAL_HTTP_VALIDATE_H
 
@@ -18,6 +23,12 @@ enum field_type {
 	FT_CHOICE, /* one of choices[] or accepted by check() */
 	FT_YESNO,  /* "yes" or "no" */
 	FT_UINT,   /* whole number in [min, max] */
+	/* Text whose rules are the domain's (counted in characters, readied,
+	 * worded by the domain for every channel alike): only read here,
+	 * within maxlen bytes; the handler hands it to the domain's check.
+	 * required only marks the field on the form: whether it may be
+	 * empty is the domain's rule too. */
+	FT_DOMAIN_TEXT,
 };
 
 struct field_spec {
@@ -29,13 +40,27 @@ struct field_spec {
 	const char *const *choices;                  /* FT_CHOICE: NULL-terminated */
 	bool (*check)(void *ctx, const char *value); /* FT_CHOICE alternative */
 	uint64_t min, max;                           /* FT_UINT */
+	/* Own messages (Dutch msgids), NULL for the general ones: missing
+	 * for a required field left empty, invalid for a value that breaks
+	 * the type's rule (for text: characters that cannot be; a text too
+	 * long keeps the general message). */
+	const char *missing, *invalid;
+	/* On the form (FT_TEXT, FT_DOMAIN_TEXT): Dutch msgids for the label
+	 * and hint (hint may be NULL), the element id (NULL: name), the
+	 * input type ("text", "tel", "email"; NULL: "text") and the
+	 * autocomplete token (NULL: none). */
+	const char *label, *hint, *id, *input, *autocomplete;
 };
 
 struct field_value {
-	bool present;     /* given and valid */
-	const char *text; /* borrowed from the request */
-	uint64_t num;     /* FT_UINT */
-	bool yes;         /* FT_YESNO */
+	bool present; /* given and valid */
+	bool sent;    /* in the request, even when empty or invalid */
+	/* Borrowed from the request whenever sent, also when invalid (a form
+	 * shows it back); read it as a value only when present. */
+	const char *text;
+	size_t len;   /* bytes of text */
+	uint64_t num; /* FT_UINT */
+	bool yes;     /* FT_YESNO */
 };
 
 struct field_error {

@@ -11,7 +11,12 @@
  * nobody can lock another reporter out from elsewhere. While a source must
  * wait, its receipts are not looked up at all and the page says why and
  * when to try again. A malformed and an unknown receipt get the same
- * words. */
+ * words.
+ *
+ * The steps themselves are the domain's (domain/followup.h), the same as
+ * the API's; this file reads the form by its field table, which also draws
+ * the fields, and says each result on the page. A busy database is "try
+ * again" (503, Retry-After) with the typed text still in its box. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +24,11 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
+#include "domain/followup.h"
 #include "domain/intake.h"
-#include "domain/report.h"
 #include "http/throttle.h"
+#include "http/validate.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
 #include "pages/site.h"
@@ -35,14 +40,50 @@ static const char *const wrong_receipt =
     _("We vinden geen melding bij dit bonnetje. Controleer de tekens en probeer het opnieuw. "
       "Let op: je bonnetje heeft 16 tekens, in groepjes van 4.");
 
+enum {
+	FF_RECEIPT,
+	FF_MESSAGE,
+	FF_NFIELDS
+};
+
+/* The form's fields, for reading them and for drawing them. The receipt's
+ * own rules (its spelling, whether it is a report's) and the message's
+ * (characters, not bytes; readied) are the domain's (domain/followup.h),
+ * the same for the API. */
+static const struct field_spec follow_fields[FF_NFIELDS] = {
+    [FF_RECEIPT] = {.name = "receipt",
+                    .type = FT_TEXT,
+                    .required = true,
+                    .missing = _("Vul je bonnetje in."),
+                    .invalid = _("In je bonnetje staan tekens die we niet kunnen lezen. Een "
+                                 "bonnetje heeft alleen letters, cijfers en streepjes."),
+                    .label = _("Je bonnetje"),
+                    .hint = _("16 tekens, bijvoorbeeld 7KQ4-M2XD-9TPH-3WCV. "
+                              "Hoofdletters en streepjes maken niet uit."),
+                    .autocomplete = "off"},
+    /* Required where it is a box to add (a POST without it only looks
+     * up; sent but empty, it is a message without text, which the domain
+     * refuses). */
+    [FF_MESSAGE] = {.name = "message",
+                    .type = FT_DOMAIN_TEXT,
+                    .required = true,
+                    .multiline = true,
+                    .label = _("Wil je iets toevoegen of een vraag beantwoorden?"),
+                    .hint = _("Schrijf het hier. Noem geen namen als je dat niet wilt. "
+                              "Hoogstens 5.000 tekens."),
+                    .autocomplete = "off"},
+};
+
 /* What the page shows besides the form. */
 struct follow_view {
-	const char *receipt_error; /* msgid */
-	const char *message_error; /* msgid */
-	unsigned wrong_wait;       /* too many wrong receipts from here: seconds */
+	const struct field_value *vals; /* the form as read (NULL on GET) */
+	const char *receipt_error;      /* msgid */
+	const char *message_error;      /* msgid */
+	unsigned wrong_wait;            /* too many wrong receipts from here: seconds */
 	bool session_expired;
 	bool added;      /* a message was just added */
 	bool closed;     /* adding failed: the report is closed */
+	bool busy;       /* busy (the database): nothing stored, try again */
 	bool not_stored; /* adding failed: storing failed (a full disk, ...) */
 };
 
@@ -54,6 +95,12 @@ static int render(struct req *req, struct resp *resp, int status, const char *tm
 	return rc;
 }
 
+/* The value of field i as sent, to show back; NULL when not sent. */
+static const char *typed(const struct follow_view *v, size_t i)
+{
+	return v && v->vals && v->vals[i].sent ? v->vals[i].text : NULL;
+}
+
 static json_t *base_data(struct req *req, struct resp *resp, const struct follow_view *v, bool *ok)
 {
 	json_t *d = json_object();
@@ -61,7 +108,9 @@ static json_t *base_data(struct req *req, struct resp *resp, const struct follow
 	*ok = *ok && fk_put(d, "here", json_pack("{s:b}", "follow", 1));
 	*ok = *ok && page_csrf(req, resp, d) == 0;
 	*ok = *ok && fk_put(d, "session_expired", json_boolean(v && v->session_expired));
-	*ok = *ok && fk_put(d, "busy", json_false());
+	/* The form alert's "busy": nothing was stored, everything typed is
+	 * still here, try again in a minute. */
+	*ok = *ok && fk_put(d, "busy", json_boolean(v && v->busy));
 	/* Not the form alert's retry_text: that one speaks of too much sent,
 	 * here it is wrong receipts from this network. */
 	if (*ok && v && v->wrong_wait)
@@ -69,29 +118,26 @@ static json_t *base_data(struct req *req, struct resp *resp, const struct follow
 	return d;
 }
 
-/* The receipt form (GET, and a wrong or throttled receipt). */
+/* The receipt form (GET, and a wrong, throttled or busy receipt). */
 static int ask(struct req *req, struct resp *resp, int status, const struct follow_view *v)
 {
 	bool ok;
 	json_t *d = base_data(req, resp, v, &ok);
 	const char *err = v ? v->receipt_error : NULL;
-	const char *typed = req->method == HTTP_POST ? req_form(req, "receipt") : NULL;
-	ok = ok && fk_put(d, "receipt",
-	                  fk_text_field(
-	                      "receipt", "receipt", page_tr(req, _("Je bonnetje")),
-	                      page_tr(req, _("16 tekens, bijvoorbeeld 7KQ4-M2XD-9TPH-3WCV. "
-	                                     "Hoofdletters en streepjes maken niet uit.")),
-	                      err ? page_tr(req, err) : NULL, typed, "text", "off", false, true));
+	ok =
+	    ok && fk_put(d, "receipt",
+	                 fk_spec_field(req, &follow_fields[FF_RECEIPT], typed(v, FF_RECEIPT), err));
 	/* Information typed to add, when adding failed before the lookup
-	 * (an expired session, a wait): kept, and sent along next time. */
-	const char *msg = req->method == HTTP_POST ? req_form(req, "message") : NULL;
-	if (ok && msg && msg[0])
-		ok = fk_put(d, "message",
-		            fk_text_field("message", "message",
-		                          page_tr(req, _("Wat je wilde toevoegen")),
-		                          page_tr(req, _("Dit versturen we mee als je je bonnetje "
-		                                         "opnieuw verstuurt.")),
-		                          NULL, msg, "text", "off", true, false));
+	 * (an expired session, a wait, a busy database): kept, and sent
+	 * along next time. */
+	const char *msg = typed(v, FF_MESSAGE);
+	if (ok && msg && msg[0]) {
+		struct field_spec kept = follow_fields[FF_MESSAGE];
+		kept.label = _("Wat je wilde toevoegen");
+		kept.hint = _("Dit versturen we mee als je je bonnetje opnieuw verstuurt.");
+		kept.required = false;
+		ok = fk_put(d, "message", fk_spec_field(req, &kept, msg, NULL));
+	}
 	json_t *errors = json_array();
 	if (ok && err)
 		ok = fk_append(errors, json_pack("{s:s, s:s}", "target", "receipt", "message",
@@ -192,14 +238,9 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 	const char *err = v ? v->message_error : NULL;
 	/* After adding, the box is empty again; after an error it keeps the
 	 * text. */
-	const char *typed = v && v->added ? NULL : req_form(req, "message");
 	ok = ok && fk_put(d, "message",
-	                  fk_text_field(
-	                      "message", "message",
-	                      page_tr(req, _("Wil je iets toevoegen of een vraag beantwoorden?")),
-	                      page_tr(req, _("Schrijf het hier. Noem geen namen als je dat "
-	                                     "niet wilt. Hoogstens 5.000 tekens.")),
-	                      err ? page_tr(req, err) : NULL, typed, "text", "off", true, true));
+	                  fk_spec_field(req, &follow_fields[FF_MESSAGE],
+	                                v && v->added ? NULL : typed(v, FF_MESSAGE), err));
 	json_t *errors = json_array();
 	if (ok && err)
 		ok = fk_append(errors, json_pack("{s:s, s:s}", "target", "message", "message",
@@ -211,118 +252,129 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 
 /* This source sent too many wrong receipts: the page says that, and when
  * to try again; nothing was looked up. */
-static int too_many(struct req *req, struct resp *resp, unsigned wait)
+static int too_many(struct req *req, struct resp *resp, struct follow_view *v, unsigned wait)
 {
 	int rc = fk_retry_after(resp, wait);
-	return rc ? rc
-	          : ask(req, resp, 429,
-	                &(struct follow_view){.wrong_wait = wait,
-	                                      .receipt_error =
-	                                          _("Vanaf dit netwerk zijn te vaak verkeerde "
-	                                            "bonnetjes ingevuld. Probeer het later "
-	                                            "opnieuw.")});
+	v->wrong_wait = wait;
+	v->receipt_error = _("Vanaf dit netwerk zijn te vaak verkeerde bonnetjes ingevuld. "
+	                     "Probeer het later opnieuw.");
+	return rc ? rc : ask(req, resp, 429, v);
+}
+
+/* The receipt guard of this request's source (http/throttle.h), for the
+ * domain, which knows no address. */
+struct source_guard {
+	struct receipt_guard *guard;
+	unsigned char src[16];
+};
+
+static unsigned source_wait(void *ctx)
+{
+	struct source_guard *g = ctx;
+	return receipt_guard_wait(g->guard, g->src);
+}
+
+static void source_wrong(void *ctx)
+{
+	struct source_guard *g = ctx;
+	receipt_guard_wrong(g->guard, g->src);
 }
 
 static int follow_post(struct req *req, struct resp *resp)
 {
 	struct site *site = req->site;
-	const char *typed = req_form(req, "receipt");
-	bool adding = req_form(req, "message") != NULL;
+	struct field_value vals[FF_NFIELDS];
+	struct field_error errs[FF_NFIELDS];
+	size_t nerr =
+	    validate_fields(req->form, req->nform, follow_fields, FF_NFIELDS, NULL, vals, errs);
+	struct follow_view v = {.vals = vals};
 	if (!page_csrf_ok(req)) {
 		/* Without a valid token nothing is looked up; what was typed
 		 * stays in the form. */
-		return ask(req, resp, 403, &(struct follow_view){.session_expired = true});
+		v.session_expired = true;
+		return ask(req, resp, 403, &v);
 	}
-	if (!typed || !typed[0])
-		return ask(req, resp, 400,
-		           &(struct follow_view){.receipt_error = _("Vul je bonnetje in.")});
-	/* Bytes that are not text cannot be a receipt: said as it is, and
-	 * no receipt is looked up. */
-	if (!str_text_valid(typed, strlen(typed), false))
-		return ask(req, resp, 400,
-		           &(struct follow_view){
-		               .receipt_error = _("In je bonnetje staan tekens die we niet kunnen "
-		                                  "lezen. Een bonnetje heeft alleen letters, "
-		                                  "cijfers en streepjes.")});
-	/* Asked for every receipt, right or wrong, before the look-up. */
-	unsigned char src[16];
-	throttle_client_key(req, src);
-	unsigned wait = receipt_guard_wait(site->follow_guard, src);
-	if (wait)
-		return too_many(req, resp, wait);
-	if (!site->intake) {
+	/* Only the receipt can be wrong here (the message's rules are the
+	 * domain's): a missing or unreadable one is not looked up. */
+	if (nerr) {
+		v.receipt_error = errs[0].message;
+		return ask(req, resp, 400, &v);
+	}
+
+	struct source_guard sg = {.guard = site->follow_guard};
+	throttle_client_key(req, sg.src);
+	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
+	struct followup_input q = {.receipt = vals[FF_RECEIPT].text};
+	if (vals[FF_MESSAGE].sent) {
+		q.message = vals[FF_MESSAGE].text;
+		q.message_len = vals[FF_MESSAGE].len;
+	}
+	struct followup res;
+	int rc = followup_run(site->intake, &guard, &q, &res);
+	int status = 200;
+	switch (rc) {
+	case 0:
+		v.added = res.added;
+		break;
+	case FOLLOWUP_NO_RECEIPT:
+	case FOLLOWUP_UNREADABLE:
+		/* The table's checks said these already; kept for the domain's
+		 * own words should they ever differ. */
+		v.receipt_error = rc == FOLLOWUP_NO_RECEIPT ? follow_fields[FF_RECEIPT].missing
+		                                            : follow_fields[FF_RECEIPT].invalid;
+		rc = ask(req, resp, 400, &v);
+		goto out;
+	case FOLLOWUP_WAIT:
+		rc = too_many(req, resp, &v, res.wait);
+		goto out;
+	case -ENODEV:
 		log_error("intake: not started");
 		page_error(req, resp, 503);
-		return 0;
-	}
-
-	json_t *found = NULL;
-	int rc = intake_follow(site->intake, typed, &found);
-	if (rc == INTAKE_NOT_FOUND) {
-		/* A malformed receipt was not looked up: it costs no try. */
-		char canon[RECEIPT_TEXT_LEN + 1];
-		if (receipt_normalise(typed, canon))
-			receipt_guard_wrong(site->follow_guard, src);
-		sodium_memzero(canon, sizeof canon);
-		return ask(req, resp, 400, &(struct follow_view){.receipt_error = wrong_receipt});
-	}
-	if (rc)
-		return rc < 0 ? rc : -EIO;
-
-	struct follow_view v = {0};
-	if (adding) {
-		const char *typed_msg = req_form(req, "message");
-		char *msg = NULL;
-		v.message_error =
-		    report_message_check(typed_msg, typed_msg ? strlen(typed_msg) : 0, &msg);
-		if (!v.message_error && !msg) {
-			json_decref(found);
-			return -ENOMEM;
+		rc = 0;
+		goto out;
+	case FOLLOWUP_NOT_FOUND:
+		v.receipt_error = wrong_receipt;
+		rc = ask(req, resp, 400, &v);
+		goto out;
+	case FOLLOWUP_BAD_MESSAGE:
+		v.message_error = res.problem;
+		status = 400;
+		break;
+	case FOLLOWUP_CLOSED:
+		v.closed = true;
+		v.message_error = _("Deze melding is afgesloten. Je kunt geen informatie meer "
+		                    "toevoegen.");
+		status = 400;
+		break;
+	case FOLLOWUP_BUSY:
+		/* Nothing stored, nothing lost: the alert says try again, and
+		 * the text stays in its box. */
+		v.busy = true;
+		status = 503;
+		rc = fk_retry_after(resp, FOLLOW_BUSY_RETRY_S);
+		if (rc)
+			goto out;
+		if (!res.report) {
+			rc = ask(req, resp, status, &v);
+			goto out;
 		}
-		if (!v.message_error) {
-			rc = intake_add_message(site->intake, typed, msg);
-			free(msg);
-			if (rc == INTAKE_CLOSED) {
-				v.closed = true;
-				v.message_error =
-				    _("Deze melding is afgesloten. Je kunt geen informatie "
-				      "meer toevoegen.");
-			} else if (rc == INTAKE_BUSY) {
-				v.message_error =
-				    _("Het is nu erg druk. Je tekst is nog niet verstuurd. "
-				      "Probeer het over een minuut opnieuw.");
-			} else if (rc < 0) {
-				/* Not stored (a full disk, ...): said as such, with
-				 * the text still in the box; the log and /healthz
-				 * tell the operator why. */
-				v.not_stored = true;
-				rc = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
-				if (rc) {
-					json_decref(found);
-					return rc;
-				}
-			} else if (rc) {
-				json_decref(found);
-				return -EIO;
-			} else {
-				v.added = true;
-				/* Show the conversation with the new message. */
-				json_decref(found);
-				found = NULL;
-				rc = intake_follow(site->intake, typed, &found);
-				if (rc) {
-					json_decref(found);
-					return rc < 0 ? rc : -EIO;
-				}
-			}
-		}
+		break;
+	case FOLLOWUP_NOT_STORED:
+		/* Not stored (a full disk, ...): said as such, with the text
+		 * still in the box; the log and /healthz tell the operator why. */
+		v.not_stored = true;
+		status = 503;
+		rc = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+		if (rc)
+			goto out;
+		break;
+	default:
+		rc = rc < 0 ? rc : -EIO;
+		goto out;
 	}
-	char canon[RECEIPT_TEXT_LEN + 1];
-	if (!receipt_normalise(typed, canon))
-		snprintf(canon, sizeof canon, "%s", "");
-	int status = v.not_stored ? 503 : v.message_error ? 400 : 200;
-	rc = show(req, resp, status, canon[0] ? canon : typed, found, &v);
-	json_decref(found);
+	rc = show(req, resp, status, res.receipt, res.report, &v);
+out:
+	followup_free(&res);
 	return rc;
 }
 

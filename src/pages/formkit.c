@@ -188,3 +188,22 @@ int fk_retry_after(struct resp *resp, unsigned seconds)
 	snprintf(v, sizeof v, "%u", seconds ? seconds : 1);
 	return resp_header(resp, "Retry-After", v);
 }
+
+json_t *fk_spec_field(const struct req *req, const struct field_spec *spec, const char *value,
+                      const char *error)
+{
+	return fk_text_field(
+	    spec->id ? spec->id : spec->name, spec->name, page_tr(req, spec->label),
+	    spec->hint ? page_tr(req, spec->hint) : NULL, error ? page_tr(req, error) : NULL, value,
+	    spec->input ? spec->input : "text", spec->autocomplete, spec->multiline,
+	    spec->required);
+}
+
+json_t *fk_spec_group(const struct req *req, enum fk_choice kind, const struct field_spec *spec,
+                      const char *error)
+{
+	const char *base = spec->id ? spec->id : spec->name;
+	return fk_group(kind, base, spec->name, page_tr(req, spec->label),
+	                spec->hint ? page_tr(req, spec->hint) : NULL,
+	                error ? page_tr(req, error) : NULL, spec->required);
+}

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "http/http.h"
+#include "http/validate.h"
 
 /* Sets o[key] = v (stolen). False when o or v is NULL or memory runs out. */
 bool fk_put(json_t *o, const char *key, json_t *v);
@@ -48,6 +49,20 @@ bool fk_option(json_t *group, const char *id, const char *value, const char *lab
 bool fk_mark_invalid(json_t *field);
 /* The id of a group's first option (where an error summary links to). */
 const char *fk_first_id(const json_t *group);
+
+/* The text field of spec (FT_TEXT or FT_DOMAIN_TEXT) for
+ * partial-text-field, from the same table the form is validated with:
+ * label, hint, id, input type, autocomplete, multiline and required come
+ * from spec, translated into the request's language. value (shown back)
+ * and error (a msgid) may be NULL. */
+json_t *fk_spec_field(const struct req *req, const struct field_spec *spec, const char *value,
+                      const char *error);
+
+/* The radio or checkbox group of spec, without options yet, like
+ * fk_group(): legend (label), hint, id base (id, else name) and required
+ * from spec, translated. error (a msgid) may be NULL. */
+json_t *fk_spec_group(const struct req *req, enum fk_choice kind, const struct field_spec *spec,
+                      const char *error);
 
 /* "Probeer het over 3 minuten opnieuw." in the request's language. */
 json_t *fk_wait_text(const struct req *req, unsigned seconds);

@@ -16,6 +16,10 @@ int page_risks(struct req *req, struct resp *resp);     /* /risicofactoren */
 int page_about(struct req *req, struct resp *resp);     /* /wat-wij-doen */
 int page_wegwijzer(struct req *req, struct resp *resp); /* GET and POST /wegwijzer */
 int page_quiz(struct req *req, struct resp *resp);      /* GET and POST /quiz */
+/* A POST to /wegwijzer or /quiz whose form token failed (route.csrf_retry):
+ * the form again, as chosen, saying why. */
+int page_wegwijzer_expired(struct req *req, struct resp *resp);
+int page_quiz_expired(struct req *req, struct resp *resp);
 
 /* report.c */
 int page_report(struct req *req, struct resp *resp); /* GET and POST /melden */

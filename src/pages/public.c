@@ -497,8 +497,6 @@ int page_wegwijzer(struct req *req, struct resp *resp)
 	}
 	size_t nerr =
 	    validate_fields(req->form, req->nform, wegwijzer_fields, WW_NFIELDS, ctx, vals, errs);
-	if (!page_csrf_ok(req))
-		return wegwijzer_form(req, resp, vals, NULL, 0, true);
 	if (nerr) {
 		bool bad[WW_NFIELDS] = {false};
 		for (size_t e = 0; e < nerr; e++)
@@ -508,6 +506,16 @@ int page_wegwijzer(struct req *req, struct resp *resp)
 		return wegwijzer_form(req, resp, vals, bad, nerr, false);
 	}
 	return wegwijzer_result(req, resp, vals);
+}
+
+int page_wegwijzer_expired(struct req *req, struct resp *resp)
+{
+	/* The form again with what was chosen, and why. */
+	struct field_value vals[WW_NFIELDS];
+	struct field_error errs[WW_NFIELDS];
+	validate_fields(req->form, req->nform, wegwijzer_fields, WW_NFIELDS, req->site->content,
+	                vals, errs);
+	return wegwijzer_form(req, resp, vals, NULL, 0, true);
 }
 
 /* --- Quiz --------------------------------------------------------------- */
@@ -624,5 +632,10 @@ int page_quiz(struct req *req, struct resp *resp)
 {
 	if (req->method != HTTP_POST)
 		return quiz_form(req, resp, false);
-	return page_csrf_ok(req) ? quiz_result(req, resp) : quiz_form(req, resp, true);
+	return quiz_result(req, resp);
+}
+
+int page_quiz_expired(struct req *req, struct resp *resp)
+{
+	return quiz_form(req, resp, true);
 }

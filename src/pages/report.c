@@ -26,6 +26,7 @@
 #include "domain/intake.h"
 #include "domain/report.h"
 #include "http/throttle.h"
+#include "http/validate.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
 #include "pages/site.h"
@@ -123,6 +124,133 @@ static const char *form_val(const struct req *req, const char *name)
 static const char *const person_fields[] = {"age", "minor", "gender", "nationality", "language"};
 #define NPERSON_FIELDS (sizeof person_fields / sizeof person_fields[0])
 
+/* The form's fields that hold one value, for reading them
+ * (validate_fields) and for drawing them (fk_spec_field) from one table.
+ * The texts' rules are report_check()'s, the same as the API's, hence
+ * FT_DOMAIN_TEXT (only read here); "anonymous" is the form's own question
+ * (the API takes a boolean). */
+enum {
+	RF_KIND,
+	RF_ROLE,
+	RF_ANONYMOUS,
+	RF_DESCRIPTION,
+	RF_FORMS,
+	RF_DISTRICT,
+	RF_PLACE,
+	RF_WHEN,
+	RF_CONTACT_NAME,
+	RF_CONTACT_PHONE,
+	RF_CONTACT_EMAIL,
+	RF_NFIELDS
+};
+
+static const struct field_spec report_fields[RF_NFIELDS] = {
+    [RF_KIND] = {.name = "kind",
+                 .type = FT_DOMAIN_TEXT,
+                 .required = true,
+                 .label = _("Wat wil je doen?")},
+    [RF_ROLE] = {.name = "reporter_role",
+                 .type = FT_DOMAIN_TEXT,
+                 .required = true,
+                 .label = _("Wie ben jij?"),
+                 .hint = _("Kies wat het best bij je past.")},
+    [RF_ANONYMOUS] = {.name = "anonymous",
+                      .type = FT_YESNO,
+                      .required = true,
+                      .missing = _("Kies of je anoniem wilt blijven."),
+                      .invalid = _("Kies of je anoniem wilt blijven."),
+                      .label = _("Wil je anoniem blijven?"),
+                      .hint = _("Anoniem betekent: je noemt je naam niet. Je krijgt wel een "
+                                "bonnetje, zodat je later kunt kijken hoe het gaat.")},
+    [RF_DESCRIPTION] = {.name = "description",
+                        .type = FT_DOMAIN_TEXT,
+                        .required = true,
+                        .multiline = true,
+                        .label = _("Wat heb je gezien of meegemaakt?"),
+                        .hint = _("Vertel in je eigen woorden wat er aan de hand is. Noem geen "
+                                  "namen als je dat niet wilt. Je mag tot 10.000 tekens "
+                                  "schrijven.")},
+    /* Checkboxes, so repeated: read by form_all(); the spec draws the
+     * group. */
+    [RF_FORMS] = {.name = "forms",
+                  .type = FT_DOMAIN_TEXT,
+                  .label = _("Om welke vorm van uitbuiting gaat het, denk je?"),
+                  .hint = _("Je hoeft het niet zeker te weten. Je mag meer dan één vorm "
+                            "kiezen.")},
+    [RF_DISTRICT] = {.name = "district",
+                     .type = FT_DOMAIN_TEXT,
+                     .label = _("In welke wijk of welk dorp was het?"),
+                     .hint = _("Niet verplicht. Weet je het niet, of was het ergens anders? "
+                               "Kies dan de laatste keuze.")},
+    [RF_PLACE] = {.name = "place",
+                  .type = FT_DOMAIN_TEXT,
+                  .label = _("Waar precies? (niet verplicht)"),
+                  .hint = _("Bijvoorbeeld een straat, een bedrijf of een plaats buiten de "
+                            "gemeente.")},
+    [RF_WHEN] = {.name = "when",
+                 .type = FT_DOMAIN_TEXT,
+                 .label = _("Wanneer was het? (niet verplicht)"),
+                 .hint = _("Bijvoorbeeld: gisteren, vorige week, of elke vrijdagavond.")},
+    [RF_CONTACT_NAME] = {.name = "contact.name",
+                         .type = FT_DOMAIN_TEXT,
+                         .id = "contact-name",
+                         .label = _("Je naam"),
+                         .autocomplete = "name"},
+    [RF_CONTACT_PHONE] = {.name = "contact.phone",
+                          .type = FT_DOMAIN_TEXT,
+                          .id = "contact-phone",
+                          .label = _("Je telefoonnummer"),
+                          .input = "tel",
+                          .autocomplete = "tel"},
+    [RF_CONTACT_EMAIL] = {.name = "contact.email",
+                          .type = FT_DOMAIN_TEXT,
+                          .id = "contact-email",
+                          .label = _("Je e-mailadres"),
+                          .input = "email",
+                          .autocomplete = "email"},
+};
+
+/* Step 1's one question; its error is the form's own (the answer only
+ * opens step 2 with or without the 112 advice first). */
+static const struct field_spec danger_field = {
+    .name = "danger",
+    .type = FT_YESNO,
+    .required = true,
+    .missing = _("Kies ja of nee: is iemand nu in acuut gevaar?"),
+    .invalid = _("Kies ja of nee: is iemand nu in acuut gevaar?"),
+    .label = _("Is iemand nu in acuut gevaar?"),
+    .hint = _("Bijvoorbeeld: iemand wordt nu bedreigd, opgesloten of mishandeld. Of iemand "
+              "kan nu niet weg."),
+};
+
+/* A person's "younger than 18?" group, drawn per slot (name and id base
+ * "people[k].minor"). */
+static const struct field_spec minor_spec = {
+    .name = "minor",
+    .type = FT_DOMAIN_TEXT,
+    .label = _("Is deze persoon jonger dan 18 jaar?"),
+    .hint = _("Niet verplicht."),
+};
+
+/* A person's text fields, drawn per slot ("people[k].age", id
+ * "person-k-age"); read by person_val(). */
+static const struct field_spec person_specs[] = {
+    {.name = "age",
+     .type = FT_DOMAIN_TEXT,
+     .label = _("Leeftijd, ongeveer (niet verplicht)"),
+     .hint = _("Bijvoorbeeld: ongeveer 16, of tussen 20 en 30.")},
+    {.name = "gender",
+     .type = FT_DOMAIN_TEXT,
+     .label = _("Geslacht (niet verplicht)"),
+     .hint = _("Bijvoorbeeld: man, vrouw, of weet ik niet.")},
+    {.name = "nationality",
+     .type = FT_DOMAIN_TEXT,
+     .label = _("Nationaliteit of land van herkomst (niet verplicht)")},
+    {.name = "language",
+     .type = FT_DOMAIN_TEXT,
+     .label = _("Welke taal spreekt deze persoon? (niet verplicht)")},
+};
+
 static const char *person_val(const struct req *req, size_t slot, const char *key)
 {
 	char name[HTTP_MAX_FIELD_NAME + 1];
@@ -138,7 +266,16 @@ struct report_form {
 	size_t slot[FORM_PEOPLE];
 	const char *districts[STORE_MAX_DISTRICTS];
 	struct report_org org;
+	struct field_value vals[RF_NFIELDS];
+	struct field_error errs[RF_NFIELDS];
+	size_t nerr; /* errs of report_fields (the form's own questions) */
 };
+
+/* The value of field i when given, else NULL. */
+static const char *rf_text(const struct report_form *f, size_t i)
+{
+	return f->vals[i].present ? f->vals[i].text : NULL;
+}
 
 static void read_form(const struct req *req, struct report_form *f)
 {
@@ -154,23 +291,25 @@ static void read_form(const struct req *req, struct report_form *f)
 	f->org.id = site->org_id;
 	f->org.districts = f->districts;
 
+	f->nerr = validate_fields(req->form, req->nform, report_fields, RF_NFIELDS, NULL, f->vals,
+	                          f->errs);
 	struct report_input *in = &f->in;
 	in->org = site->org_id;
-	in->kind = form_val(req, "kind");
-	in->reporter_role = form_val(req, "reporter_role");
-	in->anonymous = str_eq(req_form(req, "anonymous"), "yes");
+	in->kind = rf_text(f, RF_KIND);
+	in->reporter_role = rf_text(f, RF_ROLE);
+	in->anonymous = f->vals[RF_ANONYMOUS].present && f->vals[RF_ANONYMOUS].yes;
 	in->acute_danger = str_eq(req_form(req, "acute_danger"), "yes");
-	in->description = form_val(req, "description");
+	in->description = rf_text(f, RF_DESCRIPTION);
 	in->nsignals = form_all(req, "signals", in->signals, REPORT_MAX_SIGNALS);
 	in->nforms = form_all(req, "forms", in->forms, REPORT_MAX_FORMS);
-	in->district = form_val(req, "district");
+	in->district = rf_text(f, RF_DISTRICT);
 	if (str_eq(in->district, DISTRICT_ELSEWHERE))
 		in->district = NULL;
-	in->place = form_val(req, "place");
-	in->when = form_val(req, "when");
-	in->contact_name = form_val(req, "contact.name");
-	in->contact_phone = form_val(req, "contact.phone");
-	in->contact_email = form_val(req, "contact.email");
+	in->place = rf_text(f, RF_PLACE);
+	in->when = rf_text(f, RF_WHEN);
+	in->contact_name = rf_text(f, RF_CONTACT_NAME);
+	in->contact_phone = rf_text(f, RF_CONTACT_PHONE);
+	in->contact_email = rf_text(f, RF_CONTACT_EMAIL);
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
 		struct report_person p = {
 		    .age = person_val(req, s, "age"),
@@ -207,9 +346,8 @@ static bool people_index(const char *field, size_t *k, const char **rest)
  * anonymity), then the shared rules. Error fields are form field names. */
 static void check_form(const struct req *req, const struct report_form *f, struct ferrs *fe)
 {
-	const char *anon = req_form(req, "anonymous");
-	if (!str_eq(anon, "yes") && !str_eq(anon, "no"))
-		ferr_add(fe, "anonymous", _("Kies of je anoniem wilt blijven."));
+	for (size_t i = 0; i < f->nerr; i++)
+		ferr_add(fe, f->errs[i].field, f->errs[i].message);
 
 	struct report_error errs[FORM_MAX_ERRORS];
 	size_t n = report_check(req->site->content, &f->org, &f->in, errs, FORM_MAX_ERRORS);
@@ -301,29 +439,30 @@ static void error_target(const char *field, const struct group_ids *g, char *out
 	snprintf(out, outsz, "%s", "melding");
 }
 
-/* One text input whose field name is name. */
-static json_t *text_field(const struct req *req, const struct ferrs *fe, const char *name,
-                          const char *label, const char *hint, const char *type,
-                          const char *autocomplete, bool multiline, bool required)
+/* The text input of spec, with what was typed and its error. */
+static json_t *text_field(const struct req *req, const struct ferrs *fe,
+                          const struct field_spec *spec)
 {
-	char id[80];
-	field_id(name, id, sizeof id);
-	const char *err = ferr_get(fe, name);
-	return fk_text_field(id, name, page_tr(req, label), hint ? page_tr(req, hint) : NULL,
-	                     err ? page_tr(req, err) : NULL, req_form(req, name), type,
-	                     autocomplete, multiline, required);
+	return fk_spec_field(req, spec, req_form(req, spec->name), ferr_get(fe, spec->name));
 }
 
-static const char *tr_or_null(const struct req *req, const char *msgid)
+/* The text input of person_specs[i] in slot. */
+static json_t *person_text_field(const struct req *req, const struct ferrs *fe, size_t slot,
+                                 size_t i)
 {
-	return msgid ? page_tr(req, msgid) : NULL;
+	char name[HTTP_MAX_FIELD_NAME + 1], id[80];
+	snprintf(name, sizeof name, "people[%zu].%s", slot, person_specs[i].name);
+	field_id(name, id, sizeof id);
+	struct field_spec spec = person_specs[i];
+	spec.name = name;
+	spec.id = id;
+	return text_field(req, fe, &spec);
 }
 
 static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "kind");
-	json_t *g = fk_group(FK_RADIO, "kind", "kind", page_tr(req, _("Wat wil je doen?")), NULL,
-	                     tr_or_null(req, ferr_group(fe, "kind")), true);
+	json_t *g = fk_spec_group(req, FK_RADIO, &report_fields[RF_KIND], ferr_group(fe, "kind"));
 	bool ok = fk_option(
 	    g, "kind-advice", "advice", page_tr(req, _("Advies vragen")),
 	    page_tr(req, _("Je vertelt over je zorgen en krijgt advies. Over de mensen om wie het "
@@ -344,9 +483,7 @@ static json_t *role_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "reporter_role");
 	json_t *g =
-	    fk_group(FK_RADIO, "reporter_role", "reporter_role", page_tr(req, _("Wie ben jij?")),
-	             page_tr(req, _("Kies wat het best bij je past.")),
-	             tr_or_null(req, ferr_group(fe, "reporter_role")), true);
+	    fk_spec_group(req, FK_RADIO, &report_fields[RF_ROLE], ferr_group(fe, "reporter_role"));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *r;
@@ -369,11 +506,8 @@ static json_t *role_group(const struct req *req, const struct ferrs *fe)
 static json_t *anonymous_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "anonymous");
-	json_t *g = fk_group(
-	    FK_RADIO, "anonymous", "anonymous", page_tr(req, _("Wil je anoniem blijven?")),
-	    page_tr(req, _("Anoniem betekent: je noemt je naam niet. Je krijgt wel een bonnetje, "
-	                   "zodat je later kunt kijken hoe het gaat.")),
-	    tr_or_null(req, ferr_group(fe, "anonymous")), true);
+	json_t *g =
+	    fk_spec_group(req, FK_RADIO, &report_fields[RF_ANONYMOUS], ferr_group(fe, "anonymous"));
 	bool ok =
 	    fk_option(g, "anonymous-yes", "yes", page_tr(req, _("Ja, ik wil anoniem blijven")),
 	              NULL, str_eq(chosen, "yes"));
@@ -445,11 +579,8 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 
 static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 {
-	json_t *g = fk_group(FK_CHECKBOX, "forms", "forms",
-	                     page_tr(req, _("Om welke vorm van uitbuiting gaat het, denk je?")),
-	                     page_tr(req, _("Je hoeft het niet zeker te weten. Je mag meer dan "
-	                                    "één vorm kiezen.")),
-	                     tr_or_null(req, ferr_group(fe, "forms")), false);
+	json_t *g =
+	    fk_spec_group(req, FK_CHECKBOX, &report_fields[RF_FORMS], ferr_group(fe, "forms"));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *f;
@@ -473,12 +604,8 @@ static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 static json_t *district_group(const struct req *req, const struct ferrs *fe)
 {
 	const char *chosen = req_form(req, "district");
-	json_t *g = fk_group(
-	    FK_RADIO, "district", "district",
-	    page_tr(req, _("In welke wijk of welk dorp was het?")),
-	    page_tr(req, _("Niet verplicht. Weet je het niet, of was het ergens anders? Kies dan "
-	                   "de laatste keuze.")),
-	    tr_or_null(req, ferr_group(fe, "district")), false);
+	json_t *g =
+	    fk_spec_group(req, FK_RADIO, &report_fields[RF_DISTRICT], ferr_group(fe, "district"));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *d;
@@ -504,19 +631,16 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 	char name[HTTP_MAX_FIELD_NAME + 1], base[32];
 	json_t *p = json_object();
 	bool ok = fk_put(p, "number", json_integer((json_int_t)slot + 1));
-	snprintf(name, sizeof name, "people[%zu].age", slot);
-	ok = ok && fk_put(p, "age",
-	                  text_field(req, fe, name, _("Leeftijd, ongeveer (niet verplicht)"),
-	                             _("Bijvoorbeeld: ongeveer 16, of tussen 20 en 30."), "text",
-	                             NULL, false, false));
+	for (size_t i = 0; i < sizeof person_specs / sizeof person_specs[0]; i++)
+		ok = ok && fk_put(p, person_specs[i].name, person_text_field(req, fe, slot, i));
 	snprintf(name, sizeof name, "people[%zu].minor", slot);
 	snprintf(base, sizeof base, "person-%zu-minor", slot);
 	const char *chosen = req_form(req, name);
 	const char *err = ferr_get(fe, name);
 	/* The group's hint and error are named after the field. */
-	json_t *g =
-	    fk_group(FK_RADIO, name, name, page_tr(req, _("Is deze persoon jonger dan 18 jaar?")),
-	             page_tr(req, _("Niet verplicht.")), tr_or_null(req, err), false);
+	struct field_spec spec = minor_spec;
+	spec.name = name;
+	json_t *g = fk_spec_group(req, FK_RADIO, &spec, err);
 	static const struct {
 		const char *value, *label;
 	} minor[] = {{"yes", _("Ja")}, {"no", _("Nee")}, {"unknown", _("Weet ik niet")}};
@@ -527,21 +651,6 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 		                     str_eq(chosen, minor[i].value));
 	}
 	ok = fk_put(p, "minor", g) && ok;
-	snprintf(name, sizeof name, "people[%zu].gender", slot);
-	ok = ok && fk_put(p, "gender",
-	                  text_field(req, fe, name, _("Geslacht (niet verplicht)"),
-	                             _("Bijvoorbeeld: man, vrouw, of weet ik niet."), "text", NULL,
-	                             false, false));
-	snprintf(name, sizeof name, "people[%zu].nationality", slot);
-	ok = ok && fk_put(p, "nationality",
-	                  text_field(req, fe, name,
-	                             _("Nationaliteit of land van herkomst (niet verplicht)"), NULL,
-	                             "text", NULL, false, false));
-	snprintf(name, sizeof name, "people[%zu].language", slot);
-	ok = ok && fk_put(p, "language",
-	                  text_field(req, fe, name,
-	                             _("Welke taal spreekt deze persoon? (niet verplicht)"), NULL,
-	                             "text", NULL, false, false));
 	if (!ok) {
 		json_decref(p);
 		return NULL;
@@ -592,11 +701,7 @@ static int step1(struct req *req, struct resp *resp, int status, const char *err
 	bool ok;
 	json_t *d = page_base(req, resp, _("Mensenhandel melden"), &ok);
 	const char *chosen = req->method == HTTP_POST ? req_form(req, "danger") : NULL;
-	json_t *g =
-	    fk_group(FK_RADIO, "danger", "danger", page_tr(req, _("Is iemand nu in acuut gevaar?")),
-	             page_tr(req, _("Bijvoorbeeld: iemand wordt nu bedreigd, opgesloten of "
-	                            "mishandeld. Of iemand kan nu niet weg.")),
-	             tr_or_null(req, error), true);
+	json_t *g = fk_spec_group(req, FK_RADIO, &danger_field, error);
 	ok = ok &&
 	     fk_option(g, "danger-yes", "yes", page_tr(req, _("Ja")), NULL, str_eq(chosen, "yes"));
 	ok = ok && fk_option(g, "danger-no", "no", page_tr(req, _("Nee, niet op dit moment")), NULL,
@@ -639,13 +744,7 @@ static int step2(struct req *req, struct resp *resp, int status, const struct fe
 	ok = fk_put(d, "reporter_role", role) && ok;
 	ok = fk_put(d, "anonymous", anonymous_group(req, fe)) && ok;
 	ok = fk_put(d, "anonymity_notes", anonymity_notes(req)) && ok;
-	ok =
-	    fk_put(d, "description",
-	           text_field(req, fe, "description", _("Wat heb je gezien of meegemaakt?"),
-	                      _("Vertel in je eigen woorden wat er aan de hand is. Noem geen namen "
-	                        "als je dat niet wilt. Je mag tot 10.000 tekens schrijven."),
-	                      "text", NULL, true, true)) &&
-	    ok;
+	ok = fk_put(d, "description", text_field(req, fe, &report_fields[RF_DESCRIPTION])) && ok;
 	const char *serr = ferr_group(fe, "signals");
 	json_t *sgroups = signal_groups(req, &ids);
 	size_t gi;
@@ -660,17 +759,8 @@ static int step2(struct req *req, struct resp *resp, int status, const struct fe
 	    ok && fk_put(d, "signals_error", serr ? json_string(page_tr(req, serr)) : json_false());
 	ok = fk_put(d, "forms", forms) && ok;
 	ok = fk_put(d, "district", district) && ok;
-	ok = fk_put(d, "place",
-	            text_field(req, fe, "place", _("Waar precies? (niet verplicht)"),
-	                       _("Bijvoorbeeld een straat, een bedrijf of een plaats buiten de "
-	                         "gemeente."),
-	                       "text", NULL, false, false)) &&
-	     ok;
-	ok = fk_put(d, "when",
-	            text_field(req, fe, "when", _("Wanneer was het? (niet verplicht)"),
-	                       _("Bijvoorbeeld: gisteren, vorige week, of elke vrijdagavond."),
-	                       "text", NULL, false, false)) &&
-	     ok;
+	ok = fk_put(d, "place", text_field(req, fe, &report_fields[RF_PLACE])) && ok;
+	ok = fk_put(d, "when", text_field(req, fe, &report_fields[RF_WHEN])) && ok;
 	const char *perr = ferr_get(fe, "people");
 	json_t *people = json_array();
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
@@ -684,18 +774,9 @@ static int step2(struct req *req, struct resp *resp, int status, const struct fe
 	ok = fk_put(d, "people", people) && ok;
 	ok = ok && fk_put(d, "people_error", perr ? json_string(page_tr(req, perr)) : json_false());
 	json_t *contact = json_object();
-	ok = fk_put(contact, "name",
-	            text_field(req, fe, "contact.name", _("Je naam"), NULL, "text", "name", false,
-	                       false)) &&
-	     ok;
-	ok = fk_put(contact, "phone",
-	            text_field(req, fe, "contact.phone", _("Je telefoonnummer"), NULL, "tel", "tel",
-	                       false, false)) &&
-	     ok;
-	ok = fk_put(contact, "email",
-	            text_field(req, fe, "contact.email", _("Je e-mailadres"), NULL, "email",
-	                       "email", false, false)) &&
-	     ok;
+	ok = fk_put(contact, "name", text_field(req, fe, &report_fields[RF_CONTACT_NAME])) && ok;
+	ok = fk_put(contact, "phone", text_field(req, fe, &report_fields[RF_CONTACT_PHONE])) && ok;
+	ok = fk_put(contact, "email", text_field(req, fe, &report_fields[RF_CONTACT_EMAIL])) && ok;
 	const char *cerr = ferr_get(fe, "contact");
 	ok = ok && fk_put(contact, "error", cerr ? json_string(page_tr(req, cerr)) : json_false());
 	/* A rule about the contact details as a whole marks all three. */
@@ -892,10 +973,10 @@ int page_report(struct req *req, struct resp *resp)
 		if (!page_csrf_ok(req))
 			return step1(req, resp, 403, NULL,
 			             &(struct form_notice){.session_expired = true});
-		const char *danger = req_form(req, "danger");
-		if (!str_eq(danger, "yes") && !str_eq(danger, "no"))
-			return step1(req, resp, 400,
-			             _("Kies ja of nee: is iemand nu in acuut gevaar?"), NULL);
+		struct field_value danger;
+		struct field_error err;
+		if (validate_fields(req->form, req->nform, &danger_field, 1, NULL, &danger, &err))
+			return step1(req, resp, 400, err.message, NULL);
 		return step2(req, resp, 200, NULL, NULL);
 	}
 	return submit(req, resp);

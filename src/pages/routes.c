@@ -6,25 +6,30 @@
 #include "domain/intake.h"
 #include "http/static.h"
 #include "pages/pages.h"
+#include "pages/policy.h"
 #include "pages/site.h"
 #include "store/store.h"
 
 const struct route site_routes[] = {
-    {HTTP_GET, "/", page_home, ACCESS_PUBLIC, .cache = true},
-    {HTTP_GET, "/vormen/:slug", page_form, ACCESS_PUBLIC, .cache = true},
-    {HTTP_GET, "/signalen", page_signals, ACCESS_PUBLIC, .cache = true},
-    {HTTP_GET, "/risicofactoren", page_risks, ACCESS_PUBLIC, .cache = true},
-    {HTTP_GET, "/wat-wij-doen", page_about, ACCESS_PUBLIC, .cache = true},
-    {HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET | HTTP_POST, "/quiz", page_quiz, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET | HTTP_POST, "/melden", page_report, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET | HTTP_POST, "/volgen", page_follow, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET, "/healthz", page_healthz, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET, "/api/v1/signals", api_signals, ACCESS_PUBLIC, .cache = false},
-    {HTTP_POST, "/api/v1/reports", api_reports, ACCESS_PUBLIC, .cache = false, .json = true},
-    {HTTP_POST, "/api/v1/follow", api_follow, ACCESS_PUBLIC, .cache = false, .json = true},
-    {HTTP_GET, "/static/*", page_static, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET, "/assets/:fp/*", page_asset, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET, "/", page_home, &policy_public, .cache = true},
+    {HTTP_GET, "/vormen/:slug", page_form, &policy_public, .cache = true},
+    {HTTP_GET, "/signalen", page_signals, &policy_public, .cache = true},
+    {HTTP_GET, "/risicofactoren", page_risks, &policy_public, .cache = true},
+    {HTTP_GET, "/wat-wij-doen", page_about, &policy_public, .cache = true},
+    {HTTP_GET | HTTP_POST, "/wegwijzer", page_wegwijzer, &policy_public, .csrf = true,
+     .csrf_retry = page_wegwijzer_expired},
+    {HTTP_GET | HTTP_POST, "/quiz", page_quiz, &policy_public, .csrf = true,
+     .csrf_retry = page_quiz_expired},
+    {HTTP_GET | HTTP_POST, "/melden", page_report, &policy_public, .csrf = true,
+     .csrf_retry = page_report},
+    {HTTP_GET | HTTP_POST, "/volgen", page_follow, &policy_public, .csrf = true,
+     .csrf_retry = page_follow},
+    {HTTP_GET, "/healthz", page_healthz, &policy_public, .cache = false},
+    {HTTP_GET, "/api/v1/signals", api_signals, &policy_public, .cache = false},
+    {HTTP_POST, "/api/v1/reports", api_reports, &policy_public, .json = true},
+    {HTTP_POST, "/api/v1/follow", api_follow, &policy_public, .json = true},
+    {HTTP_GET, "/static/*", page_static, &policy_public, .cache = false},
+    {HTTP_GET, "/assets/:fp/*", page_asset, &policy_public, .cache = false},
 };
 const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];
 

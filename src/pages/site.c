@@ -82,7 +82,7 @@ bool site_page_serve(struct site *site, const char *key, struct resp *resp)
 void site_page_keep(struct site *site, const char *key, const struct resp *resp)
 {
 	struct site_pages *p = site->pages;
-	if (!p || resp->status != 200 || resp->fixed || resp->nheaders)
+	if (!p || resp->status != 200 || resp->personal || resp->fixed || resp->nheaders)
 		return;
 	char *k = strdup(key);
 	char *body = malloc(resp->body.len ? resp->body.len : 1);
@@ -297,7 +297,7 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	char db[4096];
 	snprintf(db, sizeof db, "%s/%s", data_dir, SETUP_DB_FILE);
 	/* Never a new, empty database: that is `signaal init`'s work. */
-	rc = store_open_sqlite_existing(db, &site->store, err);
+	rc = store_open(cfg->store_url[0] ? cfg->store_url : db, 0, &site->store, err);
 	if (rc == -ENOENT) {
 		buf_reset(err);
 		buf_printf(err,

@@ -57,17 +57,33 @@ struct store_ops {
 	 * read_release. May wait while all are borrowed. */
 	int (*read_acquire)(struct store *s, struct store_conn **out);
 	void (*read_release)(struct store *s, struct store_conn *c);
-	/* Takes the single writer connection (blocking other writers of this
-	 * process) and starts a transaction that holds the database's write
-	 * lock from the start. -EAGAIN when another process keeps it busy
-	 * (nothing held then); -EDEADLK when this thread already writes. */
+	/* Takes a connection and starts a write transaction on it: one that
+	 * is serializable against every other writer, of this process or
+	 * another (SQLite: the single writer connection, BEGIN IMMEDIATE;
+	 * PostgreSQL: a pooled connection, ISOLATION LEVEL SERIALIZABLE).
+	 * -EAGAIN when the database is busy with another writer (nothing held
+	 * then); -EDEADLK when this thread already writes. */
 	int (*write_begin)(struct store *s, struct store_conn **out);
-	/* Commits (commit true) or rolls back, and releases the writer.
-	 * -EAGAIN when the commit met a busy database (rolled back then). */
+	/* The same for migrations, which first take STMT_MIGRATION_LOCK and
+	 * must then see what the migrator before them committed: PostgreSQL
+	 * begins READ COMMITTED here, because a serializable transaction's
+	 * snapshot would date from before its wait for the lock. */
+	int (*migrate_begin)(struct store *s, struct store_conn **out);
+	/* How often store_txn tries a transaction that meets another writer,
+	 * and the longest random pause (ms) before trying again; 0: the
+	 * classic 10, 20, 40 ms. */
+	unsigned attempts;
+	unsigned retry_max_ms;
+	/* Commits (commit true) or rolls back, and releases the connection.
+	 * -EAGAIN when the commit met another writer (a busy database, a
+	 * serialization failure, a deadlock: rolled back then, and store_txn
+	 * runs the transaction again). */
 	int (*write_end)(struct store *s, struct store_conn *c, bool commit);
 	/* Runs registry statement id with params bound to $1..$nparams, calling
 	 * row (may be NULL) per result row. Constraint violations give
-	 * STORE_CONFLICT, a busy database -EAGAIN. */
+	 * STORE_CONFLICT; meeting another writer (busy, serialization failure,
+	 * deadlock) gives -EAGAIN, after which the transaction is lost and
+	 * store_txn retries it. */
 	int (*exec)(struct store_conn *c, enum stmt_id id, const struct store_val *params,
 	            size_t nparams, store_row_fn row, void *ctx);
 	/* Runs constant, parameterless SQL (migrations only). */
@@ -98,13 +114,23 @@ int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *pa
 /* Row readers shared by the store's operations (store_row_fn): */
 /* ctx is a bool, set true for any row. */
 int store_row_found(void *ctx, const struct store_val *c, size_t n);
-/* ctx is an int64_t[2]: the row's two integer columns. */
-int store_row_two_ints(void *ctx, const struct store_val *c, size_t n);
+/* ctx is an int64_t: the row's one integer column. */
+int store_row_int(void *ctx, const struct store_val *c, size_t n);
 /* Copies a text column into dst (NULL becomes ""); -EIO when it is not
  * text or does not fit. */
 int store_col_text(char *dst, size_t dstsz, const struct store_val *v);
 
 /* store_now() and STORE_TIME_LEN: store.h. */
+
+/* The text of statement id for a backend: PostgreSQL's own where the
+ * dialects differ, else the common one. */
+static inline const char *stmt_text(enum stmt_id id, bool pg)
+{
+	return pg && stmt_registry_pg[id] ? stmt_registry_pg[id] : stmt_registry[id].sql;
+}
+
+/* store_txn for migrate.c: begins with ops->migrate_begin. */
+int store_txn_migrate(struct store *s, store_txn_fn fn, void *ctx);
 
 /* migrate.c: applies pending migrations in one transaction. Returns 0,
  * STORE_TOO_NEW (err says which versions) or negative errno. */

@@ -101,6 +101,30 @@ static const char *const migrations[] = {
     " WHERE author = 'reporter' AND length(created_at) > 10;"
     "DROP INDEX report_messages_report;"
     "CREATE UNIQUE INDEX report_messages_seq ON report_messages (report_id, seq);",
+    /* 5: numbers are drawn from counter rows inside the transaction, never
+     * as MAX() + 1, which two servers on one database would both read
+     * alike. counters holds, per organisation, the last number given of
+     * each named sequence: "district" (positions, the next is value) and
+     * "ref:" + prefix (the six-digit number of generated references).
+     * reports.message_seq is the last seq of its conversation. Each is
+     * seeded from the rows there are: references from reports with a
+     * receipt (only generated references have one, and they all end in
+     * six digits). */
+    "CREATE TABLE counters ("
+    " org_id TEXT NOT NULL REFERENCES organisations (id),"
+    " name TEXT NOT NULL,"
+    " value BIGINT NOT NULL,"
+    " PRIMARY KEY (org_id, name));"
+    "INSERT INTO counters (org_id, name, value)"
+    " SELECT org_id, 'district', MAX(position) + 1 FROM districts GROUP BY org_id;"
+    "INSERT INTO counters (org_id, name, value)"
+    " SELECT org_id, 'ref:' || substr(reference, 1, length(reference) - 6),"
+    " MAX(CAST(substr(reference, length(reference) - 5) AS BIGINT)) FROM reports"
+    " WHERE receipt_hash IS NOT NULL AND reference IS NOT NULL AND length(reference) > 6"
+    " GROUP BY org_id, substr(reference, 1, length(reference) - 6);"
+    "ALTER TABLE reports ADD COLUMN message_seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE reports SET message_seq = (SELECT COALESCE(MAX(seq), 0) FROM report_messages m"
+    " WHERE m.report_id = reports.id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -127,7 +151,13 @@ static int version_row(void *ctx, const struct store_val *cols, size_t ncols)
 static int migrate_txn(struct store_tx *tx, void *vctx)
 {
 	struct migrate_ctx *m = vctx;
-	int rc = tx->s->ops->script(tx->conn, migrations_table);
+	/* Before anything else, even the CREATE ... IF NOT EXISTS below, which
+	 * PostgreSQL does not make safe against a second server doing the
+	 * same at the same moment. */
+	int rc = store_tx_exec(tx, STMT_MIGRATION_LOCK, NULL, 0, NULL, NULL);
+	if (rc)
+		return rc;
+	rc = tx->s->ops->script(tx->conn, migrations_table);
 	if (rc)
 		return rc;
 	m->found = -1;
@@ -157,8 +187,9 @@ int store_migrate(struct store *s, struct buf *err)
 	struct migrate_ctx m = {.found = -1, .err = err};
 	/* One transaction for all pending migrations: a crash half-way leaves
 	 * the old schema, never a mix, and a second process opening at the
-	 * same time waits for the write lock and then finds nothing to do. */
-	int rc = store_txn(s, migrate_txn, &m);
+	 * same time waits for the migration lock (STMT_MIGRATION_LOCK) and
+	 * then finds nothing to do. */
+	int rc = store_txn_migrate(s, migrate_txn, &m);
 	if (rc == STORE_TOO_NEW) {
 		if (err)
 			buf_printf(err,

@@ -154,11 +154,9 @@ static int ref_max_row(void *vctx, const struct store_val *c, size_t n)
 	return store_col_text(m->ref, sizeof m->ref, &c[0]);
 }
 
-/* The next free reference of prefix in org: one more than the highest
- * six-digit number in use. A reference in that range that was imported
- * with another shape is skipped over by probing. */
-static int next_reference(struct store_tx *tx, const char *org, const char *prefix,
-                          char out[REPORT_MAX_REFERENCE + 1])
+/* The number of the highest reference of prefix in org that has six
+ * digits after it (0 when none): where an imported one sits in the range. */
+static int ref_max(struct store_tx *tx, const char *org, const char *prefix, int64_t *out)
 {
 	char lo[REPORT_MAX_REFERENCE + 1], hi[REPORT_MAX_REFERENCE + 1];
 	size_t plen = strlen(prefix);
@@ -167,35 +165,95 @@ static int next_reference(struct store_tx *tx, const char *org, const char *pref
 	struct ref_max_ctx m = {{0}};
 	struct store_val p[] = {sv_text(org), sv_text(lo), sv_text(hi)};
 	int rc = store_tx_exec(tx, STMT_REPORT_REF_MAX, p, 3, ref_max_row, &m);
-	if (rc)
+	int64_t v = 0;
+	for (size_t i = plen;
+	     !rc && i < plen + STORE_REF_DIGITS && m.ref[i] >= '0' && m.ref[i] <= '9'; i++)
+		v = v * 10 + (m.ref[i] - '0');
+	*out = v;
+	return rc;
+}
+
+/* Moves *next (and the counter name) past the highest reference of the
+ * range in use, when that is at or above it. */
+static int move_past_imported(struct store_tx *tx, const char *org, const char *prefix,
+                              const char *name, int64_t *next)
+{
+	int64_t max;
+	int rc = ref_max(tx, org, prefix, &max);
+	if (rc || max < *next)
 		return rc;
-	unsigned long next = 1;
-	if (m.ref[0]) {
-		unsigned long v = 0;
-		for (size_t i = plen;
-		     i < plen + STORE_REF_DIGITS && m.ref[i] >= '0' && m.ref[i] <= '9'; i++)
-			v = v * 10 + (unsigned long)(m.ref[i] - '0');
-		next = v + 1;
-	}
-	for (unsigned probe = 0; probe < 100; probe++, next++) {
+	*next = max + 1;
+	struct store_val r[] = {sv_text(org), sv_text(name), sv_int(*next)};
+	return store_tx_exec(tx, STMT_COUNTER_RAISE, r, 3, NULL, NULL);
+}
+
+/* The next free reference of prefix in org, from the counter row
+ * "ref:" + prefix (migration 5), which stays locked by this transaction
+ * until it ends: two writers, of one process or two, never draw the same
+ * number, and a row left out (savepoint rolled back) gives its number
+ * back. A new counter starts after the references imported into its
+ * range; one imported later into the range is stepped over. */
+static int next_reference(struct store_tx *tx, const char *org, const char *prefix,
+                          char out[REPORT_MAX_REFERENCE + 1])
+{
+	char name[sizeof "ref:" + STORE_REF_PREFIX_MAX];
+	snprintf(name, sizeof name, "ref:%s", prefix);
+	struct store_val p[] = {sv_text(org), sv_text(name)};
+	int64_t next = 0;
+	int rc = store_tx_exec(tx, STMT_COUNTER_NEXT, p, 2, store_row_int, &next);
+	if (!rc && next < 1)
+		rc = -EIO;
+	if (!rc && next == 1)
+		rc = move_past_imported(tx, org, prefix, name, &next);
+	for (unsigned probe = 0; !rc && probe < 2; probe++) {
 		if (next > 999999)
 			return STORE_LIMIT;
-		snprintf(out, REPORT_MAX_REFERENCE + 1, "%s%06lu", prefix, next);
+		snprintf(out, REPORT_MAX_REFERENCE + 1, "%s%06lld", prefix, (long long)next);
 		bool found;
 		struct store_val q[] = {sv_text(org), sv_text(out)};
 		rc = exists(tx, STMT_REPORT_REF_EXISTS, q, 2, &found);
 		if (rc || !found)
 			return rc;
+		rc = move_past_imported(tx, org, prefix, name, &next);
 	}
-	return STORE_LIMIT;
+	return rc ? rc : -EIO;
 }
 
 /* --- batch insert (intake writer) ---------------------------------------- */
 
+/* What would make the insert fail, checked first: a failed statement
+ * would abort a PostgreSQL transaction, and the caller must know a random
+ * value that repeats (draw again) from a row that cannot be stored. */
+static int check_new(struct store_tx *tx, const struct store_report_new *r)
+{
+	bool found;
+	struct store_val id[] = {sv_int(r->id)};
+	int rc = exists(tx, STMT_REPORT_ID_EXISTS, id, 1, &found);
+	if (rc || found)
+		return rc ? rc : STORE_DUPLICATE;
+	struct store_val h[] = {sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES)};
+	rc = exists(tx, STMT_REPORT_RECEIPT_EXISTS, h, 1, &found);
+	if (rc || found)
+		return rc ? rc : STORE_DUPLICATE;
+	struct store_val o[] = {sv_text(r->org)};
+	rc = exists(tx, STMT_ORG_EXISTS, o, 1, &found);
+	if (rc || !found)
+		return rc ? rc : STORE_CONFLICT;
+	if (r->district && *r->district) {
+		struct store_val d[] = {sv_text(r->org), sv_text(r->district)};
+		rc = exists(tx, STMT_DISTRICT_EXISTS, d, 2, &found);
+		if (rc || !found)
+			return rc ? rc : STORE_CONFLICT;
+	}
+	return 0;
+}
+
 static int insert_new(struct store_tx *tx, struct store_report_new *r)
 {
 	char ref[REPORT_MAX_REFERENCE + 1];
-	int rc = next_reference(tx, r->org, r->ref_prefix, ref);
+	int rc = check_new(tx, r);
+	if (!rc)
+		rc = next_reference(tx, r->org, r->ref_prefix, ref);
 	if (rc)
 		return rc;
 	struct store_val p[] = {sv_int(r->id),
@@ -213,14 +271,18 @@ static int insert_new(struct store_tx *tx, struct store_report_new *r)
 	                        sv_blob(r->sealed, r->sealed_len),
 	                        sv_opt(r->suggestion)};
 	rc = store_tx_exec(tx, STMT_REPORT_INSERT_WEB, p, 14, NULL, NULL);
+	/* check_new() found the organisation and district and no row with
+	 * this id or receipt, the counter gave the reference and the values
+	 * fit the column checks: a constraint can only be a repeat of the
+	 * random values that came in since (or a trigger that says so). */
+	if (rc == STORE_CONFLICT)
+		rc = STORE_DUPLICATE;
 	if (!rc)
 		rc = insert_forms(tx, r->id, r->forms, r->nforms);
 	for (size_t i = 0; !rc && i < r->nsignals; i++) {
 		struct store_val q[] = {sv_int(r->id), sv_text(r->signals[i])};
+		/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
 		rc = store_tx_exec(tx, STMT_REPORT_SIGNAL_INSERT, q, 2, NULL, NULL);
-		/* A signal ticked twice is one signal. */
-		if (rc == STORE_CONFLICT)
-			rc = 0;
 	}
 	if (!rc && r->reference_out)
 		memcpy(r->reference_out, ref, sizeof ref);
@@ -540,6 +602,20 @@ int store_report_by_receipt(struct store *s, const unsigned char hash[STORE_RECE
 	return rc;
 }
 
+int store_tx_report_by_receipt(struct store_tx *tx,
+                               const unsigned char hash[STORE_RECEIPT_HASH_BYTES],
+                               struct store_report_ref *out)
+{
+	if (!hash || !out)
+		return -EINVAL;
+	struct by_receipt_ctx g = {out, false};
+	struct store_val p[] = {sv_blob(hash, STORE_RECEIPT_HASH_BYTES)};
+	int rc = store_tx_exec(tx, STMT_REPORT_BY_RECEIPT, p, 1, by_receipt_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
 struct sample_ctx {
 	int64_t *id;
 	struct buf *out;
@@ -658,11 +734,25 @@ static int status_row(void *vctx, const struct store_val *c, size_t n)
 	return store_col_text(g->status, sizeof g->status, &c[0]);
 }
 
-static int msg_add_txn(struct store_tx *tx, void *vctx)
+static bool valid_message(int64_t report_id, const char *author, const char *created_at,
+                          const void *sealed, size_t sealed_len)
 {
-	struct msg_add_ctx *m = vctx;
+	(void)report_id;
+	return author && (strcmp(author, "reporter") == 0 || strcmp(author, "handler") == 0) &&
+	       (!created_at || valid_date(created_at) || valid_time(created_at)) && sealed &&
+	       sealed_len > 0 && sealed_len <= STORE_SEALED_MAX;
+}
+
+int store_tx_message_add(struct store_tx *tx, int64_t report_id, const char *author,
+                         const char *created_at, const void *sealed, size_t sealed_len,
+                         const char *refuse_status, int64_t *id)
+{
+	if (report_id <= 0)
+		return STORE_NOT_FOUND;
+	if (!valid_message(report_id, author, created_at, sealed, sealed_len))
+		return -EINVAL;
 	struct status_ctx st = {{0}, false};
-	struct store_val p[] = {sv_int(m->report_id)};
+	struct store_val p[] = {sv_int(report_id)};
 	/* Status and count are read inside the write transaction, so a
 	 * report closed a moment ago refuses the message. */
 	int rc = store_tx_exec(tx, STMT_REPORT_STATUS, p, 1, status_row, &st);
@@ -670,46 +760,60 @@ static int msg_add_txn(struct store_tx *tx, void *vctx)
 		return rc;
 	if (!st.found)
 		return STORE_NOT_FOUND;
-	if (m->refuse_status && strcmp(st.status, m->refuse_status) == 0)
+	if (refuse_status && strcmp(st.status, refuse_status) == 0)
 		return STORE_REFUSED;
-	int64_t next[2] = {0, 0}; /* messages of the report, next seq */
-	rc = store_tx_exec(tx, STMT_MESSAGE_NEXT, p, 1, store_row_two_ints, next);
-	if (rc)
-		return rc;
-	if (next[0] >= (int64_t)REPORT_MAX_MESSAGES)
-		return STORE_LIMIT;
-	char now[STORE_TIME_LEN + 1];
-	if (!m->created_at)
-		store_now(now);
 	/* A random id, like a report's: one counted over all messages would
 	 * tell the place of this one among a day's messages, and so its line
 	 * in a proxy's access log. A repeat is drawn again, checked first
 	 * because a failed insert would abort a PostgreSQL transaction. */
-	for (unsigned attempt = 0; attempt < 4; attempt++) {
-		int64_t id;
-		randombytes_buf(&id, sizeof id);
-		id &= INT64_MAX;
-		if (id == 0)
+	int64_t mid = 0;
+	for (unsigned attempt = 0; attempt < 4 && !mid; attempt++) {
+		int64_t v;
+		randombytes_buf(&v, sizeof v);
+		v &= INT64_MAX;
+		if (v == 0)
 			continue;
-		struct store_val idp[] = {sv_int(id)};
+		struct store_val idp[] = {sv_int(v)};
 		bool found;
 		rc = exists(tx, STMT_MESSAGE_ID_EXISTS, idp, 1, &found);
 		if (rc)
 			return rc;
-		if (found)
-			continue;
-		struct store_val ins[] = {sv_int(id),
-		                          sv_int(m->report_id),
-		                          sv_int(next[1]),
-		                          sv_text(m->author),
-		                          sv_text(m->created_at ? m->created_at : now),
-		                          sv_blob(m->sealed, m->len)};
-		rc = store_tx_exec(tx, STMT_MESSAGE_INSERT, ins, 6, NULL, NULL);
-		if (!rc)
-			m->id = id;
-		return rc;
+		if (!found)
+			mid = v;
 	}
-	return -EIO;
+	if (!mid)
+		return -EIO;
+	/* Last: raising the report's seq is the first write, so a positive
+	 * result above has written nothing. No row back: the limit. */
+	int64_t seq = 0;
+	struct store_val q[] = {sv_int(report_id), sv_int((int64_t)REPORT_MAX_MESSAGES)};
+	rc = store_tx_exec(tx, STMT_MESSAGE_SEQ_NEXT, q, 2, store_row_int, &seq);
+	if (rc)
+		return rc;
+	if (seq == 0)
+		return STORE_LIMIT;
+	char now[STORE_TIME_LEN + 1];
+	if (!created_at)
+		store_now(now);
+	struct store_val ins[] = {sv_int(mid),
+	                          sv_int(report_id),
+	                          sv_int(seq),
+	                          sv_text(author),
+	                          sv_text(created_at ? created_at : now),
+	                          sv_blob(sealed, sealed_len)};
+	rc = store_tx_exec(tx, STMT_MESSAGE_INSERT, ins, 6, NULL, NULL);
+	if (rc)
+		return rc > 0 ? -EIO : rc;
+	if (id)
+		*id = mid;
+	return 0;
+}
+
+static int msg_add_txn(struct store_tx *tx, void *vctx)
+{
+	struct msg_add_ctx *m = vctx;
+	return store_tx_message_add(tx, m->report_id, m->author, m->created_at, m->sealed, m->len,
+	                            m->refuse_status, &m->id);
 }
 
 int store_message_add(struct store *s, int64_t report_id, const char *author,
@@ -718,9 +822,7 @@ int store_message_add(struct store *s, int64_t report_id, const char *author,
 {
 	if (report_id <= 0)
 		return STORE_NOT_FOUND;
-	if (!author || (strcmp(author, "reporter") != 0 && strcmp(author, "handler") != 0) ||
-	    (created_at && !valid_date(created_at) && !valid_time(created_at)) || !sealed ||
-	    sealed_len == 0 || sealed_len > STORE_SEALED_MAX)
+	if (!valid_message(report_id, author, created_at, sealed, sealed_len))
 		return -EINVAL;
 	struct msg_add_ctx m = {.report_id = report_id,
 	                        .author = author,

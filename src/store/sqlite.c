@@ -115,6 +115,14 @@ static const char *fault_text(sqlite3 *db, int sq)
 	return db ? sqlite3_errmsg(db) : sqlite3_errstr(sq);
 }
 
+static int collate_c(void *arg, int alen, const void *a, int blen, const void *b)
+{
+	(void)arg;
+	int n = alen < blen ? alen : blen;
+	int r = n > 0 ? memcmp(a, b, (size_t)n) : 0;
+	return r ? r : (alen > blen) - (alen < blen);
+}
+
 static void conn_free(struct store_conn *c)
 {
 	if (!c)
@@ -150,6 +158,10 @@ static int conn_open(const char *path, bool writer, struct store_conn **out, str
 	                               SQLITE_DBCONFIG_DQS_DDL,
 	                               SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION};
 	sq = sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	/* The registry says COLLATE "C" where text is ordered, PostgreSQL's
+	 * name for byte order; here it is byte order too. */
+	if (sq == SQLITE_OK)
+		sq = sqlite3_create_collation_v2(c->db, "C", SQLITE_UTF8, NULL, collate_c, NULL);
 	for (size_t i = 0; sq == SQLITE_OK && i < sizeof off_opts / sizeof off_opts[0]; i++)
 		sq = sqlite3_db_config(c->db, off_opts[i], 0, (int *)NULL);
 	if (sq == SQLITE_OK)
@@ -216,7 +228,8 @@ static int conn_stmt(struct store_conn *c, enum stmt_id id, sqlite3_stmt **out)
 	}
 	const struct stmt_def *d = &stmt_registry[id];
 	sqlite3_stmt *st = NULL;
-	int sq = sqlite3_prepare_v3(c->db, d->sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	int sq = sqlite3_prepare_v3(c->db, stmt_text(id, false), -1, SQLITE_PREPARE_PERSISTENT, &st,
+	                            NULL);
 	if (sq != SQLITE_OK) {
 		log_error("store: cannot prepare %s: %s", d->name, sqlite3_errmsg(c->db));
 		sqlite3_finalize(st);
@@ -508,6 +521,9 @@ static const struct store_ops sqlite_ops = {
     .read_acquire = sq_read_acquire,
     .read_release = sq_read_release,
     .write_begin = sq_write_begin,
+    /* BEGIN IMMEDIATE holds the write lock from the start: migrations
+     * need nothing else. */
+    .migrate_begin = sq_write_begin,
     .write_end = sq_write_end,
     .exec = sq_exec,
     .script = sq_script,
@@ -648,14 +664,9 @@ out:
 	return rc;
 }
 
-int store_open_sqlite(const char *path, struct store **out, struct buf *err)
+int store_sqlite_open(const char *path, bool create, struct store **out, struct buf *err)
 {
-	return open_sqlite(path, true, out, err);
-}
-
-int store_open_sqlite_existing(const char *path, struct store **out, struct buf *err)
-{
-	return open_sqlite(path, false, out, err);
+	return open_sqlite(path, create, out, err);
 }
 
 int store_sqlite_raw(struct store *s, bool writer, int (*fn)(sqlite3 *db, void *ctx), void *ctx)

@@ -10,6 +10,10 @@
 
 #include "store/store.h"
 
+/* The SQLite backend of store_open() (which see): create the file when
+ * missing if create is set. */
+int store_sqlite_open(const char *path, bool create, struct store **out, struct buf *err);
+
 /* Tests only: runs fn on the raw handle of the writer connection (writer
  * true, holding the writer lock) or of a borrowed read connection, to
  * check what a connection really is (pragmas, limits). -EINVAL when s is

@@ -12,6 +12,10 @@
 #include <time.h>
 
 #include "store/backend.h"
+#include "store/sqlite.h"
+#ifdef SIGNAAL_HAVE_PG
+#include "store/pg.h"
+#endif
 #include "util/str.h"
 
 void store_now(char out[STORE_TIME_LEN + 1])
@@ -22,6 +26,48 @@ void store_now(char out[STORE_TIME_LEN + 1])
 	gmtime_r(&ts.tv_sec, &tm);
 	if (strftime(out, STORE_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) != STORE_TIME_LEN)
 		memcpy(out, "1970-01-01T00:00:00Z", STORE_TIME_LEN + 1);
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+int store_open(const char *url, unsigned flags, struct store **out, struct buf *err)
+{
+	*out = NULL;
+	if (!url || !*url) {
+		if (err)
+			buf_puts(err, "no database given");
+		return -EINVAL;
+	}
+	if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://")) {
+#ifdef SIGNAAL_HAVE_PG
+		return store_pg_open(url, out, err);
+#else
+		if (err)
+			buf_puts(err, "this signaal was built without PostgreSQL (libpq)");
+		return -ENOTSUP;
+#endif
+	}
+	if (has_prefix(url, "sqlite:"))
+		url += strlen("sqlite:");
+	return store_sqlite_open(url, flags & STORE_OPEN_CREATE, out, err);
+}
+
+int store_open_sqlite(const char *path, struct store **out, struct buf *err)
+{
+	return store_open(path, STORE_OPEN_CREATE, out, err);
+}
+
+int store_open_sqlite_existing(const char *path, struct store **out, struct buf *err)
+{
+	return store_open(path, 0, out, err);
+}
+
+const char *store_backend(const struct store *s)
+{
+	return s->ops->name;
 }
 
 void store_close(struct store *s)
@@ -50,20 +96,29 @@ int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *pa
 	return rc == -EAGAIN ? -EBUSY : rc;
 }
 
-static void backoff(unsigned attempt)
+static void backoff(const struct store_ops *ops, unsigned attempt)
 {
-	struct timespec ts = {0, (long)(10000000L << attempt)}; /* 10, 20, 40 ms */
+	long ns;
+	if (ops->retry_max_ms) {
+		/* Random, so that two writers that met do not meet again. */
+		ns = (long)randombytes_uniform(ops->retry_max_ms * 1000u + 1u) * 1000L;
+	} else {
+		ns = 10000000L << (attempt < 3 ? attempt : 3); /* 10, 20, 40 ms */
+	}
+	struct timespec ts = {ns / 1000000000L, ns % 1000000000L};
 	nanosleep(&ts, NULL);
 }
 
-int store_txn(struct store *s, store_txn_fn fn, void *ctx)
+static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
 {
 	int rc = -EAGAIN;
-	for (unsigned attempt = 0; attempt < STORE_TXN_ATTEMPTS && rc == -EAGAIN; attempt++) {
+	unsigned attempts = s->ops->attempts ? s->ops->attempts : STORE_TXN_ATTEMPTS;
+	for (unsigned attempt = 0; attempt < attempts && rc == -EAGAIN; attempt++) {
 		if (attempt)
-			backoff(attempt - 1);
+			backoff(s->ops, attempt - 1);
 		struct store_tx tx = {.s = s};
-		rc = s->ops->write_begin(s, &tx.conn);
+		rc =
+		    migrate ? s->ops->migrate_begin(s, &tx.conn) : s->ops->write_begin(s, &tx.conn);
 		if (rc)
 			continue;
 		rc = fn(&tx, ctx);
@@ -72,6 +127,16 @@ int store_txn(struct store *s, store_txn_fn fn, void *ctx)
 			rc = end;
 	}
 	return rc == -EAGAIN ? -EBUSY : rc;
+}
+
+int store_txn(struct store *s, store_txn_fn fn, void *ctx)
+{
+	return txn(s, fn, ctx, false);
+}
+
+int store_txn_migrate(struct store *s, store_txn_fn fn, void *ctx)
+{
+	return txn(s, fn, ctx, true);
 }
 
 int store_ping(struct store *s)
@@ -168,13 +233,11 @@ int store_row_found(void *ctx, const struct store_val *c, size_t n)
 	return 0;
 }
 
-int store_row_two_ints(void *ctx, const struct store_val *c, size_t n)
+int store_row_int(void *ctx, const struct store_val *c, size_t n)
 {
-	int64_t *v = ctx;
-	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+	if (n != 1 || c[0].type != STORE_INT)
 		return -EIO;
-	v[0] = c[0].i;
-	v[1] = c[1].i;
+	*(int64_t *)ctx = c[0].i;
 	return 0;
 }
 
@@ -193,6 +256,65 @@ int store_col_text(char *dst, size_t dstsz, const struct store_val *v)
 
 /* --- organisations ---------------------------------------------------------- */
 
+/* The next position of org's districts, from its counter row. */
+static int district_position(struct store_tx *tx, const char *org, int64_t *pos)
+{
+	int64_t v = 0;
+	struct store_val p[] = {sv_text(org), sv_text("district")};
+	int rc = store_tx_exec(tx, STMT_COUNTER_NEXT, p, 2, store_row_int, &v);
+	if (!rc && v < 1)
+		rc = -EIO;
+	*pos = v - 1;
+	return rc;
+}
+
+static int org_exists(struct store_tx *tx, const char *org, bool *found)
+{
+	*found = false;
+	struct store_val p[] = {sv_text(org)};
+	return store_tx_exec(tx, STMT_ORG_EXISTS, p, 1, store_row_found, found);
+}
+
+int store_tx_org_create(struct store_tx *tx, const struct store_org *org,
+                        const char *const *districts, size_t ndistricts)
+{
+	if (!org || !valid_org(org) || (ndistricts && !districts))
+		return -EINVAL;
+	if (ndistricts > STORE_MAX_DISTRICTS)
+		return STORE_LIMIT;
+	for (size_t i = 0; i < ndistricts; i++) {
+		if (!valid_name(districts[i]))
+			return -EINVAL;
+		/* Checked here, not left to the primary key: a failed insert
+		 * would end a PostgreSQL transaction that the caller may want to
+		 * go on with. Byte equality, as the key compares. */
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(districts[i], districts[j]) == 0)
+				return STORE_CONFLICT;
+	}
+	bool found;
+	int rc = org_exists(tx, org->id, &found);
+	if (rc)
+		return rc;
+	if (found)
+		return STORE_CONFLICT;
+	char now[STORE_TIME_LEN + 1];
+	store_now(now);
+	struct store_val p[] = {sv_text(org->id), sv_text(org->name), sv_text(org->region),
+	                        sv_int(org->public_min_cell), sv_text(now)};
+	rc = store_tx_exec(tx, STMT_ORG_INSERT, p, 5, NULL, NULL);
+	for (size_t i = 0; !rc && i < ndistricts; i++) {
+		int64_t pos;
+		rc = district_position(tx, org->id, &pos);
+		struct store_val d[] = {sv_text(org->id), sv_text(districts[i]), sv_int(pos)};
+		if (!rc)
+			rc = store_tx_exec(tx, STMT_DISTRICT_INSERT, d, 3, NULL, NULL);
+	}
+	/* The checks above leave only faults (negative) here: nothing of a
+	 * positive result was written. */
+	return rc > 0 ? -EIO : rc;
+}
+
 struct org_create_ctx {
 	const struct store_org *org;
 	const char *const *districts;
@@ -202,29 +324,12 @@ struct org_create_ctx {
 static int org_create_txn(struct store_tx *tx, void *vctx)
 {
 	struct org_create_ctx *c = vctx;
-	char now[STORE_TIME_LEN + 1];
-	store_now(now);
-	struct store_val p[] = {sv_text(c->org->id), sv_text(c->org->name), sv_text(c->org->region),
-	                        sv_int(c->org->public_min_cell), sv_text(now)};
-	int rc = store_tx_exec(tx, STMT_ORG_INSERT, p, 5, NULL, NULL);
-	for (size_t i = 0; !rc && i < c->ndistricts; i++) {
-		struct store_val d[] = {sv_text(c->org->id), sv_text(c->districts[i]),
-		                        sv_int((int64_t)i)};
-		rc = store_tx_exec(tx, STMT_DISTRICT_INSERT, d, 3, NULL, NULL);
-	}
-	return rc;
+	return store_tx_org_create(tx, c->org, c->districts, c->ndistricts);
 }
 
 int store_org_create(struct store *s, const struct store_org *org, const char *const *districts,
                      size_t ndistricts)
 {
-	if (!org || !valid_org(org) || (ndistricts && !districts))
-		return -EINVAL;
-	if (ndistricts > STORE_MAX_DISTRICTS)
-		return STORE_LIMIT;
-	for (size_t i = 0; i < ndistricts; i++)
-		if (!valid_name(districts[i]))
-			return -EINVAL;
 	struct org_create_ctx c = {org, districts, ndistricts};
 	return store_txn(s, org_create_txn, &c);
 }
@@ -360,32 +465,49 @@ struct district_ctx {
 	const char *org, *name;
 };
 
-static int district_add_txn(struct store_tx *tx, void *vctx)
-{
-	struct district_ctx *d = vctx;
-	bool exists = false;
-	struct store_val p[] = {sv_text(d->org)};
-	int rc = store_tx_exec(tx, STMT_ORG_EXISTS, p, 1, store_row_found, &exists);
-	if (rc)
-		return rc;
-	if (!exists)
-		return STORE_NOT_FOUND;
-	int64_t next[2] = {0, 0}; /* count, next position */
-	rc = store_tx_exec(tx, STMT_DISTRICT_NEXT, p, 1, store_row_two_ints, next);
-	if (rc)
-		return rc;
-	if (next[0] >= (int64_t)STORE_MAX_DISTRICTS)
-		return STORE_LIMIT;
-	struct store_val ins[] = {sv_text(d->org), sv_text(d->name), sv_int(next[1])};
-	return store_tx_exec(tx, STMT_DISTRICT_INSERT, ins, 3, NULL, NULL);
-}
-
-int store_district_add(struct store *s, const char *org, const char *name)
+int store_tx_district_add(struct store_tx *tx, const char *org, const char *name)
 {
 	if (!str_is_id(org, ID_MAX_LEN))
 		return STORE_NOT_FOUND;
 	if (!valid_name(name))
 		return -EINVAL;
+	bool found;
+	int rc = org_exists(tx, org, &found);
+	if (rc)
+		return rc;
+	if (!found)
+		return STORE_NOT_FOUND;
+	struct store_val p[] = {sv_text(org)};
+	int64_t count = 0;
+	rc = store_tx_exec(tx, STMT_DISTRICT_COUNT, p, 1, store_row_int, &count);
+	if (rc)
+		return rc;
+	if (count >= (int64_t)STORE_MAX_DISTRICTS)
+		return STORE_LIMIT;
+	struct store_val q[] = {sv_text(org), sv_text(name)};
+	found = false;
+	rc = store_tx_exec(tx, STMT_DISTRICT_EXISTS, q, 2, store_row_found, &found);
+	if (rc)
+		return rc;
+	if (found)
+		return STORE_CONFLICT;
+	int64_t pos;
+	rc = district_position(tx, org, &pos);
+	if (rc)
+		return rc;
+	struct store_val ins[] = {sv_text(org), sv_text(name), sv_int(pos)};
+	rc = store_tx_exec(tx, STMT_DISTRICT_INSERT, ins, 3, NULL, NULL);
+	return rc > 0 ? -EIO : rc;
+}
+
+static int district_add_txn(struct store_tx *tx, void *vctx)
+{
+	struct district_ctx *d = vctx;
+	return store_tx_district_add(tx, d->org, d->name);
+}
+
+int store_district_add(struct store *s, const char *org, const char *name)
+{
 	struct district_ctx d = {org, name};
 	return store_txn(s, district_add_txn, &d);
 }
@@ -438,18 +560,36 @@ int store_setting_get(struct store *s, const char *key, struct buf *out)
 	return rc;
 }
 
-static int setting_set_txn(struct store_tx *tx, void *vctx)
+int store_tx_setting_get(struct store_tx *tx, const char *key, struct buf *out)
 {
-	const char *const *kv = vctx;
-	struct store_val p[] = {sv_text(kv[0]), sv_text(kv[1])};
-	return store_tx_exec(tx, STMT_SETTING_SET, p, 2, NULL, NULL);
+	if (!valid_setting_key(key))
+		return STORE_NOT_FOUND;
+	struct setting_ctx g = {out, false};
+	struct store_val p[] = {sv_text(key)};
+	int rc = store_tx_exec(tx, STMT_SETTING_GET, p, 1, setting_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
 }
 
-int store_setting_set(struct store *s, const char *key, const char *value)
+int store_tx_setting_set(struct store_tx *tx, const char *key, const char *value)
 {
 	if (!valid_setting_key(key) || !value || strlen(value) > SETTING_VALUE_MAX_LEN ||
 	    !str_utf8_valid(value, strlen(value)))
 		return -EINVAL;
+	struct store_val p[] = {sv_text(key), sv_text(value)};
+	int rc = store_tx_exec(tx, STMT_SETTING_SET, p, 2, NULL, NULL);
+	return rc > 0 ? -EIO : rc;
+}
+
+static int setting_set_txn(struct store_tx *tx, void *vctx)
+{
+	const char *const *kv = vctx;
+	return store_tx_setting_set(tx, kv[0], kv[1]);
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value)
+{
 	const char *kv[] = {key, value};
 	return store_txn(s, setting_set_txn, (void *)kv);
 }

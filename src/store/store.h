@@ -7,7 +7,9 @@
  *
  * Threads: every function may be called from several threads at once on
  * one struct store. Reads run on a per-call borrowed read connection;
- * writes are serialised through one writer connection (store_txn).
+ * writes run in write transactions (store_txn), which the backend makes
+ * serializable and store_txn retries when the database says they met
+ * another writer. Several processes may share one database.
  *
  * Errors: 0 ok; negative errno on failure (-EINVAL for input that breaks a
  * column limit, -ENOMEM, -EIO for a database error); positive values are
@@ -16,6 +18,12 @@
  * Reports (migrations 2 to 4), who calls what:
  *  - CSV import:  store_report_insert_imported() (all or nothing; a
  *                 reference that exists or repeats is STORE_CONFLICT)
+ *
+ * Composing: every write has a store_tx_* form that runs inside a
+ * store_txn callback, so that the domain runs several of them (and later
+ * an audit entry) in one transaction. A store_tx_* call that returns a
+ * positive (domain) result has written nothing, so the callback may go on
+ * or give up; a negative one means the transaction is lost: return it.
  *  - CSV/JSON export: store_report_export() (one callback per report, the
  *                 contract's CSV columns in struct store_report_row)
  *  - intake (domain/intake.c, the writer thread only):
@@ -33,10 +41,16 @@
 
 enum {
 	STORE_NOT_FOUND = 1, /* no such row (organisation, district, setting) */
-	STORE_CONFLICT = 2,  /* a uniqueness or reference constraint refused it */
-	STORE_TOO_NEW = 3,   /* the database schema is newer than this program */
-	STORE_LIMIT = 4,     /* a count limit of limits.h would be exceeded */
-	STORE_REFUSED = 5,   /* the row's state refuses the change (a closed report) */
+	/* A constraint refused it (a name that exists, a district that does
+	 * not): the same request fails again, refuse it. */
+	STORE_CONFLICT = 2,
+	STORE_TOO_NEW = 3, /* the database schema is newer than this program */
+	STORE_LIMIT = 4,   /* a count limit of limits.h would be exceeded */
+	STORE_REFUSED = 5, /* the row's state refuses the change (a closed report) */
+	/* A random value the caller drew (a report's id, a receipt's hash)
+	 * exists already: draw new ones and try again. Never a reason to
+	 * refuse. */
+	STORE_DUPLICATE = 6,
 };
 
 /* Bytes of a timestamp column, "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
@@ -55,16 +69,26 @@ struct store_org {
 	int public_min_cell;
 };
 
-/* Opens (creating when missing, mode 0600) the SQLite database at path,
- * hardened, and applies pending migrations. On failure *out is NULL and err
- * (may be NULL) gets a readable reason naming the file. Returns 0,
- * STORE_TOO_NEW, or negative errno. The caller owns *out: store_close(). */
+/* Opens the database url names and applies pending migrations:
+ *  - "postgresql://..." or "postgres://..." (a libpq connection URI): a
+ *    PostgreSQL database, which must exist (its tables are made here);
+ *  - "sqlite:PATH" or a plain PATH: the SQLite file, hardened.
+ * With STORE_OPEN_CREATE a missing SQLite file is made (mode 0600);
+ * without, it gives -ENOENT (err says the database does not exist): the
+ * server never starts on an empty database made by mistake, which would
+ * take reports beside the real one, without the organisation and under a
+ * key nobody checked. -ENOTSUP for a URL of a backend this build lacks.
+ * On failure *out is NULL and err (may be NULL) gets a readable reason.
+ * Returns 0, STORE_TOO_NEW, or negative errno. The caller owns *out:
+ * store_close(). */
+#define STORE_OPEN_CREATE 1u
+int store_open(const char *url, unsigned flags, struct store **out, struct buf *err);
+/* The same as store_open(path, STORE_OPEN_CREATE, ...) and
+ * store_open(path, 0, ...) for a SQLite file (tests and old callers). */
 int store_open_sqlite(const char *path, struct store **out, struct buf *err);
-/* Like store_open_sqlite, but never creates the file: -ENOENT (err says
- * the database does not exist) when path is missing. For the server: an
- * empty database made by mistake would take reports beside the real one,
- * without the organisation and under a key nobody checked. */
 int store_open_sqlite_existing(const char *path, struct store **out, struct buf *err);
+/* The name of the backend behind s ("sqlite", "postgresql"), for logs. */
+const char *store_backend(const struct store *s);
 /* Closes every connection. No other thread may still use s. Accepts NULL. */
 void store_close(struct store *s);
 /* 0 when the store answers a query. */
@@ -82,10 +106,13 @@ int store_write_probe(struct store *s);
 const char *store_strerror(int rc);
 
 /* Runs fn(tx, ctx) in one write transaction: committed when fn returns 0,
- * rolled back otherwise and fn's value returned. When the database is busy
- * (another process holds the write lock) the whole transaction is retried
- * up to STORE_TXN_ATTEMPTS times, so fn must have no effects outside tx
- * before it returns 0. Must not be nested (-EDEADLK). */
+ * rolled back otherwise and fn's value returned. The transaction is
+ * serializable: when it meets another writer (SQLite: the database is
+ * busy; PostgreSQL: a serialization failure or a deadlock) the whole
+ * transaction is retried (STORE_TXN_ATTEMPTS times; on PostgreSQL
+ * STORE_PG_TXN_ATTEMPTS, after random pauses), so fn must have no effects
+ * outside tx before it returns 0; then -EBUSY. Must not be nested
+ * (-EDEADLK). */
 typedef int (*store_txn_fn)(struct store_tx *tx, void *ctx);
 int store_txn(struct store *s, store_txn_fn fn, void *ctx);
 
@@ -120,6 +147,14 @@ void store_strv_free(char **v, size_t n);
 /* Replaces out's content with the value; STORE_NOT_FOUND when unset. */
 int store_setting_get(struct store *s, const char *key, struct buf *out);
 int store_setting_set(struct store *s, const char *key, const char *value);
+
+/* The same operations inside a store_txn callback (see "Composing" above):
+ * they see what tx wrote before and commit or roll back with it. */
+int store_tx_org_create(struct store_tx *tx, const struct store_org *org,
+                        const char *const *districts, size_t ndistricts);
+int store_tx_district_add(struct store_tx *tx, const char *org, const char *name);
+int store_tx_setting_get(struct store_tx *tx, const char *key, struct buf *out);
+int store_tx_setting_set(struct store_tx *tx, const char *key, const char *value);
 
 /* --- Reports ----------------------------------------------------------- *
  * The store checks column limits (lengths, counts, date shape), not the
@@ -232,12 +267,13 @@ struct store_report_new {
 /* Inserts rows[0..n) in ONE transaction (one commit, one fsync with
  * synchronous=FULL), each row inside its own savepoint so that a row that
  * fails is left out without failing the others. results[i] gets 0 for a
- * stored row, STORE_CONFLICT when its id or receipt hash exists already or
- * its district is not (or no longer) one of the organisation's, STORE_LIMIT
- * when its reference numbers ran out, -EINVAL when it breaks a column
- * limit. Returns 0 when the transaction committed (then only results say
- * which rows are stored), or -errno when nothing was stored (results then
- * all hold that value). */
+ * stored row, STORE_DUPLICATE when its id or receipt hash exists already
+ * (draw new ones and send it again), STORE_CONFLICT when its district is
+ * not (or no longer) one of the organisation's or the organisation does
+ * not exist, STORE_LIMIT when its reference numbers ran out, -EINVAL when
+ * it breaks a column limit. Returns 0 when the transaction committed
+ * (then only results say which rows are stored), or -errno when nothing
+ * was stored (results then all hold that value). */
 int store_reports_insert_batch(struct store *s, struct store_report_new *rows, size_t n,
                                int *results);
 
@@ -252,6 +288,9 @@ struct store_report_ref {
 /* The report whose receipt hashes to hash; STORE_NOT_FOUND when none. */
 int store_report_by_receipt(struct store *s, const unsigned char hash[STORE_RECEIPT_HASH_BYTES],
                             struct store_report_ref *out);
+int store_tx_report_by_receipt(struct store_tx *tx,
+                               const unsigned char hash[STORE_RECEIPT_HASH_BYTES],
+                               struct store_report_ref *out);
 
 /* The id and sealed blob of one report that has sealed fields (any one):
  * to tell whether a key file opens this database's reports. out is
@@ -291,6 +330,11 @@ void store_messages_free(struct store_message *v, size_t n);
 int store_message_add(struct store *s, int64_t report_id, const char *author,
                       const char *created_at, const void *sealed, size_t sealed_len,
                       const char *refuse_status, int64_t *id);
+/* The same inside a store_txn callback: e.g. find the report by its
+ * receipt and add the message in one transaction. */
+int store_tx_message_add(struct store_tx *tx, int64_t report_id, const char *author,
+                         const char *created_at, const void *sealed, size_t sealed_len,
+                         const char *refuse_status, int64_t *id);
 
 /* Writes a consistent online copy of the whole database to dest_path, which
  * must not exist (-EEXIST); it is created with mode 0600. Writers are not

@@ -47,7 +47,21 @@ snapshot() { # FILE: the full export (every year) as CSV
 	"$BIN" --data "$DATA" export reports --org velsen >"$1" 2>"$tmp/snap.err"
 }
 
+# on_store DIR: under tests/pg/with-pg (SIGNAAL_TEST_PG_DIR), gives the
+# data directory DIR a new database of its own in that PostgreSQL cluster
+# ([store] url in DIR/signaal.ini, which init and every command read).
+on_store() {
+	[ -n "${SIGNAAL_TEST_PG_DIR:-}" ] || return 0
+	pg_made=$((${pg_made:-0} + 1))
+	local name="cli$$_$pg_made"
+	/usr/lib/postgresql/15/bin/createdb -h "$SIGNAAL_TEST_PG_DIR" -p 5432 -U signaal "$name" || exit 1
+	mkdir -m 0700 "$1"
+	printf '[store]\nurl = postgresql:///%s?host=%s&port=5432&user=signaal\n' \
+		"$name" "$SIGNAAL_TEST_PG_DIR" >"$1/signaal.ini"
+}
+
 # --- setup ----------------------------------------------------------------
+on_store "$DATA"
 if "$BIN" init --data "$DATA" --org velsen >"$tmp/out" 2>"$tmp/err"; then
 	ok "init --org velsen"
 else
@@ -168,6 +182,7 @@ check "JSON carries the value itself (no spreadsheet escape)" \
 	has "$tmp/out" '"reference":"=cmd|'"'"' /C calc'"'"'!A0"'
 # An exported file imports elsewhere unchanged: the escape is undone.
 DATA2=$tmp/data2
+on_store "$DATA2"
 "$BIN" init --data "$DATA2" --org velsen >/dev/null 2>&1
 "$BIN" --data "$DATA2" import reports --org velsen "$tmp/export-2023.csv" >"$tmp/out" 2>"$tmp/err"
 rc=$?

@@ -17,6 +17,7 @@
 #include "domain/report.h"
 #include "render/csv.h"
 #include "util/buf.h"
+#include "util/csv_read.h"
 #include "util/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -21,6 +21,7 @@
 #include "fuzz_http.h"
 #include "http/server.h"
 #include "util/log.h"
+#include "pages/policy.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,8 +45,15 @@ static int h_fields(struct req *req, struct resp *resp)
 	return resp_text(resp, 200, text);
 }
 
+/* The decoder is what is fuzzed here: every token passes. */
+static bool csrf_any(const struct req *req)
+{
+	(void)req;
+	return true;
+}
+
 static const struct route routes[] = {
-    {HTTP_POST, "/f", h_fields, ACCESS_PUBLIC, .cache = false},
+    {HTTP_POST, "/f", h_fields, &policy_public, .csrf = true},
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -60,6 +68,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    .threads = 1,
 	    .routes = routes,
 	    .nroutes = sizeof routes / sizeof routes[0],
+	    .authorize = policy_authorize,
+	    .policy_public = policy_is_public,
+	    .csrf_ok = csrf_any,
 	};
 	struct server *srv;
 	struct buf err = BUF_INIT;

@@ -38,6 +38,7 @@
 #include "http/throttle.h"
 #include "pages/pages.h"
 #include "util/str.h"
+#include "pages/policy.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -125,7 +126,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	memcpy(routes, site_routes, site_nroutes * sizeof *routes);
 	routes[site_nroutes] =
-	    (struct route){HTTP_GET | HTTP_POST, "/fuzz", h_check, ACCESS_PUBLIC, .cache = false};
+	    (struct route){HTTP_GET | HTTP_POST, "/fuzz",      h_check,
+	                   &policy_public,       .csrf = true, .csrf_retry = h_check};
 	struct server_opts o = {
 	    .host = "127.0.0.1",
 	    .port = 0,
@@ -136,6 +138,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    .nroutes = site_nroutes + 1,
 	    .site = site,
 	    .error_page = page_error,
+	    .authorize = policy_authorize,
+	    .policy_public = policy_is_public,
+	    .csrf_ok = policy_csrf_ok,
 	};
 	struct server *srv;
 	struct buf err = BUF_INIT;

@@ -56,6 +56,46 @@ static void log_tail(const struct srv *s, const char *why)
 
 const char *srv_templates_dir;
 
+/* Under tests/pg/with-pg (SIGNAAL_TEST_PG_DIR: its cluster's socket
+ * directory), each server gets a new database of its own in that cluster,
+ * as each gets a new data directory: a database keeps the key check of
+ * the data directory it was made with. Writes the [store] section for it
+ * into store_ini ("" without PostgreSQL). 0, or -1 when createdb failed. */
+static int pg_database(const struct srv *s, char *store_ini, size_t sz)
+{
+	const char *dir = getenv("SIGNAAL_TEST_PG_DIR");
+	store_ini[0] = '\0';
+	if (!dir || !*dir)
+		return 0;
+	static unsigned made;
+	char name[64];
+	snprintf(name, sizeof name, "t%ld_%u", (long)getpid(), made++);
+	char *argv[] = {"/usr/lib/postgresql/15/bin/createdb",
+	                "-h",
+	                (char *)dir,
+	                "-p",
+	                "5432",
+	                "-U",
+	                "signaal",
+	                name,
+	                NULL};
+	if (run_wait(argv, s->log) != 0)
+		return -1;
+	snprintf(store_ini, sz, "[store]\nurl = postgresql:///%s?host=%s&port=5432&user=signaal\n",
+	         name, dir);
+	return 0;
+}
+
+/* Writes ini (0600) with the lines of text. */
+static int write_ini(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f) ? -1 : 0;
+}
+
 /* Servers started and not yet stopped: a test that fails half-way leaves
  * its server running, so those are killed when the test program ends. */
 static pid_t running[64];
@@ -91,36 +131,9 @@ static void remember(pid_t pid)
 	}
 }
 
-int srv_start(struct srv *s, const char *extra_ini)
+/* Starts `signaal serve` on the data directory data (made before). */
+static int serve_data(struct srv *s, const char *data)
 {
-	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "/tmp/signaal-test-XXXXXX");
-	if (!mkdtemp(s->dir))
-		return -1;
-	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
-	char data[300];
-	snprintf(data, sizeof data, "%s/var", s->dir);
-	char *init[] = {(char *)signaal_bin(), "init", "--data", data, "--org", "velsen", NULL};
-	if (run_wait(init, s->log) != 0) {
-		log_tail(s, "signaal init failed");
-		return -1;
-	}
-	char ini[320];
-	snprintf(ini, sizeof ini, "%s/signaal.ini", data);
-	FILE *f = fopen(ini, "w");
-	if (!f)
-		return -1;
-	const char *src = getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".";
-	char templates[300];
-	snprintf(templates, sizeof templates, "%s/templates", src);
-	fprintf(f,
-	        "[paths]\ncontent = %s/content\ntemplates = %s\nstatic = %s/static\n"
-	        "locale = %s\n%s",
-	        src, srv_templates_dir ? srv_templates_dir : templates, src,
-	        getenv("SIGNAAL_LOCALE_DIR") ? getenv("SIGNAAL_LOCALE_DIR") : "build/locale",
-	        extra_ini ? extra_ini : "");
-	fclose(f);
-
 	int pfd[2];
 	if (pipe(pfd) != 0)
 		return -1;
@@ -133,7 +146,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 		if (fd >= 0)
 			dup2(fd, 2);
 		close(pfd[0]);
-		char *argv[] = {(char *)signaal_bin(), "serve", "--data", data, "--listen",
+		char *argv[] = {(char *)signaal_bin(), "serve", "--data", (char *)data, "--listen",
 		                "127.0.0.1:0",         NULL};
 		execv(argv[0], argv);
 		_exit(127);
@@ -168,6 +181,120 @@ int srv_start(struct srv *s, const char *extra_ini)
 	s->port = atoi(p + strlen("http://127.0.0.1:"));
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
 	return 0;
+}
+
+int srv_start(struct srv *s, const char *extra_ini)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/signaal-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
+	char data[300];
+	snprintf(data, sizeof data, "%s/var", s->dir);
+	char ini[320];
+	snprintf(ini, sizeof ini, "%s/signaal.ini", data);
+	char store_ini[400];
+	if (pg_database(s, store_ini, sizeof store_ini) != 0) {
+		log_tail(s, "createdb failed");
+		return -1;
+	}
+	/* init reads DIR/signaal.ini too: it must make the same database. */
+	if (store_ini[0] && (mkdir(data, 0700) != 0 || write_ini(ini, store_ini) != 0))
+		return -1;
+	char *init[] = {(char *)signaal_bin(), "init", "--data", data, "--org", "velsen", NULL};
+	if (run_wait(init, s->log) != 0) {
+		log_tail(s, "signaal init failed");
+		return -1;
+	}
+	FILE *f = fopen(ini, "w");
+	if (!f)
+		return -1;
+	const char *src = getenv("SIGNAAL_SOURCE_DIR") ? getenv("SIGNAAL_SOURCE_DIR") : ".";
+	char templates[300];
+	snprintf(templates, sizeof templates, "%s/templates", src);
+	fprintf(f,
+	        "[paths]\ncontent = %s/content\ntemplates = %s\nstatic = %s/static\n"
+	        "locale = %s\n%s",
+	        src, srv_templates_dir ? srv_templates_dir : templates, src,
+	        getenv("SIGNAAL_LOCALE_DIR") ? getenv("SIGNAAL_LOCALE_DIR") : "build/locale",
+	        extra_ini ? extra_ini : "");
+	fputs(store_ini[0] ? "\n" : "", f);
+	fputs(store_ini, f);
+	fclose(f);
+
+	return serve_data(s, data);
+}
+
+/* The content of path, NUL-terminated; NULL when it cannot be read.
+ * Caller frees. */
+static char *srv_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[1024];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	char *out = strdup(buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Copies file from into to (mode 0600); 0 or -1. */
+static int copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb");
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	int rc = in && out ? 0 : -1;
+	char buf[4096];
+	size_t n;
+	while (!rc && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		rc = fwrite(buf, 1, n, out) == n ? 0 : -1;
+	if (in)
+		fclose(in);
+	if (out)
+		rc = fclose(out) || rc ? -1 : 0;
+	else if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int srv_start_beside(struct srv *s, const struct srv *first)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/signaal-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
+	char data[300], from[320], to[320];
+	snprintf(data, sizeof data, "%s/var", s->dir);
+	if (mkdir(data, 0700) != 0)
+		return -1;
+	const char *files[] = {"signaal.key", "signaal.ini"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(from, sizeof from, "%s/var/%s", first->dir, files[i]);
+		snprintf(to, sizeof to, "%s/%s", data, files[i]);
+		if (copy_file(from, to) != 0)
+			return -1;
+	}
+	/* On SQLite the two share first's file, as two processes on one
+	 * machine may. */
+	char *ini = srv_file(to);
+	bool own_store = ini && strstr(ini, "[store]");
+	free(ini);
+	if (!own_store) {
+		FILE *f = fopen(to, "a");
+		if (!f)
+			return -1;
+		fprintf(f, "\n[store]\nurl = sqlite:%s/var/signaal.db\n", first->dir);
+		fclose(f);
+	}
+	return serve_data(s, data);
 }
 
 int srv_stop(struct srv *s)

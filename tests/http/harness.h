@@ -43,6 +43,12 @@ int suite_stop(struct srv *s);
 /* Creates a data dir, runs `signaal init --org velsen`, starts serve.
  * extra_ini: text for signaal.ini or NULL. Returns 0 or -1. */
 int srv_start(struct srv *s, const char *extra_ini);
+/* Starts a second server beside first: its own data directory with
+ * first's key and signaal.ini, and first's database (under
+ * tests/pg/with-pg one PostgreSQL database, as two servers share one;
+ * else first's SQLite file, as two processes on one machine may).
+ * Returns 0 or -1. */
+int srv_start_beside(struct srv *s, const struct srv *first);
 /* Sends SIGTERM and returns the exit status (or -1). */
 int srv_stop(struct srv *s);
 /* Like srv_stop, but kills the server when it has not exited after

@@ -705,6 +705,11 @@ static void follow_message_rules(void **state)
 	}
 	free(over);
 	free(over_chars);
+	/* A wrong receipt is said before a message's problem, as on the form
+	 * (one flow, domain/followup.h). */
+	char *b0 = follow_body("ZZZZ-0000-0000-0000", "  ");
+	json_decref(follow(b0, 404));
+	free(b0);
 	/* Nothing was added. */
 	char *b = follow_body(receipt, NULL);
 	json_t *v = follow(b, 200);

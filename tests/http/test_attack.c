@@ -372,6 +372,71 @@ static void per_source_limit_refuses_the_excess(void **state)
 	assert_false(named);
 }
 
+/* --- 3. A throttled source gets its refusals slowly ------------------ */
+
+/* Posts a wrong receipt from the attacker; returns the status and sets
+ * *took to the seconds until the answer. */
+static long guess(const struct srv *s, unsigned n, double *took)
+{
+	char body[80];
+	snprintf(body, sizeof body, "{\"receipt\":\"AAAA-BBBB-CCCC-%04u\"}", n % 10000);
+	for (char *p = body; *p; p++)
+		if (*p == '0' || *p == '1')
+			*p = 'Z'; /* stay inside the receipt alphabet */
+	http_source = ATTACKER;
+	struct res r;
+	double t0 = now_s();
+	int rc = http_post(s, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r);
+	*took = now_s() - t0;
+	http_source = NULL;
+	long status = rc == 0 ? r.status : -1;
+	res_free(&r);
+	return status;
+}
+
+static void throttled_refusals_are_held_back(void **state)
+{
+	(void)state;
+	struct srv s;
+	assert_int_equal(srv_start(&s, NULL), 0);
+	double took = 0;
+	long status = 0;
+	unsigned n = 0;
+	while (status != 429 && n < 40)
+		status = guess(&s, n++, &took);
+	assert_int_equal(status, 429);
+	/* Held for HTTP_THROTTLED_DELAY_MS, on a suspended connection: the
+	 * server meanwhile answers others at once. */
+	assert_true(took >= 0.9);
+	http_source = VICTIM;
+	struct res r;
+	double t0 = now_s();
+	assert_int_equal(http_get(&s, "/healthz", NULL, &r), 0);
+	http_source = NULL;
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+	assert_true(now_s() - t0 < 0.9);
+	/* SIGTERM sends a held refusal at once and exits 0. */
+	int fd = dial(&s, ATTACKER);
+	usleep(100 * 1000);
+	const char json[] = "{\"receipt\":\"AAAA-BBBB-CCCC-DDDD\"}";
+	char req[300];
+	snprintf(req, sizeof req,
+	         "POST /api/v1/follow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	         "Content-Length: %zu\r\n\r\n%s",
+	         sizeof json - 1, json);
+	send_some(fd, req);
+	usleep(300 * 1000);
+	t0 = now_s();
+	assert_int_equal(srv_stop_within(&s, 20), 0);
+	assert_true(now_s() - t0 < 0.9);
+	char answer[512] = "";
+	ssize_t got = recv(fd, answer, sizeof answer - 1, 0);
+	close(fd);
+	if (got <= 0 || !strstr(answer, " 429 "))
+		fail_msg("expected the held 429, got %zd: %s", got, answer);
+}
+
 /* --- 4. Ambiguous framing is refused ------------------------------- */
 
 static struct srv S;
@@ -528,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(header_deadline_cuts_a_trickling_client),
 	    cmocka_unit_test(body_deadline_cuts_a_trickling_client),
 	    cmocka_unit_test(per_source_limit_refuses_the_excess),
+	    cmocka_unit_test(throttled_refusals_are_held_back),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,9 @@
  * addresses the ones that used up their tries wait longer. Also: a
  * reporter's message keeps its date only (issue 6, part 6), in the
  * database, the API and the page, and keeps its place in the
- * conversation. */
+ * conversation. And (issue 7) a message added while another connection
+ * holds the database's write transaction is "try again" with everything
+ * kept, on the form and the API alike, never a fault or a 500. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -436,6 +438,88 @@ static void message_keeps_date_only(void **state)
 	res_free(&r);
 }
 
+/* The reporter's message while the database is busy. */
+#define BUSY_MESSAGE "Zebrakoffie-2208 het busje staat er weer"
+
+/* Another connection (here: this test's own, as a CLI import in another
+ * process would) holds the write transaction for longer than the server
+ * waits and retries (STORE_BUSY_TIMEOUT_MS, STORE_TXN_ATTEMPTS) while a
+ * reporter adds a message: the API answers 503 with Retry-After and "try
+ * again", the form comes back 503 with the same news and the typed text
+ * still in its box; nothing was stored, and once the lock is gone the
+ * same message is added, once. */
+static void busy_database_try_again(void **state)
+{
+	const struct srv *t = *state;
+	char receipt[20];
+	make_report(t, receipt);
+	char path[300];
+	snprintf(path, sizeof path, "%s/var/signaal.db", t->dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_busy_timeout(db, 10000), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+	/* The API. */
+	char body[400], v[32];
+	snprintf(body, sizeof body, "{\"receipt\":\"%s\",\"message\":\"%s\"}", receipt,
+	         BUSY_MESSAGE);
+	struct res r;
+	assert_int_equal(
+	    http_post(t, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r), 0);
+	if (r.status != 503 || !strstr(buf_str(&r.body), "Het is nu erg druk") ||
+	    !strstr(buf_str(&r.body), "Probeer het over een minuut opnieuw") ||
+	    strstr(buf_str(&r.body), "storing"))
+		fail_msg("API while busy: %ld %s", r.status, buf_str(&r.body));
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	assert_true(strtol(v, NULL, 10) >= 1);
+	res_free(&r);
+
+	/* The form. */
+	char cookie[256], token[200];
+	assert_int_equal(http_csrf(t, "/volgen", cookie, sizeof cookie, token, sizeof token), 0);
+	snprintf(body, sizeof body, "csrf=%s&receipt=%s&message=%s", token, receipt,
+	         "Zebrakoffie-2208+het+busje+staat+er+weer");
+	const char *hdrs[] = {cookie, NULL};
+	assert_int_equal(http_post(t, "/volgen", "application/x-www-form-urlencoded", body,
+	                           strlen(body), hdrs, &r),
+	                 0);
+	const char *page = buf_str(&r.body);
+	const char *box = strstr(page, "<textarea");
+	if (r.status != 503 || !box || !strstr(box, BUSY_MESSAGE))
+		fail_msg("form while busy: %ld, the typed message not in the box: %s", r.status,
+		         page);
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	assert_true(strtol(v, NULL, 10) >= 1);
+	assert_non_null(strstr(page, "Het is nu erg druk."));
+	assert_non_null(strstr(page, "Probeer het over een minuut opnieuw."));
+	assert_null(strstr(page, "storing"));
+	assert_null(strstr(page, "Dank je wel"));
+	res_free(&r);
+
+	/* Nothing was stored meanwhile. */
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct buf times = BUF_INIT;
+	stored_times(t, &times);
+	assert_string_equal(buf_str(&times), "");
+	buf_free(&times);
+
+	/* Sent again, the message is added, once. */
+	snprintf(body, sizeof body, "{\"receipt\":\"%s\",\"message\":\"%s\"}", receipt,
+	         BUSY_MESSAGE);
+	assert_int_equal(
+	    http_post(t, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *ans = json_loadb(buf_str(&r.body), r.body.len, 0, NULL);
+	json_t *msgs = json_object_get(ans, "messages");
+	assert_int_equal(json_array_size(msgs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "text")),
+	                    BUSY_MESSAGE);
+	json_decref(ans);
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +532,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(api_and_form_share, test_setup, test_teardown),
 	    cmocka_unit_test_setup_teardown(api_message_in_english, test_setup, test_teardown),
 	    cmocka_unit_test_setup_teardown(message_keeps_date_only, test_setup, test_teardown),
+	    cmocka_unit_test_setup_teardown(busy_database_try_again, test_setup, test_teardown),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -247,6 +247,61 @@ static void wegwijzer_answer_kept_per_input(void **state)
 	res_free(&c);
 }
 
+/* The token is checked by the dispatcher (route .csrf): without a valid
+ * one the answer is never given, and the form comes back as chosen. */
+static void wegwijzer_and_quiz_without_token_ask_again(void **state)
+{
+	(void)state;
+	const char in[] = "role=parent&danger=no&form=sexual&anonymous=no";
+	struct res r;
+	assert_int_equal(http_post(&S, "/wegwijzer", "application/x-www-form-urlencoded", in,
+	                           sizeof in - 1, NULL, &r),
+	                 0);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "value=\"parent\" checked"));
+	assert_non_null(strstr(b, "name=\"csrf\""));
+	assert_non_null(strstr(b, "Je sessie is verlopen."));
+	res_free(&r);
+	assert_int_equal(
+	    http_post(&S, "/quiz", "application/x-www-form-urlencoded", "q1=a", 4, NULL, &r), 0);
+	assert_non_null(strstr(buf_str(&r.body), "name=\"csrf\""));
+	assert_null(strstr(buf_str(&r.body), "signaal-quiz-score"));
+	res_free(&r);
+}
+
+/* A page kept in memory is the same for everyone: it never carries a
+ * cookie or a token of the visitor it was first made for. */
+static void kept_pages_carry_no_visitor_token(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		struct res a, b;
+		assert_int_equal(http_get(&S, pages[i], NULL, &a), 0);
+		assert_int_equal(http_get(&S, pages[i], NULL, &b), 0);
+		char ca[200] = "", cb[200] = "";
+		bool sa = res_header(&a, "Set-Cookie", ca, sizeof ca);
+		bool sb = res_header(&b, "Set-Cookie", cb, sizeof cb);
+		bool form = strstr(buf_str(&a.body), "name=\"csrf\"") != NULL;
+		if (form) {
+			/* Two visitors: two cookies, two tokens. */
+			assert_true(sa && sb);
+			assert_string_not_equal(ca, cb);
+			assert_false(a.body.len == b.body.len &&
+			             memcmp(a.body.data, b.body.data, a.body.len) == 0);
+		} else {
+			assert_false(sa || sb);
+		}
+		res_free(&a);
+		res_free(&b);
+	}
+	/* And a kept wegwijzer answer holds no token either. */
+	struct res w;
+	assert_int_equal(
+	    post_form("/wegwijzer", "role=parent&danger=no&form=labour&anonymous=no", &w), 0);
+	assert_null(strstr(buf_str(&w.body), "name=\"csrf\" value"));
+	res_free(&w);
+}
+
 static void wegwijzer_errors_keep_choices(void **state)
 {
 	(void)state;
@@ -328,6 +383,8 @@ int main(void)
 	    cmocka_unit_test(wegwijzer_errors_keep_choices),
 	    cmocka_unit_test(wegwijzer_preselects_from_query),
 	    cmocka_unit_test(quiz_scores),
+	    cmocka_unit_test(wegwijzer_and_quiz_without_token_ask_again),
+	    cmocka_unit_test(kept_pages_carry_no_visitor_token),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

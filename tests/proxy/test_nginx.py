@@ -490,6 +490,8 @@ access = on
 
     # --- no address on disk -------------------------------------------------
     stop(sp, signal.SIGTERM, 15)
+    ok(sp.returncode == 0, "Signaal stops on SIGTERM with exit 0 (clean under ASan too)",
+       f"exit {sp.returncode}", *open(os.path.join(tmp, "signaal.log")).read().splitlines()[-15:])
     procs.remove(("nginx", np))
     stop(np, signal.SIGQUIT, 15)  # graceful: the access log is complete
     access = os.path.join(tmp, "log", "signaal-access.log")

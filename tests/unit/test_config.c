@@ -68,6 +68,20 @@ static void test_good(void **state)
 	buf_free(&err);
 }
 
+/* [store] url: empty by default (the SQLite file in the data directory);
+ * a PostgreSQL URL is kept as written. */
+static void test_store_url(void **state)
+{
+	(void)state;
+	struct config c;
+	struct buf err = BUF_INIT;
+	assert_int_equal(config_defaults(&c), 0);
+	assert_string_equal(c.store_url, "");
+	assert_int_equal(config_load(DIR "store_pg.ini", &c, &err), 0);
+	assert_string_equal(c.store_url, "postgresql:///signaal?host=/run/postgresql");
+	buf_free(&err);
+}
+
 static void test_empty_keeps_defaults(void **state)
 {
 	(void)state;
@@ -189,6 +203,8 @@ static const struct bad_case bad[] = {
     {"bad_log_level.ini", ":2: [log] level: not one of debug, info, warn, error"},
     {"bad_bool.ini", ":2: [log] access: not on or off"},
     {"bad_long_line.ini", ":2: line longer than 190 bytes"},
+    {"bad_store_scheme.ini", ":2: [store] url: not empty, sqlite:PATH or postgresql://..."},
+    {"bad_store_empty_path.ini", ":2: [store] url: sqlite: without a path"},
 };
 
 /* One test case per fixture; state points at its row of bad[]. */
@@ -265,6 +281,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_empty_keeps_defaults),
+	    cmocka_unit_test(test_store_url),
 	    cmocka_unit_test(test_ipv6_and_indented),
 	    cmocka_unit_test(test_loopback_http),
 	    cmocka_unit_test(test_missing_file),

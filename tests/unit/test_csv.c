@@ -13,6 +13,7 @@
 
 #include "limits.h"
 #include "render/csv.h"
+#include "util/csv_read.h"
 
 /* Reads all of data; returns the records as "f1|f2\n" lines with "@L "
  * before each (L = the record's line) in out, and the final code. */

@@ -20,6 +20,7 @@
 
 #include "content/content.h"
 #include "crypto/seal.h"
+#include "domain/followup.h"
 #include "domain/intake.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -1239,6 +1240,118 @@ static void test_write_health_ok(void **state)
 	assert_int_equal(intake_write_health(NULL), -EINVAL);
 }
 
+/* --- the follow-up flow (domain/followup) ---------------------------------- */
+
+struct guard_log {
+	unsigned wait; /* what the guard answers */
+	int asked, wrong;
+};
+
+static unsigned guard_wait(void *ctx)
+{
+	struct guard_log *g = ctx;
+	g->asked++;
+	return g->wait;
+}
+
+static void guard_wrong(void *ctx)
+{
+	((struct guard_log *)ctx)->wrong++;
+}
+
+static int run_followup(struct fx *f, struct guard_log *g, const char *receipt, const char *message,
+                        struct followup *out)
+{
+	struct followup_guard guard = {.wait = guard_wait, .wrong = guard_wrong, .ctx = g};
+	struct followup_input q = {
+	    .receipt = receipt, .message = message, .message_len = message ? strlen(message) : 0};
+	return followup_run(f ? f->in : NULL, &guard, &q, out);
+}
+
+/* The steps in their order (followup.h): the receipt's text, the guard
+ * before any lookup, a malformed receipt costs no try and a wrong one
+ * does, a wrong receipt is said before a message's problem, and a problem
+ * or a closed report comes with the conversation. */
+static void test_followup_order(void **state)
+{
+	struct fx *f = *state;
+	struct report_input r = report();
+	struct intake_receipt rc;
+	assert_int_equal(intake_submit(f->in, &org, &r, &rc, NULL), 0);
+	struct guard_log g = {0};
+	struct followup out;
+
+	assert_int_equal(run_followup(f, &g, "", NULL, &out), FOLLOWUP_NO_RECEIPT);
+	followup_free(&out);
+	assert_int_equal(run_followup(f, &g, "7KQ4\x01", NULL, &out), FOLLOWUP_UNREADABLE);
+	followup_free(&out);
+	assert_int_equal(g.asked, 0);
+
+	/* Malformed: not looked up, no try. */
+	assert_int_equal(run_followup(f, &g, "hallo", NULL, &out), FOLLOWUP_NOT_FOUND);
+	assert_null(out.report);
+	followup_free(&out);
+	assert_int_equal(g.asked, 1);
+	assert_int_equal(g.wrong, 0);
+	/* Well-formed and wrong: one try; with a bad message too, the
+	 * receipt is said first. */
+	const char *wrong = "ZZZZ-0000-0000-0000";
+	assert_int_equal(run_followup(f, &g, wrong, NULL, &out), FOLLOWUP_NOT_FOUND);
+	followup_free(&out);
+	assert_int_equal(run_followup(f, &g, wrong, "  ", &out), FOLLOWUP_NOT_FOUND);
+	followup_free(&out);
+	assert_int_equal(g.wrong, 2);
+
+	/* While the guard says wait, not even the right receipt is looked
+	 * up. */
+	g.wait = 30;
+	assert_int_equal(run_followup(f, &g, rc.text, "Nog iets", &out), FOLLOWUP_WAIT);
+	assert_int_equal(out.wait, 30);
+	assert_null(out.report);
+	followup_free(&out);
+	g.wait = 0;
+
+	/* Found, in any spelling; the receipt comes back canonical. */
+	char lower[RECEIPT_TEXT_LEN + 1];
+	for (size_t i = 0; i <= RECEIPT_TEXT_LEN; i++)
+		lower[i] =
+		    (char)(rc.text[i] >= 'A' && rc.text[i] <= 'Z' ? rc.text[i] + 32 : rc.text[i]);
+	assert_int_equal(run_followup(f, &g, lower, NULL, &out), 0);
+	assert_string_equal(out.receipt, rc.text);
+	assert_string_equal(json_string_value(json_object_get(out.report, "status")), "received");
+	assert_false(out.added);
+	followup_free(&out);
+
+	/* A bad message: its problem, the conversation, nothing added. */
+	assert_int_equal(run_followup(f, &g, rc.text, " \n ", &out), FOLLOWUP_BAD_MESSAGE);
+	assert_non_null(out.problem);
+	assert_non_null(out.report);
+	assert_int_equal(json_array_size(json_object_get(out.report, "messages")), 0);
+	followup_free(&out);
+
+	/* Added: the conversation holds it. */
+	assert_int_equal(run_followup(f, &g, rc.text, "Het busje is er weer.\r\nWit.", &out), 0);
+	assert_true(out.added);
+	json_t *msgs = json_object_get(out.report, "messages");
+	assert_int_equal(json_array_size(msgs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "text")),
+	                    "Het busje is er weer.\nWit.");
+	followup_free(&out);
+
+	/* Closed: said, with the conversation, and nothing added. */
+	assert_int_equal(store_sqlite_raw(f->s, true, close_all, NULL), 0);
+	assert_int_equal(run_followup(f, &g, rc.text, "Nog iets", &out), FOLLOWUP_CLOSED);
+	assert_int_equal(json_array_size(json_object_get(out.report, "messages")), 1);
+	followup_free(&out);
+	assert_int_equal(g.wrong, 2);
+
+	/* Without an intake: -ENODEV, after the guard. */
+	int asked = g.asked;
+	assert_int_equal(run_followup(NULL, &g, rc.text, NULL, &out), -ENODEV);
+	assert_int_equal(g.asked, asked + 1);
+	followup_free(&out);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1262,6 +1375,7 @@ int main(void)
 	    T(test_no_arrival_time_kept),
 	    T(test_message_date_only),
 	    T(test_write_health_ok),
+	    T(test_followup_order),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "http/http.h"
+#include "pages/policy.h"
 
 static int h_a(struct req *r, struct resp *s)
 {
@@ -23,11 +24,11 @@ static int h_b(struct req *r, struct resp *s)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/", h_a, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET | HTTP_POST, "/wegwijzer", h_a, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET, "/vormen/:slug", h_b, ACCESS_PUBLIC, .cache = false},
-    {HTTP_GET, "/assets/:fp/*", h_a, ACCESS_PUBLIC, .cache = false},
-    {HTTP_POST, "/api/v1/reports/:id/triage", h_b, ACCESS_PUBLIC, .cache = false},
+    {HTTP_GET, "/", h_a, &policy_public, .cache = false},
+    {HTTP_GET | HTTP_POST, "/wegwijzer", h_a, &policy_public, .cache = false},
+    {HTTP_GET, "/vormen/:slug", h_b, &policy_public, .cache = false},
+    {HTTP_GET, "/assets/:fp/*", h_a, &policy_public, .cache = false},
+    {HTTP_POST, "/api/v1/reports/:id/triage", h_b, &policy_public, .cache = false},
 };
 #define N (sizeof table / sizeof table[0])
 

@@ -1,10 +1,15 @@
 /* Tests of the store: the SQLite backend, migrations, and every operation,
- * each in a fresh temporary directory. */
+ * each in a fresh temporary directory. With SIGNAAL_TEST_STORE_URL set
+ * (tests/pg/with-pg does; meson registers the program a second time so)
+ * every operation runs against that PostgreSQL database instead, emptied
+ * before each test; the tests of what only SQLite has (its file, pragmas,
+ * backup, the migrations of old files) are skipped there. */
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,11 @@
 
 #include <cmocka.h>
 
+#ifdef SIGNAAL_HAVE_PG
+#include <libpq-fe.h>
+
+#include "store/pg.h"
+#endif
 #include "store/backend.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -25,6 +35,43 @@ struct fx {
 	struct store *s;
 };
 
+/* The PostgreSQL database under test, or NULL for SQLite files. */
+static const char *pg_url;
+/* The fixture's store when it is a PostgreSQL one (for file_int). */
+static struct store *pg_store;
+
+/* Empties the PostgreSQL database: every test starts from no tables. */
+static int pg_reset(void)
+{
+#ifdef SIGNAAL_HAVE_PG
+	PGconn *c = PQconnectdb(pg_url);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, "SET client_min_messages = warning;"
+		                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		if (rc)
+			fprintf(stderr, "pg reset: %s\n", PQerrorMessage(c));
+		PQclear(r);
+	}
+	PQfinish(c);
+	return rc;
+#else
+	return -1;
+#endif
+}
+
+/* Opens the fixture's database again (a second store on it with out). */
+static int fx_open(struct fx *f, struct store **out)
+{
+	struct buf err = BUF_INIT;
+	int rc = pg_url ? store_open(pg_url, 0, out, &err) : store_open_sqlite(f->db, out, &err);
+	if (rc)
+		fprintf(stderr, "open: %s\n", buf_str(&err));
+	buf_free(&err);
+	return rc;
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -34,6 +81,13 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->db, sizeof f->db, "%s/test.db", f->dir);
+	*state = f;
+	if (pg_url) {
+		if (pg_reset() || fx_open(f, &f->s))
+			return -1;
+		pg_store = f->s;
+		return 0;
+	}
 	struct buf err = BUF_INIT;
 	int rc = store_open_sqlite(f->db, &f->s, &err);
 	if (rc)
@@ -46,6 +100,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	pg_store = NULL;
 	store_close(f->s);
 	tmpdir_remove(f->dir);
 	free(f);
@@ -83,10 +138,19 @@ static long long raw_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* The first column of sql's first row, on the file at path or, under
+ * PostgreSQL, on the fixture's database. */
 static long long file_int(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 	long long v = -1;
+#ifdef SIGNAAL_HAVE_PG
+	if (pg_store) {
+		if (store_pg_raw_int(pg_store, sql, &v))
+			v = -2;
+		return v;
+	}
+#endif
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
 		v = raw_int(db, sql);
 	sqlite3_close(db);
@@ -104,6 +168,10 @@ static void test_registry_complete(void **state)
 		/* Only $n parameters: ?, :name and @name would not port. */
 		assert_null(strchr(stmt_registry[i].sql, '?'));
 		assert_null(strchr(stmt_registry[i].sql, '@'));
+		if (stmt_registry_pg[i]) {
+			assert_null(strchr(stmt_registry_pg[i], '?'));
+			assert_null(strchr(stmt_registry_pg[i], '@'));
+		}
 	}
 }
 
@@ -620,9 +688,9 @@ static void test_report_batch_bad_rows(void **state)
 	rows[3].received_on = "1 maart";
 	int res[5];
 	assert_int_equal(store_reports_insert_batch(f->s, rows, 5, res), 0);
-	assert_int_equal(res[0], STORE_CONFLICT); /* id exists */
-	assert_int_equal(res[1], STORE_CONFLICT); /* receipt exists */
-	assert_int_equal(res[2], STORE_CONFLICT); /* no such district */
+	assert_int_equal(res[0], STORE_DUPLICATE); /* id exists: draw again */
+	assert_int_equal(res[1], STORE_DUPLICATE); /* receipt exists: draw again */
+	assert_int_equal(res[2], STORE_CONFLICT);  /* no such district */
 	assert_int_equal(res[3], -EINVAL);
 	assert_int_equal(res[4], 0);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
@@ -835,7 +903,11 @@ static void test_messages(void **state)
 	                          " WHERE created_at = '2026-03-02' AND author = 'reporter'"),
 	                 1);
 
-	assert_int_equal(store_sqlite_raw(f->s, true, close_report, NULL), 0);
+	if (pg_url)
+		assert_int_equal(
+		    file_int(f->db, "UPDATE reports SET status = 'closed' RETURNING 1"), 1);
+	else
+		assert_int_equal(store_sqlite_raw(f->s, true, close_report, NULL), 0);
 	assert_int_equal(store_message_add(f->s, 51, "reporter", NULL, "x", 1, "closed", NULL),
 	                 STORE_REFUSED);
 	assert_int_equal(store_message_add(f->s, 51, "handler", NULL, "x", 1, NULL, NULL), 0);
@@ -948,10 +1020,31 @@ static void test_report_time_of_day_optional(void **state)
 	                 1);
 }
 
+/* Brings the database at path back to the schema before migration 5
+ * (no counters: numbers were MAX() + 1). */
+static void undo_migration_5(const char *path)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	char *err = NULL;
+	int rc = sqlite3_exec(db,
+	                      "BEGIN;"
+	                      "DROP TABLE counters;"
+	                      "ALTER TABLE reports DROP COLUMN message_seq;"
+	                      "DELETE FROM schema_migrations WHERE version = 5;"
+	                      "COMMIT;",
+	                      NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("undoing migration 5: %s", err ? err : "?");
+	sqlite3_free(err);
+	sqlite3_close(db);
+}
+
 /* Brings the database at path back to the schema before migration 4
  * (messages with ids that count up, no seq). */
 static void undo_migration_4(const char *path)
 {
+	undo_migration_5(path);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	char *err = NULL;
@@ -1122,15 +1215,370 @@ static void test_sealed_sample(void **state)
 	buf_free(&out);
 }
 
+/* --- honest under concurrency, composable (issue 7) ------------------------ */
+
+/* Numbers come from counters, never MAX() + 1: a number once given is not
+ * given again, even when the row that had it is gone. */
+static void test_numbers_never_reused(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	assert_int_equal(store_district_remove(f->s, "velsen", "Driehuis"), 0);
+	assert_int_equal(store_district_add(f->s, "velsen", "Santpoort"), 0);
+	assert_int_equal(file_int(f->db, "SELECT position FROM districts WHERE name = 'Santpoort'"),
+	                 4);
+
+	unsigned char h[4][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[3] = {new_report(71, 1, h[0]), new_report(72, 2, h[1]),
+	                                   new_report(73, 3, h[2])};
+	for (int i = 0; i < 3; i++)
+		rows[i].district = NULL;
+	int res[3];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
+	assert_int_equal(file_int(f->db, "DELETE FROM reports WHERE reference = 'W2026-000003'"
+	                                 " RETURNING id"),
+	                 73);
+	char ref[REPORT_MAX_REFERENCE + 1];
+	struct store_report_new r = new_report(74, 4, h[3]);
+	r.district = NULL;
+	r.reference_out = ref;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_string_equal(ref, "W2026-000004");
+
+	assert_int_equal(store_message_add(f->s, 71, "reporter", "2026-03-02", "a", 1, NULL, NULL),
+	                 0);
+	assert_int_equal(store_message_add(f->s, 71, "reporter", "2026-03-02", "b", 1, NULL, NULL),
+	                 0);
+	assert_int_equal(file_int(f->db, "DELETE FROM report_messages WHERE report_id = 71"
+	                                 " AND seq = 2 RETURNING seq"),
+	                 2);
+	assert_int_equal(store_message_add(f->s, 71, "reporter", "2026-03-02", "c", 1, NULL, NULL),
+	                 0);
+	assert_int_equal(
+	    file_int(f->db, "SELECT MAX(seq) FROM report_messages WHERE report_id = 71"), 3);
+}
+
+/* A report whose organisation or district is missing is refused as a
+ * conflict (it would fail again); a repeated id or receipt is a duplicate
+ * (draw again), told apart before anything fails inside the transaction. */
+static void test_duplicate_apart_from_conflict(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[4][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new first = new_report(81, 1, h[0]);
+	int r0;
+	assert_int_equal(store_reports_insert_batch(f->s, &first, 1, &r0), 0);
+	struct store_report_new rows[4] = {new_report(82, 2, h[1]), new_report(81, 3, h[2]),
+	                                   new_report(83, 1, h[3]), new_report(84, 4, h[0])};
+	rows[0].org = "haarlem";
+	rows[3].district = "Atlantis";
+	int res[4];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 4, res), 0);
+	assert_int_equal(res[0], STORE_CONFLICT);
+	assert_int_equal(res[1], STORE_DUPLICATE);
+	/* h[3] was seeded like h[0]: the same receipt. */
+	assert_int_equal(res[2], STORE_DUPLICATE);
+	assert_int_equal(res[3], STORE_CONFLICT);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 1);
+	/* No number was used up by the rows left out. */
+	assert_int_equal(file_int(f->db, "SELECT value FROM counters WHERE name = 'ref:W2026-'"),
+	                 1);
+}
+
+static int compose_ok(struct store_tx *tx, void *ctx)
+{
+	(void)ctx;
+	struct store_org o = velsen();
+	int rc = store_tx_org_create(tx, &o, velsen_districts, 2);
+	if (!rc)
+		rc = store_tx_district_add(tx, "velsen", "Santpoort");
+	if (!rc)
+		rc = store_tx_setting_set(tx, "composed", "yes");
+	/* A positive result wrote nothing and leaves the transaction usable. */
+	if (!rc)
+		rc = store_tx_org_create(tx, &o, NULL, 0) == STORE_CONFLICT ? 0 : -EPROTO;
+	if (!rc)
+		rc = store_tx_district_add(tx, "velsen", "Santpoort") == STORE_CONFLICT ? 0
+		                                                                        : -EPROTO;
+	struct buf b = BUF_INIT;
+	if (!rc)
+		rc = store_tx_setting_get(tx, "composed", &b);
+	if (!rc && strcmp(buf_str(&b), "yes") != 0)
+		rc = -EPROTO;
+	buf_free(&b);
+	return rc;
+}
+
+static int compose_fail(struct store_tx *tx, void *ctx)
+{
+	(void)ctx;
+	struct store_org o = velsen();
+	strcpy(o.id, "haarlem");
+	int rc = store_tx_org_create(tx, &o, NULL, 0);
+	if (!rc)
+		rc = store_tx_setting_set(tx, "composed", "no");
+	if (!rc)
+		rc = store_tx_district_add(tx, "velsen", "Haarlem-Noord");
+	return rc ? rc : 99;
+}
+
+struct follow_ctx {
+	const unsigned char *hash;
+	int64_t id;
+};
+
+/* As the follow-up does: find the report by its receipt and add the
+ * message, in one transaction. */
+static int follow_txn(struct store_tx *tx, void *vctx)
+{
+	struct follow_ctx *c = vctx;
+	struct store_report_ref ref;
+	int rc = store_tx_report_by_receipt(tx, c->hash, &ref);
+	if (!rc)
+		rc = store_tx_message_add(tx, ref.id, "reporter", "2026-03-02", "m", 1, "closed",
+		                          &c->id);
+	return rc;
+}
+
+/* Several operations in one transaction: all of them or none. */
+static void test_txn_composes(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_txn(f->s, compose_ok, NULL), 0);
+	char **d;
+	size_t n;
+	assert_int_equal(store_districts(f->s, "velsen", &d, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(d[2], "Santpoort");
+	store_strv_free(d, n);
+	struct buf b = BUF_INIT;
+	assert_int_equal(store_setting_get(f->s, "composed", &b), 0);
+	assert_string_equal(buf_str(&b), "yes");
+
+	assert_int_equal(store_txn(f->s, compose_fail, NULL), 99);
+	struct store_org o;
+	assert_int_equal(store_org_get(f->s, "haarlem", &o), STORE_NOT_FOUND);
+	assert_int_equal(store_setting_get(f->s, "composed", &b), 0);
+	assert_string_equal(buf_str(&b), "yes");
+	assert_int_equal(store_districts(f->s, "velsen", &d, &n), 0);
+	assert_int_equal(n, 3);
+	store_strv_free(d, n);
+	buf_free(&b);
+
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(91, 1, h);
+	r.district = NULL;
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	struct follow_ctx c = {h, 0};
+	assert_int_equal(store_txn(f->s, follow_txn, &c), 0);
+	struct store_message *m;
+	assert_int_equal(store_messages(f->s, 91, &m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].id, c.id);
+	store_messages_free(m, n);
+	unsigned char other[STORE_RECEIPT_HASH_BYTES];
+	memset(other, 0x5a, sizeof other);
+	c.hash = other;
+	assert_int_equal(store_txn(f->s, follow_txn, &c), STORE_NOT_FOUND);
+}
+
+struct two_ctx {
+	struct store *s;
+	int base;
+	int errors;
+};
+
+static void *two_writer(void *arg)
+{
+	struct two_ctx *c = arg;
+	for (int i = 0; i < 30; i++) {
+		unsigned char h[STORE_RECEIPT_HASH_BYTES];
+		struct store_report_new r = new_report(c->base + i, 0, h);
+		memcpy(h, &r.id, sizeof r.id);
+		r.district = NULL;
+		int res = -1;
+		if (store_reports_insert_batch(c->s, &r, 1, &res) || res)
+			c->errors++;
+		if (store_message_add(c->s, 1000, "handler", NULL, "x", 1, NULL, NULL))
+			c->errors++;
+	}
+	return NULL;
+}
+
+/* Two stores on one database, as two servers on one PostgreSQL: reports
+ * and messages from both at once never share a reference or a seq. */
+static void test_two_stores_one_database(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(1000, 200, h);
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	struct store *s2 = NULL;
+	assert_int_equal(fx_open(f, &s2), 0);
+	struct two_ctx a = {f->s, 2000, 0}, b = {s2, 3000, 0};
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, two_writer, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, two_writer, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	store_close(s2);
+	assert_int_equal(a.errors, 0);
+	assert_int_equal(b.errors, 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(DISTINCT reference) FROM reports"), 61);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE reference ="
+	                                 " 'W2026-000061'"),
+	                 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(DISTINCT seq) FROM report_messages"), 60);
+	assert_int_equal(file_int(f->db, "SELECT MAX(seq) FROM report_messages"), 60);
+}
+
+static void *opener(void *arg)
+{
+	const char *path = arg;
+	struct store *s = NULL;
+	int rc = pg_url ? store_open(pg_url, 0, &s, NULL) : store_open_sqlite(path, &s, NULL);
+	store_close(s);
+	return (void *)(intptr_t)rc;
+}
+
+/* Servers that start together on a new database apply each migration
+ * once (the migration lock), and none of them fails. */
+static void test_migrations_once_when_opened_together(void **state)
+{
+	struct fx *f = *state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/together.db", f->dir);
+	if (pg_url) {
+		/* A database without tables, as a new one is. */
+		store_close(f->s);
+		f->s = pg_store = NULL;
+		assert_int_equal(pg_reset(), 0);
+	}
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, opener, path), 0);
+	for (int i = 0; i < 4; i++) {
+		void *rc;
+		pthread_join(t[i], &rc);
+		assert_int_equal((intptr_t)rc, 0);
+	}
+	if (pg_url) {
+		assert_int_equal(fx_open(f, &f->s), 0);
+		pg_store = f->s;
+	}
+	assert_int_equal(file_int(path, "SELECT COUNT(*) FROM schema_migrations"),
+	                 store_migrations_known());
+}
+
+/* Migration 5 starts its counters where the rows of an older database
+ * left off. */
+static void test_migration_seeds_counters(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[2] = {new_report(101, 1, h[0]), new_report(102, 2, h[1])};
+	int res[2];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+		    store_message_add(f->s, 102, "reporter", "2026-03-02", "x", 1, NULL, NULL), 0);
+	store_close(f->s);
+	f->s = NULL;
+	undo_migration_5(f->db);
+	struct buf err = BUF_INIT;
+	assert_int_equal(store_open_sqlite(f->db, &f->s, &err), 0);
+	buf_free(&err);
+	char ref[REPORT_MAX_REFERENCE + 1];
+	struct store_report_new r = new_report(103, 3, h[2]);
+	r.reference_out = ref;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_string_equal(ref, "W2026-000003");
+	assert_int_equal(store_message_add(f->s, 102, "reporter", "2026-03-02", "x", 1, NULL, NULL),
+	                 0);
+	assert_int_equal(file_int(f->db, "SELECT MAX(seq) FROM report_messages"), 4);
+	assert_int_equal(store_message_add(f->s, 101, "reporter", "2026-03-02", "x", 1, NULL, NULL),
+	                 0);
+	assert_int_equal(file_int(f->db, "SELECT seq FROM report_messages WHERE report_id = 101"),
+	                 1);
+	assert_int_equal(store_district_add(f->s, "velsen", "Santpoort"), 0);
+	assert_int_equal(file_int(f->db, "SELECT position FROM districts WHERE name = 'Santpoort'"),
+	                 4);
+}
+
+/* Order is byte order, whatever the database's locale: "a-c" before "ab"
+ * (a locale that skips punctuation would put "ab" first). */
+static void test_order_is_bytes(void **state)
+{
+	struct fx *f = *state;
+	const char *ids[] = {"ab", "a_c", "a-c"};
+	for (int i = 0; i < 3; i++) {
+		struct store_org o = velsen();
+		strcpy(o.id, ids[i]);
+		assert_int_equal(store_org_create(f->s, &o, NULL, 0), 0);
+	}
+	struct store_org *v;
+	size_t n;
+	assert_int_equal(store_org_list(f->s, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].id, "a-c");
+	assert_string_equal(v[1].id, "a_c");
+	assert_string_equal(v[2].id, "ab");
+	free(v);
+}
+
+/* store_open takes a URL; no caller names a backend. */
+static void test_open_url(void **state)
+{
+	struct fx *f = *state;
+	char url[160];
+	snprintf(url, sizeof url, "sqlite:%s/url.db", f->dir);
+	struct store *s = NULL;
+	struct buf err = BUF_INIT;
+	assert_int_equal(store_open(url + 7, 0, &s, &err), -ENOENT);
+	assert_null(s);
+	assert_int_equal(store_open(url, STORE_OPEN_CREATE, &s, &err), 0);
+	assert_string_equal(store_backend(s), "sqlite");
+	store_close(s);
+	assert_int_equal(store_open(url, 0, &s, &err), 0);
+	store_close(s);
+	assert_int_equal(store_open("", 0, &s, &err), -EINVAL);
+#ifndef SIGNAAL_HAVE_PG
+	buf_reset(&err);
+	assert_int_equal(store_open("postgresql://localhost/x", 0, &s, &err), -ENOTSUP);
+	assert_non_null(strstr(buf_str(&err), "PostgreSQL"));
+#endif
+	buf_free(&err);
+}
+
+/* PostgreSQL's counterpart of synchronous=FULL, on every connection: a
+ * report is acknowledged only once its commit is on disk. */
+static void test_pg_durable_commits(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(file_int(f->db, "SELECT CASE WHEN current_setting('synchronous_commit')"
+	                                 " = 'on' THEN 1 ELSE 0 END"),
+	                 1);
+	assert_int_equal(file_int(f->db, "SELECT CASE WHEN current_setting('TimeZone')"
+	                                 " = 'UTC' THEN 1 ELSE 0 END"),
+	                 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
+	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
+	if (pg_url && !*pg_url)
+		pg_url = NULL;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_registry_complete),
-	    T(test_open_creates_private_file),
-	    T(test_migrations_recorded_and_idempotent),
-	    T(test_pragmas_hardened),
 	    T(test_foreign_keys_enforced),
 	    T(test_org_roundtrip),
 	    T(test_org_conflict),
@@ -1145,10 +1593,6 @@ int main(void)
 	    T(test_txn_nested_refused),
 	    T(test_param_count_checked),
 	    T(test_concurrent_reads_while_writing),
-	    T(test_backup),
-	    T(test_newer_schema_refused),
-	    T(test_world_readable_refused),
-	    T(test_symlink_refused),
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
@@ -1157,13 +1601,51 @@ int main(void)
 	    T(test_messages),
 	    T(test_message_limit),
 	    T(test_message_order_by_sequence),
-	    T(test_open_existing_refuses_missing),
 	    T(test_report_time_of_day_optional),
-	    T(test_migration_drops_time_of_day),
-	    T(test_migration_drops_message_times),
 	    T(test_export_orders_day_by_reference),
 	    T(test_write_probe),
 	    T(test_sealed_sample),
+	    T(test_numbers_never_reused),
+	    T(test_duplicate_apart_from_conflict),
+	    T(test_txn_composes),
+	    T(test_two_stores_one_database),
+	    T(test_migrations_once_when_opened_together),
+	    T(test_order_is_bytes),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* What only the SQLite backend has: its file, pragmas, backup, and
+	 * the migrations of files older programs wrote. */
+	const struct CMUnitTest sqlite_only[] = {
+	    T(test_open_creates_private_file),
+	    T(test_migrations_recorded_and_idempotent),
+	    T(test_pragmas_hardened),
+	    T(test_backup),
+	    T(test_newer_schema_refused),
+	    T(test_world_readable_refused),
+	    T(test_symlink_refused),
+	    T(test_open_existing_refuses_missing),
+	    T(test_migration_drops_time_of_day),
+	    T(test_migration_drops_message_times),
+	    T(test_migration_seeds_counters),
+	    T(test_open_url),
+	};
+	/* What only the PostgreSQL backend has. */
+	const struct CMUnitTest pg_only[] = {
+	    T(test_pg_durable_commits),
+	};
+	enum {
+		NT = sizeof tests / sizeof tests[0],
+		NS = sizeof sqlite_only / sizeof sqlite_only[0],
+		NP = sizeof pg_only / sizeof pg_only[0],
+	};
+	struct CMUnitTest all[NT + (NS > NP ? NS : NP)];
+	memcpy(all, tests, sizeof tests);
+	size_t n = NT;
+	if (!pg_url) {
+		memcpy(all + NT, sqlite_only, sizeof sqlite_only);
+		n += NS;
+	} else {
+		memcpy(all + NT, pg_only, sizeof pg_only);
+		n += NP;
+	}
+	return _cmocka_run_group_tests(pg_url ? "store-pg" : "store", all, n, NULL, NULL);
 }

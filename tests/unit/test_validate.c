@@ -163,6 +163,58 @@ static void choices_yesno_numbers(void **state)
 	assert_int_equal(run(&z, v, e), 1);
 }
 
+/* Issue 7: a field's own messages; text whose rules are the domain's is
+ * only read (sent even when empty, never "missing" here); what was sent
+ * is kept to show back, also when invalid. */
+static void own_messages_and_domain_text(void **state)
+{
+	(void)state;
+	static const struct field_spec own[] = {
+	    {.name = "receipt",
+	     .type = FT_TEXT,
+	     .required = true,
+	     .missing = "Vul je bonnetje in.",
+	     .invalid = "Onleesbaar."},
+	    {.name = "anon",
+	     .type = FT_YESNO,
+	     .required = true,
+	     .missing = "Kies.",
+	     .invalid = "Kies."},
+	    {.name = "message", .type = FT_DOMAIN_TEXT, .required = true, .multiline = true},
+	};
+	struct field_value v[3];
+	struct field_error e[3];
+	struct fx x = {0};
+	add(&x, "receipt", "");
+	add(&x, "message", "");
+	assert_int_equal(validate_fields(x.f, x.n, own, 3, NULL, v, e), 2);
+	assert_string_equal(e[0].message, "Vul je bonnetje in.");
+	assert_string_equal(e[1].message, "Kies.");
+	assert_true(v[2].sent);
+	assert_false(v[2].present);
+	assert_int_equal(v[2].len, 0);
+
+	struct fx y = {0};
+	add(&y, "receipt", "7KQ4\x01");
+	add(&y, "anon", "misschien");
+	add(&y, "message", "a\x01 \xE2\x80\xAE b"); /* the domain's to judge */
+	assert_int_equal(validate_fields(y.f, y.n, own, 3, NULL, v, e), 2);
+	assert_string_equal(e[0].message, "Onleesbaar.");
+	assert_string_equal(e[1].message, "Kies.");
+	assert_true(v[0].sent);
+	assert_false(v[0].present);
+	assert_string_equal(v[0].text, "7KQ4\x01");
+	assert_true(v[2].present);
+	assert_int_equal(v[2].len, strlen("a\x01 \xE2\x80\xAE b"));
+
+	struct fx z = {0};
+	add(&z, "receipt", "7KQ4");
+	add(&z, "anon", "yes");
+	assert_int_equal(validate_fields(z.f, z.n, own, 3, NULL, v, e), 0);
+	assert_false(v[2].sent);
+	assert_null(v[2].text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(text_rules),
 	    cmocka_unit_test(choices_yesno_numbers),
 	    cmocka_unit_test(text_hidden_and_damaged),
+	    cmocka_unit_test(own_messages_and_domain_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

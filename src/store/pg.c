@@ -1,0 +1,501 @@
+/* pg: the PostgreSQL backend of the store (libpq).
+ *
+ * Owns: a bounded pool of connections to one database, each set up the
+ * same way (synchronous_commit = on, the counterpart of SQLite's
+ * synchronous = FULL: a report is acknowledged only once its commit is on
+ * disk) and holding its own prepared copy of every registry statement.
+ * Writes are serializable transactions on a pooled connection, so several
+ * servers may share the database; a serialization failure or deadlock is
+ * -EAGAIN and store_txn runs the transaction again.
+ *
+ * Values: parameters go as text, except bytes (binary); results come in
+ * binary and are decoded by column type, so that bytes need no escaping
+ * and integers no parsing. */
+#include "store/pg.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "util/log.h"
+
+/* Type oids of the columns the schema has (pg_type.h is server-side). */
+enum {
+	OID_BYTEA = 17,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_TEXT = 25,
+	OID_VARCHAR = 1043,
+};
+
+struct store_conn {
+	PGconn *pg;
+	bool prepared[STMT__COUNT];
+};
+
+struct pgq {
+	char *url;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct store_conn *idle[STORE_PG_CONNS];
+	size_t nidle, nopen;
+	bool ready; /* migrated: new connections prepare every statement */
+};
+
+/* The store this thread is writing in, to refuse a nested store_txn
+ * (which would wait for a connection the same thread holds). */
+static _Thread_local const struct store *writing;
+
+/* Statement names "s0".."sN": the registry index, nothing formatted from
+ * input. */
+static void stmt_name(enum stmt_id id, char out[16])
+{
+	snprintf(out, 16, "s%u", (unsigned)id);
+}
+
+/* Maps a failed result to the store's errors; logs what an operator
+ * needs (the statement and PostgreSQL's primary message: never the
+ * detail, which may quote values). */
+static int map_result(PGconn *pg, const PGresult *r, const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (!state) {
+		log_error("store: %s: %s", what, pg ? PQerrorMessage(pg) : "no result");
+		return -EIO;
+	}
+	if (strncmp(state, "23", 2) == 0)
+		return STORE_CONFLICT;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0)
+		return -EAGAIN;
+	int rc = -EIO;
+	if (strcmp(state, "53100") == 0)
+		rc = -ENOSPC;
+	else if (strcmp(state, "53200") == 0)
+		rc = -ENOMEM;
+	else if (strcmp(state, "25006") == 0)
+		rc = -EROFS;
+	else if (strncmp(state, "42501", 5) == 0)
+		rc = -EACCES;
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	log_error("store: %s: %s (%s)", what, msg ? msg : "?", state);
+	return rc;
+}
+
+static int simple(PGconn *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : map_result(pg, r, sql);
+	PQclear(r);
+	return rc;
+}
+
+static void conn_free(struct store_conn *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->pg);
+	free(c);
+}
+
+/* Every connection the same: UTF-8, UTC, durable commits. */
+static const char conn_setup[] = "SET client_encoding = 'UTF8';"
+                                 "SET TimeZone = 'UTC';"
+                                 "SET synchronous_commit = on;"
+                                 "SET client_min_messages = warning;";
+
+static int conn_prepare(struct store_conn *c, enum stmt_id id)
+{
+	if (c->prepared[id])
+		return 0;
+	char name[16];
+	stmt_name(id, name);
+	PGresult *r = PQprepare(c->pg, name, stmt_text(id, true), 0, NULL);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK
+	             ? 0
+	             : map_result(c->pg, r, stmt_registry[id].name);
+	PQclear(r);
+	if (!rc)
+		c->prepared[id] = true;
+	return rc;
+}
+
+static int conn_open(const char *url, bool prepare, struct store_conn **out, struct buf *err)
+{
+	*out = NULL;
+	struct store_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	c->pg = PQconnectdb(url);
+	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+		/* libpq's message names host and database, never the password. */
+		if (err)
+			buf_printf(err, "cannot connect to PostgreSQL: %s",
+			           c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		conn_free(c);
+		return -ECONNREFUSED;
+	}
+	if (PQserverVersion(c->pg) < 150000) {
+		if (err)
+			buf_puts(err, "PostgreSQL 15 or later is needed");
+		conn_free(c);
+		return -ENOTSUP;
+	}
+	int rc = simple(c->pg, conn_setup);
+	for (size_t i = 0; !rc && prepare && i < STMT__COUNT; i++) {
+		rc = conn_prepare(c, (enum stmt_id)i);
+		if (rc && err)
+			buf_printf(err, "statement %s does not fit the database",
+			           stmt_registry[i].name);
+	}
+	if (rc) {
+		if (err && !err->len)
+			buf_puts(err, "cannot set up a PostgreSQL connection");
+		conn_free(c);
+		return rc < 0 ? rc : -EIO;
+	}
+	*out = c;
+	return 0;
+}
+
+/* --- pool ------------------------------------------------------------------- */
+
+static int pool_acquire(struct store *s, struct store_conn **out)
+{
+	struct pgq *q = s->impl;
+	pthread_mutex_lock(&q->lock);
+	while (q->nidle == 0 && q->nopen == STORE_PG_CONNS)
+		pthread_cond_wait(&q->cond, &q->lock);
+	if (q->nidle) {
+		*out = q->idle[--q->nidle];
+		pthread_mutex_unlock(&q->lock);
+		return 0;
+	}
+	q->nopen++;
+	bool ready = q->ready;
+	pthread_mutex_unlock(&q->lock);
+	/* Connecting takes round trips; outside the pool lock. Before the
+	 * migrations (whose tables the statements name) statements are
+	 * prepared as they are first used. */
+	int rc = conn_open(q->url, ready, out, NULL);
+	if (rc) {
+		pthread_mutex_lock(&q->lock);
+		q->nopen--;
+		pthread_cond_signal(&q->cond);
+		pthread_mutex_unlock(&q->lock);
+	}
+	return rc;
+}
+
+static void pool_release(struct store *s, struct store_conn *c)
+{
+	struct pgq *q = s->impl;
+	/* A connection that broke (a restarted server) is dropped; the next
+	 * acquire opens a new one. */
+	bool keep = PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+	if (!keep)
+		conn_free(c);
+	pthread_mutex_lock(&q->lock);
+	if (keep)
+		q->idle[q->nidle++] = c;
+	else
+		q->nopen--;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* --- vtable ------------------------------------------------------------------ */
+
+static int pg_read_acquire(struct store *s, struct store_conn **out)
+{
+	return pool_acquire(s, out);
+}
+
+static void pg_read_release(struct store *s, struct store_conn *c)
+{
+	pool_release(s, c);
+}
+
+static int begin(struct store *s, struct store_conn **out, const char *sql)
+{
+	if (writing == s)
+		return -EDEADLK;
+	struct store_conn *c;
+	int rc = pool_acquire(s, &c);
+	if (rc)
+		return rc;
+	rc = simple(c->pg, sql);
+	if (rc) {
+		pool_release(s, c);
+		return rc;
+	}
+	writing = s;
+	*out = c;
+	return 0;
+}
+
+static int pg_write_begin(struct store *s, struct store_conn **out)
+{
+	return begin(s, out, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+}
+
+/* Every migrator waits for the migration lock first, so they run one
+ * after another; READ COMMITTED lets the one that waited see the tables
+ * the one before it made. */
+static int pg_migrate_begin(struct store *s, struct store_conn **out)
+{
+	return begin(s, out, "BEGIN ISOLATION LEVEL READ COMMITTED");
+}
+
+static int pg_write_end(struct store *s, struct store_conn *c, bool commit)
+{
+	int rc = 0;
+	if (commit) {
+		PGresult *r = PQexec(c->pg, "COMMIT");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = map_result(c->pg, r, "commit");
+		else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
+			/* A statement failed inside and the transaction was
+			 * aborted: the store never lets that pass silently. */
+			rc = -EIO;
+		PQclear(r);
+		if (rc == STORE_CONFLICT)
+			rc = -EIO; /* a deferred constraint: not one of ours */
+	}
+	if (!commit || (rc && PQtransactionStatus(c->pg) != PQTRANS_IDLE))
+		simple(c->pg, "ROLLBACK");
+	writing = NULL;
+	pool_release(s, c);
+	return rc;
+}
+
+static int64_t be_int(const unsigned char *p, int len)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < len; i++)
+		v = v << 8 | p[i];
+	if (len == 2)
+		return (int16_t)v;
+	if (len == 4)
+		return (int32_t)v;
+	return (int64_t)v;
+}
+
+static int read_row(const PGresult *r, int row, store_row_fn fn, void *ctx)
+{
+	struct store_val cols[STORE_MAX_PARAMS];
+	int n = PQnfields(r);
+	if (n < 0 || n > (int)STORE_MAX_PARAMS)
+		return -EIO;
+	for (int i = 0; i < n; i++) {
+		struct store_val *v = &cols[i];
+		memset(v, 0, sizeof *v);
+		if (PQgetisnull(r, row, i)) {
+			v->type = STORE_NULL;
+			continue;
+		}
+		const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, i);
+		int len = PQgetlength(r, row, i);
+		switch (PQftype(r, i)) {
+		case OID_INT2:
+		case OID_INT4:
+		case OID_INT8:
+			if (len != 2 && len != 4 && len != 8)
+				return -EIO;
+			v->type = STORE_INT;
+			v->i = be_int(p, len);
+			break;
+		case OID_TEXT:
+		case OID_VARCHAR:
+			/* libpq ends every value with a NUL, binary ones too. */
+			v->type = STORE_TEXT;
+			v->p = p;
+			v->len = (size_t)len;
+			break;
+		case OID_BYTEA:
+			v->type = STORE_BLOB;
+			v->p = p;
+			v->len = (size_t)len;
+			break;
+		default:
+			/* void (an advisory lock's result) and nothing else. */
+			v->type = STORE_NULL;
+			break;
+		}
+	}
+	return fn(ctx, cols, (size_t)n);
+}
+
+static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val *params,
+                   size_t nparams, store_row_fn row, void *ctx)
+{
+	if ((unsigned)id >= STMT__COUNT || nparams > STORE_MAX_PARAMS)
+		return -EINVAL;
+	int rc = conn_prepare(c, id);
+	if (rc)
+		return rc;
+	const char *values[STORE_MAX_PARAMS];
+	int lengths[STORE_MAX_PARAMS], formats[STORE_MAX_PARAMS];
+	char ints[STORE_MAX_PARAMS][24];
+	for (size_t k = 0; k < nparams; k++) {
+		const struct store_val *v = &params[k];
+		lengths[k] = 0;
+		formats[k] = 0;
+		switch (v->type) {
+		case STORE_NULL:
+			values[k] = NULL;
+			break;
+		case STORE_INT:
+			snprintf(ints[k], sizeof ints[k], "%lld", (long long)v->i);
+			values[k] = ints[k];
+			break;
+		case STORE_TEXT:
+			values[k] = v->p; /* NUL-terminated: sv_text() */
+			break;
+		case STORE_BLOB:
+			if (v->len > (size_t)INT32_MAX)
+				return -EINVAL;
+			values[k] = v->len ? v->p : "";
+			lengths[k] = (int)v->len;
+			formats[k] = 1;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	char name[16];
+	stmt_name(id, name);
+	PGresult *r = PQexecPrepared(c->pg, name, (int)nparams, values, lengths, formats, 1);
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_TUPLES_OK) {
+		int rows = PQntuples(r);
+		for (int i = 0; !rc && row && i < rows; i++)
+			rc = read_row(r, i, row, ctx);
+	} else if (st != PGRES_COMMAND_OK) {
+		/* A wrong number of parameters is PostgreSQL's 08P01. */
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		rc = state && strcmp(state, "08P01") == 0
+		         ? -EINVAL
+		         : map_result(c->pg, r, stmt_registry[id].name);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_script(struct store_conn *c, const char *sql)
+{
+	return simple(c->pg, sql);
+}
+
+static int pg_backup(struct store *s, const char *dest_path)
+{
+	(void)s;
+	(void)dest_path;
+	/* pg_dump is the tool for a PostgreSQL database (docs/OPERATIONS.md). */
+	return -ENOTSUP;
+}
+
+static void pg_close(struct store *s)
+{
+	struct pgq *q = s->impl;
+	if (q) {
+		for (size_t i = 0; i < q->nidle; i++)
+			conn_free(q->idle[i]);
+		pthread_mutex_destroy(&q->lock);
+		pthread_cond_destroy(&q->cond);
+		free(q->url);
+		free(q);
+	}
+	free(s);
+}
+
+static const struct store_ops pg_ops = {
+    .name = "postgresql",
+    .read_acquire = pg_read_acquire,
+    .read_release = pg_read_release,
+    .write_begin = pg_write_begin,
+    .migrate_begin = pg_migrate_begin,
+    .attempts = STORE_PG_TXN_ATTEMPTS,
+    .retry_max_ms = STORE_PG_RETRY_MAX_MS,
+    .write_end = pg_write_end,
+    .exec = pg_exec,
+    .script = pg_script,
+    .backup = pg_backup,
+    .close = pg_close,
+};
+
+int store_pg_open(const char *url, struct store **out, struct buf *err)
+{
+	*out = NULL;
+	struct store *s = calloc(1, sizeof *s);
+	struct pgq *q = calloc(1, sizeof *q);
+	if (!s || !q || !(q->url = strdup(url))) {
+		if (q)
+			free(q->url);
+		free(q);
+		free(s);
+		return -ENOMEM;
+	}
+	s->ops = &pg_ops;
+	s->impl = q;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	/* One connection first, to say clearly why it fails. */
+	struct store_conn *c = NULL;
+	int rc = conn_open(url, false, &c, err);
+	if (!rc) {
+		q->nopen = 1;
+		pool_release(s, c);
+		rc = store_migrate(s, err);
+	}
+	if (!rc) {
+		/* Every statement prepared on the pooled connections now that
+		 * the tables exist: one that does not fit the schema stops the
+		 * program at start, not in the middle of a request. */
+		c = NULL;
+		rc = pool_acquire(s, &c);
+		for (size_t i = 0; !rc && i < STMT__COUNT; i++) {
+			rc = conn_prepare(c, (enum stmt_id)i);
+			if (rc && err)
+				buf_printf(err, "statement %s does not fit the database",
+				           stmt_registry[i].name);
+		}
+		if (c)
+			pool_release(s, c);
+		pthread_mutex_lock(&q->lock);
+		q->ready = true;
+		pthread_mutex_unlock(&q->lock);
+	}
+	if (rc) {
+		pg_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int store_pg_raw_int(struct store *s, const char *sql, long long *out)
+{
+	if (s->ops != &pg_ops)
+		return -EINVAL;
+	struct store_conn *c;
+	int rc = pool_acquire(s, &c);
+	if (rc)
+		return rc;
+	*out = -1;
+	PGresult *r = PQexec(c->pg, sql);
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		*out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+		rc = map_result(c->pg, r, "raw");
+	PQclear(r);
+	pool_release(s, c);
+	return rc;
+}

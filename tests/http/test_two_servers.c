@@ -1,0 +1,205 @@
+/* HTTP tests of two server processes on one database (issue 7): reports
+ * sent to both at once are all stored, every receipt follows on either
+ * server, and references never collide. Under tests/pg/with-pg the two
+ * share one PostgreSQL database, as several servers of a region do;
+ * otherwise one SQLite file, as two processes on one machine may. */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "harness.h"
+#include "store/store.h"
+
+enum {
+	PER_SERVER = 15, /* reports each server takes at once */
+};
+
+static struct srv A, B;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (suite_start(&A, "[intake]\nmax_reports_per_minute = 10000\n") != 0)
+		return -1;
+	return srv_start_beside(&B, &A);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int b = srv_stop(&B);
+	int a = suite_stop(&A);
+	return a || b ? -1 : 0;
+}
+
+static json_t *body_json(const struct res *r)
+{
+	json_error_t je;
+	return json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
+}
+
+static char signal_code[128];
+
+static void find_signal(void)
+{
+	struct res r;
+	assert_int_equal(http_get(&A, "/api/v1/signals", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *v = body_json(&r);
+	size_t i;
+	json_t *s;
+	json_array_foreach(v, i, s)
+	{
+		if (strcmp(json_string_value(json_object_get(s, "form")), "labour") == 0) {
+			snprintf(signal_code, sizeof signal_code, "%s",
+			         json_string_value(json_object_get(s, "code")));
+			break;
+		}
+	}
+	json_decref(v);
+	res_free(&r);
+	assert_true(signal_code[0] != '\0');
+}
+
+struct sender {
+	const struct srv *to;
+	char receipts[PER_SERVER][32];
+	int failures;
+};
+
+/* No cmocka asserts here: they must run on the test's own thread. */
+static void *send_reports(void *arg)
+{
+	struct sender *x = arg;
+	for (int i = 0; i < PER_SERVER; i++) {
+		json_t *v =
+		    json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:[s], s:[s], s:s}", "org", "velsen",
+		              "kind", "report", "reporter_role", "bystander", "anonymous", 1,
+		              "acute_danger", 0, "description", "Twee servers, een database.",
+		              "signals", signal_code, "forms", "labour", "district", "IJmuiden");
+		char *body = json_dumps(v, JSON_COMPACT);
+		json_decref(v);
+		struct res r;
+		if (http_post(x->to, "/api/v1/reports", "application/json", body, strlen(body),
+		              NULL, &r) != 0 ||
+		    r.status != 201) {
+			x->failures++;
+		} else {
+			json_t *a = body_json(&r);
+			const char *rc = json_string_value(json_object_get(a, "receipt"));
+			snprintf(x->receipts[i], sizeof x->receipts[i], "%s", rc ? rc : "");
+			json_decref(a);
+		}
+		res_free(&r);
+		free(body);
+	}
+	return NULL;
+}
+
+static long follow_status(const struct srv *on, const char *receipt)
+{
+	json_t *v = json_pack("{s:s}", "receipt", receipt);
+	char *body = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	struct res r;
+	assert_int_equal(
+	    http_post(on, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r), 0);
+	long st = r.status;
+	res_free(&r);
+	free(body);
+	return st;
+}
+
+struct refs {
+	char v[2 * PER_SERVER + 8][REPORT_MAX_REFERENCE + 1];
+	size_t n;
+};
+
+static int collect_ref(void *ctx, const struct store_report_row *row)
+{
+	struct refs *r = ctx;
+	if (r->n == sizeof r->v / sizeof r->v[0])
+		return -ENOSPC;
+	memcpy(r->v[r->n++], row->reference, sizeof row->reference);
+	return 0;
+}
+
+/* The database the servers share, opened as they open it. */
+static struct store *open_shared(void)
+{
+	char path[400];
+	snprintf(path, sizeof path, "%s/var/signaal.ini", A.dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[400], url[400];
+	snprintf(url, sizeof url, "%s/var/signaal.db", A.dir);
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, "url = ", 6) == 0) {
+			snprintf(url, sizeof url, "%s", line + 6);
+			url[strcspn(url, "\n")] = '\0';
+		}
+	}
+	fclose(f);
+	struct store *s = NULL;
+	struct buf err = BUF_INIT;
+	if (store_open(url, 0, &s, &err) != 0)
+		fail_msg("open %s: %s", url, buf_str(&err));
+	buf_free(&err);
+	return s;
+}
+
+static void reports_to_both_at_once(void **state)
+{
+	(void)state;
+	find_signal();
+	static struct sender xa, xb;
+	xa.to = &A;
+	xb.to = &B;
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, send_reports, &xa), 0);
+	assert_int_equal(pthread_create(&tb, NULL, send_reports, &xb), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(xa.failures, 0);
+	assert_int_equal(xb.failures, 0);
+
+	/* Every receipt follows on either server. */
+	for (int i = 0; i < PER_SERVER; i++) {
+		assert_int_equal(follow_status(&B, xa.receipts[i]), 200);
+		assert_int_equal(follow_status(&A, xa.receipts[i]), 200);
+		assert_int_equal(follow_status(&A, xb.receipts[i]), 200);
+		assert_int_equal(follow_status(&B, xb.receipts[i]), 200);
+	}
+
+	/* Every report stored once, under a reference of its own. */
+	struct store *s = open_shared();
+	static struct refs refs;
+	assert_int_equal(store_report_export(s, "velsen", 0, collect_ref, &refs), 0);
+	store_close(s);
+	assert_int_equal(refs.n, 2 * PER_SERVER);
+	for (size_t i = 0; i < refs.n; i++) {
+		assert_true(refs.v[i][0] != '\0');
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(refs.v[i], refs.v[j]) == 0)
+				fail_msg("reference %s given twice", refs.v[i]);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(reports_to_both_at_once),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
