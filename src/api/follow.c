@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "domain/followup.h"
 #include "domain/intake.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "pages/formkit.h"
 #include "pages/site.h"
@@ -121,7 +122,7 @@ int api_follow(struct req *req, struct resp *resp)
 	}
 
 	struct source_guard sg = {.guard = s->follow_guard};
-	throttle_client_key(req, sg.src);
+	client_key(req, sg.src);
 	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
 	rc = followup_run(s->intake, &guard, &q, &res);
 	switch (rc) {

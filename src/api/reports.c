@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "domain/intake.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "pages/formkit.h"
 #include "pages/site.h"
@@ -297,7 +298,7 @@ int api_reports(struct req *req, struct resp *resp)
 	/* Every attempt counts, valid or not: the limit also guards the
 	 * parser and the write path against a flood from one source. */
 	unsigned char src[16];
-	throttle_client_key(req, src);
+	client_key(req, src);
 	unsigned wait = throttle_hit(s->intake_limit, src, sizeof src);
 	if (wait)
 		return api_throttled(req, resp, wait);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "http/server_int.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "util/log.h"
 
@@ -63,9 +64,9 @@ static void accept_one(struct server *srv, unsigned *complaints)
 	}
 	*complaints = 0;
 	unsigned char source[16];
-	throttle_addr_key((const struct sockaddr *)&ss, source);
+	client_addr_key((const struct sockaddr *)&ss, source);
 	bool exempt =
-	    throttle_addr_is((const struct sockaddr *)&ss, srv->proxy_family, srv->proxy_addr);
+	    client_addr_is((const struct sockaddr *)&ss, srv->proxy_family, srv->proxy_addr);
 	enum conns_admit a = conns_admit(srv->conns, fd, source, exempt, conns_now_ms());
 	if (a != CONNS_ADMITTED) {
 		/* CONNS_FULL cannot happen here (checked before accepting by

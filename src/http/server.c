@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "http/conns.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "util/gzip.h"
 #include "util/log.h"
@@ -425,7 +426,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.site = srv->opts.site;
 		c->srv = srv;
 		c->req.conn = conn;
-		c->req.via_proxy = throttle_peer_is(&c->req, srv->proxy_family, srv->proxy_addr);
+		c->req.via_proxy = client_peer_is(&c->req, srv->proxy_family, srv->proxy_addr);
 		c->req.secure = srv->opts.secure ||
 		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(&c->req));
 		c->req.method = parse_method(method);

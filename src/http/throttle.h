@@ -1,9 +1,9 @@
 /* throttle: in-memory rate limits (intake per source, receipt guessing).
  *
- * Client addresses are read only here, turned at once into a keyed hash
- * with a random key made at start and never written anywhere; the table
- * lives in memory only and forgets entries after their window. A server
- * restart forgets everything, which is the point. */
+ * Keys are the sources of http/client.h (keyed hashes of addresses) and
+ * are hashed once more with the table's own random key; the table lives
+ * in memory only and forgets entries after their window. A server restart
+ * forgets everything, which is the point. */
 #ifndef SIGNAAL_HTTP_THROTTLE_H
 #define SIGNAAL_HTTP_THROTTLE_H
 
@@ -21,16 +21,6 @@ void throttle_free(struct throttle *t);
 /* Counts a hit for key; returns 0 when allowed, else the seconds until
  * the next hit is allowed (for Retry-After). Thread-safe. */
 unsigned throttle_hit(struct throttle *t, const void *key, size_t len);
-/* The source key of a request: a keyed hash of the client address, in
- * memory only. The address is the connection's peer, or, when the request
- * came through the trusted proxy ([server] trusted_proxy), the last
- * address of its X-Forwarded-For. */
-void throttle_client_key(const struct req *req, unsigned char key[16]);
-/* True when the request's connection comes from addr (AF_INET: 4 bytes,
- * AF_INET6: 16; the trusted proxy). The address is compared and not kept:
- * only this module reads client addresses (scripts/check enforces it). */
-bool throttle_peer_is(const struct req *req, int family, const unsigned char addr[16]);
-
 /* Like throttle_hit() without counting: the seconds until key may hit
  * again, 0 when it may now. For limits on failures (wrong receipts): peek
  * before the costly or revealing work, hit only when it failed. */
@@ -78,22 +68,12 @@ struct receipt_guard;
 int receipt_guard_new(unsigned per_source, unsigned window_s, unsigned busy_per_min,
                       unsigned busy_window_s, size_t slots, struct receipt_guard **out);
 void receipt_guard_free(struct receipt_guard *g);
-/* Seconds source src (throttle_client_key()) must wait before a receipt
+/* Seconds source src (client_key()) must wait before a receipt
  * it sends is looked up; 0: look it up now. Ask before every look-up,
  * right or wrong. Thread-safe. */
 unsigned receipt_guard_wait(struct receipt_guard *g, const unsigned char src[16]);
 /* Counts a wrong receipt (well formed, not found) from src. A malformed
  * one is not looked up and not counted. Thread-safe. */
 void receipt_guard_wrong(struct receipt_guard *g, const unsigned char src[16]);
-
-/* --- Connection sources (for http/conns) ------------------------------ */
-struct sockaddr;
-/* The source key of a connection from its peer address sa (as accept(2)
- * gave it): the same keyed hash as throttle_client_key() of a request on
- * it without a proxy. The address is hashed and not kept. */
-void throttle_addr_key(const struct sockaddr *sa, unsigned char key[16]);
-/* True when sa is addr (family AF_INET: 4 bytes, AF_INET6: 16): the
- * trusted proxy. */
-bool throttle_addr_is(const struct sockaddr *sa, int family, const unsigned char addr[16]);
 
 #endif

@@ -27,6 +27,7 @@
 
 #include "domain/followup.h"
 #include "domain/intake.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "http/validate.h"
 #include "pages/formkit.h"
@@ -288,12 +289,6 @@ static int follow_post(struct req *req, struct resp *resp)
 	size_t nerr =
 	    validate_fields(req->form, req->nform, follow_fields, FF_NFIELDS, NULL, vals, errs);
 	struct follow_view v = {.vals = vals};
-	if (!page_csrf_ok(req)) {
-		/* Without a valid token nothing is looked up; what was typed
-		 * stays in the form. */
-		v.session_expired = true;
-		return ask(req, resp, 403, &v);
-	}
 	/* Only the receipt can be wrong here (the message's rules are the
 	 * domain's): a missing or unreadable one is not looked up. */
 	if (nerr) {
@@ -302,7 +297,7 @@ static int follow_post(struct req *req, struct resp *resp)
 	}
 
 	struct source_guard sg = {.guard = site->follow_guard};
-	throttle_client_key(req, sg.src);
+	client_key(req, sg.src);
 	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
 	struct followup_input q = {.receipt = vals[FF_RECEIPT].text};
 	if (vals[FF_MESSAGE].sent) {
@@ -383,4 +378,15 @@ int page_follow(struct req *req, struct resp *resp)
 	if (req->method != HTTP_POST)
 		return ask(req, resp, 200, NULL);
 	return follow_post(req, resp);
+}
+
+int page_follow_expired(struct req *req, struct resp *resp)
+{
+	/* Without a valid token nothing is looked up; what was typed stays
+	 * in the form. */
+	struct field_value vals[FF_NFIELDS];
+	struct field_error errs[FF_NFIELDS];
+	validate_fields(req->form, req->nform, follow_fields, FF_NFIELDS, NULL, vals, errs);
+	struct follow_view v = {.vals = vals, .session_expired = true};
+	return ask(req, resp, 403, &v);
 }

@@ -39,11 +39,6 @@ int page_csrf(struct req *req, struct resp *resp, json_t *data)
 	return fk_put(data, "csrf", json_string(token)) ? 0 : -ENOMEM;
 }
 
-bool page_csrf_ok(const struct req *req)
-{
-	return csrf_check(req->site->csrf_key, req);
-}
-
 /* "a-hint b-error", "a-hint", "a-error" or NULL. */
 static json_t *describedby(const char *id, bool hint, bool error)
 {

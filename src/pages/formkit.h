@@ -24,8 +24,8 @@ bool fk_append(json_t *a, json_t *v);
  * none and data["csrf"] to a fresh token (the hidden field, see
  * partial-csrf-field). 0 or -errno. */
 int page_csrf(struct req *req, struct resp *resp, json_t *data);
-/* For a POST: true when its CSRF field fits its cookie. */
-bool page_csrf_ok(const struct req *req);
+/* A POST's token is checked by the dispatcher (route .csrf, see
+ * pages/policy.h), never by a handler. */
 
 /* A text field for partial-text-field. hint, error, value, autocomplete
  * may be NULL; type is "text", "tel" or "email" (ignored when multiline). */

@@ -23,8 +23,12 @@ int page_quiz_expired(struct req *req, struct resp *resp);
 
 /* report.c */
 int page_report(struct req *req, struct resp *resp); /* GET and POST /melden */
+/* A POST to /melden whose form token failed (route.csrf_retry). */
+int page_report_expired(struct req *req, struct resp *resp);
 /* follow.c */
 int page_follow(struct req *req, struct resp *resp); /* GET and POST /volgen */
+/* A POST to /volgen whose form token failed (route.csrf_retry). */
+int page_follow_expired(struct req *req, struct resp *resp);
 
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);

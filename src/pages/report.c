@@ -25,6 +25,7 @@
 #include "content/content.h"
 #include "domain/intake.h"
 #include "domain/report.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "http/validate.h"
 #include "pages/formkit.h"
@@ -899,9 +900,6 @@ static int committed(struct req *req, struct resp *resp)
 static int submit(struct req *req, struct resp *resp)
 {
 	struct site *site = req->site;
-	if (!page_csrf_ok(req))
-		return step2(req, resp, 403, NULL, &(struct form_notice){.session_expired = true});
-
 	struct report_form f;
 	struct ferrs fe = {.n = 0};
 	read_form(req, &f);
@@ -910,7 +908,7 @@ static int submit(struct req *req, struct resp *resp)
 		return step2(req, resp, 400, &fe, NULL);
 
 	unsigned char key[16];
-	throttle_client_key(req, key);
+	client_key(req, key);
 	unsigned wait = site->intake_limit ? throttle_hit(site->intake_limit, key, sizeof key) : 0;
 	if (wait) {
 		int rc = fk_retry_after(resp, wait);
@@ -970,9 +968,6 @@ int page_report(struct req *req, struct resp *resp)
 	ready_texts(req);
 	const char *step = req_form(req, "step");
 	if (str_eq(step, "1")) {
-		if (!page_csrf_ok(req))
-			return step1(req, resp, 403, NULL,
-			             &(struct form_notice){.session_expired = true});
 		struct field_value danger;
 		struct field_error err;
 		if (validate_fields(req->form, req->nform, &danger_field, 1, NULL, &danger, &err))
@@ -980,4 +975,15 @@ int page_report(struct req *req, struct resp *resp)
 		return step2(req, resp, 200, NULL, NULL);
 	}
 	return submit(req, resp);
+}
+
+int page_report_expired(struct req *req, struct resp *resp)
+{
+	/* The step it came from again, with everything typed: nothing was
+	 * stored, and the new page carries a new token. */
+	ready_texts(req);
+	const struct form_notice expired = {.session_expired = true};
+	if (str_eq(req_form(req, "step"), "1"))
+		return step1(req, resp, 403, NULL, &expired);
+	return step2(req, resp, 403, NULL, &expired);
 }

@@ -35,6 +35,7 @@
 #include "fuzz_http.h"
 #include "fuzz_site.h"
 #include "http/server.h"
+#include "http/client.h"
 #include "http/throttle.h"
 #include "pages/pages.h"
 #include "util/str.h"
@@ -89,8 +90,8 @@ static int h_check(struct req *req, struct resp *resp)
 		abort();
 	/* The source key depends on the request only. */
 	unsigned char k1[16], k2[16];
-	throttle_client_key(req, k1);
-	throttle_client_key(req, k2);
+	client_key(req, k1);
+	client_key(req, k2);
 	if (memcmp(k1, k2, sizeof k1) != 0)
 		abort();
 	(void)api_is_json_type(req->content_type);

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include "http/client.h"
 #include "http/throttle.h"
 
 static uint64_t fake_now = 1000;
@@ -250,8 +251,8 @@ static void client_key_without_connection(void **state)
 	struct req r;
 	memset(&r, 0, sizeof r);
 	unsigned char a[16], b[16];
-	throttle_client_key(&r, a);
-	throttle_client_key(&r, b);
+	client_key(&r, a);
+	client_key(&r, b);
 	/* Stable within the process (no connection: one shared key). */
 	assert_memory_equal(a, b, 16);
 }
