@@ -128,10 +128,12 @@ static int64_t random_id(void)
 }
 
 /* A failure of the disk or database rather than of one report: what
- * /healthz reports until a write succeeds again. */
+ * /healthz reports until a write succeeds again. A busy database (another
+ * writer held it past every retry) is contention that passes by itself,
+ * not a fault to send an operator looking for. */
 static bool is_write_fault(int rc)
 {
-	return rc < 0 && rc != -EINVAL && rc != -ENOMEM;
+	return rc < 0 && rc != -EINVAL && rc != -ENOMEM && rc != -EBUSY && rc != -EAGAIN;
 }
 
 /* Remembers how the last write went (0: it succeeded). */

@@ -497,8 +497,14 @@ static void busy_database_try_again(void **state)
 	assert_null(strstr(page, "Dank je wel"));
 	res_free(&r);
 
-	/* Nothing was stored meanwhile. */
+	/* A busy database is a moment of contention, not a fault of the disk:
+	 * the health check does not send the operator looking for one. */
 	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(http_get(t, "/healthz", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+
+	/* Nothing was stored meanwhile. */
 	sqlite3_close(db);
 	struct buf times = BUF_INIT;
 	stored_times(t, &times);
