@@ -78,12 +78,16 @@
 #define HTTP_THREADS 4u
 /* Seconds SIGTERM waits for requests in flight before exiting anyway. */
 #define HTTP_DRAIN_TIMEOUT_S 10u
-/* Rendered pages the server keeps for cacheable routes (one per path and
- * language); past it pages are rendered per request again. */
-#define RESP_CACHE_MAX 128u
+/* Rendered pages the server keeps for cacheable routes (one per
+ * organisation, path and language); past it pages are rendered per request
+ * again. */
+#define RESP_CACHE_MAX 512u
 /* Pages kept by key for answers that depend only on their inputs (the
- * wegwijzer: language x role x danger x form x anonymity = 240). */
-#define SITE_PAGE_CACHE_MAX 512u
+ * wegwijzer: language x role x danger x form x anonymity = 240, per
+ * organisation). */
+#define SITE_PAGE_CACHE_MAX 1024u
+/* Bytes of such a page's key (organisation, language and inputs). */
+#define SITE_PAGE_KEY_MAX 256u
 /* Path parameters one route pattern may capture. */
 #define ROUTE_MAX_PARAMS 4u
 
@@ -169,6 +173,13 @@
 #define CONFIG_MAX_STORE_URL 180u
 /* Bytes of the host part of [server] listen. */
 #define CONFIG_MAX_HOST 64u
+/* Entries of [hosts] (host name -> organisation) and the bytes of one host
+ * name there (a DNS name is at most 253). */
+#define CONFIG_MAX_HOSTS    64u
+#define CONFIG_MAX_HOSTNAME 128u
+/* Organisations one server serves (every one in the store, loaded at
+ * start); more refuse to start. */
+#define SITE_MAX_ORGS 64u
 /* [server] threads at most. */
 #define CONFIG_MAX_THREADS 64u
 /* [server] max_connections at least and at most (the process needs a

@@ -19,9 +19,11 @@
 #include "cli/cli.h"
 #include "content/content.h"
 #include "http/server.h"
-#include "pages/pages.h"
+#include "pages/page.h"
 #include "pages/policy.h"
-#include "pages/site.h"
+#include "routes.h"
+#include "site/site.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -36,6 +38,9 @@ static const char usage_text[] =
     "  init [--org ID] [--name NAME] [--region REGION]\n"
     "                                 create the data directory, database, key\n"
     "                                 file and first organisation\n"
+    "  org add --org ID [--name NAME] [--region REGION]\n"
+    "                                 add an organisation to the data directory\n"
+    "  org list                       list the organisations\n"
     "  import reports --org ID FILE.csv\n"
     "                                 import historical reports; all or nothing\n"
     "  export reports --org ID [--year Y] [--format csv|json|excel]\n"
@@ -211,6 +216,8 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	    .routes = site_routes,
 	    .nroutes = site_nroutes,
 	    .site = site,
+	    .org_for = site_org_for_request,
+	    .org_key = site_org_key,
 	    .error_page = page_error,
 	    .authorize = policy_authorize,
 	    .policy_public = policy_is_public,
@@ -228,7 +235,8 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", cfg->listen.host, v6 ? "]" : "",
 	       (unsigned)server_port(srv));
 	fflush(stdout);
-	log_info("signaal serving organisation %s", site->org_id);
+	log_info("signaal serving %zu organisation(s), by default %s", site->norgs,
+	         site->default_org->id);
 	int sig = server_wait_signal();
 	log_info("signal %d: draining requests in flight", sig);
 	server_stop(srv);
@@ -237,29 +245,23 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	return 0;
 }
 
-static int cmd_init(const struct cli *cli, struct config *cfg)
+/* The organisation of init and org add: a profile from content/orgs/ and
+ * the options (which win). On success so points into the profile, cli and
+ * districts (which must hold ORG_PROFILE_DISTRICTS). */
+#define ORG_PROFILE_DISTRICTS 64
+static int resolve_org(const struct cli *cli, const struct config *cfg,
+                       const struct content *content, const char *org, struct setup_org *so,
+                       const char **districts)
 {
-	if (cli->nrest)
-		return usage("init takes no arguments besides its options");
-	const char *org = cli->org ? cli->org : cfg->org;
 	if (!str_is_id(org, ID_MAX_LEN)) {
 		fprintf(stderr,
 		        "signaal: --org: \"%s\" is not an id (a-z, 0-9, - and _, at most %u)\n",
 		        org, ID_MAX_LEN);
 		return EXIT_USAGE;
 	}
-	struct buf err = BUF_INIT;
-	struct content *content = NULL;
-	int rc = content_load(cfg->content_dir, &content, &err);
-	if (rc) {
-		fprintf(stderr, "signaal: %s\n", buf_str(&err));
-		buf_free(&err);
-		return EXIT_USER;
-	}
 	const json_t *profile = content_org_profile(content, org);
 	const char *name = cli->name;
 	const char *region = cli->region;
-	const char *districts[64];
 	size_t nd = 0;
 	if (profile) {
 		if (!name)
@@ -270,35 +272,124 @@ static int cmd_init(const struct cli *cli, struct config *cfg)
 		json_t *d;
 		json_array_foreach(json_object_get(profile, "districts"), i, d)
 		{
-			if (nd < sizeof districts / sizeof districts[0])
+			if (nd < ORG_PROFILE_DISTRICTS)
 				districts[nd++] = json_string_value(d);
 		}
 	}
-	rc = EXIT_USER;
 	if (!name || !region) {
 		fprintf(stderr,
 		        "signaal: organisation \"%s\" has no profile in %s/orgs; give --name and "
 		        "--region\n",
 		        org, cfg->content_dir);
-		goto out;
+		return EXIT_USER;
 	}
 	if (!content_region(content, "nl", region)) {
 		fprintf(stderr, "signaal: --region: \"%s\" is not a region in %s/regions\n", region,
 		        cfg->content_dir);
+		return EXIT_USER;
+	}
+	*so = (struct setup_org){org, name, region, districts, nd};
+	return 0;
+}
+
+/* init, and org add (which needs the data directory init made). */
+static int create_org(const struct cli *cli, struct config *cfg, bool first)
+{
+	const char *org = cli->org ? cli->org : cfg->org;
+	struct buf err = BUF_INIT;
+	struct content *content = NULL;
+	int rc = content_load(cfg->content_dir, &content, &err);
+	if (rc) {
+		fprintf(stderr, "signaal: %s\n", buf_str(&err));
+		buf_free(&err);
+		return EXIT_USER;
+	}
+	const char *districts[ORG_PROFILE_DISTRICTS];
+	struct setup_org so;
+	rc = resolve_org(cli, cfg, content, org, &so, districts);
+	if (rc)
+		goto out;
+	rc = EXIT_USER;
+	char key[4096];
+	struct stat sb;
+	snprintf(key, sizeof key, "%s/%s", cli->data_dir, SETUP_KEY_FILE);
+	if (!first && stat(key, &sb) != 0) {
+		fprintf(stderr,
+		        "signaal: %s: no data directory here; run signaal init --data %s first\n",
+		        cli->data_dir, cli->data_dir);
 		goto out;
 	}
-	struct setup_org so = {org, name, region, districts, nd};
-	if (setup_init_at(cli->data_dir, cfg->store_url, &so, &err) != 0) {
+	/* init is idempotent for the directory, key and database: org add
+	 * reuses it, and an organisation that exists is refused. */
+	int sr = setup_init_at(cli->data_dir, cfg->store_url, &so, &err);
+	if (sr == STORE_CONFLICT && !first) {
+		fprintf(stderr, "signaal: organisation \"%s\" exists already\n", org);
+		goto out;
+	}
+	if (sr != 0) {
 		fprintf(stderr, "signaal: %s\n", buf_str(&err));
 		goto out;
 	}
-	printf("data directory %s ready: organisation %s (%s), region %s, %zu districts\n",
-	       cli->data_dir, org, name, region, nd);
+	if (first)
+		printf("data directory %s ready: organisation %s (%s), region %s, %zu districts\n",
+		       cli->data_dir, org, so.name, so.region, so.ndistricts);
+	else
+		printf("organisation %s (%s) added, region %s, %zu districts\n", org, so.name,
+		       so.region, so.ndistricts);
 	rc = 0;
 out:
 	buf_free(&err);
 	content_free(content);
 	return rc;
+}
+
+static int cmd_init(const struct cli *cli, struct config *cfg)
+{
+	if (cli->nrest)
+		return usage("init takes no arguments besides its options");
+	return create_org(cli, cfg, true);
+}
+
+/* org list: one line per organisation, "ID<TAB>NAME<TAB>REGION". */
+static int org_list(const struct cli *cli, const struct config *cfg)
+{
+	char path[4096];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/%s", cli->data_dir, SETUP_DB_FILE);
+	if (!cfg->store_url[0] && stat(path, &sb) != 0) {
+		fprintf(stderr, "signaal: %s: no database here; run signaal init --data %s first\n",
+		        cli->data_dir, cli->data_dir);
+		return EXIT_USER;
+	}
+	struct buf err = BUF_INIT;
+	struct store *st = NULL;
+	struct store_org *list = NULL;
+	size_t n = 0;
+	int rc = store_open(cfg->store_url[0] ? cfg->store_url : path, 0, &st, &err);
+	if (rc == 0)
+		rc = store_org_list(st, &list, &n);
+	if (rc) {
+		fprintf(stderr, "signaal: %s\n", err.len ? buf_str(&err) : store_strerror(rc));
+		rc = EXIT_USER;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%s\t%s\t%s\n", list[i].id, list[i].name, list[i].region);
+	free(list);
+	store_close(st);
+	buf_free(&err);
+	return rc;
+}
+
+static int cmd_org(const struct cli *cli, struct config *cfg)
+{
+	if (cli->nrest == 1 && strcmp(cli->rest[0], "add") == 0) {
+		if (!cli->org)
+			return usage("org add needs --org ID");
+		return create_org(cli, cfg, false);
+	}
+	if (cli->nrest == 1 && strcmp(cli->rest[0], "list") == 0)
+		return org_list(cli, cfg);
+	return usage("org takes add or list");
 }
 
 int main(int argc, char **argv)
@@ -324,6 +415,8 @@ int main(int argc, char **argv)
 		rc = cmd_serve(&cli, &cfg);
 	else if (strcmp(cli.command, "init") == 0)
 		rc = cmd_init(&cli, &cfg);
+	else if (strcmp(cli.command, "org") == 0)
+		rc = cmd_org(&cli, &cfg);
 	else if (strcmp(cli.command, "import") == 0 || strcmp(cli.command, "export") == 0) {
 		struct cli_args a = {cli.data_dir, cli.org,   cli.year, cli.format,
 		                     cli.personal, cli.nrest, cli.rest};

@@ -20,7 +20,7 @@
 #include "domain/report.h"
 #include "http/http.h"
 
-/* --- Handlers (route table in pages/routes.c) ------------------------- */
+/* --- Handlers (route table in src/routes.c) --------------------------- */
 int api_signals(struct req *req, struct resp *resp); /* GET /api/v1/signals */
 int api_reports(struct req *req, struct resp *resp); /* POST /api/v1/reports */
 int api_follow(struct req *req, struct resp *resp);  /* POST /api/v1/follow */

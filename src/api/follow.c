@@ -19,8 +19,7 @@
 #include "domain/intake.h"
 #include "http/client.h"
 #include "http/throttle.h"
-#include "pages/formkit.h"
-#include "pages/site.h"
+#include "site/site.h"
 #include "util/i18n.h"
 #include "util/str.h"
 
@@ -37,7 +36,7 @@ static int too_many(struct req *req, struct resp *resp, unsigned wait)
 {
 	const char *first = i18n_tr(req->lang, _("Vanaf dit netwerk zijn te veel verkeerde codes "
 	                                         "verstuurd."));
-	json_t *when = fk_wait_text(req, wait);
+	json_t *when = site_wait_text(req, wait);
 	json_t *ans =
 	    when ? json_pack("{s:{s:s++}}", "error", "message", first, " ", json_string_value(when))
 	         : NULL;
@@ -86,7 +85,7 @@ static int answer_found(struct resp *resp, const json_t *report)
 static int unavailable(struct req *req, struct resp *resp, const char *msgid, unsigned retry)
 {
 	int rc = api_fail(req, resp, 503, NULL, msgid);
-	return rc ? rc : fk_retry_after(resp, retry);
+	return rc ? rc : site_retry_after(resp, retry);
 }
 
 int api_follow(struct req *req, struct resp *resp)
@@ -100,7 +99,7 @@ int api_follow(struct req *req, struct resp *resp)
 		return err.message ? api_fail(req, resp, 400, err.field, err.message) : -ENOMEM;
 
 	int rc = 0;
-	struct followup_input q = {0};
+	struct followup_input q = {.org = req->org ? req->org->id : NULL};
 	struct followup res = {0};
 	const char *key;
 	json_t *v;

@@ -14,9 +14,8 @@
 #include "domain/intake.h"
 #include "http/client.h"
 #include "http/throttle.h"
-#include "pages/formkit.h"
-#include "pages/site.h"
-#include "pages/submit.h"
+#include "site/site.h"
+#include "site/submit.h"
 #include "util/i18n.h"
 #include "util/str.h"
 
@@ -241,24 +240,6 @@ void api_report_free(struct api_report *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The organisation of the site, for report_check() and intake_submit().
- * names must hold STORE_MAX_DISTRICTS entries. */
-static void site_org(const struct site *s, struct report_org *org, const char **names, size_t max)
-{
-	org->id = s->org_id;
-	org->districts = names;
-	org->ndistricts = 0;
-	size_t i;
-	json_t *d;
-	json_array_foreach(s->districts, i, d)
-	{
-		if (org->ndistricts == max)
-			break;
-		if (json_is_string(d))
-			names[org->ndistricts++] = json_string_value(d);
-	}
-}
-
 /* The deferred answer, once the writer has committed the report (or
  * failed to): 201 with the receipt only now that it is durable. */
 static int reports_committed(struct req *req, struct resp *resp)
@@ -273,7 +254,7 @@ static int reports_committed(struct req *req, struct resp *resp)
 		int rc = api_fail(req, resp, 503, NULL,
 		                  _("Je melding is niet opgeslagen, door een storing bij ons. "
 		                    "Probeer het later opnieuw."));
-		return rc ? rc : fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+		return rc ? rc : site_retry_after(resp, INTAKE_FAULT_RETRY_S);
 	}
 	int rc = api_answer(
 	    resp, 201, json_pack("{s:s, s:s}", "receipt", res->receipt.text, "status", "received"));
@@ -305,7 +286,7 @@ int api_reports(struct req *req, struct resp *resp)
 
 	const char *names[STORE_MAX_DISTRICTS];
 	struct report_org org;
-	site_org(s, &org, names, STORE_MAX_DISTRICTS);
+	site_report_org(req->org, &org, names);
 	struct api_report r;
 	struct api_error err;
 	int rc = api_report_parse(s->content, &org, req->body.data, req->body.len, &r, &err);
@@ -320,7 +301,7 @@ int api_reports(struct req *req, struct resp *resp)
 		                _("Melden kan nu even niet. Probeer het later opnieuw."));
 	}
 	/* The answer waits for the commit without holding this thread: the
-	 * writer commits concurrent reports together (pages/submit.h). */
+	 * writer commits concurrent reports together (site/submit.h). */
 	rc = submit_deferred(req, &org, &r.in, reports_committed);
 	api_report_free(&r);
 	if (rc == 0)

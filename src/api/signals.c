@@ -5,7 +5,7 @@
 
 #include "api/api.h"
 #include "content/content.h"
-#include "pages/site.h"
+#include "site/site.h"
 
 int api_signals(struct req *req, struct resp *resp)
 {

@@ -1,6 +1,7 @@
 #include "app/config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -479,6 +481,46 @@ struct load_ctx {
 	bool seen[NKEYS];
 };
 
+/* A [hosts] line: "host.name = org" (a DNS name without port; compared
+ * case-insensitively, kept in lower case). */
+static int on_host(struct load_ctx *l, const char *name, const char *value)
+{
+	char q[80];
+	size_t n = strlen(name);
+	bool ok = n > 0 && n <= CONFIG_MAX_HOSTNAME && name[0] != '.' && name[0] != '-';
+	for (size_t i = 0; ok && i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		ok = isalnum(ch) || ch == '.' || ch == '-';
+	}
+	if (!ok)
+		buf_printf(&l->msg,
+		           "[hosts] %s: not a host name (1-%u characters of a-z 0-9 . -, "
+		           "without a port)",
+		           log_quote(name, q, sizeof q), CONFIG_MAX_HOSTNAME);
+	else if (!str_is_id(value, ID_MAX_LEN))
+		buf_printf(&l->msg,
+		           "[hosts] %s: not an organisation id (1-%u characters of a-z 0-9 _ -)",
+		           name, ID_MAX_LEN);
+	for (size_t i = 0; ok && i < l->c->nhosts; i++)
+		if (strcasecmp(l->c->hosts[i].name, name) == 0) {
+			buf_printf(&l->msg, "[hosts] %s: given twice", name);
+			ok = false;
+		}
+	if (ok && l->c->nhosts == CONFIG_MAX_HOSTS) {
+		buf_printf(&l->msg, "[hosts] %s: more than %u host names", name, CONFIG_MAX_HOSTS);
+		ok = false;
+	}
+	if (!ok || l->msg.len) {
+		l->failed = true;
+		return 0;
+	}
+	struct config_host *h = &l->c->hosts[l->c->nhosts++];
+	for (size_t i = 0; i <= n; i++)
+		h->name[i] = (char)tolower((unsigned char)name[i]);
+	snprintf(h->org, sizeof h->org, "%s", value);
+	return 1;
+}
+
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct load_ctx *l = user;
@@ -486,6 +528,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	 * the one whose line inih returns. */
 	if (l->failed)
 		return 0;
+	if (strcmp(section, "hosts") == 0)
+		return on_host(l, name, value);
 	for (size_t i = 0; i < NKEYS; i++) {
 		if (strcmp(section, keys[i].section) || strcmp(name, keys[i].name))
 			continue;
@@ -511,6 +555,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 
 static bool section_known(const char *s, size_t n)
 {
+	if (n == 5 && strncmp(s, "hosts", 5) == 0)
+		return true;
 	for (size_t i = 0; i < NKEYS; i++)
 		if (strlen(keys[i].section) == n && strncmp(keys[i].section, s, n) == 0)
 			return true;
@@ -666,6 +712,19 @@ int config_doc(struct buf *out)
 			    buf_printf(out, "| `%s` | %s%s%s | %s |\n", k->name, *k->def ? "`" : "",
 			               *k->def ? k->def : "(empty)", *k->def ? "`" : "", k->doc);
 	}
+	if (!rc)
+		rc = buf_printf(out,
+		                "\n## [hosts]\n\n"
+		                "One server can serve several organisations of the same data "
+		                "directory (`signaal org add`).\n"
+		                "Each line maps a host name to the organisation served on it: "
+		                "`meldpunt.example.nl = velsen`.\n"
+		                "The Host header is compared without its port and without regard "
+		                "to case; a request\n"
+		                "for any other name gets `[site] org`. Every organisation named "
+		                "must be in the database.\n"
+		                "At most %u names.\n",
+		                CONFIG_MAX_HOSTS);
 	if (!rc)
 		rc = buf_puts(out, "\n## Example\n\n```ini\n");
 	section = "";

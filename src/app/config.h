@@ -32,6 +32,12 @@ struct config_listen {
 	bool ipv6;                      /* host is an IPv6 address */
 };
 
+/* A [hosts] line. */
+struct config_host {
+	char name[CONFIG_MAX_HOSTNAME + 1]; /* lower case, without port */
+	char org[ID_MAX_LEN + 1];
+};
+
 struct config {
 	/* [server] */
 	struct config_listen listen;
@@ -48,6 +54,9 @@ struct config {
 	char site_name[NAME_MAX_LEN + 1]; /* "" means the organisation's name */
 	char colour_primary[8];           /* "#rrggbb", lower case */
 	char colour_accent[8];
+	/* [hosts] */
+	struct config_host hosts[CONFIG_MAX_HOSTS];
+	size_t nhosts;
 	/* [paths] */
 	char content_dir[CONFIG_MAX_PATH + 1];
 	char templates_dir[CONFIG_MAX_PATH + 1];

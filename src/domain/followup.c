@@ -67,7 +67,7 @@ int followup_run(struct intake *in, const struct followup_guard *guard,
 		rc = FOLLOWUP_NOT_FOUND;
 		goto out;
 	}
-	rc = intake_follow(in, out->receipt, &out->report);
+	rc = intake_follow_org(in, q->org, out->receipt, &out->report);
 	if (rc == INTAKE_NOT_FOUND) {
 		if (guard && guard->wrong)
 			guard->wrong(guard->ctx);
@@ -91,7 +91,7 @@ int followup_run(struct intake *in, const struct followup_guard *guard,
 		rc = FOLLOWUP_CLOSED;
 		goto out;
 	}
-	rc = intake_add_message(in, out->receipt, msg);
+	rc = intake_add_message_org(in, q->org, out->receipt, msg);
 	if (rc == INTAKE_CLOSED) {
 		rc = FOLLOWUP_CLOSED;
 	} else if (rc == INTAKE_NOT_FOUND) {
@@ -120,7 +120,7 @@ int followup_run(struct intake *in, const struct followup_guard *guard,
 		/* The conversation with the new message. Stored is stored: when
 		 * reading it again fails, the earlier conversation is shown. */
 		json_t *again = NULL;
-		if (intake_follow(in, out->receipt, &again) == 0) {
+		if (intake_follow_org(in, q->org, out->receipt, &again) == 0) {
 			json_decref(out->report);
 			out->report = again;
 		} else {

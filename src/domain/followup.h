@@ -59,6 +59,9 @@ struct followup_guard {
 };
 
 struct followup_input {
+	/* The organisation whose site asks: another's report is
+	 * FOLLOWUP_NOT_FOUND. NULL: any. */
+	const char *org;
 	const char *receipt; /* as typed (any spelling, see receipt_normalise) */
 	const char *message; /* to add; NULL to only look up */
 	size_t message_len;  /* bytes of message */

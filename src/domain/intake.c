@@ -648,7 +648,10 @@ int intake_submit(struct intake *in, const struct report_org *org, const struct 
 
 /* The report of a typed receipt. INTAKE_NOT_FOUND also for a receipt that
  * cannot be one: the caller shows one message for both. */
-static int find(struct intake *in, const char *typed, struct store_report_ref *ref)
+/* The report of a typed receipt; one of another organisation than org
+ * (when org is not NULL) is not found either, so that an organisation's
+ * site never shows another's report. */
+static int find(struct intake *in, const char *org, const char *typed, struct store_report_ref *ref)
 {
 	char canon[RECEIPT_TEXT_LEN + 1];
 	unsigned char hash[RECEIPT_HASH_BYTES];
@@ -661,6 +664,8 @@ static int find(struct intake *in, const char *typed, struct store_report_ref *r
 	/* The lookup is by an index on the hash, not a comparison loop: a
 	 * keyed hash gives an attacker no timing to learn from. */
 	rc = store_report_by_receipt(in->st, hash, ref);
+	if (rc == 0 && org && strcmp(ref->org, org) != 0)
+		rc = STORE_NOT_FOUND;
 	return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : rc > 0 ? -EIO : rc;
 }
 
@@ -687,6 +692,11 @@ static int message_json(struct intake *in, int64_t report_id, const struct store
 
 int intake_follow(struct intake *in, const char *receipt, json_t **out)
 {
+	return intake_follow_org(in, NULL, receipt, out);
+}
+
+int intake_follow_org(struct intake *in, const char *org, const char *receipt, json_t **out)
+{
 	struct store_report_ref ref;
 	struct store_message *msgs = NULL;
 	size_t n = 0;
@@ -695,7 +705,7 @@ int intake_follow(struct intake *in, const char *receipt, json_t **out)
 	*out = NULL;
 	if (!in)
 		return -EINVAL;
-	int rc = find(in, receipt, &ref);
+	int rc = find(in, org, receipt, &ref);
 	if (rc)
 		return rc;
 	rc = store_messages(in->st, ref.id, &msgs, &n);
@@ -727,12 +737,18 @@ out:
 
 int intake_add_message(struct intake *in, const char *receipt, const char *text)
 {
+	return intake_add_message_org(in, NULL, receipt, text);
+}
+
+int intake_add_message_org(struct intake *in, const char *org, const char *receipt,
+                           const char *text)
+{
 	struct store_report_ref ref;
 	struct buf sealed = BUF_INIT;
 	if (!in)
 		return -EINVAL;
 	size_t len = text ? strlen(text) : 0;
-	int rc = find(in, receipt, &ref);
+	int rc = find(in, org, receipt, &ref);
 	if (rc)
 		return rc;
 	/* The caller checked it; checked again because this text is stored. */

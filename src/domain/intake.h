@@ -85,6 +85,9 @@ int intake_submit(struct intake *in, const struct report_org *org, const struct 
  * reporter's message is its date only ("2026-11-22", local). Returns 0,
  * INTAKE_NOT_FOUND (also for a malformed receipt), or -errno. */
 int intake_follow(struct intake *in, const char *receipt, json_t **out);
+/* The same, for the site of organisation org: a report of another
+ * organisation is INTAKE_NOT_FOUND. org NULL: any organisation (the CLI). */
+int intake_follow_org(struct intake *in, const char *org, const char *receipt, json_t **out);
 
 /* Adds a message from the reporter (1..REPORT_MAX_MESSAGE characters,
  * checked by the caller), stored with its date and no time of day. 0,
@@ -94,6 +97,9 @@ int intake_follow(struct intake *in, const char *receipt, json_t **out);
  * not stored (-ENOSPC for a full disk; intake_write_health() reports it
  * until a write succeeds). */
 int intake_add_message(struct intake *in, const char *receipt, const char *text);
+/* The same, only for a report of org (NULL: any). */
+int intake_add_message_org(struct intake *in, const char *org, const char *receipt,
+                           const char *text);
 
 /* Reports accepted (intake_submit or _async) whose done is not yet called
  * (queued, retried, or in the transaction being committed): for health

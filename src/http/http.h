@@ -28,6 +28,7 @@ struct http_field {
 };
 
 struct site;
+struct org;
 struct req_defer;
 
 struct req {
@@ -47,6 +48,9 @@ struct req {
 	 * names the client (read only by throttle_client_key()). */
 	bool via_proxy;
 	struct site *site;
+	/* The organisation the request is for (server_opts.org_for), set
+	 * before the page cache and the handler; opaque to http/. */
+	const struct org *org;
 	void *conn; /* the libmicrohttpd connection, for header look-ups */
 	/* While a deferred answer is finished: the data block of req_defer(). */
 	void *defer_data;

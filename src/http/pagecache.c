@@ -1,5 +1,6 @@
 /* pagecache: rendered pages of cacheable routes (http.h, .cache), kept as
- * ready libmicrohttpd responses, plain and gzip, per path and language.
+ * ready libmicrohttpd responses, plain and gzip, per organisation, path and
+ * language.
  * See server_int.h for how the server's files divide. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,17 +9,21 @@
 #include "http/server_int.h"
 #include "util/gzip.h"
 
-static void cache_key(const struct req *req, char *key, size_t n)
+#define CACHE_KEY_MAX (ID_MAX_LEN + HTTP_MAX_PATH_BYTES + 8)
+
+/* Organisation, language and path: "velsen:en:/signalen". */
+static void cache_key(const struct server *srv, const struct req *req, char *key, size_t n)
 {
-	snprintf(key, n, "%s:%s", req->lang, req->path);
+	const char *org = srv->opts.org_key && req->org ? srv->opts.org_key(req->org) : "";
+	snprintf(key, n, "%.*s:%s:%s", (int)ID_MAX_LEN, org, req->lang, req->path);
 }
 
 /* Queues the cached page for req if there is one; *hit tells. */
 enum MHD_Result pagecache_serve(struct MHD_Connection *conn, struct server *srv, struct conn_ctx *c,
                                 bool *hit)
 {
-	char key[HTTP_MAX_PATH_BYTES + 8];
-	cache_key(&c->req, key, sizeof key);
+	char key[CACHE_KEY_MAX];
+	cache_key(srv, &c->req, key, sizeof key);
 	*hit = false;
 	enum MHD_Result ok = MHD_YES;
 	pthread_rwlock_rdlock(&srv->cache_lock);
@@ -66,8 +71,8 @@ void pagecache_store(struct server *srv, const struct req *req, const struct res
 	if (resp->status != 200 || resp->personal || resp->nheaders || resp->fixed)
 		return;
 	struct cached_page p = {0};
-	char key[HTTP_MAX_PATH_BYTES + 8];
-	cache_key(req, key, sizeof key);
+	char key[CACHE_KEY_MAX];
+	cache_key(srv, req, key, sizeof key);
 	p.path = strdup(key);
 	p.plain = cache_response(srv, resp, resp->body.data, resp->body.len, false);
 	unsigned char *z = NULL;

@@ -426,6 +426,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.site = srv->opts.site;
 		c->srv = srv;
 		c->req.conn = conn;
+		/* Error pages too are the organisation's, so it is known first. */
+		c->req.org = srv->opts.org_for ? srv->opts.org_for(srv->opts.site, &c->req) : NULL;
 		c->req.via_proxy = client_peer_is(&c->req, srv->proxy_family, srv->proxy_addr);
 		c->req.secure = srv->opts.secure ||
 		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(&c->req));
@@ -648,8 +650,9 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
  * that must not reach a visitor. */
 static int routes_check(const struct server_opts *opts, struct buf *err)
 {
-	if (!opts->authorize || !opts->policy_public) {
-		buf_printf(err, "the server needs the authorize and policy_public hooks");
+	if (!opts->authorize || !opts->policy_public || (opts->org_for && !opts->org_key)) {
+		buf_printf(err, "the server needs the authorize and policy_public hooks, and "
+		                "org_key with org_for");
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < opts->nroutes; i++) {

@@ -41,6 +41,13 @@ struct server_opts {
 	/* The site's CSRF check of a POST to a .csrf route. Required when a
 	 * route has .csrf. */
 	bool (*csrf_ok)(const struct req *req);
+	/* The organisation a request is for (req->org), from its Host
+	 * header; run once the headers are read, before the policy, the page
+	 * cache and the handler. May be NULL: req->org stays NULL. */
+	const struct org *(*org_for)(struct site *site, const struct req *req);
+	/* The key the page cache keeps an organisation's pages under (its
+	 * id; at most ID_MAX_LEN bytes). Required with org_for. */
+	const char *(*org_key)(const struct org *org);
 	/* Renders an error page (404, 405, 413, 500 ...) into resp. May be
 	 * NULL: a plain text body is used then. Must not fail for 500. */
 	void (*error_page)(struct req *req, struct resp *resp, int status);

@@ -26,7 +26,7 @@
 /* A rendered page of a cacheable route, with ready responses: libmicrohttpd
  * may queue one response on many connections. */
 struct cached_page {
-	char *path; /* with the language: "en:/signalen" */
+	char *path; /* with the language: "velsen:en:/signalen" */
 	struct MHD_Response *plain;
 	struct MHD_Response *gz; /* NULL when gzip does not pay */
 };

@@ -32,7 +32,7 @@
 #include "http/validate.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
-#include "pages/site.h"
+#include "pages/page.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -115,7 +115,7 @@ static json_t *base_data(struct req *req, struct resp *resp, const struct follow
 	/* Not the form alert's retry_text: that one speaks of too much sent,
 	 * here it is wrong receipts from this network. */
 	if (*ok && v && v->wrong_wait)
-		*ok = fk_put(d, "wrong_wait_text", fk_wait_text(req, v->wrong_wait));
+		*ok = fk_put(d, "wrong_wait_text", site_wait_text(req, v->wrong_wait));
 	return d;
 }
 
@@ -235,7 +235,7 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 	ok = ok && fk_put(d, "added", json_boolean(v && v->added));
 	ok = ok &&
 	     fk_put(d, "message_not_stored",
-	            v && v->not_stored ? fk_wait_text(req, INTAKE_FAULT_RETRY_S) : json_false());
+	            v && v->not_stored ? site_wait_text(req, INTAKE_FAULT_RETRY_S) : json_false());
 	const char *err = v ? v->message_error : NULL;
 	/* After adding, the box is empty again; after an error it keeps the
 	 * text. */
@@ -255,7 +255,7 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
  * to try again; nothing was looked up. */
 static int too_many(struct req *req, struct resp *resp, struct follow_view *v, unsigned wait)
 {
-	int rc = fk_retry_after(resp, wait);
+	int rc = site_retry_after(resp, wait);
 	v->wrong_wait = wait;
 	v->receipt_error = _("Vanaf dit netwerk zijn te vaak verkeerde bonnetjes ingevuld. "
 	                     "Probeer het later opnieuw.");
@@ -299,7 +299,7 @@ static int follow_post(struct req *req, struct resp *resp)
 	struct source_guard sg = {.guard = site->follow_guard};
 	client_key(req, sg.src);
 	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
-	struct followup_input q = {.receipt = vals[FF_RECEIPT].text};
+	struct followup_input q = {.org = req->org->id, .receipt = vals[FF_RECEIPT].text};
 	if (vals[FF_MESSAGE].sent) {
 		q.message = vals[FF_MESSAGE].text;
 		q.message_len = vals[FF_MESSAGE].len;
@@ -346,7 +346,7 @@ static int follow_post(struct req *req, struct resp *resp)
 		 * the text stays in its box. */
 		v.busy = true;
 		status = 503;
-		rc = fk_retry_after(resp, FOLLOW_BUSY_RETRY_S);
+		rc = site_retry_after(resp, FOLLOW_BUSY_RETRY_S);
 		if (rc)
 			goto out;
 		if (!res.report) {
@@ -359,7 +359,7 @@ static int follow_post(struct req *req, struct resp *resp)
 		 * still in the box; the log and /healthz tell the operator why. */
 		v.not_stored = true;
 		status = 503;
-		rc = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+		rc = site_retry_after(resp, INTAKE_FAULT_RETRY_S);
 		if (rc)
 			goto out;
 		break;

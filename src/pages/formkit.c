@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "auth/csrf.h"
-#include "pages/site.h"
+#include "pages/page.h"
 #include "util/buf.h"
 #include "util/i18n.h"
 #include "util/str.h"
@@ -146,42 +146,6 @@ const char *fk_first_id(const json_t *group)
 {
 	return json_string_value(
 	    json_object_get(json_array_get(json_object_get(group, "options"), 0), "id"));
-}
-
-/* Replaces "{n}" in a translated sentence by a number, so that word order
- * stays the translator's. */
-static json_t *subst_n(const char *text, unsigned n)
-{
-	struct buf b = BUF_INIT;
-	const char *p = strstr(text, "{n}");
-	json_t *s = NULL;
-	bool ok = p ? buf_append(&b, text, (size_t)(p - text)) == 0 &&
-	                  buf_printf(&b, "%u", n) == 0 && buf_puts(&b, p + 3) == 0
-	            : buf_puts(&b, text) == 0;
-	if (ok)
-		s = json_string(buf_str(&b));
-	buf_free(&b);
-	return s;
-}
-
-json_t *fk_wait_text(const struct req *req, unsigned seconds)
-{
-	if (seconds < 60)
-		return subst_n(page_tr(req, seconds == 1
-		                                ? _("Probeer het over 1 seconde opnieuw.")
-		                                : _("Probeer het over {n} seconden opnieuw.")),
-		               seconds);
-	unsigned minutes = (seconds + 59) / 60;
-	return subst_n(page_tr(req, minutes == 1 ? _("Probeer het over 1 minuut opnieuw.")
-	                                         : _("Probeer het over {n} minuten opnieuw.")),
-	               minutes);
-}
-
-int fk_retry_after(struct resp *resp, unsigned seconds)
-{
-	char v[16];
-	snprintf(v, sizeof v, "%u", seconds ? seconds : 1);
-	return resp_header(resp, "Retry-After", v);
 }
 
 json_t *fk_spec_field(const struct req *req, const struct field_spec *spec, const char *value,

@@ -1,7 +1,7 @@
 /* formkit: what the public forms (/melden, /volgen, /wegwijzer, /quiz)
  * share: the CSRF field and its check, builders of the field data that
  * the form partials render (partial-text-field,
- * partial-choice-group; "invalid" drives aria-invalid), and waiting times in plain words.
+ * partial-choice-group; "invalid" drives aria-invalid).
  *
  * The json builders accept NULL arguments from an earlier failed
  * allocation and then fail too, so a page is built in one go and checked
@@ -63,10 +63,5 @@ json_t *fk_spec_field(const struct req *req, const struct field_spec *spec, cons
  * from spec, translated. error (a msgid) may be NULL. */
 json_t *fk_spec_group(const struct req *req, enum fk_choice kind, const struct field_spec *spec,
                       const char *error);
-
-/* "Probeer het over 3 minuten opnieuw." in the request's language. */
-json_t *fk_wait_text(const struct req *req, unsigned seconds);
-/* Sets Retry-After: seconds. */
-int fk_retry_after(struct resp *resp, unsigned seconds);
 
 #endif

@@ -1,12 +1,8 @@
-/* pages: the handlers of the public site, and the route table. */
+/* pages: the handlers of the public site (the route table is src/routes.c). */
 #ifndef SIGNAAL_PAGES_PAGES_H
 #define SIGNAAL_PAGES_PAGES_H
 
 #include "http/http.h"
-
-/* The route table of the whole server. */
-extern const struct route site_routes[];
-extern const size_t site_nroutes;
 
 /* public.c */
 int page_home(struct req *req, struct resp *resp);

@@ -2,7 +2,7 @@
 #include "pages/policy.h"
 
 #include "auth/csrf.h"
-#include "pages/site.h"
+#include "pages/page.h"
 
 const struct route_policy policy_public = {.anyone = true};
 

@@ -17,7 +17,7 @@
 #include "http/validate.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
-#include "pages/site.h"
+#include "pages/page.h"
 #include "util/i18n.h"
 #include "util/str.h"
 
@@ -225,7 +225,7 @@ int page_form(struct req *req, struct resp *resp)
 	               json_boolean(json_array_size(json_object_get(form, "examples")) > 0));
 	ok = ok && put(d, "others", form_links(req, code));
 	/* Channels meant for this form only (the labour inspectorate). */
-	const json_t *region = content_region(req->site->content, req->lang, req->site->region);
+	const json_t *region = content_region(req->site->content, req->lang, req->org->region);
 	json_t *cards = json_array();
 	size_t i, k;
 	const json_t *ch, *f;
@@ -445,10 +445,10 @@ static int wegwijzer_result(struct req *req, struct resp *resp, const struct fie
 	char key[160];
 	snprintf(key, sizeof key, "wegwijzer|%s|%s|%d|%s|%d", req->lang, q.role, q.danger, q.form,
 	         q.anonymous);
-	if (site_page_serve(req->site, key, resp))
+	if (site_page_serve(req, key, resp))
 		return 0;
 	json_t *ans = NULL;
-	int rc = wegwijzer_answer(req->site->content, req->lang, req->site->region, &q, &ans);
+	int rc = wegwijzer_answer(req->site->content, req->lang, req->org->region, &q, &ans);
 	if (rc != 0 || !ans) {
 		json_decref(ans);
 		return rc < 0 ? rc : -EINVAL;
@@ -479,7 +479,7 @@ static int wegwijzer_result(struct req *req, struct resp *resp, const struct fie
 	json_decref(ans);
 	rc = render(req, resp, 200, "wegwijzer-answer", d, ok);
 	if (rc == 0)
-		site_page_keep(req->site, key, resp);
+		site_page_keep(req, key, resp);
 	return rc;
 }
 

@@ -30,8 +30,8 @@
 #include "http/validate.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
-#include "pages/site.h"
-#include "pages/submit.h"
+#include "pages/page.h"
+#include "site/submit.h"
 #include "render/html.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -281,21 +281,12 @@ static const char *rf_text(const struct report_form *f, size_t i)
 static void read_form(const struct req *req, struct report_form *f)
 {
 	memset(f, 0, sizeof *f);
-	const struct site *site = req->site;
-	size_t i;
-	const json_t *d;
-	json_array_foreach(site->districts, i, d)
-	{
-		if (f->org.ndistricts < STORE_MAX_DISTRICTS)
-			f->districts[f->org.ndistricts++] = json_string_value(d);
-	}
-	f->org.id = site->org_id;
-	f->org.districts = f->districts;
+	site_report_org(req->org, &f->org, f->districts);
 
 	f->nerr = validate_fields(req->form, req->nform, report_fields, RF_NFIELDS, NULL, f->vals,
 	                          f->errs);
 	struct report_input *in = &f->in;
-	in->org = site->org_id;
+	in->org = req->org->id;
 	in->kind = rf_text(f, RF_KIND);
 	in->reporter_role = rf_text(f, RF_ROLE);
 	in->anonymous = f->vals[RF_ANONYMOUS].present && f->vals[RF_ANONYMOUS].yes;
@@ -610,7 +601,7 @@ static json_t *district_group(const struct req *req, const struct ferrs *fe)
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *d;
-	json_array_foreach(req->site->districts, i, d)
+	json_array_foreach(req->org->districts, i, d)
 	{
 		char id[32];
 		snprintf(id, sizeof id, "district-%zu", i + 1);
@@ -680,10 +671,10 @@ static bool put_notice(const struct req *req, json_t *d, const struct form_notic
 	bool ok = fk_put(d, "session_expired", json_boolean(nt && nt->session_expired));
 	ok = ok && fk_put(d, "busy", json_boolean(nt && nt->busy));
 	if (ok && nt && nt->retry_after)
-		ok = fk_put(d, "retry_text", fk_wait_text(req, nt->retry_after));
-	ok = ok &&
-	     fk_put(d, "not_stored",
-	            nt && nt->not_stored ? fk_wait_text(req, INTAKE_FAULT_RETRY_S) : json_false());
+		ok = fk_put(d, "retry_text", site_wait_text(req, nt->retry_after));
+	ok = ok && fk_put(d, "not_stored",
+	                  nt && nt->not_stored ? site_wait_text(req, INTAKE_FAULT_RETRY_S)
+	                                       : json_false());
 	return ok;
 }
 
@@ -883,7 +874,7 @@ static int committed(struct req *req, struct resp *resp)
 	 * everything typed, and says it was not stored. */
 	if (res->rc) {
 		log_error("intake: a report could not be stored: %s", store_strerror(res->rc));
-		int hr = fk_retry_after(resp, INTAKE_FAULT_RETRY_S);
+		int hr = site_retry_after(resp, INTAKE_FAULT_RETRY_S);
 		return hr ? hr
 		          : step2(req, resp, 503, NULL, &(struct form_notice){.not_stored = true});
 	}
@@ -911,7 +902,7 @@ static int submit(struct req *req, struct resp *resp)
 	client_key(req, key);
 	unsigned wait = site->intake_limit ? throttle_hit(site->intake_limit, key, sizeof key) : 0;
 	if (wait) {
-		int rc = fk_retry_after(resp, wait);
+		int rc = site_retry_after(resp, wait);
 		return rc ? rc
 		          : step2(req, resp, 429, NULL, &(struct form_notice){.retry_after = wait});
 	}
@@ -924,7 +915,7 @@ static int submit(struct req *req, struct resp *resp)
 	if (rc == 0)
 		return 0;
 	if (rc == INTAKE_BUSY) {
-		int hr = fk_retry_after(resp, 30);
+		int hr = site_retry_after(resp, 30);
 		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
 	}
 	if (rc == INTAKE_INVALID) {

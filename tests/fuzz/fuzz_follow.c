@@ -79,6 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.content_type = "application/json";
 	req.lang = size % 2 ? "en" : "nl";
 	req.site = site;
+	req.org = site->default_org;
 	expand(data, size, &req.body);
 	struct resp resp = {0};
 	resp.status = 200;

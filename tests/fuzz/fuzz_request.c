@@ -37,7 +37,7 @@
 #include "http/server.h"
 #include "http/client.h"
 #include "http/throttle.h"
-#include "pages/pages.h"
+#include "routes.h"
 #include "util/str.h"
 #include "pages/policy.h"
 
@@ -138,6 +138,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    .routes = routes,
 	    .nroutes = site_nroutes + 1,
 	    .site = site,
+	    .org_for = site_org_for_request,
+	    .org_key = site_org_key,
 	    .error_page = page_error,
 	    .authorize = policy_authorize,
 	    .policy_public = policy_is_public,

@@ -19,7 +19,8 @@
 #include "app/setup.h"
 #include "content/content.h"
 #include "domain/intake.h"
-#include "pages/site.h"
+#include "pages/page.h"
+#include "site/site.h"
 #include "util/log.h"
 
 static struct config fz_cfg;
@@ -106,14 +107,8 @@ static inline void fz_site_store_report(struct site *site, char receipt[RECEIPT_
 	    "\"anonymous\": true, \"acute_danger\": false, \"description\": \"Mensen slapen in "
 	    "de loods.\", \"forms\": [\"labour\"]}";
 	const char *names[STORE_MAX_DISTRICTS];
-	struct report_org org = {site->org_id, names, 0};
-	size_t i;
-	json_t *d;
-	json_array_foreach(site->districts, i, d)
-	{
-		if (org.ndistricts < STORE_MAX_DISTRICTS)
-			names[org.ndistricts++] = json_string_value(d);
-	}
+	struct report_org org;
+	site_report_org(site->default_org, &org, names);
 	struct api_report r;
 	struct api_error err;
 	if (api_report_parse(site->content, &org, body, sizeof body - 1, &r, &err)) {

@@ -55,6 +55,7 @@ static void log_tail(const struct srv *s, const char *why)
 }
 
 const char *srv_templates_dir;
+const char *const *srv_extra_orgs;
 
 /* Under tests/pg/with-pg (SIGNAAL_TEST_PG_DIR: its cluster's socket
  * directory), each server gets a new database of its own in that cluster,
@@ -206,6 +207,14 @@ int srv_start(struct srv *s, const char *extra_ini)
 	if (run_wait(init, s->log) != 0) {
 		log_tail(s, "signaal init failed");
 		return -1;
+	}
+	for (size_t i = 0; srv_extra_orgs && srv_extra_orgs[i]; i++) {
+		char *add[] = {(char *)signaal_bin(),     "--data", data, "org", "add", "--org",
+		               (char *)srv_extra_orgs[i], NULL};
+		if (run_wait(add, s->log) != 0) {
+			log_tail(s, "signaal org add failed");
+			return -1;
+		}
 	}
 	FILE *f = fopen(ini, "w");
 	if (!f)

@@ -67,6 +67,10 @@ const char *srv_data_problem(const struct srv *s, const char *const *needles);
 /* prefix followed by n copies of unit (a UTF-8 character, CR LF, ...);
  * caller frees. */
 char *text_repeat(const char *prefix, const char *unit, size_t n);
+/* When set (a NULL-terminated list of ids), servers started from then on
+ * get these organisations too (`signaal org add --org ID`, from their
+ * profiles in content/orgs/), after the first one, velsen. */
+extern const char *const *srv_extra_orgs;
 /* When set, servers started from then on use this templates directory. */
 extern const char *srv_templates_dir;
 /* Path of the signaal binary (env SIGNAAL_BIN). */

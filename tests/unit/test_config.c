@@ -82,6 +82,23 @@ static void test_store_url(void **state)
 	buf_free(&err);
 }
 
+/* [hosts]: none by default; names kept in lower case, in file order. */
+static void test_hosts(void **state)
+{
+	(void)state;
+	struct config c;
+	struct buf err = BUF_INIT;
+	assert_int_equal(config_defaults(&c), 0);
+	assert_int_equal(c.nhosts, 0);
+	assert_int_equal(config_load(DIR "hosts.ini", &c, &err), 0);
+	assert_int_equal(c.nhosts, 2);
+	assert_string_equal(c.hosts[0].name, "meldpunt.example.nl");
+	assert_string_equal(c.hosts[0].org, "velsen");
+	assert_string_equal(c.hosts[1].name, "andere.example.nl");
+	assert_string_equal(c.hosts[1].org, "groningen");
+	buf_free(&err);
+}
+
 static void test_empty_keeps_defaults(void **state)
 {
 	(void)state;
@@ -205,6 +222,14 @@ static const struct bad_case bad[] = {
     {"bad_long_line.ini", ":2: line longer than 190 bytes"},
     {"bad_store_scheme.ini", ":2: [store] url: not empty, sqlite:PATH or postgresql://..."},
     {"bad_store_empty_path.ini", ":2: [store] url: sqlite: without a path"},
+    {"bad_hosts_name.ini", ":2: [hosts] \"meldpunt_example.nl\": not a host name (1-128"
+                           " characters of a-z 0-9 . -, without a port)"},
+    /* inih reads ':' as '=': a port leaves "8080 = velsen" as the value. */
+    {"bad_hosts_port.ini", ":2: [hosts] meldpunt.example.nl: not an organisation id (1-64"
+                           " characters of a-z 0-9 _ -)"},
+    {"bad_hosts_org.ini", ":2: [hosts] meldpunt.example.nl: not an organisation id (1-64"
+                          " characters of a-z 0-9 _ -)"},
+    {"bad_hosts_twice.ini", ":3: [hosts] MELDPUNT.example.nl: given twice"},
 };
 
 /* One test case per fixture; state points at its row of bad[]. */
@@ -282,6 +307,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_good),
 	    cmocka_unit_test(test_empty_keeps_defaults),
 	    cmocka_unit_test(test_store_url),
+	    cmocka_unit_test(test_hosts),
 	    cmocka_unit_test(test_ipv6_and_indented),
 	    cmocka_unit_test(test_loopback_http),
 	    cmocka_unit_test(test_missing_file),

@@ -310,6 +310,15 @@ static void test_follow_spellings_and_wrong(void **state)
 	assert_int_equal(intake_follow(f->in, "", &j), INTAKE_NOT_FOUND);
 	assert_int_equal(intake_follow(f->in, NULL, &j), INTAKE_NOT_FOUND);
 	assert_int_equal(intake_add_message(f->in, wrong, "extra"), INTAKE_NOT_FOUND);
+	/* Another organisation's site finds nothing under the same receipt,
+	 * and adds nothing to it; its own organisation's does. */
+	assert_int_equal(intake_follow_org(f->in, "utrecht", rc.text, &j), INTAKE_NOT_FOUND);
+	assert_null(j);
+	assert_int_equal(intake_add_message_org(f->in, "utrecht", rc.text, "extra"),
+	                 INTAKE_NOT_FOUND);
+	assert_int_equal(intake_follow_org(f->in, "velsen", rc.text, &j), 0);
+	assert_non_null(j);
+	json_decref(j);
 }
 
 static int close_all(sqlite3 *db, void *ctx)

@@ -1,8 +1,8 @@
-#include "pages/submit.h"
+#include "site/submit.h"
 
 #include <errno.h>
 
-#include "pages/site.h"
+#include "site/site.h"
 
 /* On the writer thread, after the commit: store the result and wake the
  * request. Quick, as intake_done_fn must be. */

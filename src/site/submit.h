@@ -3,8 +3,8 @@
  * answer (http.h, req_defer) and answer in their finish function once the
  * writer thread has committed it, so concurrent reports share one commit
  * (group commit) and nobody is told "received" before it is durable. */
-#ifndef SIGNAAL_PAGES_SUBMIT_H
-#define SIGNAAL_PAGES_SUBMIT_H
+#ifndef SIGNAAL_SITE_SUBMIT_H
+#define SIGNAAL_SITE_SUBMIT_H
 
 #include <stdint.h>
 

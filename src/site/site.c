@@ -1,6 +1,6 @@
-/* site: start-up of everything pages need, and rendering inside the
- * layout. See site.h. */
-#include "pages/site.h"
+/* site: the process-wide context and the organisations it serves. See
+ * site.h. */
+#include "site/site.h"
 
 #include <errno.h>
 #include <math.h>
@@ -9,28 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/config.h"
 #include "app/setup.h"
 #include "content/content.h"
 #include "crypto/keyfile.h"
 #include "domain/intake.h"
-#include "http/throttle.h"
 #include "http/static.h"
+#include "http/throttle.h"
 #include "render/tmpl.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/str.h"
-
-/* The main navigation: path and Dutch label. */
-static const struct {
-	const char *path;
-	const char *label;
-} nav_items[] = {
-    {"/", _("Home")},     {"/signalen", _("Signalen")}, {"/wegwijzer", _("Wegwijzer")},
-    {"/quiz", _("Quiz")}, {"/melden", _("Melden")},
-};
 
 struct site_page {
 	char *key;
@@ -44,7 +36,7 @@ struct site_pages {
 	size_t n;
 };
 
-static void pages_free(struct site_pages *p)
+static void site_pages_free(struct site_pages *p)
 {
 	if (!p)
 		return;
@@ -56,11 +48,29 @@ static void pages_free(struct site_pages *p)
 	free(p);
 }
 
-bool site_page_serve(struct site *site, const char *key, struct resp *resp)
+static int site_pages_new(struct site_pages **out)
 {
-	struct site_pages *p = site->pages;
-	bool hit = false;
+	struct site_pages *p = calloc(1, sizeof *p);
 	if (!p)
+		return -ENOMEM;
+	pthread_rwlock_init(&p->lock, NULL);
+	*out = p;
+	return 0;
+}
+
+/* The key of a page: organisation, language and the caller's key. */
+static bool page_key(const struct req *req, const char *key, char *out, size_t n)
+{
+	int len = snprintf(out, n, "%s|%s|%s", site_org_key(req->org), req->lang, key);
+	return len > 0 && (size_t)len < n;
+}
+
+bool site_page_serve(const struct req *req, const char *key_in, struct resp *resp)
+{
+	struct site_pages *p = req->site->pages;
+	char key[SITE_PAGE_KEY_MAX];
+	bool hit = false;
+	if (!p || !page_key(req, key_in, key, sizeof key))
 		return false;
 	pthread_rwlock_rdlock(&p->lock);
 	for (size_t i = 0; i < p->n && !hit; i++) {
@@ -79,10 +89,12 @@ bool site_page_serve(struct site *site, const char *key, struct resp *resp)
 	return hit;
 }
 
-void site_page_keep(struct site *site, const char *key, const struct resp *resp)
+void site_page_keep(const struct req *req, const char *key_in, const struct resp *resp)
 {
-	struct site_pages *p = site->pages;
-	if (!p || resp->status != 200 || resp->personal || resp->fixed || resp->nheaders)
+	struct site_pages *p = req->site->pages;
+	char key[SITE_PAGE_KEY_MAX];
+	if (!p || resp->status != 200 || resp->personal || resp->fixed || resp->nheaders ||
+	    !page_key(req, key_in, key, sizeof key))
 		return;
 	char *k = strdup(key);
 	char *body = malloc(resp->body.len ? resp->body.len : 1);
@@ -104,16 +116,6 @@ void site_page_keep(struct site *site, const char *key, const struct resp *resp)
 	pthread_rwlock_unlock(&p->lock);
 	free(k);
 	free(body);
-}
-
-int site_lang_index(const char *lang)
-{
-	return lang && strcmp(lang, "en") == 0 ? 1 : 0;
-}
-
-const char *page_tr(const struct req *req, const char *msgid)
-{
-	return i18n_tr(req->lang, msgid);
 }
 
 /* WCAG relative luminance of a #rrggbb colour. */
@@ -163,15 +165,17 @@ static int build_theme(struct site *site, const struct config *cfg, struct buf *
 	return rc;
 }
 
-static json_t *build_layout(struct site *site, const struct config *cfg, const char *lang)
+static json_t *build_layout(struct site *site, const struct org *org, const struct config *cfg,
+                            const char *lang)
 {
-	const char *name = cfg->site_name[0] ? cfg->site_name : site->org_name;
-	json_t *s =
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "org", site->org_name,
-	              "region", site->region, "quick_exit_url", cfg->quick_exit_url, "css",
-	              statics_url(site->statics, "vendor/signaal.css"), "theme_css",
-	              statics_url(site->statics, "theme.css"), "js",
-	              statics_url(site->statics, "vendor/quick-exit.js"));
+	/* [site] name renames the default organisation's site only. */
+	const char *name =
+	    cfg->site_name[0] && strcmp(org->id, cfg->org) == 0 ? cfg->site_name : org->name;
+	json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "org", org->name,
+	                      "region", org->region, "quick_exit_url", cfg->quick_exit_url, "css",
+	                      statics_url(site->statics, "vendor/signaal.css"), "theme_css",
+	                      statics_url(site->statics, "theme.css"), "js",
+	                      statics_url(site->statics, "vendor/quick-exit.js"));
 	if (!s)
 		return NULL;
 	json_t *l = json_object();
@@ -184,38 +188,173 @@ static json_t *build_layout(struct site *site, const struct config *cfg, const c
 	return l;
 }
 
-static int load_org(struct site *site, const struct config *cfg, struct buf *err)
+/* One organisation: its districts and layout data. */
+static int load_org(struct site *site, const struct config *cfg, const struct store_org *so,
+                    struct org *org, struct buf *err)
 {
-	struct store_org org;
-	int rc = store_org_get(site->store, cfg->org, &org);
-	if (rc == STORE_NOT_FOUND) {
+	snprintf(org->id, sizeof org->id, "%s", so->id);
+	snprintf(org->name, sizeof org->name, "%s", so->name);
+	snprintf(org->region, sizeof org->region, "%s", so->region);
+	if (!content_region(site->content, "nl", org->region)) {
+		buf_printf(err,
+		           "organisation \"%s\" has region \"%s\", which content/ does not know",
+		           so->id, so->region);
+		return EINVAL;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	int rc = store_districts(site->store, so->id, &names, &n);
+	if (rc)
+		return rc;
+	org->districts = json_array();
+	for (size_t i = 0; i < n && org->districts; i++)
+		json_array_append_new(org->districts, json_string(names[i]));
+	store_strv_free(names, n);
+	if (!org->districts)
+		return -ENOMEM;
+	for (int i = 0; i < 2; i++) {
+		org->layout[i] = build_layout(site, org, cfg, i ? "en" : "nl");
+		if (!org->layout[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Every organisation in the store, the default ([site] org) and the
+ * [hosts] entries, each of which must name one of them. */
+static int load_orgs(struct site *site, const struct config *cfg, struct buf *err)
+{
+	struct store_org *list = NULL;
+	size_t n = 0;
+	int rc = store_org_list(site->store, &list, &n);
+	if (rc)
+		return rc;
+	if (n > SITE_MAX_ORGS) {
+		buf_printf(err,
+		           "the database holds %zu organisations; one server serves at most %u", n,
+		           SITE_MAX_ORGS);
+		rc = EINVAL;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = load_org(site, cfg, &list[i], &site->orgs[site->norgs], err);
+		site->norgs++;
+	}
+	free(list);
+	if (rc)
+		return rc;
+	site->default_org = site_org_find(site, cfg->org);
+	if (!site->default_org) {
 		buf_printf(err,
 		           "organisation \"%s\" ([site] org) is not in the database; create it "
 		           "with: signaal init --org %s",
 		           cfg->org, cfg->org);
 		return EINVAL;
 	}
-	if (rc)
-		return rc;
-	snprintf(site->org_id, sizeof site->org_id, "%s", org.id);
-	snprintf(site->org_name, sizeof site->org_name, "%s", org.name);
-	snprintf(site->region, sizeof site->region, "%s", org.region);
-	if (!content_region(site->content, "nl", site->region)) {
-		buf_printf(err,
-		           "organisation \"%s\" has region \"%s\", which content/ does not know",
-		           org.id, org.region);
-		return EINVAL;
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct org *o = site_org_find(site, cfg->hosts[i].org);
+		if (!o) {
+			buf_printf(err,
+			           "[hosts] %s: organisation \"%s\" is not in the database; add it "
+			           "with: signaal org add --org %s",
+			           cfg->hosts[i].name, cfg->hosts[i].org, cfg->hosts[i].org);
+			return EINVAL;
+		}
+		snprintf(site->hosts[i].name, sizeof site->hosts[i].name, "%s", cfg->hosts[i].name);
+		site->hosts[i].org = o;
+		site->nhosts++;
 	}
-	char **names = NULL;
-	size_t n = 0;
-	rc = store_districts(site->store, org.id, &names, &n);
-	if (rc)
-		return rc;
-	site->districts = json_array();
-	for (size_t i = 0; i < n && site->districts; i++)
-		json_array_append_new(site->districts, json_string(names[i]));
-	store_strv_free(names, n);
-	return site->districts ? 0 : -ENOMEM;
+	return 0;
+}
+
+const struct org *site_org_find(const struct site *site, const char *id)
+{
+	for (size_t i = 0; id && i < site->norgs; i++)
+		if (strcmp(site->orgs[i].id, id) == 0)
+			return &site->orgs[i];
+	return NULL;
+}
+
+const struct org *site_org_for_host(const struct site *site, const char *host)
+{
+	if (host) {
+		/* The port is ignored; an IPv6 literal keeps its brackets. */
+		const char *end = host[0] == '[' ? strchr(host, ']') : NULL;
+		end = end ? end + 1 : strchr(host, ':');
+		size_t len = end ? (size_t)(end - host) : strlen(host);
+		for (size_t i = 0; i < site->nhosts; i++)
+			if (strlen(site->hosts[i].name) == len &&
+			    strncasecmp(site->hosts[i].name, host, len) == 0)
+				return site->hosts[i].org;
+	}
+	return site->default_org;
+}
+
+const struct org *site_org_for_request(struct site *site, const struct req *req)
+{
+	return site_org_for_host(site, req_header(req, "Host"));
+}
+
+const char *site_org_key(const struct org *org)
+{
+	return org ? org->id : "";
+}
+
+void site_report_org(const struct org *org, struct report_org *out, const char **names)
+{
+	out->id = org->id;
+	out->districts = names;
+	out->ndistricts = 0;
+	size_t i;
+	json_t *d;
+	json_array_foreach(org->districts, i, d)
+	{
+		if (out->ndistricts == STORE_MAX_DISTRICTS)
+			break;
+		if (json_is_string(d))
+			names[out->ndistricts++] = json_string_value(d);
+	}
+}
+
+int site_lang_index(const char *lang)
+{
+	return lang && strcmp(lang, "en") == 0 ? 1 : 0;
+}
+
+/* Replaces "{n}" in a translated sentence by a number, so that word order
+ * stays the translator's. */
+static json_t *subst_n(const char *text, unsigned n)
+{
+	struct buf b = BUF_INIT;
+	const char *p = strstr(text, "{n}");
+	json_t *s = NULL;
+	bool ok = p ? buf_append(&b, text, (size_t)(p - text)) == 0 &&
+	                  buf_printf(&b, "%u", n) == 0 && buf_puts(&b, p + 3) == 0
+	            : buf_puts(&b, text) == 0;
+	if (ok)
+		s = json_string(buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+json_t *site_wait_text(const struct req *req, unsigned seconds)
+{
+	if (seconds < 60)
+		return subst_n(
+		    i18n_tr(req->lang, seconds == 1 ? _("Probeer het over 1 seconde opnieuw.")
+		                                    : _("Probeer het over {n} seconden opnieuw.")),
+		    seconds);
+	unsigned minutes = (seconds + 59) / 60;
+	return subst_n(i18n_tr(req->lang, minutes == 1
+	                                      ? _("Probeer het over 1 minuut opnieuw.")
+	                                      : _("Probeer het over {n} minuten opnieuw.")),
+	               minutes);
+}
+
+int site_retry_after(struct resp *resp, unsigned seconds)
+{
+	char v[16];
+	snprintf(v, sizeof v, "%u", seconds ? seconds : 1);
+	return resp_header(resp, "Retry-After", v);
 }
 
 /* The key file, the intake writer thread, the CSRF key and the in-memory
@@ -307,25 +446,13 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 	}
 	if (rc)
 		goto out;
-	rc = load_org(site, cfg, err);
+	rc = load_orgs(site, cfg, err);
 	if (rc)
 		goto out;
 	rc = start_intake(site, cfg, data_dir, err);
 	if (rc)
 		goto out;
-	site->pages = calloc(1, sizeof *site->pages);
-	if (!site->pages) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	pthread_rwlock_init(&site->pages->lock, NULL);
-	for (int i = 0; i < 2; i++) {
-		site->layout[i] = build_layout(site, cfg, i ? "en" : "nl");
-		if (!site->layout[i]) {
-			rc = -ENOMEM;
-			goto out;
-		}
-	}
+	rc = site_pages_new(&site->pages);
 out:
 	if (rc) {
 		site_close(site);
@@ -339,7 +466,7 @@ void site_close(struct site *site)
 {
 	if (!site)
 		return;
-	pages_free(site->pages);
+	site_pages_free(site->pages);
 	/* The writer thread finishes queued reports before the store closes. */
 	intake_stop(site->intake);
 	throttle_free(site->intake_limit);
@@ -349,131 +476,10 @@ void site_close(struct site *site)
 	tmpl_set_free(site->tmpl);
 	statics_free(site->statics);
 	store_close(site->store);
-	json_decref(site->districts);
-	json_decref(site->layout[0]);
-	json_decref(site->layout[1]);
+	for (size_t i = 0; i < site->norgs; i++) {
+		json_decref(site->orgs[i].districts);
+		json_decref(site->orgs[i].layout[0]);
+		json_decref(site->orgs[i].layout[1]);
+	}
 	free(site);
-}
-
-static json_t *build_nav(const struct req *req)
-{
-	json_t *nav = json_array();
-	const char *base = strcmp(req->lang, "en") == 0 ? "/en" : "";
-	for (size_t i = 0; nav && i < sizeof nav_items / sizeof nav_items[0]; i++) {
-		char href[64];
-		snprintf(href, sizeof href, "%s%s", base,
-		         strcmp(nav_items[i].path, "/") == 0 && base[0] ? "/" : nav_items[i].path);
-		bool current = strcmp(req->path, nav_items[i].path) == 0 ||
-		               (strcmp(nav_items[i].path, "/") != 0 &&
-		                str_starts(req->path, nav_items[i].path) &&
-		                req->path[strlen(nav_items[i].path)] == '/');
-		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}", "href", href, "label",
-		                                     page_tr(req, nav_items[i].label), "current",
-		                                     current));
-	}
-	return nav;
-}
-
-/* Merges the layout keys into ctx without overwriting what the page set. */
-static int merge_layout(const struct req *req, json_t *ctx)
-{
-	const json_t *l = req->site->layout[site_lang_index(req->lang)];
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)l, key, v)
-	{
-		if (!json_object_get(ctx, key) && json_object_set(ctx, key, v) != 0)
-			return -ENOMEM;
-	}
-	bool en = strcmp(req->lang, "en") == 0;
-	char other[HTTP_MAX_PATH_BYTES + 8];
-	snprintf(other, sizeof other, "%s%s", en ? "" : "/en",
-	         en || strcmp(req->path, "/") != 0 ? req->path : "/");
-	json_t *sw = json_pack("{s:s, s:s, s:s}", "url", other, "name",
-	                       en ? "Nederlands" : "English", "lang", en ? "nl" : "en");
-	if (!sw || json_object_set_new(ctx, "other_lang", sw) != 0)
-		return -ENOMEM;
-	if (json_object_set_new(ctx, "path", json_string(req->path)) != 0)
-		return -ENOMEM;
-	return json_object_set_new(ctx, "nav", build_nav(req)) == 0 ? 0 : -ENOMEM;
-}
-
-int page_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data)
-{
-	struct site *site = req->site;
-	json_t *ctx = data ? json_incref(data) : json_object();
-	struct buf body = BUF_INIT;
-	int rc = ctx ? merge_layout(req, ctx) : -ENOMEM;
-	if (rc == 0)
-		rc = tmpl_render(site->tmpl, tmpl, ctx, NULL, 0, i18n_tmpl_tr, (void *)req->lang,
-		                 &body);
-	if (rc == 0) {
-		struct tmpl_frag frag = {"content", buf_str(&body)};
-		buf_reset(&resp->body);
-		rc = tmpl_render(site->tmpl, "layout", ctx, &frag, 1, i18n_tmpl_tr,
-		                 (void *)req->lang, &resp->body);
-	}
-	buf_free(&body);
-	json_decref(ctx);
-	if (rc > 0) {
-		log_error("template %s: not found", tmpl);
-		rc = -ENOENT;
-	}
-	if (rc)
-		return rc;
-	resp->status = status;
-	resp->content_type = "text/html; charset=utf-8";
-	return 0;
-}
-
-void page_error(struct req *req, struct resp *resp, int status)
-{
-	static const struct {
-		int status;
-		const char *title;
-		const char *message;
-	} texts[] = {
-	    {400, _("Dat ging niet goed"),
-	     _("Je browser stuurde iets wat wij niet begrijpen. Probeer het nog een keer.")},
-	    {404, _("Deze pagina bestaat niet"),
-	     _("Misschien is het adres niet goed, of is de pagina verhuisd.")},
-	    {405, _("Dat kan hier niet"), _("Deze pagina kan dit verzoek niet aannemen.")},
-	    {413, _("Dat is te veel tekst"),
-	     _("Je bericht is te groot om te versturen. Maak het korter en probeer het opnieuw.")},
-	    {414, _("Dit adres is te lang"), _("Controleer het adres en probeer het opnieuw.")},
-	    {415, _("Dat kan hier niet"), _("Deze pagina kan dit soort inhoud niet aannemen.")},
-	    {431, _("Dat ging niet goed"),
-	     _("Je browser stuurde te veel gegevens mee. Probeer het opnieuw.")},
-	    {500, _("Er ging iets mis"),
-	     _("Dat is onze fout, niet die van jou. Probeer het later nog een keer.")},
-	};
-	size_t k = 0;
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		if (texts[i].status == status)
-			k = i;
-	if (texts[k].status != status)
-		k = sizeof texts / sizeof texts[0] - 1;
-	/* API clients get the error in the API's own shape. */
-	if (req && req->path && str_starts(req->path, "/api/")) {
-		json_t *e = json_pack("{s:{s:s, s:s}}", "error", "field", "", "message",
-		                      page_tr(req, texts[k].message));
-		char *text = e ? json_dumps(e, JSON_COMPACT) : NULL;
-		json_decref(e);
-		if (text) {
-			resp_json(resp, status, text);
-			free(text);
-			return;
-		}
-	}
-	if (req && req->site && req->lang) {
-		json_t *d = json_pack("{s:i, s:s, s:s}", "status", status, "title",
-		                      page_tr(req, texts[k].title), "message",
-		                      page_tr(req, texts[k].message));
-		int rc = d ? page_render(req, resp, status, "error", d) : -ENOMEM;
-		json_decref(d);
-		if (rc == 0)
-			return;
-	}
-	/* Last resort, when even the error page cannot be rendered. */
-	resp_text(resp, status, texts[k].message);
 }
