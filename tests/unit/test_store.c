@@ -202,6 +202,17 @@ static void test_migrations_recorded_and_idempotent(void **state)
 	buf_free(&err);
 }
 
+/* Debian builds SQLite with SQLITE_SECURE_DELETE, so a connection has
+ * secure_delete on whether or not the store asks for it. Every connection
+ * this program opens starts with it off instead: an automatic extension
+ * runs inside sqlite3_open_v2, before the store's own pragmas, so that
+ * check_pragmas sees the store's setting and not the library's default. */
+static int secure_delete_off(sqlite3 *db, char **err, const void *api)
+{
+	(void)api;
+	return sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, err);
+}
+
 static int check_pragmas(sqlite3 *db, void *ctx)
 {
 	bool writer = *(bool *)ctx;
@@ -237,6 +248,11 @@ static int check_pragmas(sqlite3 *db, void *ctx)
 static void test_pragmas_hardened(void **state)
 {
 	struct fx *f = *state;
+	/* The baseline really is off: a connection the store did not open. */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(raw_int(db, "PRAGMA secure_delete"), 0);
+	sqlite3_close(db);
 	bool writer = true;
 	assert_int_equal(store_sqlite_raw(f->s, true, check_pragmas, &writer), 0);
 	writer = false;
@@ -1574,6 +1590,8 @@ static void test_pg_durable_commits(void **state)
 
 int main(void)
 {
+	if (sqlite3_auto_extension((void (*)(void))secure_delete_off) != SQLITE_OK)
+		return 1;
 	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
 	if (pg_url && !*pg_url)
 		pg_url = NULL;
