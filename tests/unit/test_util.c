@@ -229,7 +229,10 @@ static void quoting(void **state)
 	assert_string_equal(log_quote("0123456789abcdefgh", out, sizeof out), "\"0123456789abc\"");
 	assert_string_equal(log_quote(NULL, out, sizeof out), "\"\"");
 	/* A right-to-left override (U+202E) cannot turn the line around. */
-	assert_string_equal(log_quote("a\xe2\x80\xae" "b", out, sizeof out), "\"a???b\"");
+	assert_string_equal(log_quote("a\xe2\x80\xae"
+	                              "b",
+	                              out, sizeof out),
+	                    "\"a???b\"");
 	/* Every control byte, not only the newline: a carriage return or an
 	 * escape sequence would rewrite what the operator's terminal shows,
 	 * and DEL erases. */
