@@ -90,11 +90,8 @@ bool client_peer_is(const struct req *req, int family, const unsigned char addr[
 	return client_addr_is(peer_sockaddr(req), family, addr);
 }
 
-/* The last address of an X-Forwarded-For value: the one the trusted proxy
- * itself added. Takes "a.b.c.d", "a.b.c.d:port", "v6", "[v6]" and
- * "[v6]:port", with a zone ("%eth0") ignored. Returns its family, or 0
- * when it is not an address. */
-static int forwarded_for(const char *v, unsigned char addr[16])
+/* See client.h. */
+int client_forwarded_for(const char *v, unsigned char addr[16])
 {
 	const char *p = strrchr(v, ',');
 	p = p ? p + 1 : v;
@@ -142,7 +139,7 @@ void client_key(const struct req *req, unsigned char key[16])
 	int family = 0;
 	if (req && req->conn && req->via_proxy) {
 		const char *xff = req_header_last(req, "X-Forwarded-For");
-		family = xff ? forwarded_for(xff, addr) : 0;
+		family = xff ? client_forwarded_for(xff, addr) : 0;
 		if (!family && !atomic_exchange(&unreadable_said, true))
 			log_warn("the trusted proxy sent no readable X-Forwarded-For address; such "
 			         "requests share the proxy's own intake budget");

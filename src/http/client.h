@@ -32,5 +32,13 @@ bool client_peer_is(const struct req *req, int family, const unsigned char addr[
 void client_addr_key(const struct sockaddr *sa, unsigned char key[16]);
 /* True when sa is addr (family AF_INET: 4 bytes, AF_INET6: 16). */
 bool client_addr_is(const struct sockaddr *sa, int family, const unsigned char addr[16]);
+/* The last address of an X-Forwarded-For value v: the one the trusted
+ * proxy itself added. Takes "a.b.c.d", "a.b.c.d:port", "v6", "[v6]" and
+ * "[v6]:port", with a zone ("%eth0") ignored, into addr (AF_INET: 4
+ * bytes, AF_INET6: 16; an IPv4-mapped address as IPv4). Returns its
+ * family, or 0 when it is not an address. Used by client_key(); public
+ * for tests/fuzz/fuzz_forwarded_for.c only: the caller must hash or
+ * compare addr and never keep, log or store it. */
+int client_forwarded_for(const char *v, unsigned char addr[16]);
 
 #endif

@@ -328,7 +328,7 @@ static void choose_language(struct conn_ctx *c)
 	}
 }
 
-static bool is_form_type(const char *ct)
+bool http_is_form_type(const char *ct)
 {
 	if (!ct)
 		return false;
@@ -492,7 +492,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		 * 415 themselves for a type they do not take. */
 		bool json_route = c->route && c->route->json;
 		if (!c->reject && c->req.method == HTTP_POST && !json_route &&
-		    is_form_type(c->req.content_type)) {
+		    http_is_form_type(c->req.content_type)) {
 			c->pp = MHD_create_post_processor(conn, 16 * 1024, req_post_field, c);
 			if (!c->pp)
 				c->reject = 400;

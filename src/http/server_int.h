@@ -130,6 +130,11 @@ void srv_add_headers(struct MHD_Response *mr, const struct server *srv, const st
                      bool close);
 /* One access log line for the request of c (never an address). */
 void srv_access_log(const struct server *srv, const struct conn_ctx *c, int status);
+/* True when a Content-Type header value names a form body
+ * (application/x-www-form-urlencoded or multipart/form-data, any case,
+ * any parameters): the body is then read field by field. Also for
+ * tests/fuzz/fuzz_content_type.c. */
+bool http_is_form_type(const char *content_type);
 
 /* --- request.c -------------------------------------------------------- */
 /* Frees a request's context and everything it owns. Accepts NULL. */

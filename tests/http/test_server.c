@@ -488,6 +488,94 @@ static void sigterm_drains_in_flight(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* A connection to port with a receive timeout (fail rather than hang). */
+static int conn_open(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	struct timeval tv = {.tv_sec = 30};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return fd;
+}
+
+/* Reads one whole answer (head and Content-Length bytes of body) into
+ * out, NUL-terminated; false on a timeout or a closed connection. */
+static bool answer_read(int fd, char *out, size_t outsz)
+{
+	size_t have = 0;
+	for (;;) {
+		out[have] = '\0';
+		const char *end = strstr(out, "\r\n\r\n");
+		if (end) {
+			const char *cl = strcasestr(out, "\r\nContent-Length:");
+			size_t body = cl && cl < end ? strtoul(cl + 17, NULL, 10) : 0;
+			if (have >= (size_t)(end + 4 - out) + body)
+				return true;
+		}
+		if (have + 1 >= outsz)
+			return false;
+		ssize_t n = recv(fd, out + have, outsz - 1 - have, 0);
+		if (n <= 0)
+			return false;
+		have += (size_t)n;
+	}
+}
+
+/* While the server drains after SIGTERM (a slow request keeps it busy), a
+ * new request on another kept-alive connection gets 503 and Connection:
+ * close, and that connection is closed: no new work starts. Uses its own
+ * server. */
+static void sigterm_refuses_new_requests_on_kept_alive_connections(void **state)
+{
+	(void)state;
+	struct srv s2;
+	assert_int_equal(srv_start(&s2, NULL), 0);
+	/* The slow request: headers in, body held back. */
+	int slow = conn_open(s2.port);
+	const char body[] = "{\"receipt\": \"ABCD-EFGH-JKMN-PQRS\"}";
+	char head[512];
+	snprintf(head, sizeof head,
+	         "POST /api/v1/follow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	         "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+	         "Content-Length: %zu\r\n\r\n",
+	         sizeof body - 1);
+	assert_true(send(slow, head, strlen(head), 0) > 0);
+	static char ans[64 * 1024]; /* an error page is a whole HTML page */
+	ssize_t n = recv(slow, ans, sizeof ans - 1, 0);
+	assert_true(n > 12);
+	ans[n] = '\0';
+	assert_int_equal(strncmp(ans, "HTTP/1.1 100", 12), 0);
+	/* The kept-alive connection: one request answered, left open. */
+	int kept = conn_open(s2.port);
+	const char get[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+	assert_true(send(kept, get, sizeof get - 1, 0) > 0);
+	assert_true(answer_read(kept, ans, sizeof ans));
+	assert_int_equal(strncmp(ans, "HTTP/1.1 200", 12), 0);
+	assert_null(strcasestr(ans, "\r\nConnection: close"));
+	kill(s2.pid, SIGTERM);
+	assert_true(refused_soon(s2.port));
+	/* Draining now: the next request there is refused, and closed. */
+	assert_true(send(kept, get, sizeof get - 1, 0) > 0);
+	assert_true(answer_read(kept, ans, sizeof ans));
+	assert_int_equal(strncmp(ans, "HTTP/1.1 503", 12), 0);
+	assert_non_null(strcasestr(ans, "\r\nConnection: close\r\n"));
+	char rest[64];
+	assert_int_equal(recv(kept, rest, sizeof rest, 0), 0);
+	close(kept);
+	/* The request that was in flight is still answered. */
+	assert_true(send(slow, body, sizeof body - 1, 0) > 0);
+	assert_true(answer_read(slow, ans, sizeof ans));
+	assert_int_equal(strncmp(ans, "HTTP/1.1 404", 12), 0);
+	close(slow);
+	int st;
+	assert_int_equal(waitpid(s2.pid, &st, 0), s2.pid);
+	srv_forget(s2.pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(head_has_no_body),
 	    cmocka_unit_test(access_log_holds_no_address_agent_or_referrer),
 	    cmocka_unit_test(sigterm_drains_in_flight),
+	    cmocka_unit_test(sigterm_refuses_new_requests_on_kept_alive_connections),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -202,6 +205,17 @@ static void test_migrations_recorded_and_idempotent(void **state)
 	buf_free(&err);
 }
 
+/* Debian builds SQLite with SQLITE_SECURE_DELETE, so a connection has
+ * secure_delete on whether or not the store asks for it. Every connection
+ * this program opens starts with it off instead: an automatic extension
+ * runs inside sqlite3_open_v2, before the store's own pragmas, so that
+ * check_pragmas sees the store's setting and not the library's default. */
+static int secure_delete_off(sqlite3 *db, char **err, const void *api)
+{
+	(void)api;
+	return sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, err);
+}
+
 static int check_pragmas(sqlite3 *db, void *ctx)
 {
 	bool writer = *(bool *)ctx;
@@ -237,10 +251,120 @@ static int check_pragmas(sqlite3 *db, void *ctx)
 static void test_pragmas_hardened(void **state)
 {
 	struct fx *f = *state;
+	/* The baseline really is off: a connection the store did not open. */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(raw_int(db, "PRAGMA secure_delete"), 0);
+	sqlite3_close(db);
 	bool writer = true;
 	assert_int_equal(store_sqlite_raw(f->s, true, check_pragmas, &writer), 0);
 	writer = false;
 	assert_int_equal(store_sqlite_raw(f->s, false, check_pragmas, &writer), 0);
+}
+
+/* --- a second process writing ------------------------------------------- */
+
+/* Run as a second process (this program again, main() sees the
+ * variable): takes the write lock of the file, says so with one byte on
+ * stdout, holds it for the milliseconds given, then commits. */
+#define HOLD_ENV "SIGNAAL_TEST_HOLD_WRITE_LOCK"
+static int hold_write_lock(const char *arg)
+{
+	char *path = NULL;
+	unsigned long ms = strtoul(arg, &path, 10);
+	if (*path != ':')
+		return 2;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path + 1, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return 3;
+	if (write(1, "L", 1) != 1)
+		return 4;
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : 5;
+	sqlite3_close(db);
+	return rc;
+}
+
+/* Starts the second process on path, holding the lock for ms; returns
+ * once it holds it. */
+static pid_t hold_start(const char *path, unsigned ms)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	char arg[160];
+	snprintf(arg, sizeof arg, "%u:%s", ms, path);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		setenv(HOLD_ENV, arg, 1);
+		execl("/proc/self/exe", "test_store", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	char c = 0;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	assert_int_equal(c, 'L');
+	close(p[0]);
+	return pid;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Another process holds the write lock longer than SQLite's busy timeout
+ * but shorter than store_txn's attempts together: the write succeeds on a
+ * later attempt. */
+static void test_busy_writer_waited_for(void **state)
+{
+	struct fx *f = *state;
+	const unsigned hold = STORE_BUSY_TIMEOUT_MS + STORE_BUSY_TIMEOUT_MS / 2;
+	pid_t pid = hold_start(f->db, hold);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct store_org o = velsen();
+	assert_int_equal(store_org_create(f->s, &o, velsen_districts, 4), 0);
+	/* It really waited for the other process, past one busy timeout. */
+	assert_true(ms_since(&t0) > STORE_BUSY_TIMEOUT_MS);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	struct store_org got;
+	assert_int_equal(store_org_get(f->s, "velsen", &got), 0);
+}
+
+/* Held past every attempt: the write fails with the busy error, in
+ * bounded time, instead of hanging (or succeeding only once the other
+ * process lets go). */
+static void test_busy_writer_too_long_is_busy(void **state)
+{
+	struct fx *f = *state;
+	const unsigned budget = STORE_BUSY_TIMEOUT_MS * STORE_TXN_ATTEMPTS;
+	pid_t pid = hold_start(f->db, 2 * budget + 2000);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct store_org o = velsen();
+	int rc = store_org_create(f->s, &o, velsen_districts, 4);
+	double ms = ms_since(&t0);
+	kill(pid, SIGKILL);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(rc, -EBUSY);
+	assert_non_null(strstr(store_strerror(rc), "busy"));
+	/* Every attempt waited its busy timeout; none waited for good. */
+	assert_true(ms > budget * 0.9);
+	assert_true(ms < budget + 2000);
+	struct store_org got;
+	assert_int_not_equal(store_org_get(f->s, "velsen", &got), 0);
 }
 
 static int insert_orphan_district(struct store_tx *tx, void *ctx)
@@ -1574,6 +1698,11 @@ static void test_pg_durable_commits(void **state)
 
 int main(void)
 {
+	const char *hold = getenv(HOLD_ENV);
+	if (hold)
+		return hold_write_lock(hold);
+	if (sqlite3_auto_extension((void (*)(void))secure_delete_off) != SQLITE_OK)
+		return 1;
 	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
 	if (pg_url && !*pg_url)
 		pg_url = NULL;
@@ -1618,6 +1747,8 @@ int main(void)
 	    T(test_open_creates_private_file),
 	    T(test_migrations_recorded_and_idempotent),
 	    T(test_pragmas_hardened),
+	    T(test_busy_writer_waited_for),
+	    T(test_busy_writer_too_long_is_busy),
 	    T(test_backup),
 	    T(test_newer_schema_refused),
 	    T(test_world_readable_refused),

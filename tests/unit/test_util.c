@@ -233,6 +233,21 @@ static void quoting(void **state)
 	                              "b",
 	                              out, sizeof out),
 	                    "\"a???b\"");
+	/* Every control byte, not only the newline: a carriage return or an
+	 * escape sequence would rewrite what the operator's terminal shows,
+	 * and DEL erases. */
+	assert_string_equal(log_quote("a\rb\x1b[2Kc", out, sizeof out), "\"a?b?[2Kc\"");
+	assert_string_equal(log_quote("\x01\t\x1f\x7f\\", out, sizeof out), "\"?????\"");
+	char all[0x22] = "", exp[0x22 + 2] = "\"";
+	for (unsigned c = 1; c < 0x20; c++) {
+		all[c - 1] = (char)c;
+		exp[c] = '?';
+	}
+	all[0x1f] = 0x7f;
+	exp[0x20] = '?';
+	exp[0x21] = '"';
+	char big[64];
+	assert_string_equal(log_quote(all, big, sizeof big), exp);
 }
 
 static void file_reading(void **state)
