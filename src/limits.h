@@ -139,6 +139,9 @@
  * database each hold this many: keep their sum below the server's
  * max_connections. */
 #define STORE_PG_CONNS 8u
+/* Bytes of pg_restore's output read when looking up a setting in a backup
+ * (the settings table as text; a handful of rows). */
+#define STORE_PG_TOOL_OUT_MAX (1024u * 1024u)
 /* Milliseconds SQLite waits on a lock held by another process (a CLI
  * import while the server runs); times STORE_TXN_ATTEMPTS stays below
  * HTTP_CONNECTION_TIMEOUT_S. */

@@ -45,6 +45,10 @@ static const char usage_text[] =
     "                                 import historical reports; all or nothing\n"
     "  export reports --org ID [--year Y] [--format csv|json|excel]\n"
     "                                 export reports (no free text, no personal data)\n"
+    "  backup FILE                    consistent copy of the database while servers\n"
+    "                                 run (the key file is not in it)\n"
+    "  restore FILE [--force]         replace the database by a backup (same key;\n"
+    "                                 --force to replace existing reports)\n"
     "\n"
     "options:\n"
     "  --data DIR      data directory (default ./var)\n"
@@ -70,6 +74,7 @@ struct cli {
 	const char *year;
 	const char *format;
 	bool personal;
+	bool force;
 	int nrest;
 	char **rest;
 };
@@ -115,6 +120,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			continue;
 		if (strcmp(a, "--personal") == 0) {
 			cli->personal = true;
+			continue;
+		}
+		if (strcmp(a, "--force") == 0) {
+			cli->force = true;
 			continue;
 		}
 		if (a[0] == '-' && a[1] == '-') {
@@ -419,8 +428,14 @@ int main(int argc, char **argv)
 		rc = cmd_org(&cli, &cfg);
 	else if (strcmp(cli.command, "import") == 0 || strcmp(cli.command, "export") == 0) {
 		struct cli_args a = {cli.data_dir, cli.org,   cli.year, cli.format,
-		                     cli.personal, cli.nrest, cli.rest};
+		                     cli.personal, cli.nrest, cli.rest, false};
 		rc = cli.command[0] == 'i' ? cli_import(&a, &cfg) : cli_export(&a, &cfg);
+	} else if (strcmp(cli.command, "backup") == 0 || strcmp(cli.command, "restore") == 0) {
+		struct cli_args a = {.data_dir = cli.data_dir,
+		                     .nrest = cli.nrest,
+		                     .rest = cli.rest,
+		                     .force = cli.force};
+		rc = cli.command[0] == 'b' ? cli_backup(&a, &cfg) : cli_restore(&a, &cfg);
 	} else
 		rc = usage("unknown command");
 out:

@@ -1,7 +1,8 @@
 /* cli: the commands of the binary besides serve and init, which main.c
  * dispatches to after parsing the options and loading the configuration.
  *
- * Owns: `import reports` and `export reports` (transfer.c): argument
+ * Owns: `import reports` and `export reports` (transfer.c), `backup` and
+ * `restore` (backup.c): argument
  * checks, opening the data directory, reading and writing the files, and
  * the messages on stderr (contract.md, "The binary": FILE:LINE, the column
  * and the value). Exit status: CLI_EXIT_* below. */
@@ -28,6 +29,7 @@ struct cli_args {
 	bool personal;
 	int nrest;
 	char **rest;
+	bool force; /* restore --force */
 };
 
 /* `signaal import reports --org ID FILE.csv`: all rows or none. Prints
@@ -38,5 +40,11 @@ int cli_import(const struct cli_args *a, const struct config *cfg);
  * (';', a UTF-8 byte order mark). --personal is refused (exit 2) until
  * the audit log exists. */
 int cli_export(const struct cli_args *a, const struct config *cfg);
+
+/* `signaal backup FILE`: a consistent copy of the store while servers
+ * run; FILE must not exist (mode 0600). */
+int cli_backup(const struct cli_args *a, const struct config *cfg);
+/* `signaal restore FILE [--force]`: see backup.c for what it refuses. */
+int cli_restore(const struct cli_args *a, const struct config *cfg);
 
 #endif

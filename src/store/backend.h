@@ -89,6 +89,11 @@ struct store_ops {
 	/* Runs constant, parameterless SQL (migrations only). */
 	int (*script)(struct store_conn *c, const char *sql);
 	int (*backup)(struct store *s, const char *dest_path);
+	/* Reads setting key from a backup this backend made (store.h,
+	 * store_backup_setting). */
+	int (*backup_setting)(struct store *s, const char *path, const char *key, struct buf *out);
+	/* Replaces the whole database by the backup at path (store_restore). */
+	int (*restore)(struct store *s, const char *path);
 	/* Frees everything including s. */
 	void (*close)(struct store *s);
 };

@@ -14,6 +14,10 @@
 #include "store/pg.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -393,12 +397,246 @@ static int pg_script(struct store_conn *c, const char *sql)
 	return simple(c->pg, sql);
 }
 
+/* Backup and restore run PostgreSQL's own tools, pg_dump and pg_restore
+ * (Debian's postgresql-client; found on PATH, where Debian's wrapper picks
+ * the newest installed version, which must not be older than the server).
+ * pg_dump reads everything in one repeatable-read snapshot: a consistent
+ * copy while servers go on writing; pg_restore --single-transaction
+ * replaces all or nothing. They know every type, sequence and constraint
+ * of the schema, which a copy of our own would have to follow at every
+ * migration. The connection reaches them as PG* environment variables,
+ * never on the command line, where any user could read a password. */
+
+/* Appends the NAME=VALUE environment of url's parameters to env (a
+ * NULL-terminated copy of environ with room for them). */
+static int url_env(const char *url, char **env, size_t *n, const char **dbname)
+{
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(url, &msg);
+	if (!opts) {
+		PQfreemem(msg);
+		return -EINVAL;
+	}
+	int rc = 0;
+	const char *user = NULL;
+	for (PQconninfoOption *o = opts; o->keyword && !rc; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (!o->envvar) {
+			log_error("store: the URL parameter %s cannot be passed to pg_dump",
+			          o->keyword);
+			rc = -EINVAL;
+			break;
+		}
+		size_t len = strlen(o->envvar) + strlen(o->val) + 2;
+		char *kv = malloc(len);
+		if (!kv) {
+			rc = -ENOMEM;
+			break;
+		}
+		snprintf(kv, len, "%s=%s", o->envvar, o->val);
+		/* Ours replace the caller's of the same name. */
+		size_t klen = strlen(o->envvar) + 1;
+		size_t i = 0;
+		while (i < *n && strncmp(env[i], kv, klen) != 0)
+			i++;
+		if (i == *n)
+			(*n)++;
+		env[i] = kv;
+		if (strcmp(o->keyword, "dbname") == 0)
+			*dbname = kv + klen;
+		else if (strcmp(o->keyword, "user") == 0)
+			user = kv + klen;
+	}
+	if (!*dbname)
+		*dbname = user;
+	env[*n] = NULL;
+	PQconninfoFree(opts);
+	return rc;
+}
+
+extern char **environ;
+
+/* Runs argv (argv[0] looked up on PATH) with the connection of url in its
+ * environment; its stdout goes to out (at most STORE_PG_TOOL_OUT_MAX
+ * bytes) when out is given. 0 when it exits 0; -EIO otherwise (its
+ * messages are on stderr); -ENOENT when it is not installed. With
+ * with_db, "-d DBNAME" is appended (pg_restore needs it to connect). */
+static int run_tool(const char *url, const char **argv, bool with_db, struct buf *out)
+{
+	size_t nenv = 0;
+	while (environ[nenv])
+		nenv++;
+	size_t cap = nenv + 64;
+	char **env = calloc(cap + 1, sizeof *env);
+	const char *args[24];
+	size_t na = 0;
+	int rc = env ? 0 : -ENOMEM;
+	size_t mine = nenv; /* env[mine..] and replaced entries are ours */
+	char **orig = NULL;
+	const char *dbname = NULL;
+	if (!rc) {
+		memcpy(env, environ, nenv * sizeof *env);
+		orig = malloc((nenv + 1) * sizeof *orig);
+		rc = orig ? 0 : -ENOMEM;
+	}
+	if (!rc) {
+		memcpy(orig, environ, nenv * sizeof *orig);
+		rc = url_env(url, env, &nenv, &dbname);
+	}
+	if (!rc) {
+		while (argv[na] && na < 20) {
+			args[na] = argv[na];
+			na++;
+		}
+		if (with_db) {
+			if (!dbname) {
+				log_error("store: the URL names no database");
+				rc = -EINVAL;
+			}
+			args[na++] = "-d";
+			args[na++] = dbname;
+		}
+		args[na] = NULL;
+	}
+	int pfd[2] = {-1, -1};
+	if (!rc && out && pipe2(pfd, O_CLOEXEC))
+		rc = -errno;
+	pid_t pid = -1;
+	if (!rc) {
+		posix_spawn_file_actions_t fa;
+		posix_spawn_file_actions_init(&fa);
+		if (out)
+			posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+		int e = posix_spawnp(&pid, args[0], &fa, NULL, (char *const *)args, env);
+		posix_spawn_file_actions_destroy(&fa);
+		if (e) {
+			log_error("store: cannot run %s: %s", args[0], strerror(e));
+			rc = -e;
+			pid = -1;
+		}
+	}
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	if (pfd[0] >= 0) {
+		char chunk[4096];
+		ssize_t got;
+		while (pid > 0 && (got = read(pfd[0], chunk, sizeof chunk)) != 0) {
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				rc = -errno;
+				break;
+			}
+			if (out->len + (size_t)got > STORE_PG_TOOL_OUT_MAX) {
+				rc = -EFBIG;
+				break;
+			}
+			if (!rc)
+				rc = buf_append(out, chunk, (size_t)got);
+		}
+		close(pfd[0]);
+	}
+	if (pid > 0) {
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!rc && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			rc = WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -ENOENT : -EIO;
+	}
+	if (env) {
+		for (size_t i = 0; i < nenv; i++)
+			if (i >= mine || env[i] != orig[i])
+				free(env[i]);
+		free(env);
+	}
+	free(orig);
+	return rc;
+}
+
 static int pg_backup(struct store *s, const char *dest_path)
 {
-	(void)s;
-	(void)dest_path;
-	/* pg_dump is the tool for a PostgreSQL database (docs/OPERATIONS.md). */
-	return -ENOTSUP;
+	struct pgq *q = s->impl;
+	int fd = open(dest_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	/* The custom format: compressed, and pg_restore can pick a table
+	 * from it (store_backup_setting). */
+	const char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+	                      "--file",  dest_path,         NULL};
+	int rc = run_tool(q->url, argv, true, NULL);
+	if (!rc) {
+		fd = open(dest_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fsync(fd))
+			rc = -errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rc) {
+		log_error("store: backup to %s failed: %s", dest_path, strerror(-rc));
+		unlink(dest_path);
+	}
+	return rc;
+}
+
+static int pg_backup_setting(struct store *s, const char *path, const char *key, struct buf *out)
+{
+	struct pgq *q = s->impl;
+	struct buf text = BUF_INIT;
+	/* The settings table's rows as COPY text: "key<TAB>value" lines. */
+	const char *argv[] = {"pg_restore", "--data-only", "--table=settings",
+	                      "--file=-",   path,          NULL};
+	int rc = run_tool(q->url, argv, false, &text);
+	if (rc == -EIO)
+		rc = -EINVAL; /* pg_restore said why: no archive */
+	if (rc)
+		goto out;
+	const char *p = buf_str(&text);
+	const char *copy = strstr(p, "\nCOPY public.settings ");
+	if (!copy) {
+		rc = -EINVAL;
+		goto out;
+	}
+	p = strchr(copy + 1, '\n');
+	rc = STORE_NOT_FOUND;
+	size_t klen = strlen(key);
+	while (p && p[1] && strncmp(p + 1, "\\.", 2) != 0) {
+		const char *line = p + 1;
+		p = strchr(line, '\n');
+		size_t len = p ? (size_t)(p - line) : strlen(line);
+		if (len > klen && strncmp(line, key, klen) == 0 && line[klen] == '\t') {
+			const char *v = line + klen + 1;
+			size_t vlen = len - klen - 1;
+			/* COPY escapes with backslashes; no value of ours has one. */
+			rc = memchr(v, '\\', vlen) ? -EIO : buf_append(out, v, vlen);
+			break;
+		}
+	}
+out:
+	buf_free(&text);
+	return rc;
+}
+
+static int pg_restore_run(struct store *s, const char *path)
+{
+	struct pgq *q = s->impl;
+	/* Drops what the archive holds and makes it again, in one
+	 * transaction: any failure leaves the database as it was. The pooled
+	 * connections hold no lock while idle, so nothing waits. */
+	const char *argv[] = {"pg_restore",
+	                      "--clean",
+	                      "--if-exists",
+	                      "--no-owner",
+	                      "--no-privileges",
+	                      "--single-transaction",
+	                      "--exit-on-error",
+	                      path,
+	                      NULL};
+	int rc = run_tool(q->url, argv, true, NULL);
+	if (rc)
+		log_error("store: restore from %s failed: %s", path, strerror(-rc));
+	return rc;
 }
 
 static void pg_close(struct store *s)
@@ -427,6 +665,8 @@ static const struct store_ops pg_ops = {
     .exec = pg_exec,
     .script = pg_script,
     .backup = pg_backup,
+    .backup_setting = pg_backup_setting,
+    .restore = pg_restore_run,
     .close = pg_close,
 };
 

@@ -500,6 +500,110 @@ out:
 	return rc;
 }
 
+/* Opens a backup file read-only; -EINVAL when it is no SQLite database. */
+static int open_backup(const char *path, sqlite3 **out)
+{
+	int flags = SQLITE_OPEN_READONLY;
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
+	int sq = sqlite3_open_v2(path, out, flags, NULL);
+	if (sq == SQLITE_OK)
+		/* Reading the schema tells a database from any other file. */
+		sq = sqlite3_exec(*out, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if (sq == SQLITE_OK)
+		return 0;
+	int rc = sq == SQLITE_NOTADB || sq == SQLITE_CORRUPT ? -EINVAL
+	         : *out                                      ? map_rc(*out, sq)
+	                                                     : -ENOMEM;
+	if (sq == SQLITE_CANTOPEN)
+		rc = -ENOENT;
+	sqlite3_close(*out);
+	*out = NULL;
+	return rc ? rc : -EIO;
+}
+
+static int sq_backup_setting(struct store *s, const char *path, const char *key, struct buf *out)
+{
+	(void)s;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = open_backup(path, &db);
+	if (rc)
+		return rc;
+	int sq = sqlite3_prepare_v2(db, stmt_text(STMT_SETTING_GET, false), -1, &st, NULL);
+	if (sq != SQLITE_OK) {
+		/* No settings table: no backup of Signaal. */
+		rc = -EINVAL;
+		goto out;
+	}
+	sq = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sq == SQLITE_OK)
+		sq = sqlite3_step(st);
+	if (sq == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+		rc = v ? buf_puts(out, (const char *)v) : STORE_NOT_FOUND;
+	} else if (sq == SQLITE_DONE) {
+		rc = STORE_NOT_FOUND;
+	} else {
+		rc = map_rc(db, sq);
+		rc = rc ? rc : -EIO;
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int sq_restore(struct store *s, const char *path)
+{
+	struct sq *q = s->impl;
+	sqlite3 *src = NULL;
+	int rc = open_backup(path, &src);
+	if (rc)
+		return rc;
+	int e = pthread_mutex_lock(&q->wlock);
+	if (e) {
+		sqlite3_close(src);
+		return -e;
+	}
+	/* The writer connection is the destination: the backup API takes the
+	 * database's write lock itself and replaces every page in one step,
+	 * so a failure leaves the database as it was. */
+	sqlite3 *dst = q->writer->db;
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		rc = map_rc(dst, sqlite3_errcode(dst));
+		rc = rc ? rc : -EIO;
+		goto out;
+	}
+	int sq;
+	for (unsigned attempt = 0;; attempt++) {
+		sq = sqlite3_backup_step(b, -1);
+		if ((sq == SQLITE_BUSY || sq == SQLITE_LOCKED) && attempt < STORE_TXN_ATTEMPTS) {
+			sqlite3_sleep(50);
+			continue;
+		}
+		break;
+	}
+	int fin = sqlite3_backup_finish(b);
+	if (sq != SQLITE_DONE) {
+		rc = map_rc(dst, sq);
+		rc = rc ? rc : -EIO;
+	} else if (fin != SQLITE_OK) {
+		rc = map_rc(dst, fin);
+	}
+	if (!rc)
+		rc = map_rc(dst,
+		            sqlite3_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL));
+out:
+	pthread_mutex_unlock(&q->wlock);
+	sqlite3_close(src);
+	if (rc)
+		log_error("store: restore from %s failed: %s", path, strerror(-rc));
+	return rc;
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq *q = s->impl;
@@ -528,6 +632,8 @@ static const struct store_ops sqlite_ops = {
     .exec = sq_exec,
     .script = sq_script,
     .backup = sq_backup,
+    .backup_setting = sq_backup_setting,
+    .restore = sq_restore,
     .close = sq_close,
 };
 

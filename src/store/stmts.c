@@ -44,6 +44,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_SETTING_GET] = {"setting_get", "SELECT value FROM settings WHERE key = $1"},
     [STMT_SETTING_SET] = {"setting_set", "INSERT INTO settings (key, value) VALUES ($1, $2)"
                                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
+    [STMT_REPORTS_ANY] = {"reports_any", "SELECT 1 FROM reports LIMIT 1"},
     /* One name is enough: the writer never nests them. */
     [STMT_SAVEPOINT] = {"savepoint", "SAVEPOINT batch_row"},
     [STMT_SAVEPOINT_RELEASE] = {"savepoint_release", "RELEASE SAVEPOINT batch_row"},

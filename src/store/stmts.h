@@ -36,6 +36,7 @@ enum stmt_id {
 	STMT_DISTRICT_DELETE,
 	STMT_SETTING_GET,
 	STMT_SETTING_SET,
+	STMT_REPORTS_ANY,
 	/* Savepoints: one row of a batch fails without failing the others. */
 	STMT_SAVEPOINT,
 	STMT_SAVEPOINT_RELEASE,

@@ -600,3 +600,25 @@ int store_backup(struct store *s, const char *dest_path)
 		return -EINVAL;
 	return s->ops->backup(s, dest_path);
 }
+
+int store_backup_setting(struct store *s, const char *path, const char *key, struct buf *out)
+{
+	if (!path || !*path || !key)
+		return -EINVAL;
+	buf_reset(out);
+	return s->ops->backup_setting(s, path, key, out);
+}
+
+int store_restore(struct store *s, const char *path)
+{
+	if (!path || !*path)
+		return -EINVAL;
+	return s->ops->restore(s, path);
+}
+
+int store_holds_reports(struct store *s, bool *any)
+{
+	*any = false;
+	int rc = store_read_exec(s, STMT_REPORTS_ANY, NULL, 0, store_row_found, any);
+	return rc > 0 ? -EIO : rc;
+}

@@ -340,5 +340,18 @@ int store_tx_message_add(struct store_tx *tx, int64_t report_id, const char *aut
  * must not exist (-EEXIST); it is created with mode 0600. Writers are not
  * blocked meanwhile. A failed backup leaves no file behind. */
 int store_backup(struct store *s, const char *dest_path);
+/* Reads setting key from the backup at path, made by store_backup of a
+ * store of the same backend as s (SQLite: a database file; PostgreSQL:
+ * a pg_dump archive), without changing s or the file. 0 (value in out),
+ * STORE_NOT_FOUND, -EINVAL when path is no backup of this backend. */
+int store_backup_setting(struct store *s, const char *path, const char *key, struct buf *out);
+/* Replaces everything in s by the backup at path, all or nothing. The
+ * caller checks first (the key, reports that would be lost); no other
+ * process should write meanwhile. Close s afterwards and open the store
+ * again: opening applies the migrations a backup of an older version
+ * lacks. */
+int store_restore(struct store *s, const char *path);
+/* 0 (sets *any) or negative errno: whether s holds a report. */
+int store_holds_reports(struct store *s, bool *any);
 
 #endif

@@ -17,6 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+#ifdef SIGNAAL_HAVE_PG
+#include <libpq-fe.h>
+#endif
+
 const char *signaal_bin(void)
 {
 	const char *b = getenv("SIGNAAL_BIN");
@@ -62,7 +67,7 @@ const char *const *srv_extra_orgs;
  * as each gets a new data directory: a database keeps the key check of
  * the data directory it was made with. Writes the [store] section for it
  * into store_ini ("" without PostgreSQL). 0, or -1 when createdb failed. */
-static int pg_database(const struct srv *s, char *store_ini, size_t sz)
+static int pg_database(struct srv *s, char *store_ini, size_t sz)
 {
 	const char *dir = getenv("SIGNAAL_TEST_PG_DIR");
 	store_ini[0] = '\0';
@@ -82,8 +87,9 @@ static int pg_database(const struct srv *s, char *store_ini, size_t sz)
 	                NULL};
 	if (run_wait(argv, s->log) != 0)
 		return -1;
-	snprintf(store_ini, sz, "[store]\nurl = postgresql:///%s?host=%s&port=5432&user=signaal\n",
-	         name, dir);
+	snprintf(s->store_url, sizeof s->store_url,
+	         "postgresql:///%s?host=%s&port=5432&user=signaal", name, dir);
+	snprintf(store_ini, sz, "[store]\nurl = %s\n", s->store_url);
 	return 0;
 }
 
@@ -195,7 +201,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 	snprintf(data, sizeof data, "%s/var", s->dir);
 	char ini[320];
 	snprintf(ini, sizeof ini, "%s/signaal.ini", data);
-	char store_ini[400];
+	char store_ini[450];
 	if (pg_database(s, store_ini, sizeof store_ini) != 0) {
 		log_tail(s, "createdb failed");
 		return -1;
@@ -280,6 +286,7 @@ int srv_start_beside(struct srv *s, const struct srv *first)
 	if (!mkdtemp(s->dir))
 		return -1;
 	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
+	memcpy(s->store_url, first->store_url, sizeof s->store_url);
 	char data[300], from[320], to[320];
 	snprintf(data, sizeof data, "%s/var", s->dir);
 	if (mkdir(data, 0700) != 0)
@@ -622,4 +629,68 @@ char *text_repeat(const char *prefix, const char *unit, size_t n)
 		memcpy(s + p + i * u, unit, u);
 	s[p + n * u] = '\0';
 	return s;
+}
+
+static int query_sqlite(const struct srv *s, const char *sql, struct buf *out)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/var/signaal.db", s->dir);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "srv_query: %s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+			buf_printf(out, "%s%s", i ? "|" : "", v ? (const char *)v : "");
+		}
+		buf_puts(out, "\n");
+	}
+	if (step == SQLITE_DONE)
+		rc = 0;
+	else
+		fprintf(stderr, "srv_query: %s\n", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int srv_query(const struct srv *s, const char *sql, struct buf *out)
+{
+	if (!s->store_url[0])
+		return query_sqlite(s, sql, out);
+#ifdef SIGNAAL_HAVE_PG
+	PGconn *c = PQconnectdb(s->store_url);
+	PGresult *r = NULL;
+	int rc = -1;
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "srv_query: %s\n", PQerrorMessage(c));
+		goto out;
+	}
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "srv_query: %s\n", PQerrorMessage(c));
+		goto out;
+	}
+	for (int row = 0; row < PQntuples(r); row++) {
+		for (int i = 0; i < PQnfields(r); i++)
+			buf_printf(out, "%s%s", i ? "|" : "", PQgetvalue(r, row, i));
+		buf_puts(out, "\n");
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+#else
+	fprintf(stderr, "srv_query: built without libpq\n");
+	return -1;
+#endif
 }

@@ -15,6 +15,9 @@ struct srv {
 	char dir[256]; /* data directory */
 	char log[300]; /* the server's stderr */
 	char base[64]; /* http://127.0.0.1:PORT */
+	/* Under tests/pg/with-pg: the PostgreSQL database it serves from;
+	 * "" for the SQLite file DIR/var/signaal.db. */
+	char store_url[400];
 };
 
 struct res {
@@ -51,6 +54,12 @@ int srv_start(struct srv *s, const char *extra_ini);
 int srv_start_beside(struct srv *s, const struct srv *first);
 /* Sends SIGTERM and returns the exit status (or -1). */
 int srv_stop(struct srv *s);
+/* The backend-neutral look into a server's store, for tests that check
+ * what is on disk: runs the constant query sql (valid on SQLite and
+ * PostgreSQL alike) on s's database, the SQLite file or its PostgreSQL
+ * database, and appends each row to out as its columns joined by '|', one
+ * row a line (NULL as ""). 0, or -1 with the reason on stderr. */
+int srv_query(const struct srv *s, const char *sql, struct buf *out);
 /* Like srv_stop, but kills the server when it has not exited after
  * seconds: then -2. */
 int srv_stop_within(struct srv *s, unsigned seconds);

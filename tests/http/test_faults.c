@@ -14,7 +14,13 @@
  *    without the prefix (planted by a sibling host) is not read.
  * The mounts live in a mount namespace of this test process (and its
  * servers), so they vanish with it; without the rights to make one, the
- * tests that need a mount are skipped. */
+ * tests that need a mount are skipped.
+ *
+ * SQLite-only on purpose (no -pg variant in meson.build): the faults are
+ * those of the SQLite file in the data directory (a full or read-only
+ * disk under it, the file missing, another key beside it). PostgreSQL's
+ * own disk is the database server's; the key check on a PostgreSQL
+ * database is tested by test_setup and cli_backup-pg. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

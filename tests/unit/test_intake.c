@@ -18,6 +18,10 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#ifdef SIGNAAL_HAVE_PG
+#include <libpq-fe.h>
+#endif
+
 #include "content/content.h"
 #include "crypto/seal.h"
 #include "domain/followup.h"
@@ -31,6 +35,31 @@ static struct content *content;
 static const unsigned char master[32] = {0x51, 0x67, 0x6e, 0x61, 0x61, 0x6c};
 static const char *const districts[] = {"IJmuiden", "Velsen-Noord", "Driehuis"};
 static const struct report_org org = {"velsen", districts, 3};
+
+/* Under tests/pg/with-pg (SIGNAAL_TEST_STORE_URL) the intake runs once
+ * more on that PostgreSQL database, emptied before each test; raw_query
+ * and raw_exec read and change it whichever backend. The tests that hook
+ * into SQLite itself (a commit hook, a trigger calling a C function) run
+ * on SQLite only (main). */
+static const char *pg_url;
+
+#ifdef SIGNAAL_HAVE_PG
+/* Runs sql on the PostgreSQL database; 0 or -1. */
+static int pg_exec(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		if (rc)
+			fprintf(stderr, "pg: %s\n", PQerrorMessage(c));
+		PQclear(r);
+	}
+	PQfinish(c);
+	return rc;
+}
+#endif
 
 struct fx {
 	char dir[64];
@@ -71,7 +100,14 @@ static int setup(void **state)
 	strcpy(o.id, "velsen");
 	strcpy(o.name, "Gemeente Velsen");
 	strcpy(o.region, "kennemerland");
-	int rc = store_open_sqlite(f->db, &f->s, &err);
+	int rc = 0;
+#ifdef SIGNAAL_HAVE_PG
+	if (pg_url)
+		rc = pg_exec("SET client_min_messages = warning;"
+		             "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+#endif
+	if (!rc)
+		rc = store_open(pg_url ? pg_url : f->db, STORE_OPEN_CREATE, &f->s, &err);
 	if (!rc)
 		rc = store_org_create(f->s, &o, districts, 3);
 	if (!rc)
@@ -150,10 +186,50 @@ out:
 	return rc;
 }
 
+/* Runs q on the fixture's store, whichever backend: the first column of
+ * the first row into v, and into blob (malloc'd) or text. 0 or -EIO. */
+static int raw_query(struct fx *f, struct raw_q *q)
+{
+	if (!pg_url)
+		return store_sqlite_raw(f->s, false, raw_run, q);
+#ifdef SIGNAAL_HAVE_PG
+	PGconn *c = PQconnectdb(pg_url);
+	PGresult *r = NULL;
+	int rc = -EIO;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)q->id);
+	const char *params[] = {id};
+	if (PQstatus(c) != CONNECTION_OK)
+		goto out;
+	r = PQexecParams(c, q->sql, strstr(q->sql, "$1") ? 1 : 0, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1) {
+		fprintf(stderr, "pg: %s\n", PQerrorMessage(c));
+		goto out;
+	}
+	const char *v = PQgetvalue(r, 0, 0);
+	q->v = strtoll(v, NULL, 10);
+	if (PQftype(r, 0) == 17 /* bytea */ && !PQgetisnull(r, 0, 0)) {
+		unsigned char *b = PQunescapeBytea((const unsigned char *)v, &q->len);
+		q->blob = malloc(q->len);
+		memcpy(q->blob, b, q->len);
+		PQfreemem(b);
+	} else {
+		snprintf(q->text, sizeof q->text, "%s", v);
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+#else
+	return -EIO;
+#endif
+}
+
 static long long raw_int(struct fx *f, const char *sql)
 {
 	struct raw_q q = {.sql = sql};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	return q.v;
 }
 
@@ -161,7 +237,7 @@ static long long raw_int(struct fx *f, const char *sql)
 static json_t *unseal_report(struct fx *f, int64_t id)
 {
 	struct raw_q q = {.sql = "SELECT sealed FROM reports WHERE id = $1", .id = id};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	assert_non_null(q.blob);
 	struct seal_key k;
 	struct buf p = BUF_INIT;
@@ -205,12 +281,12 @@ static void test_submit_and_follow(void **state)
 	 * receipt only as a hash, the suggestion with its signals. */
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), 1);
 	struct raw_q q = {.sql = "SELECT suggestion FROM reports"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	assert_non_null(strstr(q.text, "\"form\":\"labour\""));
 	assert_non_null(strstr(q.text, "labour.sleeps_at_work"));
 	struct raw_q q2 = {.sql = "SELECT channel || ' ' || district || ' ' || kind || ' ' ||"
 	                          " reference || ' ' || anonymous FROM reports"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q2), 0);
+	assert_int_equal(raw_query(f, &q2), 0);
 	char year[5];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -321,13 +397,23 @@ static void test_follow_spellings_and_wrong(void **state)
 	json_decref(j);
 }
 
-static int close_all(sqlite3 *db, void *ctx)
+static int close_all_sqlite(sqlite3 *db, void *ctx)
 {
 	(void)ctx;
 	return sqlite3_exec(db, "UPDATE reports SET status = 'closed'", NULL, NULL, NULL) ==
 	               SQLITE_OK
 	           ? 0
 	           : -EIO;
+}
+
+/* Closes every report, as staff will, whichever backend. */
+static int close_all(struct fx *f)
+{
+#ifdef SIGNAAL_HAVE_PG
+	if (pg_url)
+		return pg_exec("UPDATE reports SET status = 'closed'") ? -EIO : 0;
+#endif
+	return store_sqlite_raw(f->s, true, close_all_sqlite, NULL);
 }
 
 static void test_messages(void **state)
@@ -359,7 +445,7 @@ static void test_messages(void **state)
 	json_decref(j);
 	/* Messages are sealed under the report's id as messages. */
 	struct raw_q q = {.sql = "SELECT sealed FROM report_messages ORDER BY seq LIMIT 1"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	assert_null(memmem(q.blob, q.len, "busje", 5));
 	struct seal_key k;
 	struct buf p = BUF_INIT;
@@ -370,7 +456,7 @@ static void test_messages(void **state)
 	free(q.blob);
 	buf_free(&p);
 
-	assert_int_equal(store_sqlite_raw(f->s, true, close_all, NULL), 0);
+	assert_int_equal(close_all(f), 0);
 	assert_int_equal(intake_add_message(f->in, rc.text, "Nog iets"), INTAKE_CLOSED);
 	assert_int_equal(intake_follow(f->in, rc.text, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "closed");
@@ -877,7 +963,7 @@ static void test_async_copies_input(void **state)
 	                      "SELECT org_id || ' ' || channel || ' ' || district || ' ' || kind ||"
 	                      " ' ' || reporter_role || ' ' || substr(reference, 1, 1)"
 	                      " FROM reports"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	assert_string_equal(q.text, "velsen phone Driehuis report victim M");
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_signals WHERE signal IN"
 	                            " ('labour.low_pay', 'labour.sleeps_at_work')"),
@@ -886,7 +972,7 @@ static void test_async_copies_input(void **state)
 	                            " ('labour', 'sexual')"),
 	                 2);
 	struct raw_q s = {.sql = "SELECT suggestion FROM reports"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &s), 0);
+	assert_int_equal(raw_query(f, &s), 0);
 	assert_non_null(strstr(s.text, "labour.sleeps_at_work"));
 	json_t *p = unseal_report(f, a.id);
 	assert_string_equal(json_string_value(json_object_get(p, "description")),
@@ -1161,7 +1247,7 @@ static void test_no_arrival_time_kept(void **state)
 	localtime_r(&t, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	struct raw_q q = {.sql = "SELECT received_on FROM reports LIMIT 1"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	assert_string_equal(q.text, today);
 }
 
@@ -1211,7 +1297,7 @@ static void test_message_date_only(void **state)
 	                 5);
 	struct raw_q q = {.sql = "SELECT created_at FROM report_messages WHERE author = 'reporter'"
 	                         " ORDER BY seq LIMIT 1"};
-	assert_int_equal(store_sqlite_raw(f->s, false, raw_run, &q), 0);
+	assert_int_equal(raw_query(f, &q), 0);
 	assert_string_equal(q.text, today);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_messages WHERE author = 'handler'"
 	                            " AND length(created_at) = 20"),
@@ -1348,7 +1434,7 @@ static void test_followup_order(void **state)
 	followup_free(&out);
 
 	/* Closed: said, with the conversation, and nothing added. */
-	assert_int_equal(store_sqlite_raw(f->s, true, close_all, NULL), 0);
+	assert_int_equal(close_all(f), 0);
 	assert_int_equal(run_followup(f, &g, rc.text, "Nog iets", &out), FOLLOWUP_CLOSED);
 	assert_int_equal(json_array_size(json_object_get(out.report, "messages")), 1);
 	followup_free(&out);
@@ -1386,5 +1472,30 @@ int main(void)
 	    T(test_write_health_ok),
 	    T(test_followup_order),
 	};
+	/* Not on PostgreSQL: test_async_once_each (SQLite's commit hook),
+	 * test_async_retry_reseals (a trigger calling a C function), and
+	 * test_queue_full_busy, test_async_refused_never_done and
+	 * test_async_stop_drains, which fill the
+	 * queue behind a blocker holding SQLite's one writer: on PostgreSQL
+	 * the intake's writer does not wait behind another transaction. */
+	const struct CMUnitTest on_pg[] = {
+	    T(test_submit_and_follow),
+	    T(test_no_forms_is_unknown_and_contact_sealed),
+	    T(test_advice_stores_no_people),
+	    T(test_follow_spellings_and_wrong),
+	    T(test_messages),
+	    T(test_invalid_input),
+	    T(test_concurrent_submitters),
+	    T(test_stop_drains),
+	    T(test_async_copies_input),
+	    T(test_async_stress),
+	    T(test_no_arrival_time_kept),
+	    T(test_message_date_only),
+	    T(test_write_health_ok),
+	    T(test_followup_order),
+	};
+	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
+	if (pg_url)
+		return cmocka_run_group_tests(on_pg, group_setup, group_teardown);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

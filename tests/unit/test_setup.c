@@ -17,6 +17,10 @@
 
 #include <sqlite3.h>
 
+#ifdef SIGNAAL_HAVE_PG
+#include <libpq-fe.h>
+#endif
+
 #include "app/setup.h"
 #include "crypto/keyfile.h"
 #include "crypto/seal.h"
@@ -32,6 +36,30 @@ struct fx {
 	mode_t umask_was;
 };
 
+/* Under tests/pg/with-pg (SIGNAAL_TEST_STORE_URL), the tests of the key
+ * check value run once more with the data directory's store in that
+ * PostgreSQL database, emptied before each test; the others are about
+ * files in the data directory and run on SQLite only (main). */
+static const char *pg_url;
+
+#ifdef SIGNAAL_HAVE_PG
+/* Runs sql on the PostgreSQL database under test; 0 or -1. */
+static int pg_exec(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, sql);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		if (rc)
+			fprintf(stderr, "pg: %s\n", PQerrorMessage(c));
+		PQclear(r);
+	}
+	PQfinish(c);
+	return rc;
+}
+#endif
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
@@ -46,6 +74,11 @@ static int setup(void **state)
 	snprintf(f->kfile, sizeof f->kfile, "%s/k", f->tmp);
 	f->umask_was = umask(022);
 	*state = f;
+#ifdef SIGNAAL_HAVE_PG
+	if (pg_url)
+		return pg_exec("SET client_min_messages = warning;"
+		               "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+#endif
 	return 0;
 }
 
@@ -412,19 +445,33 @@ static void load_key(const char *path, unsigned char m[KEYFILE_KEY_BYTES])
 	buf_free(&err);
 }
 
+/* The data directory's store: the SQLite file db, or under
+ * tests/pg/with-pg the PostgreSQL database. */
 static struct store *open_db(const char *db)
 {
 	struct buf err = BUF_INIT;
 	struct store *s = NULL;
-	assert_int_equal(store_open_sqlite(db, &s, &err), 0);
+	assert_int_equal(store_open(pg_url ? pg_url : db, STORE_OPEN_CREATE, &s, &err), 0);
 	buf_free(&err);
 	return s;
 }
 
-/* Runs one statement on the database file directly (as an older version
- * of Signaal, or another program, would have left it). */
+/* setup_init on the data directory's store (open_db). */
+static int init_store(const struct fx *f, const struct setup_org *org, struct buf *err)
+{
+	return setup_init_at(f->dir, pg_url, org, err);
+}
+
+/* Runs one statement on the store directly (as an older version of
+ * Signaal, or another program, would have left it). */
 static void db_exec(const char *db, const char *sql)
 {
+#ifdef SIGNAAL_HAVE_PG
+	if (pg_url) {
+		assert_int_equal(pg_exec(sql), 0);
+		return;
+	}
+#endif
 	sqlite3 *h = NULL;
 	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -456,7 +503,7 @@ static void test_init_records_key_check(void **state)
 {
 	struct fx *f = *state;
 	struct buf err = BUF_INIT, have = BUF_INIT;
-	assert_int_equal(setup_init(f->dir, &velsen, &err), 0);
+	assert_int_equal(init_store(f, &velsen, &err), 0);
 	unsigned char m[KEYFILE_KEY_BYTES];
 	char want[KEYFILE_CHECK_HEX + 1];
 	load_key(f->key, m);
@@ -476,11 +523,11 @@ static void test_foreign_key_refused(void **state)
 {
 	struct fx *f = *state;
 	struct buf err = BUF_INIT;
-	assert_int_equal(setup_init(f->dir, &velsen, &err), 0);
+	assert_int_equal(init_store(f, &velsen, &err), 0);
 	assert_int_equal(unlink(f->key), 0);
 	assert_int_equal(keyfile_create(f->key), 0);
 	struct setup_org other = {"haarlem", "Gemeente Haarlem", "kennemerland", NULL, 0};
-	assert_int_equal(setup_init(f->dir, &other, &err), SETUP_BAD_KEY);
+	assert_int_equal(init_store(f, &other, &err), SETUP_BAD_KEY);
 	assert_non_null(strstr(buf_str(&err), "another installation"));
 	struct store *s = open_db(f->db);
 	struct store_org o;
@@ -530,7 +577,7 @@ static void test_key_check_added_to_old_database(void **state)
 {
 	struct fx *f = *state;
 	struct buf err = BUF_INIT, have = BUF_INIT;
-	assert_int_equal(setup_init(f->dir, &velsen, &err), 0);
+	assert_int_equal(init_store(f, &velsen, &err), 0);
 	unsigned char m[KEYFILE_KEY_BYTES], other[KEYFILE_KEY_BYTES];
 	load_key(f->key, m);
 	randombytes_buf(other, sizeof other);
@@ -584,5 +631,13 @@ int main(void)
 	    T(test_foreign_key_refused),
 	    T(test_key_check_added_to_old_database),
 	};
+	const struct CMUnitTest on_pg[] = {
+	    T(test_init_records_key_check),
+	    T(test_foreign_key_refused),
+	    T(test_key_check_added_to_old_database),
+	};
+	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
+	if (pg_url)
+		return cmocka_run_group_tests(on_pg, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
