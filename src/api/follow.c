@@ -17,7 +17,6 @@
 #include "api/api.h"
 #include "domain/followup.h"
 #include "domain/intake.h"
-#include "http/client.h"
 #include "http/throttle.h"
 #include "site/site.h"
 #include "util/i18n.h"
@@ -45,25 +44,6 @@ static int too_many(struct req *req, struct resp *resp, unsigned wait)
 	char v[24];
 	snprintf(v, sizeof v, "%u", wait ? wait : 1);
 	return rc ? rc : resp_header(resp, "Retry-After", v);
-}
-
-/* The receipt guard of this request's source (http/throttle.h), for the
- * domain, which knows no address. */
-struct source_guard {
-	struct receipt_guard *guard;
-	unsigned char src[16];
-};
-
-static unsigned source_wait(void *ctx)
-{
-	struct source_guard *g = ctx;
-	return receipt_guard_wait(g->guard, g->src);
-}
-
-static void source_wrong(void *ctx)
-{
-	struct source_guard *g = ctx;
-	receipt_guard_wrong(g->guard, g->src);
 }
 
 /* 200: the status and the conversation. */
@@ -120,9 +100,9 @@ int api_follow(struct req *req, struct resp *resp)
 		}
 	}
 
-	struct source_guard sg = {.guard = s->follow_guard};
-	client_key(req, sg.src);
-	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
+	struct site_source_guard sg;
+	struct followup_guard guard;
+	site_follow_guard(req, &sg, &guard);
 	rc = followup_run(s->intake, &guard, &q, &res);
 	switch (rc) {
 	case 0:

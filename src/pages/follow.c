@@ -27,7 +27,6 @@
 
 #include "domain/followup.h"
 #include "domain/intake.h"
-#include "http/client.h"
 #include "http/throttle.h"
 #include "http/validate.h"
 #include "pages/formkit.h"
@@ -262,25 +261,6 @@ static int too_many(struct req *req, struct resp *resp, struct follow_view *v, u
 	return rc ? rc : ask(req, resp, 429, v);
 }
 
-/* The receipt guard of this request's source (http/throttle.h), for the
- * domain, which knows no address. */
-struct source_guard {
-	struct receipt_guard *guard;
-	unsigned char src[16];
-};
-
-static unsigned source_wait(void *ctx)
-{
-	struct source_guard *g = ctx;
-	return receipt_guard_wait(g->guard, g->src);
-}
-
-static void source_wrong(void *ctx)
-{
-	struct source_guard *g = ctx;
-	receipt_guard_wrong(g->guard, g->src);
-}
-
 static int follow_post(struct req *req, struct resp *resp)
 {
 	struct site *site = req->site;
@@ -296,9 +276,9 @@ static int follow_post(struct req *req, struct resp *resp)
 		return ask(req, resp, 400, &v);
 	}
 
-	struct source_guard sg = {.guard = site->follow_guard};
-	client_key(req, sg.src);
-	struct followup_guard guard = {.wait = source_wait, .wrong = source_wrong, .ctx = &sg};
+	struct site_source_guard sg;
+	struct followup_guard guard;
+	site_follow_guard(req, &sg, &guard);
 	struct followup_input q = {.org = req->org->id, .receipt = vals[FF_RECEIPT].text};
 	if (vals[FF_MESSAGE].sent) {
 		q.message = vals[FF_MESSAGE].text;

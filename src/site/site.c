@@ -15,7 +15,9 @@
 #include "app/setup.h"
 #include "content/content.h"
 #include "crypto/keyfile.h"
+#include "domain/followup.h"
 #include "domain/intake.h"
+#include "http/client.h"
 #include "http/static.h"
 #include "http/throttle.h"
 #include "render/tmpl.h"
@@ -482,4 +484,24 @@ void site_close(struct site *site)
 		json_decref(site->orgs[i].layout[1]);
 	}
 	free(site);
+}
+
+static unsigned source_wait(void *ctx)
+{
+	struct site_source_guard *g = ctx;
+	return receipt_guard_wait(g->guard, g->src);
+}
+
+static void source_wrong(void *ctx)
+{
+	struct site_source_guard *g = ctx;
+	receipt_guard_wrong(g->guard, g->src);
+}
+
+void site_follow_guard(const struct req *req, struct site_source_guard *g,
+                       struct followup_guard *guard)
+{
+	g->guard = req->site->follow_guard;
+	client_key(req, g->src);
+	*guard = (struct followup_guard){.wait = source_wait, .wrong = source_wrong, .ctx = g};
 }

@@ -110,4 +110,16 @@ json_t *site_wait_text(const struct req *req, unsigned seconds);
 /* Sets Retry-After: seconds. */
 int site_retry_after(struct resp *resp, unsigned seconds);
 
+struct followup_guard;
+
+/* The receipt guard of a request's source (http/throttle.h) as the
+ * follow-up flow wants it (domain/followup.h), which knows no address:
+ * guard points into g, which must outlive it. */
+struct site_source_guard {
+	struct receipt_guard *guard;
+	unsigned char src[16];
+};
+void site_follow_guard(const struct req *req, struct site_source_guard *g,
+                       struct followup_guard *guard);
+
 #endif
