@@ -119,11 +119,12 @@ enum route_match route_find(const struct route *table, size_t n, enum http_metho
 		}
 	}
 	if (*found) {
-		/* A trailing "*" capture spans the remaining segments: restore
-		 * the separators after it. */
+		/* A trailing "*" segment spans the remaining segments: restore
+		 * the separators after its capture (a last literal segment that
+		 * merely ends in '*', "/a/:x/b*", captures nothing more). */
 		const char *pat = (*found)->pattern;
 		size_t pl = strlen(pat);
-		if (pl >= 1 && pat[pl - 1] == '*' && *nparams) {
+		if (pl >= 2 && pat[pl - 1] == '*' && pat[pl - 2] == '/' && *nparams) {
 			char *rest = (char *)params[*nparams - 1];
 			for (int k = 0; k < nsegs; k++)
 				if (segs[k] > rest)

@@ -138,6 +138,26 @@ static void too_many_segments_is_404(void **state)
 	assert_int_equal(f.m, ROUTE_NO_PATH);
 }
 
+/* Found by fuzz_route: a last literal segment ending in '*' is no
+ * wildcard, and the capture before it keeps only its own segment. */
+static void literal_star_is_no_wildcard(void **state)
+{
+	(void)state;
+	static const struct route t[] = {
+	    {HTTP_GET, "/a/:x/b*", h_a, &policy_public, .cache = false},
+	};
+	char scratch[HTTP_MAX_PATH_BYTES + 1];
+	const char *params[ROUTE_MAX_PARAMS];
+	size_t np = 0;
+	const struct route *found = NULL;
+	unsigned allowed = 0;
+	assert_int_equal(
+	    route_find(t, 1, HTTP_GET, "/a/p/b*", scratch, params, &np, &found, &allowed),
+	    ROUTE_FOUND);
+	assert_int_equal(np, 1);
+	assert_string_equal(params[0], "p");
+}
+
 static void patterns_validated(void **state)
 {
 	(void)state;
@@ -162,6 +182,7 @@ int main(void)
 	    cmocka_unit_test(overlong_path_is_404),
 	    cmocka_unit_test(too_many_segments_is_404),
 	    cmocka_unit_test(patterns_validated),
+	    cmocka_unit_test(literal_star_is_no_wildcard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
