@@ -1,5 +1,5 @@
 /* orgs: orgs/<id>.json, the organisation profiles (id, name, region,
- * districts). See content/README.md.
+ * districts, an optional theme). See content/README.md.
  *
  * Owns: the key table of a profile and its checks: the id is the file
  * name, the region is one of regions/ (so it needs regions.c), districts
@@ -61,6 +61,39 @@ static int org_districts(const struct cv_at *at, const char *kp, const json_t *d
 	return rc;
 }
 
+static bool is_colour(const char *s)
+{
+	if (!s || strlen(s) != 7 || s[0] != '#')
+		return false;
+	for (int i = 1; i < 7; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return false;
+	return true;
+}
+
+/* A theme colour: "#rrggbb". Its contrast is judged where the theme is
+ * built (site/), beside the [site] colours it replaces. */
+static int org_colour(const struct cv_at *at, const char *kp, const json_t *x)
+{
+	char qb[CONTENT_MAX_SHOWN_VALUE];
+	if (!is_colour(json_string_value(x)))
+		return cv_fail(at->v, kp, "%s is not a colour #rrggbb",
+		               cv_quote(json_string_value(x), qb, sizeof(qb)));
+	return 0;
+}
+
+static const struct cv_key theme_keys[] = {
+    {.name = "colour_primary", .kind = CV_STRING, .required = true, .check = org_colour},
+    {.name = "colour_accent", .kind = CV_STRING, .required = true, .check = org_colour},
+    {0},
+};
+
+static int org_theme(const struct cv_at *at, const char *kp, const json_t *x)
+{
+	return cv_entry(at->v, x, kp, theme_keys, at->ctx);
+}
+
 static const struct cv_key org_file[] = {
     {.name = "id", .kind = CV_CODE, .required = true, .check = org_id},
     {.name = "name", .kind = CV_TEXT, .required = true, .max = NAME_MAX_LEN},
@@ -71,6 +104,9 @@ static const struct cv_key org_file[] = {
      .min = 0,
      .max = CONTENT_MAX_LIST_ITEMS,
      .check = org_districts},
+    /* The organisation's own colours instead of [site] colour_primary
+     * and colour_accent. */
+    {.name = "theme", .kind = CV_OBJECT, .check = org_theme},
     {0},
 };
 

@@ -138,33 +138,55 @@ static double contrast_on_white(const char *hex)
 	return 1.05 / (luminance(hex) + 0.05);
 }
 
-static int build_theme(struct site *site, const struct config *cfg, struct buf *err)
+/* Adds the theme of two colours as static file path. where names their
+ * origin in a refusal ("[site]" or a profile file). */
+static int build_theme(struct site *site, const char *path, const char *primary, const char *accent,
+                       const char *where, struct buf *err)
 {
 	/* The primary colour carries white text (WCAG 1.4.3: 4.5:1); the
 	 * accent is decoration next to white (1.4.11: 3:1). */
-	if (contrast_on_white(cfg->colour_primary) < 4.5) {
+	if (contrast_on_white(primary) < 4.5) {
 		buf_printf(err,
-		           "[site] colour_primary: %s has too little contrast with white text "
+		           "%s colour_primary: %s has too little contrast with white text "
 		           "(%.1f:1, at least 4.5:1 is needed); choose a darker colour",
-		           cfg->colour_primary, contrast_on_white(cfg->colour_primary));
+		           where, primary, contrast_on_white(primary));
 		return EINVAL;
 	}
-	if (contrast_on_white(cfg->colour_accent) < 3.0) {
+	if (contrast_on_white(accent) < 3.0) {
 		buf_printf(err,
-		           "[site] colour_accent: %s has too little contrast with white "
+		           "%s colour_accent: %s has too little contrast with white "
 		           "(%.1f:1, at least 3:1 is needed); choose a darker colour",
-		           cfg->colour_accent, contrast_on_white(cfg->colour_accent));
+		           where, accent, contrast_on_white(accent));
 		return EINVAL;
 	}
 	struct buf css = BUF_INIT;
 	int rc = buf_printf(&css,
 	                    ":root {\n  --signaal-colour-primary: %s;\n"
 	                    "  --signaal-colour-accent: %s;\n}\n",
-	                    cfg->colour_primary, cfg->colour_accent);
+	                    primary, accent);
 	if (rc == 0)
-		rc = statics_add(site->statics, "theme.css", css.data, css.len);
+		rc = statics_add(site->statics, path, css.data, css.len);
 	buf_free(&css);
 	return rc;
+}
+
+/* The organisation's theme: its profile's colours as theme-<id>.css, else
+ * the [site] colours (theme.css). Sets org->theme_path. */
+static int org_theme(struct site *site, const struct config *cfg, struct org *org, struct buf *err)
+{
+	const json_t *t = json_object_get(content_org_profile(site->content, org->id), "theme");
+	if (!t) {
+		snprintf(org->theme_path, sizeof org->theme_path, "theme.css");
+		return 0;
+	}
+	char where[ID_MAX_LEN + 32], path[sizeof org->theme_path];
+	/* Through a local: gcc's -Wrestrict cannot tell the two members apart. */
+	snprintf(path, sizeof path, "theme-%s.css", org->id);
+	memcpy(org->theme_path, path, sizeof path);
+	snprintf(where, sizeof where, "content/orgs/%s.json: theme:", org->id);
+	return build_theme(site, org->theme_path,
+	                   json_string_value(json_object_get(t, "colour_primary")),
+	                   json_string_value(json_object_get(t, "colour_accent")), where, err);
 }
 
 static json_t *build_layout(struct site *site, const struct org *org, const struct config *cfg,
@@ -176,7 +198,7 @@ static json_t *build_layout(struct site *site, const struct org *org, const stru
 	json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", name, "org", org->name,
 	                      "region", org->region, "quick_exit_url", cfg->quick_exit_url, "css",
 	                      statics_url(site->statics, "vendor/signaal.css"), "theme_css",
-	                      statics_url(site->statics, "theme.css"), "js",
+	                      statics_url(site->statics, org->theme_path), "js",
 	                      statics_url(site->statics, "vendor/quick-exit.js"));
 	if (!s)
 		return NULL;
@@ -197,6 +219,7 @@ static int load_org(struct site *site, const struct config *cfg, const struct st
 	snprintf(org->id, sizeof org->id, "%s", so->id);
 	snprintf(org->name, sizeof org->name, "%s", so->name);
 	snprintf(org->region, sizeof org->region, "%s", so->region);
+	org->public_min_cell = so->public_min_cell;
 	if (!content_region(site->content, "nl", org->region)) {
 		buf_printf(err,
 		           "organisation \"%s\" has region \"%s\", which content/ does not know",
@@ -214,6 +237,9 @@ static int load_org(struct site *site, const struct config *cfg, const struct st
 	store_strv_free(names, n);
 	if (!org->districts)
 		return -ENOMEM;
+	rc = org_theme(site, cfg, org, err);
+	if (rc)
+		return rc;
 	for (int i = 0; i < 2; i++) {
 		org->layout[i] = build_layout(site, org, cfg, i ? "en" : "nl");
 		if (!org->layout[i])
@@ -432,7 +458,7 @@ int site_open(const struct config *cfg, const char *data_dir, struct site **out,
 			goto out;
 		}
 	}
-	rc = build_theme(site, cfg, err);
+	rc = build_theme(site, "theme.css", cfg->colour_primary, cfg->colour_accent, "[site]", err);
 	if (rc)
 		goto out;
 	char db[4096];

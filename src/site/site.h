@@ -37,6 +37,12 @@ struct org {
 	char name[NAME_MAX_LEN + 1];
 	char region[ID_MAX_LEN + 1];
 	json_t *districts; /* array of district names */
+	/* Its settings (the organisations table): counts below this are
+	 * shown as "<N" in public figures. */
+	int public_min_cell;
+	/* Its theme among the static files: "theme.css" ([site] colours)
+	 * or "theme-<id>.css" (its profile's colours). */
+	char theme_path[ID_MAX_LEN + 16];
 	/* Layout data per language (0 = nl, 1 = en), built at start. */
 	json_t *layout[2];
 };

@@ -76,6 +76,44 @@ static void pages_are_the_organisations(void **state)
 		}
 }
 
+/* The theme stylesheet a page links ("/assets/<hash>/theme...css") in out. */
+static void linked_theme(const char *page, char *out, size_t outsz)
+{
+	const char *at = strstr(page, "/theme");
+	while (at && at > page && at[-1] != '"')
+		at--;
+	if (!at)
+		fail_msg("no theme stylesheet linked");
+	size_t n = strcspn(at, "\"");
+	assert_true(n < outsz);
+	memcpy(out, at, n);
+	out[n] = '\0';
+}
+
+/* Each organisation gets its own theme: utrecht's profile names its
+ * colours, velsen has none and keeps the [site] colours. */
+static void themes_are_the_organisations(void **state)
+{
+	(void)state;
+	struct res a, b, ca, cb;
+	char pa[256], pb[256];
+	get_on(NULL, "/", &a);
+	get_on(HOST_UTRECHT, "/", &b);
+	linked_theme(buf_str(&a.body), pa, sizeof pa);
+	linked_theme(buf_str(&b.body), pb, sizeof pb);
+	if (strcmp(pa, pb) == 0)
+		fail_msg("both organisations link %s", pa);
+	get_on(NULL, pa, &ca);
+	get_on(NULL, pb, &cb);
+	assert_non_null(strstr(buf_str(&ca.body), "--signaal-colour-primary: #0b5394;"));
+	assert_non_null(strstr(buf_str(&cb.body), "--signaal-colour-primary: #a00000;"));
+	assert_non_null(strstr(buf_str(&cb.body), "--signaal-colour-accent: #5c5c5c;"));
+	res_free(&a);
+	res_free(&b);
+	res_free(&ca);
+	res_free(&cb);
+}
+
 /* The whole report form (step 2) on host. */
 static void report_form_on(const char *host, struct res *r)
 {
@@ -350,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(pages_are_the_organisations),
 	    cmocka_unit_test(districts_are_the_organisations),
+	    cmocka_unit_test(themes_are_the_organisations),
 	    cmocka_unit_test(channels_are_the_regions),
 	    cmocka_unit_test(report_belongs_to_the_host),
 	    cmocka_unit_test(reports_stay_apart),

@@ -379,6 +379,10 @@ CASE(org_duplicate_district, "orgs/velsen.json", APPEND, "districts", "\"IJmuide
      "@/orgs/velsen.json: districts[7]: duplicate district \"IJmuiden\"")
 CASE(org_missing_name, "orgs/utrecht.json", DEL, "name", NULL,
      "@/orgs/utrecht.json: name: missing")
+CASE(org_theme_not_colour, "orgs/velsen.json", SET, "theme", "{\"colour_primary\": \"red\", \"colour_accent\": \"#b45f06\"}",
+     "@/orgs/velsen.json: theme.colour_primary: \"red\" is not a colour #rrggbb")
+CASE(org_theme_half, "orgs/velsen.json", SET, "theme", "{\"colour_primary\": \"#0b5394\"}",
+     "@/orgs/velsen.json: theme.colour_accent: missing")
 /* clang-format on */
 
 /* role_not_covered needs Veilig Thuis to stop serving perpetrators too;
@@ -702,6 +706,8 @@ int main(void)
 	    BROKEN(org_unknown_region),
 	    BROKEN(org_duplicate_district),
 	    BROKEN(org_missing_name),
+	    BROKEN(org_theme_not_colour),
+	    BROKEN(org_theme_half),
 	};
 	return cmocka_run_group_tests_name("content", tests, NULL, NULL);
 }
