@@ -59,13 +59,7 @@ bool api_is_json_type(const char *ct)
 
 int api_error_set(struct api_error *err, const char *field, const char *msgid)
 {
-	size_t n = strlen(field);
-	if (n >= sizeof err->field) {
-		n = sizeof err->field - 1;
-		/* Do not cut a UTF-8 sequence: back up to its lead byte. */
-		while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80)
-			n--;
-	}
+	size_t n = str_utf8_prefix(field, strlen(field), sizeof err->field - 1);
 	memcpy(err->field, field, n);
 	err->field[n] = '\0';
 	err->message = msgid;

@@ -215,17 +215,16 @@ static const char *check_reference(const char *s, size_t n, struct import_row *r
 		}
 		return "holds a control character (a line break or tab)";
 	}
-	size_t chars = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7F)
 			return "holds a control character (a line break or tab)";
-		chars += (c & 0xC0) != 0x80;
 	}
 	if (s[0] == ' ' || s[n - 1] == ' ')
 		return "starts or ends with a space";
-	if (chars > 64) {
-		return "is longer than 64 characters";
+	if (str_chars(s, n) > REPORT_MAX_REFERENCE) {
+		snprintf(buf, bufsz, "is longer than %u characters", REPORT_MAX_REFERENCE);
+		return buf;
 	}
 	if (n > REPORT_MAX_REFERENCE) {
 		snprintf(buf, bufsz, "is longer than %u bytes", REPORT_MAX_REFERENCE);

@@ -36,10 +36,8 @@ struct csv_reader {
 	/* the position of the last byte taken */
 	unsigned long line, col;
 	size_t line_bytes;
-	/* UTF-8 check: continuation bytes still expected, their range, and
-	 * where the character started */
-	unsigned need;
-	int lo, hi;
+	/* UTF-8 check (str_utf8_feed) and where the character started */
+	struct utf8_dec dec;
 	unsigned long seq_line, seq_col;
 	int bad; /* the byte that failed get(), or RAW_NONE */
 	/* the record being read */
@@ -237,19 +235,11 @@ static int get(struct csv_reader *r)
 {
 	int c = raw_next(r);
 	if (c == RAW_EOF) {
-		if (r->need)
+		if (r->dec.need)
 			return fail(r, CSV_BAD_UTF8, r->seq_line, r->seq_col);
 		return RAW_EOF;
 	}
-	if (r->need) {
-		if (c < r->lo || c > r->hi) {
-			r->bad = c;
-			return fail(r, CSV_BAD_UTF8, r->seq_line, r->seq_col);
-		}
-		r->need--;
-		r->lo = 0x80;
-		r->hi = 0xBF;
-	} else {
+	if (r->dec.need == 0) {
 		r->col++;
 		r->seq_line = r->line;
 		r->seq_col = r->col;
@@ -257,30 +247,10 @@ static int get(struct csv_reader *r)
 			r->bad = c;
 			return fail(r, CSV_NUL, r->line, r->col);
 		}
-		if (c >= 0x80) {
-			/* Ranges of the second byte exclude overlong forms,
-			 * surrogates and code points above U+10FFFF. */
-			r->lo = 0x80;
-			r->hi = 0xBF;
-			if (c >= 0xC2 && c <= 0xDF) {
-				r->need = 1;
-			} else if (c >= 0xE0 && c <= 0xEF) {
-				r->need = 2;
-				if (c == 0xE0)
-					r->lo = 0xA0;
-				else if (c == 0xED)
-					r->hi = 0x9F;
-			} else if (c >= 0xF0 && c <= 0xF4) {
-				r->need = 3;
-				if (c == 0xF0)
-					r->lo = 0x90;
-				else if (c == 0xF4)
-					r->hi = 0x8F;
-			} else {
-				r->bad = c;
-				return fail(r, CSV_BAD_UTF8, r->line, r->col);
-			}
-		}
+	}
+	if (str_utf8_feed(&r->dec, (unsigned char)c) == UTF8_BAD) {
+		r->bad = c;
+		return fail(r, CSV_BAD_UTF8, r->seq_line, r->seq_col);
 	}
 	if (++r->line_bytes > CSV_MAX_LINE_BYTES)
 		return fail(r, CSV_LINE_TOO_LONG, r->line, r->col);

@@ -4,49 +4,77 @@
 #include <stdlib.h>
 #include <string.h>
 
+int str_utf8_feed(struct utf8_dec *d, unsigned char b)
+{
+	if (d->need == 0) {
+		d->lo = 0x80;
+		d->hi = 0xBF;
+		if (b < 0x80) {
+			d->cp = b;
+			return UTF8_CHAR;
+		}
+		if (b >= 0xC2 && b <= 0xDF) {
+			d->need = 1;
+			d->cp = b & 0x1F;
+		} else if (b >= 0xE0 && b <= 0xEF) {
+			d->need = 2;
+			d->cp = b & 0x0F;
+			if (b == 0xE0)
+				d->lo = 0xA0; /* overlong */
+			else if (b == 0xED)
+				d->hi = 0x9F; /* surrogates */
+		} else if (b >= 0xF0 && b <= 0xF4) {
+			d->need = 3;
+			d->cp = b & 0x07;
+			if (b == 0xF0)
+				d->lo = 0x90; /* overlong */
+			else if (b == 0xF4)
+				d->hi = 0x8F; /* above U+10FFFF */
+		} else {
+			d->cp = 0xFFFD; /* a continuation byte, C0, C1 or F5..FF */
+			return UTF8_BAD;
+		}
+		return UTF8_MORE;
+	}
+	if (b < d->lo || b > d->hi) {
+		d->need = 0;
+		d->cp = 0xFFFD;
+		return UTF8_BAD;
+	}
+	d->cp = (d->cp << 6) | (b & 0x3F);
+	d->lo = 0x80;
+	d->hi = 0xBF;
+	return --d->need ? UTF8_MORE : UTF8_CHAR;
+}
+
 int str_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned char c = p[0];
-	size_t len;
-	uint32_t v;
-	unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-	*cp = 0xFFFD;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		v = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		else if (c == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		v = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		return -1; /* a continuation byte, C0, C1 or F5..FF */
-	}
+	struct utf8_dec d = {0};
+	int r = str_utf8_feed(&d, p[0]);
 	size_t k = 1;
-	for (; k < len && k < n; k++) {
-		unsigned char b = p[k];
-		if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-			break;
-		v = (v << 6) | (b & 0x3F);
+	*cp = 0xFFFD;
+	if (r == UTF8_BAD)
+		return -1;
+	while (r == UTF8_MORE) {
+		/* A sequence cut short or broken off: the bytes before the
+		 * one that ended it are the maximal ill-formed subpart. */
+		if (k == n || (r = str_utf8_feed(&d, p[k])) == UTF8_BAD)
+			return -(int)k;
+		k++;
 	}
-	if (k < len)
-		return -(int)k;
-	*cp = v;
-	return (int)len;
+	*cp = d.cp;
+	return (int)k;
+}
+
+size_t str_utf8_prefix(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	/* Back up to the lead byte of the sequence that s[max] belongs to. */
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
 }
 
 bool str_utf8_valid(const char *s, size_t n)

@@ -9,8 +9,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The UTF-8 decoder of Signaal: every module decodes through it, except
- * the CSV reader, which still checks its stream byte by byte. Decodes the
+/* The UTF-8 decoder of Signaal, incremental: a stream read a byte at a
+ * time (the CSV reader) feeds it each byte; str_utf8_next() below is
+ * built on it, and every module decodes through one of the two.
+ * A zeroed struct utf8_dec is the start state. str_utf8_feed() returns
+ * UTF8_CHAR when b completes a character (d->cp holds it), UTF8_MORE when
+ * the character needs more bytes, UTF8_BAD when b cannot stand here (an
+ * overlong form, a surrogate, above U+10FFFF, a continuation byte without
+ * a lead, a lead byte that is never valid, or a sequence broken off by
+ * b); the state is then the start state again, and the caller decides
+ * whether b starts something new. */
+struct utf8_dec {
+	uint32_t cp;
+	unsigned need;        /* continuation bytes still expected */
+	unsigned char lo, hi; /* the range of the next one */
+};
+enum {
+	UTF8_BAD = -1,
+	UTF8_MORE = 0,
+	UTF8_CHAR = 1
+};
+int str_utf8_feed(struct utf8_dec *d, unsigned char b);
+/* The character at the start of a buffer, through the same decoder. Decodes the
  * character at s[0..n), n > 0: returns its length in bytes (1..4) and
  * sets *cp (a NUL byte is U+0000). When the bytes there are not
  * well-formed UTF-8 (an overlong form, a surrogate, above U+10FFFF, a
@@ -46,6 +66,9 @@ size_t str_strip_hidden_format(char *s, size_t n);
  * refused), without U+FFFD (it stands for bytes that were not UTF-8, so
  * the text is damaged) and without str_cp_hidden_format() characters. */
 bool str_text_valid(const char *s, size_t n, bool multiline);
+/* The longest prefix of s[0..n) of at most max bytes that does not cut a
+ * UTF-8 sequence in two (for cutting text to fit a buffer). */
+size_t str_utf8_prefix(const char *s, size_t n, size_t max);
 /* Characters (code points) in the valid UTF-8 s[0..n), with a CR LF line
  * break counting as one, as a person counts them. */
 size_t str_chars(const char *s, size_t n);

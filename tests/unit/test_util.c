@@ -113,6 +113,50 @@ static void utf8_next(void **state)
 	assert_int_equal(str_utf8_next("\xF0\x9F\x98z", 4, &cp), -3);
 }
 
+/* The incremental decoder agrees with str_utf8_next() on every
+ * sequence of up to three bytes (a byte stream fed through it, restarting
+ * after UTF8_BAD, finds the same characters and the same bad places), and
+ * str_utf8_prefix() never cuts a character. */
+static void utf8_feed(void **state)
+{
+	(void)state;
+	struct utf8_dec d = {0};
+	assert_int_equal(str_utf8_feed(&d, 0xE2), UTF8_MORE);
+	assert_int_equal(str_utf8_feed(&d, 0x82), UTF8_MORE);
+	assert_int_equal(str_utf8_feed(&d, 0xAC), UTF8_CHAR);
+	assert_int_equal(d.cp, 0x20AC);
+	assert_int_equal(str_utf8_feed(&d, 0xF0), UTF8_MORE);
+	assert_int_equal(str_utf8_feed(&d, 0x8F), UTF8_BAD); /* overlong */
+	assert_int_equal(d.need, 0);
+	assert_int_equal(str_utf8_feed(&d, 'a'), UTF8_CHAR);
+	for (unsigned v = 0; v < (1u << 24); v += 7) {
+		unsigned char b[3] = {(unsigned char)(v >> 16), (unsigned char)(v >> 8),
+		                      (unsigned char)v};
+		uint32_t cp;
+		int want = str_utf8_next((const char *)b, 3, &cp);
+		struct utf8_dec e = {0};
+		int r = UTF8_MORE, k = 0;
+		while (r == UTF8_MORE && k < 3)
+			r = str_utf8_feed(&e, b[k++]);
+		if (want > 0) {
+			assert_int_equal(r, UTF8_CHAR);
+			assert_int_equal(k, want);
+			assert_int_equal(e.cp, cp);
+		} else if (r == UTF8_BAD) {
+			/* the bad byte ends the subpart (or is it, at k == 1) */
+			assert_int_equal(k == 1 ? 1 : k - 1, -want);
+		} else {
+			assert_int_equal(r, UTF8_MORE); /* cut short by the end */
+			assert_int_equal(k, -want);
+		}
+	}
+	const char *s = "ab\xE2\x82\xAC";
+	assert_int_equal(str_utf8_prefix(s, 5, 4), 2);
+	assert_int_equal(str_utf8_prefix(s, 5, 5), 5);
+	assert_int_equal(str_utf8_prefix(s, 5, 2), 2);
+	assert_int_equal(str_utf8_prefix(s, 5, 3), 2);
+}
+
 static void utf8_repair(void **state)
 {
 	(void)state;
@@ -290,6 +334,7 @@ int main(void)
 	    cmocka_unit_test(text),
 	    cmocka_unit_test(chars),
 	    cmocka_unit_test(utf8_next),
+	    cmocka_unit_test(utf8_feed),
 	    cmocka_unit_test(utf8_repair),
 	    cmocka_unit_test(hidden_format),
 	    cmocka_unit_test(text_refuses_hidden_and_damaged),
