@@ -17,31 +17,19 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "fuzz_file.h"
 #include "util/str.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[64];
-static char path[96];
 static struct config defaults;
-
-static void cleanup(void)
-{
-	unlink(path);
-	rmdir(dir);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof dir, "%s/signaal-fuzz-XXXXXX",
-	         access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (!mkdtemp(dir))
-		abort();
-	snprintf(path, sizeof path, "%s/signaal.ini", dir);
-	atexit(cleanup);
+	fuzz_file_init("signaal.ini");
 	if (config_defaults(&defaults) != 0)
 		abort();
 	return 0;
@@ -108,12 +96,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > CONFIG_MAX_FILE_BYTES)
 		return -1;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open(fuzz_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd) != 0)
 		abort();
 	struct config c;
 	struct buf err = BUF_INIT;
-	int rc = config_load(path, &c, &err);
+	int rc = config_load(fuzz_path, &c, &err);
 	if (rc == 0) {
 		if (err.len)
 			abort();
@@ -124,10 +112,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < size; i++)
 			lines += data[i] == '\n';
 		const char *e = buf_str(&err);
-		size_t pl = strlen(path);
+		size_t pl = strlen(fuzz_path);
 		char *end = NULL;
-		unsigned long line =
-		    strncmp(e, path, pl) == 0 && e[pl] == ':' ? strtoul(e + pl + 1, &end, 10) : 0;
+		unsigned long line = strncmp(e, fuzz_path, pl) == 0 && e[pl] == ':'
+		                         ? strtoul(e + pl + 1, &end, 10)
+		                         : 0;
 		if (!end || end == e + pl + 1 || strncmp(end, ": ", 2) != 0 || !end[2] ||
 		    line < 1 || line > lines || memcmp(&c, &defaults, sizeof c) != 0) {
 			fprintf(stderr, "fuzz_config: error text or state: %s\n", e);

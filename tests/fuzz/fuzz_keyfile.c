@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "crypto/keyfile.h"
+#include "fuzz_file.h"
 #include "limits.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -27,25 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HEADER "signaal-key v1\n"
 
-static char dir[64];
-static char path[96];
-
-static void cleanup(void)
-{
-	unlink(path);
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof dir, "%s/signaal-fuzz-XXXXXX",
-	         access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (!mkdtemp(dir))
-		abort();
-	snprintf(path, sizeof path, "%s/signaal.key", dir);
-	atexit(cleanup);
+	fuzz_file_init("signaal.key");
 	return 0;
 }
 
@@ -79,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mode_t mode = modes[data[0] % 4];
 	data++;
 	size--;
-	unlink(path);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	unlink(fuzz_path);
+	int fd = open(fuzz_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || fchmod(fd, mode) != 0 ||
 	    close(fd) != 0)
 		abort();
@@ -89,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const unsigned char zero[KEYFILE_KEY_BYTES];
 	memset(master, 0xAA, sizeof master);
 	struct buf err = BUF_INIT;
-	int rc = keyfile_load(path, master, &err);
+	int rc = keyfile_load(fuzz_path, master, &err);
 	bool secure = !(mode & 077);
 	bool ok = well_formed(data, size, want);
 	if (!secure) {
