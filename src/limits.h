@@ -302,6 +302,17 @@
 /* Bytes of a value quoted in an import error message (longer ones are cut). */
 #define IMPORT_MAX_SHOWN_VALUE 80u
 
+/* --- Handling: the inbox (domain/inbox, store/inbox, domain/workdays) - */
+/* Working days after receipt within which a report is triaged (domain.md:
+ * "triage within 5 working days"). */
+#define TRIAGE_WORKING_DAYS 5u
+/* Largest count of working days workdays_add() takes (ten years). */
+#define WORKDAYS_MAX_ADD 2600u
+/* Reports on one inbox page: the default and the most (contract: limit
+ * 1-1000, default 100). */
+#define INBOX_PAGE_DEFAULT 100u
+#define INBOX_PAGE_MAX     1000u
+
 /* The byte limits that must hold the character limits above. */
 _Static_assert(HTTP_MAX_FIELD_VALUE >= UTF8_MAX_BYTES(REPORT_MAX_DESCRIPTION),
                "a form field must hold the longest description");

@@ -125,6 +125,14 @@ int store_row_int(void *ctx, const struct store_val *c, size_t n);
  * text or does not fit. */
 int store_col_text(char *dst, size_t dstsz, const struct store_val *v);
 
+/* A report's columns as export and the inbox select them, c[0..10]: id,
+ * reference, received_on, channel, reporter_role, anonymous, kind,
+ * district, concrete, status, outcome; r is reset first (reports.c). */
+struct store_report_row;
+int store_report_cols(struct store_report_row *r, const struct store_val *c);
+/* Appends the form of column c to r->forms (a NULL column: none). */
+int store_report_form_col(struct store_report_row *r, const struct store_val *c);
+
 /* store_now() and STORE_TIME_LEN: store.h. */
 
 /* The text of statement id for a backend: PostgreSQL's own where the

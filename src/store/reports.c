@@ -459,6 +459,46 @@ out:
 
 /* --- export --------------------------------------------------------------------- */
 
+int store_report_cols(struct store_report_row *r, const struct store_val *c)
+{
+	if (c[0].type != STORE_INT || c[5].type != STORE_INT)
+		return -EIO;
+	memset(r, 0, sizeof *r);
+	r->id = c[0].i;
+	r->anonymous = c[5].i != 0;
+	int rc = store_col_text(r->reference, sizeof r->reference, &c[1]);
+	if (!rc)
+		rc = store_col_text(r->received_on, sizeof r->received_on, &c[2]);
+	if (!rc)
+		rc = store_col_text(r->channel, sizeof r->channel, &c[3]);
+	if (!rc)
+		rc = store_col_text(r->reporter_role, sizeof r->reporter_role, &c[4]);
+	if (!rc)
+		rc = store_col_text(r->kind, sizeof r->kind, &c[6]);
+	if (!rc)
+		rc = store_col_text(r->district, sizeof r->district, &c[7]);
+	if (!rc)
+		rc = store_col_text(r->concrete, sizeof r->concrete, &c[8]);
+	if (!rc)
+		rc = store_col_text(r->status, sizeof r->status, &c[9]);
+	if (!rc)
+		rc = store_col_text(r->outcome, sizeof r->outcome, &c[10]);
+	return rc;
+}
+
+/* Appends the form in column c (NULL: none, from the LEFT JOIN). */
+int store_report_form_col(struct store_report_row *r, const struct store_val *c)
+{
+	if (c->type == STORE_NULL)
+		return 0;
+	if (r->nforms == REPORT_MAX_FORMS)
+		return -EIO;
+	int rc = store_col_text(r->forms[r->nforms], sizeof r->forms[0], c);
+	if (!rc)
+		r->nforms++;
+	return rc;
+}
+
 struct export_ctx {
 	store_report_fn fn;
 	void *ctx;
@@ -497,38 +537,12 @@ static int export_row(void *vctx, const struct store_val *c, size_t n)
 		rc = export_flush(e);
 		if (rc)
 			return rc;
-		memset(r, 0, sizeof *r);
-		r->id = c[0].i;
-		r->anonymous = c[5].i != 0;
-		rc = store_col_text(r->reference, sizeof r->reference, &c[1]);
-		if (!rc)
-			rc = store_col_text(r->received_on, sizeof r->received_on, &c[2]);
-		if (!rc)
-			rc = store_col_text(r->channel, sizeof r->channel, &c[3]);
-		if (!rc)
-			rc = store_col_text(r->reporter_role, sizeof r->reporter_role, &c[4]);
-		if (!rc)
-			rc = store_col_text(r->kind, sizeof r->kind, &c[6]);
-		if (!rc)
-			rc = store_col_text(r->district, sizeof r->district, &c[7]);
-		if (!rc)
-			rc = store_col_text(r->concrete, sizeof r->concrete, &c[8]);
-		if (!rc)
-			rc = store_col_text(r->status, sizeof r->status, &c[9]);
-		if (!rc)
-			rc = store_col_text(r->outcome, sizeof r->outcome, &c[10]);
+		rc = store_report_cols(r, c);
 		if (rc)
 			return rc;
 		e->have = true;
 	}
-	if (c[11].type == STORE_NULL)
-		return 0;
-	if (r->nforms == REPORT_MAX_FORMS)
-		return -EIO;
-	rc = store_col_text(r->forms[r->nforms], sizeof r->forms[0], &c[11]);
-	if (!rc)
-		r->nforms++;
-	return rc;
+	return store_report_form_col(r, &c[11]);
 }
 
 int store_report_export(struct store *s, const char *org, int year, store_report_fn fn, void *ctx)

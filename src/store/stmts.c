@@ -100,6 +100,26 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " WHERE r.org_id = $1 AND r.received_on >= $2 AND r.received_on < $3"
          " ORDER BY r.received_on COLLATE \"C\", COALESCE(r.reference, '') COLLATE \"C\","
          " r.id, f.position"},
+    /* The page is chosen first (keyset: after ($2, $3) in the order),
+     * then joined to its forms. Filters that are "" pass everything. A
+     * date "YYYY-MM-DD" orders alike in every collation (digits in fixed
+     * places), so received_on needs no COLLATE here, and the index
+     * reports_org_inbox (org_id, received_on, id) serves the order and the
+     * cursor on both databases. */
+    [STMT_INBOX_PAGE] =
+        {"inbox_page",
+         "WITH page AS (SELECT id, reference, received_on, channel, reporter_role, anonymous,"
+         " kind, district, concrete, status, outcome, acute_danger, suggestion FROM reports"
+         " WHERE org_id = $1 AND (received_on < $2 OR (received_on = $2 AND id < $3))"
+         " AND ($4 = '' OR status = $4) AND ($5 = '' OR district = $5)"
+         " AND ($6 = '' OR EXISTS (SELECT 1 FROM report_forms g"
+         " WHERE g.report_id = reports.id AND g.form = $6))"
+         " AND ($7 = '' OR (status = 'received' AND received_on <= $7))"
+         " ORDER BY received_on DESC, id DESC LIMIT $8)"
+         " SELECT p.id, p.reference, p.received_on, p.channel, p.reporter_role, p.anonymous,"
+         " p.kind, p.district, p.concrete, p.status, p.outcome, p.acute_danger, p.suggestion,"
+         " f.form FROM page p LEFT JOIN report_forms f ON f.report_id = p.id"
+         " ORDER BY p.received_on DESC, p.id DESC, f.position"},
     /* A message's id is random and carries no order (migration 4); seq
      * counts the messages of one report and orders its conversation. The
      * report's row holds the last seq (migration 5): raising it locks the

@@ -230,6 +230,49 @@ typedef int (*store_report_fn)(void *ctx, const struct store_report_row *row);
  * without reports calls fn never and returns 0. */
 int store_report_export(struct store *s, const char *org, int year, store_report_fn fn, void *ctx);
 
+/* --- the inbox (store/inbox.c) ------------------------------------------ */
+
+/* Which reports an inbox page holds; NULL or "" for any. */
+struct store_inbox_filter {
+	const char *status;   /* report_statuses */
+	const char *form;     /* a form the reporter gave */
+	const char *district; /* a district of the organisation */
+	/* Only reports still "received" and received on or before this
+	 * date (the overdue ones; domain/workdays.h gives the date). */
+	const char *received_by;
+};
+
+/* Where a page starts: after this row of the order (newest first: by
+ * received_on, then id, both descending). A zeroed one: the first page. */
+struct store_inbox_after {
+	char received_on[STORE_DATE_LEN + 1];
+	int64_t id;
+};
+
+/* One report of an inbox page: the export's columns and what the inbox
+ * shows besides. */
+struct store_inbox_row {
+	struct store_report_row r;
+	bool acute_danger;
+	char *suggestion; /* JSON text (owned by the page), or NULL */
+};
+
+/* An inbox page (store_inbox_page_free() frees it). */
+struct store_inbox_page {
+	struct store_inbox_row *rows;
+	size_t n;
+};
+
+/* At most limit (1..INBOX_PAGE_MAX + 1: a page and one more, to tell
+ * whether another page follows) reports of org that pass f, after
+ * *after, newest first, read in one statement (one snapshot), by keyset:
+ * a deep page costs what the first does. Fills *out (replacing it).
+ * -EINVAL for a bad limit or cursor date. */
+int store_inbox_page(struct store *s, const char *org, const struct store_inbox_filter *f,
+                     const struct store_inbox_after *after, size_t limit,
+                     struct store_inbox_page *out);
+void store_inbox_page_free(struct store_inbox_page *p);
+
 /* One new report from the public intake (store_reports_insert_batch).
  * Strings and bytes are borrowed for the call. */
 struct store_report_new {

@@ -1,0 +1,46 @@
+/* inbox: an organisation's reports as staff list them (the inbox page
+ * /staf/meldingen and GET /api/v1/reports of contract.md).
+ *
+ * Owns: the query (filters, page size, the opaque cursor) and its checks,
+ * the triage deadline and "overdue" of each report, the suggested forms
+ * taken from the stored suggestion, and the list as the contract's JSON.
+ * It holds no personal data: the list never carries free text or sealed
+ * fields. Who may call it (and for which organisation) is the route
+ * policy's; the caller passes the principal's organisation. */
+#ifndef SIGNAAL_DOMAIN_INBOX_H
+#define SIGNAAL_DOMAIN_INBOX_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
+/* The query as the staff API and the inbox page take it; NULL or "" for
+ * any. */
+struct inbox_query {
+	const char *status;   /* report_statuses */
+	const char *form;     /* report_forms */
+	const char *district; /* a district name */
+	const char *overdue;  /* "yes": only overdue reports */
+	const char *limit;    /* "1".."1000" (INBOX_PAGE_MAX); NULL: INBOX_PAGE_DEFAULT */
+	const char *after;    /* a cursor from an earlier page's "next" */
+};
+
+/* A query that was refused: the parameter, and why (a msgid for gettext:
+ * Dutch, translated where it is shown). */
+struct inbox_error {
+	const char *field;
+	const char *message;
+};
+
+/* Positive result: the query was refused (err says why). */
+#define INBOX_BAD_QUERY 1
+
+/* *out (caller owns) = {"reports": [...], "next": cursor or null} for org
+ * on today ("YYYY-MM-DD", the organisation's local date). 0,
+ * INBOX_BAD_QUERY, or a store error (-EBUSY: try again). */
+int inbox_list(struct store *s, const char *org, const struct inbox_query *q, const char *today,
+               json_t **out, struct inbox_error *err);
+
+#endif

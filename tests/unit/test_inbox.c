@@ -1,0 +1,391 @@
+/* Tests of the inbox (domain/inbox.c, store/inbox.c) and the working-day
+ * arithmetic of its deadlines (domain/workdays.c), on SQLite and, under
+ * tests/pg/with-pg, PostgreSQL. Two organisations share the store; the
+ * inbox of one never lists the other's reports. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "domain/inbox.h"
+#include "domain/workdays.h"
+#include "store/store.h"
+#include "store_fixture.h"
+
+/* --- working days ---------------------------------------------------- */
+
+static void triage_due_dates(void **state)
+{
+	(void)state;
+	/* received, due: written out by hand from a calendar of 2026 (1 March
+	 * 2026 is a Sunday) and the years around it. */
+	static const char *const cases[][2] = {
+	    {"2026-03-02", "2026-03-09"}, /* Monday -> Monday */
+	    {"2026-03-06", "2026-03-13"}, /* Friday -> Friday */
+	    {"2026-03-07", "2026-03-16"}, /* Saturday: counted from Monday */
+	    {"2026-03-08", "2026-03-16"}, /* Sunday */
+	    {"2026-03-04", "2026-03-11"}, /* Wednesday */
+	    {"2026-12-29", "2027-01-05"}, /* over the year's end */
+	    {"2028-02-25", "2028-03-03"}, /* a leap year: 29 February counts */
+	    {"2027-02-25", "2027-03-04"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char due[WORKDAYS_DATE_BUF];
+		assert_int_equal(workdays_triage_due(cases[i][0], due), 0);
+		if (strcmp(due, cases[i][1]) != 0)
+			fail_msg("received %s: due %s, want %s", cases[i][0], due, cases[i][1]);
+	}
+	char out[WORKDAYS_DATE_BUF];
+	const char *bad[] = {"2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01",
+	                     "2026-01-32", "20260101",   "",           "9999-12-31"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (workdays_triage_due(bad[i], out) != -EINVAL)
+			fail_msg("\"%s\" was taken", bad[i]);
+	assert_true(workdays_date_valid("2028-02-29"));
+	assert_false(workdays_date_valid("2100-02-29"));
+	assert_true(workdays_date_valid("2000-02-29"));
+}
+
+static void overdue_cutoffs(void **state)
+{
+	(void)state;
+	/* today, the last receipt date that is overdue today */
+	static const char *const cases[][2] = {
+	    {"2026-03-16", "2026-03-06"}, /* Monday: the Friday's deadline passed */
+	    {"2026-03-17", "2026-03-09"}, /* Tuesday: the weekend's and Monday's too */
+	    {"2026-03-14", "2026-03-06"}, /* Saturday: the Friday's passed yesterday */
+	    {"2026-03-13", "2026-03-05"}, /* Friday: the last Friday's is today */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char cut[WORKDAYS_DATE_BUF], due[WORKDAYS_DATE_BUF];
+		assert_int_equal(workdays_overdue_cutoff(cases[i][0], cut), 0);
+		if (strcmp(cut, cases[i][1]) != 0)
+			fail_msg("today %s: cutoff %s, want %s", cases[i][0], cut, cases[i][1]);
+		/* and by definition: its deadline passed */
+		assert_int_equal(workdays_triage_due(cut, due), 0);
+		assert_true(strcmp(due, cases[i][0]) < 0);
+	}
+	char cut[WORKDAYS_DATE_BUF];
+	assert_int_equal(workdays_overdue_cutoff("2026-02-30", cut), -EINVAL);
+}
+
+/* --- the inbox ------------------------------------------------------- */
+
+static const char *const velsen_districts[] = {"IJmuiden", "Driehuis"};
+static const char *const forms_sexual[] = {"sexual"};
+static const char *const forms_labour_criminal[] = {"labour", "criminal"};
+
+#define TODAY   "2026-03-16"
+#define NVELSEN 23
+
+struct fx {
+	struct store_fixture sf;
+};
+
+static void add_org(struct store *s, const char *id, const char *name, const char *region,
+                    const char *const *districts, size_t nd)
+{
+	struct store_org o = {.public_min_cell = 5};
+	snprintf(o.id, sizeof o.id, "%s", id);
+	snprintf(o.name, sizeof o.name, "%s", name);
+	snprintf(o.region, sizeof o.region, "%s", region);
+	assert_int_equal(store_org_create(s, &o, districts, nd), 0);
+}
+
+/* velsen: NVELSEN reports, several a day (ties in the order), every
+ * status, two kinds of forms, with and without a district; utrecht: 3. */
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f || store_fixture_open(&f->sf))
+		return -1;
+	*state = f;
+	struct store *s = f->sf.s;
+	add_org(s, "velsen", "Gemeente Velsen", "kennemerland", velsen_districts, 2);
+	add_org(s, "utrecht", "Gemeente Utrecht", "utrecht", NULL, 0);
+	static const char *const statuses[] = {"received", "assessing", "investigating", "referred",
+	                                       "closed"};
+	struct store_report_import rows[NVELSEN];
+	char refs[NVELSEN][16], dates[NVELSEN][WORKDAYS_DATE_BUF];
+	for (int i = 0; i < NVELSEN; i++) {
+		snprintf(refs[i], sizeof refs[i], "V-%03d", i);
+		/* three a day from 1 March on: ties on every date */
+		snprintf(dates[i], sizeof dates[i], "2026-03-%02d", 1 + i / 3);
+		rows[i] = (struct store_report_import){.reference = refs[i],
+		                                       .received_on = dates[i],
+		                                       .channel = "phone",
+		                                       .reporter_role = "professional",
+		                                       .kind = "report",
+		                                       .forms = i % 2 ? forms_sexual
+		                                                      : forms_labour_criminal,
+		                                       .nforms = i % 2 ? 1 : 2,
+		                                       .district = i % 4 == 0   ? "IJmuiden"
+		                                                   : i % 4 == 1 ? "Driehuis"
+		                                                                : NULL,
+		                                       .concrete = "pending",
+		                                       .status = statuses[i % 5],
+		                                       .outcome = "none"};
+	}
+	if (store_report_insert_imported(s, "velsen", rows, NVELSEN, NULL) != 0)
+		return -1;
+	struct store_report_import other[3];
+	for (int i = 0; i < 3; i++) {
+		other[i] = rows[i];
+		other[i].district = NULL;
+	}
+	return store_report_insert_imported(s, "utrecht", other, 3, NULL) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_fixture_close(&f->sf);
+	free(f);
+	return 0;
+}
+
+static json_t *list(struct fx *f, const char *org, struct inbox_query q)
+{
+	json_t *out = NULL;
+	struct inbox_error err = {0};
+	int rc = inbox_list(f->sf.s, org, &q, TODAY, &out, &err);
+	if (rc)
+		fail_msg("inbox_list: %d (%s: %s)", rc, err.field ? err.field : "-",
+		         err.message ? err.message : "-");
+	return out;
+}
+
+/* Walking the pages with their cursors gives every report of the
+ * organisation once, newest first (ties by id), and nothing of another. */
+static void pages_cover_every_report_once(void **state)
+{
+	struct fx *f = *state;
+	json_t *all = list(f, "velsen", (struct inbox_query){.limit = "1000"});
+	json_t *reports = json_object_get(all, "reports");
+	assert_int_equal(json_array_size(reports), NVELSEN);
+	assert_true(json_is_null(json_object_get(all, "next")));
+	for (size_t i = 1; i < json_array_size(reports); i++) {
+		json_t *a = json_array_get(reports, i - 1), *b = json_array_get(reports, i);
+		int c = strcmp(json_string_value(json_object_get(a, "received_on")),
+		               json_string_value(json_object_get(b, "received_on")));
+		int64_t ia = strtoll(json_string_value(json_object_get(a, "id")), NULL, 10);
+		int64_t ib = strtoll(json_string_value(json_object_get(b, "id")), NULL, 10);
+		if (c < 0 || (c == 0 && ia <= ib))
+			fail_msg("rows %zu and %zu out of order", i - 1, i);
+		if (strncmp(json_string_value(json_object_get(a, "reference")), "V-", 2) != 0)
+			fail_msg("a report of another organisation");
+	}
+	for (int size = 1; size <= 5; size++) {
+		char lim[4], cursor[128] = "";
+		snprintf(lim, sizeof lim, "%d", size);
+		size_t seen = 0, pages = 0;
+		for (;;) {
+			json_t *p =
+			    list(f, "velsen", (struct inbox_query){.limit = lim, .after = cursor});
+			json_t *r = json_object_get(p, "reports");
+			assert_true(json_array_size(r) <= (size_t)size);
+			for (size_t i = 0; i < json_array_size(r); i++)
+				assert_true(json_equal(json_array_get(r, i),
+				                       json_array_get(reports, seen + i)));
+			seen += json_array_size(r);
+			pages++;
+			const char *next = json_string_value(json_object_get(p, "next"));
+			if (!next) {
+				json_decref(p);
+				break;
+			}
+			assert_true(strlen(next) < sizeof cursor);
+			strcpy(cursor, next);
+			json_decref(p);
+			assert_true(pages <= NVELSEN);
+		}
+		assert_int_equal(seen, NVELSEN);
+		/* "next" only when more follow: no empty last page */
+		assert_int_equal(pages, (NVELSEN + size - 1) / size);
+	}
+	json_decref(all);
+	json_t *u = list(f, "utrecht", (struct inbox_query){0});
+	assert_int_equal(json_array_size(json_object_get(u, "reports")), 3);
+	json_decref(u);
+}
+
+static size_t count(struct fx *f, struct inbox_query q)
+{
+	json_t *p = list(f, "velsen", q);
+	size_t n = json_array_size(json_object_get(p, "reports"));
+	json_decref(p);
+	return n;
+}
+
+static void filters(void **state)
+{
+	struct fx *f = *state;
+	/* i % 5 == 4: closed (4, 9, 14, 19) */
+	assert_int_equal(count(f, (struct inbox_query){.status = "closed"}), 4);
+	/* odd i: sexual (11 of 23); even: labour and criminal (12) */
+	assert_int_equal(count(f, (struct inbox_query){.form = "sexual"}), 11);
+	assert_int_equal(count(f, (struct inbox_query){.form = "criminal"}), 12);
+	assert_int_equal(count(f, (struct inbox_query){.form = "organ_removal"}), 0);
+	/* i % 4 == 1: Driehuis (1, 5, 9, 13, 17, 21) */
+	assert_int_equal(count(f, (struct inbox_query){.district = "Driehuis"}), 6);
+	assert_int_equal(count(f, (struct inbox_query){.district = "Atlantis"}), 0);
+	assert_int_equal(count(f, (struct inbox_query){.district = "Driehuis",
+	                                               .form = "sexual",
+	                                               .status = "assessing"}),
+	                 2); /* 1 and 21 */
+	/* Overdue on 2026-03-16: still received (i % 5 == 0) and received on
+	 * or before 6 March (i < 18): 0, 5, 10, 15. */
+	assert_int_equal(count(f, (struct inbox_query){.overdue = "yes"}), 4);
+	assert_int_equal(count(f, (struct inbox_query){.overdue = "yes", .status = "closed"}), 0);
+}
+
+static json_t *find_ref(json_t *reports, const char *ref)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(reports, i,
+	                   x) if (strcmp(json_string_value(json_object_get(x, "reference")), ref) ==
+	                          0) return x;
+	fail_msg("%s not listed", ref);
+	return NULL;
+}
+
+/* Each row as the contract's staff API gives it: its columns, the triage
+ * deadline, overdue, the forms as given, and no free text. */
+static void rows_as_the_contract(void **state)
+{
+	struct fx *f = *state;
+	json_t *p = list(f, "velsen", (struct inbox_query){0});
+	json_t *r = json_object_get(p, "reports");
+	json_t *x = find_ref(r, "V-015"); /* 6 March, received, sexual */
+	assert_string_equal(json_string_value(json_object_get(x, "received_on")), "2026-03-06");
+	assert_string_equal(json_string_value(json_object_get(x, "triage_due")), "2026-03-13");
+	assert_true(json_is_true(json_object_get(x, "overdue")));
+	assert_string_equal(json_string_value(json_object_get(x, "status")), "received");
+	assert_true(json_is_null(json_object_get(x, "assigned_to")));
+	assert_true(json_is_null(json_object_get(x, "district")));
+	assert_true(json_is_false(json_object_get(x, "anonymous")));
+	assert_true(json_is_false(json_object_get(x, "acute_danger")));
+	assert_int_equal(json_array_size(json_object_get(x, "suggested_forms")), 0);
+	json_t *y = find_ref(r, "V-020"); /* 7 March, received: due on the 16th */
+	assert_string_equal(json_string_value(json_object_get(y, "triage_due")), "2026-03-16");
+	assert_true(json_is_false(json_object_get(y, "overdue")));
+	assert_string_equal(json_string_value(json_object_get(y, "district")), "IJmuiden");
+	json_t *forms = json_object_get(y, "forms");
+	assert_int_equal(json_array_size(forms), 2);
+	assert_string_equal(json_string_value(json_array_get(forms, 0)), "labour");
+	assert_string_equal(json_string_value(json_array_get(forms, 1)), "criminal");
+	static const char *const keys[] = {
+	    "id",         "reference",       "received_on", "kind",
+	    "channel",    "reporter_role",   "anonymous",   "acute_danger",
+	    "forms",      "suggested_forms", "district",    "concrete",
+	    "status",     "outcome",         "triage_due",  "overdue",
+	    "assigned_to"};
+	assert_int_equal(json_object_size(x), sizeof keys / sizeof keys[0]);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!json_object_get(x, keys[i]))
+			fail_msg("no \"%s\"", keys[i]);
+	json_decref(p);
+}
+
+/* A report from the web form carries its suggestion: the inbox lists the
+ * suggested forms beside the given ones. */
+static void suggested_forms_listed(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char sealed[] = {1, 2, 3};
+	static const char *const forms[] = {"unknown"};
+	unsigned char hash[STORE_RECEIPT_HASH_BYTES];
+	memset(hash, 7, sizeof hash);
+	char ref[REPORT_MAX_REFERENCE + 1];
+	struct store_report_new r = {.id = 99,
+	                             .org = "velsen",
+	                             .ref_prefix = "W2026-",
+	                             .reference_out = ref,
+	                             .receipt_hash = hash,
+	                             .received_on = "2026-03-15",
+	                             .channel = "web",
+	                             .reporter_role = "bystander",
+	                             .anonymous = true,
+	                             .kind = "report",
+	                             .acute_danger = true,
+	                             .forms = forms,
+	                             .nforms = 1,
+	                             .sealed = sealed,
+	                             .sealed_len = sizeof sealed,
+	                             .suggestion = "[{\"form\":\"labour\",\"signals\":[\"a\"]},"
+	                                           "{\"form\":\"sexual\",\"signals\":[\"b\"]}]"};
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	json_t *p = list(f, "velsen", (struct inbox_query){.limit = "1"});
+	json_t *x = json_array_get(json_object_get(p, "reports"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "id")), "99");
+	assert_string_equal(json_string_value(json_object_get(x, "reference")), ref);
+	assert_true(json_is_true(json_object_get(x, "acute_danger")));
+	json_t *s = json_object_get(x, "suggested_forms");
+	assert_int_equal(json_array_size(s), 2);
+	assert_string_equal(json_string_value(json_array_get(s, 0)), "labour");
+	assert_string_equal(json_string_value(json_array_get(s, 1)), "sexual");
+	json_decref(p);
+}
+
+static void refused_queries(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		struct inbox_query q;
+		const char *field;
+	} cases[] = {
+	    {{.status = "open"}, "status"},
+	    {{.form = "Sexual"}, "form"},
+	    {{.district = "a\nb"}, "district"},
+	    {{.overdue = "no"}, "overdue"},
+	    {{.limit = "0"}, "limit"},
+	    {{.limit = "1001"}, "limit"},
+	    {{.limit = "10x"}, "limit"},
+	    {{.limit = ""}, "limit"},
+	    {{.after = "not a cursor"}, "after"},
+	    {{.after = "MjAyNi0wMy0wMQ"}, "after"},     /* "2026-03-01": no id */
+	    {{.after = "MjAyNi0wMi0zMDo1"}, "after"},   /* "2026-02-30:5" */
+	    {{.after = "MjAyNi0wMy0wMTotNQ"}, "after"}, /* "2026-03-01:-5" */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *out = NULL;
+		struct inbox_error err = {0};
+		int rc = inbox_list(f->sf.s, "velsen", &cases[i].q, TODAY, &out, &err);
+		if (rc != INBOX_BAD_QUERY || !err.field || strcmp(err.field, cases[i].field) != 0 ||
+		    !err.message)
+			fail_msg("case %zu: %d, field %s", i, rc, err.field ? err.field : "-");
+		assert_null(out);
+	}
+	/* a good cursor of the form, to show the bad ones fail for their
+	 * content: "2026-03-01:5" */
+	json_t *out = NULL;
+	struct inbox_error err = {0};
+	struct inbox_query q = {.after = "MjAyNi0wMy0wMTo1"};
+	assert_int_equal(inbox_list(f->sf.s, "velsen", &q, TODAY, &out, &err), 0);
+	json_decref(out);
+}
+
+int main(void)
+{
+	store_fixture_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(triage_due_dates),
+	    cmocka_unit_test(overdue_cutoffs),
+	    cmocka_unit_test_setup_teardown(pages_cover_every_report_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rows_as_the_contract, setup, teardown),
+	    cmocka_unit_test_setup_teardown(suggested_forms_listed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(refused_queries, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
