@@ -81,7 +81,7 @@ static json_t *suggested_forms(const char *suggestion)
 	return forms;
 }
 
-static json_t *item(const struct store_inbox_row *row, const char *today)
+json_t *inbox_item_json(const struct store_inbox_row *row, const char *today)
 {
 	const struct store_report_row *r = &row->r;
 	char id[24], due[WORKDAYS_DATE_BUF];
@@ -152,7 +152,7 @@ int inbox_list(struct store *s, const char *org, const struct inbox_query *q, co
 	size_t shown = more ? (size_t)limit : page.n;
 	json_t *list = json_array();
 	for (size_t i = 0; list && i < shown; i++) {
-		json_t *x = item(&page.rows[i], today);
+		json_t *x = inbox_item_json(&page.rows[i], today);
 		if (!x || json_array_append_new(list, x) != 0) {
 			json_decref(list);
 			list = NULL;

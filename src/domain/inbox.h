@@ -43,4 +43,9 @@ struct inbox_error {
 int inbox_list(struct store *s, const char *org, const struct inbox_query *q, const char *today,
                json_t **out, struct inbox_error *err);
 
+/* One report as the list shows it (also the start of the report view):
+ * caller owns; NULL when out of memory or its date is damaged. */
+struct store_inbox_row;
+json_t *inbox_item_json(const struct store_inbox_row *row, const char *today);
+
 #endif

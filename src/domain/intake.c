@@ -32,6 +32,7 @@
 
 #include "auth/receipt.h"
 #include "crypto/seal.h"
+#include "domain/sealed.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -669,27 +670,6 @@ static int find(struct intake *in, const char *org, const char *typed, struct st
 	return rc == STORE_NOT_FOUND ? INTAKE_NOT_FOUND : rc > 0 ? -EIO : rc;
 }
 
-static int message_json(struct intake *in, int64_t report_id, const struct store_message *m,
-                        struct buf *plain, json_t *list)
-{
-	int rc = seal_decrypt(&in->seal, (uint64_t)report_id, SEAL_MESSAGE, m->sealed,
-	                      m->sealed_len, plain);
-	if (rc == SEAL_INVALID) {
-		/* Damaged or moved between reports: never shown, and said so
-		 * without any content. */
-		log_error("intake: message %lld does not open", (long long)m->id);
-		return -EIO;
-	}
-	if (rc)
-		return rc;
-	json_t *o = json_pack("{s:s, s:s, s:s%}", "author", m->author, "at", m->created_at, "text",
-	                      plain->data, plain->len);
-	sodium_memzero(plain->data, plain->len);
-	if (!o || json_array_append_new(list, o))
-		return -ENOMEM;
-	return 0;
-}
-
 int intake_follow(struct intake *in, const char *receipt, json_t **out)
 {
 	return intake_follow_org(in, NULL, receipt, out);
@@ -700,7 +680,6 @@ int intake_follow_org(struct intake *in, const char *org, const char *receipt, j
 	struct store_report_ref ref;
 	struct store_message *msgs = NULL;
 	size_t n = 0;
-	struct buf plain = BUF_INIT;
 	json_t *list = NULL, *res = NULL;
 	*out = NULL;
 	if (!in)
@@ -714,9 +693,7 @@ int intake_follow_org(struct intake *in, const char *org, const char *receipt, j
 		goto out;
 	}
 	list = json_array();
-	rc = list ? 0 : -ENOMEM;
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = message_json(in, ref.id, &msgs[i], &plain, list);
+	rc = list ? sealed_messages_json(&in->seal, ref.id, msgs, n, list) : -ENOMEM;
 	if (rc)
 		goto out;
 	res =
@@ -727,9 +704,6 @@ int intake_follow_org(struct intake *in, const char *org, const char *receipt, j
 	}
 	*out = res;
 out:
-	if (plain.data)
-		sodium_memzero(plain.data, plain.cap);
-	buf_free(&plain);
 	json_decref(list);
 	store_messages_free(msgs, n);
 	return rc;

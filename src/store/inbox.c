@@ -1,8 +1,10 @@
 /* inbox: the pages of an organisation's reports that staff read
- * (store_inbox_page, store.h).
+ * (store_inbox_page, store.h), and one report read whole
+ * (store_report_get).
  *
  * Owns: reading one page in one statement and grouping its rows (one per
- * report and form) into reports. What the page means (deadlines, the
+ * report and form) into reports; reading one report, always through its
+ * organisation. What the page means (deadlines, the
  * cursor's form, who may read it) is the domain's. */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,11 +19,27 @@ struct page_ctx {
 	size_t cap;
 };
 
+/* acute_danger and suggestion, at c[11] and c[12]. */
+static int inbox_cols(struct store_inbox_row *row, const struct store_val *c)
+{
+	if (c[11].type != STORE_INT)
+		return -EIO;
+	row->acute_danger = c[11].i != 0;
+	if (c[12].type == STORE_TEXT) {
+		row->suggestion = strndup(c[12].p, c[12].len);
+		if (!row->suggestion)
+			return -ENOMEM;
+	} else if (c[12].type != STORE_NULL) {
+		return -EIO;
+	}
+	return 0;
+}
+
 static int page_row(void *vctx, const struct store_val *c, size_t n)
 {
 	struct page_ctx *g = vctx;
 	struct store_inbox_page *p = g->p;
-	if (n != 14 || c[11].type != STORE_INT)
+	if (n != 14)
 		return -EIO;
 	struct store_inbox_row *last = p->n ? &p->rows[p->n - 1] : NULL;
 	if (!last || c[0].type != STORE_INT || last->r.id != c[0].i) {
@@ -32,14 +50,9 @@ static int page_row(void *vctx, const struct store_val *c, size_t n)
 		if (rc)
 			return rc;
 		p->n++;
-		last->acute_danger = c[11].i != 0;
-		if (c[12].type == STORE_TEXT) {
-			last->suggestion = strndup(c[12].p, c[12].len);
-			if (!last->suggestion)
-				return -ENOMEM;
-		} else if (c[12].type != STORE_NULL) {
-			return -EIO;
-		}
+		rc = inbox_cols(last, c);
+		if (rc)
+			return rc;
 	}
 	return store_report_form_col(&last->r, &c[13]);
 }
@@ -98,4 +111,90 @@ int store_inbox_page(struct store *s, const char *org, const struct store_inbox_
 	store_inbox_page_free(out);
 	*out = p;
 	return 0;
+}
+
+/* --- one report ------------------------------------------------------ */
+
+struct get_ctx {
+	struct store_report_full *r;
+	bool found;
+};
+
+static int get_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct get_ctx *g = vctx;
+	struct store_report_full *r = g->r;
+	if (n != 15 || g->found)
+		return -EIO;
+	g->found = true;
+	int rc = store_report_cols(&r->row.r, c);
+	if (!rc)
+		rc = inbox_cols(&r->row, c);
+	if (!rc)
+		rc = store_col_text(r->received_at, sizeof r->received_at, &c[13]);
+	if (rc || c[14].type == STORE_NULL)
+		return rc;
+	if (c[14].type != STORE_BLOB || c[14].len == 0 || c[14].len > STORE_SEALED_MAX)
+		return -EIO;
+	r->sealed = malloc(c[14].len);
+	if (!r->sealed)
+		return -ENOMEM;
+	memcpy(r->sealed, c[14].p, c[14].len);
+	r->sealed_len = c[14].len;
+	return 0;
+}
+
+static int form_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct store_report_full *r = vctx;
+	return n == 1 ? store_report_form_col(&r->row.r, &c[0]) : -EIO;
+}
+
+static int signal_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct store_report_full *r = vctx;
+	if (n != 1 || r->nsignals == REPORT_MAX_SIGNALS)
+		return -EIO;
+	int rc = store_col_text(r->signals[r->nsignals], sizeof r->signals[0], &c[0]);
+	if (!rc)
+		r->nsignals++;
+	return rc;
+}
+
+void store_report_full_free(struct store_report_full *r)
+{
+	if (!r)
+		return;
+	free(r->row.suggestion);
+	free(r->sealed);
+	memset(r, 0, sizeof *r);
+}
+
+int store_report_get(struct store *s, const char *org, int64_t id, struct store_report_full *out)
+{
+	if (!str_is_id(org, ID_MAX_LEN) || id < 1)
+		return STORE_NOT_FOUND;
+	struct store_report_full *r = calloc(1, sizeof *r);
+	if (!r)
+		return -ENOMEM;
+	struct get_ctx g = {.r = r};
+	struct store_val p[] = {sv_text(org), sv_int(id)};
+	int rc = store_read_exec(s, STMT_REPORT_GET, p, 2, get_row, &g);
+	if (!rc && !g.found)
+		rc = STORE_NOT_FOUND;
+	/* Forms and signals are written with the report and never change,
+	 * so reading them in statements of their own is consistent. */
+	struct store_val q[] = {sv_int(id)};
+	if (!rc)
+		rc = store_read_exec(s, STMT_REPORT_FORMS, q, 1, form_row, r);
+	if (!rc)
+		rc = store_read_exec(s, STMT_REPORT_SIGNALS, q, 1, signal_row, r);
+	if (!rc) {
+		store_report_full_free(out);
+		*out = *r;
+	} else {
+		store_report_full_free(r);
+	}
+	free(r);
+	return rc;
 }

@@ -55,6 +55,10 @@ enum stmt_id {
 	STMT_REPORT_EXPORT,
 	/* A page of the inbox (store/inbox.c). */
 	STMT_INBOX_PAGE,
+	/* One report of an organisation, its forms and signals (inbox.c). */
+	STMT_REPORT_GET,
+	STMT_REPORT_FORMS,
+	STMT_REPORT_SIGNALS,
 	STMT_MESSAGE_SEQ_NEXT,
 	STMT_MESSAGE_ID_EXISTS,
 	STMT_MESSAGE_INSERT,

@@ -273,6 +273,23 @@ int store_inbox_page(struct store *s, const char *org, const struct store_inbox_
                      struct store_inbox_page *out);
 void store_inbox_page_free(struct store_inbox_page *p);
 
+/* One report as staff read it (store_report_get); free with
+ * store_report_full_free(). */
+struct store_report_full {
+	struct store_inbox_row row;
+	char received_at[STORE_TIME_LEN + 1]; /* "" when only the date is kept */
+	unsigned char *sealed;                /* owned; NULL when it has none */
+	size_t sealed_len;
+	char signals[REPORT_MAX_SIGNALS][STORE_CODE_MAX_LEN + 1]; /* in byte order */
+	size_t nsignals;
+};
+
+/* The report id of org (another organisation's is STORE_NOT_FOUND, as one
+ * that does not exist: the caller cannot tell them apart), with its forms
+ * and signals. Fills *out (replacing it). */
+int store_report_get(struct store *s, const char *org, int64_t id, struct store_report_full *out);
+void store_report_full_free(struct store_report_full *r);
+
 /* One new report from the public intake (store_reports_insert_batch).
  * Strings and bytes are borrowed for the call. */
 struct store_report_new {

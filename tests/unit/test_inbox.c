@@ -14,7 +14,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "crypto/seal.h"
 #include "domain/inbox.h"
+#include "domain/reportview.h"
 #include "domain/workdays.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -375,6 +377,125 @@ static void refused_queries(void **state)
 	json_decref(out);
 }
 
+/* --- one report ------------------------------------------------------- */
+
+static const unsigned char master[32] = {42};
+
+/* A web report of velsen with sealed personal fields and a message from
+ * the reporter; its id is 777. sealed_for: the id the fields are sealed
+ * under (777, or another to damage it). */
+static void add_sealed_report(struct fx *f, int64_t sealed_for)
+{
+	struct seal_key k;
+	assert_int_equal(seal_key_derive(master, &k), 0);
+	const char *personal = "{\"description\": \"VOORBEELD <b>vet</b>\\nregel 2\","
+	                       " \"place\": \"IJmuiden\", \"people\": [{\"age\": \"16\"}]}";
+	struct buf sealed = BUF_INIT, msg = BUF_INIT;
+	assert_int_equal(seal_encrypt(&k, (uint64_t)sealed_for, SEAL_REPORT, personal,
+	                              strlen(personal), &sealed),
+	                 0);
+	assert_int_equal(seal_encrypt(&k, 777, SEAL_MESSAGE, "nog iets", 8, &msg), 0);
+	static const char *const forms[] = {"labour"};
+	static const char *const signals[] = {"no_papers", "debt"};
+	unsigned char hash[STORE_RECEIPT_HASH_BYTES];
+	memset(hash, 9, sizeof hash);
+	struct store_report_new r = {.id = 777,
+	                             .org = "velsen",
+	                             .ref_prefix = "W2026-",
+	                             .receipt_hash = hash,
+	                             .received_on = "2026-03-10",
+	                             .channel = "web",
+	                             .reporter_role = "victim",
+	                             .anonymous = true,
+	                             .kind = "report",
+	                             .forms = forms,
+	                             .nforms = 1,
+	                             .signals = signals,
+	                             .nsignals = 2,
+	                             .sealed = sealed.data,
+	                             .sealed_len = sealed.len,
+	                             .suggestion =
+	                                 "[{\"form\":\"labour\",\"signals\":[\"debt\"]}]"};
+	int res;
+	assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(store_message_add(f->sf.s, 777, "reporter", "2026-03-11", msg.data,
+	                                   msg.len, NULL, NULL),
+	                 0);
+	buf_free(&sealed);
+	buf_free(&msg);
+	seal_key_wipe(&k);
+}
+
+static json_t *view(struct fx *f, const char *org, const char *id, bool personal, int want)
+{
+	struct report_reader *rr;
+	assert_int_equal(report_reader_new(master, &rr), 0);
+	json_t *out = NULL;
+	int rc = report_view(rr, f->sf.s, org, id, personal, TODAY, &out);
+	report_reader_free(rr);
+	if (rc != want)
+		fail_msg("report_view(%s, %s): %d, want %d", org, id, rc, want);
+	assert_true(want == 0 ? out != NULL : out == NULL);
+	return out;
+}
+
+static void report_view_whole(void **state)
+{
+	struct fx *f = *state;
+	add_sealed_report(f, 777);
+	json_t *o = view(f, "velsen", "777", true, 0);
+	assert_string_equal(json_string_value(json_object_get(o, "description")),
+	                    "VOORBEELD <b>vet</b>\nregel 2");
+	assert_string_equal(json_string_value(json_object_get(o, "place")), "IJmuiden");
+	assert_true(json_is_null(json_object_get(o, "when")));
+	assert_true(json_is_null(json_object_get(o, "contact")));
+	assert_int_equal(json_array_size(json_object_get(o, "people")), 1);
+	json_t *m = json_array_get(json_object_get(o, "messages"), 0);
+	assert_string_equal(json_string_value(json_object_get(m, "text")), "nog iets");
+	assert_string_equal(json_string_value(json_object_get(m, "author")), "reporter");
+	json_t *sig = json_object_get(o, "signals");
+	assert_int_equal(json_array_size(sig), 2);
+	assert_string_equal(json_string_value(json_array_get(sig, 0)), "debt");
+	json_t *sg = json_array_get(json_object_get(o, "suggestion"), 0);
+	assert_string_equal(json_string_value(json_object_get(sg, "form")), "labour");
+	assert_string_equal(json_string_value(json_object_get(o, "triage_due")), "2026-03-17");
+	assert_true(json_is_array(json_object_get(o, "history")));
+	json_decref(o);
+
+	/* Without personal data: the list's fields, signals and suggestion;
+	 * no personal field and no message. */
+	o = view(f, "velsen", "777", false, 0);
+	static const char *const hidden[] = {"description", "place",   "when",
+	                                     "people",      "contact", "messages"};
+	for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+		if (json_object_get(o, hidden[i]))
+			fail_msg("\"%s\" shown without personal data", hidden[i]);
+	assert_int_equal(json_array_size(json_object_get(o, "signals")), 2);
+	json_decref(o);
+}
+
+static void report_view_not_found(void **state)
+{
+	struct fx *f = *state;
+	add_sealed_report(f, 777);
+	/* another organisation's report is not found, as one that is not */
+	view(f, "utrecht", "777", true, REPORTVIEW_NOT_FOUND);
+	view(f, "velsen", "778", true, REPORTVIEW_NOT_FOUND);
+	const char *bad[] = {"0", "-777", "777 ", "0x309", "", "99999999999999999999", "7.77"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		view(f, "velsen", bad[i], true, REPORTVIEW_NOT_FOUND);
+}
+
+/* Fields sealed under another id do not open: an error, never shown. */
+static void report_view_damaged(void **state)
+{
+	struct fx *f = *state;
+	add_sealed_report(f, 778);
+	view(f, "velsen", "777", true, -EIO);
+	json_decref(view(f, "velsen", "777", false, 0));
+}
+
 int main(void)
 {
 	store_fixture_init();
@@ -386,6 +507,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(rows_as_the_contract, setup, teardown),
 	    cmocka_unit_test_setup_teardown(suggested_forms_listed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(refused_queries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_view_whole, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_view_not_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_view_damaged, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

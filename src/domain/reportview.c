@@ -1,0 +1,118 @@
+/* reportview: see reportview.h. */
+#include "domain/reportview.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/seal.h"
+#include "domain/inbox.h"
+#include "domain/sealed.h"
+#include "store/store.h"
+#include "util/str.h"
+
+struct report_reader {
+	struct seal_key seal;
+};
+
+int report_reader_new(const unsigned char master[32], struct report_reader **out)
+{
+	*out = NULL;
+	struct report_reader *rr = calloc(1, sizeof *rr);
+	if (!rr)
+		return -ENOMEM;
+	int rc = seal_key_derive(master, &rr->seal);
+	if (rc) {
+		free(rr);
+		return rc;
+	}
+	*out = rr;
+	return 0;
+}
+
+void report_reader_free(struct report_reader *rr)
+{
+	if (!rr)
+		return;
+	seal_key_wipe(&rr->seal);
+	free(rr);
+}
+
+/* The personal fields a report may hold, in the contract's names; each
+ * is copied from the opened object when there. */
+static const char *const personal_keys[] = {"description", "place", "when", "people", "contact"};
+
+static int add_personal(struct report_reader *rr, struct store *s,
+                        const struct store_report_full *r, json_t *o)
+{
+	json_t *fields = NULL;
+	if (r->sealed) {
+		int rc =
+		    sealed_report_json(&rr->seal, r->row.r.id, r->sealed, r->sealed_len, &fields);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < sizeof personal_keys / sizeof personal_keys[0]; i++) {
+		json_t *v = fields ? json_object_get(fields, personal_keys[i]) : NULL;
+		if (json_object_set(o, personal_keys[i], v ? v : json_null())) {
+			json_decref(fields);
+			return -ENOMEM;
+		}
+	}
+	json_decref(fields);
+	struct store_message *msgs = NULL;
+	size_t n = 0;
+	int rc = store_messages(s, r->row.r.id, &msgs, &n);
+	if (rc)
+		return rc > 0 ? -EIO : rc;
+	json_t *list = json_array();
+	rc = list ? sealed_messages_json(&rr->seal, r->row.r.id, msgs, n, list) : -ENOMEM;
+	store_messages_free(msgs, n);
+	if (!rc && json_object_set_new(o, "messages", list) == 0)
+		return 0;
+	if (!rc)
+		return -ENOMEM;
+	json_decref(list);
+	return rc;
+}
+
+int report_view(struct report_reader *rr, struct store *s, const char *org, const char *id_text,
+                bool personal, const char *today, json_t **out)
+{
+	*out = NULL;
+	uint64_t id;
+	/* Not a report id at all is not found either: the answer says no
+	 * more than that. */
+	if (!id_text || str_parse_u64(id_text, 1, INT64_MAX, &id) != 0)
+		return REPORTVIEW_NOT_FOUND;
+	struct store_report_full r = {0};
+	int rc = store_report_get(s, org, (int64_t)id, &r);
+	if (rc == STORE_NOT_FOUND)
+		return REPORTVIEW_NOT_FOUND;
+	if (rc)
+		return rc > 0 ? -EIO : rc;
+	json_t *o = inbox_item_json(&r.row, today);
+	json_t *signals = json_array();
+	json_t *sugg = r.row.suggestion ? json_loads(r.row.suggestion, 0, NULL) : json_array();
+	rc = o && signals && sugg ? 0 : -ENOMEM;
+	for (size_t i = 0; !rc && i < r.nsignals; i++)
+		if (json_array_append_new(signals, json_string(r.signals[i])))
+			rc = -ENOMEM;
+	if (!rc &&
+	    (json_object_set(o, "signals", signals) || json_object_set(o, "suggestion", sugg) ||
+	     json_object_set_new(o, "history", json_array()) ||
+	     json_object_set_new(o, "received_at",
+	                         r.received_at[0] ? json_string(r.received_at) : json_null())))
+		rc = -ENOMEM;
+	if (!rc && personal)
+		rc = add_personal(rr, s, &r, o);
+	json_decref(signals);
+	json_decref(sugg);
+	store_report_full_free(&r);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
