@@ -312,6 +312,8 @@
  * 1-1000, default 100). */
 #define INBOX_PAGE_DEFAULT 100u
 #define INBOX_PAGE_MAX     1000u
+/* Example reports `signaal init --demo` adds at most (app/demo). */
+#define DEMO_MAX_REPORTS 200u
 
 /* The byte limits that must hold the character limits above. */
 _Static_assert(HTTP_MAX_FIELD_VALUE >= UTF8_MAX_BYTES(REPORT_MAX_DESCRIPTION),

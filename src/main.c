@@ -35,7 +35,7 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  serve [--listen HOST:PORT]     run the server (default 127.0.0.1:8080)\n"
-    "  init [--org ID] [--name NAME] [--region REGION]\n"
+    "  init [--org ID] [--name NAME] [--region REGION] [--demo]\n"
     "                                 create the data directory, database, key\n"
     "                                 file and first organisation\n"
     "  org add --org ID [--name NAME] [--region REGION]\n"
@@ -75,6 +75,7 @@ struct cli {
 	const char *format;
 	bool personal;
 	bool force;
+	bool demo; /* init --demo */
 	int nrest;
 	char **rest;
 };
@@ -120,6 +121,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			continue;
 		if (strcmp(a, "--personal") == 0) {
 			cli->personal = true;
+			continue;
+		}
+		if (strcmp(a, "--demo") == 0) {
+			cli->demo = true;
 			continue;
 		}
 		if (strcmp(a, "--force") == 0) {
@@ -339,10 +344,12 @@ static int create_org(const struct cli *cli, struct config *cfg, bool first)
 		fprintf(stderr, "signaal: %s\n", buf_str(&err));
 		goto out;
 	}
-	if (first)
+	if (first) {
 		printf("data directory %s ready: organisation %s (%s), region %s, %zu districts\n",
 		       cli->data_dir, org, so.name, so.region, so.ndistricts);
-	else
+		if (cli->demo && cli_demo(cli->data_dir, cfg, content, org) != 0)
+			goto out;
+	} else
 		printf("organisation %s (%s) added, region %s, %zu districts\n", org, so.name,
 		       so.region, so.ndistricts);
 	rc = 0;

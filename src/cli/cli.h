@@ -2,7 +2,7 @@
  * dispatches to after parsing the options and loading the configuration.
  *
  * Owns: `import reports` and `export reports` (transfer.c), `backup` and
- * `restore` (backup.c): argument
+ * `restore` (backup.c), init's `--demo` (demo.c): argument
  * checks, opening the data directory, reading and writing the files, and
  * the messages on stderr (contract.md, "The binary": FILE:LINE, the column
  * and the value). Exit status: CLI_EXIT_* below. */
@@ -46,5 +46,11 @@ int cli_export(const struct cli_args *a, const struct config *cfg);
 int cli_backup(const struct cli_args *a, const struct config *cfg);
 /* `signaal restore FILE [--force]`: see backup.c for what it refuses. */
 int cli_restore(const struct cli_args *a, const struct config *cfg);
+
+/* `signaal init --demo`: after init, the example reports of app/demo.h
+ * for org, unless it has reports already (then it says so, exit 0). */
+struct content;
+int cli_demo(const char *data_dir, const struct config *cfg, const struct content *content,
+             const char *org);
 
 #endif

@@ -33,11 +33,13 @@
 #include "auth/receipt.h"
 #include "crypto/seal.h"
 #include "domain/sealed.h"
+#include "domain/workdays.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/str.h"
 
 _Static_assert(RECEIPT_HASH_BYTES == STORE_RECEIPT_HASH_BYTES, "receipt hash size");
+_Static_assert(WORKDAYS_DATE_BUF == STORE_DATE_LEN + 1, "a date of receipt");
 
 /* Attempts with a fresh id and receipt after a conflicting row. A 63-bit
  * random id or an 80-bit receipt repeats practically never, so a row that
@@ -442,15 +444,6 @@ out:
  * in its figures). Nothing keeps the time of day: triage due dates need
  * only the date, and the time would link the report to an address in a
  * proxy's access log (store.h, received_at). */
-static void today(char on[STORE_DATE_LEN + 1])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	if (strftime(on, STORE_DATE_LEN + 1, "%Y-%m-%d", &tm) != STORE_DATE_LEN)
-		memcpy(on, "1970-01-01", STORE_DATE_LEN + 1);
-}
-
 /* The queued item of a checked input: copies of everything it stores,
  * sealed under a first id. */
 static int item_new(struct intake *in, const struct report_org *org, const struct report_input *r,
@@ -514,7 +507,7 @@ static int item_new(struct intake *in, const struct report_org *org, const struc
 	if (!it->suggestion)
 		goto fail;
 	snprintf(it->org, sizeof it->org, "%s", org->id);
-	today(it->on);
+	workdays_today(it->on);
 	snprintf(it->prefix, sizeof it->prefix, "%c%.4s-",
 	         strcmp(report_channels[ch], "web") == 0 ? 'W' : 'M', it->on);
 	it->sealed = (struct buf)BUF_INIT;
@@ -736,11 +729,11 @@ int intake_add_message_org(struct intake *in, const char *org, const char *recei
 		goto out;
 	/* "closed" again inside the transaction: a handler may close the
 	 * report between the look-up and the insert. */
-	/* Only the date, as for the report itself (today()): the time of day
+	/* Only the date, as for the report itself (workdays_today()): the time of day
 	 * would link the message to an address in a proxy's access log. The
 	 * store orders the conversation by its own sequence. */
 	char on[STORE_DATE_LEN + 1];
-	today(on);
+	workdays_today(on);
 	rc = store_message_add(in->st, ref.id, "reporter", on, sealed.data, sealed.len, "closed",
 	                       NULL);
 	if (rc < 0)

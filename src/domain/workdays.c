@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "limits.h"
 
@@ -31,6 +32,15 @@ static bool parse(const char *s, long *y, int *m, int *d)
 	*m = (s[5] - '0') * 10 + (s[6] - '0');
 	*d = (s[8] - '0') * 10 + (s[9] - '0');
 	return *y >= 1 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= month_days(*y, *m);
+}
+
+void workdays_today(char out[WORKDAYS_DATE_BUF])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	if (strftime(out, WORKDAYS_DATE_BUF, "%Y-%m-%d", &tm) != WORKDAYS_DATE_BUF - 1)
+		memcpy(out, "1970-01-01", WORKDAYS_DATE_BUF);
 }
 
 bool workdays_date_valid(const char *s)

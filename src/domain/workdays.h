@@ -14,6 +14,9 @@
 /* Bytes of a date with its NUL. */
 #define WORKDAYS_DATE_BUF 11
 
+/* out = today's date where the server runs (the local time zone, as
+ * reports keep their date of receipt). */
+void workdays_today(char out[WORKDAYS_DATE_BUF]);
 /* True when s is a real date "YYYY-MM-DD" (year 1..9999). */
 bool workdays_date_valid(const char *s);
 /* out = the date n working days after date (n = 0: date itself when a

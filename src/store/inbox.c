@@ -198,3 +198,10 @@ int store_report_get(struct store *s, const char *org, int64_t id, struct store_
 	free(r);
 	return rc;
 }
+
+int store_org_reports_any(struct store *s, const char *org, bool *any)
+{
+	*any = false;
+	struct store_val p[] = {sv_text(org)};
+	return store_read_exec(s, STMT_ORG_REPORTS_ANY, p, 1, store_row_found, any);
+}

@@ -129,6 +129,10 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_SIGNALS] = {"report_signals", "SELECT signal FROM report_signals"
                                                " WHERE report_id = $1"
                                                " ORDER BY signal COLLATE \"C\""},
+    [STMT_ORG_REPORTS_ANY] = {"org_reports_any", "SELECT 1 FROM reports WHERE org_id = $1 LIMIT 1"},
+    [STMT_REPORT_SET_STATE] = {"report_set_state",
+                               "UPDATE reports SET status = $3, outcome = $4, concrete = $5"
+                               " WHERE org_id = $1 AND id = $2 RETURNING id"},
     /* A message's id is random and carries no order (migration 4); seq
      * counts the messages of one report and orders its conversation. The
      * report's row holds the last seq (migration 5): raising it locks the

@@ -289,6 +289,17 @@ struct store_report_full {
  * and signals. Fills *out (replacing it). */
 int store_report_get(struct store *s, const char *org, int64_t id, struct store_report_full *out);
 void store_report_full_free(struct store_report_full *r);
+/* 0 (sets *any: whether org holds a report) or negative errno. */
+int store_org_reports_any(struct store *s, const char *org, bool *any);
+
+/* --- handling (store/handling.c) ----------------------------------------- */
+
+/* Sets the status, outcome and concreteness of report id of org (values
+ * of report_statuses, report_outcomes, report_concretes; the caller
+ * checks them and the rules of handling). STORE_NOT_FOUND when org has
+ * no such report; -EINVAL for a value out of the columns' form. */
+int store_tx_report_set_state(struct store_tx *tx, const char *org, int64_t id, const char *status,
+                              const char *outcome, const char *concrete);
 
 /* One new report from the public intake (store_reports_insert_batch).
  * Strings and bytes are borrowed for the call. */
