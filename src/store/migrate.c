@@ -125,6 +125,24 @@ static const char *const migrations[] = {
     "ALTER TABLE reports ADD COLUMN message_seq INTEGER NOT NULL DEFAULT 0;"
     "UPDATE reports SET message_seq = (SELECT COALESCE(MAX(seq), 0) FROM report_messages m"
     " WHERE m.report_id = reports.id);",
+    /* 6: the audit log (audit/audit.h): one row per entry, numbered
+     * 1, 2, ... by seq, each with its chained MAC. Rows are only added.
+     * org_id is no foreign key: an entry outlives what it names, and
+     * records attempts on ids that do not exist. The head (the signed
+     * running count) is a setting; its row exists from here on, unsigned
+     * and empty, so that the first appenders lock it like every later
+     * one. */
+    "CREATE TABLE audit_log ("
+    " seq BIGINT PRIMARY KEY CHECK (seq > 0),"
+    " at TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " org_id TEXT,"
+    " action TEXT NOT NULL,"
+    " object TEXT,"
+    " result TEXT NOT NULL,"
+    " mac BYTEA NOT NULL);"
+    "INSERT INTO settings (key, value) VALUES ('audit.head', '0')"
+    " ON CONFLICT (key) DO NOTHING;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

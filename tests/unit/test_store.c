@@ -1144,10 +1144,31 @@ static void test_report_time_of_day_optional(void **state)
 	                 1);
 }
 
+/* Brings the database at path back to the schema before migration 6
+ * (no audit log). */
+static void undo_migration_6(const char *path)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	char *err = NULL;
+	int rc = sqlite3_exec(db,
+	                      "BEGIN;"
+	                      "DROP TABLE audit_log;"
+	                      "DELETE FROM settings WHERE key = 'audit.head';"
+	                      "DELETE FROM schema_migrations WHERE version = 6;"
+	                      "COMMIT;",
+	                      NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("undoing migration 6: %s", err ? err : "?");
+	sqlite3_free(err);
+	sqlite3_close(db);
+}
+
 /* Brings the database at path back to the schema before migration 5
  * (no counters: numbers were MAX() + 1). */
 static void undo_migration_5(const char *path)
 {
+	undo_migration_6(path);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	char *err = NULL;
