@@ -278,6 +278,19 @@ int audit_append(struct store_tx *tx, const struct audit_key *key, const struct 
 		rc = AUDIT_BROKEN;
 		goto out;
 	}
+	/* The last entry must be the one the head signed: an end cut off is
+	 * refused here already, not only by audit_verify(). (Changes further
+	 * back are audit_verify()'s to find: an append stays one lookup.) */
+	if (h.count) {
+		unsigned char last[STORE_AUDIT_MAC_MAX];
+		size_t len = 0;
+		rc = store_tx_audit_mac_at(tx, h.count, last, &len);
+		if (rc == STORE_NOT_FOUND ||
+		    (!rc && (len != AUDIT_MAC_BYTES || sodium_memcmp(last, h.last, len))))
+			rc = AUDIT_BROKEN;
+		if (rc)
+			goto out;
+	}
 	struct store_audit_row row = {.seq = h.count + 1, .mac_len = AUDIT_MAC_BYTES};
 	store_now(row.at);
 	snprintf(row.actor, sizeof row.actor, "%s", e->actor);

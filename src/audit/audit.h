@@ -126,9 +126,11 @@ bool audit_entry_valid(const struct audit_entry *e);
  * commits or rolls back with the change it records). Locks the head row
  * first: call it where the transaction may wait for other appenders.
  * Returns 0; -EINVAL for a field of the wrong shape (nothing written);
- * AUDIT_BROKEN when the head fails its MAC (nothing written: the log must
- * be looked into first, see audit_verify); or negative errno (return it
- * from the transaction). */
+ * AUDIT_BROKEN when the head fails its MAC, the last entry is not the one
+ * it signed (the end cut off) or a row follows it (nothing written: the
+ * log must be looked into first, see audit_verify; an entry changed
+ * further back is only found by audit_verify); or negative errno (return
+ * it from the transaction). */
 enum {
 	AUDIT_BROKEN = 40, /* the chain or its head does not verify */
 };

@@ -2,7 +2,8 @@
  * dispatches to after parsing the options and loading the configuration.
  *
  * Owns: `import reports` and `export reports` (transfer.c), `backup` and
- * `restore` (backup.c): argument
+ * `restore` (backup.c), `audit verify` and `audit list` (audit.c), and
+ * the audit entries these commands (and init, org add) write: argument
  * checks, opening the data directory, reading and writing the files, and
  * the messages on stderr (contract.md, "The binary": FILE:LINE, the column
  * and the value). Exit status: CLI_EXIT_* below. */
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 
 #include "app/config.h"
+#include "audit/audit.h"
 
 enum {
 	CLI_EXIT_OK = 0,
@@ -30,6 +32,10 @@ struct cli_args {
 	int nrest;
 	char **rest;
 	bool force; /* restore --force */
+	/* audit list filters */
+	const char *since;
+	const char *actor;
+	const char *action;
 };
 
 /* `signaal import reports --org ID FILE.csv`: all rows or none. Prints
@@ -46,5 +52,24 @@ int cli_export(const struct cli_args *a, const struct config *cfg);
 int cli_backup(const struct cli_args *a, const struct config *cfg);
 /* `signaal restore FILE [--force]`: see backup.c for what it refuses. */
 int cli_restore(const struct cli_args *a, const struct config *cfg);
+
+/* `signaal audit verify`: checks the whole chain; exit 1 naming the first
+ * bad entry. `signaal audit list [--since DATE] [--actor LOGIN] [--action
+ * A]`: the entries, oldest first. */
+int cli_audit(const struct cli_args *a, const struct config *cfg);
+
+/* The actor of this process's audit entries: "cli:" and the OS user's
+ * name (or "cli:uid-N" when the name is no plain identifier). */
+void cli_audit_actor(char out[AUDIT_ACTOR_MAX_LEN + 1]);
+/* Loads DIR/signaal.key and derives the audit key; 0 or CLI_EXIT_USER
+ * with the reason on stderr. Wipe key with audit_key_wipe(). */
+int cli_audit_key(const char *data_dir, struct audit_key *key);
+/* Says on stderr why an audit append failed (rc from audit_append*);
+ * nothing for 0. */
+void cli_audit_say(int rc);
+/* Appends one entry in a transaction of its own, actor the OS user: 0 or
+ * CLI_EXIT_USER with the reason on stderr. */
+int cli_audit_record(struct store *s, const char *data_dir, enum audit_action action,
+                     const char *org, const char *object, enum audit_result result);
 
 #endif

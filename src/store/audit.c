@@ -84,6 +84,37 @@ int store_tx_audit_insert(struct store_tx *tx, const struct store_audit_row *r)
 	return rc > 0 ? -EIO : rc;
 }
 
+struct mac_ctx {
+	unsigned char *mac;
+	size_t *len;
+	bool found;
+};
+
+static int mac_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct mac_ctx *m = vctx;
+	if (n != 1)
+		return -EIO;
+	m->found = true;
+	*m->len = 0;
+	/* Anything but a MAC's bytes is a MAC that does not match. */
+	if (c[0].type == STORE_BLOB && c[0].len <= STORE_AUDIT_MAC_MAX) {
+		memcpy(m->mac, c[0].p, c[0].len);
+		*m->len = c[0].len;
+	}
+	return 0;
+}
+
+int store_tx_audit_mac_at(struct store_tx *tx, int64_t seq, unsigned char *mac, size_t *len)
+{
+	struct mac_ctx m = {mac, len, false};
+	struct store_val p[] = {sv_int(seq)};
+	int rc = store_tx_exec(tx, STMT_AUDIT_MAC_AT, p, 1, mac_row, &m);
+	if (!rc && !m.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
 struct head_max_ctx {
 	struct buf *head;
 	bool *have;

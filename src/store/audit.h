@@ -43,6 +43,10 @@ int store_tx_audit_head_set(struct store_tx *tx, const char *key, const char *va
  * taken, -EINVAL for a value over a column limit. */
 int store_tx_audit_insert(struct store_tx *tx, const struct store_audit_row *row);
 
+/* The MAC of entry seq into mac (at most STORE_AUDIT_MAC_MAX bytes; *len
+ * its length). STORE_NOT_FOUND when there is no such entry. */
+int store_tx_audit_mac_at(struct store_tx *tx, int64_t seq, unsigned char *mac, size_t *len);
+
 /* The head's value (into head, replaced; *have_head false when there is
  * no head row) and the highest seq there is (0 when none), read together
  * from one snapshot. */

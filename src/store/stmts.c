@@ -131,6 +131,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                            "INSERT INTO audit_log (seq, at, actor, org_id, action, object,"
                            " result, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
     [STMT_AUDIT_SEQ_EXISTS] = {"audit_seq_exists", "SELECT 1 FROM audit_log WHERE seq = $1"},
+    [STMT_AUDIT_MAC_AT] = {"audit_mac_at", "SELECT mac FROM audit_log WHERE seq = $1"},
     /* One statement, so one snapshot: the head and the rows agree. */
     [STMT_AUDIT_HEAD_MAX] = {"audit_head_max", "SELECT (SELECT value FROM settings WHERE key = $1),"
                                                " (SELECT COALESCE(MAX(seq), 0) FROM audit_log)"},

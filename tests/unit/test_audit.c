@@ -311,6 +311,33 @@ static void test_cut_off_last_row_detected(void **state)
 	append_n(f, 5);
 	tamper(f, "DELETE FROM audit_log WHERE seq = 5");
 	assert_bad(f, 5);
+	/* Nobody appends after a cut-off end, which would hide it as a gap. */
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+	assert_bad(f, 5);
+}
+
+/* The last entry swapped for another one with a valid MAC of its own. */
+static void test_last_row_replaced_refuses_append(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 3);
+	tamper(f, "UPDATE audit_log SET mac = (SELECT mac FROM audit_log WHERE seq = 2)"
+	          " WHERE seq = 3");
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+	assert_bad(f, 3);
+}
+
+/* A change further back does not stop appends (each stays one lookup);
+ * the check finds it, however many entries follow. */
+static void test_change_found_after_later_appends(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 3);
+	tamper(f, "UPDATE audit_log SET object = '999' WHERE seq = 2");
+	append_n(f, 2);
+	assert_bad(f, 2);
 }
 
 /* Cut off, and the count lowered to match: its MAC gives it away. */
@@ -542,6 +569,8 @@ int main(void)
 	    T(test_moved_row_detected),
 	    T(test_cut_off_end_detected),
 	    T(test_cut_off_last_row_detected),
+	    T(test_last_row_replaced_refuses_append),
+	    T(test_change_found_after_later_appends),
 	    T(test_cut_off_with_count_lowered_detected),
 	    T(test_head_removed_detected),
 	    T(test_head_reset_detected),
