@@ -44,7 +44,8 @@ int cli_import(const struct cli_args *a, const struct config *cfg);
 /* `signaal export reports --org ID [--year Y] [--format csv|json|excel]`
  * on standard output. excel is csv as Excel with a Dutch locale opens it
  * (';', a UTF-8 byte order mark). --personal is refused (exit 2) until
- * the audit log exists. */
+ * the export has personal fields. The export's audit entry is written
+ * before its first row. */
 int cli_export(const struct cli_args *a, const struct config *cfg);
 
 /* `signaal backup FILE`: a consistent copy of the store while servers

@@ -395,9 +395,10 @@ int cli_export(const struct cli_args *a, const struct config *cfg)
 		return CLI_EXIT_USAGE;
 	}
 	if (a->personal)
-		return usage_error("--personal is not available yet: every export of personal data "
-		                   "must be written to the audit log, which this version does not "
-		                   "have. Without --personal the export holds no personal data.");
+		return usage_error(
+		    "--personal is not available yet: this version exports no "
+		    "personal fields. Without --personal the export holds no personal "
+		    "data.");
 	int rc = check_org_arg(a->org, use);
 	if (rc)
 		return rc;
