@@ -173,6 +173,8 @@
 #define AUDIT_OBJECT_MAX_LEN 64u
 /* Entries audit_verify() reads per statement: its memory bound. */
 #define AUDIT_VERIFY_BATCH 1000u
+/* Entries on one page of the audit log's list. */
+#define AUDIT_PAGE_MAX 200u
 /* Bytes of one line of signaal.ini (inih's own line buffer is 200). */
 #define CONFIG_MAX_LINE 190u
 /* Bytes of a path in signaal.ini. */

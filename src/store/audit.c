@@ -197,3 +197,26 @@ int store_audit_range(struct store *s, int64_t after, int64_t upto, size_t limit
 	struct store_val p[] = {sv_int(after), sv_int(upto), sv_int((int64_t)limit)};
 	return store_read_exec(s, STMT_AUDIT_RANGE, p, 3, range_row, &r);
 }
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_t before,
+                     size_t limit, store_audit_fn fn, void *ctx)
+{
+	if (!f->org || !*f->org)
+		return -EINVAL;
+	struct range_ctx r = {.fn = fn, .ctx = ctx};
+	const char *until = f->at_until && *f->at_until ? f->at_until : "~";
+	struct store_val p[] = {sv_text(f->org),
+	                        sv_text(or_empty(f->actor)),
+	                        sv_text(or_empty(f->action)),
+	                        sv_text(or_empty(f->object)),
+	                        sv_text(or_empty(f->at_from)),
+	                        sv_text(until),
+	                        sv_int(before),
+	                        sv_int((int64_t)limit)};
+	return store_read_exec(s, STMT_AUDIT_PAGE, p, 8, range_row, &r);
+}

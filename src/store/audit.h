@@ -59,4 +59,19 @@ typedef int (*store_audit_fn)(void *ctx, const struct store_audit_row *row);
 int store_audit_range(struct store *s, int64_t after, int64_t upto, size_t limit, store_audit_fn fn,
                       void *ctx);
 
+/* One organisation's entries for a list, newest first: those with seq <
+ * before that match every filter given (NULL or "": none): actor,
+ * action and object exactly, at_from <= at < at_until (text of
+ * timestamps, compared in byte order). At most limit rows. */
+struct store_audit_filter {
+	const char *org;
+	const char *actor;
+	const char *action;
+	const char *object;
+	const char *at_from;
+	const char *at_until;
+};
+int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_t before,
+                     size_t limit, store_audit_fn fn, void *ctx);
+
 #endif

@@ -135,6 +135,15 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     /* One statement, so one snapshot: the head and the rows agree. */
     [STMT_AUDIT_HEAD_MAX] = {"audit_head_max", "SELECT (SELECT value FROM settings WHERE key = $1),"
                                                " (SELECT COALESCE(MAX(seq), 0) FROM audit_log)"},
+    /* One organisation's entries, newest first, before seq $7 (keyset
+     * paging), filtered: '' is no filter; the period is a range of the
+     * time's text ($5 inclusive, $6 exclusive), in byte order. */
+    [STMT_AUDIT_PAGE] = {"audit_page",
+                         "SELECT seq, at, actor, org_id, action, object, result, mac"
+                         " FROM audit_log WHERE org_id = $1 AND ($2 = '' OR actor = $2)"
+                         " AND ($3 = '' OR action = $3) AND ($4 = '' OR object = $4)"
+                         " AND at COLLATE \"C\" >= $5 AND at COLLATE \"C\" < $6"
+                         " AND seq < $7 ORDER BY seq DESC LIMIT $8"},
     [STMT_AUDIT_RANGE] = {"audit_range",
                           "SELECT seq, at, actor, org_id, action, object, result, mac"
                           " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},
