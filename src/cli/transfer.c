@@ -396,9 +396,9 @@ int cli_export(const struct cli_args *a, const struct config *cfg)
 	}
 	if (a->personal)
 		return usage_error(
-		    "--personal is not available yet: this version exports no "
-		    "personal fields. Without --personal the export holds no personal "
-		    "data.");
+		    "--personal is not available yet: this version exports no personal fields "
+		    "(each such export will be written to the audit log). Without --personal "
+		    "the export holds no personal data.");
 	int rc = check_org_arg(a->org, use);
 	if (rc)
 		return rc;
