@@ -63,7 +63,13 @@ static int setup(void **state)
 	if (rc)
 		fprintf(stderr, "setup: %s\n", buf_str(&err));
 	buf_free(&err);
-	return rc ? -1 : 0;
+	if (rc) {
+		/* cmocka skips the teardown of a failed setup. */
+		tmpdir_remove(f->dir);
+		free(f);
+		return -1;
+	}
+	return 0;
 }
 
 static int teardown(void **state)
