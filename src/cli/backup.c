@@ -65,7 +65,15 @@ int cli_backup(const struct cli_args *a, const struct config *cfg)
 		goto out;
 	}
 	/* Recorded first, so that the backup holds its own entry; a backup
-	 * that cannot be recorded is not made. */
+	 * that cannot be recorded is not made. A file in the way refuses it
+	 * before an entry says it was made (store_backup checks again). */
+	struct stat sb;
+	if (stat(file, &sb) == 0) {
+		fprintf(stderr, "signaal: %s exists already: a backup never overwrites a file\n",
+		        file);
+		rc = CLI_EXIT_USER;
+		goto out;
+	}
 	if (cli_audit_record(s, a->data_dir, AUDIT_STORE_BACKUP, NULL, NULL, AUDIT_OK)) {
 		rc = CLI_EXIT_USER;
 		goto out;
@@ -195,8 +203,11 @@ int cli_restore(const struct cli_args *a, const struct config *cfg)
 	/* The restored log goes on with this restore (the backup's key, so
 	 * its chain's key); entries written after the backup are gone with
 	 * the rest of what it replaced. */
-	if (cli_audit_record(s, a->data_dir, AUDIT_STORE_RESTORE, NULL, NULL, AUDIT_OK))
+	if (cli_audit_record(s, a->data_dir, AUDIT_STORE_RESTORE, NULL, NULL, AUDIT_OK)) {
+		fprintf(stderr, "signaal: %s was restored into %s, but without its audit entry\n",
+		        file, where);
 		goto out;
+	}
 	printf("restored %s into %s\n", file, where);
 	rc = 0;
 out:

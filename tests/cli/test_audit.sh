@@ -89,11 +89,14 @@ run backup "$tmp/backup"
 check "backup" test "$rc" = 0
 run restore "$tmp/backup" --force
 check "restore" test "$rc" = 0
+# A refused backup makes nothing, and so writes no entry.
+run backup "$tmp/backup"
+check "a backup over a file is refused" test "$rc" = 1
 
 run audit list
 check "audit list" test "$rc" = 0
 cp "$tmp/out" "$tmp/list"
-check "six entries: the refused import wrote none" test "$(wc -l <"$tmp/list")" = 6
+check "six entries: the refused import and backup wrote none" test "$(wc -l <"$tmp/list")" = 6
 i=0
 for want in "velsen	system.init	-	ok" "haarlem	org.add	-	ok" \
 	"velsen	report.import	-	ok" "velsen	report.export	year:2024	ok" \
