@@ -165,6 +165,16 @@
 #define SETTING_KEY_MAX_LEN 64u
 /* Bytes of a setting value. */
 #define SETTING_VALUE_MAX_LEN (64u * 1024u)
+/* --- Audit log (owned by audit/) ----------------------------------- */
+/* Bytes of an audit entry's actor ("cli:" + an OS user name, "user:" +
+ * a user id, "system"). */
+#define AUDIT_ACTOR_MAX_LEN 72u
+/* Bytes of an audit entry's object (a report, user or token id). */
+#define AUDIT_OBJECT_MAX_LEN 64u
+/* Entries audit_verify() reads per statement: its memory bound. */
+#define AUDIT_VERIFY_BATCH 1000u
+/* Entries on one page of the audit log's list. */
+#define AUDIT_PAGE_MAX 200u
 /* Bytes of one line of signaal.ini (inih's own line buffer is 200). */
 #define CONFIG_MAX_LINE 190u
 /* Bytes of a path in signaal.ini. */

@@ -49,6 +49,10 @@ static const char usage_text[] =
     "                                 run (the key file is not in it)\n"
     "  restore FILE [--force]         replace the database by a backup (same key;\n"
     "                                 --force to replace existing reports)\n"
+    "  audit verify                   check the audit log's chain; names the first\n"
+    "                                 bad entry\n"
+    "  audit list [--since DATE] [--actor LOGIN] [--action A]\n"
+    "                                 the audit log's entries, oldest first\n"
     "\n"
     "options:\n"
     "  --data DIR      data directory (default ./var)\n"
@@ -76,6 +80,9 @@ struct cli {
 	bool personal;
 	bool force;
 	bool demo; /* init --demo */
+	const char *since;
+	const char *actor;
+	const char *action;
 	int nrest;
 	char **rest;
 };
@@ -95,6 +102,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	    {"--region", offsetof(struct cli, region)},
 	    {"--year", offsetof(struct cli, year)},
 	    {"--format", offsetof(struct cli, format)},
+	    {"--since", offsetof(struct cli, since)},
+	    {"--actor", offsetof(struct cli, actor)},
+	    {"--action", offsetof(struct cli, action)},
 	};
 	cli->data_dir = "./var";
 	cli->rest = calloc((size_t)argc, sizeof *cli->rest);
@@ -335,7 +345,9 @@ static int create_org(const struct cli *cli, struct config *cfg, bool first)
 	}
 	/* init is idempotent for the directory, key and database: org add
 	 * reuses it, and an organisation that exists is refused. */
-	int sr = setup_init_at(cli->data_dir, cfg->store_url, &so, &err);
+	char actor[AUDIT_ACTOR_MAX_LEN + 1];
+	cli_audit_actor(actor);
+	int sr = setup_init_as(cli->data_dir, cfg->store_url, &so, actor, !first, &err);
 	if (sr == STORE_CONFLICT && !first) {
 		fprintf(stderr, "signaal: organisation \"%s\" exists already\n", org);
 		goto out;
@@ -434,8 +446,13 @@ int main(int argc, char **argv)
 	else if (strcmp(cli.command, "org") == 0)
 		rc = cmd_org(&cli, &cfg);
 	else if (strcmp(cli.command, "import") == 0 || strcmp(cli.command, "export") == 0) {
-		struct cli_args a = {cli.data_dir, cli.org,   cli.year, cli.format,
-		                     cli.personal, cli.nrest, cli.rest, false};
+		struct cli_args a = {.data_dir = cli.data_dir,
+		                     .org = cli.org,
+		                     .year = cli.year,
+		                     .format = cli.format,
+		                     .personal = cli.personal,
+		                     .nrest = cli.nrest,
+		                     .rest = cli.rest};
 		rc = cli.command[0] == 'i' ? cli_import(&a, &cfg) : cli_export(&a, &cfg);
 	} else if (strcmp(cli.command, "backup") == 0 || strcmp(cli.command, "restore") == 0) {
 		struct cli_args a = {.data_dir = cli.data_dir,
@@ -443,6 +460,14 @@ int main(int argc, char **argv)
 		                     .rest = cli.rest,
 		                     .force = cli.force};
 		rc = cli.command[0] == 'b' ? cli_backup(&a, &cfg) : cli_restore(&a, &cfg);
+	} else if (strcmp(cli.command, "audit") == 0) {
+		struct cli_args a = {.data_dir = cli.data_dir,
+		                     .nrest = cli.nrest,
+		                     .rest = cli.rest,
+		                     .since = cli.since,
+		                     .actor = cli.actor,
+		                     .action = cli.action};
+		rc = cli_audit(&a, &cfg);
 	} else
 		rc = usage("unknown command");
 out:

@@ -24,6 +24,8 @@ const struct route site_routes[] = {
     {HTTP_GET, "/api/v1/signals", api_signals, &policy_public, .cache = false},
     {HTTP_POST, "/api/v1/reports", api_reports, &policy_public, .json = true},
     {HTTP_POST, "/api/v1/follow", api_follow, &policy_public, .json = true},
+    {HTTP_GET, "/staf/beheer/audit", page_staff_audit, &policy_audit_admin, .cache = false},
+    {HTTP_GET, "/staf/beheer/audit.csv", page_staff_audit_csv, &policy_audit_admin, .cache = false},
     {HTTP_GET, "/static/*", page_static, &policy_public, .cache = false},
     {HTTP_GET, "/assets/:fp/*", page_asset, &policy_public, .cache = false},
 };

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "crypto/keyfile.h"
 #include "crypto/seal.h"
 #include "limits.h"
@@ -259,6 +260,28 @@ out:
 	return rc;
 }
 
+struct org_create_ctx {
+	const struct store_org *org;
+	const struct setup_org *in;
+	const struct audit_key *key;
+	const char *actor;
+	bool org_add;
+};
+
+/* The organisation and its audit entry, committed together. */
+static int org_create_txn(struct store_tx *tx, void *vctx)
+{
+	struct org_create_ctx *c = vctx;
+	int rc = store_tx_org_create(tx, c->org, c->in->districts, c->in->ndistricts);
+	if (rc)
+		return rc;
+	struct audit_entry e = {.actor = c->actor ? c->actor : AUDIT_ACTOR_SYSTEM,
+	                        .org = c->org->id,
+	                        .action = c->org_add ? AUDIT_ORG_ADD : AUDIT_INIT,
+	                        .result = AUDIT_OK};
+	return audit_append(tx, c->key, &e);
+}
+
 int setup_store_url(const char *configured, const char *data_dir, struct buf *out)
 {
 	buf_reset(out);
@@ -274,6 +297,12 @@ int setup_init(const char *data_dir, const struct setup_org *org, struct buf *er
 
 int setup_init_at(const char *data_dir, const char *store_url, const struct setup_org *org,
                   struct buf *err)
+{
+	return setup_init_as(data_dir, store_url, org, NULL, false, err);
+}
+
+int setup_init_as(const char *data_dir, const char *store_url, const struct setup_org *org,
+                  const char *actor, bool org_add, struct buf *err)
 {
 	struct buf path = BUF_INIT, keypath = BUF_INIT;
 	struct store *s = NULL;
@@ -320,11 +349,27 @@ int setup_init_at(const char *data_dir, const char *store_url, const struct setu
 	strcpy(o.id, org->id);
 	strcpy(o.name, org->name);
 	strcpy(o.region, org->region);
-	rc = store_org_create(s, &o, org->districts, org->ndistricts);
+	struct audit_key akey;
+	rc = audit_key_derive(master, &akey);
+	if (rc) {
+		buf_printf(err, "cannot derive the audit key from %s", buf_str(&keypath));
+		goto out;
+	}
+	struct org_create_ctx oc = {&o, org, &akey, actor, org_add};
+	rc = store_txn(s, org_create_txn, &oc);
+	audit_key_wipe(&akey);
 	if (rc == STORE_CONFLICT)
 		buf_printf(err, "organisation '%s' already exists in %s", org->id, where);
 	else if (rc == STORE_LIMIT)
 		buf_printf(err, "at most %u districts", STORE_MAX_DISTRICTS);
+	else if (rc == AUDIT_BROKEN)
+		buf_printf(err,
+		           "the audit log of %s does not verify (run signaal audit verify); "
+		           "organisation '%s' was not added",
+		           where, org->id);
+	else if (rc == -EINVAL)
+		buf_printf(err, "cannot create organisation '%s': a value the audit log refuses",
+		           org->id);
 	else if (rc)
 		buf_printf(err, "cannot create organisation '%s' in %s: %s", org->id, where,
 		           strerror(rc < 0 ? -rc : EIO));

@@ -6,6 +6,7 @@
 #ifndef SIGNAAL_APP_SETUP_H
 #define SIGNAAL_APP_SETUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -35,17 +36,24 @@ struct setup_org {
 /* Creates data_dir (0700; refuses an existing directory with wider
  * permissions, owned by someone else, or a non-directory), the key file
  * DIR/signaal.key (0600), the database DIR/signaal.db with migrations, and
- * the first organisation (public_min_cell PUBLIC_MIN_CELL_DEFAULT).
+ * the first organisation (public_min_cell PUBLIC_MIN_CELL_DEFAULT), with
+ * its audit entry in the same transaction.
  * Idempotent for the directory, key and database: an existing key is
  * checked and kept, never overwritten. An organisation with the same id
  * gives STORE_CONFLICT. The parent of data_dir must exist.
- * Returns 0, negative errno, STORE_CONFLICT, STORE_TOO_NEW or a SETUP_*
- * value; err (required) names what failed and why. */
+ * Returns 0, negative errno, STORE_CONFLICT, STORE_TOO_NEW, AUDIT_BROKEN
+ * (the audit log does not verify: nothing added) or a SETUP_* value; err (required) names what
+ * failed and why. */
 int setup_init(const char *data_dir, const struct setup_org *org, struct buf *err);
 /* The same, with the database at store_url ([store] url; NULL or "" is
  * DIR/signaal.db). */
 int setup_init_at(const char *data_dir, const char *store_url, const struct setup_org *org,
                   struct buf *err);
+/* The same, saying who adds the organisation in its audit entry: actor is
+ * an actor of audit/audit.h (NULL: "system", as setup_init_at writes),
+ * and the entry's action is org.add when org_add, else system.init. */
+int setup_init_as(const char *data_dir, const char *store_url, const struct setup_org *org,
+                  const char *actor, bool org_add, struct buf *err);
 
 /* The database URL for store_open(): configured ([store] url) when not
  * NULL or empty, else the SQLite file DIR/signaal.db. out is replaced. */

@@ -8,7 +8,10 @@
  * it could never be opened), and a store that holds reports unless
  * --force; then it replaces the store all or nothing, opens it again
  * (applying migrations a backup of an older version lacks) and checks the
- * key once more as every start does. */
+ * key once more as every start does.
+ *
+ * Both are audited (actor: the OS user): a backup before it is made (the
+ * copy holds its entry), a restore in the restored log. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -61,7 +64,23 @@ int cli_backup(const struct cli_args *a, const struct config *cfg)
 		rc = CLI_EXIT_USER;
 		goto out;
 	}
+	/* Recorded first, so that the backup holds its own entry; a backup
+	 * that cannot be recorded is not made. A file in the way refuses it
+	 * before an entry says it was made (store_backup checks again). */
+	struct stat sb;
+	if (stat(file, &sb) == 0) {
+		fprintf(stderr, "signaal: %s exists already: a backup never overwrites a file\n",
+		        file);
+		rc = CLI_EXIT_USER;
+		goto out;
+	}
+	if (cli_audit_record(s, a->data_dir, AUDIT_STORE_BACKUP, NULL, NULL, AUDIT_OK)) {
+		rc = CLI_EXIT_USER;
+		goto out;
+	}
 	rc = store_backup(s, file);
+	if (rc && rc != -EEXIST)
+		cli_audit_record(s, a->data_dir, AUDIT_STORE_BACKUP, NULL, NULL, AUDIT_FAILED);
 	if (rc == -EEXIST)
 		fprintf(stderr, "signaal: %s exists already: a backup never overwrites a file\n",
 		        file);
@@ -179,6 +198,14 @@ int cli_restore(const struct cli_args *a, const struct config *cfg)
 	if (e) {
 		fprintf(stderr, "signaal: after restoring %s: %s\n", file,
 		        err.len ? buf_str(&err) : strerror(e < 0 ? -e : EIO));
+		goto out;
+	}
+	/* The restored log goes on with this restore (the backup's key, so
+	 * its chain's key); entries written after the backup are gone with
+	 * the rest of what it replaced. */
+	if (cli_audit_record(s, a->data_dir, AUDIT_STORE_RESTORE, NULL, NULL, AUDIT_OK)) {
+		fprintf(stderr, "signaal: %s was restored into %s, but without its audit entry\n",
+		        file, where);
 		goto out;
 	}
 	printf("restored %s into %s\n", file, where);

@@ -2,7 +2,9 @@
  * dispatches to after parsing the options and loading the configuration.
  *
  * Owns: `import reports` and `export reports` (transfer.c), `backup` and
- * `restore` (backup.c), init's `--demo` (demo.c): argument
+ * `restore` (backup.c), `audit verify` and `audit list` (audit.c), and
+ * the audit entries these commands (and init, org add) write, init's
+ * `--demo` (demo.c): argument
  * checks, opening the data directory, reading and writing the files, and
  * the messages on stderr (contract.md, "The binary": FILE:LINE, the column
  * and the value). Exit status: CLI_EXIT_* below. */
@@ -12,6 +14,7 @@
 #include <stdbool.h>
 
 #include "app/config.h"
+#include "audit/audit.h"
 
 enum {
 	CLI_EXIT_OK = 0,
@@ -30,6 +33,10 @@ struct cli_args {
 	int nrest;
 	char **rest;
 	bool force; /* restore --force */
+	/* audit list filters */
+	const char *since;
+	const char *actor;
+	const char *action;
 };
 
 /* `signaal import reports --org ID FILE.csv`: all rows or none. Prints
@@ -38,7 +45,8 @@ int cli_import(const struct cli_args *a, const struct config *cfg);
 /* `signaal export reports --org ID [--year Y] [--format csv|json|excel]`
  * on standard output. excel is csv as Excel with a Dutch locale opens it
  * (';', a UTF-8 byte order mark). --personal is refused (exit 2) until
- * the audit log exists. */
+ * the export has personal fields. The export's audit entry is written
+ * before its first row. */
 int cli_export(const struct cli_args *a, const struct config *cfg);
 
 /* `signaal backup FILE`: a consistent copy of the store while servers
@@ -52,5 +60,24 @@ int cli_restore(const struct cli_args *a, const struct config *cfg);
 struct content;
 int cli_demo(const char *data_dir, const struct config *cfg, const struct content *content,
              const char *org);
+
+/* `signaal audit verify`: checks the whole chain; exit 1 naming the first
+ * bad entry. `signaal audit list [--since DATE] [--actor LOGIN] [--action
+ * A]`: the entries, oldest first. */
+int cli_audit(const struct cli_args *a, const struct config *cfg);
+
+/* The actor of this process's audit entries: "cli:" and the OS user's
+ * name (or "cli:uid-N" when the name is no plain identifier). */
+void cli_audit_actor(char out[AUDIT_ACTOR_MAX_LEN + 1]);
+/* Loads DIR/signaal.key and derives the audit key; 0 or CLI_EXIT_USER
+ * with the reason on stderr. Wipe key with audit_key_wipe(). */
+int cli_audit_key(const char *data_dir, struct audit_key *key);
+/* Says on stderr why an audit append failed (rc from audit_append*);
+ * nothing for 0. */
+void cli_audit_say(int rc);
+/* Appends one entry in a transaction of its own, actor the OS user: 0 or
+ * CLI_EXIT_USER with the reason on stderr. */
+int cli_audit_record(struct store *s, const char *data_dir, enum audit_action action,
+                     const char *org, const char *object, enum audit_result result);
 
 #endif

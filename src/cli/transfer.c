@@ -8,7 +8,10 @@
  * injection ('=cmd) is read back as it was (=cmd).
  *
  * Export writes the contract's columns only: none of them holds free text
- * or personal data. */
+ * or personal data.
+ *
+ * Both are audited (actor: the OS user): the import's entry commits with
+ * its rows, the export's before the first row is written. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -170,15 +173,43 @@ static int read_rows(struct csv_reader *r, struct import *im)
 	}
 }
 
-/* Writes the checked rows; 0, or CLI_EXIT_USER with the message printed. */
-static int store_rows(struct store *st, const char *file, const char *org, struct import *im,
-                      char **districts)
+struct import_txn_ctx {
+	const char *org;
+	const struct store_report_import *rows;
+	size_t n, bad;
+	const struct audit_key *key;
+	const char *actor;
+	int audit_rc; /* what audit_append said, when it failed */
+};
+
+/* The rows and the audit entry of the import, in one transaction. */
+static int import_txn(struct store_tx *tx, void *vctx)
 {
+	struct import_txn_ctx *c = vctx;
+	int rc = store_tx_report_insert_imported(tx, c->org, c->rows, c->n, &c->bad);
+	if (rc)
+		return rc;
+	struct audit_entry e = {
+	    .actor = c->actor, .org = c->org, .action = AUDIT_REPORT_IMPORT, .result = AUDIT_OK};
+	c->audit_rc = audit_append(tx, c->key, &e);
+	return c->audit_rc;
+}
+
+/* Writes the checked rows; 0, or CLI_EXIT_USER with the message printed. */
+static int store_rows(struct store *st, const char *data_dir, const char *file, const char *org,
+                      struct import *im, char **districts)
+{
+	struct audit_key key;
+	char actor[AUDIT_ACTOR_MAX_LEN + 1];
+	if (cli_audit_key(data_dir, &key))
+		return CLI_EXIT_USER;
+	cli_audit_actor(actor);
 	struct store_report_import *rows = calloc(im->nrows ? im->nrows : 1, sizeof *rows);
 	const char *(*forms)[REPORT_MAX_FORMS] = calloc(im->nrows ? im->nrows : 1, sizeof *forms);
 	if (!rows || !forms) {
 		free(rows);
 		free(forms);
+		audit_key_wipe(&key);
 		fprintf(stderr, "signaal: out of memory\n");
 		return CLI_EXIT_USER;
 	}
@@ -201,9 +232,15 @@ static int store_rows(struct store *st, const char *file, const char *org, struc
 		    .outcome = report_outcomes[r->outcome],
 		};
 	}
-	size_t bad = im->nrows;
-	int rc = store_report_insert_imported(st, org, rows, im->nrows, &bad);
-	if (rc) {
+	struct import_txn_ctx c = {org, rows, im->nrows, im->nrows, &key, actor, 0};
+	int rc = store_txn(st, import_txn, &c);
+	size_t bad = rc ? c.bad : im->nrows;
+	audit_key_wipe(&key);
+	if (rc && c.audit_rc) {
+		cli_audit_say(rc);
+		fprintf(stderr, "signaal: nothing imported\n");
+		rc = CLI_EXIT_USER;
+	} else if (rc) {
 		const struct import_row *r = bad < im->nrows ? &im->rows[bad] : NULL;
 		char problem[128];
 		if (rc == STORE_CONFLICT && r) {
@@ -285,7 +322,7 @@ int cli_import(const struct cli_args *a, const struct config *cfg)
 		fprintf(stderr, "signaal: %s: nothing imported\n", file);
 		goto out;
 	}
-	rc = store_rows(st, file, a->org, &im, districts);
+	rc = store_rows(st, a->data_dir, file, a->org, &im, districts);
 	if (rc)
 		goto out;
 	printf("imported %zu reports for %s\n", im.nrows, a->org);
@@ -358,9 +395,10 @@ int cli_export(const struct cli_args *a, const struct config *cfg)
 		return CLI_EXIT_USAGE;
 	}
 	if (a->personal)
-		return usage_error("--personal is not available yet: every export of personal data "
-		                   "must be written to the audit log, which this version does not "
-		                   "have. Without --personal the export holds no personal data.");
+		return usage_error(
+		    "--personal is not available yet: this version exports no personal fields "
+		    "(each such export will be written to the audit log). Without --personal "
+		    "the export holds no personal data.");
 	int rc = check_org_arg(a->org, use);
 	if (rc)
 		return rc;
@@ -384,6 +422,15 @@ int cli_export(const struct cli_args *a, const struct config *cfg)
 	rc = open_store(a->data_dir, cfg->store_url, a->org, &st);
 	if (rc)
 		return rc;
+	/* Written before any data leaves: an export that cannot be recorded
+	 * does not happen. */
+	char object[16] = "";
+	if (year)
+		snprintf(object, sizeof object, "year:%u", (unsigned)year);
+	if (cli_audit_record(st, a->data_dir, AUDIT_REPORT_EXPORT, a->org, object, AUDIT_OK)) {
+		store_close(st);
+		return CLI_EXIT_USER;
+	}
 	int e;
 	if (x.json) {
 		e = store_report_export(st, a->org, (int)year, export_json_row, &x);

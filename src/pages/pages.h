@@ -26,6 +26,11 @@ int page_follow(struct req *req, struct resp *resp); /* GET and POST /volgen */
 /* A POST to /volgen whose form token failed (route.csrf_retry). */
 int page_follow_expired(struct req *req, struct resp *resp);
 
+/* staff_audit.c: the audit log of the reader's organisation (filters
+ * actor, action, object, from, until; paged by ?before=N) and its CSV. */
+int page_staff_audit(struct req *req, struct resp *resp);     /* /staf/beheer/audit */
+int page_staff_audit_csv(struct req *req, struct resp *resp); /* /staf/beheer/audit.csv */
+
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);
 int page_static(struct req *req, struct resp *resp);

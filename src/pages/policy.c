@@ -5,6 +5,7 @@
 #include "pages/page.h"
 
 const struct route_policy policy_public = {.anyone = true};
+const struct route_policy policy_audit_admin = {.anyone = false};
 
 int policy_authorize(const struct route_policy *policy, struct req *req, struct resp *resp)
 {

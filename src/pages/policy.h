@@ -18,6 +18,10 @@ struct route_policy {
 
 /* The policy of every public page and the public API. */
 extern const struct route_policy policy_public;
+/* The audit log's admin page and download (pages/staff_audit.c): a
+ * placeholder that nobody passes yet; it becomes "role admin" when the
+ * dispatcher knows staff and their roles. */
+extern const struct route_policy policy_audit_admin;
 
 /* server_opts.authorize: 0 lets the request through; 1 when resp holds
  * the refusal (a 403 page: no route asks for more than the public policy

@@ -385,7 +385,7 @@ int site_retry_after(struct resp *resp, unsigned seconds)
 	return resp_header(resp, "Retry-After", v);
 }
 
-/* The key file, the intake writer thread, the CSRF key and the in-memory
+/* The key file, the intake writer thread, the CSRF and audit keys and the in-memory
  * throttles. The master key is wiped once its subkeys are derived. */
 static int start_intake(struct site *site, const struct config *cfg, const char *data_dir,
                         struct buf *err)
@@ -402,6 +402,8 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 	if (rc == 0)
 		rc = keyfile_derive(master, KEYFILE_CTX_CSRF, 0, site->csrf_key,
 		                    sizeof site->csrf_key);
+	if (rc == 0)
+		rc = audit_key_derive(master, &site->audit_key);
 	if (rc == 0)
 		rc = intake_start(site->store, site->content, master, &site->intake);
 	sodium_memzero(master, sizeof master);
@@ -500,6 +502,7 @@ void site_close(struct site *site)
 	throttle_free(site->intake_limit);
 	receipt_guard_free(site->follow_guard);
 	sodium_memzero(site->csrf_key, sizeof site->csrf_key);
+	audit_key_wipe(&site->audit_key);
 	content_free(site->content);
 	tmpl_set_free(site->tmpl);
 	statics_free(site->statics);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "audit/audit.h"
 #include "domain/report.h"
 #include "http/http.h"
 
@@ -74,6 +75,8 @@ struct site {
 	struct receipt_guard *follow_guard;
 	/* Key of the CSRF tokens, derived from the key file. */
 	unsigned char csrf_key[32];
+	/* Key of the audit log's chain (audit_append()), from the key file. */
+	struct audit_key audit_key;
 	/* Rendered pages by organisation, language and key
 	 * (site_page_serve), kept for the site's life. */
 	struct site_pages *pages;

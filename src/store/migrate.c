@@ -131,6 +131,26 @@ static const char *const migrations[] = {
      * reports_org_received, which it makes redundant. */
     "CREATE INDEX reports_org_inbox ON reports (org_id, received_on, id);"
     "DROP INDEX reports_org_received;",
+    /* 7: the audit log (audit/audit.h): one row per entry, numbered
+     * 1, 2, ... by seq, each with its chained MAC. Rows are only added.
+     * org_id is no foreign key: an entry outlives what it names, and
+     * records attempts on ids that do not exist. The head (the signed
+     * running count) is a setting; its row exists from here on, unsigned
+     * and empty, so that the first appenders lock it like every later
+     * one. */
+    "CREATE TABLE audit_log ("
+    " seq BIGINT PRIMARY KEY CHECK (seq > 0),"
+    " at TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " org_id TEXT,"
+    " action TEXT NOT NULL,"
+    " object TEXT,"
+    " result TEXT NOT NULL,"
+    " mac BYTEA NOT NULL);"
+    /* The admin page lists one organisation's entries, newest first. */
+    "CREATE INDEX audit_log_org ON audit_log (org_id, seq);"
+    "INSERT INTO settings (key, value) VALUES ('audit.head', '0')"
+    " ON CONFLICT (key) DO NOTHING;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -430,28 +430,41 @@ static int import_txn(struct store_tx *tx, void *vctx)
 	return 0;
 }
 
+/* Column limits of an import; 0, or the error with c->bad set. */
+static int import_check(struct import_ctx *c)
+{
+	if (!str_is_id(c->org, ID_MAX_LEN))
+		return STORE_NOT_FOUND;
+	if (c->n && !c->rows)
+		return -EINVAL;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!valid_import(&c->rows[i])) {
+			c->bad = i;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int store_report_insert_imported(struct store *s, const char *org,
                                  const struct store_report_import *rows, size_t n, size_t *bad)
 {
 	struct import_ctx c = {org, rows, n, n};
-	int rc;
-	if (!str_is_id(org, ID_MAX_LEN)) {
-		rc = STORE_NOT_FOUND;
-		goto out;
-	}
-	if (n && !rows) {
-		rc = -EINVAL;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!valid_import(&rows[i])) {
-			c.bad = i;
-			rc = -EINVAL;
-			goto out;
-		}
-	}
-	rc = store_txn(s, import_txn, &c);
-out:
+	int rc = import_check(&c);
+	if (!rc)
+		rc = store_txn(s, import_txn, &c);
+	if (bad)
+		*bad = rc ? c.bad : n;
+	return rc;
+}
+
+int store_tx_report_insert_imported(struct store_tx *tx, const char *org,
+                                    const struct store_report_import *rows, size_t n, size_t *bad)
+{
+	struct import_ctx c = {org, rows, n, n};
+	int rc = import_check(&c);
+	if (!rc)
+		rc = import_txn(tx, &c);
 	if (bad)
 		*bad = rc ? c.bad : n;
 	return rc;

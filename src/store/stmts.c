@@ -152,6 +152,34 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_SEALED_SAMPLE] = {"report_sealed_sample",
                                    "SELECT id, sealed FROM reports WHERE sealed IS NOT NULL"
                                    " LIMIT 1"},
+    /* The audit log (migration 6). Taking the head's row lock first
+     * serializes appenders, of this process or another server: the
+     * second waits, and on PostgreSQL its serializable transaction then
+     * fails and is retried, so the chain stays linear. */
+    [STMT_AUDIT_HEAD_LOCK] = {"audit_head_lock", "UPDATE settings SET value = value"
+                                                 " WHERE key = $1 RETURNING value"},
+    [STMT_AUDIT_HEAD_SET] = {"audit_head_set",
+                             "UPDATE settings SET value = $2 WHERE key = $1 RETURNING key"},
+    [STMT_AUDIT_INSERT] = {"audit_insert",
+                           "INSERT INTO audit_log (seq, at, actor, org_id, action, object,"
+                           " result, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    [STMT_AUDIT_SEQ_EXISTS] = {"audit_seq_exists", "SELECT 1 FROM audit_log WHERE seq = $1"},
+    [STMT_AUDIT_MAC_AT] = {"audit_mac_at", "SELECT mac FROM audit_log WHERE seq = $1"},
+    /* One statement, so one snapshot: the head and the rows agree. */
+    [STMT_AUDIT_HEAD_MAX] = {"audit_head_max", "SELECT (SELECT value FROM settings WHERE key = $1),"
+                                               " (SELECT COALESCE(MAX(seq), 0) FROM audit_log)"},
+    /* One organisation's entries, newest first, before seq $7 (keyset
+     * paging), filtered: '' is no filter; the period is a range of the
+     * time's text ($5 inclusive, $6 exclusive), in byte order. */
+    [STMT_AUDIT_PAGE] = {"audit_page",
+                         "SELECT seq, at, actor, org_id, action, object, result, mac"
+                         " FROM audit_log WHERE org_id = $1 AND ($2 = '' OR actor = $2)"
+                         " AND ($3 = '' OR action = $3) AND ($4 = '' OR object = $4)"
+                         " AND at COLLATE \"C\" >= $5 AND at COLLATE \"C\" < $6"
+                         " AND seq < $7 ORDER BY seq DESC LIMIT $8"},
+    [STMT_AUDIT_RANGE] = {"audit_range",
+                          "SELECT seq, at, actor, org_id, action, object, result, mac"
+                          " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

@@ -198,6 +198,11 @@ struct store_report_import {
  * -errno. On a row error *bad (may be NULL) is that row's index, else n. */
 int store_report_insert_imported(struct store *s, const char *org,
                                  const struct store_report_import *rows, size_t n, size_t *bad);
+/* The same inside a store_txn callback (the import and its audit entry in
+ * one transaction). Unlike other store_tx_* calls, a positive result may
+ * follow rows already written: roll back (return it). */
+int store_tx_report_insert_imported(struct store_tx *tx, const char *org,
+                                    const struct store_report_import *rows, size_t n, size_t *bad);
 
 /* One report as the contract's CSV columns (export). Filled by the store;
  * valid during the callback only (copy what must outlive it). */

@@ -1144,67 +1144,41 @@ static void test_report_time_of_day_optional(void **state)
 	                 1);
 }
 
-/* Brings the database at path back to the schema before migration 5
- * (no counters: numbers were MAX() + 1). */
-/* As the database was before migration 6 (the inbox's index). */
-static void undo_migration_6(const char *path)
-{
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	char *err = NULL;
-	int rc = sqlite3_exec(db,
-	                      "BEGIN;"
-	                      "DROP INDEX reports_org_inbox;"
-	                      "CREATE INDEX reports_org_received ON reports (org_id, received_on);"
-	                      "DELETE FROM schema_migrations WHERE version = 6;"
-	                      "COMMIT;",
-	                      NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		fail_msg("undoing migration 6: %s", err ? err : "?");
-	sqlite3_free(err);
-	sqlite3_close(db);
-}
+/* What undoes migration k (k >= 4), to bring a database back to the
+ * schema of an earlier version; a new migration adds its line here. */
+static const char *const undo_sql[] = {
+    [4] = "DROP INDEX report_messages_seq;"
+          "ALTER TABLE report_messages DROP COLUMN seq;"
+          "CREATE INDEX report_messages_report ON report_messages (report_id, id);",
+    /* no counters: numbers were MAX() + 1 */
+    [5] = "DROP TABLE counters;"
+          "ALTER TABLE reports DROP COLUMN message_seq;",
+    /* the inbox's index */
+    [6] = "DROP INDEX reports_org_inbox;"
+          "CREATE INDEX reports_org_received ON reports (org_id, received_on);",
+    /* the audit log */
+    [7] = "DROP TABLE audit_log;"
+          "DELETE FROM settings WHERE key = 'audit.head';",
+};
 
-static void undo_migration_5(const char *path)
+/* Brings the database at path back to the schema before migration
+ * version: undoes every migration from the newest down to it. */
+static void undo_migrations_from(const char *path, int version)
 {
-	undo_migration_6(path);
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	char *err = NULL;
-	int rc = sqlite3_exec(db,
-	                      "BEGIN;"
-	                      "DROP TABLE counters;"
-	                      "ALTER TABLE reports DROP COLUMN message_seq;"
-	                      "DELETE FROM schema_migrations WHERE version = 5;"
-	                      "COMMIT;",
-	                      NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		fail_msg("undoing migration 5: %s", err ? err : "?");
-	sqlite3_free(err);
-	sqlite3_close(db);
-}
-
-/* Brings the database at path back to the schema before migration 4
- * (messages with ids that count up, no seq). */
-static void undo_migration_4(const char *path)
-{
-	undo_migration_5(path);
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	char *err = NULL;
-	int rc = sqlite3_exec(db,
-	                      "BEGIN;"
-	                      "DROP INDEX report_messages_seq;"
-	                      "ALTER TABLE report_messages DROP COLUMN seq;"
-	                      "CREATE INDEX report_messages_report ON report_messages"
-	                      " (report_id, id);"
-	                      "DELETE FROM schema_migrations WHERE version = 4;"
-	                      "COMMIT;",
-	                      NULL, NULL, &err);
-	if (rc != SQLITE_OK)
-		fail_msg("undoing migration 4: %s", err ? err : "?");
-	sqlite3_free(err);
-	sqlite3_close(db);
+	int newest = store_migrations_known();
+	assert_int_equal(newest, (int)(sizeof undo_sql / sizeof undo_sql[0]) - 1);
+	for (int k = newest; k >= version; k--) {
+		sqlite3 *db = NULL;
+		char sql[1024], *err = NULL;
+		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+		snprintf(sql, sizeof sql,
+		         "BEGIN; %s DELETE FROM schema_migrations WHERE version = %d; COMMIT;",
+		         undo_sql[k], k);
+		if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+			fail_msg("undoing migration %d: %s", k, err ? err : "?");
+		sqlite3_free(err);
+		sqlite3_close(db);
+	}
 }
 
 /* Migration 3 drops the times of day the intake kept before. */
@@ -1220,7 +1194,7 @@ static void test_migration_drops_time_of_day(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	/* As the database was before migration 3. */
-	undo_migration_4(f->db);
+	undo_migrations_from(f->db, 4);
 	assert_int_equal(file_int(f->db, "DELETE FROM schema_migrations WHERE version = 3"
 	                                 " RETURNING version"),
 	                 3);
@@ -1253,7 +1227,7 @@ static void test_migration_drops_message_times(void **state)
 	f->s = NULL;
 	/* As the database was before migration 4, with messages as they were
 	 * written then: ids counting up over all reports, times to the second. */
-	undo_migration_4(f->db);
+	undo_migrations_from(f->db, 4);
 	assert_int_equal(
 	    file_int(f->db,
 	             "INSERT INTO report_messages (id, report_id, author, created_at, sealed)"
@@ -1634,7 +1608,7 @@ static void test_migration_seeds_counters(void **state)
 		    store_message_add(f->s, 102, "reporter", "2026-03-02", "x", 1, NULL, NULL), 0);
 	store_close(f->s);
 	f->s = NULL;
-	undo_migration_5(f->db);
+	undo_migrations_from(f->db, 5);
 	struct buf err = BUF_INIT;
 	assert_int_equal(store_open_sqlite(f->db, &f->s, &err), 0);
 	buf_free(&err);

@@ -1,0 +1,222 @@
+/* store/audit: the rows of the audit log and its head (store/audit.h).
+ * Written against the backend vtable only, like store.c. */
+#include "store/audit.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "store/backend.h"
+
+static struct store_val sv_opt(const char *s)
+{
+	if (s && *s)
+		return sv_text(s);
+	return (struct store_val){.type = STORE_NULL};
+}
+
+struct head_ctx {
+	struct buf *out;
+	bool found;
+};
+
+static int head_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct head_ctx *h = vctx;
+	if (n != 1 || c[0].type != STORE_TEXT)
+		return -EIO;
+	h->found = true;
+	buf_reset(h->out);
+	return buf_append(h->out, c[0].p, c[0].len);
+}
+
+int store_tx_audit_head_lock(struct store_tx *tx, const char *key, struct buf *out)
+{
+	struct head_ctx h = {out, false};
+	struct store_val p[] = {sv_text(key)};
+	int rc = store_tx_exec(tx, STMT_AUDIT_HEAD_LOCK, p, 1, head_row, &h);
+	if (!rc && !h.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_tx_audit_head_set(struct store_tx *tx, const char *key, const char *value)
+{
+	if (strlen(value) > SETTING_VALUE_MAX_LEN)
+		return -EINVAL;
+	bool found = false;
+	struct store_val p[] = {sv_text(key), sv_text(value)};
+	int rc = store_tx_exec(tx, STMT_AUDIT_HEAD_SET, p, 2, store_row_found, &found);
+	if (!rc && !found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+static bool fits(const char *s, size_t max, bool required)
+{
+	size_t n = strnlen(s, max + 1);
+	return n <= max && (n > 0 || !required);
+}
+
+int store_tx_audit_insert(struct store_tx *tx, const struct store_audit_row *r)
+{
+	if (r->seq <= 0 || !fits(r->at, STORE_TIME_LEN, true) ||
+	    !fits(r->actor, AUDIT_ACTOR_MAX_LEN, true) || !fits(r->org, ID_MAX_LEN, false) ||
+	    !fits(r->action, STORE_AUDIT_CODE_MAX, true) ||
+	    !fits(r->object, AUDIT_OBJECT_MAX_LEN, false) ||
+	    !fits(r->result, STORE_AUDIT_CODE_MAX, true) || r->mac_len == 0 ||
+	    r->mac_len > STORE_AUDIT_MAC_MAX)
+		return -EINVAL;
+	/* Checked first: a failed insert would end a PostgreSQL transaction
+	 * the caller may want to go on with. */
+	bool found = false;
+	struct store_val q[] = {sv_int(r->seq)};
+	int rc = store_tx_exec(tx, STMT_AUDIT_SEQ_EXISTS, q, 1, store_row_found, &found);
+	if (rc)
+		return rc;
+	if (found)
+		return STORE_DUPLICATE;
+	struct store_val p[] = {
+	    sv_int(r->seq),     sv_text(r->at),
+	    sv_text(r->actor),  sv_opt(r->org),
+	    sv_text(r->action), sv_opt(r->object),
+	    sv_text(r->result), {.type = STORE_BLOB, .p = r->mac, .len = r->mac_len}};
+	rc = store_tx_exec(tx, STMT_AUDIT_INSERT, p, 8, NULL, NULL);
+	return rc > 0 ? -EIO : rc;
+}
+
+struct mac_ctx {
+	unsigned char *mac;
+	size_t *len;
+	bool found;
+};
+
+static int mac_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct mac_ctx *m = vctx;
+	if (n != 1)
+		return -EIO;
+	m->found = true;
+	*m->len = 0;
+	/* Anything but a MAC's bytes is a MAC that does not match. */
+	if (c[0].type == STORE_BLOB && c[0].len <= STORE_AUDIT_MAC_MAX) {
+		memcpy(m->mac, c[0].p, c[0].len);
+		*m->len = c[0].len;
+	}
+	return 0;
+}
+
+int store_tx_audit_mac_at(struct store_tx *tx, int64_t seq, unsigned char *mac, size_t *len)
+{
+	struct mac_ctx m = {mac, len, false};
+	struct store_val p[] = {sv_int(seq)};
+	int rc = store_tx_exec(tx, STMT_AUDIT_MAC_AT, p, 1, mac_row, &m);
+	if (!rc && !m.found)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+struct head_max_ctx {
+	struct buf *head;
+	bool *have;
+	int64_t *max;
+	bool row;
+};
+
+static int head_max_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct head_max_ctx *h = vctx;
+	if (n != 2 || c[1].type != STORE_INT)
+		return -EIO;
+	h->row = true;
+	*h->max = c[1].i;
+	buf_reset(h->head);
+	if (c[0].type == STORE_NULL)
+		return 0;
+	if (c[0].type != STORE_TEXT)
+		return -EIO;
+	*h->have = true;
+	return buf_append(h->head, c[0].p, c[0].len);
+}
+
+int store_audit_head_and_max(struct store *s, const char *key, struct buf *head, bool *have_head,
+                             int64_t *max_seq)
+{
+	*have_head = false;
+	*max_seq = 0;
+	struct head_max_ctx h = {head, have_head, max_seq, false};
+	struct store_val p[] = {sv_text(key)};
+	int rc = store_read_exec(s, STMT_AUDIT_HEAD_MAX, p, 1, head_max_row, &h);
+	if (!rc && !h.row)
+		rc = -EIO;
+	return rc;
+}
+
+struct range_ctx {
+	store_audit_fn fn;
+	void *ctx;
+	struct store_audit_row row;
+};
+
+static int range_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct range_ctx *r = vctx;
+	struct store_audit_row *w = &r->row;
+	if (n != 8 || c[0].type != STORE_INT)
+		return -EIO;
+	w->seq = c[0].i;
+	int rc = store_col_text(w->at, sizeof w->at, &c[1]);
+	if (!rc)
+		rc = store_col_text(w->actor, sizeof w->actor, &c[2]);
+	if (!rc)
+		rc = store_col_text(w->org, sizeof w->org, &c[3]);
+	if (!rc)
+		rc = store_col_text(w->action, sizeof w->action, &c[4]);
+	if (!rc)
+		rc = store_col_text(w->object, sizeof w->object, &c[5]);
+	if (!rc)
+		rc = store_col_text(w->result, sizeof w->result, &c[6]);
+	if (!rc && (c[7].type != STORE_BLOB || c[7].len > STORE_AUDIT_MAC_MAX))
+		rc = -EIO;
+	if (rc) {
+		/* A value that does not fit no append could have written: show
+		 * it to the checker as a row that fails its MAC. */
+		w->at[0] = '\0';
+		w->actor[0] = '\0';
+		w->mac_len = 0;
+	} else {
+		memcpy(w->mac, c[7].p, c[7].len);
+		w->mac_len = c[7].len;
+	}
+	return r->fn(r->ctx, w);
+}
+
+int store_audit_range(struct store *s, int64_t after, int64_t upto, size_t limit, store_audit_fn fn,
+                      void *ctx)
+{
+	struct range_ctx r = {.fn = fn, .ctx = ctx};
+	struct store_val p[] = {sv_int(after), sv_int(upto), sv_int((int64_t)limit)};
+	return store_read_exec(s, STMT_AUDIT_RANGE, p, 3, range_row, &r);
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_t before,
+                     size_t limit, store_audit_fn fn, void *ctx)
+{
+	if (!f->org || !*f->org)
+		return -EINVAL;
+	struct range_ctx r = {.fn = fn, .ctx = ctx};
+	const char *until = f->at_until && *f->at_until ? f->at_until : "~";
+	struct store_val p[] = {sv_text(f->org),
+	                        sv_text(or_empty(f->actor)),
+	                        sv_text(or_empty(f->action)),
+	                        sv_text(or_empty(f->object)),
+	                        sv_text(or_empty(f->at_from)),
+	                        sv_text(until),
+	                        sv_int(before),
+	                        sv_int((int64_t)limit)};
+	return store_read_exec(s, STMT_AUDIT_PAGE, p, 8, range_row, &r);
+}

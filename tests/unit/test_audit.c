@@ -1,0 +1,795 @@
+/* Tests of the audit log (audit/audit.h, store/audit.h): appends inside
+ * the caller's transaction, the shapes of fields, and audit_verify()
+ * against a log tampered with directly in the database: a row changed,
+ * deleted, inserted, moved, the end cut off, the head changed. The
+ * tampering runs plain SQL through the backend's script hook inside a
+ * write transaction, so every test runs on SQLite and, under
+ * tests/pg/with-pg (SIGNAAL_TEST_STORE_URL), on PostgreSQL. */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#ifdef SIGNAAL_HAVE_PG
+#include <libpq-fe.h>
+#endif
+#include "audit/audit.h"
+#include "audit/list.h"
+#include "store/audit.h"
+#include "store/backend.h"
+#include "store/store.h"
+#include "tmpdir.h"
+
+struct fx {
+	char dir[64];
+	char db[96];
+	struct store *s;
+	struct audit_key key;
+};
+
+static const char *pg_url;
+
+static int pg_reset(void)
+{
+#ifdef SIGNAAL_HAVE_PG
+	PGconn *c = PQconnectdb(pg_url);
+	int rc = -1;
+	if (PQstatus(c) == CONNECTION_OK) {
+		PGresult *r = PQexec(c, "SET client_min_messages = warning;"
+		                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		if (rc)
+			fprintf(stderr, "pg reset: %s\n", PQerrorMessage(c));
+		PQclear(r);
+	}
+	PQfinish(c);
+	return rc;
+#else
+	return -1;
+#endif
+}
+
+/* A store on the fixture's database (another one for a second appender). */
+static int fx_open(struct fx *f, struct store **out)
+{
+	struct buf err = BUF_INIT;
+	int rc = pg_url ? store_open(pg_url, 0, out, &err) : store_open_sqlite(f->db, out, &err);
+	if (rc)
+		fprintf(stderr, "open: %s\n", buf_str(&err));
+	buf_free(&err);
+	return rc;
+}
+
+static void master_of(unsigned char master[32], unsigned char fill)
+{
+	memset(master, fill, 32);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	strcpy(f->dir, "/tmp/signaal-audit-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof f->db, "%s/test.db", f->dir);
+	*state = f;
+	if (pg_url && pg_reset())
+		return -1;
+	unsigned char master[32];
+	master_of(master, 7);
+	if (audit_key_derive(master, &f->key))
+		return -1;
+	return fx_open(f, &f->s) ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->s);
+	audit_key_wipe(&f->key);
+	tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct audit_entry entry(enum audit_action a, const char *object)
+{
+	return (struct audit_entry){.actor = "cli:beheer",
+	                            .org = "velsen",
+	                            .action = a,
+	                            .object = object,
+	                            .result = AUDIT_OK};
+}
+
+/* Appends n entries, each in a transaction of its own. */
+static void append_n(struct fx *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char obj[32];
+		snprintf(obj, sizeof obj, "%d", 1000 + i);
+		struct audit_entry e = entry(i % 2 ? AUDIT_REPORT_VIEW : AUDIT_LOGIN, obj);
+		assert_int_equal(audit_append_alone(f->s, &f->key, &e), 0);
+	}
+}
+
+static struct audit_verdict verify(struct fx *f)
+{
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(f->s, &f->key, &v), 0);
+	return v;
+}
+
+/* Runs sql (plain, parameterless) in a write transaction on the
+ * fixture's store, whichever backend: the tamperer who can write the
+ * database but has no key. */
+static int script_txn(struct store_tx *tx, void *sql)
+{
+	return tx->s->ops->script(tx->conn, sql);
+}
+
+static void tamper(struct fx *f, const char *sql)
+{
+	assert_int_equal(store_txn(f->s, script_txn, (void *)sql), 0);
+}
+
+static void assert_bad(struct fx *f, int64_t bad)
+{
+	struct audit_verdict v = verify(f);
+	if (v.ok || v.bad != bad)
+		fprintf(stderr, "verdict: ok %d bad %lld: %s\n", v.ok, (long long)v.bad, v.why);
+	assert_false(v.ok);
+	assert_int_equal(v.bad, bad);
+	assert_true(v.why[0] != '\0');
+}
+
+/* --- an untouched log ------------------------------------------------- */
+
+static void test_empty_log_verifies(void **state)
+{
+	struct fx *f = *state;
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, 0);
+	assert_string_equal(v.head_mac, "");
+}
+
+static void test_untouched_log_verifies(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, 5);
+	assert_int_equal(v.seen, 5);
+	assert_int_equal(v.bad, 0);
+	assert_int_equal(strlen(v.head_mac), 2 * AUDIT_MAC_BYTES);
+}
+
+/* More entries than one batch of the check reads. */
+static void test_long_log_verifies(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, (int)AUDIT_VERIFY_BATCH + 3);
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, AUDIT_VERIFY_BATCH + 3);
+	tamper(f, "UPDATE audit_log SET object = 'x' WHERE seq = 1002");
+	assert_bad(f, 1002);
+}
+
+static void test_rows_hold_the_fields(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 2);
+	struct buf head = BUF_INIT;
+	bool have;
+	int64_t max;
+	assert_int_equal(store_audit_head_and_max(f->s, AUDIT_HEAD_KEY, &head, &have, &max), 0);
+	assert_true(have);
+	assert_int_equal(max, 2);
+	assert_true(strncmp(buf_str(&head), "2:", 2) == 0);
+	buf_free(&head);
+}
+
+/* --- tampering, each detected, the first bad entry named ---------------- */
+
+static void test_changed_row_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "UPDATE audit_log SET actor = 'cli:iemand' WHERE seq = 3");
+	assert_bad(f, 3);
+}
+
+static void test_changed_result_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "UPDATE audit_log SET result = 'denied' WHERE seq = 5");
+	assert_bad(f, 5);
+}
+
+static void test_changed_time_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 4);
+	tamper(f, "UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 1");
+	assert_bad(f, 1);
+}
+
+static void test_deleted_row_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "DELETE FROM audit_log WHERE seq = 3");
+	assert_bad(f, 3);
+}
+
+/* Deleted and the rest renumbered to close the gap. */
+static void test_deleted_and_renumbered_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "DELETE FROM audit_log WHERE seq = 2;"
+	          "UPDATE audit_log SET seq = seq - 1 WHERE seq > 2");
+	assert_bad(f, 2);
+}
+
+/* A copy of a real row (with its MAC) put in at 4, the later ones moved
+ * up by one. */
+static void test_inserted_row_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 4;"
+	          "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000;"
+	          "INSERT INTO audit_log (seq, at, actor, org_id, action, object, result, mac)"
+	          " SELECT 4, at, actor, org_id, action, object, result, mac FROM audit_log"
+	          " WHERE seq = 3");
+	assert_bad(f, 4);
+}
+
+/* A row added after the last one, past the signed count. */
+static void test_appended_row_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 3);
+	tamper(f, "INSERT INTO audit_log (seq, at, actor, org_id, action, object, result, mac)"
+	          " SELECT 4, at, actor, org_id, action, object, result, mac FROM audit_log"
+	          " WHERE seq = 3");
+	assert_bad(f, 4);
+	/* And nobody appends after it until that is looked into. */
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+}
+
+static void test_reordered_rows_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "UPDATE audit_log SET seq = 100 WHERE seq = 2;"
+	          "UPDATE audit_log SET seq = 2 WHERE seq = 3;"
+	          "UPDATE audit_log SET seq = 3 WHERE seq = 100");
+	assert_bad(f, 2);
+}
+
+/* One row moved to the end: 2 becomes 6, the others move down. */
+static void test_moved_row_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "UPDATE audit_log SET seq = 100 WHERE seq = 2;"
+	          "UPDATE audit_log SET seq = seq - 1 WHERE seq > 2 AND seq < 100;"
+	          "UPDATE audit_log SET seq = 5 WHERE seq = 100");
+	assert_bad(f, 2);
+}
+
+static void test_cut_off_end_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "DELETE FROM audit_log WHERE seq > 3");
+	assert_bad(f, 4);
+	struct audit_verdict v = verify(f);
+	assert_int_equal(v.count, 5);
+	assert_int_equal(v.seen, 3);
+}
+
+static void test_cut_off_last_row_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "DELETE FROM audit_log WHERE seq = 5");
+	assert_bad(f, 5);
+	/* Nobody appends after a cut-off end, which would hide it as a gap. */
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+	assert_bad(f, 5);
+}
+
+/* The last entry swapped for another one with a valid MAC of its own. */
+static void test_last_row_replaced_refuses_append(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 3);
+	tamper(f, "UPDATE audit_log SET mac = (SELECT mac FROM audit_log WHERE seq = 2)"
+	          " WHERE seq = 3");
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+	assert_bad(f, 3);
+}
+
+/* A change further back does not stop appends (each stays one lookup);
+ * the check finds it, however many entries follow. */
+static void test_change_found_after_later_appends(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 3);
+	tamper(f, "UPDATE audit_log SET object = '999' WHERE seq = 2");
+	append_n(f, 2);
+	assert_bad(f, 2);
+}
+
+/* Cut off, and the count lowered to match: its MAC gives it away. */
+static void test_cut_off_with_count_lowered_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 5);
+	tamper(f, "DELETE FROM audit_log WHERE seq > 3;"
+	          "UPDATE settings SET value = '3' || substr(value, 2) WHERE key = 'audit.head'");
+	struct audit_verdict v = verify(f);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.why, "signed count"));
+}
+
+static void test_head_removed_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 2);
+	tamper(f, "DELETE FROM settings WHERE key = 'audit.head'");
+	struct audit_verdict v = verify(f);
+	assert_false(v.ok);
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+}
+
+/* The head set back to the unsigned start while entries remain. */
+static void test_head_reset_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 2);
+	tamper(f, "UPDATE settings SET value = '0' WHERE key = 'audit.head'");
+	assert_bad(f, 1);
+}
+
+/* A changed MAC column is a changed row. */
+static void test_changed_mac_detected(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 4);
+	tamper(f, "UPDATE audit_log SET mac = (SELECT mac FROM audit_log WHERE seq = 1)"
+	          " WHERE seq = 2");
+	assert_bad(f, 2);
+}
+
+/* Another key (another installation's key file) verifies nothing. */
+static void test_other_key_fails(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 2);
+	unsigned char master[32];
+	master_of(master, 8);
+	struct audit_key other;
+	assert_int_equal(audit_key_derive(master, &other), 0);
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(f->s, &other, &v), 0);
+	assert_false(v.ok);
+	audit_key_wipe(&other);
+}
+
+/* --- appending ------------------------------------------------------------ */
+
+struct change_ctx {
+	const struct audit_key *key;
+	int outcome; /* what the transaction returns after its change and entry */
+};
+
+static int change_txn(struct store_tx *tx, void *vctx)
+{
+	struct change_ctx *c = vctx;
+	int rc = store_tx_setting_set(tx, "test.change", "done");
+	struct audit_entry e = entry(AUDIT_REPORT_CHANGE, "42");
+	if (!rc)
+		rc = audit_append(tx, c->key, &e);
+	return rc ? rc : c->outcome;
+}
+
+/* The entry commits with the change it records, or neither does. */
+static void test_entry_shares_the_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct change_ctx c = {&f->key, STORE_CONFLICT};
+	assert_int_equal(store_txn(f->s, change_txn, &c), STORE_CONFLICT);
+	struct buf v = BUF_INIT;
+	assert_int_equal(store_setting_get(f->s, "test.change", &v), STORE_NOT_FOUND);
+	assert_int_equal(verify(f).count, 0);
+	c.outcome = 0;
+	assert_int_equal(store_txn(f->s, change_txn, &c), 0);
+	assert_int_equal(store_setting_get(f->s, "test.change", &v), 0);
+	struct audit_verdict vd = verify(f);
+	assert_true(vd.ok);
+	assert_int_equal(vd.count, 1);
+	buf_free(&v);
+}
+
+/* Free text has no way in: each field's shape is checked, nothing is
+ * written for a refused entry. */
+static void test_fields_refuse_free_text(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_entry bad[] = {
+	    {.actor = "Jan Jansen", .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = "cli:", .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = "user:12 34", .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = "system2", .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = NULL, .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = "system", .org = "Velsen Noord", .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = "system", .object = "wachtwoord geheim123", .action = AUDIT_LOGIN},
+	    {.actor = "system", .object = "a\nb", .action = AUDIT_LOGIN},
+	    {.actor = "system",
+	     .object = "0123456789012345678901234567890123456789012345678901234567890123456789",
+	     .action = AUDIT_LOGIN},
+	    {.actor = "system", .action = AUDIT__COUNT, .result = AUDIT_OK},
+	    {.actor = "system", .action = (enum audit_action) - 1, .result = AUDIT_OK},
+	    {.actor = "system", .action = AUDIT_LOGIN, .result = AUDIT__RESULTS},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_false(audit_entry_valid(&bad[i]));
+		assert_int_equal(audit_append_alone(f->s, &f->key, &bad[i]), -EINVAL);
+	}
+	assert_int_equal(verify(f).count, 0);
+	const struct audit_entry good[] = {
+	    {.actor = "system", .action = AUDIT_LOGIN, .result = AUDIT_OK},
+	    {.actor = "cli:root", .org = "velsen", .action = AUDIT_INIT},
+	    {.actor = "user:u-7f3a", .object = "8812345678901234567", .action = AUDIT_REPORT_VIEW},
+	    {.actor = "user:9",
+	     .object = "year:2024",
+	     .action = AUDIT_REPORT_EXPORT,
+	     .result = AUDIT_DENIED},
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		assert_int_equal(audit_append_alone(f->s, &f->key, &good[i]), 0);
+	assert_true(verify(f).ok);
+}
+
+static void test_actor_helpers(void **state)
+{
+	(void)state;
+	char a[AUDIT_ACTOR_MAX_LEN + 1];
+	assert_int_equal(audit_actor_cli(a, "beheer"), 0);
+	assert_string_equal(a, "cli:beheer");
+	assert_int_equal(audit_actor_user(a, "u-12"), 0);
+	assert_string_equal(a, "user:u-12");
+	assert_int_equal(audit_actor_cli(a, "two words"), -EINVAL);
+	assert_string_equal(a, "");
+	assert_int_equal(audit_actor_user(a, ""), -EINVAL);
+	assert_int_equal(audit_actor_user(a, NULL), -EINVAL);
+}
+
+static void test_action_table_complete(void **state)
+{
+	(void)state;
+	for (int i = 0; i < AUDIT__COUNT; i++) {
+		assert_non_null(audit_actions[i]);
+		assert_true(strlen(audit_actions[i]) <= STORE_AUDIT_CODE_MAX);
+		assert_int_equal(audit_action_find(audit_actions[i]), i);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(audit_actions[i], audit_actions[j]);
+	}
+	assert_int_equal(audit_action_find("nothing"), -1);
+	for (int i = 0; i < AUDIT__RESULTS; i++)
+		assert_non_null(audit_results[i]);
+}
+
+/* --- two appenders at once (two servers on one database) ------------------ */
+
+#define APPENDERS  2
+#define PER_THREAD 25
+
+struct appender {
+	struct fx *f;
+	struct store *s;
+	int failures;
+};
+
+static void *append_thread(void *arg)
+{
+	struct appender *a = arg;
+	for (int i = 0; i < PER_THREAD; i++) {
+		struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+		if (audit_append_alone(a->s, &a->f->key, &e))
+			a->failures++;
+	}
+	return NULL;
+}
+
+static void test_concurrent_appenders_keep_one_chain(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 1);
+	struct appender a[APPENDERS];
+	pthread_t t[APPENDERS];
+	for (int i = 0; i < APPENDERS; i++) {
+		a[i] = (struct appender){.f = f};
+		assert_int_equal(fx_open(f, &a[i].s), 0);
+	}
+	for (int i = 0; i < APPENDERS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, append_thread, &a[i]), 0);
+	for (int i = 0; i < APPENDERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(a[i].failures, 0);
+		store_close(a[i].s);
+	}
+	struct audit_verdict v = verify(f);
+	if (!v.ok)
+		fprintf(stderr, "verdict: %s\n", v.why);
+	assert_true(v.ok);
+	assert_int_equal(v.count, 1 + APPENDERS * PER_THREAD);
+}
+
+/* --- reading back: list and CSV ------------------------------------------- */
+
+static void add(struct fx *f, const char *actor, const char *org, enum audit_action a,
+                const char *object)
+{
+	struct audit_entry e = {actor, org, a, object, AUDIT_OK};
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), 0);
+}
+
+struct seen {
+	int64_t seq[16];
+	size_t n;
+};
+
+static int seen_row(void *ctx, const struct store_audit_row *r)
+{
+	struct seen *s = ctx;
+	if (s->n < 16)
+		s->seq[s->n++] = r->seq;
+	return 0;
+}
+
+/* Lists q (one page of up to limit) into a "5,4,3" string. */
+static const char *listed(struct fx *f, const struct audit_query *q, int64_t before, size_t limit,
+                          int64_t *next)
+{
+	static char out[128];
+	struct seen s = {0};
+	int64_t nx = -1;
+	assert_int_equal(audit_list(f->s, q, before, limit, seen_row, &s, &nx), 0);
+	if (next)
+		*next = nx;
+	out[0] = '\0';
+	for (size_t i = 0; i < s.n; i++)
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%lld", i ? "," : "",
+		         (long long)s.seq[i]);
+	return out;
+}
+
+static void fill_two_orgs(struct fx *f)
+{
+	add(f, "user:a1", "velsen", AUDIT_LOGIN, NULL);            /* 1 */
+	add(f, "user:b1", "haarlem", AUDIT_LOGIN, NULL);           /* 2 */
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "77");      /* 3 */
+	add(f, "user:a2", "velsen", AUDIT_REPORT_VIEW, "78");      /* 4 */
+	add(f, "cli:beheer", "velsen", AUDIT_REPORT_EXPORT, NULL); /* 5 */
+	add(f, "user:b1", "haarlem", AUDIT_REPORT_VIEW, "77");     /* 6 */
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "78");      /* 7 */
+}
+
+/* Only the reader's organisation, newest first; each filter narrows. */
+static void test_list_filters_by_organisation(void **state)
+{
+	struct fx *f = *state;
+	fill_two_orgs(f);
+	struct audit_query q = {.org = "velsen", .action = -1};
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "7,5,4,3,1");
+	q.org = "haarlem";
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "6,2");
+	q.org = "bloemendaal";
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "");
+	q = (struct audit_query){.org = "velsen", .actor = "user:a1", .action = -1};
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "7,3,1");
+	q.action = AUDIT_REPORT_VIEW;
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "7,3");
+	q.object = "78";
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "7");
+	q = (struct audit_query){.org = "velsen", .object = "77", .action = -1};
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "3");
+}
+
+static void test_list_filters_by_period(void **state)
+{
+	struct fx *f = *state;
+	fill_two_orgs(f);
+	tamper(f, "UPDATE audit_log SET at = '2026-03-01T23:59:59Z' WHERE seq = 1;"
+	          "UPDATE audit_log SET at = '2026-03-02T00:00:00Z' WHERE seq = 3;"
+	          "UPDATE audit_log SET at = '2026-03-02T23:59:59Z' WHERE seq = 4;"
+	          "UPDATE audit_log SET at = '2026-03-03T00:00:00Z' WHERE seq = 5");
+	struct audit_query q = {
+	    .org = "velsen", .action = -1, .from = "2026-03-02", .until = "2026-03-02"};
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "4,3");
+	q.from = NULL;
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "4,3,1");
+	q = (struct audit_query){.org = "velsen", .action = -1, .from = "2026-03-03"};
+	assert_string_equal(listed(f, &q, 0, 50, NULL), "7,5");
+}
+
+/* Keyset pages: stable while entries are added meanwhile. */
+static void test_list_pages_by_keyset(void **state)
+{
+	struct fx *f = *state;
+	fill_two_orgs(f);
+	struct audit_query q = {.org = "velsen", .action = -1};
+	int64_t next;
+	assert_string_equal(listed(f, &q, 0, 2, &next), "7,5");
+	assert_int_equal(next, 5);
+	add(f, "user:a1", "velsen", AUDIT_LOGOUT, NULL); /* 8: not on later pages */
+	assert_string_equal(listed(f, &q, next, 2, &next), "4,3");
+	assert_int_equal(next, 3);
+	assert_string_equal(listed(f, &q, next, 2, &next), "1");
+	assert_int_equal(next, 0);
+	/* A full last page has no next either. */
+	assert_string_equal(listed(f, &q, 4, 2, &next), "3,1");
+	assert_int_equal(next, 0);
+}
+
+static void test_list_refuses_bad_queries(void **state)
+{
+	struct fx *f = *state;
+	const struct audit_query bad[] = {
+	    {.org = NULL, .action = -1},
+	    {.org = "", .action = -1},
+	    {.org = "Velsen Noord", .action = -1},
+	    {.org = "velsen", .action = AUDIT__COUNT},
+	    {.org = "velsen", .action = -2},
+	    {.org = "velsen", .action = -1, .actor = "Jan Jansen"},
+	    {.org = "velsen", .action = -1, .object = "a b"},
+	    {.org = "velsen", .action = -1, .from = "2026-13-01"},
+	    {.org = "velsen", .action = -1, .until = "gisteren"},
+	    {.org = "velsen", .action = -1, .from = "2026-03-01' OR '1'='1"},
+	};
+	struct seen s = {0};
+	int64_t next;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(audit_query_check(&bad[i]), -EINVAL);
+		assert_int_equal(audit_list(f->s, &bad[i], 0, 10, seen_row, &s, &next), -EINVAL);
+		assert_int_equal(audit_csv(f->s, &bad[i], stdout, false), -EINVAL);
+	}
+	struct audit_query q = {.org = "velsen", .action = -1};
+	assert_int_equal(audit_list(f->s, &q, 0, 0, seen_row, &s, &next), -EINVAL);
+	assert_int_equal(audit_list(f->s, &q, 0, AUDIT_PAGE_MAX + 1, seen_row, &s, &next), -EINVAL);
+}
+
+static char *csv_of(struct fx *f, const struct audit_query *q)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	assert_non_null(m);
+	assert_int_equal(audit_csv(f->s, q, m, false), 0);
+	fclose(m);
+	return text;
+}
+
+static void test_csv_lists_the_filtered_entries(void **state)
+{
+	struct fx *f = *state;
+	fill_two_orgs(f);
+	struct audit_query q = {.org = "velsen", .action = AUDIT_REPORT_VIEW};
+	char *text = csv_of(f, &q);
+	char want[512];
+	char at[STORE_TIME_LEN + 1];
+	/* The times are now; take them from the text rather than guess. */
+	const char *p = strstr(text, "\r\n7,");
+	assert_non_null(p);
+	memcpy(at, p + 4, STORE_TIME_LEN);
+	at[STORE_TIME_LEN] = '\0';
+	snprintf(want, sizeof want,
+	         "number,time,actor,organisation,action,object,result\r\n"
+	         "7,%s,user:a1,velsen,report.view,78,ok\r\n",
+	         at);
+	assert_true(strncmp(text, want, strlen(want)) == 0);
+	assert_non_null(strstr(text, ",user:a2,velsen,report.view,78,ok\r\n"));
+	assert_non_null(strstr(text, ",user:a1,velsen,report.view,77,ok\r\n"));
+	assert_null(strstr(text, "haarlem"));
+	assert_null(strstr(text, "auth.login"));
+	free(text);
+}
+
+/* A value put in behind the API's back that a spreadsheet would run is
+ * shown as text. */
+static void test_csv_is_formula_safe(void **state)
+{
+	struct fx *f = *state;
+	add(f, "user:a1", "velsen", AUDIT_LOGIN, NULL);
+	tamper(f, "UPDATE audit_log SET actor = '=HYPERLINK(\"http://x\")',"
+	          " object = '@SUM(1)' WHERE seq = 1");
+	struct audit_query q = {.org = "velsen", .action = -1};
+	char *text = csv_of(f, &q);
+	assert_non_null(
+	    strstr(text, ",\"'=HYPERLINK(\"\"http://x\"\")\",velsen,auth.login,\"'@SUM(1)\",ok"));
+	free(text);
+}
+
+/* More entries than one batch of the CSV reads, none twice. */
+static void test_csv_reads_in_batches(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, (int)AUDIT_VERIFY_BATCH + 2);
+	struct audit_query q = {.org = "velsen", .action = -1};
+	char *text = csv_of(f, &q);
+	size_t lines = 0;
+	for (const char *p = text; (p = strstr(p, "\r\n")); p += 2)
+		lines++;
+	assert_int_equal(lines, 1 + AUDIT_VERIFY_BATCH + 2);
+	assert_non_null(strstr(text, "\r\n1,"));
+	free(text);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+	    T(test_empty_log_verifies),
+	    T(test_untouched_log_verifies),
+	    T(test_long_log_verifies),
+	    T(test_rows_hold_the_fields),
+	    T(test_changed_row_detected),
+	    T(test_changed_result_detected),
+	    T(test_changed_time_detected),
+	    T(test_deleted_row_detected),
+	    T(test_deleted_and_renumbered_detected),
+	    T(test_inserted_row_detected),
+	    T(test_appended_row_detected),
+	    T(test_reordered_rows_detected),
+	    T(test_moved_row_detected),
+	    T(test_cut_off_end_detected),
+	    T(test_cut_off_last_row_detected),
+	    T(test_last_row_replaced_refuses_append),
+	    T(test_change_found_after_later_appends),
+	    T(test_cut_off_with_count_lowered_detected),
+	    T(test_head_removed_detected),
+	    T(test_head_reset_detected),
+	    T(test_changed_mac_detected),
+	    T(test_other_key_fails),
+	    T(test_entry_shares_the_transaction),
+	    T(test_fields_refuse_free_text),
+	    T(test_actor_helpers),
+	    T(test_action_table_complete),
+	    T(test_concurrent_appenders_keep_one_chain),
+	    T(test_list_filters_by_organisation),
+	    T(test_list_filters_by_period),
+	    T(test_list_pages_by_keyset),
+	    T(test_list_refuses_bad_queries),
+	    T(test_csv_lists_the_filtered_entries),
+	    T(test_csv_is_formula_safe),
+	    T(test_csv_reads_in_batches),
+	};
+	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
