@@ -58,6 +58,14 @@ enum stmt_id {
 	STMT_MESSAGE_INSERT,
 	STMT_MESSAGE_LIST,
 	STMT_REPORT_SEALED_SAMPLE,
+	/* The intake's batch: what would refuse a new report, in one look. */
+	STMT_REPORT_NEW_CHECK,
+	/* A counter raised by $3 at once (a batch's references). */
+	STMT_COUNTER_ADD,
+	/* Throttles shared by every server (migration 6): counts per window. */
+	STMT_THROTTLE_HIT,
+	STMT_THROTTLE_PEEK,
+	STMT_THROTTLE_PURGE,
 	STMT__COUNT
 };
 

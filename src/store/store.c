@@ -96,6 +96,21 @@ int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *pa
 	return rc == -EAGAIN ? -EBUSY : rc;
 }
 
+int store_tx_exec_many(struct store_tx *tx, struct store_call *calls, size_t n)
+{
+	if (tx->s->ops->exec_many)
+		return tx->s->ops->exec_many(tx->conn, calls, n);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		calls[i].rc = rc ? -ECANCELED
+		                 : tx->s->ops->exec(tx->conn, calls[i].id, calls[i].params,
+		                                    calls[i].nparams, calls[i].row, calls[i].ctx);
+		if (!rc)
+			rc = calls[i].rc;
+	}
+	return rc;
+}
+
 static void backoff(const struct store_ops *ops, unsigned attempt)
 {
 	long ns;
@@ -109,7 +124,25 @@ static void backoff(const struct store_ops *ops, unsigned attempt)
 	nanosleep(&ts, NULL);
 }
 
-static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
+enum txn_kind {
+	TXN_WRITE,
+	TXN_LOCKED,
+	TXN_RESERVE
+};
+
+static int begin_kind(struct store *s, enum txn_kind kind, struct store_conn **out)
+{
+	switch (kind) {
+	case TXN_LOCKED:
+		return s->ops->locked_begin(s, out);
+	case TXN_RESERVE:
+		return s->ops->reserve_begin(s, out);
+	default:
+		return s->ops->write_begin(s, out);
+	}
+}
+
+static int txn(struct store *s, store_txn_fn fn, void *ctx, enum txn_kind kind)
 {
 	int rc = -EAGAIN;
 	unsigned attempts = s->ops->attempts ? s->ops->attempts : STORE_TXN_ATTEMPTS;
@@ -117,8 +150,7 @@ static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
 		if (attempt)
 			backoff(s->ops, attempt - 1);
 		struct store_tx tx = {.s = s};
-		rc =
-		    migrate ? s->ops->migrate_begin(s, &tx.conn) : s->ops->write_begin(s, &tx.conn);
+		rc = begin_kind(s, kind, &tx.conn);
 		if (rc)
 			continue;
 		rc = fn(&tx, ctx);
@@ -131,12 +163,24 @@ static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
 
 int store_txn(struct store *s, store_txn_fn fn, void *ctx)
 {
-	return txn(s, fn, ctx, false);
+	return txn(s, fn, ctx, TXN_WRITE);
 }
 
-int store_txn_migrate(struct store *s, store_txn_fn fn, void *ctx)
+int store_txn_locked(struct store *s, store_txn_fn fn, void *ctx)
 {
-	return txn(s, fn, ctx, true);
+	return txn(s, fn, ctx, TXN_LOCKED);
+}
+
+int store_txn_reserve(struct store *s, store_txn_fn fn, void *ctx)
+{
+	if (!s->ops->reserve_begin)
+		return -ENOTSUP;
+	return txn(s, fn, ctx, TXN_RESERVE);
+}
+
+bool store_reserves_apart(const struct store *s)
+{
+	return s->ops->reserve_begin != NULL;
 }
 
 int store_ping(struct store *s)

@@ -265,7 +265,8 @@ struct store_report_new {
 #define STORE_SEALED_MAX (256u * 1024u)
 
 /* Inserts rows[0..n) in ONE transaction (one commit, one fsync with
- * synchronous=FULL), each row inside its own savepoint so that a row that
+ * synchronous=FULL; on PostgreSQL after a reservation of their reference
+ * numbers that does not wait for the disk, see reports.c); a row that
  * fails is left out without failing the others. results[i] gets 0 for a
  * stored row, STORE_DUPLICATE when its id or receipt hash exists already
  * (draw new ones and send it again), STORE_CONFLICT when its district is
@@ -273,7 +274,10 @@ struct store_report_new {
  * not exist, STORE_LIMIT when its reference numbers ran out, -EINVAL when
  * it breaks a column limit. Returns 0 when the transaction committed
  * (then only results say which rows are stored), or -errno when nothing
- * was stored (results then all hold that value). */
+ * was stored (results then all hold that value). Rarely a second
+ * transaction stores the rows whose generated reference an import took
+ * meanwhile (with new references); if that one fails, -errno is returned
+ * and the rows stored before keep 0. */
 int store_reports_insert_batch(struct store *s, struct store_report_new *rows, size_t n,
                                int *results);
 

@@ -845,6 +845,37 @@ static void test_report_reference_continues(void **state)
 	assert_string_equal(ref, "W2026-000042");
 }
 
+/* References imported into the range after the counter began are
+ * stepped over: the batch's reserved numbers are taken, the rows get the
+ * next free ones (store.h, store_reports_insert_batch). */
+static void test_report_reference_steps_over_import(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	char ref[3][REPORT_MAX_REFERENCE + 1];
+	struct store_report_new r = new_report(91, 1, h[0]);
+	r.reference_out = ref[0];
+	int res[2];
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, res), 0);
+	assert_string_equal(ref[0], "W2026-000001");
+	struct store_report_import im[] = {imported("W2026-000002", "2026-01-02"),
+	                                   imported("W2026-000003", "2026-01-03")};
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", im, 2, NULL), 0);
+	struct store_report_new rows[2] = {new_report(92, 2, h[1]), new_report(93, 3, h[2])};
+	rows[0].reference_out = ref[1];
+	rows[1].reference_out = ref[2];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], 0);
+	assert_string_equal(ref[1], "W2026-000004");
+	assert_string_equal(ref[2], "W2026-000005");
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 5);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 93"
+	                                 " AND reference = 'W2026-000005'"),
+	                 1);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -1153,6 +1184,8 @@ static void undo_migration_5(const char *path)
 	char *err = NULL;
 	int rc = sqlite3_exec(db,
 	                      "BEGIN;"
+	                      "DROP TABLE throttle_counts;"
+	                      "DELETE FROM schema_migrations WHERE version = 6;"
 	                      "DROP TABLE counters;"
 	                      "ALTER TABLE reports DROP COLUMN message_seq;"
 	                      "DELETE FROM schema_migrations WHERE version = 5;"
@@ -1725,6 +1758,7 @@ int main(void)
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
+	    T(test_report_reference_steps_over_import),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),
