@@ -169,8 +169,9 @@ static inline const char *stmt_text(enum stmt_id id, bool pg)
  * (migrations, behind STMT_MIGRATION_LOCK; the intake's batch insert,
  * whose numbers come from locked counter rows). Retried like store_txn. */
 int store_txn_locked(struct store *s, store_txn_fn fn, void *ctx);
-/* A locking transaction that only reserves numbers (raises counter rows)
- * for a later transaction of this thread that stores what uses them. Its
+/* A locking transaction for writes whose loss in a crash harms nothing:
+ * numbers reserved (counter rows raised) for a later transaction of this
+ * thread that stores what uses them, and throttle counts. Its
  * commit does not wait for the disk, so the counter rows' locks are held
  * for a few round trips instead of an fsync, and the writers of several
  * servers commit their reports at the same time (PostgreSQL flushes them

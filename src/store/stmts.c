@@ -137,9 +137,10 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_THROTTLE_HIT] = {"throttle_hit", "INSERT INTO throttle_counts (name, window_start, hits)"
                                            " VALUES ($1, $2, 1) ON CONFLICT (name, window_start)"
                                            " DO UPDATE SET hits = throttle_counts.hits + 1"},
-    /* The most hits of throttle $1 in a window that started at $2 or later. */
-    [STMT_THROTTLE_PEEK] = {"throttle_peek", "SELECT COALESCE(MAX(hits), 0) FROM throttle_counts"
-                                             " WHERE name = $1 AND window_start >= $2"},
+    /* The hits of throttle $1 in the windows that start from $2 to $3. */
+    [STMT_THROTTLE_PEEK] = {"throttle_peek", "SELECT window_start, hits FROM throttle_counts"
+                                             " WHERE name = $1 AND window_start >= $2"
+                                             " AND window_start <= $3"},
     [STMT_THROTTLE_PURGE] = {"throttle_purge", "DELETE FROM throttle_counts"
                                                " WHERE name = $1 AND window_start < $2"},
 };

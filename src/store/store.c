@@ -638,6 +638,76 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 	return store_txn(s, setting_set_txn, (void *)kv);
 }
 
+/* --- throttles shared by every server ------------------------------------------ */
+
+#define THROTTLE_WINDOW_MAX_S 86400
+
+struct throttle_ctx {
+	const char *name;
+	int64_t window, window_s;
+	int64_t now, before;
+};
+
+static bool valid_throttle(const char *name, int64_t window, int64_t window_s)
+{
+	return valid_setting_key(name) && window_s >= 1 && window_s <= THROTTLE_WINDOW_MAX_S &&
+	       window >= window_s && window % window_s == 0;
+}
+
+static int throttle_hit_txn(struct store_tx *tx, void *vctx)
+{
+	struct throttle_ctx *t = vctx;
+	struct store_val p[] = {sv_text(t->name), sv_int(t->window)};
+	/* An upsert that waits for the row's lock: two servers counting at
+	 * once both count (store_txn_locked). */
+	int rc = store_tx_exec(tx, STMT_THROTTLE_HIT, p, 2, NULL, NULL);
+	struct store_val q[] = {sv_text(t->name), sv_int(t->window - t->window_s)};
+	if (!rc)
+		rc = store_tx_exec(tx, STMT_THROTTLE_PURGE, q, 2, NULL, NULL);
+	return rc > 0 ? -EIO : rc;
+}
+
+int store_throttle_hit(struct store *s, const char *name, int64_t window, int64_t window_s)
+{
+	if (!valid_throttle(name, window, window_s))
+		return -EINVAL;
+	struct throttle_ctx t = {.name = name, .window = window, .window_s = window_s};
+	/* Not worth an fsync each: a count a crash forgets is a slow-down
+	 * that starts a little later, as after a restart of a server. Where
+	 * there is no such commit (SQLite) an ordinary one. */
+	if (store_reserves_apart(s))
+		return store_txn_reserve(s, throttle_hit_txn, &t);
+	return store_txn_locked(s, throttle_hit_txn, &t);
+}
+
+static int throttle_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct throttle_ctx *t = vctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+		return -EIO;
+	if (c[0].i == t->window)
+		t->now = c[1].i;
+	else if (c[0].i == t->window - t->window_s)
+		t->before = c[1].i;
+	return 0;
+}
+
+int store_throttle_get(struct store *s, const char *name, int64_t window, int64_t window_s,
+                       int64_t *now, int64_t *before)
+{
+	*now = *before = 0;
+	if (!valid_throttle(name, window, window_s))
+		return -EINVAL;
+	struct throttle_ctx t = {.name = name, .window = window, .window_s = window_s};
+	struct store_val p[] = {sv_text(name), sv_int(window - window_s), sv_int(window)};
+	int rc = store_read_exec(s, STMT_THROTTLE_PEEK, p, 3, throttle_row, &t);
+	if (rc)
+		return rc > 0 ? -EIO : rc;
+	*now = t.now;
+	*before = t.before;
+	return 0;
+}
+
 int store_backup(struct store *s, const char *dest_path)
 {
 	if (!dest_path || !*dest_path)

@@ -148,6 +148,22 @@ void store_strv_free(char **v, size_t n);
 int store_setting_get(struct store *s, const char *key, struct buf *out);
 int store_setting_set(struct store *s, const char *key, const char *value);
 
+/* Throttles shared by every server on the database (migration 6): hits
+ * counted per fixed window, for limits that hold no address (the overall
+ * rate of wrong receipts); a limit per source stays in the memory of its
+ * server and never comes here, not even hashed. name is the fixed name of
+ * a limit (1..SETTING_KEY_MAX_LEN of [a-z0-9_.-], else -EINVAL); window
+ * is the start of a window in seconds since the epoch, which the caller
+ * aligns to its length window_s (1..86400). */
+/* Counts one hit of name in window and forgets its windows older than the
+ * one before. A crash may forget the last hits (PostgreSQL: the commit
+ * does not wait for the disk; see store_txn_reserve in backend.h). */
+int store_throttle_hit(struct store *s, const char *name, int64_t window, int64_t window_s);
+/* The hits of name in window (*now) and in the window before (*before);
+ * 0 for a window without any. */
+int store_throttle_get(struct store *s, const char *name, int64_t window, int64_t window_s,
+                       int64_t *now, int64_t *before);
+
 /* The same operations inside a store_txn callback (see "Composing" above):
  * they see what tx wrote before and commit or roll back with it. */
 int store_tx_org_create(struct store_tx *tx, const struct store_org *org,

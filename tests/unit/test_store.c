@@ -1567,6 +1567,69 @@ static void *two_writer(void *arg)
 
 /* Two stores on one database, as two servers on one PostgreSQL: reports
  * and messages from both at once never share a reference or a seq. */
+struct throttle_hitter {
+	struct store *s;
+	int errors;
+};
+
+enum {
+	THROTTLE_HITS = 40
+};
+
+static void *throttle_hitter(void *arg)
+{
+	struct throttle_hitter *h = arg;
+	for (int i = 0; i < THROTTLE_HITS; i++)
+		if (store_throttle_hit(h->s, "follow.wrong", 6000, 60) != 0)
+			h->errors++;
+	return NULL;
+}
+
+/* The throttles shared by servers (migration 6): hits per window, counted
+ * by two stores on one database at once (two servers) without losing
+ * one; the window before is kept and older ones are forgotten; names are
+ * fixed names of limits. */
+static void test_throttle_shared(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = -1, before = -1;
+	assert_int_equal(store_throttle_get(f->s, "follow.wrong", 6000, 60, &now, &before), 0);
+	assert_int_equal(now, 0);
+	assert_int_equal(before, 0);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 5880, 60), 0);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 5940, 60), 0);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 5940, 60), 0);
+	assert_int_equal(store_throttle_hit(f->s, "other", 6000, 60), 0);
+	struct store *s2 = NULL;
+	assert_int_equal(fx_open(f, &s2), 0);
+	struct throttle_hitter a = {f->s, 0}, b = {s2, 0};
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, throttle_hitter, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, throttle_hitter, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.errors, 0);
+	assert_int_equal(b.errors, 0);
+	/* Either store reads what both counted. */
+	assert_int_equal(store_throttle_get(s2, "follow.wrong", 6000, 60, &now, &before), 0);
+	store_close(s2);
+	assert_int_equal(now, 2 * THROTTLE_HITS);
+	assert_int_equal(before, 2);
+	/* 5880 is older than the window before 6000: forgotten. */
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM throttle_counts WHERE name ="
+	                                 " 'follow.wrong'"),
+	                 2);
+	assert_int_equal(store_throttle_get(f->s, "other", 6000, 60, &now, &before), 0);
+	assert_int_equal(now, 1);
+	assert_int_equal(store_throttle_hit(f->s, "Not a name!", 6000, 60), -EINVAL);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 6001, 60), -EINVAL);
+	assert_int_equal(store_throttle_get(f->s, "follow.wrong", 6000, 0, &now, &before), -EINVAL);
+	/* The table holds counts under names, nothing else. */
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM throttle_counts WHERE name NOT IN"
+	                                 " ('follow.wrong', 'other')"),
+	                 0);
+}
+
 static void test_two_stores_one_database(void **state)
 {
 	struct fx *f = *state;
@@ -1772,6 +1835,7 @@ int main(void)
 	    T(test_duplicate_apart_from_conflict),
 	    T(test_txn_composes),
 	    T(test_two_stores_one_database),
+	    T(test_throttle_shared),
 	    T(test_migrations_once_when_opened_together),
 	    T(test_order_is_bytes),
 	};
