@@ -216,8 +216,9 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  * committed); an id, receipt or reference that another writer stores
  * meanwhile is refused by its UNIQUE constraint and a district removed
  * meanwhile by the foreign key, both at the insert, which then fails;
- * step 3 is rolled back and run again without that row (told to draw
- * again, after which step 1 finds a missing district). Under
+ * step 3 is rolled back and run again, and first looks whether that row's
+ * reference exists now: then it gets a new one past it, else it is left
+ * out (told to draw again, after which step 1 finds a missing district). Under
  * SERIALIZABLE the counter row, which every writer of an organisation
  * updates, made every batch that met another server's fail and retry,
  * and the whole intake of both servers waited for one fsync at a time.
@@ -241,17 +242,25 @@ struct batch_ctx {
 	size_t n;
 	int *results;
 	bool *done;      /* stored or refused in an earlier round */
-	bool *excluded;  /* failed at its insert in an earlier run */
+	bool *excluded;  /* failed at its insert in an earlier run: left out */
+	bool *suspect;   /* failed at its insert in the run before: look why */
 	bool *step_over; /* its reference was taken: move past the imported ones */
 	bool *taken;     /* step 3's look: the reference exists */
 	size_t *order;   /* row indexes by (organisation, prefix), n_ordered */
 	size_t n_ordered;
 	char (*refs)[REPORT_MAX_REFERENCE + 1];
+	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
 };
+
+/* A row still to be stored in this round. */
+static bool pending(const struct batch_ctx *b, size_t i)
+{
+	return !b->done[i] && b->results[i] == 0;
+}
 
 static int check_row(void *ctx, const struct store_val *c, size_t n)
 {
@@ -272,7 +281,7 @@ static int batch_check(struct store_tx *tx, struct batch_ctx *b)
 	size_t k = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct store_report_new *r = &b->rows[i];
-		if (b->results[i])
+		if (!pending(b, i))
 			continue;
 		struct store_val *p = &b->vals[4 * k];
 		p[0] = sv_int(r->id);
@@ -295,6 +304,40 @@ static int batch_check(struct store_tx *tx, struct batch_ctx *b)
 	return rc > 0 ? -EIO : rc;
 }
 
+/* Step 1 for a row whose insert failed before: whether an import took
+ * the reference it had (then it gets one past the imported ones) or not
+ * (then its id or receipt came in since: it is left out, told to draw
+ * again). Asked only then, not for every row: the inserts' UNIQUE
+ * constraint is what keeps references apart; this only tells the two
+ * failures apart. */
+static int batch_look(struct store_tx *tx, struct batch_ctx *b)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (!pending(b, i) || !b->suspect[i])
+			continue;
+		b->taken[i] = false;
+		struct store_val *p = &b->vals[2 * k];
+		p[0] = sv_text(b->rows[i].org);
+		p[1] = sv_text(b->failed_ref[i]);
+		b->call_row[k] = i;
+		b->calls[k++] = (struct store_call){STMT_REPORT_REF_EXISTS, p, 2, store_row_found,
+		                                    &b->taken[i],           0};
+	}
+	int rc = store_tx_exec_many(tx, b->calls, k);
+	for (size_t j = 0; !rc && j < k; j++) {
+		size_t i = b->call_row[j];
+		b->suspect[i] = false;
+		if (b->taken[i]) {
+			b->step_over[i] = true;
+		} else {
+			b->excluded[i] = true;
+			b->results[i] = STORE_DUPLICATE;
+		}
+	}
+	return rc > 0 ? -EIO : rc;
+}
+
 static int group_cmp(const struct store_report_new *a, const struct store_report_new *b)
 {
 	int c = strcmp(a->org, b->org);
@@ -310,8 +353,8 @@ static int group_refs(struct store_tx *tx, struct batch_ctx *b, size_t from, siz
 	bool step_over = false;
 	for (size_t j = from; j < to; j++) {
 		size_t i = b->order[j];
-		k += b->results[i] == 0;
-		step_over |= b->results[i] == 0 && b->step_over[i];
+		k += pending(b, i);
+		step_over |= pending(b, i) && b->step_over[i];
 	}
 	if (k == 0)
 		return 0;
@@ -329,7 +372,7 @@ static int group_refs(struct store_tx *tx, struct batch_ctx *b, size_t from, siz
 		rc = move_past_imported(tx, r->org, r->ref_prefix, name, &first, k);
 	for (size_t j = from; !rc && j < to; j++) {
 		size_t i = b->order[j];
-		if (b->results[i])
+		if (!pending(b, i))
 			continue;
 		if (first > 999999)
 			b->results[i] = STORE_LIMIT;
@@ -351,6 +394,8 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 		if (!b->done[i] && b->results[i] != -EINVAL)
 			b->results[i] = b->excluded[i] ? STORE_DUPLICATE : 0;
 	int rc = batch_check(tx, b);
+	if (!rc)
+		rc = batch_look(tx, b);
 	for (size_t from = 0; !rc && from < b->n_ordered;) {
 		size_t to = from + 1;
 		while (to < b->n_ordered &&
@@ -362,34 +407,16 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
-/* Step 3, one pipeline: whether an import took a reserved reference
- * meanwhile (read here, not under the counter's lock), then the inserts.
- * A taken reference makes its row's insert fail too: the run is rolled
- * back and that row waits for the next round. A failed insert is a row
- * that is left out in the next run. */
+/* Step 3, one pipeline: the inserts. A row whose insert failed in the
+ * run before waits for the next round, whose step 1 looks why. */
 static int insert_txn(struct store_tx *tx, void *vctx)
 {
 	struct batch_ctx *b = vctx;
 	size_t k = 0, v = 0;
-	for (size_t i = 0; i < b->n; i++) {
-		if (b->done[i])
-			continue;
-		if (b->excluded[i])
-			b->results[i] = STORE_DUPLICATE;
-		/* A row whose reference was taken waits for the next round
-		 * (or, all in one transaction, for the next run). */
-		if (b->results[i])
-			continue;
-		b->taken[i] = false;
-		struct store_val *p = &b->vals[v];
-		p[0] = sv_text(b->rows[i].org);
-		p[1] = sv_text(b->refs[i]);
-		v += 2;
-		b->call_row[k] = i;
-		b->calls[k++] = (struct store_call){STMT_REPORT_REF_EXISTS, p, 2, store_row_found,
-		                                    &b->taken[i],           0};
-	}
-	size_t looks = k;
+	int rc;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->done[i] && !b->results[i] && b->suspect[i])
+			b->results[i] = BATCH_TAKEN;
 	for (size_t i = 0; i < b->n; i++) {
 		struct store_report_new *r = &b->rows[i];
 		if (b->done[i] || b->results[i])
@@ -434,34 +461,23 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 			    (struct store_call){STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
 		}
 	}
-	int rc = store_tx_exec_many(tx, b->calls, k);
-	/* The looks come first and were all answered when an insert failed. */
-	bool taken = false;
-	for (size_t j = 0; j < looks; j++) {
-		if (b->calls[j].rc == 0 && b->taken[b->call_row[j]]) {
-			b->results[b->call_row[j]] = BATCH_TAKEN;
-			b->step_over[b->call_row[j]] = true;
-			taken = true;
-		}
-	}
+	rc = store_tx_exec_many(tx, b->calls, k);
 	if (rc == STORE_CONFLICT) {
-		if (taken)
-			return BATCH_RERUN;
 		/* Step 1 found the organisation and district and no row with this
 		 * id or receipt, and the counter gave the reference: a constraint
-		 * now is a writer that stored one of them since (or removed the
-		 * district). The transaction is lost on PostgreSQL: run it again
-		 * without this row, which is told to draw new values. */
-		for (size_t j = looks; j < k; j++) {
+		 * now is a writer that stored one of them since, an import that
+		 * took the reference, or a district removed. The transaction is
+		 * lost on PostgreSQL: run it again, and look first. */
+		for (size_t j = 0; j < k; j++) {
 			if (b->calls[j].rc == STORE_CONFLICT) {
-				b->excluded[b->call_row[j]] = true;
+				size_t i = b->call_row[j];
+				b->suspect[i] = true;
+				memcpy(b->failed_ref[i], b->refs[i], sizeof b->refs[i]);
 				return BATCH_RERUN;
 			}
 		}
 		return -EIO;
 	}
-	/* SQLite runs on after a failed statement: what it stored of a
-	 * taken row's (nothing: its report insert failed first) is none. */
 	return rc > 0 ? -EIO : rc;
 }
 
@@ -476,10 +492,12 @@ static void batch_free(struct batch_ctx *b)
 {
 	free(b->done);
 	free(b->excluded);
+	free(b->suspect);
 	free(b->step_over);
 	free(b->taken);
 	free(b->order);
 	free(b->refs);
+	free(b->failed_ref);
 	free(b->check);
 	free(b->calls);
 	free(b->vals);
@@ -498,16 +516,18 @@ static int batch_alloc(struct batch_ctx *b)
 	}
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
+	b->suspect = calloc(b->n, sizeof *b->suspect);
 	b->step_over = calloc(b->n, sizeof *b->step_over);
 	b->taken = calloc(b->n, sizeof *b->taken);
 	b->order = calloc(b->n, sizeof *b->order);
 	b->refs = calloc(b->n, sizeof *b->refs);
+	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
-	if (!b->done || !b->excluded || !b->step_over || !b->taken || !b->order || !b->refs ||
-	    !b->check || !b->calls || !b->vals || !b->call_row)
+	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
+	    !b->refs || !b->failed_ref || !b->check || !b->calls || !b->vals || !b->call_row)
 		return -ENOMEM;
 	/* By (organisation, prefix), the order the counter rows are locked
 	 * in; stable, so that references follow the order of arrival. Rows

@@ -876,6 +876,26 @@ static void test_report_reference_steps_over_import(void **state)
 	                 1);
 }
 
+/* Two rows of one batch with the same random id: step 1 cannot see it
+ * (neither is stored yet), the second insert fails, and that row alone is
+ * left out, told to draw again; the first is stored. */
+static void test_report_batch_repeat_within(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[2][STORE_RECEIPT_HASH_BYTES];
+	char ref[REPORT_MAX_REFERENCE + 1];
+	struct store_report_new rows[2] = {new_report(95, 1, h[0]), new_report(95, 2, h[1])};
+	rows[0].reference_out = ref;
+	int res[2] = {9, 9};
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], STORE_DUPLICATE);
+	assert_string_equal(ref, "W2026-000001");
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 1);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -1822,6 +1842,7 @@ int main(void)
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
+	    T(test_report_batch_repeat_within),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),
