@@ -1,8 +1,8 @@
 /* reports: the store operations on reports, their forms, signals and
- * messages (schema: migrations 2 to 4 in migrate.c).
+ * messages (schema: migrations 2 to 5 in migrate.c).
  *
  * Owns: checks of report values against column limits, the batch insert of
- * the intake writer (one transaction, a savepoint per row), the all-or-
+ * the intake writer (a failed row left out by running it again), the all-or-
  * nothing import, numbering of generated references, and the export that
  * folds (report, form) rows into one report. Written against the backend
  * vtable only, like store.c. */

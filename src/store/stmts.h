@@ -37,7 +37,8 @@ enum stmt_id {
 	STMT_SETTING_GET,
 	STMT_SETTING_SET,
 	STMT_REPORTS_ANY,
-	/* Savepoints: one row of a batch fails without failing the others. */
+	/* Savepoints. Unused since the intake's batch runs again without a
+	 * row that failed (reports.c); to be removed. */
 	STMT_SAVEPOINT,
 	STMT_SAVEPOINT_RELEASE,
 	STMT_SAVEPOINT_ROLLBACK,
