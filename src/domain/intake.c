@@ -6,9 +6,10 @@
  * builds one self-contained item (every string it stores is copied into
  * the item or points at a static value list, so nothing borrows the
  * caller's memory), queues it and returns. The writer takes everything
- * queued (up to INTAKE_BATCH_MAX), inserts it in one transaction with a
- * savepoint per row, commits once (one fsync with synchronous=FULL for the
- * whole batch) and only then calls each item's done with its row's result.
+ * queued (up to INTAKE_BATCH_MAX), inserts it in one transaction (a row
+ * that fails is left out, see store_reports_insert_batch), commits once
+ * (one fsync with synchronous=FULL for the whole batch) and only then
+ * calls each item's done with its row's result.
  * intake_submit is the same path, waiting on its own condition variable.
  *
  * A row refused for a conflict (its random id or receipt exists, or its

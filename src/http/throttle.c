@@ -205,9 +205,10 @@ unsigned throttle_peek_all(struct throttle *t)
 /* --- Wrong receipts ---------------------------------------------------- */
 
 struct receipt_guard {
-	struct throttle *source; /* wrong receipts per source, window_s */
-	struct throttle *busy;   /* the same, busy_window_s: read while guessing */
-	struct throttle *all;    /* wrong receipts overall, per minute */
+	struct throttle *source;            /* wrong receipts per source, window_s */
+	struct throttle *busy;              /* the same, busy_window_s: read while guessing */
+	struct throttle *all;               /* wrong receipts overall, per minute */
+	struct receipt_guard_shared shared; /* the overall count of every server */
 };
 
 int receipt_guard_new(unsigned per_source, unsigned window_s, unsigned busy_per_min,
@@ -248,11 +249,12 @@ unsigned receipt_guard_wait(struct receipt_guard *g, const unsigned char src[16]
 		return 0;
 	unsigned wait = throttle_peek(g->source, src, 16);
 	/* Only a source that used up its own tries waits longer: the rate of
-	 * others never refuses anyone on its own. */
-	if (throttle_peek_all(g->all) > 0) {
-		unsigned longer = throttle_peek(g->busy, src, 16);
-		wait = longer > wait ? longer : wait;
-	}
+	 * others never refuses anyone on its own. So the overall counts are
+	 * asked only for such a source (the shared one costs a query). */
+	unsigned longer = throttle_peek(g->busy, src, 16);
+	if (longer > wait &&
+	    (throttle_peek_all(g->all) > 0 || (g->shared.busy && g->shared.busy(g->shared.ctx))))
+		wait = longer;
 	return wait;
 }
 
@@ -263,4 +265,12 @@ void receipt_guard_wrong(struct receipt_guard *g, const unsigned char src[16])
 	throttle_hit(g->source, src, 16);
 	throttle_hit(g->busy, src, 16);
 	throttle_hit_all(g->all);
+	if (g->shared.wrong)
+		g->shared.wrong(g->shared.ctx);
+}
+
+void receipt_guard_share(struct receipt_guard *g, const struct receipt_guard_shared *shared)
+{
+	if (g && shared)
+		g->shared = *shared;
 }

@@ -3,10 +3,13 @@
  * Keys are the sources of http/client.h (keyed hashes of addresses) and
  * are hashed once more with the table's own random key; the table lives
  * in memory only and forgets entries after their window. A server restart
- * forgets everything, which is the point. */
+ * forgets everything, which is the point. Only a count that holds no
+ * source (the overall rate of wrong receipts) may also be kept elsewhere,
+ * through receipt_guard_share(), so that it holds across servers. */
 #ifndef SIGNAAL_HTTP_THROTTLE_H
 #define SIGNAAL_HTTP_THROTTLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,7 +46,8 @@ void throttle_set_clock(uint64_t (*now_s)(void));
  * that receipt out. A source without wrong tries of its own cannot be
  * told from a reporter, so it is always looked up. Overall the guard
  * only slows guessers down: while more than busy_per_min wrong receipts
- * a minute arrive, a source that used up its tries waits until
+ * a minute arrive (at this server, or at all servers together with
+ * receipt_guard_share), a source that used up its tries waits until
  * busy_window_s after its first wrong one instead of window_s.
  *
  * Why that keeps guessing hopeless (FOLLOW_* in limits.h: 10 per 15
@@ -75,5 +79,23 @@ unsigned receipt_guard_wait(struct receipt_guard *g, const unsigned char src[16]
 /* Counts a wrong receipt (well formed, not found) from src. A malformed
  * one is not looked up and not counted. Thread-safe. */
 void receipt_guard_wrong(struct receipt_guard *g, const unsigned char src[16]);
+
+/* The overall rate kept where every server sees it (site/ keeps it in the
+ * database), so that guessers who spread over several servers still slow
+ * each other down. It holds no source: per source, counts stay in this
+ * process's memory. Either function may be NULL. */
+struct receipt_guard_shared {
+	/* Whether more than busy_per_min wrong receipts a minute arrive over
+	 * all servers now; false when that cannot be told (then this
+	 * process's own count decides alone). */
+	bool (*busy)(void *ctx);
+	/* Counts one wrong receipt (of any source). */
+	void (*wrong)(void *ctx);
+	void *ctx;
+};
+/* Makes g use shared beside its own overall count: a source that used up
+ * its tries waits the longer window while either says busy. The shared
+ * count is asked only for such a source. Call before g is used. */
+void receipt_guard_share(struct receipt_guard *g, const struct receipt_guard_shared *shared);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app/config.h"
 #include "app/setup.h"
@@ -385,8 +386,54 @@ int site_retry_after(struct resp *resp, unsigned seconds)
 	return resp_header(resp, "Retry-After", v);
 }
 
-/* The key file, the intake writer thread, the CSRF and audit keys and the in-memory
- * throttles. The master key is wiped once its subkeys are derived. */
+/* --- The overall rate of wrong receipts, shared by every server ----------
+ *
+ * Kept in the database (store_throttle_*), so that guessers who spread over
+ * the servers of one database are counted together: per minute of the
+ * wall clock (the one clock the servers share), under a fixed name. What
+ * is counted is that some receipt was wrong, never whose: no source, no
+ * address, not even hashed (the per-source counts stay in each server's
+ * memory). */
+#define GUESS_THROTTLE "follow.wrong"
+#define GUESS_WINDOW_S 60
+
+static int64_t guess_window(int64_t *now)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*now = (int64_t)ts.tv_sec;
+	return *now - *now % GUESS_WINDOW_S;
+}
+
+static bool guess_busy(void *ctx)
+{
+	struct store *st = ctx;
+	int64_t now, cur, before;
+	int64_t window = guess_window(&now);
+	if (store_throttle_get(st, GUESS_THROTTLE, window, GUESS_WINDOW_S, &cur, &before))
+		return false; /* this server's own count still decides */
+	/* The last 60 seconds: this minute's count, and the minute before's
+	 * for the part of it that lies within them (a burst that straddles
+	 * the turn of a minute counts whole). */
+	int64_t left = GUESS_WINDOW_S - (now - window);
+	return cur * GUESS_WINDOW_S + before * left >=
+	       (int64_t)FOLLOW_WRONG_BUSY_PER_MIN * GUESS_WINDOW_S;
+}
+
+static void guess_wrong(void *ctx)
+{
+	struct store *st = ctx;
+	int64_t now;
+	int rc = store_throttle_hit(st, GUESS_THROTTLE, guess_window(&now), GUESS_WINDOW_S);
+	if (rc)
+		log_warn("follow: a wrong receipt was not counted for every server: %s",
+		         store_strerror(rc));
+}
+
+/* The key file, the intake writer thread, the CSRF and audit keys and the
+ * in-memory throttles (the overall rate of wrong receipts also in the
+ * database).
+ * The master key is wiped once its subkeys are derived. */
 static int start_intake(struct site *site, const struct config *cfg, const char *data_dir,
                         struct buf *err)
 {
@@ -418,6 +465,9 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 		rc = receipt_guard_new(FOLLOW_WRONG_PER_SOURCE, FOLLOW_WRONG_WINDOW_S,
 		                       FOLLOW_WRONG_BUSY_PER_MIN, FOLLOW_WRONG_BUSY_WINDOW_S,
 		                       THROTTLE_SLOTS, &site->follow_guard);
+	if (rc == 0 && FOLLOW_WRONG_BUSY_PER_MIN > 0)
+		receipt_guard_share(site->follow_guard, &(struct receipt_guard_shared){
+		                                            guess_busy, guess_wrong, site->store});
 	return rc;
 }
 

@@ -70,7 +70,9 @@ struct site {
 	/* The durable write path of reports (domain/intake.h). */
 	struct intake *intake;
 	/* In-memory throttles: intake per source ([intake]
-	 * max_reports_per_minute), wrong receipts per source. */
+	 * max_reports_per_minute), wrong receipts per source; the overall
+	 * rate of wrong receipts also in the database, shared by every
+	 * server on it (site.c). */
 	struct throttle *intake_limit;
 	struct receipt_guard *follow_guard;
 	/* Key of the CSRF tokens, derived from the key file. */

@@ -51,6 +51,16 @@ typedef int (*store_row_fn)(void *ctx, const struct store_val *cols, size_t ncol
 /* A backend connection; its layout belongs to the backend. */
 struct store_conn;
 
+/* One statement of store_tx_exec_many(): what exec takes, and its result. */
+struct store_call {
+	enum stmt_id id;
+	const struct store_val *params; /* borrowed until the call returns */
+	size_t nparams;
+	store_row_fn row; /* may be NULL */
+	void *ctx;
+	int rc; /* out: exec's result; -ECANCELED when not run */
+};
+
 struct store_ops {
 	const char *name;
 	/* Borrows a connection for reads only; the caller has it alone until
@@ -64,11 +74,19 @@ struct store_ops {
 	 * -EAGAIN when the database is busy with another writer (nothing held
 	 * then); -EDEADLK when this thread already writes. */
 	int (*write_begin)(struct store *s, struct store_conn **out);
-	/* The same for migrations, which first take STMT_MIGRATION_LOCK and
-	 * must then see what the migrator before them committed: PostgreSQL
-	 * begins READ COMMITTED here, because a serializable transaction's
-	 * snapshot would date from before its wait for the lock. */
-	int (*migrate_begin)(struct store *s, struct store_conn **out);
+	/* The same for a locking transaction (store_txn_locked): one whose
+	 * operations order themselves against other writers by row locks and
+	 * constraints alone, and must see, after waiting for a lock, what the
+	 * writer before them committed. PostgreSQL begins READ COMMITTED here,
+	 * because a serializable transaction's snapshot would date from before
+	 * its wait for the lock (and it would fail where it should wait);
+	 * SQLite's one writer is serial anyway. */
+	int (*locked_begin)(struct store *s, struct store_conn **out);
+	/* A locking transaction whose commit does not wait for the disk, for
+	 * numbers reserved before the transaction that uses them
+	 * (store_txn_reserve). NULL: the backend reserves inside the using
+	 * transaction (SQLite, whose one writer is serial anyway). */
+	int (*reserve_begin)(struct store *s, struct store_conn **out);
 	/* How often store_txn tries a transaction that meets another writer,
 	 * and the longest random pause (ms) before trying again; 0: the
 	 * classic 10, 20, 40 ms. */
@@ -86,6 +104,13 @@ struct store_ops {
 	 * store_txn retries it. */
 	int (*exec)(struct store_conn *c, enum stmt_id id, const struct store_val *params,
 	            size_t nparams, store_row_fn row, void *ctx);
+	/* Runs calls[0..n) in order on c as one pipeline (PostgreSQL: one
+	 * round trip for all of them), each call's result in its rc, as exec
+	 * would give it. The first call that fails stops the rest (their rc
+	 * -ECANCELED): on PostgreSQL a failed statement aborts the
+	 * transaction. Returns the first nonzero rc, or 0. May be NULL: then
+	 * store_tx_exec_many() runs them one by one. */
+	int (*exec_many)(struct store_conn *c, struct store_call *calls, size_t n);
 	/* Runs constant, parameterless SQL (migrations only). */
 	int (*script)(struct store_conn *c, const char *sql);
 	int (*backup)(struct store *s, const char *dest_path);
@@ -111,6 +136,10 @@ struct store_tx {
 /* Runs a registry statement inside a write transaction. */
 int store_tx_exec(struct store_tx *tx, enum stmt_id id, const struct store_val *params,
                   size_t nparams, store_row_fn row, void *ctx);
+/* Runs calls[0..n) inside a write transaction, pipelined where the
+ * backend can (ops->exec_many); returns the first nonzero rc (the calls
+ * after it were not run), or 0. */
+int store_tx_exec_many(struct store_tx *tx, struct store_call *calls, size_t n);
 /* Runs a registry statement on a borrowed read connection; a busy
  * database gives -EBUSY. */
 int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *params,
@@ -142,8 +171,26 @@ static inline const char *stmt_text(enum stmt_id id, bool pg)
 	return pg && stmt_registry_pg[id] ? stmt_registry_pg[id] : stmt_registry[id].sql;
 }
 
-/* store_txn for migrate.c: begins with ops->migrate_begin. */
-int store_txn_migrate(struct store *s, store_txn_fn fn, void *ctx);
+/* store_txn with ops->locked_begin: for operations that are correct when
+ * each statement sees what was committed before it, because everything
+ * they rely on is held by a row lock or a constraint until they end
+ * (migrations, behind STMT_MIGRATION_LOCK; the intake's batch insert,
+ * whose numbers come from locked counter rows). Retried like store_txn. */
+int store_txn_locked(struct store *s, store_txn_fn fn, void *ctx);
+/* A locking transaction for writes whose loss in a crash harms nothing:
+ * numbers reserved (counter rows raised) for a later transaction of this
+ * thread that stores what uses them, and throttle counts. Its
+ * commit does not wait for the disk, so the counter rows' locks are held
+ * for a few round trips instead of an fsync, and the writers of several
+ * servers commit their reports at the same time (PostgreSQL flushes them
+ * together) instead of one after another. That loses nothing that
+ * matters: the log is written in order, so the durable commit of any
+ * report that uses a reserved number makes the reservation durable too;
+ * a crash can only forget a reservation no stored report uses. A using
+ * transaction that fails leaves its numbers unused (a gap, never a
+ * repeat). Only where store_reserves_apart(); -ENOTSUP elsewhere. */
+int store_txn_reserve(struct store *s, store_txn_fn fn, void *ctx);
+bool store_reserves_apart(const struct store *s);
 
 /* migrate.c: applies pending migrations in one transaction. Returns 0,
  * STORE_TOO_NEW (err says which versions) or negative errno. */

@@ -151,6 +151,17 @@ static const char *const migrations[] = {
     "CREATE INDEX audit_log_org ON audit_log (org_id, seq);"
     "INSERT INTO settings (key, value) VALUES ('audit.head', '0')"
     " ON CONFLICT (key) DO NOTHING;",
+    /* 8: throttles that hold no address, shared by every server on the
+     * database (the overall rate of wrong receipts): hits per named
+     * throttle per window (its start in seconds since the epoch). name is
+     * a fixed name of a limit, never a source: nothing here may hold an
+     * address, not even hashed. Old windows are deleted as new ones are
+     * counted. */
+    "CREATE TABLE throttle_counts ("
+    " name TEXT NOT NULL,"
+    " window_start BIGINT NOT NULL,"
+    " hits BIGINT NOT NULL,"
+    " PRIMARY KEY (name, window_start));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -215,7 +226,7 @@ int store_migrate(struct store *s, struct buf *err)
 	 * the old schema, never a mix, and a second process opening at the
 	 * same time waits for the migration lock (STMT_MIGRATION_LOCK) and
 	 * then finds nothing to do. */
-	int rc = store_txn_migrate(s, migrate_txn, &m);
+	int rc = store_txn_locked(s, migrate_txn, &m);
 	if (rc == STORE_TOO_NEW) {
 		if (err)
 			buf_printf(err,

@@ -40,6 +40,10 @@ enum {
 struct store_conn {
 	PGconn *pg;
 	bool prepared[STMT__COUNT];
+	/* A write transaction's BEGIN (and SET LOCAL), not yet sent: it goes
+	 * in one round trip with the transaction's first statement. */
+	const char *begin[2];
+	size_t nbegin;
 };
 
 struct pgq {
@@ -226,7 +230,10 @@ static void pg_read_release(struct store *s, struct store_conn *c)
 	pool_release(s, c);
 }
 
-static int begin(struct store *s, struct store_conn **out, const char *sql)
+/* Takes a connection for a write transaction that begins with sql and
+ * then set (may be NULL). They are sent with its first statement, in one
+ * pipeline: a round trip less for every transaction. */
+static int begin(struct store *s, struct store_conn **out, const char *sql, const char *set)
 {
 	if (writing == s)
 		return -EDEADLK;
@@ -234,33 +241,57 @@ static int begin(struct store *s, struct store_conn **out, const char *sql)
 	int rc = pool_acquire(s, &c);
 	if (rc)
 		return rc;
-	rc = simple(c->pg, sql);
-	if (rc) {
-		pool_release(s, c);
-		return rc;
-	}
+	c->begin[0] = sql;
+	c->begin[1] = set;
+	c->nbegin = set ? 2 : 1;
 	writing = s;
 	*out = c;
 	return 0;
 }
 
-static int pg_write_begin(struct store *s, struct store_conn **out)
+/* Sends a pending BEGIN on its own (before a script). */
+static int flush_begin(struct store_conn *c)
 {
-	return begin(s, out, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+	int rc = 0;
+	for (size_t i = 0; !rc && i < c->nbegin; i++)
+		rc = simple(c->pg, c->begin[i]);
+	c->nbegin = 0;
+	return rc;
 }
 
-/* Every migrator waits for the migration lock first, so they run one
- * after another; READ COMMITTED lets the one that waited see the tables
- * the one before it made. */
-static int pg_migrate_begin(struct store *s, struct store_conn **out)
+static int pg_write_begin(struct store *s, struct store_conn **out)
 {
-	return begin(s, out, "BEGIN ISOLATION LEVEL READ COMMITTED");
+	return begin(s, out, "BEGIN ISOLATION LEVEL SERIALIZABLE", NULL);
+}
+
+/* A locking transaction (store_txn_locked): every migrator waits for the
+ * migration lock first, so they run one after another, and READ
+ * COMMITTED lets the one that waited see the tables the one before it
+ * made; the intake's batch waits for the counter rows' locks and then
+ * reads their committed values, where SERIALIZABLE would fail (and be
+ * retried, and fail again while the other server keeps writing). */
+static int pg_locked_begin(struct store *s, struct store_conn **out)
+{
+	return begin(s, out, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL);
+}
+
+/* A reservation (store_txn_reserve, backend.h says why it is safe): its
+ * commit does not wait for the WAL to reach the disk. synchronous_commit
+ * stays on for every other transaction, and SET LOCAL ends with this one. */
+static int pg_reserve_begin(struct store *s, struct store_conn **out)
+{
+	return begin(s, out, "BEGIN ISOLATION LEVEL READ COMMITTED",
+	             "SET LOCAL synchronous_commit = off");
 }
 
 static int pg_write_end(struct store *s, struct store_conn *c, bool commit)
 {
 	int rc = 0;
-	if (commit) {
+	if (c->nbegin) {
+		/* Nothing was sent: there is no transaction to end. */
+		c->nbegin = 0;
+		commit = false;
+	} else if (commit) {
 		PGresult *r = PQexec(c->pg, "COMMIT");
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = map_result(c->pg, r, "commit");
@@ -272,7 +303,7 @@ static int pg_write_end(struct store *s, struct store_conn *c, bool commit)
 		if (rc == STORE_CONFLICT)
 			rc = -EIO; /* a deferred constraint: not one of ours */
 	}
-	if (!commit || (rc && PQtransactionStatus(c->pg) != PQTRANS_IDLE))
+	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		simple(c->pg, "ROLLBACK");
 	writing = NULL;
 	pool_release(s, c);
@@ -336,46 +367,49 @@ static int read_row(const PGresult *r, int row, store_row_fn fn, void *ctx)
 	return fn(ctx, cols, (size_t)n);
 }
 
-static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val *params,
-                   size_t nparams, store_row_fn row, void *ctx)
-{
-	if ((unsigned)id >= STMT__COUNT || nparams > STORE_MAX_PARAMS)
-		return -EINVAL;
-	int rc = conn_prepare(c, id);
-	if (rc)
-		return rc;
+/* Parameters as libpq takes them: text, except bytes (binary). */
+struct bound {
 	const char *values[STORE_MAX_PARAMS];
 	int lengths[STORE_MAX_PARAMS], formats[STORE_MAX_PARAMS];
 	char ints[STORE_MAX_PARAMS][24];
+};
+
+static int bind(struct bound *b, const struct store_val *params, size_t nparams)
+{
 	for (size_t k = 0; k < nparams; k++) {
 		const struct store_val *v = &params[k];
-		lengths[k] = 0;
-		formats[k] = 0;
+		b->lengths[k] = 0;
+		b->formats[k] = 0;
 		switch (v->type) {
 		case STORE_NULL:
-			values[k] = NULL;
+			b->values[k] = NULL;
 			break;
 		case STORE_INT:
-			snprintf(ints[k], sizeof ints[k], "%lld", (long long)v->i);
-			values[k] = ints[k];
+			snprintf(b->ints[k], sizeof b->ints[k], "%lld", (long long)v->i);
+			b->values[k] = b->ints[k];
 			break;
 		case STORE_TEXT:
-			values[k] = v->p; /* NUL-terminated: sv_text() */
+			b->values[k] = v->p; /* NUL-terminated: sv_text() */
 			break;
 		case STORE_BLOB:
 			if (v->len > (size_t)INT32_MAX)
 				return -EINVAL;
-			values[k] = v->len ? v->p : "";
-			lengths[k] = (int)v->len;
-			formats[k] = 1;
+			b->values[k] = v->len ? v->p : "";
+			b->lengths[k] = (int)v->len;
+			b->formats[k] = 1;
 			break;
 		default:
 			return -EINVAL;
 		}
 	}
-	char name[16];
-	stmt_name(id, name);
-	PGresult *r = PQexecPrepared(c->pg, name, (int)nparams, values, lengths, formats, 1);
+	return 0;
+}
+
+/* The result r of statement id: rows to row (may be NULL), or the error. */
+static int take_result(struct store_conn *c, enum stmt_id id, const PGresult *r, store_row_fn row,
+                       void *ctx)
+{
+	int rc = 0;
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_TUPLES_OK) {
 		int rows = PQntuples(r);
@@ -388,13 +422,149 @@ static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val
 		         ? -EINVAL
 		         : map_result(c->pg, r, stmt_registry[id].name);
 	}
+	return rc;
+}
+
+static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t n);
+
+static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val *params,
+                   size_t nparams, store_row_fn row, void *ctx)
+{
+	if ((unsigned)id >= STMT__COUNT || nparams > STORE_MAX_PARAMS)
+		return -EINVAL;
+	if (c->nbegin) {
+		struct store_call call = {id, params, nparams, row, ctx, 0};
+		return exec_pipeline(c, &call, 1);
+	}
+	int rc = conn_prepare(c, id);
+	if (rc)
+		return rc;
+	struct bound b;
+	rc = bind(&b, params, nparams);
+	if (rc)
+		return rc;
+	char name[16];
+	stmt_name(id, name);
+	PGresult *r = PQexecPrepared(c->pg, name, (int)nparams, b.values, b.lengths, b.formats, 1);
+	rc = take_result(c, id, r, row, ctx);
 	PQclear(r);
+	return rc;
+}
+
+/* At most this many statements are sent before their results are read:
+ * the results of a longer pipeline could fill the socket buffers both
+ * ways, each side waiting for the other to read. */
+#define PIPELINE_MAX 256u
+
+/* calls[0..n), n <= PIPELINE_MAX, in one pipeline and one round trip. */
+static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		calls[i].rc = -ECANCELED;
+		if ((unsigned)calls[i].id >= STMT__COUNT || calls[i].nparams > STORE_MAX_PARAMS)
+			return calls[i].rc = -EINVAL;
+		/* Prepared outside the pipeline (PQprepare waits for its answer);
+		 * every statement is prepared at start already. */
+		int rc = conn_prepare(c, calls[i].id);
+		if (rc)
+			return calls[i].rc = rc;
+	}
+	if (!PQenterPipelineMode(c->pg))
+		return -EIO;
+	size_t sent = 0, nbegin = 0;
+	int rc = 0;
+	for (; nbegin < c->nbegin; nbegin++) {
+		if (!PQsendQueryParams(c->pg, c->begin[nbegin], 0, NULL, NULL, NULL, NULL, 0)) {
+			log_error("store: begin: %s", PQerrorMessage(c->pg));
+			rc = -EIO;
+			break;
+		}
+	}
+	c->nbegin = 0;
+	for (; !rc && sent < n; sent++) {
+		struct bound b;
+		rc = bind(&b, calls[sent].params, calls[sent].nparams);
+		if (rc)
+			break;
+		char name[16];
+		stmt_name(calls[sent].id, name);
+		if (!PQsendQueryPrepared(c->pg, name, (int)calls[sent].nparams, b.values, b.lengths,
+		                         b.formats, 1)) {
+			log_error("store: %s: %s", stmt_registry[calls[sent].id].name,
+			          PQerrorMessage(c->pg));
+			rc = -EIO;
+			break;
+		}
+	}
+	bool synced = PQpipelineSync(c->pg) == 1;
+	if (!synced && !rc)
+		rc = -EIO;
+	/* Every sent statement has its results, then NULL; an error aborts
+	 * the ones after it until the sync (PGRES_PIPELINE_ABORTED). */
+	int first = 0;
+	for (size_t i = 0; i < nbegin; i++) {
+		PGresult *r = PQgetResult(c->pg);
+		if (!r) {
+			first = -EIO;
+			break;
+		}
+		if (!first && PQresultStatus(r) != PGRES_COMMAND_OK)
+			first = map_result(c->pg, r, "begin");
+		PQclear(r);
+		while ((r = PQgetResult(c->pg)) != NULL)
+			PQclear(r);
+	}
+	for (size_t i = 0; i < sent; i++) {
+		PGresult *r = PQgetResult(c->pg);
+		if (!r) {
+			first = first ? first : -EIO;
+			break;
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED)
+			calls[i].rc = -ECANCELED;
+		else
+			calls[i].rc = take_result(c, calls[i].id, r, first ? NULL : calls[i].row,
+			                          calls[i].ctx);
+		PQclear(r);
+		while ((r = PQgetResult(c->pg)) != NULL)
+			PQclear(r);
+		if (!first && calls[i].rc)
+			first = calls[i].rc;
+	}
+	if (synced) {
+		PGresult *r;
+		/* Up to the sync's own result. */
+		while ((r = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType st = PQresultStatus(r);
+			PQclear(r);
+			if (st == PGRES_PIPELINE_SYNC)
+				break;
+		}
+	}
+	if (!PQexitPipelineMode(c->pg) && !first && !rc)
+		rc = -EIO;
+	return first ? first : rc;
+}
+
+static int pg_exec_many(struct store_conn *c, struct store_call *calls, size_t n)
+{
+	int rc = 0;
+	for (size_t done = 0; done < n; done += PIPELINE_MAX) {
+		size_t k = n - done < PIPELINE_MAX ? n - done : PIPELINE_MAX;
+		if (rc) {
+			for (size_t i = 0; i < k; i++)
+				calls[done + i].rc = -ECANCELED;
+			continue;
+		}
+		rc = exec_pipeline(c, calls + done, k);
+	}
 	return rc;
 }
 
 static int pg_script(struct store_conn *c, const char *sql)
 {
-	return simple(c->pg, sql);
+	int rc = flush_begin(c);
+	return rc ? rc : simple(c->pg, sql);
 }
 
 /* Backup and restore run PostgreSQL's own tools, pg_dump and pg_restore
@@ -658,7 +828,9 @@ static const struct store_ops pg_ops = {
     .read_acquire = pg_read_acquire,
     .read_release = pg_read_release,
     .write_begin = pg_write_begin,
-    .migrate_begin = pg_migrate_begin,
+    .locked_begin = pg_locked_begin,
+    .reserve_begin = pg_reserve_begin,
+    .exec_many = pg_exec_many,
     .attempts = STORE_PG_TXN_ATTEMPTS,
     .retry_max_ms = STORE_PG_RETRY_MAX_MS,
     .write_end = pg_write_end,

@@ -1,8 +1,8 @@
 /* reports: the store operations on reports, their forms, signals and
- * messages (schema: migrations 2 to 4 in migrate.c).
+ * messages (schema: migrations 2 to 5 in migrate.c).
  *
  * Owns: checks of report values against column limits, the batch insert of
- * the intake writer (one transaction, a savepoint per row), the all-or-
+ * the intake writer (a failed row left out by running it again), the all-or-
  * nothing import, numbering of generated references, and the export that
  * folds (report, form) rows into one report. Written against the backend
  * vtable only, like store.c. */
@@ -173,154 +173,396 @@ static int ref_max(struct store_tx *tx, const char *org, const char *prefix, int
 	return rc;
 }
 
-/* Moves *next (and the counter name) past the highest reference of the
- * range in use, when that is at or above it. */
+/* Moves a batch's numbers first..first+k-1 of prefix past the highest
+ * reference of the range in use, when that is at or above first, and the
+ * counter with them (the caller holds its row). */
 static int move_past_imported(struct store_tx *tx, const char *org, const char *prefix,
-                              const char *name, int64_t *next)
+                              const char *name, int64_t *first, int64_t k)
 {
 	int64_t max;
 	int rc = ref_max(tx, org, prefix, &max);
-	if (rc || max < *next)
+	if (rc || max < *first)
 		return rc;
-	*next = max + 1;
-	struct store_val r[] = {sv_text(org), sv_text(name), sv_int(*next)};
+	*first = max + 1;
+	struct store_val r[] = {sv_text(org), sv_text(name), sv_int(*first + k - 1)};
 	return store_tx_exec(tx, STMT_COUNTER_RAISE, r, 3, NULL, NULL);
 }
 
-/* The next free reference of prefix in org, from the counter row
- * "ref:" + prefix (migration 5), which stays locked by this transaction
- * until it ends: two writers, of one process or two, never draw the same
- * number, and a row left out (savepoint rolled back) gives its number
- * back. A new counter starts after the references imported into its
- * range; one imported later into the range is stepped over. */
-static int next_reference(struct store_tx *tx, const char *org, const char *prefix,
-                          char out[REPORT_MAX_REFERENCE + 1])
-{
-	char name[sizeof "ref:" + STORE_REF_PREFIX_MAX];
-	snprintf(name, sizeof name, "ref:%s", prefix);
-	struct store_val p[] = {sv_text(org), sv_text(name)};
-	int64_t next = 0;
-	int rc = store_tx_exec(tx, STMT_COUNTER_NEXT, p, 2, store_row_int, &next);
-	if (!rc && next < 1)
-		rc = -EIO;
-	if (!rc && next == 1)
-		rc = move_past_imported(tx, org, prefix, name, &next);
-	for (unsigned probe = 0; !rc && probe < 2; probe++) {
-		if (next > 999999)
-			return STORE_LIMIT;
-		snprintf(out, REPORT_MAX_REFERENCE + 1, "%s%06lld", prefix, (long long)next);
-		bool found;
-		struct store_val q[] = {sv_text(org), sv_text(out)};
-		rc = exists(tx, STMT_REPORT_REF_EXISTS, q, 2, &found);
-		if (rc || !found)
-			return rc;
-		rc = move_past_imported(tx, org, prefix, name, &next);
-	}
-	return rc ? rc : -EIO;
-}
+/* --- batch insert (intake writer) ---------------------------------------- *
+ *
+ * Three steps, each one pipeline (one round trip on PostgreSQL, however
+ * many rows):
+ *  1. check every row: a repeated id or receipt hash (STORE_DUPLICATE),
+ *     a missing organisation or district (STORE_CONFLICT);
+ *  2. per (organisation, prefix), in that order, raise its counter row by
+ *     the number of rows left at once: the row stays locked until the
+ *     transaction ends, so two writers, of one process or two, never draw
+ *     the same number. A new counter starts after the references imported
+ *     into its range; numbers taken by an import since are stepped over;
+ *  3. insert the rows, their forms and signals.
+ * On SQLite all three are one transaction (its one writer is serial
+ * anyway), and a batch rolled back gives its numbers back. On PostgreSQL
+ * steps 1 and 2 are a reservation that commits without waiting for the
+ * disk and step 3 a transaction of its own (store_txn_reserve() in
+ * backend.h says why that is safe): the counter's lock is then held for
+ * a few round trips instead of an fsync, and the batches of two servers
+ * commit together instead of one after the other. A batch that fails
+ * after its reservation leaves a gap in the numbers, never a repeat.
+ *
+ * Both are locking transactions (store_txn_locked: READ COMMITTED on
+ * PostgreSQL), and that is correct because nothing they rely on can
+ * change under them unnoticed: the counter's row lock serialises the
+ * numbers (after the wait the update reads the value the writer before
+ * committed); an id, receipt or reference that another writer stores
+ * meanwhile is refused by its UNIQUE constraint and a district removed
+ * meanwhile by the foreign key, both at the insert, which then fails;
+ * step 3 is rolled back and run again, and first looks whether that row's
+ * reference exists now: then it gets a new one past it, else it is left
+ * out (told to draw again, after which step 1 finds a missing district). Under
+ * SERIALIZABLE the counter row, which every writer of an organisation
+ * updates, made every batch that met another server's fail and retry,
+ * and the whole intake of both servers waited for one fsync at a time.
+ * Counters are locked in one order (organisation, prefix), so two
+ * batches never wait for each other in a circle; a deadlock or
+ * serialization failure that still comes (-EAGAIN) is retried by
+ * store_txn's bounded loop. */
 
-/* --- batch insert (intake writer) ---------------------------------------- */
-
-/* What would make the insert fail, checked first: a failed statement
- * would abort a PostgreSQL transaction, and the caller must know a random
- * value that repeats (draw again) from a row that cannot be stored. */
-static int check_new(struct store_tx *tx, const struct store_report_new *r)
-{
-	bool found;
-	struct store_val id[] = {sv_int(r->id)};
-	int rc = exists(tx, STMT_REPORT_ID_EXISTS, id, 1, &found);
-	if (rc || found)
-		return rc ? rc : STORE_DUPLICATE;
-	struct store_val h[] = {sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES)};
-	rc = exists(tx, STMT_REPORT_RECEIPT_EXISTS, h, 1, &found);
-	if (rc || found)
-		return rc ? rc : STORE_DUPLICATE;
-	struct store_val o[] = {sv_text(r->org)};
-	rc = exists(tx, STMT_ORG_EXISTS, o, 1, &found);
-	if (rc || !found)
-		return rc ? rc : STORE_CONFLICT;
-	if (r->district && *r->district) {
-		struct store_val d[] = {sv_text(r->org), sv_text(r->district)};
-		rc = exists(tx, STMT_DISTRICT_EXISTS, d, 2, &found);
-		if (rc || !found)
-			return rc ? rc : STORE_CONFLICT;
-	}
-	return 0;
-}
-
-static int insert_new(struct store_tx *tx, struct store_report_new *r)
-{
-	char ref[REPORT_MAX_REFERENCE + 1];
-	int rc = check_new(tx, r);
-	if (!rc)
-		rc = next_reference(tx, r->org, r->ref_prefix, ref);
-	if (rc)
-		return rc;
-	struct store_val p[] = {sv_int(r->id),
-	                        sv_text(r->org),
-	                        sv_text(ref),
-	                        sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES),
-	                        sv_text(r->received_on),
-	                        sv_opt(r->received_at),
-	                        sv_text(r->channel),
-	                        sv_text(r->reporter_role),
-	                        sv_int(r->anonymous),
-	                        sv_text(r->kind),
-	                        sv_int(r->acute_danger),
-	                        sv_opt(r->district),
-	                        sv_blob(r->sealed, r->sealed_len),
-	                        sv_opt(r->suggestion)};
-	rc = store_tx_exec(tx, STMT_REPORT_INSERT_WEB, p, 14, NULL, NULL);
-	/* check_new() found the organisation and district and no row with
-	 * this id or receipt, the counter gave the reference and the values
-	 * fit the column checks: a constraint can only be a repeat of the
-	 * random values that came in since (or a trigger that says so). */
-	if (rc == STORE_CONFLICT)
-		rc = STORE_DUPLICATE;
-	if (!rc)
-		rc = insert_forms(tx, r->id, r->forms, r->nforms);
-	for (size_t i = 0; !rc && i < r->nsignals; i++) {
-		struct store_val q[] = {sv_int(r->id), sv_text(r->signals[i])};
-		/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
-		rc = store_tx_exec(tx, STMT_REPORT_SIGNAL_INSERT, q, 2, NULL, NULL);
-	}
-	if (!rc && r->reference_out)
-		memcpy(r->reference_out, ref, sizeof ref);
-	return rc;
-}
+/* Private results of the steps: BATCH_RERUN, rolled back, run it again
+ * (a row failed at its insert and is left out now); BATCH_TAKEN, a row
+ * whose reserved reference an import took meanwhile: it gets another in
+ * the next round. */
+#define BATCH_RERUN 1000
+#define BATCH_TAKEN 1001
+/* Rounds of reserving and inserting: a row whose reference was taken
+ * twice over is told to come again (STORE_DUPLICATE). */
+#define BATCH_ROUNDS 3
 
 struct batch_ctx {
 	struct store_report_new *rows;
 	size_t n;
 	int *results;
+	bool *done;      /* stored or refused in an earlier round */
+	bool *excluded;  /* failed at its insert in an earlier run: left out */
+	bool *suspect;   /* failed at its insert in the run before: look why */
+	bool *step_over; /* its reference was taken: move past the imported ones */
+	bool *taken;     /* step 3's look: the reference exists */
+	size_t *order;   /* row indexes by (organisation, prefix), n_ordered */
+	size_t n_ordered;
+	char (*refs)[REPORT_MAX_REFERENCE + 1];
+	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
+	int64_t (*check)[3];
+	struct store_call *calls;
+	struct store_val *vals;
+	size_t *call_row;
 };
 
-static int batch_txn(struct store_tx *tx, void *vctx)
+/* A row still to be stored in this round. */
+static bool pending(const struct batch_ctx *b, size_t i)
 {
-	struct batch_ctx *b = vctx;
-	for (size_t i = 0; i < b->n; i++) {
-		/* Checked rows were marked before the transaction; a retried
-		 * transaction (busy database) starts every row afresh. */
-		if (b->results[i] == -EINVAL)
-			continue;
-		int rc = store_tx_exec(tx, STMT_SAVEPOINT, NULL, 0, NULL, NULL);
-		if (rc)
-			return rc;
-		rc = insert_new(tx, &b->rows[i]);
-		if (rc > 0) {
-			/* Only this row is undone; the transaction goes on. */
-			int r2 = store_tx_exec(tx, STMT_SAVEPOINT_ROLLBACK, NULL, 0, NULL, NULL);
-			if (r2)
-				return r2;
-		} else if (rc < 0) {
-			return rc;
-		}
-		int r3 = store_tx_exec(tx, STMT_SAVEPOINT_RELEASE, NULL, 0, NULL, NULL);
-		if (r3)
-			return r3;
-		b->results[i] = rc;
+	return !b->done[i] && b->results[i] == 0;
+}
+
+static int check_row(void *ctx, const struct store_val *c, size_t n)
+{
+	int64_t *v = ctx;
+	if (n != 3)
+		return -EIO;
+	for (size_t i = 0; i < 3; i++) {
+		if (c[i].type != STORE_INT)
+			return -EIO;
+		v[i] = c[i].i;
 	}
 	return 0;
+}
+
+/* Step 1. A check reads and changes nothing: no row lock is taken yet. */
+static int batch_check(struct store_tx *tx, struct batch_ctx *b)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct store_report_new *r = &b->rows[i];
+		if (!pending(b, i))
+			continue;
+		struct store_val *p = &b->vals[4 * k];
+		p[0] = sv_int(r->id);
+		p[1] = sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES);
+		p[2] = sv_text(r->org);
+		p[3] = sv_opt(r->district);
+		b->calls[k] =
+		    (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row, b->check[i], 0};
+		b->call_row[k++] = i;
+	}
+	int rc = store_tx_exec_many(tx, b->calls, k);
+	for (size_t j = 0; !rc && j < k; j++) {
+		size_t i = b->call_row[j];
+		const int64_t *c = b->check[i];
+		if (c[0])
+			b->results[i] = STORE_DUPLICATE;
+		else if (!c[1] || (b->rows[i].district && *b->rows[i].district && !c[2]))
+			b->results[i] = STORE_CONFLICT;
+	}
+	return rc > 0 ? -EIO : rc;
+}
+
+/* Step 1 for a row whose insert failed before: whether an import took
+ * the reference it had (then it gets one past the imported ones) or not
+ * (then its id or receipt came in since: it is left out, told to draw
+ * again). Asked only then, not for every row: the inserts' UNIQUE
+ * constraint is what keeps references apart; this only tells the two
+ * failures apart. */
+static int batch_look(struct store_tx *tx, struct batch_ctx *b)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (!pending(b, i) || !b->suspect[i])
+			continue;
+		b->taken[i] = false;
+		struct store_val *p = &b->vals[2 * k];
+		p[0] = sv_text(b->rows[i].org);
+		p[1] = sv_text(b->failed_ref[i]);
+		b->call_row[k] = i;
+		b->calls[k++] = (struct store_call){STMT_REPORT_REF_EXISTS, p, 2, store_row_found,
+		                                    &b->taken[i],           0};
+	}
+	int rc = store_tx_exec_many(tx, b->calls, k);
+	for (size_t j = 0; !rc && j < k; j++) {
+		size_t i = b->call_row[j];
+		b->suspect[i] = false;
+		if (b->taken[i]) {
+			b->step_over[i] = true;
+		} else {
+			b->excluded[i] = true;
+			b->results[i] = STORE_DUPLICATE;
+		}
+	}
+	return rc > 0 ? -EIO : rc;
+}
+
+static int group_cmp(const struct store_report_new *a, const struct store_report_new *b)
+{
+	int c = strcmp(a->org, b->org);
+	return c ? c : strcmp(a->ref_prefix, b->ref_prefix);
+}
+
+/* Step 2 for the rows order[from..to) of one organisation and prefix:
+ * numbers first, first + 1, ... to the pending ones; past 999999 a row
+ * gets STORE_LIMIT. */
+static int group_refs(struct store_tx *tx, struct batch_ctx *b, size_t from, size_t to)
+{
+	int64_t k = 0;
+	bool step_over = false;
+	for (size_t j = from; j < to; j++) {
+		size_t i = b->order[j];
+		k += pending(b, i);
+		step_over |= pending(b, i) && b->step_over[i];
+	}
+	if (k == 0)
+		return 0;
+	const struct store_report_new *r = &b->rows[b->order[from]];
+	char name[sizeof "ref:" + STORE_REF_PREFIX_MAX];
+	snprintf(name, sizeof name, "ref:%s", r->ref_prefix);
+	struct store_val p[] = {sv_text(r->org), sv_text(name), sv_int(k)};
+	int64_t last = 0;
+	int rc = store_tx_exec(tx, STMT_COUNTER_ADD, p, 3, store_row_int, &last);
+	if (!rc && last < k)
+		rc = -EIO;
+	int64_t first = last - k + 1;
+	/* A new counter, or one an import overtook. */
+	if (!rc && (first == 1 || step_over))
+		rc = move_past_imported(tx, r->org, r->ref_prefix, name, &first, k);
+	for (size_t j = from; !rc && j < to; j++) {
+		size_t i = b->order[j];
+		if (!pending(b, i))
+			continue;
+		if (first > 999999)
+			b->results[i] = STORE_LIMIT;
+		else
+			snprintf(b->refs[i], sizeof b->refs[i], "%s%06lld", r->ref_prefix,
+			         (long long)first++);
+	}
+	return rc;
+}
+
+/* Steps 1 and 2. */
+static int reserve_txn(struct store_tx *tx, void *vctx)
+{
+	struct batch_ctx *b = vctx;
+	/* Every run (a retry after meeting another writer, or a rerun) starts
+	 * the rows of this round afresh; checked rows were marked before the
+	 * transaction. */
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->done[i] && b->results[i] != -EINVAL)
+			b->results[i] = b->excluded[i] ? STORE_DUPLICATE : 0;
+	int rc = batch_check(tx, b);
+	if (!rc)
+		rc = batch_look(tx, b);
+	for (size_t from = 0; !rc && from < b->n_ordered;) {
+		size_t to = from + 1;
+		while (to < b->n_ordered &&
+		       group_cmp(&b->rows[b->order[from]], &b->rows[b->order[to]]) == 0)
+			to++;
+		rc = group_refs(tx, b, from, to);
+		from = to;
+	}
+	return rc;
+}
+
+/* Step 3, one pipeline: the inserts. A row whose insert failed in the
+ * run before waits for the next round, whose step 1 looks why. */
+static int insert_txn(struct store_tx *tx, void *vctx)
+{
+	struct batch_ctx *b = vctx;
+	size_t k = 0, v = 0;
+	int rc;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->done[i] && !b->results[i] && b->suspect[i])
+			b->results[i] = BATCH_TAKEN;
+	for (size_t i = 0; i < b->n; i++) {
+		struct store_report_new *r = &b->rows[i];
+		if (b->done[i] || b->results[i])
+			continue;
+		struct store_val row[] = {sv_int(r->id),
+		                          sv_text(r->org),
+		                          sv_text(b->refs[i]),
+		                          sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES),
+		                          sv_text(r->received_on),
+		                          sv_opt(r->received_at),
+		                          sv_text(r->channel),
+		                          sv_text(r->reporter_role),
+		                          sv_int(r->anonymous),
+		                          sv_text(r->kind),
+		                          sv_int(r->acute_danger),
+		                          sv_opt(r->district),
+		                          sv_blob(r->sealed, r->sealed_len),
+		                          sv_opt(r->suggestion)};
+		struct store_val *p = &b->vals[v];
+		memcpy(p, row, sizeof row);
+		v += 14;
+		b->call_row[k] = i;
+		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB, p, 14, NULL, NULL, 0};
+		for (size_t f = 0; f < r->nforms; f++) {
+			p = &b->vals[v];
+			p[0] = sv_int(r->id);
+			p[1] = sv_int((int64_t)f);
+			p[2] = sv_text(r->forms[f]);
+			v += 3;
+			b->call_row[k] = i;
+			b->calls[k++] =
+			    (struct store_call){STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
+		}
+		for (size_t g = 0; g < r->nsignals; g++) {
+			p = &b->vals[v];
+			p[0] = sv_int(r->id);
+			p[1] = sv_text(r->signals[g]);
+			v += 2;
+			b->call_row[k] = i;
+			/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
+			b->calls[k++] =
+			    (struct store_call){STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
+		}
+	}
+	rc = store_tx_exec_many(tx, b->calls, k);
+	if (rc == STORE_CONFLICT) {
+		/* Step 1 found the organisation and district and no row with this
+		 * id or receipt, and the counter gave the reference: a constraint
+		 * now is a writer that stored one of them since, an import that
+		 * took the reference, or a district removed. The transaction is
+		 * lost on PostgreSQL: run it again, and look first. */
+		for (size_t j = 0; j < k; j++) {
+			if (b->calls[j].rc == STORE_CONFLICT) {
+				size_t i = b->call_row[j];
+				b->suspect[i] = true;
+				memcpy(b->failed_ref[i], b->refs[i], sizeof b->refs[i]);
+				return BATCH_RERUN;
+			}
+		}
+		return -EIO;
+	}
+	return rc > 0 ? -EIO : rc;
+}
+
+/* All three steps in one transaction. */
+static int batch_txn(struct store_tx *tx, void *vctx)
+{
+	int rc = reserve_txn(tx, vctx);
+	return rc ? rc : insert_txn(tx, vctx);
+}
+
+static void batch_free(struct batch_ctx *b)
+{
+	free(b->done);
+	free(b->excluded);
+	free(b->suspect);
+	free(b->step_over);
+	free(b->taken);
+	free(b->order);
+	free(b->refs);
+	free(b->failed_ref);
+	free(b->check);
+	free(b->calls);
+	free(b->vals);
+	free(b->call_row);
+}
+
+static int batch_alloc(struct batch_ctx *b)
+{
+	/* Calls and values for the largest step: the looks and inserts. */
+	size_t calls = 0, vals = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->results[i] == -EINVAL)
+			continue;
+		calls += 2 + b->rows[i].nforms + b->rows[i].nsignals;
+		vals += 2 + 14 + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
+	}
+	b->done = calloc(b->n, sizeof *b->done);
+	b->excluded = calloc(b->n, sizeof *b->excluded);
+	b->suspect = calloc(b->n, sizeof *b->suspect);
+	b->step_over = calloc(b->n, sizeof *b->step_over);
+	b->taken = calloc(b->n, sizeof *b->taken);
+	b->order = calloc(b->n, sizeof *b->order);
+	b->refs = calloc(b->n, sizeof *b->refs);
+	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
+	b->check = calloc(b->n, sizeof *b->check);
+	b->calls = calloc(calls, sizeof *b->calls);
+	b->vals = calloc(vals, sizeof *b->vals);
+	b->call_row = calloc(calls, sizeof *b->call_row);
+	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
+	    !b->refs || !b->failed_ref || !b->check || !b->calls || !b->vals || !b->call_row)
+		return -ENOMEM;
+	/* By (organisation, prefix), the order the counter rows are locked
+	 * in; stable, so that references follow the order of arrival. Rows
+	 * that broke a column limit are never looked at. */
+	size_t m = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->results[i] == -EINVAL)
+			continue;
+		size_t j = m++;
+		while (j > 0 && group_cmp(&b->rows[b->order[j - 1]], &b->rows[i]) > 0) {
+			b->order[j] = b->order[j - 1];
+			j--;
+		}
+		b->order[j] = i;
+	}
+	b->n_ordered = m;
+	return 0;
+}
+
+/* One round: steps 1 to 3 for the rows not done. */
+static int batch_round(struct store *s, struct batch_ctx *b)
+{
+	/* Where the backend reserves apart (PostgreSQL), steps 1 and 2 commit
+	 * first without waiting for the disk and step 3 runs alone; see
+	 * store_txn_reserve() in backend.h. */
+	bool apart = store_reserves_apart(s);
+	int rc = apart ? store_txn_reserve(s, reserve_txn, b) : 0;
+	/* Each rerun leaves one more row out: at most n + 1 runs. */
+	for (size_t run = 0; !rc; run++) {
+		rc = run <= b->n ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
+		if (rc != BATCH_RERUN)
+			break;
+		rc = 0;
+	}
+	return rc;
 }
 
 int store_reports_insert_batch(struct store *s, struct store_report_new *rows, size_t n,
@@ -337,16 +579,38 @@ int store_reports_insert_batch(struct store *s, struct store_report_new *rows, s
 	}
 	if (!any)
 		return 0;
-	struct batch_ctx b = {rows, n, results};
-	int rc = store_txn(s, batch_txn, &b);
-	if (rc) {
-		/* Rolled back: no row is stored, whatever the loop had noted. */
-		for (size_t i = 0; i < n; i++)
-			if (results[i] != -EINVAL)
-				results[i] = rc > 0 ? -EIO : rc;
-		return rc > 0 ? -EIO : rc;
+	struct batch_ctx b = {.rows = rows, .n = n, .results = results};
+	int rc = batch_alloc(&b);
+	for (unsigned round = 0; !rc && round < BATCH_ROUNDS; round++) {
+		rc = batch_round(s, &b);
+		bool again = false;
+		for (size_t i = 0; !rc && i < n; i++) {
+			if (b.done[i] || results[i] == -EINVAL)
+				continue;
+			if (results[i] == BATCH_TAKEN && round + 1 < BATCH_ROUNDS) {
+				b.step_over[i] = true;
+				again = true;
+				continue;
+			}
+			if (results[i] == BATCH_TAKEN)
+				results[i] = STORE_DUPLICATE;
+			b.done[i] = true;
+			if (results[i] == 0 && rows[i].reference_out)
+				memcpy(rows[i].reference_out, b.refs[i], sizeof b.refs[i]);
+		}
+		if (!again)
+			break;
 	}
-	return 0;
+	if (rc) {
+		/* Rolled back: no row of that round is stored, whatever the
+		 * runs had noted (rows of an earlier round are). */
+		rc = rc > 0 ? -EIO : rc;
+		for (size_t i = 0; i < n; i++)
+			if (results[i] != -EINVAL && !(b.done && b.done[i] && results[i] == 0))
+				results[i] = rc;
+	}
+	batch_free(&b);
+	return rc;
 }
 
 /* --- import ----------------------------------------------------------------- */

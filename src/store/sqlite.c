@@ -627,7 +627,7 @@ static const struct store_ops sqlite_ops = {
     .write_begin = sq_write_begin,
     /* BEGIN IMMEDIATE holds the write lock from the start: migrations
      * need nothing else. */
-    .migrate_begin = sq_write_begin,
+    .locked_begin = sq_write_begin,
     .write_end = sq_write_end,
     .exec = sq_exec,
     .script = sq_script,

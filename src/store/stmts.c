@@ -152,7 +152,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_SEALED_SAMPLE] = {"report_sealed_sample",
                                    "SELECT id, sealed FROM reports WHERE sealed IS NOT NULL"
                                    " LIMIT 1"},
-    /* The audit log (migration 6). Taking the head's row lock first
+    /* The audit log (migration 7). Taking the head's row lock first
      * serializes appenders, of this process or another server: the
      * second waits, and on PostgreSQL its serializable transaction then
      * fails and is retried, so the chain stays linear. */
@@ -180,6 +180,30 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_AUDIT_RANGE] = {"audit_range",
                           "SELECT seq, at, actor, org_id, action, object, result, mac"
                           " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},
+    /* Repeats of the random id or receipt hash (their sum), whether the
+     * organisation exists, whether it has district $4 (0 for NULL). */
+    [STMT_REPORT_NEW_CHECK] = {"report_new_check",
+                               "SELECT (SELECT COUNT(*) FROM reports WHERE id = $1)"
+                               " + (SELECT COUNT(*) FROM reports WHERE receipt_hash = $2),"
+                               " (SELECT COUNT(*) FROM organisations WHERE id = $3),"
+                               " (SELECT COUNT(*) FROM districts WHERE org_id = $3 AND name = $4)"},
+    /* Like counter_next, by $3 numbers at once; the new value is the last
+     * of them. The row stays locked until the transaction ends. */
+    [STMT_COUNTER_ADD] = {"counter_add",
+                          "INSERT INTO counters (org_id, name, value) VALUES ($1, $2, $3)"
+                          " ON CONFLICT (org_id, name) DO UPDATE SET value = counters.value + $3"
+                          " RETURNING value"},
+    /* Counts one hit of throttle $1 in the window that starts at $2
+     * (seconds since the epoch). */
+    [STMT_THROTTLE_HIT] = {"throttle_hit", "INSERT INTO throttle_counts (name, window_start, hits)"
+                                           " VALUES ($1, $2, 1) ON CONFLICT (name, window_start)"
+                                           " DO UPDATE SET hits = throttle_counts.hits + 1"},
+    /* The hits of throttle $1 in the windows that start from $2 to $3. */
+    [STMT_THROTTLE_PEEK] = {"throttle_peek", "SELECT window_start, hits FROM throttle_counts"
+                                             " WHERE name = $1 AND window_start >= $2"
+                                             " AND window_start <= $3"},
+    [STMT_THROTTLE_PURGE] = {"throttle_purge", "DELETE FROM throttle_counts"
+                                               " WHERE name = $1 AND window_start < $2"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

@@ -37,7 +37,8 @@ enum stmt_id {
 	STMT_SETTING_GET,
 	STMT_SETTING_SET,
 	STMT_REPORTS_ANY,
-	/* Savepoints: one row of a batch fails without failing the others. */
+	/* Savepoints. Unused since the intake's batch runs again without a
+	 * row that failed (reports.c); to be removed. */
 	STMT_SAVEPOINT,
 	STMT_SAVEPOINT_RELEASE,
 	STMT_SAVEPOINT_ROLLBACK,
@@ -76,6 +77,14 @@ enum stmt_id {
 	STMT_AUDIT_HEAD_MAX,
 	STMT_AUDIT_RANGE,
 	STMT_AUDIT_PAGE,
+	/* The intake's batch: what would refuse a new report, in one look. */
+	STMT_REPORT_NEW_CHECK,
+	/* A counter raised by $3 at once (a batch's references). */
+	STMT_COUNTER_ADD,
+	/* Throttles shared by every server (migration 8): counts per window. */
+	STMT_THROTTLE_HIT,
+	STMT_THROTTLE_PEEK,
+	STMT_THROTTLE_PURGE,
 	STMT__COUNT
 };
 

@@ -96,6 +96,21 @@ int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *pa
 	return rc == -EAGAIN ? -EBUSY : rc;
 }
 
+int store_tx_exec_many(struct store_tx *tx, struct store_call *calls, size_t n)
+{
+	if (tx->s->ops->exec_many)
+		return tx->s->ops->exec_many(tx->conn, calls, n);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		calls[i].rc = rc ? -ECANCELED
+		                 : tx->s->ops->exec(tx->conn, calls[i].id, calls[i].params,
+		                                    calls[i].nparams, calls[i].row, calls[i].ctx);
+		if (!rc)
+			rc = calls[i].rc;
+	}
+	return rc;
+}
+
 static void backoff(const struct store_ops *ops, unsigned attempt)
 {
 	long ns;
@@ -109,7 +124,25 @@ static void backoff(const struct store_ops *ops, unsigned attempt)
 	nanosleep(&ts, NULL);
 }
 
-static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
+enum txn_kind {
+	TXN_WRITE,
+	TXN_LOCKED,
+	TXN_RESERVE
+};
+
+static int begin_kind(struct store *s, enum txn_kind kind, struct store_conn **out)
+{
+	switch (kind) {
+	case TXN_LOCKED:
+		return s->ops->locked_begin(s, out);
+	case TXN_RESERVE:
+		return s->ops->reserve_begin(s, out);
+	default:
+		return s->ops->write_begin(s, out);
+	}
+}
+
+static int txn(struct store *s, store_txn_fn fn, void *ctx, enum txn_kind kind)
 {
 	int rc = -EAGAIN;
 	unsigned attempts = s->ops->attempts ? s->ops->attempts : STORE_TXN_ATTEMPTS;
@@ -117,8 +150,7 @@ static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
 		if (attempt)
 			backoff(s->ops, attempt - 1);
 		struct store_tx tx = {.s = s};
-		rc =
-		    migrate ? s->ops->migrate_begin(s, &tx.conn) : s->ops->write_begin(s, &tx.conn);
+		rc = begin_kind(s, kind, &tx.conn);
 		if (rc)
 			continue;
 		rc = fn(&tx, ctx);
@@ -131,12 +163,24 @@ static int txn(struct store *s, store_txn_fn fn, void *ctx, bool migrate)
 
 int store_txn(struct store *s, store_txn_fn fn, void *ctx)
 {
-	return txn(s, fn, ctx, false);
+	return txn(s, fn, ctx, TXN_WRITE);
 }
 
-int store_txn_migrate(struct store *s, store_txn_fn fn, void *ctx)
+int store_txn_locked(struct store *s, store_txn_fn fn, void *ctx)
 {
-	return txn(s, fn, ctx, true);
+	return txn(s, fn, ctx, TXN_LOCKED);
+}
+
+int store_txn_reserve(struct store *s, store_txn_fn fn, void *ctx)
+{
+	if (!s->ops->reserve_begin)
+		return -ENOTSUP;
+	return txn(s, fn, ctx, TXN_RESERVE);
+}
+
+bool store_reserves_apart(const struct store *s)
+{
+	return s->ops->reserve_begin != NULL;
 }
 
 int store_ping(struct store *s)
@@ -592,6 +636,76 @@ int store_setting_set(struct store *s, const char *key, const char *value)
 {
 	const char *kv[] = {key, value};
 	return store_txn(s, setting_set_txn, (void *)kv);
+}
+
+/* --- throttles shared by every server ------------------------------------------ */
+
+#define THROTTLE_WINDOW_MAX_S 86400
+
+struct throttle_ctx {
+	const char *name;
+	int64_t window, window_s;
+	int64_t now, before;
+};
+
+static bool valid_throttle(const char *name, int64_t window, int64_t window_s)
+{
+	return valid_setting_key(name) && window_s >= 1 && window_s <= THROTTLE_WINDOW_MAX_S &&
+	       window >= window_s && window % window_s == 0;
+}
+
+static int throttle_hit_txn(struct store_tx *tx, void *vctx)
+{
+	struct throttle_ctx *t = vctx;
+	struct store_val p[] = {sv_text(t->name), sv_int(t->window)};
+	/* An upsert that waits for the row's lock: two servers counting at
+	 * once both count (store_txn_locked). */
+	int rc = store_tx_exec(tx, STMT_THROTTLE_HIT, p, 2, NULL, NULL);
+	struct store_val q[] = {sv_text(t->name), sv_int(t->window - t->window_s)};
+	if (!rc)
+		rc = store_tx_exec(tx, STMT_THROTTLE_PURGE, q, 2, NULL, NULL);
+	return rc > 0 ? -EIO : rc;
+}
+
+int store_throttle_hit(struct store *s, const char *name, int64_t window, int64_t window_s)
+{
+	if (!valid_throttle(name, window, window_s))
+		return -EINVAL;
+	struct throttle_ctx t = {.name = name, .window = window, .window_s = window_s};
+	/* Not worth an fsync each: a count a crash forgets is a slow-down
+	 * that starts a little later, as after a restart of a server. Where
+	 * there is no such commit (SQLite) an ordinary one. */
+	if (store_reserves_apart(s))
+		return store_txn_reserve(s, throttle_hit_txn, &t);
+	return store_txn_locked(s, throttle_hit_txn, &t);
+}
+
+static int throttle_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct throttle_ctx *t = vctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+		return -EIO;
+	if (c[0].i == t->window)
+		t->now = c[1].i;
+	else if (c[0].i == t->window - t->window_s)
+		t->before = c[1].i;
+	return 0;
+}
+
+int store_throttle_get(struct store *s, const char *name, int64_t window, int64_t window_s,
+                       int64_t *now, int64_t *before)
+{
+	*now = *before = 0;
+	if (!valid_throttle(name, window, window_s))
+		return -EINVAL;
+	struct throttle_ctx t = {.name = name, .window = window, .window_s = window_s};
+	struct store_val p[] = {sv_text(name), sv_int(window - window_s), sv_int(window)};
+	int rc = store_read_exec(s, STMT_THROTTLE_PEEK, p, 3, throttle_row, &t);
+	if (rc)
+		return rc > 0 ? -EIO : rc;
+	*now = t.now;
+	*before = t.before;
+	return 0;
 }
 
 int store_backup(struct store *s, const char *dest_path)

@@ -148,6 +148,22 @@ void store_strv_free(char **v, size_t n);
 int store_setting_get(struct store *s, const char *key, struct buf *out);
 int store_setting_set(struct store *s, const char *key, const char *value);
 
+/* Throttles shared by every server on the database (migration 8): hits
+ * counted per fixed window, for limits that hold no address (the overall
+ * rate of wrong receipts); a limit per source stays in the memory of its
+ * server and never comes here, not even hashed. name is the fixed name of
+ * a limit (1..SETTING_KEY_MAX_LEN of [a-z0-9_.-], else -EINVAL); window
+ * is the start of a window in seconds since the epoch, which the caller
+ * aligns to its length window_s (1..86400). */
+/* Counts one hit of name in window and forgets its windows older than the
+ * one before. A crash may forget the last hits (PostgreSQL: the commit
+ * does not wait for the disk; see store_txn_reserve in backend.h). */
+int store_throttle_hit(struct store *s, const char *name, int64_t window, int64_t window_s);
+/* The hits of name in window (*now) and in the window before (*before);
+ * 0 for a window without any. */
+int store_throttle_get(struct store *s, const char *name, int64_t window, int64_t window_s,
+                       int64_t *now, int64_t *before);
+
 /* The same operations inside a store_txn callback (see "Composing" above):
  * they see what tx wrote before and commit or roll back with it. */
 int store_tx_org_create(struct store_tx *tx, const struct store_org *org,
@@ -341,7 +357,8 @@ struct store_report_new {
 #define STORE_SEALED_MAX (256u * 1024u)
 
 /* Inserts rows[0..n) in ONE transaction (one commit, one fsync with
- * synchronous=FULL), each row inside its own savepoint so that a row that
+ * synchronous=FULL; on PostgreSQL after a reservation of their reference
+ * numbers that does not wait for the disk, see reports.c); a row that
  * fails is left out without failing the others. results[i] gets 0 for a
  * stored row, STORE_DUPLICATE when its id or receipt hash exists already
  * (draw new ones and send it again), STORE_CONFLICT when its district is
@@ -349,7 +366,10 @@ struct store_report_new {
  * not exist, STORE_LIMIT when its reference numbers ran out, -EINVAL when
  * it breaks a column limit. Returns 0 when the transaction committed
  * (then only results say which rows are stored), or -errno when nothing
- * was stored (results then all hold that value). */
+ * was stored (results then all hold that value). Rarely a second
+ * transaction stores the rows whose generated reference an import took
+ * meanwhile (with new references); if that one fails, -errno is returned
+ * and the rows stored before keep 0. */
 int store_reports_insert_batch(struct store *s, struct store_report_new *rows, size_t n,
                                int *results);
 

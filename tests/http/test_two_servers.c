@@ -3,7 +3,9 @@
  * server, and references never collide. Under tests/pg/with-pg the two
  * share one PostgreSQL database, as several servers of a region do;
  * otherwise one SQLite file, as two processes on one machine may. Also:
- * clients that leave while their report commits, on both at once. */
+ * clients that leave while their report commits, on both at once, and
+ * guessing of receipts spread over both, which still trips the overall
+ * slow-down (counted in the database). */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -23,6 +25,7 @@
 #include <jansson.h>
 
 #include "harness.h"
+#include "limits.h"
 #include "store/store.h"
 
 enum {
@@ -274,11 +277,86 @@ static void clients_leave_while_reports_commit(void **state)
 	res_free(&r);
 }
 
+/* --- Guessing spread over both servers ------------------------------------ */
+
+/* A well-formed receipt that is no report's ("ZZZZ" as its second group):
+ * n written in the receipt alphabet. */
+static void wrong_receipt(char out[20], unsigned n)
+{
+	static const char sym[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	char tail[13];
+	for (int i = 11; i >= 0; i--) {
+		tail[i] = sym[n % 32];
+		n /= 32;
+	}
+	snprintf(out, 20, "%.4s-ZZZZ-%.4s-%.4s", tail, tail + 4, tail + 8);
+}
+
+/* Sends wrong receipt n from source to on; its status, and Retry-After in
+ * seconds (0 without). */
+static long guess(const struct srv *on, const char *source, unsigned n, long *retry_after)
+{
+	char g[20], body[64];
+	wrong_receipt(g, n);
+	snprintf(body, sizeof body, "{\"receipt\":\"%s\"}", g);
+	struct res r;
+	http_source = source;
+	int rc = http_post(on, "/api/v1/follow", "application/json", body, strlen(body), NULL, &r);
+	http_source = NULL;
+	assert_int_equal(rc, 0);
+	char v[32];
+	*retry_after = res_header(&r, "Retry-After", v, sizeof v) ? strtol(v, NULL, 10) : 0;
+	long st = r.status;
+	res_free(&r);
+	return st;
+}
+
+/* The overall slow-down of guessing is counted in the database: guessers
+ * spread over both servers, each server seeing fewer wrong receipts than
+ * FOLLOW_WRONG_BUSY_PER_MIN and every source staying below its own limit
+ * at each, together still make a source that used up its tries wait the
+ * longer window. Per-source tries stay per server (in its memory). */
+static void guessing_spread_over_both_slows_down(void **state)
+{
+	(void)state;
+	unsigned sources = FOLLOW_WRONG_BUSY_PER_MIN / (FOLLOW_WRONG_PER_SOURCE - 1) + 1;
+	unsigned at[2] = {0, 0}, n = 0;
+	long wait;
+	for (unsigned s = 0; s < sources; s++) {
+		char src[32];
+		snprintf(src, sizeof src, "127.0.66.%u", s + 1);
+		for (unsigned i = 0; i < FOLLOW_WRONG_PER_SOURCE - 1; i++, n++) {
+			const struct srv *on = n % 2 ? &B : &A;
+			long st = guess(on, src, n, &wait);
+			if (st != 404)
+				fail_msg("wrong receipt %u from %s: %ld", n, src, st);
+			at[n % 2]++;
+		}
+	}
+	/* The source that is slowed down uses up its tries at A. */
+	for (unsigned i = 0; i < FOLLOW_WRONG_PER_SOURCE; i++, n++) {
+		long st = guess(&A, "127.0.67.1", n, &wait);
+		if (st != 404)
+			fail_msg("wrong receipt %u of the slowed source: %ld", i, st);
+		at[0]++;
+	}
+	/* Neither server alone saw enough to slow down; both together did. */
+	assert_true(at[0] < FOLLOW_WRONG_BUSY_PER_MIN);
+	assert_true(at[1] < FOLLOW_WRONG_BUSY_PER_MIN);
+	assert_true(at[0] + at[1] >= FOLLOW_WRONG_BUSY_PER_MIN);
+	assert_int_equal(guess(&A, "127.0.67.1", n++, &wait), 429);
+	if (wait <= (long)FOLLOW_WRONG_WINDOW_S || wait > (long)FOLLOW_WRONG_BUSY_WINDOW_S)
+		fail_msg("Retry-After %ld: not the longer window of guessing", wait);
+	/* Its tries at B are its own there. */
+	assert_int_equal(guess(&B, "127.0.67.1", n++, &wait), 404);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(reports_to_both_at_once),
 	    cmocka_unit_test(clients_leave_while_reports_commit),
+	    cmocka_unit_test(guessing_spread_over_both_slows_down),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -845,6 +845,57 @@ static void test_report_reference_continues(void **state)
 	assert_string_equal(ref, "W2026-000042");
 }
 
+/* References imported into the range after the counter began are
+ * stepped over: the batch's reserved numbers are taken, the rows get the
+ * next free ones (store.h, store_reports_insert_batch). */
+static void test_report_reference_steps_over_import(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	char ref[3][REPORT_MAX_REFERENCE + 1];
+	struct store_report_new r = new_report(91, 1, h[0]);
+	r.reference_out = ref[0];
+	int res[2];
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, res), 0);
+	assert_string_equal(ref[0], "W2026-000001");
+	struct store_report_import im[] = {imported("W2026-000002", "2026-01-02"),
+	                                   imported("W2026-000003", "2026-01-03")};
+	assert_int_equal(store_report_insert_imported(f->s, "velsen", im, 2, NULL), 0);
+	struct store_report_new rows[2] = {new_report(92, 2, h[1]), new_report(93, 3, h[2])};
+	rows[0].reference_out = ref[1];
+	rows[1].reference_out = ref[2];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], 0);
+	assert_string_equal(ref[1], "W2026-000004");
+	assert_string_equal(ref[2], "W2026-000005");
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 5);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 93"
+	                                 " AND reference = 'W2026-000005'"),
+	                 1);
+}
+
+/* Two rows of one batch with the same random id: step 1 cannot see it
+ * (neither is stored yet), the second insert fails, and that row alone is
+ * left out, told to draw again; the first is stored. */
+static void test_report_batch_repeat_within(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[2][STORE_RECEIPT_HASH_BYTES];
+	char ref[REPORT_MAX_REFERENCE + 1];
+	struct store_report_new rows[2] = {new_report(95, 1, h[0]), new_report(95, 2, h[1])};
+	rows[0].reference_out = ref;
+	int res[2] = {9, 9};
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2, res), 0);
+	assert_int_equal(res[0], 0);
+	assert_int_equal(res[1], STORE_DUPLICATE);
+	assert_string_equal(ref, "W2026-000001");
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 1);
+}
+
 static void test_import_all_or_nothing(void **state)
 {
 	struct fx *f = *state;
@@ -1159,6 +1210,8 @@ static const char *const undo_sql[] = {
     /* the audit log */
     [7] = "DROP TABLE audit_log;"
           "DELETE FROM settings WHERE key = 'audit.head';",
+    /* the throttles shared by the servers */
+    [8] = "DROP TABLE throttle_counts;",
 };
 
 /* Brings the database at path back to the schema before migration
@@ -1528,6 +1581,69 @@ static void *two_writer(void *arg)
 
 /* Two stores on one database, as two servers on one PostgreSQL: reports
  * and messages from both at once never share a reference or a seq. */
+struct throttle_hitter {
+	struct store *s;
+	int errors;
+};
+
+enum {
+	THROTTLE_HITS = 40
+};
+
+static void *throttle_hitter(void *arg)
+{
+	struct throttle_hitter *h = arg;
+	for (int i = 0; i < THROTTLE_HITS; i++)
+		if (store_throttle_hit(h->s, "follow.wrong", 6000, 60) != 0)
+			h->errors++;
+	return NULL;
+}
+
+/* The throttles shared by servers (migration 8): hits per window, counted
+ * by two stores on one database at once (two servers) without losing
+ * one; the window before is kept and older ones are forgotten; names are
+ * fixed names of limits. */
+static void test_throttle_shared(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = -1, before = -1;
+	assert_int_equal(store_throttle_get(f->s, "follow.wrong", 6000, 60, &now, &before), 0);
+	assert_int_equal(now, 0);
+	assert_int_equal(before, 0);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 5880, 60), 0);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 5940, 60), 0);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 5940, 60), 0);
+	assert_int_equal(store_throttle_hit(f->s, "other", 6000, 60), 0);
+	struct store *s2 = NULL;
+	assert_int_equal(fx_open(f, &s2), 0);
+	struct throttle_hitter a = {f->s, 0}, b = {s2, 0};
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, throttle_hitter, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, throttle_hitter, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(a.errors, 0);
+	assert_int_equal(b.errors, 0);
+	/* Either store reads what both counted. */
+	assert_int_equal(store_throttle_get(s2, "follow.wrong", 6000, 60, &now, &before), 0);
+	store_close(s2);
+	assert_int_equal(now, 2 * THROTTLE_HITS);
+	assert_int_equal(before, 2);
+	/* 5880 is older than the window before 6000: forgotten. */
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM throttle_counts WHERE name ="
+	                                 " 'follow.wrong'"),
+	                 2);
+	assert_int_equal(store_throttle_get(f->s, "other", 6000, 60, &now, &before), 0);
+	assert_int_equal(now, 1);
+	assert_int_equal(store_throttle_hit(f->s, "Not a name!", 6000, 60), -EINVAL);
+	assert_int_equal(store_throttle_hit(f->s, "follow.wrong", 6001, 60), -EINVAL);
+	assert_int_equal(store_throttle_get(f->s, "follow.wrong", 6000, 0, &now, &before), -EINVAL);
+	/* The table holds counts under names, nothing else. */
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM throttle_counts WHERE name NOT IN"
+	                                 " ('follow.wrong', 'other')"),
+	                 0);
+}
+
 static void test_two_stores_one_database(void **state)
 {
 	struct fx *f = *state;
@@ -1719,6 +1835,8 @@ int main(void)
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
+	    T(test_report_reference_steps_over_import),
+	    T(test_report_batch_repeat_within),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),
@@ -1732,6 +1850,7 @@ int main(void)
 	    T(test_duplicate_apart_from_conflict),
 	    T(test_txn_composes),
 	    T(test_two_stores_one_database),
+	    T(test_throttle_shared),
 	    T(test_migrations_once_when_opened_together),
 	    T(test_order_is_bytes),
 	};

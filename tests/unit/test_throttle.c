@@ -349,6 +349,52 @@ static void guard_slows_down_under_guessing(void **state)
 	receipt_guard_free(g);
 }
 
+/* The overall count of every server (receipt_guard_share): what another
+ * server counted slows down a source here that used up its tries, though
+ * this server saw too few wrong receipts; each wrong receipt is passed on,
+ * and the shared count is asked only for a source without tries left. */
+struct shared_fake {
+	bool busy;
+	unsigned asked, counted;
+};
+
+static bool fake_busy(void *ctx)
+{
+	struct shared_fake *f = ctx;
+	f->asked++;
+	return f->busy;
+}
+
+static void fake_wrong(void *ctx)
+{
+	((struct shared_fake *)ctx)->counted++;
+}
+
+static void guard_shared_overall(void **state)
+{
+	(void)state;
+	struct receipt_guard *g = NULL;
+	assert_int_equal(receipt_guard_new(3, 60, 5, 300, 64, &g), 0);
+	struct shared_fake f = {false, 0, 0};
+	receipt_guard_share(g, &(struct receipt_guard_shared){fake_busy, fake_wrong, &f});
+	assert_int_equal(receipt_guard_wait(g, src_a), 0);
+	assert_int_equal(f.asked, 0);
+	for (int i = 0; i < 3; i++)
+		receipt_guard_wrong(g, src_a);
+	assert_int_equal(f.counted, 3);
+	/* Not busy anywhere: its own window. */
+	assert_int_equal(receipt_guard_wait(g, src_a), 60);
+	assert_int_equal(f.asked, 1);
+	/* Busy over all servers, though this one counted only 3 of 5. */
+	f.busy = true;
+	assert_int_equal(receipt_guard_wait(g, src_a), 300);
+	/* A source with tries left is never slowed down, and costs no query. */
+	unsigned asked = f.asked;
+	assert_int_equal(receipt_guard_wait(g, src_b), 0);
+	assert_int_equal(f.asked, asked);
+	receipt_guard_free(g);
+}
+
 static void guard_bad_arguments(void **state)
 {
 	(void)state;
@@ -390,6 +436,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(guard_per_source, setup, teardown),
 	    cmocka_unit_test_setup_teardown(guard_never_refuses_overall, setup, teardown),
 	    cmocka_unit_test_setup_teardown(guard_slows_down_under_guessing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(guard_shared_overall, setup, teardown),
 	    cmocka_unit_test_setup_teardown(guard_bad_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
