@@ -78,6 +78,9 @@
 #define HTTP_THREADS 4u
 /* Seconds SIGTERM waits for requests in flight before exiting anyway. */
 #define HTTP_DRAIN_TIMEOUT_S 10u
+/* An HTML answer shorter than this goes out uncompressed: gzip saves too
+ * little on it to pay for a compression per request. */
+#define HTTP_GZIP_MIN_BYTES 1024u
 /* Rendered pages the server keeps for cacheable routes (one per
  * organisation, path and language); past it pages are rendered per request
  * again. */

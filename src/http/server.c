@@ -129,6 +129,9 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct server *srv, st
                              struct resp *resp)
 {
 	struct MHD_Response *mr;
+	/* A failure only means the page goes out uncompressed. */
+	if (c)
+		(void)resp_gzip(resp, req_header(&c->req, "Accept-Encoding"));
 	if (resp->fixed)
 		mr = MHD_create_response_from_buffer(resp->fixed_len, (void *)resp->fixed,
 		                                     MHD_RESPMEM_PERSISTENT);

@@ -148,6 +148,16 @@ enum MHD_Result req_post_field(void *cls, enum MHD_ValueKind kind, const char *k
                                const char *transfer_encoding, const char *data, uint64_t off,
                                size_t size);
 
+/* --- response.c ------------------------------------------------------ */
+/* Sends an HTML page (text/html) gzip-compressed when accept_encoding (the
+ * request's Accept-Encoding, may be NULL) allows it and the page is at
+ * least HTTP_GZIP_MIN_BYTES: the body (or the fixed body) is replaced by
+ * its compressed copy and Content-Encoding: gzip added. Every HTML answer
+ * gets Vary: Accept-Encoding. Other answers, and those already encoded
+ * (static files), stay as they are. 0 or -ENOMEM / -E2BIG; on an error
+ * the body is unchanged and may be sent as it is. */
+int resp_gzip(struct resp *resp, const char *accept_encoding);
+
 /* --- defer.c ---------------------------------------------------------- */
 /* The request (from_request) or the resumer lets go of d; the last one
  * frees it and ends the deferral for server_stop(). */

@@ -6,12 +6,16 @@
 
 /* public.c */
 int page_home(struct req *req, struct resp *resp);
-int page_form(struct req *req, struct resp *resp);      /* /vormen/:slug */
-int page_signals(struct req *req, struct resp *resp);   /* /signalen */
-int page_risks(struct req *req, struct resp *resp);     /* /risicofactoren */
-int page_about(struct req *req, struct resp *resp);     /* /wat-wij-doen */
-int page_wegwijzer(struct req *req, struct resp *resp); /* GET and POST /wegwijzer */
-int page_quiz(struct req *req, struct resp *resp);      /* GET and POST /quiz */
+int page_form(struct req *req, struct resp *resp);          /* /vormen/:slug */
+int page_signals(struct req *req, struct resp *resp);       /* /signalen */
+int page_risks(struct req *req, struct resp *resp);         /* /risicofactoren */
+int page_about(struct req *req, struct resp *resp);         /* /wat-wij-doen */
+int page_quick_exit(struct req *req, struct resp *resp);    /* /snel-weg */
+int page_privacy(struct req *req, struct resp *resp);       /* /privacy */
+int page_accessibility(struct req *req, struct resp *resp); /* /toegankelijkheid */
+int page_contact(struct req *req, struct resp *resp);       /* /contact */
+int page_wegwijzer(struct req *req, struct resp *resp);     /* GET and POST /wegwijzer */
+int page_quiz(struct req *req, struct resp *resp);          /* GET and POST /quiz */
 /* A POST to /wegwijzer or /quiz whose form token failed (route.csrf_retry):
  * the form again, as chosen, saying why. */
 int page_wegwijzer_expired(struct req *req, struct resp *resp);
@@ -35,5 +39,7 @@ int page_staff_audit_csv(struct req *req, struct resp *resp); /* /staf/beheer/au
 int page_healthz(struct req *req, struct resp *resp);
 int page_static(struct req *req, struct resp *resp);
 int page_asset(struct req *req, struct resp *resp);
+/* /favicon.ico, where browsers look for it: static/favicon.ico. */
+int page_favicon(struct req *req, struct resp *resp);
 
 #endif

@@ -278,6 +278,64 @@ int page_about(struct req *req, struct resp *resp)
 	return render(req, resp, 200, "about", d, d != NULL);
 }
 
+/* --- Pages a Dutch government site must have -------------------------- */
+
+int page_quick_exit(struct req *req, struct resp *resp)
+{
+	json_t *d = page_data(req, _("Snel weg en geen sporen achterlaten"), "quick_exit");
+	return render(req, resp, 200, "snel-weg", d, d != NULL);
+}
+
+int page_privacy(struct req *req, struct resp *resp)
+{
+	json_t *d = page_data(req, _("Privacyverklaring"), "privacy");
+	return render(req, resp, 200, "privacy", d, d != NULL);
+}
+
+int page_accessibility(struct req *req, struct resp *resp)
+{
+	json_t *d = page_data(req, _("Toegankelijkheidsverklaring"), "accessibility");
+	return render(req, resp, 200, "toegankelijkheid", d, d != NULL);
+}
+
+/* The organisation's contact details from its profile's optional
+ * "contact" (phones, email, web, address), with what the page shows
+ * besides: the e-mail address split for a line break, the web host. */
+static json_t *contact_card(const json_t *contact)
+{
+	json_t *c = json_copy((json_t *)contact);
+	if (!c)
+		return NULL;
+	const char *web = get_str(c, "web");
+	const char *email = get_str(c, "email");
+	const char *at = email ? strchr(email, '@') : NULL;
+	bool ok = true;
+	if (web)
+		ok = put(c, "web_label", web_label(web));
+	if (ok && at) {
+		ok = put(c, "email_local", json_stringn(email, (size_t)(at - email + 1)));
+		ok = ok && put(c, "email_domain", json_string(at + 1));
+	}
+	if (!ok) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+}
+
+int page_contact(struct req *req, struct resp *resp)
+{
+	json_t *d = page_data(req, _("Contact"), "contact");
+	const json_t *profile = content_org_profile(req->site->content, req->org->id);
+	const json_t *contact = json_object_get(profile, "contact");
+	bool ok = d != NULL;
+	if (ok && json_is_object(contact) && json_object_size(contact)) {
+		ok = put(d, "contact", contact_card(contact));
+		ok = ok && put(d, "has_contact", json_true());
+	}
+	return render(req, resp, 200, "contact", d, ok);
+}
+
 /* --- Radio groups ------------------------------------------------------ */
 
 /* A radio group of the public pages; hint and error are msgids. */

@@ -44,3 +44,8 @@ int page_asset(struct req *req, struct resp *resp)
 {
 	return serve_static(req, resp, req->params[1], req->params[0]);
 }
+
+int page_favicon(struct req *req, struct resp *resp)
+{
+	return serve_static(req, resp, "favicon.ico", NULL);
+}

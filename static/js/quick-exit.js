@@ -3,9 +3,11 @@
  * this script the quick-exit control is a plain link to a neutral site.
  *
  * With it:
- * - clicking the control hides the page at once, tries to open the neutral
- *   site in a new tab and replaces the current history entry with it, so the
- *   back button does not return to this page;
+ * - clicking the control hides the page at once and replaces the current
+ *   history entry with the neutral site (location.replace), so the back
+ *   button does not return to this page. It opens no second tab: a tab
+ *   left behind, on the neutral site or on this one, is one more thing to
+ *   close while someone watches;
  * - pressing Shift three times within one second anywhere does the same.
  *   Only lone Shift presses count: any other key in between (Shift+Tab,
  *   typing a capital) resets the count, so keyboard users do not trip it.
@@ -37,11 +39,6 @@
       document.title = '';
     } catch (e) {
       /* ignore */
-    }
-    try {
-      window.open(url, '_blank', 'noopener,noreferrer');
-    } catch (e) {
-      /* a blocked pop-up is fine: the replace below is what matters */
     }
     window.location.replace(url);
   }
