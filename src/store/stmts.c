@@ -45,10 +45,6 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_SETTING_SET] = {"setting_set", "INSERT INTO settings (key, value) VALUES ($1, $2)"
                                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
     [STMT_REPORTS_ANY] = {"reports_any", "SELECT 1 FROM reports LIMIT 1"},
-    /* One name is enough: the writer never nests them. */
-    [STMT_SAVEPOINT] = {"savepoint", "SAVEPOINT batch_row"},
-    [STMT_SAVEPOINT_RELEASE] = {"savepoint_release", "RELEASE SAVEPOINT batch_row"},
-    [STMT_SAVEPOINT_ROLLBACK] = {"savepoint_rollback", "ROLLBACK TO SAVEPOINT batch_row"},
     [STMT_DISTRICT_EXISTS] = {"district_exists",
                               "SELECT 1 FROM districts WHERE org_id = $1 AND name = $2"},
     /* concrete, status and outcome take their defaults (pending, received,

@@ -37,11 +37,6 @@ enum stmt_id {
 	STMT_SETTING_GET,
 	STMT_SETTING_SET,
 	STMT_REPORTS_ANY,
-	/* Savepoints. Unused since the intake's batch runs again without a
-	 * row that failed (reports.c); to be removed. */
-	STMT_SAVEPOINT,
-	STMT_SAVEPOINT_RELEASE,
-	STMT_SAVEPOINT_ROLLBACK,
 	STMT_DISTRICT_EXISTS,
 	STMT_REPORT_INSERT_WEB,
 	STMT_REPORT_INSERT_IMPORTED,
