@@ -290,6 +290,10 @@
 #define FOLLOW_WRONG_BUSY_PER_MIN 60u
 /* Seconds of the longer window while guessing is assumed. */
 #define FOLLOW_WRONG_BUSY_WINDOW_S (60u * 60u)
+/* Seconds of one window of the overall count of wrong receipts that the
+ * servers of one database share (site.c, table throttle_counts): the
+ * "per minute" of FOLLOW_WRONG_BUSY_PER_MIN. */
+#define FOLLOW_WRONG_SHARED_WINDOW_S 60
 /* Retry-After when a follow-up message found the database busy (another
  * process held the write transaction past STORE_BUSY_TIMEOUT_MS times
  * STORE_TXN_ATTEMPTS): the form's alert says "over een minuut". */
@@ -325,6 +329,15 @@
  * 1-1000, default 100). */
 #define INBOX_PAGE_DEFAULT 100u
 #define INBOX_PAGE_MAX     1000u
+/* --- The store (store/) --------------------------------------------- */
+/* Statements sent to PostgreSQL before their results are read: a longer
+ * pipeline could fill the socket buffers both ways, each side waiting for
+ * the other to read. */
+#define STORE_PG_PIPELINE_MAX 256u
+/* Rounds of reserving and inserting an intake batch: a row whose
+ * reference was taken twice over is told to come again. */
+#define STORE_BATCH_ROUNDS 3
+
 /* Example reports `signaal init --demo` adds at most (app/demo). */
 #define DEMO_MAX_REPORTS 200u
 

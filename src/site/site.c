@@ -395,7 +395,7 @@ int site_retry_after(struct resp *resp, unsigned seconds)
  * address, not even hashed (the per-source counts stay in each server's
  * memory). */
 #define GUESS_THROTTLE "follow.wrong"
-#define GUESS_WINDOW_S 60
+#define GUESS_WINDOW_S FOLLOW_WRONG_SHARED_WINDOW_S
 
 static int64_t guess_window(int64_t *now)
 {

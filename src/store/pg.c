@@ -451,10 +451,9 @@ static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val
 	return rc;
 }
 
-/* At most this many statements are sent before their results are read:
- * the results of a longer pipeline could fill the socket buffers both
- * ways, each side waiting for the other to read. */
-#define PIPELINE_MAX 256u
+/* At most this many statements are sent before their results are read
+ * (limits.h says why). */
+#define PIPELINE_MAX STORE_PG_PIPELINE_MAX
 
 /* calls[0..n), n <= PIPELINE_MAX, in one pipeline and one round trip. */
 static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t n)

@@ -233,9 +233,9 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  * the next round. */
 #define BATCH_RERUN 1000
 #define BATCH_TAKEN 1001
-/* Rounds of reserving and inserting: a row whose reference was taken
- * twice over is told to come again (STORE_DUPLICATE). */
-#define BATCH_ROUNDS 3
+/* Rounds of reserving and inserting (limits.h); a row whose reference
+ * was taken twice over is told to come again (STORE_DUPLICATE). */
+#define BATCH_ROUNDS STORE_BATCH_ROUNDS
 
 struct batch_ctx {
 	struct store_report_new *rows;
