@@ -20,7 +20,7 @@ build: deps $(BUILD)/build.ninja
 	@ninja -C $(BUILD) >/dev/null || ninja -C $(BUILD)
 
 run: build
-	@[ -f $(DATA)/signaal.db ] || $(BUILD)/signaal init --data $(DATA) --org velsen
+	@[ -f $(DATA)/signaal.db ] || $(BUILD)/signaal init --data $(DATA) --org velsen --demo
 	@$(BUILD)/signaal serve --data $(DATA)
 
 check: build

@@ -35,7 +35,7 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  serve [--listen HOST:PORT]     run the server (default 127.0.0.1:8080)\n"
-    "  init [--org ID] [--name NAME] [--region REGION]\n"
+    "  init [--org ID] [--name NAME] [--region REGION] [--demo]\n"
     "                                 create the data directory, database, key\n"
     "                                 file and first organisation\n"
     "  org add --org ID [--name NAME] [--region REGION]\n"
@@ -49,6 +49,12 @@ static const char usage_text[] =
     "                                 run (the key file is not in it)\n"
     "  restore FILE [--force]         replace the database by a backup (same key;\n"
     "                                 --force to replace existing reports)\n"
+    "  user add --org ID --role ROLE[,ROLE] [--af] LOGIN\n"
+    "                                 add a staff account (password from the\n"
+    "                                 terminal, or the first line of stdin)\n"
+    "  user list [--org ID] | user disable|enable|reset-2fa LOGIN\n"
+    "  token create LOGIN [--days N] | token list [LOGIN] | token revoke ID\n"
+    "                                 API tokens (printed once)\n"
     "\n"
     "options:\n"
     "  --data DIR      data directory (default ./var)\n"
@@ -75,6 +81,10 @@ struct cli {
 	const char *format;
 	bool personal;
 	bool force;
+	bool demo;
+	bool af;
+	const char *role;
+	const char *days;
 	int nrest;
 	char **rest;
 };
@@ -94,6 +104,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	    {"--region", offsetof(struct cli, region)},
 	    {"--year", offsetof(struct cli, year)},
 	    {"--format", offsetof(struct cli, format)},
+	    {"--role", offsetof(struct cli, role)},
+	    {"--days", offsetof(struct cli, days)},
 	};
 	cli->data_dir = "./var";
 	cli->rest = calloc((size_t)argc, sizeof *cli->rest);
@@ -124,6 +136,14 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		}
 		if (strcmp(a, "--force") == 0) {
 			cli->force = true;
+			continue;
+		}
+		if (strcmp(a, "--demo") == 0) {
+			cli->demo = true;
+			continue;
+		}
+		if (strcmp(a, "--af") == 0) {
+			cli->af = true;
 			continue;
 		}
 		if (a[0] == '-' && a[1] == '-') {
@@ -345,6 +365,8 @@ static int create_org(const struct cli *cli, struct config *cfg, bool first)
 	else
 		printf("organisation %s (%s) added, region %s, %zu districts\n", org, so.name,
 		       so.region, so.ndistricts);
+	if (first && cli->demo && cli_demo_login(cli->data_dir, cfg, org) != 0)
+		goto out;
 	rc = 0;
 out:
 	buf_free(&err);
@@ -427,8 +449,13 @@ int main(int argc, char **argv)
 	else if (strcmp(cli.command, "org") == 0)
 		rc = cmd_org(&cli, &cfg);
 	else if (strcmp(cli.command, "import") == 0 || strcmp(cli.command, "export") == 0) {
-		struct cli_args a = {cli.data_dir, cli.org,   cli.year, cli.format,
-		                     cli.personal, cli.nrest, cli.rest, false};
+		struct cli_args a = {.data_dir = cli.data_dir,
+		                     .org = cli.org,
+		                     .year = cli.year,
+		                     .format = cli.format,
+		                     .personal = cli.personal,
+		                     .nrest = cli.nrest,
+		                     .rest = cli.rest};
 		rc = cli.command[0] == 'i' ? cli_import(&a, &cfg) : cli_export(&a, &cfg);
 	} else if (strcmp(cli.command, "backup") == 0 || strcmp(cli.command, "restore") == 0) {
 		struct cli_args a = {.data_dir = cli.data_dir,
@@ -436,6 +463,15 @@ int main(int argc, char **argv)
 		                     .rest = cli.rest,
 		                     .force = cli.force};
 		rc = cli.command[0] == 'b' ? cli_backup(&a, &cfg) : cli_restore(&a, &cfg);
+	} else if (strcmp(cli.command, "user") == 0 || strcmp(cli.command, "token") == 0) {
+		struct cli_args a = {.data_dir = cli.data_dir,
+		                     .org = cli.org,
+		                     .nrest = cli.nrest,
+		                     .rest = cli.rest,
+		                     .role = cli.role,
+		                     .af = cli.af,
+		                     .days = cli.days};
+		rc = cli.command[0] == 'u' ? cli_user(&a, &cfg) : cli_token(&a, &cfg);
 	} else
 		rc = usage("unknown command");
 out:

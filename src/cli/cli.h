@@ -29,7 +29,10 @@ struct cli_args {
 	bool personal;
 	int nrest;
 	char **rest;
-	bool force; /* restore --force */
+	bool force;       /* restore --force */
+	const char *role; /* user add --role */
+	bool af;          /* user add --af */
+	const char *days; /* token create --days */
 };
 
 /* `signaal import reports --org ID FILE.csv`: all rows or none. Prints
@@ -46,5 +49,15 @@ int cli_export(const struct cli_args *a, const struct config *cfg);
 int cli_backup(const struct cli_args *a, const struct config *cfg);
 /* `signaal restore FILE [--force]`: see backup.c for what it refuses. */
 int cli_restore(const struct cli_args *a, const struct config *cfg);
+
+/* `signaal user add|list|disable|enable|reset-2fa` (users.c). */
+int cli_user(const struct cli_args *a, const struct config *cfg);
+/* `signaal token create|list|revoke` (users.c). */
+int cli_token(const struct cli_args *a, const struct config *cfg);
+/* The staff login `init --demo` makes for org: admin and handler, a
+ * one-time password printed once with the login URL; nothing when it
+ * exists already. */
+#define CLI_DEMO_LOGIN "beheer"
+int cli_demo_login(const char *data_dir, const struct config *cfg, const char *org);
 
 #endif

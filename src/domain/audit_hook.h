@@ -1,0 +1,25 @@
+/* audit_hook: where the accounts code writes what the audit log must
+ * hold (logins, failed logins, logouts, enrolment and reset of a second
+ * factor, password changes, account and role changes, tokens made and
+ * revoked), inside the same transaction as the change.
+ *
+ * The audit log itself (src/audit/) is built beside this; until it is
+ * wired in, audit_hook() (audit_hook.c) writes nothing. Entries never hold
+ * a password, a code, a token or a session id. */
+#ifndef SIGNAAL_DOMAIN_AUDIT_HOOK_H
+#define SIGNAAL_DOMAIN_AUDIT_HOOK_H
+
+struct store_tx;
+
+struct audit_hook_entry {
+	const char *actor;  /* a login, or "os:USER" for the CLI; never NULL */
+	const char *org;    /* the organisation, or NULL */
+	const char *action; /* "login", "login.failed", "logout", "totp.enrol", ... */
+	const char *object; /* "user:LOGIN", "token:ID", or NULL */
+	const char *result; /* "ok", "refused", ... */
+};
+
+/* Appends e in tx. 0, or negative errno (the transaction then fails). */
+int audit_hook(struct store_tx *tx, const struct audit_hook_entry *e);
+
+#endif
