@@ -26,6 +26,20 @@ int page_follow(struct req *req, struct resp *resp); /* GET and POST /volgen */
 /* A POST to /volgen whose form token failed (route.csrf_retry). */
 int page_follow_expired(struct req *req, struct resp *resp);
 
+/* staff.c: /staf/ (access by the route policy, pages/policy.h) */
+int page_staff_login(struct req *req, struct resp *resp); /* GET and POST /staf/inloggen */
+int page_staff_login_expired(struct req *req, struct resp *resp);
+int page_staff_code(struct req *req, struct resp *resp);           /* /staf/code */
+int page_staff_password_first(struct req *req, struct resp *resp); /* /staf/wachtwoord-kiezen */
+int page_staff_enrol(struct req *req, struct resp *resp);          /* /staf/tweede-stap-instellen */
+int page_staff_home(struct req *req, struct resp *resp);           /* /staf/ */
+int page_staff_account(struct req *req, struct resp *resp);        /* /staf/account */
+int page_staff_account_password(struct req *req, struct resp *resp);  /* POST .../wachtwoord */
+int page_staff_account_recovery(struct req *req, struct resp *resp);  /* POST .../herstelcodes */
+int page_staff_logout(struct req *req, struct resp *resp);            /* POST /staf/uitloggen */
+int page_staff_logout_everywhere(struct req *req, struct resp *resp); /* POST .../overal */
+int page_staff_admin(struct req *req, struct resp *resp);             /* /staf/beheer */
+
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);
 int page_static(struct req *req, struct resp *resp);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "domain/accounts.h"
 #include "domain/report.h"
 #include "http/http.h"
 
@@ -68,6 +69,9 @@ struct site {
 	struct receipt_guard *follow_guard;
 	/* Key of the CSRF tokens, derived from the key file. */
 	unsigned char csrf_key[32];
+	/* Staff accounts, sessions and tokens (their keys derived from the
+	 * key file); accounts.store is NULL until started. */
+	struct accounts accounts;
 	/* Rendered pages by organisation, language and key
 	 * (site_page_serve), kept for the site's life. */
 	struct site_pages *pages;
