@@ -38,6 +38,7 @@ const struct route site_routes[] = {
     {HTTP_POST, "/staf/account/overal-uitloggen", page_staff_logout_everywhere, &policy_staff,
      .csrf = true},
     {HTTP_GET, "/staf/beheer", page_staff_admin, &policy_staff_admin, .cache = false},
+    {HTTP_POST, "/staf/beheer/account", page_staff_admin_user, &policy_staff_admin, .csrf = true},
     {HTTP_GET, "/api/v1/me", api_me, &policy_api_staff, .cache = false},
     {HTTP_GET, "/api/v1/users", api_users, &policy_api_admin, .cache = false},
     {HTTP_GET, "/healthz", page_healthz, &policy_public, .cache = false},

@@ -210,9 +210,9 @@ static int user_change(const struct cli_args *a, struct cli_acc *c, const char *
 	if (rc)
 		return rc;
 	if (strcmp(what, "reset-2fa") == 0)
-		rc = accounts_user_reset_2fa(&c->a, c->actor, login);
+		rc = accounts_user_reset_2fa(&c->a, c->actor, NULL, login);
 	else
-		rc = accounts_user_set_disabled(&c->a, c->actor, login,
+		rc = accounts_user_set_disabled(&c->a, c->actor, NULL, login,
 		                                strcmp(what, "disable") == 0);
 	if (rc == ACCOUNTS_NO_USER) {
 		fprintf(stderr, "signaal: no user %s\n", login);

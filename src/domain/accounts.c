@@ -14,6 +14,7 @@
 #include "domain/audit_hook.h"
 #include "store/store.h"
 #include "util/i18n.h"
+#include "util/str.h"
 
 /* Number of the KEYFILE_CTX_SESSION subkey that hashes session ids,
  * tokens and recovery codes. */
@@ -134,6 +135,7 @@ enum user_change {
 
 struct change_ctx {
 	const char *actor;
+	const char *org;
 	const char *login;
 	enum user_change what;
 };
@@ -145,6 +147,8 @@ static int change_txn(struct store_tx *tx, void *vctx)
 	int rc = store_tx_user_by_login(tx, c->login, &u);
 	if (rc)
 		return rc;
+	if (c->org && strcmp(c->org, u.org) != 0)
+		return STORE_NOT_FOUND;
 	const char *action;
 	switch (c->what) {
 	case CHANGE_DISABLE:
@@ -169,23 +173,24 @@ static int change_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
-static int user_change(struct accounts *a, const char *actor, const char *login,
+static int user_change(struct accounts *a, const char *actor, const char *org, const char *login,
                        enum user_change what)
 {
-	struct change_ctx c = {actor, login, what};
+	struct change_ctx c = {actor, org, login, what};
 	int rc = store_txn(a->store, change_txn, &c);
 	return rc == STORE_NOT_FOUND ? ACCOUNTS_NO_USER : rc;
 }
 
-int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *login,
-                               bool disabled)
+int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *org,
+                               const char *login, bool disabled)
 {
-	return user_change(a, actor, login, disabled ? CHANGE_DISABLE : CHANGE_ENABLE);
+	return user_change(a, actor, org, login, disabled ? CHANGE_DISABLE : CHANGE_ENABLE);
 }
 
-int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *login)
+int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *org,
+                            const char *login)
 {
-	return user_change(a, actor, login, CHANGE_RESET_2FA);
+	return user_change(a, actor, org, login, CHANGE_RESET_2FA);
 }
 
 /* --- the throttle -------------------------------------------------------- */
@@ -225,6 +230,31 @@ static int fail_txn(struct store_tx *tx, void *vctx)
 	rc = store_tx_user_set_failed(tx, u.id, count, c->until);
 	if (!rc)
 		rc = audit(tx, u.login, u.org, c->action, u.login, "refused");
+	return rc;
+}
+
+/* A failed login of a name that is no account: the same reads and
+ * writes as counting a failure (a row read, a row written, the audit
+ * entry), so that the answer takes as long. The name typed is not kept:
+ * it may be a password typed into the wrong field. */
+static int unknown_txn(struct store_tx *tx, void *vctx)
+{
+	(void)vctx;
+	struct buf v = BUF_INIT;
+	uint64_t n = 0;
+	int rc = store_tx_setting_get(tx, ACCOUNTS_UNKNOWN_KEY, &v);
+	if (rc == 0 && str_parse_u64(buf_str(&v), 0, UINT64_MAX - 1, &n) != 0)
+		n = 0;
+	if (rc == STORE_NOT_FOUND)
+		rc = 0;
+	char text[24];
+	snprintf(text, sizeof text, "%llu", (unsigned long long)(n + 1));
+	if (!rc)
+		rc = store_tx_setting_set(tx, ACCOUNTS_UNKNOWN_KEY, text);
+	buf_free(&v);
+	struct audit_hook_entry e = {"-", NULL, "login.failed", NULL, "refused"};
+	if (!rc)
+		rc = audit_hook(tx, &e);
 	return rc;
 }
 
@@ -326,7 +356,8 @@ int accounts_login(struct accounts *a, const char *login, const char *password, 
 	if (rc == STORE_NOT_FOUND) {
 		/* The same work and the same answer as a wrong password. */
 		password_verify_dummy(password ? password : "");
-		return ACCOUNTS_WRONG;
+		rc = store_txn(a->store, unknown_txn, NULL);
+		return rc ? rc : ACCOUNTS_WRONG;
 	}
 	if (rc)
 		return rc;

@@ -87,6 +87,9 @@ struct accounts {
 	unsigned absolute_s; /* SESSION_ABSOLUTE_DEFAULT_S unless set */
 };
 
+/* The setting that counts failed logins of names that are no account. */
+#define ACCOUNTS_UNKNOWN_KEY "accounts.failed_unknown"
+
 /* Derives the keys from the key file's master key. 0 or -EIO. */
 int accounts_init(struct accounts *a, struct store *s, const unsigned char master[32]);
 /* Wipes the keys. Accepts NULL. */
@@ -106,12 +109,15 @@ bool accounts_login_valid(const char *login);
  * ACCOUNTS_BAD_INPUT. actor names who did it in the audit entry. */
 int accounts_user_add(struct accounts *a, const char *actor, const struct accounts_new_user *u,
                       const char **why);
-/* ACCOUNTS_NO_USER without the login. Disabling ends its sessions. */
-int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *login,
-                               bool disabled);
+/* ACCOUNTS_NO_USER without the login, or when org is not NULL and the
+ * user belongs to another organisation (an admin acts only on their own;
+ * the CLI passes NULL). Disabling ends its sessions. */
+int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *org,
+                               const char *login, bool disabled);
 /* Removes the TOTP secret and the recovery codes and ends the sessions:
- * the next login enrols again. */
-int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *login);
+ * the next login enrols again. org as above. */
+int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *org,
+                            const char *login);
 
 /* The first step: login and password. 0 gives a half session's id in sid
  * (the cookie's value); ACCOUNTS_WRONG; ACCOUNTS_THROTTLED with *wait_s. */

@@ -39,6 +39,8 @@ int page_staff_account_recovery(struct req *req, struct resp *resp);  /* POST ..
 int page_staff_logout(struct req *req, struct resp *resp);            /* POST /staf/uitloggen */
 int page_staff_logout_everywhere(struct req *req, struct resp *resp); /* POST .../overal */
 int page_staff_admin(struct req *req, struct resp *resp);             /* /staf/beheer */
+/* POST /staf/beheer/account: disable, enable, reset the second factor. */
+int page_staff_admin_user(struct req *req, struct resp *resp);
 
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);

@@ -583,7 +583,8 @@ static int admin_user(void *vctx, const struct store_user *u)
 	return fk_append(c->users, o) ? 0 : -ENOMEM;
 }
 
-int page_staff_admin(struct req *req, struct resp *resp)
+static int admin_page(struct req *req, struct resp *resp, int status, const char *alert,
+                      const char *done)
 {
 	struct admin_ctx c = {req, json_array()};
 	if (!c.users)
@@ -592,10 +593,62 @@ int page_staff_admin(struct req *req, struct resp *resp)
 	int rc = store_user_list(req->site->store, req->principal->org, admin_user, &c);
 	json_t *d = rc ? NULL : json_object();
 	bool ok = d && fk_put(d, "users", json_incref(c.users)) &&
-	          fk_put(d, "title", json_string(page_tr(req, _("Beheer: accounts"))));
+	          fk_put(d, "title", json_string(page_tr(req, _("Beheer: accounts")))) &&
+	          fk_put(d, "csrf", json_string(req->principal->csrf)) &&
+	          (!alert || put_alert(req, d, alert)) &&
+	          (!done || fk_put(d, "done", json_string(page_tr(req, done))));
 	json_decref(c.users);
 	if (!rc)
-		rc = ok ? staff_render(req, resp, 200, "staff-admin", d) : -ENOMEM;
+		rc = ok ? staff_render(req, resp, status, "staff-admin", d) : -ENOMEM;
 	json_decref(d);
 	return rc < 0 ? rc : rc ? -EIO : 0;
+}
+
+int page_staff_admin(struct req *req, struct resp *resp)
+{
+	return admin_page(req, resp, 200, NULL, NULL);
+}
+
+static const char *const admin_actions[] = {"disable", "enable", "reset-2fa", NULL};
+enum {
+	AF_LOGIN,
+	AF_ACTION,
+	AF_NFIELDS
+};
+static const struct field_spec admin_fields[AF_NFIELDS] = {
+    [AF_LOGIN] = {.name = "login", .type = FT_TEXT, .required = true, .maxlen = USER_LOGIN_MAX},
+    [AF_ACTION] = {.name = "action", .type = FT_CHOICE, .required = true, .choices = admin_actions},
+};
+
+int page_staff_admin_user(struct req *req, struct resp *resp)
+{
+	const struct principal *p = req->principal;
+	struct field_value v[AF_NFIELDS];
+	struct field_error e[AF_NFIELDS];
+	if (validate_fields(req->form, req->nform, admin_fields, AF_NFIELDS, NULL, v, e))
+		return admin_page(req, resp, 400, _("Kies een account en wat je wilt doen."), NULL);
+	const char *login = v[AF_LOGIN].text, *action = v[AF_ACTION].text;
+	if (strcmp(login, p->login) == 0 && strcmp(action, "enable") != 0)
+		return admin_page(
+		    req, resp, 400,
+		    _("Je eigen account zet je hier niet uit en je tweede stap stel je "
+		      "hier niet opnieuw in: vraag dat aan een andere beheerder."),
+		    NULL);
+	struct accounts *a = &req->site->accounts;
+	int rc = strcmp(action, "reset-2fa") == 0
+	             ? accounts_user_reset_2fa(a, p->login, p->org, login)
+	             : accounts_user_set_disabled(a, p->login, p->org, login,
+	                                          strcmp(action, "disable") == 0);
+	if (rc == ACCOUNTS_NO_USER)
+		return admin_page(req, resp, 404, _("Dit account bestaat niet in je organisatie."),
+		                  NULL);
+	if (rc)
+		return rc < 0 ? rc : -EIO;
+	return admin_page(req, resp, 200, NULL,
+	                  strcmp(action, "disable") == 0  ? _("Het account is uitgezet. Het is "
+	                                                       "overal uitgelogd.")
+	                  : strcmp(action, "enable") == 0 ? _("Het account is weer aangezet.")
+	                                                  : _("De tweede stap is gewist. Bij de "
+	                                                      "volgende keer inloggen stelt deze "
+	                                                      "persoon hem opnieuw in."));
 }

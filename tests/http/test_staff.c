@@ -243,6 +243,7 @@ static const struct row table[] = {
     {"GET", "/staf", {200, 200, 200, 200, 200, 200, 302}},
     {"GET", "/staf/account", {200, 200, 200, 200, 200, 200, 302}},
     {"GET", "/staf/beheer", {403, 403, 403, 403, 200, 200, 302}},
+    {"POST", "/staf/beheer/account", {403, 403, 403, 403, 403, 403, 303}},
     {"GET", "/staf/inloggen", {200, 200, 200, 200, 200, 200, 200}},
     /* Without the form's token: the form again, saying so. */
     {"POST", "/staf/inloggen", {400, 400, 400, 400, 400, 400, 400}},
@@ -558,6 +559,32 @@ static void disabled_user_and_revoked_token_stop_at_once(void **state)
 	res_free(&r);
 }
 
+/* The admin page acts on accounts of the admin's own organisation only. */
+static void admin_acts_on_own_organisation(void **state)
+{
+	(void)state;
+	assert_int_equal(cli(PASS, "user add --org velsen --role intake temp1", NULL, 0), 0);
+	struct who *adm = &users[W_ADMIN];
+	struct res r;
+	char body[256];
+	snprintf(body, sizeof body, "csrf=%s&login=uadmin&action=disable", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 404);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=admin1&action=disable", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 400);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=temp1&action=disable", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "uitgezet"));
+	res_free(&r);
+	/* The other organisation's admin is untouched, temp1 is disabled. */
+	assert_int_equal(get_with("/staf", users[W_OTHER].cookie, &r), 200);
+	res_free(&r);
+	struct who t = {.login = "temp1"};
+	assert_int_equal(password_step(&t, PASS, &r), 400);
+	res_free(&r);
+}
+
 static void throttle_says_how_long(void **state)
 {
 	(void)state;
@@ -605,6 +632,7 @@ int main(void)
 	    cmocka_unit_test(csrf_bound_to_the_session),
 	    cmocka_unit_test(logout_ends_the_session),
 	    cmocka_unit_test(disabled_user_and_revoked_token_stop_at_once),
+	    cmocka_unit_test(admin_acts_on_own_organisation),
 	    cmocka_unit_test(throttle_says_how_long),
 	    cmocka_unit_test(secrets_never_in_the_log),
 	};

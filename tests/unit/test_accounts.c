@@ -214,6 +214,11 @@ static void test_unknown_login_answers_like_wrong_password(void **state)
 	assert_int_equal(accounts_login(&f->a, "Not A Login", PASS, T0, sid, &wait),
 	                 ACCOUNTS_WRONG);
 	assert_int_equal(wait, 0);
+	/* It wrote as much as a wrong password does (a count), never the name. */
+	struct buf v = BUF_INIT;
+	assert_int_equal(store_setting_get(f->s, ACCOUNTS_UNKNOWN_KEY, &v), 0);
+	assert_string_equal(buf_str(&v), "2");
+	buf_free(&v);
 }
 
 static void test_throttle_grows_and_passes(void **state)
@@ -446,17 +451,23 @@ static void test_disabled_user_stops_at_once(void **state)
 	enrolled(f, "velsen", "anna", ROLE_HANDLER, secret, sid);
 	assert_int_equal(accounts_token_create(&f->a, "os:test", "anna", 90, T0, tok, NULL), 0);
 	assert_int_equal(accounts_token(&f->a, tok, T0 + 1, &p), 0);
-	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", "anna", true), 0);
+	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", NULL, "anna", true), 0);
 	assert_int_equal(accounts_session(&f->a, sid, T0 + 2, &p), ACCOUNTS_NO_SESSION);
 	assert_int_equal(accounts_token(&f->a, tok, T0 + 2, &p), ACCOUNTS_NO_SESSION);
 	unsigned wait;
 	char s[SECRET_HEX_LEN + 1];
 	assert_int_equal(accounts_login(&f->a, "anna", PASS, T0 + 3, s, &wait), ACCOUNTS_WRONG);
-	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", "anna", false), 0);
+	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", NULL, "anna", false), 0);
 	assert_int_equal(accounts_token(&f->a, tok, T0 + 4, &p), 0);
 	assert_int_equal(accounts_login(&f->a, "anna", PASS, T0 + 4, s, &wait), 0);
-	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", "nobody", true),
+	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", NULL, "nobody", true),
 	                 ACCOUNTS_NO_USER);
+	/* An admin of another organisation finds no such user. */
+	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", "haarlem", "anna", true),
+	                 ACCOUNTS_NO_USER);
+	assert_int_equal(accounts_user_reset_2fa(&f->a, "os:test", "haarlem", "anna"),
+	                 ACCOUNTS_NO_USER);
+	assert_int_equal(accounts_session(&f->a, s, T0 + 5, &p), 0);
 }
 
 static void test_reset_2fa(void **state)
@@ -466,7 +477,7 @@ static void test_reset_2fa(void **state)
 	char sid[SECRET_HEX_LEN + 1];
 	struct principal p;
 	enrolled(f, "velsen", "anna", ROLE_HANDLER, secret, sid);
-	assert_int_equal(accounts_user_reset_2fa(&f->a, "os:test", "anna"), 0);
+	assert_int_equal(accounts_user_reset_2fa(&f->a, "os:test", NULL, "anna"), 0);
 	assert_int_equal(accounts_session(&f->a, sid, T0 + 1, &p), ACCOUNTS_NO_SESSION);
 	unsigned wait;
 	assert_int_equal(accounts_login(&f->a, "anna", PASS, T0 + 2, sid, &wait), 0);
