@@ -24,6 +24,7 @@ enum secret_kind {
 	SECRET_SESSION = 1,
 	SECRET_TOKEN = 2,
 	SECRET_RECOVERY = 3,
+	SECRET_CSRF = 4, /* a staff form's token, from its session's hash */
 };
 
 /* A new session id or token (CSPRNG). */

@@ -388,7 +388,7 @@ static void csrf_of(const struct accounts *a, const unsigned char hash[SECRET_HA
 	char hex[2 * SECRET_HASH_BYTES + 1];
 	sodium_bin2hex(hex, sizeof hex, hash, SECRET_HASH_BYTES);
 	/* A kind of its own: never a session's, token's or code's hash. */
-	if (secret_hash(a->hash_key, (enum secret_kind)4, hex, mac) != 0)
+	if (secret_hash(a->hash_key, SECRET_CSRF, hex, mac) != 0)
 		randombytes_buf(mac, sizeof mac);
 	sodium_bin2hex(out, SECRET_HEX_LEN + 1, mac, sizeof mac);
 }

@@ -49,12 +49,12 @@ enum {
 	W_N
 };
 static struct who users[W_N] = {
-    [W_INTAKE] = {"intake1", "velsen", "intake"},
-    [W_HANDLER] = {"hand1", "velsen", "handler"},
-    [W_CARE] = {"care1", "velsen", "care"},
-    [W_ANALYST] = {"analyst1", "velsen", "analyst"},
-    [W_ADMIN] = {"admin1", "velsen", "admin"},
-    [W_OTHER] = {"uadmin", "utrecht", "admin,handler"},
+    [W_INTAKE] = {.login = "intake1", .org = "velsen", .roles = "intake"},
+    [W_HANDLER] = {.login = "hand1", .org = "velsen", .roles = "handler"},
+    [W_CARE] = {.login = "care1", .org = "velsen", .roles = "care"},
+    [W_ANALYST] = {.login = "analyst1", .org = "velsen", .roles = "analyst"},
+    [W_ADMIN] = {.login = "admin1", .org = "velsen", .roles = "admin"},
+    [W_OTHER] = {.login = "uadmin", .org = "utrecht", .roles = "admin,handler"},
 };
 
 /* Runs the CLI on the server's data directory with input on stdin; the
@@ -614,6 +614,14 @@ static void secrets_never_in_the_log(void **state)
 		const char *sid = strchr(users[i].cookie, '=');
 		if (sid)
 			assert_null(strstr(log, sid + 1));
+		char *b32 = NULL;
+		size_t n = 0;
+		assert_int_equal(oath_base32_encode(users[i].secret, users[i].secret_len, &b32, &n),
+		                 OATH_OK);
+		/* The TOTP secret as the enrolment page shows it, without padding. */
+		b32[strcspn(b32, "=")] = '\0';
+		assert_null(strstr(log, b32));
+		free(b32);
 	}
 	free(log);
 }
