@@ -295,6 +295,18 @@ struct open_ctx {
 	const unsigned char *recovery; /* a recovery code's hash to use, or NULL */
 };
 
+/* A user holds at most SESSION_MAX_PER_USER sessions: the oldest go. */
+static int keep_newest(struct store_tx *tx, int64_t user_id)
+{
+	struct store_session *list = NULL;
+	size_t n = 0;
+	int rc = store_tx_session_list(tx, user_id, &list, &n);
+	for (size_t i = SESSION_MAX_PER_USER; !rc && i < n; i++)
+		rc = store_tx_session_delete(tx, list[i].id_hash);
+	free(list);
+	return rc;
+}
+
 static int open_txn(struct store_tx *tx, void *vctx)
 {
 	struct open_ctx *c = vctx;
@@ -328,6 +340,8 @@ static int open_txn(struct store_tx *tx, void *vctx)
 	memcpy(s.id_hash, c->hash, sizeof s.id_hash);
 	if (!rc)
 		rc = store_tx_session_insert(tx, &s);
+	if (!rc)
+		rc = keep_newest(tx, c->u->id);
 	if (!rc)
 		rc = audit(tx, c->u->login, c->u->org, c->action, c->u->login, "ok");
 	return rc;

@@ -442,6 +442,26 @@ static void test_logout_and_everywhere(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void test_sessions_per_user_bounded(void **state)
+{
+	struct fx *f = *state;
+	add(f, "velsen", "anna", ROLE_HANDLER, false);
+	char first[SECRET_HEX_LEN + 1], sid[SECRET_HEX_LEN + 1];
+	unsigned wait;
+	struct principal p;
+	assert_int_equal(accounts_login(&f->a, "anna", PASS, T0, first, &wait), 0);
+	for (unsigned i = 1; i <= SESSION_MAX_PER_USER; i++)
+		assert_int_equal(accounts_login(&f->a, "anna", PASS, T0 + i, sid, &wait), 0);
+	struct store_session *list;
+	size_t n;
+	assert_int_equal(accounts_session(&f->a, sid, T0 + 30, &p), 0);
+	assert_int_equal(store_session_list(f->s, p.user_id, &list, &n), 0);
+	assert_int_equal(n, SESSION_MAX_PER_USER);
+	free(list);
+	/* The oldest went. */
+	assert_int_equal(accounts_session(&f->a, first, T0 + 30, &p), ACCOUNTS_NO_SESSION);
+}
+
 static void test_disabled_user_stops_at_once(void **state)
 {
 	struct fx *f = *state;
@@ -597,6 +617,7 @@ int main(void)
 	    T(test_recovery_code_once),
 	    T(test_session_expiry),
 	    T(test_logout_and_everywhere),
+	    T(test_sessions_per_user_bounded),
 	    T(test_disabled_user_stops_at_once),
 	    T(test_reset_2fa),
 	    T(test_tokens_expire_and_revoke),
