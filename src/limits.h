@@ -340,6 +340,56 @@
 
 /* Example reports `signaal init --demo` adds at most (app/demo). */
 #define DEMO_MAX_REPORTS 200u
+/* --- Staff accounts, sessions and tokens (src/auth, src/domain/accounts) - */
+/* Bytes of a staff login name ([a-z0-9._-], starting with a letter). */
+#define USER_LOGIN_MAX 64u
+/* Characters a password has at least, and bytes at most (argon2id takes
+ * any length; a bound keeps a megabyte password from costing anything). */
+#define PASSWORD_MIN_CHARS 12u
+#define PASSWORD_MAX_BYTES 512u
+/* argon2id parameters of new password hashes (libsodium's
+ * crypto_pwhash_str): 3 passes over 64 MiB, libsodium's "moderate" for an
+ * interactive login on a server that sees few logins. A hash made with
+ * other parameters is made again at the next login. */
+#define PASSWORD_OPSLIMIT 3u
+#define PASSWORD_MEMLIMIT (64u * 1024u * 1024u)
+/* Failed logins of one account before each next attempt waits; the wait
+ * starts at LOGIN_THROTTLE_BASE_S and doubles per failure after that, up
+ * to LOGIN_THROTTLE_MAX_S: slow for a guesser, never a lock an attacker
+ * could use to keep a handler out for long. */
+#define LOGIN_FREE_FAILURES   5u
+#define LOGIN_THROTTLE_BASE_S 30u
+#define LOGIN_THROTTLE_MAX_S  (15u * 60u)
+/* TOTP (RFC 6238): seconds per step, digits, steps of clock drift
+ * accepted either way, bytes of the secret (160 bits, RFC 4226). */
+#define TOTP_STEP_S       30u
+#define TOTP_DIGITS       6u
+#define TOTP_DRIFT_STEPS  1u
+#define TOTP_SECRET_BYTES 20u
+/* Recovery codes made at enrolment (each used once). */
+#define RECOVERY_CODES 10u
+/* Session lifetimes, seconds: idle (since the last request) and absolute
+ * (since login); defaults and the range of [staff] idle_timeout and
+ * absolute_timeout. */
+#define SESSION_IDLE_DEFAULT_S     (30u * 60u)
+#define SESSION_ABSOLUTE_DEFAULT_S (12u * 60u * 60u)
+#define SESSION_IDLE_MIN_S         60u
+#define SESSION_IDLE_MAX_S         (4u * 60u * 60u)
+#define SESSION_ABSOLUTE_MIN_S     (10u * 60u)
+#define SESSION_ABSOLUTE_MAX_S     (24u * 60u * 60u)
+/* Seconds between two writes of a session's last activity (one write per
+ * request would be wasted; the idle timeout is this much less exact). */
+#define SESSION_TOUCH_EVERY_S 60u
+/* Seconds a half-done login (password right, second factor not yet) may
+ * take before it must start again. */
+#define SESSION_PENDING_MAX_S (10u * 60u)
+/* Sessions one user may hold; the oldest goes when a new one would pass it. */
+#define SESSION_MAX_PER_USER 20u
+/* Days an API token lives by default and at most. */
+#define TOKEN_DAYS_DEFAULT 90u
+#define TOKEN_DAYS_MAX     366u
+/* Users and tokens one listing returns at most. */
+#define USER_LIST_MAX 10000u
 
 /* The byte limits that must hold the character limits above. */
 _Static_assert(HTTP_MAX_FIELD_VALUE >= UTF8_MAX_BYTES(REPORT_MAX_DESCRIPTION),

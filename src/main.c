@@ -53,6 +53,12 @@ static const char usage_text[] =
     "                                 bad entry\n"
     "  audit list [--since DATE] [--actor LOGIN] [--action A]\n"
     "                                 the audit log's entries, oldest first\n"
+    "  user add --org ID --role ROLE[,ROLE] [--af] LOGIN\n"
+    "                                 add a staff account (password from the\n"
+    "                                 terminal, or the first line of stdin)\n"
+    "  user list [--org ID] | user disable|enable|reset-2fa LOGIN\n"
+    "  token create LOGIN [--days N] | token list [LOGIN] | token revoke ID\n"
+    "                                 API tokens (printed once)\n"
     "\n"
     "options:\n"
     "  --data DIR      data directory (default ./var)\n"
@@ -83,6 +89,9 @@ struct cli {
 	const char *since;
 	const char *actor;
 	const char *action;
+	bool af;
+	const char *role;
+	const char *days;
 	int nrest;
 	char **rest;
 };
@@ -105,6 +114,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	    {"--since", offsetof(struct cli, since)},
 	    {"--actor", offsetof(struct cli, actor)},
 	    {"--action", offsetof(struct cli, action)},
+	    {"--role", offsetof(struct cli, role)},
+	    {"--days", offsetof(struct cli, days)},
 	};
 	cli->data_dir = "./var";
 	cli->rest = calloc((size_t)argc, sizeof *cli->rest);
@@ -139,6 +150,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		}
 		if (strcmp(a, "--force") == 0) {
 			cli->force = true;
+			continue;
+		}
+		if (strcmp(a, "--af") == 0) {
+			cli->af = true;
 			continue;
 		}
 		if (a[0] == '-' && a[1] == '-') {
@@ -364,6 +379,8 @@ static int create_org(const struct cli *cli, struct config *cfg, bool first)
 	} else
 		printf("organisation %s (%s) added, region %s, %zu districts\n", org, so.name,
 		       so.region, so.ndistricts);
+	if (first && cli->demo && cli_demo_login(cli->data_dir, cfg, org) != 0)
+		goto out;
 	rc = 0;
 out:
 	buf_free(&err);
@@ -468,6 +485,15 @@ int main(int argc, char **argv)
 		                     .actor = cli.actor,
 		                     .action = cli.action};
 		rc = cli_audit(&a, &cfg);
+	} else if (strcmp(cli.command, "user") == 0 || strcmp(cli.command, "token") == 0) {
+		struct cli_args a = {.data_dir = cli.data_dir,
+		                     .org = cli.org,
+		                     .nrest = cli.nrest,
+		                     .rest = cli.rest,
+		                     .role = cli.role,
+		                     .af = cli.af,
+		                     .days = cli.days};
+		rc = cli.command[0] == 'u' ? cli_user(&a, &cfg) : cli_token(&a, &cfg);
 	} else
 		rc = usage("unknown command");
 out:

@@ -119,6 +119,15 @@ static const struct key_def keys[] = {
      "Reports accepted per source per minute, 0-10000; 0 = no limit."
      " Sources are held in memory only, never written.",
      KT_UINT, NUM(max_reports_per_minute), 0, CONFIG_MAX_REPORTS_PER_MINUTE, NULL, NULL},
+    {"staff", "idle_timeout", "1800",
+     "Seconds a staff session lives without a request, 60-14400 (30 minutes by default);"
+     " then the next page asks to log in again.",
+     KT_UINT, NUM(staff_idle_timeout), SESSION_IDLE_MIN_S, SESSION_IDLE_MAX_S, NULL, NULL},
+    {"staff", "absolute_timeout", "43200",
+     "Seconds a staff session lives at most since its login, 600-86400 (12 hours by"
+     " default), however active.",
+     KT_UINT, NUM(staff_absolute_timeout), SESSION_ABSOLUTE_MIN_S, SESSION_ABSOLUTE_MAX_S, NULL,
+     NULL},
     {"figures", "public_min_cell", "5",
      "Threshold of the public figures, 1-100: counts from 1 to one below it are shown"
      " as `<N`.",

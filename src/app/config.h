@@ -64,6 +64,8 @@ struct config {
 	char locale_dir[CONFIG_MAX_PATH + 1];
 	/* [intake] */
 	unsigned max_reports_per_minute; /* per source; 0 = no limit */
+	unsigned staff_idle_timeout;     /* [staff] seconds, SESSION_IDLE_MIN_S.. */
+	unsigned staff_absolute_timeout; /* [staff] seconds, SESSION_ABSOLUTE_MIN_S.. */
 	/* [figures] */
 	unsigned public_min_cell;
 	/* [store] */

@@ -37,6 +37,7 @@ const char *const audit_actions[AUDIT__COUNT] = {
     [AUDIT_INIT] = "system.init",
     [AUDIT_AUDIT_VIEW] = "audit.view",
     [AUDIT_AUDIT_EXPORT] = "audit.export",
+    [AUDIT_RECOVERY_NEW] = "auth.recovery_codes",
 };
 
 const char *const audit_results[AUDIT__RESULTS] = {
@@ -100,9 +101,10 @@ static bool os_user_ok(const char *s)
 	return token_ok(s, AUDIT_OS_USER_MAX, "._-");
 }
 
+/* A staff account's login name ([a-z0-9._-]; accounts.h) or id. */
 static bool user_id_ok(const char *s)
 {
-	return token_ok(s, ID_MAX_LEN, "_-");
+	return token_ok(s, AUDIT_ACTOR_MAX_LEN - 5, "._-");
 }
 
 static bool actor_ok(const char *a)

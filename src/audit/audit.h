@@ -77,6 +77,7 @@ enum audit_action {
 	AUDIT_INIT,            /* system.init */
 	AUDIT_AUDIT_VIEW,      /* audit.view: the log read on the admin page */
 	AUDIT_AUDIT_EXPORT,    /* audit.export: the log downloaded */
+	AUDIT_RECOVERY_NEW,    /* auth.recovery_codes: new recovery codes made */
 	AUDIT__COUNT
 };
 

@@ -37,6 +37,9 @@ struct cli_args {
 	const char *since;
 	const char *actor;
 	const char *action;
+	const char *role; /* user add --role */
+	bool af;          /* user add --af */
+	const char *days; /* token create --days */
 };
 
 /* `signaal import reports --org ID FILE.csv`: all rows or none. Prints
@@ -79,5 +82,14 @@ void cli_audit_say(int rc);
  * CLI_EXIT_USER with the reason on stderr. */
 int cli_audit_record(struct store *s, const char *data_dir, enum audit_action action,
                      const char *org, const char *object, enum audit_result result);
+/* `signaal user add|list|disable|enable|reset-2fa` (users.c). */
+int cli_user(const struct cli_args *a, const struct config *cfg);
+/* `signaal token create|list|revoke` (users.c). */
+int cli_token(const struct cli_args *a, const struct config *cfg);
+/* The staff login `init --demo` makes for org: admin and handler, a
+ * one-time password printed once with the login URL; nothing when it
+ * exists already. */
+#define CLI_DEMO_LOGIN "beheer"
+int cli_demo_login(const char *data_dir, const struct config *cfg, const char *org);
 
 #endif

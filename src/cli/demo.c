@@ -7,6 +7,7 @@
 
 #include "app/demo.h"
 #include "app/setup.h"
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "crypto/keyfile.h"
 #include "domain/workdays.h"
@@ -39,7 +40,8 @@ int cli_demo(const char *data_dir, const struct config *cfg, const struct conten
 	} else {
 		printf("%zu example reports added to %s (every text starts with " DEMO_MARK ")\n",
 		       added, org);
-		rc = CLI_EXIT_OK;
+		/* Recorded like an import, by whoever ran init. */
+		rc = cli_audit_record(s, data_dir, AUDIT_REPORT_IMPORT, org, "demo", AUDIT_OK);
 	}
 out:
 	sodium_memzero(master, sizeof master);

@@ -34,6 +34,7 @@ enum {
 enum seal_purpose {
 	SEAL_REPORT = 1,  /* the personal fields of a report */
 	SEAL_MESSAGE = 2, /* one message of a report's conversation */
+	SEAL_TOTP = 3,    /* a staff user's TOTP secret (id: the user's) */
 };
 
 struct seal_key {

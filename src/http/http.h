@@ -30,6 +30,7 @@ struct http_field {
 struct site;
 struct org;
 struct req_defer;
+struct principal;
 
 struct req {
 	enum http_method method;
@@ -51,6 +52,11 @@ struct req {
 	/* The organisation the request is for (server_opts.org_for), set
 	 * before the page cache and the handler; opaque to http/. */
 	const struct org *org;
+	/* Who is asking, resolved by the route's policy (server_opts.authorize)
+	 * from a staff session or an API token before the handler runs; NULL
+	 * on public routes. Opaque to http/; owned by the request (freed with
+	 * free() when it ends). Handlers never read a session themselves. */
+	struct principal *principal;
 	void *conn; /* the libmicrohttpd connection, for header look-ups */
 	/* While a deferred answer is finished: the data block of req_defer(). */
 	void *defer_data;

@@ -85,6 +85,7 @@ void req_ctx_free(struct conn_ctx *c)
 	fields_free(c->req.query, c->req.nquery);
 	fields_free(c->req.form, c->req.nform);
 	buf_free(&c->req.body);
+	free(c->req.principal);
 	free(c->last_field);
 	free(c);
 }

@@ -65,18 +65,31 @@ static int merge_layout(const struct req *req, json_t *ctx)
 		return -ENOMEM;
 	if (json_object_set_new(ctx, "path", json_string(req->path)) != 0)
 		return -ENOMEM;
+	/* Every page under /staf/ (error pages too) is in the layout's staff
+	 * mode: no quick exit, no public navigation. */
+	if (!json_object_get(ctx, "staff") &&
+	    (strcmp(req->path, "/staf") == 0 || str_starts(req->path, "/staf/")) &&
+	    json_object_set_new(ctx, "staff", json_object()) != 0)
+		return -ENOMEM;
 	return json_object_set_new(ctx, "nav", build_nav(req)) == 0 ? 0 : -ENOMEM;
 }
 
 int page_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data)
 {
+	return page_render_frag(req, resp, status, tmpl, data, NULL, NULL);
+}
+
+int page_render_frag(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data,
+                     const char *frag_name, const char *frag_html)
+{
 	struct site *site = req->site;
 	json_t *ctx = data ? json_incref(data) : json_object();
 	struct buf body = BUF_INIT;
 	int rc = ctx ? merge_layout(req, ctx) : -ENOMEM;
+	struct tmpl_frag own = {frag_name, frag_html};
 	if (rc == 0)
-		rc = tmpl_render(site->tmpl, tmpl, ctx, NULL, 0, i18n_tmpl_tr, (void *)req->lang,
-		                 &body);
+		rc = tmpl_render(site->tmpl, tmpl, ctx, frag_name ? &own : NULL, frag_name ? 1 : 0,
+		                 i18n_tmpl_tr, (void *)req->lang, &body);
 	if (rc == 0) {
 		struct tmpl_frag frag = {"content", buf_str(&body)};
 		buf_reset(&resp->body);
@@ -103,6 +116,9 @@ void page_error(struct req *req, struct resp *resp, int status)
 		const char *title;
 		const char *message;
 	} texts[] = {
+	    {403, _("Geen toegang"),
+	     _("Met je rol kun je deze pagina niet gebruiken. Denk je dat dit niet klopt? Vraag "
+	       "het aan de beheerder van je organisatie.")},
 	    {400, _("Dat ging niet goed"),
 	     _("Je browser stuurde iets wat wij niet begrijpen. Probeer het nog een keer.")},
 	    {404, _("Deze pagina bestaat niet"),

@@ -21,6 +21,11 @@ const char *page_tr(const struct req *req, const char *msgid);
  * data may set "title" (the page title, already translated). */
 int page_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data);
 
+/* The same with one fragment of HTML the code built itself (an inline
+ * SVG), which the template places with {{{frag_name}}}. */
+int page_render_frag(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *data,
+                     const char *frag_name, const char *frag_html);
+
 /* The error page for status (404, 405, 400, 413, 431, 500 ...). */
 void page_error(struct req *req, struct resp *resp, int status);
 

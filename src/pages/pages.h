@@ -34,6 +34,21 @@ int page_follow_expired(struct req *req, struct resp *resp);
  * actor, action, object, from, until; paged by ?before=N) and its CSV. */
 int page_staff_audit(struct req *req, struct resp *resp);     /* /staf/beheer/audit */
 int page_staff_audit_csv(struct req *req, struct resp *resp); /* /staf/beheer/audit.csv */
+/* staff.c: /staf/ (access by the route policy, pages/policy.h) */
+int page_staff_login(struct req *req, struct resp *resp); /* GET and POST /staf/inloggen */
+int page_staff_login_expired(struct req *req, struct resp *resp);
+int page_staff_code(struct req *req, struct resp *resp);           /* /staf/code */
+int page_staff_password_first(struct req *req, struct resp *resp); /* /staf/wachtwoord-kiezen */
+int page_staff_enrol(struct req *req, struct resp *resp);          /* /staf/tweede-stap-instellen */
+int page_staff_home(struct req *req, struct resp *resp);           /* /staf/ */
+int page_staff_account(struct req *req, struct resp *resp);        /* /staf/account */
+int page_staff_account_password(struct req *req, struct resp *resp);  /* POST .../wachtwoord */
+int page_staff_account_recovery(struct req *req, struct resp *resp);  /* POST .../herstelcodes */
+int page_staff_logout(struct req *req, struct resp *resp);            /* POST /staf/uitloggen */
+int page_staff_logout_everywhere(struct req *req, struct resp *resp); /* POST .../overal */
+int page_staff_admin(struct req *req, struct resp *resp);             /* /staf/beheer */
+/* POST /staf/beheer/account: disable, enable, reset the second factor. */
+int page_staff_admin_user(struct req *req, struct resp *resp);
 
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);

@@ -3,8 +3,18 @@
  * of server_opts (authorize, policy_public, csrf_ok), so that no handler
  * checks access or a form's token itself.
  *
- * Today every route is public; staff roles come with the next issue and
- * are added here, not in handlers. */
+ * A staff route names the roles that may call it. The dispatcher resolves
+ * the principal (user, organisation, roles) from the staff session cookie
+ * (pages) or the bearer token (API) before the handler, into
+ * req->principal:
+ *  - a page without a session (or an expired one) redirects to the login
+ *    page; a session half-way through its login (password given, second
+ *    factor not yet) goes to its next step unless the route is one of
+ *    those steps (.half); a role that may not: the 403 page;
+ *  - the API: no token or a bad one is 401, a role that may not is 403
+ *    (contract.md).
+ * A staff POST's CSRF token is bound to the session (struct principal's
+ * csrf); a public form's to its cookie (auth/csrf.h). */
 #ifndef SIGNAAL_PAGES_POLICY_H
 #define SIGNAAL_PAGES_POLICY_H
 
@@ -14,22 +24,39 @@
 
 struct route_policy {
 	bool anyone; /* public: no login, nothing personal beyond a form's token */
+	/* Staff: the roles (auth/roles.h) of which a principal needs one. */
+	unsigned roles;
+	bool api;  /* a bearer token (API), not a session cookie (pages) */
+	bool half; /* a step of the login: a half session may call it too */
 };
 
 /* The policy of every public page and the public API. */
 extern const struct route_policy policy_public;
-/* The audit log's admin page and download (pages/staff_audit.c): a
- * placeholder that nobody passes yet; it becomes "role admin" when the
- * dispatcher knows staff and their roles. */
-extern const struct route_policy policy_audit_admin;
+/* Staff pages: the login's own steps (a half session), any role, and
+ * per role set; the staff API likewise. */
+extern const struct route_policy policy_staff_step;
+extern const struct route_policy policy_staff;
+extern const struct route_policy policy_staff_admin;
+extern const struct route_policy policy_api_staff;
+extern const struct route_policy policy_api_admin;
 
-/* server_opts.authorize: 0 lets the request through; 1 when resp holds
- * the refusal (a 403 page: no route asks for more than the public policy
- * yet). */
+/* The name of the staff session cookie for a request over https (the
+ * "__Host-" prefix) or plain http (loopback development). */
+#define POLICY_SESSION_COOKIE      "signaal_staff"
+#define POLICY_SESSION_COOKIE_HOST "__Host-signaal_staff"
+const char *policy_session_cookie(bool secure);
+/* The login page and the page of each step of a half session. */
+#define POLICY_LOGIN_PATH "/staf/inloggen"
+const char *policy_step_path(int next);
+
+/* server_opts.authorize: 0 lets the request through (req->principal set
+ * for a staff route); 1 when resp holds the refusal (a redirect to the
+ * login page, a 403 page, a 401 or 403 of the API); -errno on failure. */
 int policy_authorize(const struct route_policy *policy, struct req *req, struct resp *resp);
 /* server_opts.policy_public. */
 bool policy_is_public(const struct route_policy *policy);
-/* server_opts.csrf_ok: the form's token fits the visitor's cookie. */
+/* server_opts.csrf_ok: a staff form's token fits its session; a public
+ * form's token fits the visitor's cookie. */
 bool policy_csrf_ok(const struct req *req);
 
 #endif

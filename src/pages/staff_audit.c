@@ -7,11 +7,10 @@
  * (render/csv.h), and is itself an audit entry (audit.export), written
  * before the data leaves.
  *
- * Who may: the route's policy (policy_audit_admin in pages/policy.h, a
- * placeholder that refuses everyone until the dispatcher knows staff and
- * their roles). Until then the reader's organisation is the one the
- * request is for and the download's actor is "system": reader_of() is
- * the one place that changes when handlers get the principal. */
+ * Who may: the route's policy (policy_staff_admin, pages/policy.h): the
+ * dispatcher lets only an admin in, with req->principal set. The reader
+ * sees their own organisation's entries, and a download is recorded with
+ * them as its actor (reader_of()). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <jansson.h>
 
 #include "audit/list.h"
+#include "domain/accounts.h"
 #include "http/validate.h"
 #include "pages/formkit.h"
 #include "pages/page.h"
@@ -52,17 +52,23 @@ static const struct field_spec audit_fields[AF_NFIELDS] = {
     [AF_BEFORE] = {.name = "before", .type = FT_UINT, .min = 1, .max = INT64_MAX},
 };
 
-/* Who reads: the organisation whose entries they see and their actor. */
-static void reader_of(const struct req *req, const char **org, char actor[AUDIT_ACTOR_MAX_LEN + 1])
+/* Who reads: the organisation whose entries they see and their actor. The
+ * policy guarantees a principal; without one (a route table mistake) the
+ * answer is -EACCES, never another organisation's log. */
+static int reader_of(const struct req *req, const char **org, char actor[AUDIT_ACTOR_MAX_LEN + 1])
 {
-	*org = site_org_key(req->org);
-	snprintf(actor, AUDIT_ACTOR_MAX_LEN + 1, "%s", AUDIT_ACTOR_SYSTEM);
+	const struct principal *p = req->principal;
+	if (!p)
+		return -EACCES;
+	*org = p->org;
+	return audit_actor_user(actor, p->login);
 }
 
 struct filters {
 	struct audit_query q;
 	int64_t before;
 	bool invalid;
+	bool denied; /* no principal: refused whatever the filters */
 	struct field_value v[AF_NFIELDS];
 };
 
@@ -78,7 +84,7 @@ static void read_filters(const struct req *req, struct filters *f)
 	f->invalid = validate_fields(req->query, req->nquery, audit_fields, AF_NFIELDS, NULL, f->v,
 	                             errs) != 0;
 	char actor[AUDIT_ACTOR_MAX_LEN + 1];
-	reader_of(req, &f->q.org, actor);
+	f->denied = reader_of(req, &f->q.org, actor) != 0;
 	f->q.actor = text_of(&f->v[AF_ACTOR]);
 	f->q.object = text_of(&f->v[AF_OBJECT]);
 	f->q.from = text_of(&f->v[AF_FROM]);
@@ -145,6 +151,10 @@ int page_staff_audit(struct req *req, struct resp *resp)
 	struct filters f;
 	read_filters(req, &f);
 	resp->personal = true;
+	if (f.denied) {
+		page_error(req, resp, 403);
+		return 0;
+	}
 	json_t *d = json_object();
 	json_t *rows = json_array();
 	json_t *actions = json_array();
@@ -197,13 +207,20 @@ int page_staff_audit_csv(struct req *req, struct resp *resp)
 	struct filters f;
 	read_filters(req, &f);
 	resp->personal = true;
+	if (f.denied) {
+		page_error(req, resp, 403);
+		return 0;
+	}
 	if (f.invalid) {
 		page_error(req, resp, 400);
 		return 0;
 	}
 	const char *org;
 	char actor[AUDIT_ACTOR_MAX_LEN + 1];
-	reader_of(req, &org, actor);
+	if (reader_of(req, &org, actor) != 0) {
+		page_error(req, resp, 403);
+		return 0;
+	}
 	struct audit_entry e = {actor, org, AUDIT_AUDIT_EXPORT, NULL, AUDIT_OK};
 	int rc = audit_append_alone(req->site->store, &req->site->audit_key, &e);
 	if (rc) {

@@ -452,6 +452,12 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 	if (rc == 0)
 		rc = audit_key_derive(master, &site->audit_key);
 	if (rc == 0)
+		rc = accounts_init(&site->accounts, site->store, master);
+	if (rc == 0) {
+		site->accounts.idle_s = cfg->staff_idle_timeout;
+		site->accounts.absolute_s = cfg->staff_absolute_timeout;
+	}
+	if (rc == 0)
 		rc = intake_start(site->store, site->content, master, &site->intake);
 	sodium_memzero(master, sizeof master);
 	if (rc) {

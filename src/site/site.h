@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "audit/audit.h"
+#include "domain/accounts.h"
 #include "domain/report.h"
 #include "http/http.h"
 
@@ -79,6 +80,9 @@ struct site {
 	unsigned char csrf_key[32];
 	/* Key of the audit log's chain (audit_append()), from the key file. */
 	struct audit_key audit_key;
+	/* Staff accounts, sessions and tokens (their keys derived from the
+	 * key file); accounts.store is NULL until started. */
+	struct accounts accounts;
 	/* Rendered pages by organisation, language and key
 	 * (site_page_serve), kept for the site's life. */
 	struct site_pages *pages;

@@ -162,6 +162,48 @@ static const char *const migrations[] = {
     " window_start BIGINT NOT NULL,"
     " hits BIGINT NOT NULL,"
     " PRIMARY KEY (name, window_start));",
+    /* 9: staff accounts, their second factor, recovery codes, sessions
+     * and API tokens. users.id is random (no count of accounts in it);
+     * roles is a bit set (auth/roles.h). Secrets are never stored as
+     * they are: password_hash is an argon2id string, totp_sealed the
+     * TOTP secret sealed with the key file, and recovery codes, session
+     * ids and API tokens are keyed hashes. Times that expire (throttle,
+     * sessions, tokens) are seconds since 1970, compared as numbers. */
+    "CREATE TABLE users ("
+    " id BIGINT PRIMARY KEY CHECK (id > 0),"
+    " org_id TEXT NOT NULL REFERENCES organisations (id),"
+    " login TEXT NOT NULL UNIQUE,"
+    " roles INTEGER NOT NULL,"
+    " af INTEGER NOT NULL DEFAULT 0 CHECK (af IN (0, 1)),"
+    " password_hash TEXT NOT NULL,"
+    " must_change INTEGER NOT NULL DEFAULT 0 CHECK (must_change IN (0, 1)),"
+    " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    " totp_sealed BYTEA,"
+    " totp_enrolled INTEGER NOT NULL DEFAULT 0 CHECK (totp_enrolled IN (0, 1)),"
+    " totp_last_step BIGINT NOT NULL DEFAULT 0,"
+    " failed_count INTEGER NOT NULL DEFAULT 0,"
+    " throttle_until BIGINT NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL);"
+    "CREATE INDEX users_org ON users (org_id, login);"
+    "CREATE TABLE recovery_codes ("
+    " user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+    " code_hash BYTEA NOT NULL,"
+    " PRIMARY KEY (user_id, code_hash));"
+    "CREATE TABLE sessions ("
+    " id_hash BYTEA PRIMARY KEY,"
+    " user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+    " stage INTEGER NOT NULL,"
+    " created BIGINT NOT NULL,"
+    " last_seen BIGINT NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions (user_id, created);"
+    "CREATE TABLE api_tokens ("
+    " id BIGINT PRIMARY KEY CHECK (id > 0),"
+    " user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+    " token_hash BYTEA NOT NULL UNIQUE,"
+    " created BIGINT NOT NULL,"
+    " expires BIGINT NOT NULL,"
+    " revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)));"
+    "CREATE INDEX api_tokens_user ON api_tokens (user_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

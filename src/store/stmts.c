@@ -200,6 +200,88 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                                              " AND window_start <= $3"},
     [STMT_THROTTLE_PURGE] = {"throttle_purge", "DELETE FROM throttle_counts"
                                                " WHERE name = $1 AND window_start < $2"},
+    /* Staff accounts (migration 9). A conditional UPDATE ... RETURNING
+     * tells by its row whether it applied: a TOTP step is taken once
+     * only, whichever server sees the code first. */
+    [STMT_USER_INSERT] =
+        {"user_insert",
+         "INSERT INTO users (id, org_id, login, roles, af, password_hash, must_change, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    [STMT_USER_ID_EXISTS] = {"user_id_exists", "SELECT 1 FROM users WHERE id = $1"},
+    [STMT_USER_LOGIN_EXISTS] = {"user_login_exists", "SELECT 1 FROM users WHERE login = $1"},
+    [STMT_USER_BY_LOGIN] =
+        {"user_by_login",
+         "SELECT id, org_id, login, roles, af, password_hash, must_change, disabled, totp_sealed, totp_enrolled, totp_last_step, failed_count, throttle_until FROM users WHERE login = $1"},
+    [STMT_USER_BY_ID] =
+        {"user_by_id",
+         "SELECT id, org_id, login, roles, af, password_hash, must_change, disabled, totp_sealed, totp_enrolled, totp_last_step, failed_count, throttle_until FROM users WHERE id = $1"},
+    [STMT_USER_LIST_ORG] =
+        {"user_list_org",
+         "SELECT id, org_id, login, roles, af, password_hash, must_change, disabled, totp_sealed, totp_enrolled, totp_last_step, failed_count, throttle_until FROM users WHERE org_id = $1 ORDER BY login COLLATE \"C\""},
+    [STMT_USER_LIST_ALL] =
+        {"user_list_all",
+         "SELECT id, org_id, login, roles, af, password_hash, must_change, disabled, totp_sealed, totp_enrolled, totp_last_step, failed_count, throttle_until FROM users ORDER BY org_id COLLATE \"C\", login COLLATE \"C\""},
+    [STMT_USER_SET_PASSWORD] =
+        {"user_set_password",
+         "UPDATE users SET password_hash = $2, must_change = $3 WHERE id = $1 RETURNING id"},
+    [STMT_USER_SET_DISABLED] = {"user_set_disabled",
+                                "UPDATE users SET disabled = $2 WHERE id = $1 RETURNING id"},
+    [STMT_USER_SET_ROLES] = {"user_set_roles",
+                             "UPDATE users SET roles = $2, af = $3 WHERE id = $1 RETURNING id"},
+    [STMT_USER_SET_FAILED] =
+        {"user_set_failed",
+         "UPDATE users SET failed_count = $2, throttle_until = $3 WHERE id = $1 RETURNING id"},
+    [STMT_USER_SET_TOTP] =
+        {"user_set_totp",
+         "UPDATE users SET totp_sealed = $2, totp_enrolled = $3, totp_last_step = $4 WHERE id = $1 RETURNING id"},
+    [STMT_USER_TOTP_STEP] =
+        {"user_totp_step",
+         "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2 RETURNING id"},
+    [STMT_RECOVERY_DELETE_ALL] = {"recovery_delete_all",
+                                  "DELETE FROM recovery_codes WHERE user_id = $1"},
+    [STMT_RECOVERY_INSERT] = {"recovery_insert",
+                              "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)"},
+    [STMT_RECOVERY_USE] =
+        {"recovery_use",
+         "DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2 RETURNING user_id"},
+    [STMT_RECOVERY_COUNT] = {"recovery_count",
+                             "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1"},
+    [STMT_SESSION_INSERT] =
+        {"session_insert",
+         "INSERT INTO sessions (id_hash, user_id, stage, created, last_seen) VALUES ($1, $2, $3, $4, $5)"},
+    [STMT_SESSION_GET] =
+        {"session_get",
+         "SELECT user_id, stage, created, last_seen FROM sessions WHERE id_hash = $1"},
+    [STMT_SESSION_TOUCH] = {"session_touch",
+                            "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1"},
+    [STMT_SESSION_SET_STAGE] =
+        {"session_set_stage",
+         "UPDATE sessions SET stage = $2 WHERE id_hash = $1 RETURNING user_id"},
+    [STMT_SESSION_DELETE] = {"session_delete", "DELETE FROM sessions WHERE id_hash = $1"},
+    [STMT_SESSION_DELETE_USER] = {"session_delete_user", "DELETE FROM sessions WHERE user_id = $1"},
+    [STMT_SESSION_DELETE_OTHERS] = {"session_delete_others",
+                                    "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2"},
+    [STMT_SESSION_LIST] =
+        {"session_list",
+         "SELECT id_hash, stage, created, last_seen FROM sessions WHERE user_id = $1 ORDER BY created DESC, id_hash"},
+    [STMT_SESSION_DELETE_EXPIRED] =
+        {"session_delete_expired",
+         "DELETE FROM sessions WHERE user_id = $1 AND (last_seen < $2 OR created < $3)"},
+    [STMT_TOKEN_INSERT] =
+        {"token_insert",
+         "INSERT INTO api_tokens (id, user_id, token_hash, created, expires) VALUES ($1, $2, $3, $4, $5)"},
+    [STMT_TOKEN_ID_EXISTS] = {"token_id_exists",
+                              "SELECT 1 FROM api_tokens WHERE id = $1 OR token_hash = $2"},
+    [STMT_TOKEN_BY_HASH] =
+        {"token_by_hash",
+         "SELECT id, user_id, created, expires, revoked FROM api_tokens WHERE token_hash = $1"},
+    [STMT_TOKEN_LIST_ALL] =
+        {"token_list_all",
+         "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.login COLLATE \"C\", t.created, t.id"},
+    [STMT_TOKEN_LIST_USER] =
+        {"token_list_user",
+         "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 ORDER BY t.created, t.id"},
+    [STMT_TOKEN_REVOKE] = {"token_revoke",
+                           "UPDATE api_tokens SET revoked = 1 WHERE id = $1 RETURNING user_id"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

@@ -35,6 +35,8 @@ static void test_defaults(void **state)
 	assert_string_equal(c.static_dir, "./static");
 	assert_string_equal(c.locale_dir, "./build/locale");
 	assert_int_equal(c.max_reports_per_minute, 30);
+	assert_int_equal(c.staff_idle_timeout, SESSION_IDLE_DEFAULT_S);
+	assert_int_equal(c.staff_absolute_timeout, SESSION_ABSOLUTE_DEFAULT_S);
 	assert_int_equal(c.public_min_cell, 5);
 	assert_int_equal(c.log_level, LOG_INFO);
 	assert_true(c.log_access);
@@ -182,6 +184,8 @@ static const struct bad_case bad[] = {
     {"bad_number_negative.ini", ":2: [figures] public_min_cell: not a whole number 1..100"},
     {"bad_threads_many.ini", ":2: [server] threads: not a whole number 0..64"},
     {"bad_min_cell_zero.ini", ":2: [figures] public_min_cell: not a whole number 1..100"},
+    {"bad_staff_idle_short.ini", ":2: [staff] idle_timeout: not a whole number 60..14400"},
+    {"bad_staff_absolute_long.ini", ":2: [staff] absolute_timeout: not a whole number 600..86400"},
     {"bad_unknown_section.ini", ":3: unknown section [\"database\"]"},
     {"bad_unknown_key.ini", ":2: [server] \"thread\": unknown key"},
     {"bad_duplicate.ini", ":3: [log] level: given twice"},

@@ -1212,6 +1212,9 @@ static const char *const undo_sql[] = {
           "DELETE FROM settings WHERE key = 'audit.head';",
     /* the throttles shared by the servers */
     [8] = "DROP TABLE throttle_counts;",
+    /* staff accounts */
+    [9] = "DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE recovery_codes;"
+          "DROP TABLE users;",
 };
 
 /* Brings the database at path back to the schema before migration

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Browser tests of staff access under /staf/: the first login of the demo
+// account (`signaal init --demo`) with the keyboard only (Tab, typing,
+// Enter): the one-time password, a new password, enrolment of the second
+// factor with a code from Debian's oathtool, the recovery codes, then the
+// work place, the account page and the accounts list; axe (WCAG 2.1 A/AA,
+// zero violations) on every staff page in that flow and on the login
+// page's error state; no quick exit on staff pages.
+//
+//   node tests/e2e/staff.mjs http://127.0.0.1:PORT ONE-TIME-PASSWORD
+//
+// Conventions of run.mjs: TAP output, last line `N passed, N failed`, exit
+// status 0 all passed, 1 a check failed, 2 bad usage or no browser/server.
+// SPDX-License-Identifier: EUPL-1.2
+
+import { execFileSync } from 'node:child_process';
+import { Failure, check, cliBase, activeInfo, axe, runTests } from './lib.mjs';
+
+const { base: BASE, only } = cliBase('staff.mjs');
+const ONCE = process.argv[3];
+if (!ONCE) {
+  console.error('usage: node tests/e2e/staff.mjs http://127.0.0.1:PORT ONE-TIME-PASSWORD');
+  process.exit(2);
+}
+const LOGIN = 'beheer';
+const NEW_PASSWORD = 'zeven-groene-kikkers-in-de-sloot';
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+async function noViolations(page, label) {
+  const v = await axe(page, label);
+  check(v.length === 0, 'axe violations:\n' + v.join('\n'));
+}
+
+async function noQuickExit(page) {
+  check((await page.locator('.signaal-quick-exit').count()) === 0, `a quick exit on ${page.url()}`);
+}
+
+// Tabs until the field named name has the focus and types text; false
+// after too many steps.
+async function tabTo(page, name) {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const a = await activeInfo(page);
+    if (a.name === name) return;
+  }
+  throw new Failure(`Tab never reached the field "${name}" on ${page.url()}`);
+}
+
+async function typeAndSubmit(page, fields) {
+  for (const [name, text] of fields) {
+    await tabTo(page, name);
+    await page.keyboard.type(text);
+  }
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+}
+
+test('staff login page: errors are accessible, no quick exit', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(BASE + '/staf/inloggen', { waitUntil: 'load' });
+  await noQuickExit(page);
+  await noViolations(page, 'staf/inloggen');
+  await typeAndSubmit(page, [['login', 'niemand'], ['password', 'geen-goed-wachtwoord']]);
+  const text = await page.locator('main').textContent();
+  check(text.includes('De inlognaam of het wachtwoord klopt niet'), 'no message after a wrong login');
+  await noViolations(page, 'staf/inloggen wrong');
+});
+
+test('staff first login by keyboard only: new password, enrolment, recovery codes, pages', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(BASE + '/staf', { waitUntil: 'load' });
+  check(page.url().endsWith('/staf/inloggen'), `not sent to the login page: ${page.url()}`);
+  await typeAndSubmit(page, [['login', LOGIN], ['password', ONCE]]);
+  check(page.url().endsWith('/staf/wachtwoord-kiezen'), `first login did not ask a new password: ${page.url()}`);
+  await noQuickExit(page);
+  await noViolations(page, 'staf/wachtwoord-kiezen');
+  await typeAndSubmit(page, [['password', NEW_PASSWORD], ['password2', NEW_PASSWORD]]);
+  check(page.url().endsWith('/staf/tweede-stap-instellen'), `no enrolment after the password: ${page.url()}`);
+  check((await page.locator('.signaal-qr svg').count()) === 1, 'no QR code');
+  await noViolations(page, 'staf/tweede-stap-instellen');
+  const secret = (await page.locator('.signaal-receipt__code').textContent()).replace(/\s+/g, '');
+  const code = execFileSync('oathtool', ['--totp', '-b', secret]).toString().trim();
+  await typeAndSubmit(page, [['code', code]]);
+  const codes = await page.locator('.signaal-recovery-codes li').count();
+  check(codes === 10, `expected 10 recovery codes, got ${codes}`);
+  await noViolations(page, 'staf recovery codes');
+  // On to the work place by keyboard: the link after the codes.
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const a = await activeInfo(page);
+    if (a.tag === 'a' && /\/staf$/.test(a.href) && a.text.includes('bewaard')) break;
+  }
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  check(/\/staf$/.test(page.url()), `not at the work place: ${page.url()}`);
+  const header = await page.locator('header').textContent();
+  check(header.includes('Gemeente Velsen') && header.includes('Beheerder'), 'the header does not show organisation and role');
+  await noQuickExit(page);
+  await noViolations(page, 'staf');
+  await page.goto(BASE + '/staf/account', { waitUntil: 'load' });
+  check((await page.locator('main table tbody tr').count()) >= 1, 'no session in the list');
+  await noViolations(page, 'staf/account');
+  await page.goto(BASE + '/staf/beheer', { waitUntil: 'load' });
+  check((await page.locator('main').textContent()).includes(LOGIN), 'the accounts list lacks the demo login');
+  await noViolations(page, 'staf/beheer');
+  await page.goto(BASE + '/en/staf/account', { waitUntil: 'load' });
+  await noViolations(page, 'en/staf/account');
+  // Log out with the header's button.
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('header form button, nav form button').first().click()]);
+  check(page.url().endsWith('/staf/inloggen'), `logout did not end at the login page: ${page.url()}`);
+  await page.goto(BASE + '/staf', { waitUntil: 'load' });
+  check(page.url().endsWith('/staf/inloggen'), 'still logged in after logout');
+});
+
+await runTests(tests, { base: BASE, only, probe: '/staf/inloggen' });

@@ -1,0 +1,650 @@
+/* Staff access through the real server: login with a password and a TOTP
+ * code computed here with liboath, enrolment, the role x route table
+ * (anonymous, each role, a user of the other organisation; every staff
+ * route of src/routes.c must have a row), API tokens (401/403), the same
+ * answer for an unknown login, fixation, CSRF bound to the session,
+ * logout, a disabled user and revoked tokens, reuse of a code, the
+ * throttle's answer, and the headers and look of staff pages. Users and
+ * tokens are made with the CLI (signaal user add, token create). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <liboath/oath.h>
+
+#include "harness.h"
+#include "pages/policy.h"
+#include "routes.h"
+
+static struct srv S;
+static const char *const extra_orgs[] = {"utrecht", NULL};
+#define PASS "rode-fiets-langs-het-kanaal"
+
+/* A logged-in user: its cookie header, the session's CSRF token, its
+ * TOTP secret and an API token. */
+struct who {
+	const char *login, *org, *roles;
+	char cookie[200];
+	char csrf[80];
+	char secret[32];
+	size_t secret_len;
+	char token[80];
+	long step; /* the TOTP step last used */
+};
+
+enum {
+	W_INTAKE,
+	W_HANDLER,
+	W_CARE,
+	W_ANALYST,
+	W_ADMIN,
+	W_OTHER,
+	W_N
+};
+static struct who users[W_N] = {
+    [W_INTAKE] = {.login = "intake1", .org = "velsen", .roles = "intake"},
+    [W_HANDLER] = {.login = "hand1", .org = "velsen", .roles = "handler"},
+    [W_CARE] = {.login = "care1", .org = "velsen", .roles = "care"},
+    [W_ANALYST] = {.login = "analyst1", .org = "velsen", .roles = "analyst"},
+    [W_ADMIN] = {.login = "admin1", .org = "velsen", .roles = "admin"},
+    [W_OTHER] = {.login = "uadmin", .org = "utrecht", .roles = "admin,handler"},
+};
+
+/* Runs the CLI on the server's data directory with input on stdin; the
+ * output's last word into last (may be NULL). Exit status. */
+static int cli(const char *input, const char *args, char *last, size_t lastsz)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | '%s' --data '%s/var' %s 2>&1",
+	         input ? input : "", signaal_bin(), S.dir, args);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	char line[512] = "", all[4096] = "";
+	while (fgets(line, sizeof line, p))
+		strncat(all, line, sizeof all - strlen(all) - 1);
+	int st = pclose(p);
+	if (last) {
+		size_t n = strlen(all);
+		while (n && (all[n - 1] == '\n' || all[n - 1] == ' '))
+			all[--n] = '\0';
+		const char *w = strrchr(all, ' ');
+		snprintf(last, lastsz, "%s", w ? w + 1 : all);
+	}
+	if (st != 0)
+		fprintf(stderr, "signaal %s: %s\n", args, all);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The value of a cookie set by r ("name=value" up to ';') as a Cookie
+ * header. */
+static bool set_cookie(const struct res *r, char *out, size_t outsz)
+{
+	char sc[256];
+	if (!res_header(r, "Set-Cookie", sc, sizeof sc))
+		return false;
+	snprintf(out, outsz, "Cookie: %.*s", (int)strcspn(sc, ";"), sc);
+	return true;
+}
+
+/* The hidden csrf field of a page. */
+static bool form_csrf(const struct res *r, char *out, size_t outsz)
+{
+	const char *f = strstr(buf_str(&r->body), "name=\"csrf\" value=\"");
+	if (!f)
+		return false;
+	f += strlen("name=\"csrf\" value=\"");
+	snprintf(out, outsz, "%.*s", (int)strcspn(f, "\""), f);
+	return true;
+}
+
+static long post_form(const char *path, const char *cookie, const char *body, struct res *r)
+{
+	const char *h[] = {cookie, NULL};
+	assert_int_equal(http_post(&S, path, "application/x-www-form-urlencoded", body,
+	                           strlen(body), cookie ? h : NULL, r),
+	                 0);
+	return r->status;
+}
+
+static long get_with(const char *path, const char *header, struct res *r)
+{
+	const char *h[] = {header, NULL};
+	assert_int_equal(http_get(&S, path, header ? h : NULL, r), 0);
+	return r->status;
+}
+
+/* The TOTP code of step for w. */
+static void code_of(const struct who *w, long step, char out[7])
+{
+	assert_int_equal(
+	    oath_totp_generate(w->secret, w->secret_len, (time_t)step * 30, 30, 0, 6, out),
+	    OATH_OK);
+}
+
+/* Logs in with the password: a half session's cookie into w->cookie.
+ * Returns the status of the POST. */
+static long password_step(struct who *w, const char *password, struct res *r)
+{
+	char cookie[256], token[128], body[512];
+	assert_int_equal(
+	    http_csrf(&S, "/staf/inloggen", cookie, sizeof cookie, token, sizeof token), 0);
+	snprintf(body, sizeof body, "csrf=%s&login=%s&password=%s", token, w->login, password);
+	long st = post_form("/staf/inloggen", cookie, body, r);
+	if (st == 303)
+		assert_true(set_cookie(r, w->cookie, sizeof w->cookie));
+	return st;
+}
+
+/* The first login of w: password, enrolment with a code computed here. */
+static void enrol(struct who *w)
+{
+	struct res r;
+	assert_int_equal(password_step(w, PASS, &r), 303);
+	res_free(&r);
+	assert_int_equal(get_with("/staf/tweede-stap-instellen", w->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "<svg "));
+	const char *sec = strstr(buf_str(&r.body), "signaal-receipt__code\">");
+	assert_non_null(sec);
+	sec += strlen("signaal-receipt__code\">");
+	char b32[64];
+	size_t k = 0;
+	for (; *sec && *sec != '<' && k < sizeof b32 - 1; sec++)
+		if (*sec != ' ')
+			b32[k++] = *sec;
+	b32[k] = '\0';
+	char *raw = NULL;
+	size_t rawlen = 0;
+	assert_int_equal(oath_base32_decode(b32, k, &raw, &rawlen), OATH_OK);
+	assert_int_equal(rawlen, 20);
+	memcpy(w->secret, raw, rawlen);
+	w->secret_len = rawlen;
+	free(raw);
+	char csrf[80], code[7], body[256];
+	assert_true(form_csrf(&r, csrf, sizeof csrf));
+	res_free(&r);
+	w->step = (long)(time(NULL) / 30);
+	code_of(w, w->step, code);
+	snprintf(body, sizeof body, "csrf=%s&code=%s", csrf, code);
+	assert_int_equal(post_form("/staf/tweede-stap-instellen", w->cookie, body, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-recovery-codes"));
+	char half[200];
+	snprintf(half, sizeof half, "%s", w->cookie);
+	assert_true(set_cookie(&r, w->cookie, sizeof w->cookie));
+	/* A new id after the second factor. */
+	assert_string_not_equal(half, w->cookie);
+	res_free(&r);
+	assert_int_equal(get_with("/staf/account", w->cookie, &r), 200);
+	assert_true(form_csrf(&r, w->csrf, sizeof w->csrf));
+	res_free(&r);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	oath_init();
+	srv_extra_orgs = extra_orgs;
+	int rc = suite_start(&S, NULL);
+	srv_extra_orgs = NULL;
+	if (rc)
+		return rc;
+	char args[256];
+	for (int i = 0; i < W_N; i++) {
+		snprintf(args, sizeof args, "user add --org %s --role %s %s", users[i].org,
+		         users[i].roles, users[i].login);
+		if (cli(PASS, args, NULL, 0) != 0)
+			return -1;
+		snprintf(args, sizeof args, "token create %s --days 2", users[i].login);
+		if (cli(NULL, args, users[i].token, sizeof users[i].token) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return suite_stop(&S);
+}
+
+static void logins_enrol(void **state)
+{
+	(void)state;
+	for (int i = 0; i < W_N; i++)
+		enrol(&users[i]);
+}
+
+/* --- the role x route table ------------------------------------------------ */
+
+/* Who asks: no one, or users[k]. */
+enum {
+	A_ANON = W_N,
+	A_N
+};
+
+struct row {
+	const char *method, *path;
+	long expect[A_N]; /* per W_* and A_ANON */
+};
+
+/* Pages: 302 to the login without a session, 403 for a role that may not;
+ * POSTs: 303 to the login, and with a session the missing CSRF token is
+ * 403 (the token's own tests are below). The API: 401 without a token,
+ * 403 for a role that may not. Columns: intake, handler, care, analyst,
+ * admin, other organisation's admin+handler, anonymous. */
+static const struct row table[] = {
+    {"GET", "/staf", {200, 200, 200, 200, 200, 200, 302}},
+    {"GET", "/staf/account", {200, 200, 200, 200, 200, 200, 302}},
+    {"GET", "/staf/beheer", {403, 403, 403, 403, 200, 200, 302}},
+    {"POST", "/staf/beheer/account", {403, 403, 403, 403, 403, 403, 303}},
+    {"GET", "/staf/beheer/audit", {403, 403, 403, 403, 200, 200, 302}},
+    {"GET", "/staf/beheer/audit.csv", {403, 403, 403, 403, 200, 200, 302}},
+    {"GET", "/staf/inloggen", {200, 200, 200, 200, 200, 200, 200}},
+    /* Without the form's token: the form again, saying so. */
+    {"POST", "/staf/inloggen", {400, 400, 400, 400, 400, 400, 400}},
+    /* A full session at a step of the login goes on to the work place. */
+    {"GET", "/staf/code", {302, 302, 302, 302, 302, 302, 302}},
+    {"POST", "/staf/code", {403, 403, 403, 403, 403, 403, 303}},
+    {"GET", "/staf/wachtwoord-kiezen", {302, 302, 302, 302, 302, 302, 302}},
+    {"POST", "/staf/wachtwoord-kiezen", {403, 403, 403, 403, 403, 403, 303}},
+    {"GET", "/staf/tweede-stap-instellen", {302, 302, 302, 302, 302, 302, 302}},
+    {"POST", "/staf/tweede-stap-instellen", {403, 403, 403, 403, 403, 403, 303}},
+    {"POST", "/staf/uitloggen", {403, 403, 403, 403, 403, 403, 303}},
+    {"POST", "/staf/account/wachtwoord", {403, 403, 403, 403, 403, 403, 303}},
+    {"POST", "/staf/account/herstelcodes", {403, 403, 403, 403, 403, 403, 303}},
+    {"POST", "/staf/account/overal-uitloggen", {403, 403, 403, 403, 403, 403, 303}},
+    {"GET", "/api/v1/me", {200, 200, 200, 200, 200, 200, 401}},
+    {"GET", "/api/v1/users", {403, 403, 403, 403, 200, 200, 401}},
+};
+#define NTABLE (sizeof table / sizeof table[0])
+
+static bool is_staff_route(const struct route *rt)
+{
+	return strncmp(rt->pattern, "/staf", 5) == 0 || !policy_is_public(rt->policy);
+}
+
+static void every_staff_route_has_a_row(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < site_nroutes; i++) {
+		const struct route *rt = &site_routes[i];
+		if (!is_staff_route(rt))
+			continue;
+		for (unsigned m = HTTP_GET; m <= HTTP_POST; m <<= 1) {
+			if (!(rt->methods & m) || m == HTTP_HEAD)
+				continue;
+			bool found = false;
+			for (size_t k = 0; k < NTABLE; k++)
+				found |=
+				    strcmp(table[k].path, rt->pattern) == 0 &&
+				    strcmp(table[k].method, m == HTTP_GET ? "GET" : "POST") == 0;
+			if (!found)
+				fail_msg("%s %s has no row in the role x route table",
+				         m == HTTP_GET ? "GET" : "POST", rt->pattern);
+		}
+	}
+}
+
+static void role_route_table(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < NTABLE; k++) {
+		const struct row *row = &table[k];
+		bool api = strncmp(row->path, "/api/", 5) == 0;
+		for (int a = 0; a < A_N; a++) {
+			char header[200] = "";
+			if (a != A_ANON) {
+				if (api)
+					snprintf(header, sizeof header, "Authorization: Bearer %s",
+					         users[a].token);
+				else
+					snprintf(header, sizeof header, "%s", users[a].cookie);
+			}
+			struct res r;
+			long st = strcmp(row->method, "GET") == 0
+			              ? get_with(row->path, header[0] ? header : NULL, &r)
+			              : post_form(row->path, header[0] ? header : NULL, "x=1", &r);
+			if (st != row->expect[a])
+				fail_msg("%s %s as %s: %ld, expected %ld", row->method, row->path,
+				         a == A_ANON ? "anonymous" : users[a].login, st,
+				         row->expect[a]);
+			char loc[128];
+			if (st == 302 || st == 303) {
+				assert_true(res_header(&r, "Location", loc, sizeof loc));
+				if (a == A_ANON)
+					assert_string_equal(loc, POLICY_LOGIN_PATH);
+			}
+			if (api && st == 401)
+				assert_true(res_header(&r, "WWW-Authenticate", loc, sizeof loc));
+			res_free(&r);
+		}
+	}
+}
+
+/* Each organisation sees only its own accounts, by page and by API. */
+static void other_organisation_sees_nothing(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(get_with("/staf/beheer", users[W_OTHER].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "uadmin"));
+	assert_null(strstr(buf_str(&r.body), "hand1"));
+	assert_non_null(strstr(buf_str(&r.body), "Gemeente Utrecht"));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/beheer", users[W_ADMIN].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "hand1"));
+	assert_null(strstr(buf_str(&r.body), "uadmin"));
+	res_free(&r);
+	char h[200];
+	snprintf(h, sizeof h, "Authorization: Bearer %s", users[W_OTHER].token);
+	assert_int_equal(get_with("/api/v1/users", h, &r), 200);
+	assert_null(strstr(buf_str(&r.body), "admin1"));
+	assert_non_null(strstr(buf_str(&r.body), "\"uadmin\""));
+	res_free(&r);
+	snprintf(h, sizeof h, "Authorization: Bearer %s", users[W_HANDLER].token);
+	assert_int_equal(get_with("/api/v1/me", h, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "\"organisation\":\"velsen\""));
+	assert_non_null(strstr(buf_str(&r.body), "\"roles\":[\"handler\"]"));
+	res_free(&r);
+}
+
+static void staff_pages_look_and_headers(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(get_with("/staf", users[W_HANDLER].cookie, &r), 200);
+	char v[128];
+	assert_true(res_header(&r, "Cache-Control", v, sizeof v));
+	assert_string_equal(v, "no-store");
+	assert_null(strstr(buf_str(&r.body), "Snel weg"));
+	assert_null(strstr(buf_str(&r.body), "quick-exit"));
+	assert_non_null(strstr(buf_str(&r.body), "Gemeente Velsen"));
+	assert_non_null(strstr(buf_str(&r.body), "Behandelaar"));
+	res_free(&r);
+	assert_int_equal(get_with("/en/staf", users[W_HANDLER].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "Handler"));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/inloggen", NULL, &r), 200);
+	assert_null(strstr(buf_str(&r.body), "Snel weg"));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/beheer", users[W_HANDLER].cookie, &r), 403);
+	assert_null(strstr(buf_str(&r.body), "Snel weg"));
+	res_free(&r);
+	/* The session cookie's attributes. */
+	struct who w = {.login = "hand1"};
+	assert_int_equal(password_step(&w, PASS, &r), 303);
+	assert_true(res_header(&r, "Set-Cookie", v, sizeof v));
+	assert_true(strncmp(v, POLICY_SESSION_COOKIE "=", strlen(POLICY_SESSION_COOKIE) + 1) == 0);
+	assert_non_null(strstr(v, "; Path=/"));
+	assert_non_null(strstr(v, "; HttpOnly"));
+	assert_non_null(strstr(v, "; SameSite=Strict"));
+	res_free(&r);
+}
+
+/* Replaces every needle in b by as many '*'. */
+static void blank(struct buf *b, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (char *p = strstr(b->data, needle); p; p = strstr(p + n, needle))
+		memset(p, '*', n);
+}
+
+static void unknown_login_answers_like_wrong_password(void **state)
+{
+	(void)state;
+	struct res a, b;
+	struct who wrong = {.login = "analyst1"}, unknown = {.login = "nobody99"};
+	assert_int_equal(password_step(&wrong, "not-the-password-at-all", &a), 400);
+	assert_int_equal(password_step(&unknown, "not-the-password-at-all", &b), 400);
+	char ca[80], cb[80];
+	assert_true(form_csrf(&a, ca, sizeof ca));
+	assert_true(form_csrf(&b, cb, sizeof cb));
+	/* The same page but for the login typed and the form's token. */
+	blank(&a.body, ca);
+	blank(&b.body, cb);
+	blank(&a.body, "analyst1");
+	blank(&b.body, "nobody99");
+	assert_string_equal(buf_str(&a.body), buf_str(&b.body));
+	assert_non_null(strstr(buf_str(&a.body), "De inlognaam of het wachtwoord klopt niet"));
+	char v[64];
+	assert_false(res_header(&a, "Set-Cookie", v, sizeof v) &&
+	             strncmp(v, POLICY_SESSION_COOKIE, strlen(POLICY_SESSION_COOKIE)) == 0);
+	res_free(&a);
+	res_free(&b);
+}
+
+static void fixation_new_id_at_login(void **state)
+{
+	(void)state;
+	/* An id planted before login is never the session's. */
+	const char *planted = "Cookie: " POLICY_SESSION_COOKIE
+	                      "=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	struct res r;
+	assert_int_equal(get_with("/staf", planted, &r), 302);
+	res_free(&r);
+	struct who w = {.login = "care1"};
+	assert_int_equal(password_step(&w, PASS, &r), 303);
+	res_free(&r);
+	assert_null(strstr(w.cookie, "00112233445566778899"));
+	assert_int_equal(get_with("/staf", planted, &r), 302);
+	res_free(&r);
+	/* The half session only reaches the steps of the login. */
+	assert_int_equal(get_with("/staf/account", w.cookie, &r), 302);
+	char loc[64];
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/staf/code");
+	res_free(&r);
+}
+
+static void code_used_once(void **state)
+{
+	(void)state;
+	struct who *w = &users[W_ANALYST];
+	struct who again = *w;
+	struct res r;
+	assert_int_equal(password_step(&again, PASS, &r), 303);
+	res_free(&r);
+	assert_int_equal(get_with("/staf/code", again.cookie, &r), 200);
+	char csrf[80], code[7], body[200];
+	assert_true(form_csrf(&r, csrf, sizeof csrf));
+	res_free(&r);
+	/* The enrolment's code, once more. */
+	code_of(w, w->step, code);
+	snprintf(body, sizeof body, "csrf=%s&code=%s", csrf, code);
+	assert_int_equal(post_form("/staf/code", again.cookie, body, &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "al gebruikt"));
+	res_free(&r);
+	/* A later step's code is fine: the next one (one step of drift
+	 * ahead) while the enrolment's step lasts, else the current one. */
+	long now = (long)(time(NULL) / 30);
+	code_of(w, now > w->step ? now : w->step + 1, code);
+	snprintf(body, sizeof body, "csrf=%s&code=%s", csrf, code);
+	assert_int_equal(post_form("/staf/code", again.cookie, body, &r), 303);
+	res_free(&r);
+}
+
+static void csrf_bound_to_the_session(void **state)
+{
+	(void)state;
+	struct res r;
+	char body[512];
+	/* Without a token, with another session's token, with a public
+	 * form's token: 403, and the password stays. */
+	snprintf(body, sizeof body,
+	         "old=%s&password=x-blauwe-boot-op-de-rivier&password2=x-blauwe-"
+	         "boot-op-de-rivier",
+	         PASS);
+	assert_int_equal(post_form("/staf/account/wachtwoord", users[W_CARE].cookie, body, &r),
+	                 403);
+	res_free(&r);
+	snprintf(body, sizeof body,
+	         "csrf=%s&old=%s&password=x-blauwe-boot-op-de-rivier&password2=x-blauwe-"
+	         "boot-op-de-rivier",
+	         users[W_INTAKE].csrf, PASS);
+	assert_int_equal(post_form("/staf/account/wachtwoord", users[W_CARE].cookie, body, &r),
+	                 403);
+	res_free(&r);
+	char cookie[256], token[128];
+	assert_int_equal(
+	    http_csrf(&S, "/staf/inloggen", cookie, sizeof cookie, token, sizeof token), 0);
+	char both[512];
+	snprintf(both, sizeof both, "%s; %s", users[W_CARE].cookie, cookie + strlen("Cookie: "));
+	snprintf(body, sizeof body, "csrf=%s", token);
+	assert_int_equal(post_form("/staf/uitloggen", both, body, &r), 403);
+	res_free(&r);
+	assert_int_equal(get_with("/staf", users[W_CARE].cookie, &r), 200);
+	res_free(&r);
+	/* With its own token the form works. */
+	snprintf(body, sizeof body, "csrf=%s", users[W_CARE].csrf);
+	assert_int_equal(post_form("/staf/account/herstelcodes", users[W_CARE].cookie, body, &r),
+	                 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-recovery-codes"));
+	res_free(&r);
+}
+
+static void logout_ends_the_session(void **state)
+{
+	(void)state;
+	struct who *w = &users[W_CARE];
+	struct res r;
+	char body[128], v[200];
+	snprintf(body, sizeof body, "csrf=%s", w->csrf);
+	assert_int_equal(post_form("/staf/uitloggen", w->cookie, body, &r), 303);
+	assert_true(res_header(&r, "Set-Cookie", v, sizeof v));
+	assert_non_null(strstr(v, "Max-Age=0"));
+	assert_true(res_header(&r, "Location", v, sizeof v));
+	assert_string_equal(v, POLICY_LOGIN_PATH);
+	res_free(&r);
+	assert_int_equal(get_with("/staf", w->cookie, &r), 302);
+	res_free(&r);
+}
+
+static void disabled_user_and_revoked_token_stop_at_once(void **state)
+{
+	(void)state;
+	struct who *w = &users[W_INTAKE];
+	struct res r;
+	char h[200];
+	snprintf(h, sizeof h, "Authorization: Bearer %s", w->token);
+	assert_int_equal(get_with("/staf", w->cookie, &r), 200);
+	res_free(&r);
+	assert_int_equal(cli(NULL, "user disable intake1", NULL, 0), 0);
+	assert_int_equal(get_with("/staf", w->cookie, &r), 302);
+	res_free(&r);
+	assert_int_equal(get_with("/api/v1/me", h, &r), 401);
+	res_free(&r);
+	assert_int_equal(cli(NULL, "user enable intake1", NULL, 0), 0);
+	assert_int_equal(get_with("/api/v1/me", h, &r), 200);
+	res_free(&r);
+	/* A revoked token. */
+	char out[128];
+	FILE *p;
+	char cmd[512], id[32] = "";
+	snprintf(cmd, sizeof cmd, "'%s' --data '%s/var' token list intake1", signaal_bin(), S.dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out, sizeof out, p));
+	pclose(p);
+	snprintf(id, sizeof id, "%.*s", (int)strcspn(out, "\t"), out);
+	snprintf(cmd, sizeof cmd, "token revoke %s", id);
+	assert_int_equal(cli(NULL, cmd, NULL, 0), 0);
+	assert_int_equal(get_with("/api/v1/me", h, &r), 401);
+	res_free(&r);
+	assert_int_equal(get_with("/api/v1/me", "Authorization: Bearer nonsense", &r), 401);
+	res_free(&r);
+}
+
+/* The admin page acts on accounts of the admin's own organisation only. */
+static void admin_acts_on_own_organisation(void **state)
+{
+	(void)state;
+	assert_int_equal(cli(PASS, "user add --org velsen --role intake temp1", NULL, 0), 0);
+	struct who *adm = &users[W_ADMIN];
+	struct res r;
+	char body[256];
+	snprintf(body, sizeof body, "csrf=%s&login=uadmin&action=disable", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 404);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=admin1&action=disable", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 400);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=temp1&action=disable", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "uitgezet"));
+	res_free(&r);
+	/* The other organisation's admin is untouched, temp1 is disabled. */
+	assert_int_equal(get_with("/staf", users[W_OTHER].cookie, &r), 200);
+	res_free(&r);
+	struct who t = {.login = "temp1"};
+	assert_int_equal(password_step(&t, PASS, &r), 400);
+	res_free(&r);
+}
+
+static void throttle_says_how_long(void **state)
+{
+	(void)state;
+	assert_int_equal(cli(PASS, "user add --org velsen --role handler slow1", NULL, 0), 0);
+	struct who w = {.login = "slow1"};
+	struct res r;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(password_step(&w, "not-the-password-at-all", &r), 400);
+		res_free(&r);
+	}
+	/* Now even the right password waits, and the page says how long. */
+	assert_int_equal(password_step(&w, PASS, &r), 429);
+	assert_non_null(strstr(buf_str(&r.body), "Probeer het over"));
+	char v[16];
+	assert_true(res_header(&r, "Retry-After", v, sizeof v));
+	res_free(&r);
+}
+
+static void secrets_never_in_the_log(void **state)
+{
+	(void)state;
+	char *log = srv_log(&S);
+	assert_non_null(log);
+	assert_null(strstr(log, PASS));
+	for (int i = 0; i < W_N; i++) {
+		assert_null(strstr(log, users[i].token));
+		const char *sid = strchr(users[i].cookie, '=');
+		if (sid)
+			assert_null(strstr(log, sid + 1));
+		char *b32 = NULL;
+		size_t n = 0;
+		assert_int_equal(oath_base32_encode(users[i].secret, users[i].secret_len, &b32, &n),
+		                 OATH_OK);
+		/* The TOTP secret as the enrolment page shows it, without padding. */
+		b32[strcspn(b32, "=")] = '\0';
+		assert_null(strstr(log, b32));
+		free(b32);
+	}
+	free(log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_staff_route_has_a_row),
+	    cmocka_unit_test(logins_enrol),
+	    cmocka_unit_test(role_route_table),
+	    cmocka_unit_test(other_organisation_sees_nothing),
+	    cmocka_unit_test(staff_pages_look_and_headers),
+	    cmocka_unit_test(unknown_login_answers_like_wrong_password),
+	    cmocka_unit_test(fixation_new_id_at_login),
+	    cmocka_unit_test(code_used_once),
+	    cmocka_unit_test(csrf_bound_to_the_session),
+	    cmocka_unit_test(logout_ends_the_session),
+	    cmocka_unit_test(disabled_user_and_revoked_token_stop_at_once),
+	    cmocka_unit_test(admin_acts_on_own_organisation),
+	    cmocka_unit_test(throttle_says_how_long),
+	    cmocka_unit_test(secrets_never_in_the_log),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
