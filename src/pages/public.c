@@ -183,8 +183,9 @@ static json_t *channel_card(const json_t *channel)
 		ok = put(c, "email_local", json_stringn(email, (size_t)(at - email + 1)));
 		ok = ok && put(c, "email_domain", json_string(at + 1));
 	}
-	/* The wegwijzer's reason may be the purpose itself: say it once. */
-	if (ok && str_eq(get_str(c, "why"), get_str(c, "purpose")))
+	/* The wegwijzer's reason may hold the purpose itself: say it once. */
+	const char *why = get_str(c, "why"), *purpose = get_str(c, "purpose");
+	if (ok && why && purpose && strstr(why, purpose))
 		json_object_del(c, "purpose");
 	ok =
 	    ok && put(c, "has_phones", json_boolean(json_array_size(json_object_get(c, "phones"))));

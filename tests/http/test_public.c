@@ -295,6 +295,16 @@ static void wegwijzer_answer_top_three(void **state)
 	    0);
 	assert_non_null(strstr(buf_str(&r.body), "volwassene"));
 	res_free(&r);
+	/* "Weet ik niet": the inspectorate after the general lines, saying
+	 * when it fits, its purpose said once. */
+	assert_int_equal(post_form("/wegwijzer",
+	                           "role=bystander&danger=no&minor=no&form=unknown&anonymous=no",
+	                           &r),
+	                 0);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Past als het om werk gaat"));
+	assert_int_equal(count(b, "Als je denkt dat iemand gedwongen wordt om te werken."), 1);
+	res_free(&r);
 }
 
 /* The form asks the new questions: the minor question and "zeg ik liever
