@@ -27,6 +27,7 @@ static void lang_free(struct lang_data *d)
 	json_decref(d->quiz);
 	json_decref(d->wegwijzer);
 	json_decref(d->regions);
+	json_decref(d->orgs);
 	json_decref(d->codes);
 }
 
@@ -161,6 +162,11 @@ const json_t *content_rules(const struct content *c)
 const json_t *content_org_profile(const struct content *c, const char *org)
 {
 	return c && org ? json_object_get(c->orgs, org) : NULL;
+}
+
+const json_t *content_org_view(const struct content *c, const char *lang, const char *org)
+{
+	return c && org ? json_object_get(ld(c, lang)->orgs, org) : NULL;
 }
 
 bool content_is_form(const struct content *c, const char *code)

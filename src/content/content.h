@@ -28,6 +28,10 @@
 /* A content file is missing, malformed or breaks a rule (see err). */
 #define CONTENT_INVALID 1
 
+/* The wegwijzer's answer "zeg ik liever niet" to "Wie ben jij?": channels
+ * rank it like a role (content/README.md); it is not a reporter role. */
+#define CONTENT_ROLE_UNSAID "unsaid"
+
 struct content;
 
 /* Loads and validates every file under dir. On success *out (caller owns,
@@ -56,8 +60,9 @@ const json_t *content_signals(const struct content *c, const char *lang);
 bool content_is_signal(const struct content *c, const char *code);
 /* [{"code", "text"}]. */
 const json_t *content_risk_factors(const struct content *c, const char *lang);
-/* [role, ...]: {"code", "name", "who", "advice": [paragraph], "anonymous":
- * bool, "anonymous_note": text, only when anonymous is false}. */
+/* [role, ...]: {"code", "name", "who", "advice": [paragraph],
+ * "advice_young": [paragraph] (optional: only for someone under 18),
+ * "anonymous": bool, "anonymous_note": text, only when anonymous is false}. */
 const json_t *content_roles(const struct content *c, const char *lang);
 /* One role as in content_roles(); NULL if code is not a role. */
 const json_t *content_role(const struct content *c, const char *lang, const char *code);
@@ -73,13 +78,22 @@ const json_t *content_region(const struct content *c, const char *lang, const ch
 /* {region id: region as content_region()}, in file name order. */
 const json_t *content_regions(const struct content *c, const char *lang);
 /* The texts the wegwijzer composes its answers from: {"why_form": {form:
- * text}, "why_anonymous": {"yes", "possible"}, "notes": {"anonymous",
- * "emergency"}}. */
+ * text}, "when_form": {form: text}, "why_anonymous": {"yes", "possible"},
+ * "notes": {"anonymous", "emergency", "integrity"}, "unsaid": {"name",
+ * "who", "advice": [paragraph]}}. */
 const json_t *content_wegwijzer_texts(const struct content *c, const char *lang);
 /* [{"form", "signals": [signal code]}] from rules.json, one per form. */
 const json_t *content_rules(const struct content *c);
-/* {"id", "name", "region", "districts": [name]}; NULL if there is none. */
+/* {"id", "name", "region", "districts": [name], ...} as in the file (texts
+ * as {"nl", "en"}); NULL if there is none. */
 const json_t *content_org_profile(const struct content *c, const char *org);
+/* An organisation as the public site shows it, resolved to lang: {"id",
+ * "name", "region", "channels": [channel], "about": [{"title", "text":
+ * [paragraph]}]}. channels are its region's (as content_region()) with the
+ * organisation's own merged in the same way, and each "internal" channel
+ * (the aandachtsfunctionaris) given the profile's contact: its "phones",
+ * "email" and "contact_note". NULL if org has no profile. */
+const json_t *content_org_view(const struct content *c, const char *lang, const char *org);
 
 bool content_is_form(const struct content *c, const char *code);
 bool content_is_role(const struct content *c, const char *code);

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "content/check.h"
 #include "content/content.h"
 #include "util/buf.h"
 
@@ -38,6 +39,7 @@ struct lang_data {
 	json_t *quiz;      /* [question] */
 	json_t *wegwijzer; /* texts object */
 	json_t *regions;   /* id -> resolved region */
+	json_t *orgs;      /* id -> resolved organisation view */
 	json_t *codes;     /* cross-language registry; only while loading */
 };
 
@@ -66,7 +68,22 @@ int content_load_rules(struct loader *L);
 /* regions.c: regions/ into L->raw_regions and, resolved per language,
  * L->c->lang[].regions. */
 int content_load_regions(struct loader *L);
-/* orgs.c: orgs/ into L->c->orgs; needs the regions. */
+/* orgs.c: orgs/ into L->c->orgs and, resolved per language,
+ * L->c->lang[].orgs; needs the regions. */
 int content_load_orgs(struct loader *L);
+
+/* regions.c, shared with orgs.c: the checks of a list of channels, of a
+ * list of phone numbers and of an email address (cv_key hooks), */
+int content_check_channels(struct vctx *v, const char *kp, const json_t *chans);
+int content_check_phones(const struct cv_at *at, const char *kp, const json_t *phones);
+int content_check_email(const struct cv_at *at, const char *kp, const json_t *x);
+/* the merge of chans (validated, texts as {"nl", "en"}) into merged, each
+ * resolved to lang and marked with "region": source; a channel with an id
+ * already in merged replaces it in place. 0 or -ENOMEM. */
+int content_merge_channels(json_t *merged, const json_t *chans, const char *source,
+                           const char *lang);
+/* and a copy of x (caller owns; NULL: no memory) with every {"nl", "en"}
+ * text resolved to lang. */
+json_t *content_resolve(const json_t *x, const char *lang);
 
 #endif

@@ -335,6 +335,7 @@ static const struct cv_key role_keys[] = {
     {.name = "name", .kind = CV_TEXT, .required = true},
     {.name = "who", .kind = CV_TEXT, .required = true},
     {.name = "advice", .kind = CV_TEXTS, .required = true},
+    {.name = "advice_young", .kind = CV_TEXTS},
     {.name = "anonymous", .kind = CV_BOOL, .required = true},
     {.name = "anonymous_note", .kind = CV_TEXT},
     {0},
@@ -367,6 +368,11 @@ static int roles_list(const struct cv_at *at, const char *kp, const json_t *list
 		if (!rc)
 			rc = regf(l->d->codes, l->rel, "roles", p, "anonymous", code,
 			          json_is_true(anon) ? "true" : "false");
+		/* Young people's advice in one language only would show them
+		 * something else in the other. */
+		if (!rc)
+			rc = regf(l->d->codes, l->rel, "roles", p, "advice_young", code,
+			          json_object_get(r, "advice_young") ? "yes" : "no");
 		if (!rc)
 			rc = cv_oset(l->d->role_idx, code, json_incref(r));
 		if (rc)
@@ -500,12 +506,27 @@ static const struct cv_key quiz_file[] = {
 /* --- wegwijzer.json -------------------------------------------------- */
 
 static const char *const anon_keys[] = {"yes", "possible", NULL};
-static const char *const note_keys[] = {"anonymous", "emergency", NULL};
+static const char *const note_keys[] = {"anonymous", "emergency", "integrity", NULL};
+
+static const struct cv_key unsaid_keys[] = {
+    {.name = "name", .kind = CV_TEXT, .required = true},
+    {.name = "who", .kind = CV_TEXT, .required = true},
+    {.name = "advice", .kind = CV_TEXTS, .required = true},
+    {0},
+};
+
+/* "Zeg ik liever niet": the texts of the answer that names no role. */
+static int wegwijzer_unsaid(const struct cv_at *at, const char *kp, const json_t *x)
+{
+	return cv_entry(at->v, x, kp, unsaid_keys, at->ctx);
+}
 
 static const struct cv_key wegwijzer_file[] = {
     {.name = "why_form", .kind = CV_TEXT_MAP, .required = true, .keys = content_contract_forms},
+    {.name = "when_form", .kind = CV_TEXT_MAP, .required = true, .keys = content_contract_forms},
     {.name = "why_anonymous", .kind = CV_TEXT_MAP, .required = true, .keys = anon_keys},
     {.name = "notes", .kind = CV_TEXT_MAP, .required = true, .keys = note_keys},
+    {.name = "unsaid", .kind = CV_OBJECT, .required = true, .check = wegwijzer_unsaid},
     {0},
 };
 
@@ -586,8 +607,10 @@ int content_load_langs(struct loader *L)
 		d->signals = json_array();
 		d->role_idx = json_object();
 		d->regions = json_object();
+		d->orgs = json_object();
 		d->codes = json_object();
-		if (!d->form_idx || !d->signals || !d->role_idx || !d->regions || !d->codes)
+		if (!d->form_idx || !d->signals || !d->role_idx || !d->regions || !d->orgs ||
+		    !d->codes)
 			return -ENOMEM;
 		rc = load_forms(L, d, lang);
 		if (!rc)

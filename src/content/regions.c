@@ -70,7 +70,10 @@ static int check_phone(struct vctx *v, const char *p, const json_t *ph)
 		               cv_quote(d, qb, sizeof(qb)));
 	size_t n = strlen(digits);
 	bool service = str_starts(digits, "0800") || str_starts(digits, "090");
-	if (service || (n >= 3 && n <= 5))
+	/* 14 + area code without its 0 reaches a municipality (14 050,
+	 * 14 0255): up to 6 digits. */
+	bool municipal = str_starts(digits, "140") && n <= 6;
+	if (service || municipal || (n >= 3 && n <= 5))
 		snprintf(want, sizeof(want), "tel:%s", digits);
 	else if (n == 10 && digits[0] == '0')
 		snprintf(want, sizeof(want), "tel:+31%s", digits + 1);
@@ -120,7 +123,7 @@ static int check_web(const struct cv_at *at, const char *p, const json_t *x)
 	          : cv_fail(at->v, p, "%s is not a valid web address", cv_quote(s, qb, sizeof(qb)));
 }
 
-static int check_email(const struct cv_at *ca, const char *p, const json_t *x)
+int content_check_email(const struct cv_at *ca, const char *p, const json_t *x)
 {
 	char qb[CONTENT_MAX_SHOWN_VALUE];
 	if (!json_is_string(x))
@@ -149,7 +152,7 @@ static int channel_id(const struct cv_at *at, const char *kp, const json_t *x)
 	return cv_unique(at->v, g->seen, kp, json_string_value(x));
 }
 
-static int channel_phones(const struct cv_at *at, const char *kp, const json_t *phones)
+int content_check_phones(const struct cv_at *at, const char *kp, const json_t *phones)
 {
 	char ip[CONTENT_MAX_PATH_LEN];
 	const json_t *x;
@@ -180,8 +183,9 @@ static int channel_emergency(const struct cv_at *at, const char *kp, const json_
 	return 0;
 }
 
-/* {role: rank}: the wegwijzer orders a role's channels by rank. */
-static int channel_roles(const struct cv_at *at, const char *kp, const json_t *roles)
+/* {role: rank}: the wegwijzer orders a role's channels by rank. "unsaid"
+ * is the wegwijzer's answer "zeg ik liever niet"; it is no reporter role. */
+static int channel_ranks(const struct cv_at *at, const char *kp, const json_t *roles)
 {
 	char ip[CONTENT_MAX_PATH_LEN], qb[CONTENT_MAX_SHOWN_VALUE];
 	const char *key;
@@ -190,7 +194,7 @@ static int channel_roles(const struct cv_at *at, const char *kp, const json_t *r
 		return cv_fail(at->v, kp, "empty; name at least one role");
 	json_object_foreach((json_t *)roles, key, x)
 	{
-		if (!cv_in_list(content_contract_roles, key))
+		if (!cv_in_list(content_contract_roles, key) && !str_eq(key, CONTENT_ROLE_UNSAID))
 			return cv_fail(at->v, kp, "unknown role %s", cv_quote(key, qb, sizeof(qb)));
 		cv_key(ip, kp, key);
 		json_int_t rank = json_is_integer(x) ? json_integer_value(x) : 0;
@@ -199,6 +203,28 @@ static int channel_roles(const struct cv_at *at, const char *kp, const json_t *r
 			               CHANNEL_MAX_RANK);
 	}
 	return 0;
+}
+
+/* Every card must give a way to reach someone now. An "internal" channel
+ * (the aandachtsfunctionaris) is reached through the organisation
+ * profile's contact, so it has none of its own. */
+static int channel_roles(const struct cv_at *at, const char *kp, const json_t *roles)
+{
+	int rc = channel_ranks(at, kp, roles);
+	bool own = json_object_get(at->obj, "phones") || json_object_get(at->obj, "email") ||
+	           json_object_get(at->obj, "web");
+	bool internal = json_is_true(json_object_get(at->obj, "internal"));
+	if (!rc && internal &&
+	    (json_object_get(at->obj, "phones") || json_object_get(at->obj, "email") ||
+	     json_object_get(at->obj, "chat")))
+		rc = cv_fail(
+		    at->v, at->path,
+		    "an internal channel is reached through the organisation's contact; it has no phones, email or chat of its own");
+	if (!rc && !internal && !own)
+		rc = cv_fail(
+		    at->v, at->path,
+		    "no way to reach anyone: give phones, email or web (or \"internal\": true)");
+	return rc;
 }
 
 /* The forms a channel is only for; without the key it fits every form. */
@@ -214,7 +240,10 @@ static int channel_forms(const struct cv_at *at, const char *kp, const json_t *f
 			break;
 		cv_idx(ip, kp, i);
 		rc = cv_code(at->v, ip, x, false);
-		if (!rc && !cv_in_list(content_contract_forms, json_string_value(x)))
+		/* "unknown": the channel also fits when the asker does not know
+		 * the form (Helse Liefde: sexual and unknown). */
+		if (!rc && !cv_in_list(content_contract_forms, json_string_value(x)) &&
+		    !str_eq(json_string_value(x), "unknown"))
 			rc = cv_fail(at->v, ip, "unknown form %s",
 			             cv_quote(json_string_value(x), qb, sizeof(qb)));
 		if (!rc)
@@ -233,13 +262,15 @@ static const struct cv_key channel_keys[] = {
      .kind = CV_LIST,
      .min = 1,
      .max = CHANNEL_MAX_PHONES,
-     .check = channel_phones},
-    {.name = "email", .kind = CV_ANY, .check = check_email},
+     .check = content_check_phones},
+    {.name = "email", .kind = CV_ANY, .check = content_check_email},
     {.name = "web", .kind = CV_ANY, .check = check_web},
     {.name = "chat", .kind = CV_BOOL},
     {.name = "anonymous", .kind = CV_STRING, .required = true, .check = channel_anonymous},
     {.name = "emergency", .kind = CV_BOOL, .check = channel_emergency},
+    {.name = "internal", .kind = CV_BOOL},
     {.name = "roles", .kind = CV_OBJECT, .required = true, .check = channel_roles},
+    {.name = "roles_minor", .kind = CV_OBJECT, .check = channel_ranks},
     {.name = "forms",
      .kind = CV_LIST,
      .min = 1,
@@ -255,6 +286,18 @@ static int region_id(const struct cv_at *at, const char *kp, const json_t *x)
 	if (!str_eq(json_string_value(x), g->id))
 		return cv_fail(at->v, "id", "%s differs from the file name (\"%s\")",
 		               cv_quote(json_string_value(x), qb, sizeof(qb)), g->id);
+	return 0;
+}
+
+static int region_inherits(const struct cv_at *at, const char *kp, const json_t *x)
+{
+	struct gctx *g = at->ctx;
+	char qb[CONTENT_MAX_SHOWN_VALUE];
+	if (str_eq(g->id, "nl"))
+		return cv_fail(at->v, kp, "the national channels inherit from nothing");
+	if (str_eq(json_string_value(x), g->id))
+		return cv_fail(at->v, kp, "%s is the region itself",
+		               cv_quote(json_string_value(x), qb, sizeof(qb)));
 	return 0;
 }
 
@@ -278,6 +321,7 @@ static int region_channels(const struct cv_at *at, const char *kp, const json_t 
 static const struct cv_key region_file[] = {
     {.name = "id", .kind = CV_CODE, .required = true, .check = region_id},
     {.name = "name", .kind = CV_I18N, .required = true},
+    {.name = "inherits", .kind = CV_CODE, .check = region_inherits},
     {.name = "channels",
      .kind = CV_LIST,
      .required = true,
@@ -287,6 +331,15 @@ static const struct cv_key region_file[] = {
     {0},
 };
 
+int content_check_channels(struct vctx *v, const char *kp, const json_t *chans)
+{
+	struct gctx g = {.id = "", .seen = json_object()};
+	struct cv_at at = {.v = v, .path = "", .obj = NULL, .ctx = &g};
+	int rc = g.seen ? region_channels(&at, kp, chans) : -ENOMEM;
+	json_decref(g.seen);
+	return rc;
+}
+
 static int check_region(struct vctx *v, const json_t *root, const char *id)
 {
 	struct gctx g = {.id = id, .seen = json_object()};
@@ -295,8 +348,24 @@ static int check_region(struct vctx *v, const json_t *root, const char *id)
 	return rc;
 }
 
+/* True when a national channel that fits every form names role. */
+static bool national_covers(const json_t *chans, const char *role)
+{
+	json_t *ch;
+	size_t i;
+	json_array_foreach(chans, i, ch)
+	{
+		if (json_is_true(json_object_get(ch, "emergency")) || json_object_get(ch, "forms"))
+			continue;
+		if (json_object_get(json_object_get(ch, "roles"), role))
+			return true;
+	}
+	return false;
+}
+
 /* The wegwijzer must always have something to offer: 112 for danger, and
- * for every role a national channel that does not depend on the form. */
+ * for every role (and for "zeg ik liever niet") a national channel that
+ * does not depend on the form. */
 static int check_national(struct vctx *v, const json_t *nl)
 {
 	const json_t *chans = json_object_get(nl, "channels");
@@ -311,22 +380,17 @@ static int check_national(struct vctx *v, const json_t *nl)
 	}
 	if (!emergency)
 		return cv_fail(v, "channels", "no emergency channel (112)");
-	for (const char *const *r = content_contract_roles; *r; r++) {
-		bool found = false;
-		json_array_foreach(chans, i, ch)
-		{
-			if (json_is_true(json_object_get(ch, "emergency")) ||
-			    json_object_get(ch, "forms"))
-				continue;
-			if (json_object_get(json_object_get(ch, "roles"), *r))
-				found = true;
-		}
-		if (!found)
+	for (const char *const *r = content_contract_roles; *r; r++)
+		if (!national_covers(chans, *r))
 			return cv_fail(
 			    v, "channels",
 			    "no channel for role \"%s\" that fits every form; the wegwijzer would have nothing to offer",
 			    *r);
-	}
+	if (!national_covers(chans, CONTENT_ROLE_UNSAID))
+		return cv_fail(
+		    v, "channels",
+		    "no channel for role \"%s\" that fits every form; the wegwijzer would have nothing to offer",
+		    CONTENT_ROLE_UNSAID);
 	return 0;
 }
 
@@ -373,14 +437,15 @@ static json_t *resolve(const json_t *x, const char *lang)
 	return json_incref((json_t *)x);
 }
 
-static int add_channels(json_t *merged, const json_t *region, const char *lang)
+int content_merge_channels(json_t *merged, const json_t *chans, const char *source,
+                           const char *lang)
 {
 	json_t *ch, *have;
 	size_t i, k;
-	json_array_foreach(json_object_get(region, "channels"), i, ch)
+	json_array_foreach(chans, i, ch)
 	{
 		json_t *r = resolve(ch, lang);
-		if (!r || cv_oset(r, "region", json_incref(json_object_get(region, "id")))) {
+		if (!r || cv_oset(r, "region", json_string(source))) {
 			json_decref(r);
 			return -ENOMEM;
 		}
@@ -400,9 +465,78 @@ static int add_channels(json_t *merged, const json_t *region, const char *lang)
 	return 0;
 }
 
+json_t *content_resolve(const json_t *x, const char *lang)
+{
+	return resolve(x, lang);
+}
+
+/* The parent of a region: its "inherits", or the national file. */
+static const char *parent_of(const json_t *raw)
+{
+	const char *p = json_string_value(json_object_get(raw, "inherits"));
+	return p ? p : "nl";
+}
+
+/* Every chain of "inherits" ends at nl: no unknown parent, no circle. */
+static int check_chains(struct loader *L)
+{
+	const char *id;
+	json_t *raw;
+	json_object_foreach(L->raw_regions, id, raw)
+	{
+		json_t *seen = json_object();
+		const char *cur = id;
+		int rc = seen ? 0 : -ENOMEM;
+		while (!rc && !str_eq(cur, "nl")) {
+			const char *par = parent_of(json_object_get(L->raw_regions, cur));
+			char rel[ID_MAX_LEN + 32], qb[CONTENT_MAX_SHOWN_VALUE];
+			struct vctx v = {.err = L->err};
+			rc = cv_oset(seen, cur, json_true());
+			if (rc ||
+			    (json_object_get(L->raw_regions, par) && !json_object_get(seen, par))) {
+				cur = par;
+				continue;
+			}
+			snprintf(rel, sizeof(rel), "regions/%s.json", cur);
+			v.file = cv_join(L->dir, rel);
+			if (!v.file)
+				rc = -ENOMEM;
+			else if (json_object_get(seen, par))
+				rc = cv_fail(
+				    &v, "inherits",
+				    "%s leads back here in a circle; the chain must end at nl",
+				    cv_quote(par, qb, sizeof(qb)));
+			else
+				rc = cv_fail(&v, "inherits", "unknown region %s",
+				             cv_quote(par, qb, sizeof(qb)));
+			cv_done(&v);
+		}
+		json_decref(seen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The channels of region id in lang (caller owns): nl's first, then each
+ * region down the chain of "inherits", each replacing by id or adding. */
+static json_t *chain_channels(struct loader *L, const char *id, const char *lang)
+{
+	const json_t *raw = json_object_get(L->raw_regions, id);
+	json_t *merged;
+	if (str_eq(id, "nl"))
+		merged = json_array();
+	else
+		merged = chain_channels(L, parent_of(raw), lang);
+	if (merged && content_merge_channels(merged, json_object_get(raw, "channels"), id, lang)) {
+		json_decref(merged);
+		merged = NULL;
+	}
+	return merged;
+}
+
 static int build_regions(struct loader *L)
 {
-	const json_t *nl = json_object_get(L->raw_regions, "nl");
 	const char *id;
 	json_t *raw;
 	int rc = 0;
@@ -410,12 +544,9 @@ static int build_regions(struct loader *L)
 	for (int li = 0; li < LANG_COUNT && !rc; li++) {
 		json_object_foreach(L->raw_regions, id, raw)
 		{
-			json_t *merged = json_array(), *reg_out;
-			rc = merged ? add_channels(merged, nl, content_langs[li]) : -ENOMEM;
-			if (!rc && raw != nl)
-				rc = add_channels(merged, raw, content_langs[li]);
-			if (rc) {
-				json_decref(merged);
+			json_t *merged = chain_channels(L, id, content_langs[li]), *reg_out;
+			if (!merged) {
+				rc = -ENOMEM;
 				break;
 			}
 			reg_out =
@@ -468,6 +599,8 @@ int content_load_regions(struct loader *L)
 		v.file = cv_join(L->dir, "regions/nl.json");
 		rc = v.file ? check_national(&v, json_object_get(L->raw_regions, "nl")) : -ENOMEM;
 	}
+	if (!rc)
+		rc = check_chains(L);
 	if (!rc)
 		rc = build_regions(L);
 	cv_free_names(names, n);

@@ -2,19 +2,26 @@
  *
  * Which channels: 112 (emergency) only when there is danger; otherwise every
  * channel that names the role in "roles" and either has no "forms" or lists
- * the asked form. Order, each step breaking ties of the one before:
+ * the asked form (or "unknown" when that is asked). When the form is
+ * "unknown", a channel made for particular forms is offered too, after the
+ * others, saying when it fits (a form-specific line is still a good line).
+ * Order, each step breaking ties of the one before:
  *   1. the emergency channel, when there is danger;
- *   2. when the person wants anonymity and the role allows it: channels
+ *   2. when the question is about a minor or the family: channels with a
+ *      "roles_minor" rank for the role, by that rank, before all others;
+ *   3. form-specific channels offered for an unknown form go last;
+ *   4. when the person wants anonymity and the role allows it: channels
  *      with anonymous "yes" or "possible" before those with "no";
- *   3. the channel's rank for the role (1 first);
- *   4. channels made for the asked form before general ones;
- *   5. a region's own channel before a national one;
- *   6. file order.
+ *   5. the channel's rank for the role (1 first);
+ *   6. channels made for the asked form before general ones;
+ *   7. a region's own channel before a national one;
+ *   8. file order.
  * Rank comes before the form so that the data decides: the inspectorate is
  * rank 1 for a bystander but not above the aandachtsfunctionaris for an
  * employee, who should ask inside the organisation first.
- * The "why" of a channel is: the form text (when it matched on form), the
- * channel's purpose, and the anonymity text (when that was asked for). */
+ * The "why" of a channel is: the form text (when it matched on form, or
+ * when it fits for an unknown form), the channel's purpose, and the
+ * anonymity text (when that was asked for). */
 #include "domain/wegwijzer.h"
 
 #include <errno.h>
@@ -28,6 +35,9 @@
 struct cand {
 	json_t *ch; /* borrowed from the content */
 	int emergency;
+	int minor; /* has a minor rank (step 2) */
+	long minor_rank;
+	int form_hint; /* form-specific, offered for an unknown form */
 	int anon_ok;
 	int form_match;
 	long rank;
@@ -40,6 +50,12 @@ static int cand_cmp(const void *pa, const void *pb)
 	const struct cand *a = pa, *b = pb;
 	if (a->emergency != b->emergency)
 		return b->emergency - a->emergency;
+	if (a->minor != b->minor)
+		return b->minor - a->minor;
+	if (a->minor_rank != b->minor_rank)
+		return a->minor_rank < b->minor_rank ? -1 : 1;
+	if (a->form_hint != b->form_hint)
+		return a->form_hint - b->form_hint;
 	if (a->anon_ok != b->anon_ok)
 		return b->anon_ok - a->anon_ok;
 	if (a->rank != b->rank)
@@ -79,13 +95,22 @@ static json_t *with_why(const struct cand *cd, const json_t *texts, const struct
                         bool anon_sort)
 {
 	struct buf why = BUF_INIT;
-	json_t *copy = NULL;
+	json_t *copy = NULL, *f;
 	const char *anon = json_string_value(json_object_get(cd->ch, "anonymous"));
+	size_t i;
 	int rc = 0;
 
 	if (cd->form_match)
 		rc = add_sentence(&why,
 		                  json_object_get(json_object_get(texts, "why_form"), q->form));
+	if (cd->form_hint)
+		json_array_foreach(json_object_get(cd->ch, "forms"), i, f)
+		{
+			if (!rc)
+				rc = add_sentence(
+				    &why, json_object_get(json_object_get(texts, "when_form"),
+				                          json_string_value(f)));
+		}
 	if (!rc)
 		rc = add_sentence(&why, json_object_get(cd->ch, "purpose"));
 	if (!rc && anon_sort && cd->anon_ok && !cd->emergency)
@@ -96,7 +121,8 @@ static json_t *with_why(const struct cand *cd, const json_t *texts, const struct
 	/* Shallow: only "why" is added at the top; the nested values stay
 	 * shared with content (which nobody may change). */
 	copy = json_copy(cd->ch);
-	if (copy && json_object_set_new(copy, "why", json_string(buf_str(&why)))) {
+	if (copy && (json_object_set_new(copy, "why", json_string(buf_str(&why))) ||
+	             (cd->form_hint && json_object_set_new(copy, "form_hint", json_true())))) {
 		json_decref(copy);
 		copy = NULL;
 	}
@@ -114,7 +140,7 @@ static json_t *anonymity_note(const struct wegwijzer_q *q, const json_t *role, c
 
 	if (!q->anonymous)
 		return json_null();
-	if (!json_is_true(json_object_get(role, "anonymous")))
+	if (json_is_false(json_object_get(role, "anonymous")))
 		return json_incref(json_object_get(role, "anonymous_note"));
 	rc = q->danger ? add_sentence(&b, json_object_get(notes, "emergency")) : 0;
 	if (!rc)
@@ -125,6 +151,20 @@ static json_t *anonymity_note(const struct wegwijzer_q *q, const json_t *role, c
 	return note;
 }
 
+/* The role's advice (caller owns), with the texts for young people only
+ * when the question is about someone under 18. */
+static json_t *advice_for(const json_t *role, const struct wegwijzer_q *q)
+{
+	json_t *a = json_copy(json_object_get(role, "advice"));
+	const json_t *young = json_object_get(role, "advice_young");
+	if (a && young && q->minor == WEGWIJZER_MINOR_YES &&
+	    json_array_extend(a, (json_t *)young)) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 int wegwijzer_answer(const struct content *c, const char *lang, const char *region,
                      const struct wegwijzer_q *q, json_t **out)
 {
@@ -132,23 +172,28 @@ int wegwijzer_answer(const struct content *c, const char *lang, const char *regi
 	struct cand *cands = NULL;
 	json_t *res = NULL, *list = NULL, *ch;
 	size_t n = 0, i;
-	bool anon_sort;
+	bool anon_sort, unknown_form;
 	int rc = 0;
 
 	if (out)
 		*out = NULL;
 	if (!c || !q || !out)
 		return -EINVAL;
-	role = content_role(c, lang, q->role);
-	reg = content_region(c, lang, region);
-	if (!role || !reg || !q->form ||
-	    (!str_eq(q->form, "unknown") && !content_is_form(c, q->form)))
-		return WEGWIJZER_BAD_INPUT;
 	texts = content_wegwijzer_texts(c, lang);
+	/* "Zeg ik liever niet" is no role of the content: its texts are the
+	 * wegwijzer's, and anonymity is always possible. */
+	role = str_eq(q->role, CONTENT_ROLE_UNSAID) ? json_object_get(texts, "unsaid")
+	                                            : content_role(c, lang, q->role);
+	reg = q->org ? content_org_view(c, lang, q->org) : content_region(c, lang, region);
+	if (!role || !reg || !q->form ||
+	    (!str_eq(q->form, "unknown") && !content_is_form(c, q->form)) ||
+	    q->minor > WEGWIJZER_MINOR_UNKNOWN)
+		return WEGWIJZER_BAD_INPUT;
 	chans = json_object_get(reg, "channels");
+	unknown_form = str_eq(q->form, "unknown");
 	/* A role that may not stay anonymous gets the note instead of a
 	 * different order: its channels are the right ones either way. */
-	anon_sort = q->anonymous && json_is_true(json_object_get(role, "anonymous"));
+	anon_sort = q->anonymous && !json_is_false(json_object_get(role, "anonymous"));
 
 	cands = calloc(json_array_size(chans) + 1, sizeof(*cands));
 	list = json_array();
@@ -161,6 +206,7 @@ int wegwijzer_answer(const struct content *c, const char *lang, const char *regi
 		struct cand cd = {.ch = ch, .idx = i};
 		const json_t *forms = json_object_get(ch, "forms");
 		const json_t *rank = json_object_get(json_object_get(ch, "roles"), q->role);
+		const json_t *mrank = json_object_get(json_object_get(ch, "roles_minor"), q->role);
 		const char *anon = json_string_value(json_object_get(ch, "anonymous"));
 		cd.emergency = json_is_true(json_object_get(ch, "emergency"));
 		if (cd.emergency) {
@@ -170,12 +216,19 @@ int wegwijzer_answer(const struct content *c, const char *lang, const char *regi
 			if (!rank)
 				continue;
 			if (forms) {
-				if (!lists(forms, q->form))
+				if (lists(forms, q->form))
+					cd.form_match = !unknown_form;
+				else if (unknown_form)
+					cd.form_hint = 1;
+				else
 					continue;
-				cd.form_match = 1;
 			}
 		}
 		cd.rank = rank ? (long)json_integer_value(rank) : 0;
+		if (q->minor == WEGWIJZER_MINOR_YES && mrank && !cd.emergency) {
+			cd.minor = 1;
+			cd.minor_rank = (long)json_integer_value(mrank);
+		}
 		cd.anon_ok = anon_sort && (str_eq(anon, "yes") || str_eq(anon, "possible"));
 		cd.regional = !str_eq(json_string_value(json_object_get(ch, "region")), "nl");
 		cands[n++] = cd;
@@ -189,8 +242,7 @@ int wegwijzer_answer(const struct content *c, const char *lang, const char *regi
 		}
 	}
 	res = json_pack("{s:b, s:O, s:o, s:o}", "acute", q->danger, "channels", list, "advice",
-	                json_incref(json_object_get(role, "advice")), "anonymity_note",
-	                anonymity_note(q, role, texts));
+	                advice_for(role, q), "anonymity_note", anonymity_note(q, role, texts));
 	if (!res) {
 		rc = -ENOMEM;
 		goto out;

@@ -135,7 +135,10 @@ static json_t *form_links(const struct req *req, const char *skip)
 
 /* --- Channel cards ------------------------------------------------------ */
 
-/* Host name of an http(s) URL for a link text ("www.politie.nl"). */
+/* Host name of an http(s) URL for a link text ("www.politie.nl"), as its
+ * parts up to and including each dot, so that the page can offer a line
+ * break after each (<wbr>): a long host name must not widen a card past a
+ * phone's screen at 150% text size (WCAG 1.4.10, 1.4.4). */
 static json_t *web_label(const char *url)
 {
 	const char *p = url;
@@ -144,7 +147,18 @@ static json_t *web_label(const char *url)
 	else if (str_starts(p, "http://"))
 		p += 7;
 	size_t n = strcspn(p, "/?#");
-	return json_stringn(p, n);
+	json_t *parts = json_array();
+	while (parts && n) {
+		const char *dot = memchr(p, '.', n);
+		size_t len = dot ? (size_t)(dot - p) + 1 : n;
+		if (!append(parts, json_stringn(p, len))) {
+			json_decref(parts);
+			return NULL;
+		}
+		p += len;
+		n -= len;
+	}
+	return parts;
 }
 
 /* A copy of channel with what partial-channel needs besides the content:
@@ -169,8 +183,9 @@ static json_t *channel_card(const json_t *channel)
 		ok = put(c, "email_local", json_stringn(email, (size_t)(at - email + 1)));
 		ok = ok && put(c, "email_domain", json_string(at + 1));
 	}
-	/* The wegwijzer's reason may be the purpose itself: say it once. */
-	if (ok && str_eq(get_str(c, "why"), get_str(c, "purpose")))
+	/* The wegwijzer's reason may hold the purpose itself: say it once. */
+	const char *why = get_str(c, "why"), *purpose = get_str(c, "purpose");
+	if (ok && why && purpose && strstr(why, purpose))
 		json_object_del(c, "purpose");
 	ok =
 	    ok && put(c, "has_phones", json_boolean(json_array_size(json_object_get(c, "phones"))));
@@ -186,19 +201,21 @@ static json_t *channel_card(const json_t *channel)
 	return c;
 }
 
-static json_t *channel_cards(const json_t *channels)
+/* The site's organisation as content shows it, or NULL when the store has
+ * an organisation without a content profile (then its region serves). */
+static const json_t *org_view(const struct req *req)
 {
-	json_t *out = json_array();
-	size_t i;
-	const json_t *ch;
-	json_array_foreach(channels, i, ch)
-	{
-		if (!append(out, channel_card(ch))) {
-			json_decref(out);
-			return NULL;
-		}
-	}
-	return out;
+	return content_org_view(req->site->content, req->lang, req->org->id);
+}
+
+/* The channels offered on this site: the organisation's, else its
+ * region's. */
+static const json_t *site_channels(const struct req *req)
+{
+	const json_t *v = org_view(req);
+	if (!v)
+		v = content_region(req->site->content, req->lang, req->org->region);
+	return json_object_get(v, "channels");
 }
 
 /* --- Simple pages --------------------------------------------------------- */
@@ -225,11 +242,10 @@ int page_form(struct req *req, struct resp *resp)
 	               json_boolean(json_array_size(json_object_get(form, "examples")) > 0));
 	ok = ok && put(d, "others", form_links(req, code));
 	/* Channels meant for this form only (the labour inspectorate). */
-	const json_t *region = content_region(req->site->content, req->lang, req->org->region);
 	json_t *cards = json_array();
 	size_t i, k;
 	const json_t *ch, *f;
-	json_array_foreach(json_object_get(region, "channels"), i, ch)
+	json_array_foreach(site_channels(req), i, ch)
 	{
 		json_array_foreach(json_object_get(ch, "forms"), k, f)
 		{
@@ -275,7 +291,14 @@ int page_risks(struct req *req, struct resp *resp)
 int page_about(struct req *req, struct resp *resp)
 {
 	json_t *d = page_data(req, _("Wat wij doen tegen mensenhandel"), "about");
-	return render(req, resp, 200, "about", d, d != NULL);
+	/* The organisation's own text; an organisation without a profile
+	 * shows only what every organisation does. */
+	const json_t *about = json_object_get(org_view(req), "about");
+	bool ok = d != NULL;
+	if (ok && about)
+		ok = put_borrowed(d, "sections", about);
+	ok = ok && put(d, "has_sections", json_boolean(json_array_size(about) > 0));
+	return render(req, resp, 200, "about", d, ok);
 }
 
 /* --- Pages a Dutch government site must have -------------------------- */
@@ -362,7 +385,12 @@ static bool radio_option(json_t *group, const char *value, const char *label, co
 
 static bool check_role(void *ctx, const char *v)
 {
-	return content_is_role(ctx, v);
+	return str_eq(v, CONTENT_ROLE_UNSAID) || content_is_role(ctx, v);
+}
+
+static bool check_minor(void *ctx, const char *v)
+{
+	return str_eq(v, "yes") || str_eq(v, "no") || str_eq(v, "unknown");
 }
 
 static bool check_form(void *ctx, const char *v)
@@ -373,6 +401,7 @@ static bool check_form(void *ctx, const char *v)
 enum {
 	WW_ROLE,
 	WW_DANGER,
+	WW_MINOR,
 	WW_FORM,
 	WW_ANONYMOUS,
 	WW_NFIELDS
@@ -381,6 +410,9 @@ enum {
 static const struct field_spec wegwijzer_fields[WW_NFIELDS] = {
     [WW_ROLE] = {.name = "role", .type = FT_CHOICE, .required = true, .check = check_role},
     [WW_DANGER] = {.name = "danger", .type = FT_YESNO, .required = true},
+    /* Not required: a client that does not send it (an older link, a
+     * script) gets the answer for "weet ik niet". */
+    [WW_MINOR] = {.name = "minor", .type = FT_CHOICE, .check = check_minor},
     [WW_FORM] = {.name = "form", .type = FT_CHOICE, .required = true, .check = check_form},
     [WW_ANONYMOUS] = {.name = "anonymous", .type = FT_YESNO, .required = true},
 };
@@ -390,6 +422,8 @@ static const struct field_spec wegwijzer_fields[WW_NFIELDS] = {
 static const char *const wegwijzer_errors[WW_NFIELDS] = {
     [WW_ROLE] = _("Kies wie je bent."),
     [WW_DANGER] = _("Kies ja of nee: is iemand nu in gevaar?"),
+    [WW_MINOR] =
+        _("Kies ja, nee of weet ik niet: gaat het om iemand onder de 18, of om het gezin?"),
     [WW_FORM] = _("Kies een vorm van uitbuiting. Weet je het niet? Kies dan: Weet ik niet."),
     [WW_ANONYMOUS] = _("Kies of je anoniem wilt blijven."),
 };
@@ -429,6 +463,9 @@ static int wegwijzer_form(struct req *req, struct resp *resp, const struct field
 		ok = ok && radio_option(g[WW_ROLE], get_str(x, "code"), get_str(x, "name"),
 		                        get_str(x, "who"), chosen(vals, WW_ROLE));
 	}
+	x = json_object_get(content_wegwijzer_texts(c, lang), "unsaid");
+	ok = ok && radio_option(g[WW_ROLE], CONTENT_ROLE_UNSAID, get_str(x, "name"),
+	                        get_str(x, "who"), chosen(vals, WW_ROLE));
 
 	g[WW_DANGER] = radio_group(
 	    req, "danger", page_tr(req, _("Is iemand nu in gevaar?")),
@@ -438,6 +475,20 @@ static int wegwijzer_form(struct req *req, struct resp *resp, const struct field
 	                        chosen(vals, WW_DANGER));
 	ok = ok && radio_option(g[WW_DANGER], "no", page_tr(req, _("Nee, niet op dit moment")),
 	                        NULL, chosen(vals, WW_DANGER));
+
+	g[WW_MINOR] = radio_group(
+	    req, "minor",
+	    page_tr(
+	        req,
+	        _("Gaat het om iemand onder de 18, of gebeurt het in het gezin of de familie?")),
+	    _("Bijvoorbeeld een kind, een puber, of iemand in je eigen familie."), err[WW_MINOR],
+	    true);
+	ok = ok &&
+	     radio_option(g[WW_MINOR], "yes", page_tr(req, _("Ja")), NULL, chosen(vals, WW_MINOR));
+	ok = ok &&
+	     radio_option(g[WW_MINOR], "no", page_tr(req, _("Nee")), NULL, chosen(vals, WW_MINOR));
+	ok = ok && radio_option(g[WW_MINOR], "unknown", page_tr(req, _("Weet ik niet")), NULL,
+	                        chosen(vals, WW_MINOR));
 
 	g[WW_FORM] = radio_group(req, "form",
 	                         page_tr(req, _("Om welke vorm van uitbuiting gaat het, denk je?")),
@@ -491,18 +542,66 @@ static json_t *as_list(const json_t *v)
 	return a;
 }
 
+/* How many channels stand out at the top of the answer; the rest go
+ * under "Meer mogelijkheden". */
+#define WEGWIJZER_TOP 3
+
+/* The wegwijzer's answers as the report form's query (it reads exactly
+ * these names): rol (omitted for "zeg ik liever niet"), vorm, minderjarig,
+ * gevaar. The values are codes checked by the validator. */
+static json_t *report_query(const struct wegwijzer_q *q, const char *minor)
+{
+	static const struct {
+		const char *in, *out;
+	} minor_codes[] = {{"yes", "ja"}, {"no", "nee"}, {"unknown", "weetniet"}};
+	const char *m = "weetniet";
+	for (size_t i = 0; i < sizeof minor_codes / sizeof minor_codes[0]; i++)
+		if (str_eq(minor, minor_codes[i].in))
+			m = minor_codes[i].out;
+	struct buf b = BUF_INIT;
+	json_t *out = NULL;
+	int rc = 0;
+	if (!str_eq(q->role, CONTENT_ROLE_UNSAID))
+		rc = buf_printf(&b, "rol=%s&", q->role);
+	if (!rc)
+		rc = buf_printf(&b, "vorm=%s&minderjarig=%s&gevaar=%s", q->form, m,
+		                q->danger ? "ja" : "nee");
+	if (!rc)
+		out = json_string(buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Cards first..last-1 of the answer's channels. */
+static json_t *cards_range(const json_t *channels, size_t first, size_t last)
+{
+	json_t *out = json_array();
+	for (size_t i = first; out && i < last && i < json_array_size(channels); i++) {
+		if (!append(out, channel_card(json_array_get(channels, i)))) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 static int wegwijzer_result(struct req *req, struct resp *resp, const struct field_value *v)
 {
+	const char *minor = v[WW_MINOR].present ? v[WW_MINOR].text : "unknown";
 	struct wegwijzer_q q = {
 	    .role = v[WW_ROLE].text,
 	    .danger = v[WW_DANGER].yes,
 	    .form = v[WW_FORM].text,
 	    .anonymous = v[WW_ANONYMOUS].yes,
+	    .minor = str_eq(minor, "yes")  ? WEGWIJZER_MINOR_YES
+	             : str_eq(minor, "no") ? WEGWIJZER_MINOR_NO
+	                                   : WEGWIJZER_MINOR_UNKNOWN,
+	    .org = org_view(req) ? req->org->id : NULL,
 	};
 	/* The answer depends only on these inputs: rendered once per key. */
-	char key[160];
-	snprintf(key, sizeof key, "wegwijzer|%s|%s|%d|%s|%d", req->lang, q.role, q.danger, q.form,
-	         q.anonymous);
+	char key[192];
+	snprintf(key, sizeof key, "wegwijzer|%s|%s|%d|%s|%d|%s", req->lang, q.role, q.danger,
+	         q.form, q.anonymous, minor);
 	if (site_page_serve(req, key, resp))
 		return 0;
 	json_t *ans = NULL;
@@ -512,28 +611,38 @@ static int wegwijzer_result(struct req *req, struct resp *resp, const struct fie
 		return rc < 0 ? rc : -EINVAL;
 	}
 	const json_t *texts = content_wegwijzer_texts(req->site->content, req->lang);
+	const json_t *chans = json_object_get(ans, "channels");
 	json_t *d = page_data(req, _("Hier kun je terecht"), NULL);
 	bool acute = q.danger || json_is_true(json_object_get(ans, "acute"));
 	json_t *advice = as_list(json_object_get(ans, "advice"));
 	bool ok = put(d, "acute", json_boolean(acute));
-	ok = ok && put(d, "channels", channel_cards(json_object_get(ans, "channels")));
+	ok = ok && put(d, "channels", cards_range(chans, 0, WEGWIJZER_TOP));
+	ok = ok && put(d, "more", cards_range(chans, WEGWIJZER_TOP, json_array_size(chans)));
+	ok = ok && put(d, "has_more", json_boolean(json_array_size(chans) > WEGWIJZER_TOP));
 	ok = ok && put(d, "has_advice", json_boolean(json_array_size(advice) > 0));
 	ok = put(d, "advice", advice) && ok;
-	/* Professionals and employees cannot stay anonymous (the Meldcode);
-	 * the page says why whatever they chose. */
+	/* Professionals and employees cannot stay anonymous: the page says
+	 * why in their role's own words (the Meldcode for professionals, the
+	 * aandachtsfunctionaris for employees) whatever they chose, and where
+	 * to go when a colleague is involved. */
 	const json_t *role = content_role(req->site->content, req->lang, q.role);
-	ok = ok && put(d, "not_anonymous",
-	               json_boolean(json_is_false(json_object_get(role, "anonymous"))));
-	const char *note = get_str(ans, "anonymity_note");
+	bool not_anon = json_is_false(json_object_get(role, "anonymous"));
+	ok = ok && put(d, "not_anonymous", json_boolean(not_anon));
+	const char *note =
+	    not_anon ? get_str(role, "anonymous_note") : get_str(ans, "anonymity_note");
 	if (ok && note && note[0])
 		ok = put(d, "anonymity_note", json_string(note));
+	const char *inote = get_str(json_object_get(texts, "notes"), "integrity");
+	if (ok && not_anon && inote)
+		ok = put(d, "integrity_note", json_string(inote));
 	const char *enote = get_str(json_object_get(texts, "notes"), "emergency");
 	if (ok && acute && enote)
 		ok = put(d, "emergency_note", json_string(enote));
+	ok = ok && put(d, "report_query", report_query(&q, minor));
 	ok = ok && put(d, "q",
-	               json_pack("{s:s, s:s, s:s, s:s}", "role", q.role, "danger",
+	               json_pack("{s:s, s:s, s:s, s:s, s:s}", "role", q.role, "danger",
 	                         q.danger ? "yes" : "no", "form", q.form, "anonymous",
-	                         q.anonymous ? "yes" : "no"));
+	                         q.anonymous ? "yes" : "no", "minor", minor));
 	json_decref(ans);
 	rc = render(req, resp, 200, "wegwijzer-answer", d, ok);
 	if (rc == 0)

@@ -158,54 +158,83 @@ static void risk_factors_listed(void **state)
 	res_free(&r);
 }
 
-static const char *const roles[] = {"victim",      "bystander",    "parent",
-                                    "perpetrator", "professional", "employee"};
+static const char *const roles[] = {"victim",       "bystander", "parent", "perpetrator",
+                                    "professional", "employee",  "unsaid"};
+static const char *const minors[] = {"yes", "no", "unknown"};
 static const char *const forms[] = {"sexual", "labour", "criminal", "organ_removal", "unknown"};
 
 static void wegwijzer_every_path(void **state)
 {
 	(void)state;
 	size_t paths = 0;
-	for (size_t ro = 0; ro < 6; ro++)
+	for (size_t ro = 0; ro < 7; ro++)
 		for (int danger = 0; danger < 2; danger++)
 			for (size_t fo = 0; fo < 5; fo++)
-				for (int anon = 0; anon < 2; anon++) {
-					char body[256];
-					snprintf(body, sizeof body,
-					         "role=%s&danger=%s&form=%s&anonymous=%s",
-					         roles[ro], danger ? "yes" : "no", forms[fo],
-					         anon ? "yes" : "no");
-					struct res r;
-					assert_int_equal(post_form("/wegwijzer", body, &r), 0);
-					const char *b = buf_str(&r.body);
-					if (r.status != 200)
-						fail_msg("%s: status %ld", body, r.status);
-					const char *first =
-					    strstr(b, "<li class=\"signaal-channel");
-					if (!first)
-						fail_msg("%s: no channel", body);
-					size_t cl = strcspn(first + 11, "\"");
-					bool first_emerg =
-					    memmem(first + 11, cl, "--emergency", 11);
-					bool any_emerg = strstr(b, "signaal-channel--emergency");
-					if (danger) {
-						/* 112 first, before any other channel. */
-						if (!strstr(b, "href=\"tel:112\""))
-							fail_msg("%s: no tel:112", body);
-						if (!first_emerg)
-							fail_msg("%s: 112 is not the first channel",
+				for (int anon = 0; anon < 2; anon++)
+					for (size_t mi = 0; mi < 3; mi++) {
+						char body[256];
+						snprintf(
+						    body, sizeof body,
+						    "role=%s&danger=%s&minor=%s&form=%s&anonymous=%s",
+						    roles[ro], danger ? "yes" : "no", minors[mi],
+						    forms[fo], anon ? "yes" : "no");
+						struct res r;
+						assert_int_equal(post_form("/wegwijzer", body, &r),
+						                 0);
+						const char *b = buf_str(&r.body);
+						if (r.status != 200)
+							fail_msg("%s: status %ld", body, r.status);
+						const char *first =
+						    strstr(b, "<li class=\"signaal-channel");
+						if (!first)
+							fail_msg("%s: no channel", body);
+						size_t cl = strcspn(first + 11, "\"");
+						bool first_emerg =
+						    memmem(first + 11, cl, "--emergency", 11);
+						bool any_emerg =
+						    strstr(b, "signaal-channel--emergency");
+						if (danger) {
+							/* 112 first, before any other channel. */
+							if (!strstr(b, "href=\"tel:112\""))
+								fail_msg("%s: no tel:112", body);
+							if (!first_emerg)
+								fail_msg(
+								    "%s: 112 is not the first channel",
+								    body);
+						} else if (any_emerg) {
+							fail_msg("%s: 112 card without danger",
 							         body);
-					} else if (any_emerg) {
-						fail_msg("%s: 112 card without danger", body);
+						}
+						if (!strstr(b, "href=\"tel:"))
+							fail_msg("%s: no phone link", body);
+						/* The Meldcode is the professional's, whatever
+						 * they chose; never the municipal employee's. */
+						if (ro == 4 && !strstr(b, "Meldcode"))
+							fail_msg("%s: no anonymity note", body);
+						if (ro == 5 && strstr(b, "Meldcode"))
+							fail_msg(
+							    "%s: the Meldcode shown to an employee",
+							    body);
+						if (ro == 5 && !strstr(b, "aandachtsfunctionaris"))
+							fail_msg("%s: no aandachtsfunctionaris",
+							         body);
+						/* The answers go along to the report form. */
+						char link[160];
+						snprintf(
+						    link, sizeof link,
+						    "/melden?%s%s%svorm=%s&amp;minderjarig=%s&amp;gevaar=%s\"",
+						    ro == 6 ? "" : "rol=", ro == 6 ? "" : roles[ro],
+						    ro == 6 ? "" : "&amp;", forms[fo],
+						    mi == 0   ? "ja"
+						    : mi == 1 ? "nee"
+						              : "weetniet",
+						    danger ? "ja" : "nee");
+						if (!strstr(b, link))
+							fail_msg("%s: no link %s", body, link);
+						res_free(&r);
+						paths++;
 					}
-					if (!strstr(b, "href=\"tel:"))
-						fail_msg("%s: no phone link", body);
-					if ((ro == 4 || ro == 5) && anon && !strstr(b, "Meldcode"))
-						fail_msg("%s: no anonymity note", body);
-					res_free(&r);
-					paths++;
-				}
-	assert_int_equal(paths, 6 * 2 * 5 * 2);
+	assert_int_equal(paths, 7 * 2 * 5 * 2 * 3);
 }
 
 static void wegwijzer_labour_points_to_inspectorate(void **state)
@@ -219,6 +248,82 @@ static void wegwijzer_labour_points_to_inspectorate(void **state)
 	const char anon[] = "role=bystander&danger=no&form=unknown&anonymous=yes";
 	assert_int_equal(post_form("/wegwijzer", anon, &r), 0);
 	assert_non_null(strstr(buf_str(&r.body), "0800 7000"));
+	res_free(&r);
+}
+
+/* The answer page: the first three channels stand out, the rest under
+ * "Meer mogelijkheden"; every card gives a way to reach someone now. */
+static void wegwijzer_answer_top_three(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(
+	    post_form("/wegwijzer", "role=victim&danger=no&minor=no&form=sexual&anonymous=no", &r),
+	    0);
+	assert_int_equal(r.status, 200);
+	const char *b = buf_str(&r.body);
+	const char *top = strstr(b, "signaal-channels--top");
+	const char *more = strstr(b, "Meer mogelijkheden");
+	assert_non_null(top);
+	assert_non_null(more);
+	assert_true(more > top);
+	/* Three cards before the heading, the rest after it. */
+	size_t before = 0;
+	for (const char *p = top; (p = strstr(p, "<li class=\"signaal-channel")) && p < more; p++)
+		before++;
+	assert_int_equal(before, 3);
+	assert_true(count(more, "<li class=\"signaal-channel") >= 2);
+	/* Every card: a phone, an email, a chat or (the website's contact
+	 * form) a web link. */
+	for (const char *p = strstr(b, "<li class=\"signaal-channel"); p;) {
+		const char *end = strstr(p, "</li>");
+		assert_non_null(end);
+		bool reach = false;
+		for (const char *k = p; k < end && !reach; k++)
+			reach = !strncmp(k, "href=\"tel:", 10) ||
+			        !strncmp(k, "href=\"mailto:", 13) ||
+			        !strncmp(k, "signaal-channel__web", 20);
+		if (!reach)
+			fail_msg("a card without a way to reach anyone: %.120s", p);
+		p = strstr(end, "<li class=\"signaal-channel");
+	}
+	/* An adult victim is not told to find someone their own age. */
+	assert_null(strstr(b, "volwassene"));
+	res_free(&r);
+	assert_int_equal(
+	    post_form("/wegwijzer", "role=victim&danger=no&minor=yes&form=sexual&anonymous=no", &r),
+	    0);
+	assert_non_null(strstr(buf_str(&r.body), "volwassene"));
+	res_free(&r);
+	/* "Weet ik niet": the inspectorate after the general lines, saying
+	 * when it fits, its purpose said once. */
+	assert_int_equal(post_form("/wegwijzer",
+	                           "role=bystander&danger=no&minor=no&form=unknown&anonymous=no",
+	                           &r),
+	                 0);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Past als het om werk gaat"));
+	assert_int_equal(count(b, "Als je denkt dat iemand gedwongen wordt om te werken."), 1);
+	res_free(&r);
+}
+
+/* The form asks the new questions: the minor question and "zeg ik liever
+ * niet"; the perpetrator is named without stigma. */
+static void wegwijzer_form_questions(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/wegwijzer", NULL, &r), 0);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "name=\"minor\" value=\"unknown\""));
+	assert_non_null(strstr(b, "Gaat het om iemand onder de 18"));
+	assert_non_null(strstr(b, "value=\"unsaid\""));
+	assert_non_null(strstr(b, "Zeg ik liever niet"));
+	assert_null(strstr(b, "Pleger"));
+	assert_non_null(strstr(b, "gedwongen om mee te doen"));
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/wegwijzer?minor=yes&role=unsaid", NULL, &r), 0);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"yes\" checked"));
 	res_free(&r);
 }
 
@@ -369,6 +474,26 @@ static void quiz_scores(void **state)
 	res_free(&r);
 }
 
+/* Texts of issue 8 on the pages: the definition names the abuse of a
+ * vulnerable position and forced surrogacy; the signals page makes no
+ * claim about young people that no source makes. */
+static void content_texts(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(http_get(&S, "/", NULL, &r), 0);
+	assert_non_null(strstr(buf_str(&r.body), "kwetsbare positie"));
+	assert_non_null(strstr(buf_str(&r.body), "draagmoederschap"));
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/signalen", NULL, &r), 0);
+	assert_null(strstr(buf_str(&r.body), "vaak om criminele uitbuiting"));
+	assert_non_null(strstr(buf_str(&r.body), "Twijfel je? Meld het toch."));
+	res_free(&r);
+	assert_int_equal(http_get(&S, "/en/signalen", NULL, &r), 0);
+	assert_null(strstr(buf_str(&r.body), "often criminal exploitation"));
+	res_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +505,9 @@ int main(void)
 	    cmocka_unit_test(wegwijzer_every_path),
 	    cmocka_unit_test(wegwijzer_labour_points_to_inspectorate),
 	    cmocka_unit_test(wegwijzer_answer_kept_per_input),
+	    cmocka_unit_test(wegwijzer_answer_top_three),
+	    cmocka_unit_test(wegwijzer_form_questions),
+	    cmocka_unit_test(content_texts),
 	    cmocka_unit_test(wegwijzer_errors_keep_choices),
 	    cmocka_unit_test(wegwijzer_preselects_from_query),
 	    cmocka_unit_test(quiz_scores),

@@ -383,6 +383,42 @@ CASE(org_theme_not_colour, "orgs/velsen.json", SET, "theme", "{\"colour_primary\
      "@/orgs/velsen.json: theme.colour_primary: \"red\" is not a colour #rrggbb")
 CASE(org_theme_half, "orgs/velsen.json", SET, "theme", "{\"colour_primary\": \"#0b5394\"}",
      "@/orgs/velsen.json: theme.colour_accent: missing")
+CASE(channel_form_typo, "regions/nl.json", SET, "channels[7].forms", "[\"sexual\", \"unkown\"]",
+     "@/regions/nl.json: channels[7].forms[1]: unknown form \"unkown\"")
+CASE(region_inherits_unknown, "regions/groningen.json", SET, "inherits", "\"noord-holland\"",
+     "@/regions/groningen.json: inherits: unknown region \"noord-holland\"")
+CASE(region_inherits_circle, "regions/noord-nederland.json", SET, "inherits", "\"groningen\"",
+     "@/regions/noord-nederland.json: inherits: \"groningen\" leads back here in a circle; the chain must end at nl")
+CASE(region_inherits_self, "regions/utrecht.json", SET, "inherits", "\"utrecht\"",
+     "@/regions/utrecht.json: inherits: \"utrecht\" is the region itself")
+CASE(national_inherits, "regions/nl.json", SET, "inherits", "\"utrecht\"",
+     "@/regions/nl.json: inherits: the national channels inherit from nothing")
+CASE(channel_minor_rank, "regions/nl.json", SET, "channels[6].roles_minor.victim", "0",
+     "@/regions/nl.json: channels[6].roles_minor.victim: must be a whole number from 1 to 99")
+CASE(channel_minor_role, "regions/nl.json", SET, "channels[6].roles_minor.mayor", "1",
+     "@/regions/nl.json: channels[6].roles_minor: unknown role \"mayor\"")
+CASE(internal_with_phone, "regions/nl.json", SET, "channels[8].email", "\"af@example.nl\"",
+     "@/regions/nl.json: channels[8]: an internal channel is reached through the organisation's contact; it has no phones, email or chat of its own")
+CASE(channel_unreachable, "regions/noord-nederland.json", DEL, "channels[0].web", NULL,
+     "@/regions/noord-nederland.json: channels[0]: no way to reach anyone: give phones, email or web (or \"internal\": true)")
+CASE(org_contact_missing, "orgs/groningen.json", DEL, "contact", NULL,
+     "@/orgs/groningen.json: contact: missing")
+CASE(org_contact_empty, "orgs/velsen.json", DEL, "contact.phones", NULL,
+     "@/orgs/velsen.json: contact: give phones or email: staff must be able to reach someone")
+CASE(org_contact_phone, "orgs/velsen.json", SET, "contact.phones[0].display", "\"14 02555\"",
+     "@/orgs/velsen.json: contact.phones[0].display: \"14 02555\" is not a Dutch phone number (10 digits from 0, a 0800 or 090x number, or a short number like 112)")
+CASE(org_about_empty, "orgs/utrecht.json", SET, "about", "[]",
+     "@/orgs/utrecht.json: about: empty list")
+CASE(org_about_not_i18n, "orgs/velsen.json", SET, "about[0].text[0]", "\"Alleen Nederlands\"",
+     "@/orgs/velsen.json: about[0].text[0]: must be an object")
+CASE(org_channel_bad, "orgs/velsen.json", SET, "channels[0].anonymous", "\"maybe\"",
+     "@/orgs/velsen.json: channels[0].anonymous: must be \"yes\", \"no\" or \"possible\"")
+CASE(unsaid_missing_name, "en/wegwijzer.json", DEL, "unsaid.name", NULL,
+     "@/en/wegwijzer.json: unsaid.name: missing")
+CASE(when_form_missing, "nl/wegwijzer.json", DEL, "when_form.labour", NULL,
+     "@/nl/wegwijzer.json: when_form.labour: missing")
+CASE(young_advice_one_language, "en/roles.json", DEL, "roles[0].advice_young", NULL,
+     "@/en/roles.json: roles[0]: advice_young \"no\" of victim is not in @/nl/roles.json")
 /* clang-format on */
 
 /* role_not_covered needs Veilig Thuis to stop serving perpetrators too;
@@ -617,6 +653,182 @@ static void test_orgs(void **state)
 	content_free(c);
 }
 
+/* Regions compose: nl, then noord-nederland, then groningen, each file
+ * replacing by id or adding; a region without its own care coordinator
+ * keeps the national overview. */
+static void test_region_composition(void **state)
+{
+	(void)state;
+	struct content *c = load_real();
+	const json_t *g = json_object_get(content_region(c, "nl", "groningen"), "channels");
+	const json_t *nn = json_object_get(content_region(c, "nl", "noord-nederland"), "channels");
+	const json_t *k = json_object_get(content_region(c, "en", "kennemerland"), "channels");
+	/* From noord-nederland.json, inherited by groningen. */
+	assert_string_equal(str(find(g, "id", "riec-noord-nederland"), "region"),
+	                    "noord-nederland");
+	assert_string_equal(str(find(nn, "id", "riec-noord-nederland"), "region"),
+	                    "noord-nederland");
+	assert_null(find(k, "id", "riec-noord-nederland"));
+	/* Groningen's own care coordinator replaces the national overview in
+	 * place; noord-nederland has none of its own. */
+	const json_t *zg = find(g, "id", "zorgcoordinatie");
+	assert_string_equal(str(zg, "region"), "groningen");
+	assert_string_equal(str(zg, "email"), "mensenhandel@groningen.nl");
+	assert_string_equal(str(find(nn, "id", "zorgcoordinatie"), "region"), "nl");
+	assert_non_null(
+	    strstr(str(find(nn, "id", "zorgcoordinatie"), "web"), "wegwijzermensenhandel"));
+	assert_non_null(strstr(str(find(k, "id", "zorgcoordinatie"), "name"), "for Velsen"));
+	assert_string_equal(str(find(g, "id", "112"), "region"), "nl");
+	size_t zc = 0;
+	for (size_t i = 0; i < json_array_size(g); i++)
+		zc += !strcmp(str(json_array_get(g, i), "id"), "zorgcoordinatie");
+	assert_int_equal(zc, 1);
+	/* Meld een Vermoeden is no national channel; the inspectorate is
+	 * anonymous; Helse Liefde only for sexual exploitation and "weet ik
+	 * niet"; Veilig Thuis Utrecht has its own address. */
+	const json_t *nl = json_object_get(content_region(c, "nl", "nl"), "channels");
+	assert_null(find(nl, "id", "meld-een-vermoeden"));
+	assert_string_equal(str(find(nl, "id", "arbeidsinspectie"), "anonymous"), "yes");
+	const json_t *hl = json_object_get(find(nl, "id", "helse-liefde"), "forms");
+	assert_int_equal(json_array_size(hl), 2);
+	assert_string_equal(json_string_value(json_array_get(hl, 1)), "unknown");
+	const json_t *u = json_object_get(content_region(c, "nl", "utrecht"), "channels");
+	assert_string_equal(str(find(u, "id", "veilig-thuis"), "web"),
+	                    "https://www.veiligthuisutrecht.nl");
+	content_free(c);
+}
+
+/* The organisations' views: own channels, own "Wat wij doen", and the
+ * aandachtsfunctionaris reached through the profile's contact. */
+static void test_org_views(void **state)
+{
+	(void)state;
+	struct content *c = load_real();
+	const json_t *v = content_org_view(c, "nl", "velsen");
+	const json_t *u = content_org_view(c, "en", "utrecht");
+	assert_non_null(v);
+	assert_non_null(u);
+	assert_string_equal(str(v, "region"), "kennemerland");
+	const json_t *vc = json_object_get(v, "channels");
+	const json_t *mev = find(vc, "id", "meld-een-vermoeden");
+	assert_string_equal(str(mev, "region"), "velsen");
+	assert_string_equal(str(mev, "anonymous"), "possible");
+	assert_null(find(json_object_get(u, "channels"), "id", "meld-een-vermoeden"));
+	const json_t *af = find(vc, "id", "aandachtsfunctionaris");
+	assert_string_equal(str(json_array_get(json_object_get(af, "phones"), 0), "display"),
+	                    "14 0255");
+	assert_non_null(str(af, "contact_note"));
+	/* The region's own copy stays without a contact. */
+	const json_t *raf =
+	    find(json_object_get(content_region(c, "nl", "kennemerland"), "channels"), "id",
+	         "aandachtsfunctionaris");
+	assert_null(json_object_get(raf, "phones"));
+	/* "Wat wij doen" resolved per language and different per
+	 * organisation. */
+	const json_t *va = json_object_get(v, "about"), *ua = json_object_get(u, "about");
+	assert_true(json_array_size(va) > 0);
+	assert_true(json_is_string(json_object_get(json_array_get(va, 0), "title")));
+	assert_false(json_equal(va, ua));
+	assert_null(content_org_view(c, "nl", "haarlem"));
+	assert_null(content_org_view(NULL, "nl", "velsen"));
+	content_free(c);
+}
+
+static bool rule_has(const struct content *c, const char *form, const char *sig)
+{
+	const json_t *r, *x;
+	size_t i, k;
+	json_array_foreach(content_rules(c), i, r)
+	{
+		if (strcmp(str(r, "form"), form))
+			continue;
+		json_array_foreach(json_object_get(r, "signals"), k, x)
+		{
+			if (!strcmp(json_string_value(x), sig))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Joined texts of a form's key (description, examples) in lang. */
+static bool form_says(const struct content *c, const char *lang, const char *code, const char *key,
+                      const char *what)
+{
+	const json_t *list = json_object_get(content_form(c, lang, code), key), *x;
+	size_t i;
+	json_array_foreach(list, i, x)
+	{
+		if (strstr(json_string_value(x), what))
+			return true;
+	}
+	return false;
+}
+
+/* The corrections of issue 8 in the shipped content. */
+static void test_issue8_content(void **state)
+{
+	(void)state;
+	struct content *c = load_real();
+	/* Rules: youth signals and falling school results point to sexual
+	 * exploitation too; threats to labour; organ removal only on its own
+	 * signals, never on papers or debts. */
+	assert_true(rule_has(c, "sexual", "youth.school_dropout"));
+	assert_true(rule_has(c, "sexual", "youth.behaviour_change"));
+	assert_true(rule_has(c, "sexual", "general.school_results"));
+	assert_true(rule_has(c, "labour", "general.threats"));
+	assert_true(rule_has(c, "organ_removal", "organ_removal.scars"));
+	assert_false(rule_has(c, "organ_removal", "general.illegal_stay"));
+	assert_false(rule_has(c, "organ_removal", "general.debts"));
+	assert_false(rule_has(c, "organ_removal", "general.travel_arranged"));
+	/* No two signals of a language say the same thing twice. */
+	for (int l = 0; l < 2; l++) {
+		const json_t *sig = content_signals(c, l ? "en" : "nl");
+		for (size_t i = 0; i < json_array_size(sig); i++)
+			for (size_t k = i + 1; k < json_array_size(sig); k++) {
+				const char *a = str(json_array_get(sig, i), "text");
+				const char *b = str(json_array_get(sig, k), "text");
+				if (!strncmp(a, b, 16))
+					fail_msg("signals start alike: \"%s\" and \"%s\"", a, b);
+			}
+	}
+	/* Forms. */
+	assert_true(form_says(c, "nl", "sexual", "description", "slaapplek"));
+	assert_true(form_says(c, "nl", "sexual", "description", "onder de 18"));
+	assert_true(form_says(c, "nl", "sexual", "description", "pooierboy"));
+	assert_true(form_says(c, "en", "sexual", "description", "pooierboy"));
+	assert_true(form_says(c, "nl", "labour", "description", "haven"));
+	assert_true(form_says(c, "nl", "labour", "examples", "schip"));
+	assert_true(
+	    form_says(c, "nl", "criminal", "description", "Bedelen is op zich niet strafbaar"));
+	assert_true(form_says(c, "nl", "criminal", "description", "vervolgd"));
+	/* Victims: a reflection period through the care coordinator; young
+	 * people forced into crime are victims first, told only them. */
+	const json_t *v = content_role(c, "nl", "victim");
+	bool reflection = false;
+	for (size_t i = 0; i < json_array_size(json_object_get(v, "advice")); i++)
+		reflection |=
+		    strstr(json_string_value(json_array_get(json_object_get(v, "advice"), i)),
+		           "bedenktijd") != NULL;
+	assert_true(reflection);
+	assert_non_null(
+	    strstr(json_string_value(json_array_get(json_object_get(v, "advice_young"), 1)),
+	           "eerst gezien als slachtoffer"));
+	/* The perpetrator without stigma; the professional's text says hotel
+	 * and bank staff are bystanders; safety, not only one's own. */
+	assert_string_not_equal(str(content_role(c, "nl", "perpetrator"), "name"), "Pleger");
+	assert_non_null(strstr(str(content_role(c, "nl", "professional"), "who"), "hotel"));
+	assert_non_null(strstr(str(content_role(c, "nl", "professional"), "anonymous_note"),
+	                       "uit veiligheidsoverwegingen"));
+	assert_null(strstr(str(content_role(c, "nl", "employee"), "anonymous_note"), "Meldcode"));
+	/* "Twijfel je? Meld het toch." where the bystander is advised. */
+	assert_non_null(
+	    strstr(json_string_value(json_array_get(
+	               json_object_get(content_role(c, "nl", "bystander"), "advice"), 0)),
+	           "Twijfel je? Meld het toch."));
+	content_free(c);
+}
+
 static void test_null_and_missing(void **state)
 {
 	(void)state;
@@ -642,6 +854,9 @@ int main(void)
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_signals),
 	    cmocka_unit_test(test_roles_and_risks),
+	    cmocka_unit_test(test_region_composition),
+	    cmocka_unit_test(test_org_views),
+	    cmocka_unit_test(test_issue8_content),
 	    cmocka_unit_test(test_quiz_and_rules),
 	    cmocka_unit_test(test_regions),
 	    cmocka_unit_test(test_orgs),
@@ -708,6 +923,24 @@ int main(void)
 	    BROKEN(org_missing_name),
 	    BROKEN(org_theme_not_colour),
 	    BROKEN(org_theme_half),
+	    BROKEN(channel_form_typo),
+	    BROKEN(region_inherits_unknown),
+	    BROKEN(region_inherits_circle),
+	    BROKEN(region_inherits_self),
+	    BROKEN(national_inherits),
+	    BROKEN(channel_minor_rank),
+	    BROKEN(channel_minor_role),
+	    BROKEN(internal_with_phone),
+	    BROKEN(channel_unreachable),
+	    BROKEN(org_contact_missing),
+	    BROKEN(org_contact_empty),
+	    BROKEN(org_contact_phone),
+	    BROKEN(org_about_empty),
+	    BROKEN(org_about_not_i18n),
+	    BROKEN(org_channel_bad),
+	    BROKEN(unsaid_missing_name),
+	    BROKEN(when_form_missing),
+	    BROKEN(young_advice_one_language),
 	};
 	return cmocka_run_group_tests_name("content", tests, NULL, NULL);
 }

@@ -203,6 +203,49 @@ static void test_bad_args(void **state)
 	assert_int_equal(quiz_score(*state, "nl", NULL, NULL, NULL), -EINVAL);
 }
 
+/* The questions of issue 8 are there, in both languages, and a quiz that
+ * answers only them right scores exactly them. */
+static void test_new_questions(void **state)
+{
+	const struct content *c = *state;
+	static const char *const ids[] = {"q19", "q20", "q21", "q22", "q23", "q24"};
+	static const char *const words[] = {"slaapplek", "Arbeidsinspectie", "opvang",
+	                                    "familie",   "werkgever",        "pooierboy"};
+	json_t *map = json_object();
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		const json_t *qn = NULL, *x, *en = NULL;
+		size_t k;
+		json_array_foreach(content_quiz(c, "nl"), k, x)
+		{
+			if (!strcmp(json_string_value(json_object_get(x, "id")), ids[i]))
+				qn = x;
+		}
+		json_array_foreach(content_quiz(c, "en"), k, x)
+		{
+			if (!strcmp(json_string_value(json_object_get(x, "id")), ids[i]))
+				en = x;
+		}
+		assert_non_null(qn);
+		assert_non_null(en);
+		assert_non_null(
+		    strstr(json_string_value(json_object_get(qn, "question")), words[i]));
+		json_object_set(map, ids[i], json_object_get(qn, "answer"));
+	}
+	json_t *out = score(c, "nl", from_map, map);
+	assert_int_equal(json_integer_value(json_object_get(out, "score")), 6);
+	json_decref(out);
+	json_decref(map);
+	/* Safety, not only one's own: the professional's exception. */
+	const json_t *q08 = json_array_get(content_quiz(c, "nl"), 7);
+	assert_string_equal(json_string_value(json_object_get(q08, "id")), "q08");
+	assert_non_null(strstr(json_string_value(json_object_get(q08, "explanation")),
+	                       "uit veiligheidsoverwegingen"));
+	/* Not "every municipality has one". */
+	const json_t *q16 = json_array_get(content_quiz(c, "nl"), 15);
+	assert_null(
+	    strstr(json_string_value(json_object_get(q16, "explanation")), "Elke gemeente heeft"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(test_english_texts),
 	    cmocka_unit_test(test_result_is_a_copy),
 	    cmocka_unit_test(test_bad_args),
+	    cmocka_unit_test(test_new_questions),
 	};
 	return cmocka_run_group_tests_name("quiz", tests, content_setup, content_teardown);
 }
