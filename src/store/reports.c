@@ -269,8 +269,9 @@ static int insert_new(struct store_tx *tx, struct store_report_new *r)
 	                        sv_int(r->acute_danger),
 	                        sv_opt(r->district),
 	                        sv_blob(r->sealed, r->sealed_len),
-	                        sv_opt(r->suggestion)};
-	rc = store_tx_exec(tx, STMT_REPORT_INSERT_WEB, p, 14, NULL, NULL);
+	                        sv_opt(r->suggestion),
+	                        sv_opt(r->details)};
+	rc = store_tx_exec(tx, STMT_REPORT_INSERT_WEB, p, 15, NULL, NULL);
 	/* check_new() found the organisation and district and no row with
 	 * this id or receipt, the counter gave the reference and the values
 	 * fit the column checks: a constraint can only be a repeat of the
@@ -395,14 +396,15 @@ static int import_one(struct store_tx *tx, const char *org, const struct store_r
 		                        sv_opt(r->district),
 		                        sv_text(r->concrete),
 		                        sv_text(r->status),
-		                        sv_text(r->outcome)};
+		                        sv_text(r->outcome),
+		                        sv_opt(r->details)};
 		struct store_val idp[] = {sv_int(id)};
 		rc = exists(tx, STMT_REPORT_ID_EXISTS, idp, 1, &found);
 		if (rc)
 			return rc;
 		if (found)
 			continue;
-		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 12, NULL, NULL);
+		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 13, NULL, NULL);
 		if (!rc)
 			rc = insert_forms(tx, id, r->forms, r->nforms);
 		return rc;

@@ -56,13 +56,14 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_INSERT_WEB] =
         {"report_insert_web",
          "INSERT INTO reports (id, org_id, reference, receipt_hash, received_on, received_at,"
-         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"},
+         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
+         " details)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"},
     [STMT_REPORT_INSERT_IMPORTED] =
         {"report_insert_imported",
          "INSERT INTO reports (id, org_id, reference, received_on, channel, reporter_role,"
-         " anonymous, kind, district, concrete, status, outcome)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"},
+         " anonymous, kind, district, concrete, status, outcome, details)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
     [STMT_REPORT_FORM_INSERT] = {"report_form_insert", "INSERT INTO report_forms"
                                                        " (report_id, position, form)"
                                                        " VALUES ($1, $2, $3)"},

@@ -188,6 +188,7 @@ struct store_report_import {
 	const char *concrete;     /* report_concretes */
 	const char *status;       /* report_statuses */
 	const char *outcome;      /* report_outcomes */
+	const char *details;      /* JSON text of the non-personal details, or NULL */
 };
 
 /* Inserts n historical reports of org in one transaction: all of them or
@@ -259,6 +260,10 @@ struct store_report_new {
 	const void *sealed; /* the sealed personal fields, 1..STORE_SEALED_MAX bytes */
 	size_t sealed_len;
 	const char *suggestion; /* JSON text, or NULL */
+	/* JSON text of the details that are no personal data (reporter
+	 * state, sector, each person's role and minor, ...; domain/report.h
+	 * report_details_json()), or NULL. */
+	const char *details;
 };
 
 /* Largest sealed blob of a report or message. */

@@ -1146,8 +1146,29 @@ static void test_report_time_of_day_optional(void **state)
 
 /* Brings the database at path back to the schema before migration 5
  * (no counters: numbers were MAX() + 1). */
+/* Brings the database at path back to the schema before the migration of
+ * report details and drafts (issue 8). */
+static void undo_migration_details(const char *path)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	char *err = NULL;
+	int rc = sqlite3_exec(db,
+	                      "BEGIN;"
+	                      "DROP TABLE drafts;"
+	                      "ALTER TABLE reports DROP COLUMN details;"
+	                      "DELETE FROM schema_migrations WHERE version = 6;"
+	                      "COMMIT;",
+	                      NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("undoing the details migration: %s", err ? err : "?");
+	sqlite3_free(err);
+	sqlite3_close(db);
+}
+
 static void undo_migration_5(const char *path)
 {
+	undo_migration_details(path);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	char *err = NULL;
