@@ -182,8 +182,24 @@ static int store_rows(struct store *st, const char *file, const char *org, struc
 		fprintf(stderr, "signaal: out of memory\n");
 		return CLI_EXIT_USER;
 	}
+	char **details = calloc(im->nrows ? im->nrows : 1, sizeof *details);
+	if (!details) {
+		free(rows);
+		free(forms);
+		fprintf(stderr, "signaal: out of memory\n");
+		return CLI_EXIT_USER;
+	}
 	for (size_t i = 0; i < im->nrows; i++) {
 		const struct import_row *r = &im->rows[i];
+		if (import_row_details(r, &details[i])) {
+			for (size_t k = 0; k < i; k++)
+				free(details[k]);
+			free(details);
+			free(rows);
+			free(forms);
+			fprintf(stderr, "signaal: out of memory\n");
+			return CLI_EXIT_USER;
+		}
 		for (size_t k = 0; k < r->nforms; k++)
 			forms[i][k] = report_forms[r->forms[k]];
 		rows[i] = (struct store_report_import){
@@ -199,10 +215,14 @@ static int store_rows(struct store *st, const char *file, const char *org, struc
 		    .concrete = report_concretes[r->concrete],
 		    .status = report_statuses[r->status],
 		    .outcome = report_outcomes[r->outcome],
+		    .details = details[i],
 		};
 	}
 	size_t bad = im->nrows;
 	int rc = store_report_insert_imported(st, org, rows, im->nrows, &bad);
+	for (size_t i = 0; i < im->nrows; i++)
+		free(details[i]);
+	free(details);
 	if (rc) {
 		const struct import_row *r = bad < im->nrows ? &im->rows[bad] : NULL;
 		char problem[128];
