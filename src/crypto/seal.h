@@ -32,8 +32,10 @@ enum {
 
 /* What a sealed value is for: part of the associated data. */
 enum seal_purpose {
-	SEAL_REPORT = 1,  /* the personal fields of a report */
-	SEAL_MESSAGE = 2, /* one message of a report's conversation */
+	SEAL_REPORT = 1,        /* the personal fields of a report */
+	SEAL_MESSAGE = 2,       /* one message of a report's conversation */
+	SEAL_DRAFT = 3,         /* the fields of a draft of the report form */
+	SEAL_DRAFT_RECEIPT = 4, /* the receipt of the report a draft became */
 };
 
 struct seal_key {

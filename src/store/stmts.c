@@ -120,6 +120,29 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_SEALED_SAMPLE] = {"report_sealed_sample",
                                    "SELECT id, sealed FROM reports WHERE sealed IS NOT NULL"
                                    " LIMIT 1"},
+    /* Drafts of the report form (migration 6; store/drafts.c). Times are
+     * ISO-8601 UTC text of one shape, compared as text. */
+    [STMT_DRAFT_GET] = {"draft_get", "SELECT seal_id, sealed, receipt FROM drafts"
+                                     " WHERE id = $1 AND org_id = $2"
+                                     " AND expires_at COLLATE \"C\" > $3"},
+    [STMT_DRAFT_PUT] = {"draft_put",
+                        "INSERT INTO drafts (id, org_id, seal_id, expires_at, sealed, receipt)"
+                        " VALUES ($1, $2, $3, $4, $5, NULL)"
+                        " ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id,"
+                        " seal_id = excluded.seal_id, expires_at = excluded.expires_at,"
+                        " sealed = excluded.sealed, receipt = NULL"},
+    /* Takes the fields of a draft to send them, once: a second send finds
+     * none. */
+    /* Takes the fields of a draft to send them, once, after draft_get in
+     * the same transaction (RETURNING gives the new values): a second
+     * send finds none. */
+    [STMT_DRAFT_TAKE] = {"draft_take", "UPDATE drafts SET sealed = NULL"
+                                       " WHERE id = $1 AND sealed IS NOT NULL"
+                                       " AND receipt IS NULL RETURNING seal_id"},
+    [STMT_DRAFT_SENT] = {"draft_sent", "UPDATE drafts SET receipt = $2, sealed = $3"
+                                       " WHERE id = $1"},
+    [STMT_DRAFT_DELETE] = {"draft_delete", "DELETE FROM drafts WHERE id = $1"},
+    [STMT_DRAFT_PURGE] = {"draft_purge", "DELETE FROM drafts WHERE expires_at COLLATE \"C\" <= $1"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

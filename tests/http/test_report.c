@@ -138,6 +138,28 @@ static void valid_report(struct buf *b, const char *description)
 	add(b, "people[0].minor", "no");
 }
 
+/* GETs path of srv with x's cookie. */
+static void get_with(const struct srv *s, const char *path, const struct sess *x, struct res *r)
+{
+	char cookie[200];
+	snprintf(cookie, sizeof cookie, "Cookie: %s", x->cookie);
+	const char *hdrs[] = {cookie, NULL};
+	assert_int_equal(http_get(s, path, hdrs, r), 0);
+}
+
+/* POSTs body like post_with, expects 303 (post/redirect/get) and follows
+ * it with x's cookie: r is the page it leads to. */
+static void post_follow(const struct srv *s, const struct sess *x, const char *body, struct res *r)
+{
+	post_with(s, "/melden", x, body, r);
+	char loc[256];
+	if (r->status != 303 || !res_header(r, "Location", loc, sizeof loc))
+		fail_msg("expected 303 with Location, got %ld\n%.2000s", r->status,
+		         buf_str(&r->body));
+	res_free(r);
+	get_with(s, loc, x, r);
+}
+
 /* Submits a form (built by the caller) to /melden in a fresh session. */
 static void submit(const struct srv *s, const struct buf *form, struct res *r)
 {
@@ -254,7 +276,7 @@ static void step1_danger_shows_112_first(void **state)
 	struct sess x;
 	get_session(&S, "/melden", &x);
 	struct res r;
-	post_with(&S, "/melden", &x, "step=1&danger=yes", &r);
+	post_follow(&S, &x, "step=1&danger=yes", &r);
 	assert_int_equal(r.status, 200);
 	const char *b = buf_str(&r.body);
 	const char *acute = strstr(b, "signaal-emergency--acute");
@@ -268,7 +290,7 @@ static void step1_danger_shows_112_first(void **state)
 	assert_non_null(strstr(b, "name=\"description\""));
 	res_free(&r);
 
-	post_with(&S, "/melden", &x, "step=1&danger=no", &r);
+	post_follow(&S, &x, "step=1&danger=no", &r);
 	assert_int_equal(r.status, 200);
 	b = buf_str(&r.body);
 	assert_null(strstr(b, "signaal-emergency--acute"));
@@ -290,7 +312,8 @@ static void step2_has_every_field(void **state)
 	struct sess x;
 	get_session(&S, "/melden", &x);
 	struct res r;
-	post_with(&S, "/melden", &x, "step=1&danger=no", &r);
+	/* The whole form on one page: what a post of it (step=2) answers. */
+	post_with(&S, "/melden", &x, "step=2&acute_danger=no", &r);
 	const char *b = buf_str(&r.body);
 	static const char *const names[] = {
 	    "name=\"kind\" value=\"advice\"",
