@@ -206,3 +206,19 @@ int draft_delete(struct drafts *d, const char *cookie)
 	int rc = store_draft_delete(d->store, id);
 	return rc > 0 ? -EIO : rc;
 }
+
+int draft_claim(struct drafts *d, const char *org, const char *key)
+{
+	unsigned char id[STORE_DRAFT_ID_BYTES];
+	int64_t seal_id;
+	if (!d || !org || draft_id(d, key, id, &seal_id))
+		return -EINVAL;
+	time_t t = time(NULL);
+	char now[STORE_TIME_LEN + 1], until[STORE_TIME_LEN + 1];
+	utc(t, now);
+	utc(t + DRAFT_MAX_AGE_S, until);
+	int rc = store_draft_claim(d->store, id, org, until, now);
+	if (rc == STORE_DUPLICATE)
+		return DRAFT_NONE;
+	return rc > 0 ? -EIO : rc;
+}

@@ -45,6 +45,11 @@ int draft_take(struct drafts *d, const char *org, const char *cookie, json_t **f
  * object: what the receipt page needs, nothing of what was reported) as
  * the draft's fields, which are never sent again. */
 int draft_sent(struct drafts *d, const char *cookie, const char *receipt, const json_t *shown);
+/* Claims a one-time submission id (key: any text, e.g. "f:" and a
+ * form's hidden id) for DRAFT_MAX_AGE_S: 0 the first time, DRAFT_NONE
+ * when it was claimed already (a second send, a reload); -errno. Release
+ * it with draft_delete(d, key) when what it guarded was not done. */
+int draft_claim(struct drafts *d, const char *org, const char *key);
 /* Deletes the draft (a new report from scratch). */
 int draft_delete(struct drafts *d, const char *cookie);
 

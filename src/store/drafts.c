@@ -175,3 +175,34 @@ int store_draft_delete(struct store *s, const unsigned char id[STORE_DRAFT_ID_BY
 		return -EINVAL;
 	return store_txn(s, delete_txn, (void *)id);
 }
+
+struct claim_ctx {
+	const unsigned char *id;
+	const char *org, *expires_at, *now;
+	bool claimed;
+};
+
+static int claim_txn(struct store_tx *tx, void *vctx)
+{
+	struct claim_ctx *c = vctx;
+	c->claimed = false;
+	struct store_val now[] = {sv_text(c->now)};
+	int rc = store_tx_exec(tx, STMT_DRAFT_PURGE, now, 1, NULL, NULL);
+	if (rc)
+		return rc;
+	struct store_val p[] = {sv_blob(c->id, STORE_DRAFT_ID_BYTES), sv_text(c->org), sv_int(1),
+	                        sv_text(c->expires_at)};
+	return store_tx_exec(tx, STMT_DRAFT_CLAIM, p, 4, store_row_found, &c->claimed);
+}
+
+int store_draft_claim(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES],
+                      const char *org, const char *expires_at, const char *now)
+{
+	if (!s || !id || !org || !expires_at || !now)
+		return -EINVAL;
+	struct claim_ctx c = {id, org, expires_at, now, false};
+	int rc = store_txn(s, claim_txn, &c);
+	if (!rc && !c.claimed)
+		rc = STORE_DUPLICATE;
+	return rc;
+}

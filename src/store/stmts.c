@@ -142,6 +142,12 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_DRAFT_SENT] = {"draft_sent", "UPDATE drafts SET receipt = $2, sealed = $3"
                                        " WHERE id = $1"},
     [STMT_DRAFT_DELETE] = {"draft_delete", "DELETE FROM drafts WHERE id = $1"},
+    /* A one-time submission id (a follow-up message): a row only when
+     * the id is new. */
+    [STMT_DRAFT_CLAIM] = {"draft_claim",
+                          "INSERT INTO drafts (id, org_id, seal_id, expires_at, sealed, receipt)"
+                          " VALUES ($1, $2, $3, $4, NULL, NULL) ON CONFLICT (id) DO NOTHING"
+                          " RETURNING seal_id"},
     [STMT_DRAFT_PURGE] = {"draft_purge", "DELETE FROM drafts WHERE expires_at COLLATE \"C\" <= $1"},
 };
 

@@ -393,6 +393,11 @@ int store_draft_take(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTE
  * not sent twice). */
 int store_draft_sent(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES],
                      const void *receipt, size_t len, const void *sealed, size_t sealed_len);
+/* Claims id once, until expires_at (a one-time submission id): 0 the
+ * first time, STORE_DUPLICATE when it was claimed already. Deletes every
+ * draft expired at now. */
+int store_draft_claim(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES],
+                      const char *org, const char *expires_at, const char *now);
 /* Deletes the draft id (none: 0). */
 int store_draft_delete(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES]);
 

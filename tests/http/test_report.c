@@ -520,7 +520,16 @@ static void second_send_shows_first_receipt(void **state)
 	assert_non_null(strstr(buf_str(&out), "\"reporter_state\":\"anonymous\""));
 	buf_free(&out);
 	assert_received(&S, first);
-	/* A new report begins from scratch. */
+	/* A new report begins from scratch: from the receipt's link, or a
+	 * post that deletes the draft. */
+	step_get(&x, "/melden?stap=gevaar", &r);
+	assert_false(receipt_of(buf_str(&r.body), again));
+	assert_non_null(strstr(buf_str(&r.body), "name=\"danger\""));
+	res_free(&r);
+	step_post(&x, "step=1&danger=no", "/melden?stap=wat");
+	step_get(&x, "/melden?stap=wat", &r);
+	assert_null(strstr(buf_str(&r.body), "Kraanvogel"));
+	res_free(&r);
 	step_post(&x, "step=nieuw", "/melden");
 	step_get(&x, "/melden", &r);
 	assert_false(receipt_of(buf_str(&r.body), again));
@@ -1015,6 +1024,63 @@ static void assert_received(const struct srv *s, const char *typed)
 	follow(s, body, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
+	res_free(&r);
+}
+
+/* The value of the hidden field name in html, or false. */
+static bool hidden_of(const char *html, const char *name, char *out, size_t outsz)
+{
+	char want[80];
+	snprintf(want, sizeof want, "name=\"%s\" value=\"", name);
+	const char *p = strstr(html, want);
+	if (!p)
+		return false;
+	p += strlen(want);
+	const char *e = strchr(p, '"');
+	if (!e || (size_t)(e - p) >= outsz)
+		return false;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return true;
+}
+
+/* A reload (or a second tap) of "add information" stores the message
+ * once: the form's one-time submission id. */
+static void follow_message_stored_once(void **state)
+{
+	(void)state;
+	char rc[20];
+	make_report(&S, "Een melding om twee keer aan toe te voegen.", rc);
+	struct sess x;
+	get_session(&S, "/volgen", &x);
+	struct res r;
+	char body[300];
+	snprintf(body, sizeof body, "receipt=%s", rc);
+	post_with(&S, "/volgen", &x, body, &r);
+	assert_int_equal(r.status, 200);
+	char sub[64];
+	assert_true(hidden_of(buf_str(&r.body), "submission", sub, sizeof sub));
+	assert_int_equal(strlen(sub), 32);
+	res_free(&r);
+	snprintf(body, sizeof body, "receipt=%s&submission=%s&message=Eenmaal-Ooievaar-31", rc,
+	         sub);
+	for (int i = 0; i < 2; i++) {
+		post_with(&S, "/volgen", &x, body, &r);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(buf_str(&r.body), "toegevoegd"));
+		assert_int_equal(count(buf_str(&r.body), "Eenmaal-Ooievaar-31"), 1);
+		res_free(&r);
+	}
+	/* A new form (a new id) adds again. */
+	post_with(&S, "/volgen", &x, body, &r);
+	char sub2[64];
+	assert_true(hidden_of(buf_str(&r.body), "submission", sub2, sizeof sub2));
+	assert_string_not_equal(sub, sub2);
+	res_free(&r);
+	snprintf(body, sizeof body, "receipt=%s&submission=%s&message=Eenmaal-Ooievaar-31", rc,
+	         sub2);
+	post_with(&S, "/volgen", &x, body, &r);
+	assert_int_equal(count(buf_str(&r.body), "Eenmaal-Ooievaar-31"), 2);
 	res_free(&r);
 }
 
@@ -1588,6 +1654,7 @@ int main(void)
 	    cmocka_unit_test(advice_skips_people),
 	    cmocka_unit_test(professional_part_only_for_professionals),
 	    cmocka_unit_test(prefill_from_the_wegwijzer),
+	    cmocka_unit_test(follow_message_stored_once),
 	    cmocka_unit_test(empty_submit_names_every_missing_field),
 	    cmocka_unit_test(errors_keep_everything_typed),
 	    cmocka_unit_test(every_rule_through_the_form),
