@@ -1806,7 +1806,15 @@ static int get_step(struct req *req, struct resp *resp)
 		json_decref(fields);
 		return rc;
 	}
-	if (st < 0 || st == S_DANGER || (receipt[0] && st != S_DONE)) {
+	if (receipt[0] && st != S_DANGER) {
+		/* Sent: Back to a step, or a reload, shows the receipt again;
+		 * the first question starts a new report. */
+		rc = done_page(req, resp, receipt, fields);
+		sodium_memzero(receipt, sizeof receipt);
+		json_decref(fields);
+		return rc;
+	}
+	if (st < 0 || st == S_DANGER || receipt[0]) {
 		/* The first question, with the draft's answer. */
 		if (!receipt[0] && (rc = form_from_draft(req, fields)) != 0) {
 			json_decref(fields);

@@ -351,9 +351,11 @@ test('melden: a second send, Back or a reload shows the first receipt again', as
   const first = await receiptOn(page);
   await page.reload({ waitUntil: 'load' });
   check((await receiptOn(page)) === first, 'a reload shows another receipt');
+  // Back to the check page: the receipt again (or, when the browser kept
+  // the page, a second send that shows it again).
   await page.goBack({ waitUntil: 'load' });
-  await send(page);
-  check((await receiptOn(page)) === first, 'a second send shows another receipt');
+  if ((await page.locator('button[value="verstuur"]').count()) > 0) await send(page);
+  check((await receiptOn(page)) === first, 'Back and a second send show another receipt');
   await noViolations(page, 'melden receipt again');
 });
 
