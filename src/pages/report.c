@@ -124,9 +124,11 @@ static const char *form_val(const struct req *req, const char *name)
 	return v && v[0] ? v : NULL;
 }
 
+/* A person's fields, in the order read_form() reads them. */
 static const char *const person_fields[] = {
     "age", "minor", "gender", "nationality", "language", "role", "name", "birth_date", "address"};
 #define NPERSON_FIELDS (sizeof person_fields / sizeof person_fields[0])
+_Static_assert(NPERSON_FIELDS == 9, "read_form() reads nine person fields");
 
 /* The form's fields that hold one value, for reading them
  * (validate_fields) and for drawing them (fk_spec_field) from one table.
@@ -429,16 +431,31 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->professional_asked =
 	    str_eq(in->reporter_role, "professional") && !str_eq(req_form(req, "step"), "2");
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
+		/* The slot's fields read through a field table of their own
+		 * ("people[s].age", ...), like the form's other fields. */
+		char names[NPERSON_FIELDS][HTTP_MAX_FIELD_NAME + 1];
+		struct field_spec specs[NPERSON_FIELDS];
+		struct field_value pv[NPERSON_FIELDS];
+		struct field_error pe[NPERSON_FIELDS];
+		for (size_t i = 0; i < NPERSON_FIELDS; i++) {
+			snprintf(names[i], sizeof names[i], "people[%zu].%s", s, person_fields[i]);
+			specs[i] = (struct field_spec){.name = names[i], .type = FT_DOMAIN_TEXT};
+		}
+		validate_fields(req->form, req->nform, specs, NPERSON_FIELDS, NULL, pv, pe);
+		const char *v[NPERSON_FIELDS];
+		for (size_t i = 0; i < NPERSON_FIELDS; i++)
+			v[i] = pv[i].present ? pv[i].text : NULL;
+		/* In the order of person_fields. */
 		struct report_person p = {
-		    .age = person_val(req, s, "age"),
-		    .minor = person_val(req, s, "minor"),
-		    .gender = person_val(req, s, "gender"),
-		    .nationality = person_val(req, s, "nationality"),
-		    .language = person_val(req, s, "language"),
-		    .role = person_val(req, s, "role"),
-		    .name = person_val(req, s, "name"),
-		    .birth_date = person_val(req, s, "birth_date"),
-		    .address = person_val(req, s, "address"),
+		    .age = v[0],
+		    .minor = v[1],
+		    .gender = v[2],
+		    .nationality = v[3],
+		    .language = v[4],
+		    .role = v[5],
+		    .name = v[6],
+		    .birth_date = v[7],
+		    .address = v[8],
 		};
 		if (!p.age && !p.minor && !p.gender && !p.nationality && !p.language && !p.role &&
 		    !p.name && !p.birth_date && !p.address)
