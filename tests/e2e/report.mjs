@@ -277,6 +277,30 @@ test('melden by keyboard only (Tab, Space, typing, Enter) ends at the receipt', 
   check(RECEIPT.test(receipt), 'no receipt after the keyboard report');
 });
 
+test('melden by keyboard only through every step of a report (the people too)', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(BASE + '/melden', { waitUntil: 'load' });
+  await keyboardStep(page, ['danger'], {});
+  // "Een melding doen" is the second option: Tab to the group, then the
+  // arrow key moves the choice.
+  for (let i = 0; i < 100; i++) {
+    await page.keyboard.press('Tab');
+    const a = await activeInfo(page);
+    if (a.tag === 'input' && a.type === 'radio' && a.name === 'kind') break;
+  }
+  await page.keyboard.press('ArrowDown');
+  check(await page.locator('input[name="kind"][value="report"]').isChecked(), 'the arrow key did not choose a report');
+  await keyboardStep(page, ['reporter_role'], { description: 'Met het toetsenbord door elke stap van een melding.' });
+  for (const step of ['waar', 'personen', 'jij']) {
+    await keyboardStep(page, [], {});
+    check(page.url().includes(`stap=${step}`), `not at ${step}: ${page.url()}`);
+  }
+  await keyboardStep(page, ['anonymous'], {});
+  check(page.url().includes('stap=controle'), `not at the check page: ${page.url()}`);
+  await keyboardStep(page, [], {});
+  check(RECEIPT.test(await receiptOn(page)), 'no receipt after the keyboard report');
+});
+
 test('melden without JavaScript: submit and get a receipt, then follow it', async ({ browser }) => {
   const ctx = await browser.newContext({ javaScriptEnabled: false });
   ctx.setDefaultTimeout(TIMEOUT);
