@@ -298,6 +298,14 @@
  * process held the write transaction past STORE_BUSY_TIMEOUT_MS times
  * STORE_TXN_ATTEMPTS): the form's alert says "over een minuut". */
 #define FOLLOW_BUSY_RETRY_S 60u
+/* Seconds a draft of the report form is kept after it was last saved (on
+ * the server, sealed, under the form's cookie); past it, it is deleted.
+ * The same as a form's token: a draft outlives no token that could send
+ * it. */
+#define DRAFT_MAX_AGE_S 7200u
+/* Bytes of a draft's fields as JSON (the form's fields, at most a whole
+ * report's body). */
+#define DRAFT_MAX_BYTES HTTP_MAX_BODY_BYTES
 /* Seconds a CSRF token and its cookie stay valid. */
 #define CSRF_MAX_AGE_S 7200u
 

@@ -30,7 +30,7 @@ enum kind {
 	K_FREE, /* free text, readied in place by report_text_ready() */
 	K_BOOL,
 	K_LIST,
-	K_CONTACT,
+	K_OBJECT, /* a nested object of report_input's own fields */
 	K_PEOPLE
 };
 
@@ -41,43 +41,73 @@ struct key {
 	size_t off;  /* K_TEXT: const char *; K_BOOL: bool; K_LIST: array */
 	size_t noff; /* K_LIST: size_t count */
 	size_t max;  /* K_LIST, K_PEOPLE: entries the array holds */
+	/* K_OBJECT: its keys (offsets into report_input) */
+	const struct key *sub;
+	size_t nsub;
 };
 
 #define IN(m) offsetof(struct report_input, m)
 
-static const struct key top_keys[] = {
-    {"org", K_TEXT, IN(org), 0, 0},
-    {"kind", K_TEXT, IN(kind), 0, 0},
-    {"reporter_role", K_TEXT, IN(reporter_role), 0, 0},
-    {"anonymous", K_BOOL, IN(anonymous), 0, 0},
-    {"acute_danger", K_BOOL, IN(acute_danger), 0, 0},
-    {"description", K_FREE, IN(description), 0, 0},
-    {"signals", K_LIST, IN(signals), IN(nsignals), REPORT_MAX_SIGNALS},
-    {"forms", K_LIST, IN(forms), IN(nforms), REPORT_MAX_FORMS},
-    {"district", K_TEXT, IN(district), 0, 0},
-    {"place", K_FREE, IN(place), 0, 0},
-    {"when", K_FREE, IN(when), 0, 0},
-    {"contact", K_CONTACT, 0, 0, 0},
-    {"people", K_PEOPLE, 0, 0, REPORT_MAX_PEOPLE},
+static const struct key contact_keys[] = {
+    {"name", K_FREE, IN(contact_name), 0, 0, NULL, 0},
+    {"phone", K_FREE, IN(contact_phone), 0, 0, NULL, 0},
+    {"email", K_FREE, IN(contact_email), 0, 0, NULL, 0},
 };
 
-static const struct key contact_keys[] = {
-    {"name", K_FREE, IN(contact_name), 0, 0},
-    {"phone", K_FREE, IN(contact_phone), 0, 0},
-    {"email", K_FREE, IN(contact_email), 0, 0},
+static const struct key safety_keys[] = {
+    {"location_now", K_FREE, IN(location_now), 0, 0, NULL, 0},
+    {"safe_contact", K_TEXT, IN(safe_contact), 0, 0, NULL, 0},
+    {"threats", K_TEXT, IN(threats), 0, 0, NULL, 0},
+    {"weapons", K_TEXT, IN(weapons), 0, 0, NULL, 0},
+    {"reporter_safe", K_TEXT, IN(reporter_safe), 0, 0, NULL, 0},
+};
+
+static const struct key professional_keys[] = {
+    {"organisation", K_FREE, IN(pro_organisation), 0, 0, NULL, 0},
+    {"function", K_FREE, IN(pro_function), 0, 0, NULL, 0},
+    {"meldcode_steps", K_LIST, IN(meldcode), IN(nmeldcode), REPORT_MAX_MELDCODE, NULL, 0},
+};
+
+#define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct key top_keys[] = {
+    {"org", K_TEXT, IN(org), 0, 0, NULL, 0},
+    {"kind", K_TEXT, IN(kind), 0, 0, NULL, 0},
+    {"reporter_role", K_TEXT, IN(reporter_role), 0, 0, NULL, 0},
+    {"anonymous", K_BOOL, IN(anonymous), 0, 0, NULL, 0},
+    {"acute_danger", K_BOOL, IN(acute_danger), 0, 0, NULL, 0},
+    {"description", K_FREE, IN(description), 0, 0, NULL, 0},
+    {"signals", K_LIST, IN(signals), IN(nsignals), REPORT_MAX_SIGNALS, NULL, 0},
+    {"forms", K_LIST, IN(forms), IN(nforms), REPORT_MAX_FORMS, NULL, 0},
+    {"district", K_TEXT, IN(district), 0, 0, NULL, 0},
+    {"place", K_FREE, IN(place), 0, 0, NULL, 0},
+    {"when", K_FREE, IN(when), 0, 0, NULL, 0},
+    {"contact", K_OBJECT, 0, 0, 0, contact_keys, NKEYS(contact_keys)},
+    {"people", K_PEOPLE, 0, 0, REPORT_MAX_PEOPLE, NULL, 0},
+    {"reporter_state", K_TEXT, IN(reporter_state), 0, 0, NULL, 0},
+    {"subject_aware", K_TEXT, IN(subject_aware), 0, 0, NULL, 0},
+    {"talked_with", K_TEXT, IN(talked_with), 0, 0, NULL, 0},
+    {"involved", K_LIST, IN(involved), IN(ninvolved), REPORT_MAX_INVOLVED, NULL, 0},
+    {"sector", K_TEXT, IN(sector), 0, 0, NULL, 0},
+    {"since", K_FREE, IN(since), 0, 0, NULL, 0},
+    {"frequency", K_TEXT, IN(frequency), 0, 0, NULL, 0},
+    {"safety", K_OBJECT, 0, 0, 0, safety_keys, NKEYS(safety_keys)},
+    {"professional", K_OBJECT, 0, 0, 0, professional_keys, NKEYS(professional_keys)},
 };
 
 #define PERSON(m) offsetof(struct report_person, m)
 
 static const struct key person_keys[] = {
-    {"age", K_FREE, PERSON(age), 0, 0},
-    {"minor", K_TEXT, PERSON(minor), 0, 0},
-    {"gender", K_FREE, PERSON(gender), 0, 0},
-    {"nationality", K_FREE, PERSON(nationality), 0, 0},
-    {"language", K_FREE, PERSON(language), 0, 0},
+    {"age", K_FREE, PERSON(age), 0, 0, NULL, 0},
+    {"minor", K_TEXT, PERSON(minor), 0, 0, NULL, 0},
+    {"gender", K_FREE, PERSON(gender), 0, 0, NULL, 0},
+    {"nationality", K_FREE, PERSON(nationality), 0, 0, NULL, 0},
+    {"language", K_FREE, PERSON(language), 0, 0, NULL, 0},
+    {"role", K_TEXT, PERSON(role), 0, 0, NULL, 0},
+    {"name", K_FREE, PERSON(name), 0, 0, NULL, 0},
+    {"birth_date", K_FREE, PERSON(birth_date), 0, 0, NULL, 0},
+    {"address", K_FREE, PERSON(address), 0, 0, NULL, 0},
 };
-
-#define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct key *key_find(const struct key *keys, size_t n, const char *name)
 {
@@ -156,14 +186,16 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 			*count = json_array_size(v);
 			break;
 		}
-		case K_CONTACT:
+		case K_OBJECT: {
 			if (!json_is_object(v))
 				return api_error_set(err, f, msg_object);
-			rc = map_object(v, contact_keys, NKEYS(contact_keys), in, in, "contact.",
-			                err);
+			char sub[48];
+			snprintf(sub, sizeof sub, "%s.", name);
+			rc = map_object(v, k->sub, k->nsub, in, in, sub, err);
 			if (rc)
 				return rc;
 			break;
+		}
 		case K_PEOPLE: {
 			if (!json_is_array(v))
 				return api_error_set(
@@ -209,12 +241,16 @@ int api_report_parse(const struct content *c, const struct report_org *org, cons
 		rc = api_error_set(err, "org", _("Geef de organisatie op waar je meldt."));
 		goto fail;
 	}
+	/* reporter_state "anonymous" says what anonymous: true says. */
+	if (str_eq(in->reporter_state, "anonymous") &&
+	    !json_is_false(json_object_get(root, "anonymous")))
+		in->anonymous = true;
 	struct report_error re[1];
 	memset(re, 0, sizeof re);
 	bool checked_ok = report_check(c, org, in, re, 1) == 0;
 	/* The form asks "anonymous" explicitly; a missing answer is not a
 	 * "no". It comes after org, kind and role, as on the form. */
-	if (!json_is_boolean(json_object_get(root, "anonymous")) &&
+	if (!json_is_boolean(json_object_get(root, "anonymous")) && !in->reporter_state &&
 	    (checked_ok || !(str_eq(re[0].field, "org") || str_eq(re[0].field, "kind") ||
 	                     str_eq(re[0].field, "reporter_role")))) {
 		rc = api_error_set(err, "anonymous", _("Kies of je anoniem wilt melden."));

@@ -213,8 +213,26 @@ static int store_rows(struct store *st, const char *data_dir, const char *file, 
 		fprintf(stderr, "signaal: out of memory\n");
 		return CLI_EXIT_USER;
 	}
+	char **details = calloc(im->nrows ? im->nrows : 1, sizeof *details);
+	if (!details) {
+		free(rows);
+		free(forms);
+		audit_key_wipe(&key);
+		fprintf(stderr, "signaal: out of memory\n");
+		return CLI_EXIT_USER;
+	}
 	for (size_t i = 0; i < im->nrows; i++) {
 		const struct import_row *r = &im->rows[i];
+		if (import_row_details(r, &details[i])) {
+			for (size_t k = 0; k < i; k++)
+				free(details[k]);
+			free(details);
+			free(rows);
+			free(forms);
+			audit_key_wipe(&key);
+			fprintf(stderr, "signaal: out of memory\n");
+			return CLI_EXIT_USER;
+		}
 		for (size_t k = 0; k < r->nforms; k++)
 			forms[i][k] = report_forms[r->forms[k]];
 		rows[i] = (struct store_report_import){
@@ -230,12 +248,16 @@ static int store_rows(struct store *st, const char *data_dir, const char *file, 
 		    .concrete = report_concretes[r->concrete],
 		    .status = report_statuses[r->status],
 		    .outcome = report_outcomes[r->outcome],
+		    .details = details[i],
 		};
 	}
 	struct import_txn_ctx c = {org, rows, im->nrows, im->nrows, &key, actor, 0};
 	int rc = store_txn(st, import_txn, &c);
 	size_t bad = rc ? c.bad : im->nrows;
 	audit_key_wipe(&key);
+	for (size_t i = 0; i < im->nrows; i++)
+		free(details[i]);
+	free(details);
 	if (rc && c.audit_rc) {
 		cli_audit_say(rc);
 		fprintf(stderr, "signaal: nothing imported\n");

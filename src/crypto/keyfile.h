@@ -29,6 +29,7 @@ enum {
 #define KEYFILE_CTX_CSRF    "sgl-csrf"
 #define KEYFILE_CTX_CHECK   "sgl-kchk"
 #define KEYFILE_CTX_AUDIT   "sgl-audt"
+#define KEYFILE_CTX_DRAFT   "sgl-drft"
 
 /* Bytes of a key check value, and of its hex text. */
 #define KEYFILE_CHECK_BYTES 32u

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "util/str.h"
 
 const char *const import_columns[] = {
@@ -13,7 +15,20 @@ const char *const import_columns[] = {
     "forms",     "district",    "concrete", "status",        "outcome",   NULL,
 };
 
+const char *const import_optional_columns[] = {
+    "reporter_state", "sector", "frequency", "involved", "people", NULL,
+};
+
 static const char *const yes_no[] = {"yes", "no", NULL};
+
+/* The name of column c, required or optional. */
+static const char *column_name(int c)
+{
+	if (c < 0)
+		return NULL;
+	return c < IMPORT_NCOLUMNS ? import_columns[c]
+	                           : import_optional_columns[c - IMPORT_NCOLUMNS];
+}
 
 void import_init(struct import *im, const char *const *districts, size_t ndistricts,
                  const char *today)
@@ -133,6 +148,9 @@ static int column_index(const char *name)
 	for (int i = 0; import_columns[i]; i++)
 		if (strcmp(import_columns[i], name) == 0)
 			return i;
+	for (int i = 0; import_optional_columns[i]; i++)
+		if (strcmp(import_optional_columns[i], name) == 0)
+			return IMPORT_NCOLUMNS + i;
 	return -1;
 }
 
@@ -143,7 +161,7 @@ int import_header(struct import *im, unsigned long line, const char *const *fiel
 	if (!im->field_col)
 		return -ENOMEM;
 	im->nfields = n;
-	size_t first[IMPORT_NCOLUMNS] = {0}; /* 1-based field of each column */
+	size_t first[IMPORT_NALLCOLUMNS] = {0}; /* 1-based field of each column */
 	size_t before = im->nerrors;
 	char problem[256], num[24];
 	for (size_t i = 0; i < n; i++) {
@@ -358,6 +376,145 @@ static const char *check_district(const struct import *im, const char *s, size_t
 	return buf;
 }
 
+static const char *check_opt_enum(const char *s, const char *const *list, signed char *out,
+                                  struct import_row *row, char *buf, size_t bufsz)
+{
+	if (!*s)
+		return NULL;
+	int i = -1;
+	const char *problem = check_enum(s, list, &i, buf, bufsz);
+	if (!problem) {
+		*out = (signed char)i;
+		row->has_details = true;
+	}
+	return problem;
+}
+
+/* Calls item() for each ';'-separated item of s (spaces around it
+ * ignored); an empty cell has none. On an error, *bad and *badlen give the
+ * item to show. */
+typedef const char *(*item_fn)(const char *item, struct import_row *row, char *buf, size_t bufsz);
+
+static const char *each_item(const char *s, size_t n, struct import_row *row, item_fn fn,
+                             const char **bad, size_t *badlen, char *buf, size_t bufsz)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i == n)
+		return NULL;
+	row->has_details = true;
+	for (size_t start = 0; start <= n;) {
+		size_t end = start;
+		while (end < n && s[end] != ';')
+			end++;
+		size_t a = start, b = end;
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		*bad = s + a;
+		*badlen = b - a;
+		if (a == b)
+			return "has an empty item; separate items by a single ';'";
+		char item[2 * CONTENT_MAX_CODE_LEN + 2];
+		if (b - a >= sizeof item)
+			return "is not a value of this column";
+		memcpy(item, s + a, b - a);
+		item[b - a] = '\0';
+		const char *problem = fn(item, row, buf, bufsz);
+		if (problem)
+			return problem;
+		start = end + 1;
+	}
+	return NULL;
+}
+
+static const char *involved_item(const char *item, struct import_row *row, char *buf, size_t bufsz)
+{
+	int k = report_value_index(report_involved, item);
+	if (k < 0) {
+		one_of(buf, bufsz, "is not one of", report_involved, list_len(report_involved));
+		return buf;
+	}
+	if (row->involved & (1u << k))
+		return "appears twice";
+	row->involved |= (unsigned short)(1u << k);
+	return NULL;
+}
+
+static const char *person_item(const char *item, struct import_row *row, char *buf, size_t bufsz)
+{
+	char *colon = strchr(item, ':');
+	int minor = -1;
+	if (colon) {
+		*colon = '\0';
+		minor = report_value_index(report_minor_values, colon + 1);
+		if (minor < 0) {
+			one_of(buf, bufsz, "has a minor that is not one of", report_minor_values,
+			       list_len(report_minor_values));
+			return buf;
+		}
+	}
+	int role = report_value_index(report_person_roles, item);
+	if (role < 0) {
+		one_of(buf, bufsz, "has a role that is not one of", report_person_roles,
+		       list_len(report_person_roles));
+		return buf;
+	}
+	if (row->npeople >= REPORT_MAX_PEOPLE) {
+		snprintf(buf, bufsz, "names more than %u people", REPORT_MAX_PEOPLE);
+		return buf;
+	}
+	row->person_role[row->npeople] = (signed char)role;
+	row->person_minor[row->npeople] = (signed char)minor;
+	row->npeople++;
+	return NULL;
+}
+
+static const char *check_involved(const char *s, size_t n, struct import_row *row, const char **bad,
+                                  size_t *badlen, char *buf, size_t bufsz)
+{
+	return each_item(s, n, row, involved_item, bad, badlen, buf, bufsz);
+}
+
+static const char *check_people(const char *s, size_t n, struct import_row *row, const char **bad,
+                                size_t *badlen, char *buf, size_t bufsz)
+{
+	return each_item(s, n, row, person_item, bad, badlen, buf, bufsz);
+}
+
+int import_row_details(const struct import_row *r, char **out)
+{
+	*out = NULL;
+	if (!r->has_details && r->reporter_state < 0)
+		return 0;
+	struct report_input in = {0};
+	in.kind = report_kinds[r->kind];
+	in.anonymous = r->anonymous;
+	if (r->reporter_state >= 0)
+		in.reporter_state = report_states[r->reporter_state];
+	if (r->sector >= 0)
+		in.sector = report_sectors[r->sector];
+	if (r->frequency >= 0)
+		in.frequency = report_frequencies[r->frequency];
+	for (size_t i = 0; report_involved[i]; i++)
+		if (r->involved & (1u << i))
+			in.involved[in.ninvolved++] = report_involved[i];
+	for (size_t i = 0; i < r->npeople; i++) {
+		in.people[i].role = report_person_roles[r->person_role[i]];
+		if (r->person_minor[i] >= 0)
+			in.people[i].minor = report_minor_values[r->person_minor[i]];
+	}
+	in.npeople = r->npeople;
+	json_t *d = NULL;
+	if (report_details_json(&in, &d))
+		return -ENOMEM;
+	*out = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	return *out ? 0 : -ENOMEM;
+}
+
 static int push(void **arr, size_t *n, size_t *cap, size_t size)
 {
 	if (*n < *cap)
@@ -395,7 +552,8 @@ int import_row(struct import *im, unsigned long line, const char *const *fields,
 		import_add_error(im, line, 0, NULL, NULL, 0, problem);
 		return 0;
 	}
-	struct import_row row = {.line = line, .district = -1};
+	struct import_row row = {
+	    .line = line, .district = -1, .reporter_state = -1, .sector = -1, .frequency = -1};
 	bool ok = true, ref_ok = false;
 	for (size_t i = 0; i < n; i++) {
 		const char *s = fields[i], *shown = s;
@@ -449,6 +607,26 @@ int import_row(struct import *im, unsigned long line, const char *const *fields,
 				problem =
 				    check_enum(s, report_outcomes, &row.outcome, buf, sizeof buf);
 				break;
+			case IMPORT_REPORTER_STATE:
+				problem = check_opt_enum(s, report_states, &row.reporter_state,
+				                         &row, buf, sizeof buf);
+				break;
+			case IMPORT_SECTOR:
+				problem = check_opt_enum(s, report_sectors, &row.sector, &row, buf,
+				                         sizeof buf);
+				break;
+			case IMPORT_FREQUENCY:
+				problem = check_opt_enum(s, report_frequencies, &row.frequency,
+				                         &row, buf, sizeof buf);
+				break;
+			case IMPORT_INVOLVED:
+				problem = check_involved(s, len, &row, &shown, &shown_len, buf,
+				                         sizeof buf);
+				break;
+			case IMPORT_PEOPLE:
+				problem =
+				    check_people(s, len, &row, &shown, &shown_len, buf, sizeof buf);
+				break;
 			default:
 				problem = "is not a column";
 				break;
@@ -456,10 +634,22 @@ int import_row(struct import *im, unsigned long line, const char *const *fields,
 		}
 		if (problem) {
 			int c = im->field_col[i];
-			import_add_error(im, line, 0, c >= 0 ? import_columns[c] : NULL, shown,
-			                 shown_len, problem);
+			import_add_error(im, line, 0, column_name(c), shown, shown_len, problem);
 			ok = false;
 		}
+	}
+	if (ok && row.reporter_state >= 0 &&
+	    row.anonymous !=
+	        (row.reporter_state == report_value_index(report_states, "anonymous"))) {
+		import_add_error(im, line, 0, "reporter_state", report_states[row.reporter_state],
+		                 strlen(report_states[row.reporter_state]),
+		                 "does not agree with the column anonymous");
+		ok = false;
+	}
+	if (ok && row.npeople && row.kind == REPORT_ADVICE) {
+		import_add_error(im, line, 0, "people", NULL, 0,
+		                 "is given for an advice request, which keeps no people");
+		ok = false;
 	}
 	if (ref_ok) {
 		if (push((void **)&im->refs, &im->nrefs, &im->caprefs, sizeof *im->refs))

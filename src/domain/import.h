@@ -53,6 +53,26 @@ enum import_column {
 /* The contract's columns in the contract's order; NULL-terminated. */
 extern const char *const import_columns[];
 
+/* Columns of issue 8 that a file may have (every one optional, so that
+ * every file valid before stays valid), after the required ones:
+ *  - `reporter_state`: anonymous, open or confidential (must agree with
+ *    `anonymous`: yes only with anonymous);
+ *  - `sector`, `frequency`: one value of their list, or empty;
+ *  - `involved`: ';'-separated organisations already involved, or empty;
+ *  - `people`: ';'-separated persons, each `role` or `role:minor`
+ *    (victim exploiter both other; minor yes no unknown), or empty; never
+ *    for advice. Export does not write them yet. */
+enum import_optional_column {
+	IMPORT_REPORTER_STATE = IMPORT_NCOLUMNS,
+	IMPORT_SECTOR,
+	IMPORT_FREQUENCY,
+	IMPORT_INVOLVED,
+	IMPORT_PEOPLE,
+	IMPORT_NALLCOLUMNS
+};
+/* Their names, in that order; NULL-terminated. */
+extern const char *const import_optional_columns[];
+
 enum {
 	IMPORT_INVALID = 1, /* the file breaks a rule; see im->errors */
 };
@@ -73,7 +93,19 @@ struct import_row {
 	int concrete;                          /* report_concretes */
 	int status;                            /* report_statuses */
 	int outcome;                           /* report_outcomes */
+	/* Optional columns: -1 or an index into their list. */
+	signed char reporter_state, sector, frequency;
+	unsigned short involved; /* bit i: report_involved[i] */
+	unsigned char npeople;
+	signed char person_role[REPORT_MAX_PEOPLE];  /* report_person_roles */
+	signed char person_minor[REPORT_MAX_PEOPLE]; /* report_minor_values, -1 */
+	bool has_details;                            /* any optional column given */
 };
+
+/* The details of a row as JSON text for the store (as
+ * report_details_json() writes them), or NULL when the row has none;
+ * *out caller owns. 0 or -ENOMEM. */
+int import_row_details(const struct import_row *row, char **out);
 
 /* One problem. column is a column's name, or "" when the problem is the
  * row as a whole; value is shown quoted (import_quote()) when has_value. */

@@ -60,7 +60,8 @@ struct item {
 	size_t personal_len;
 	struct buf sealed;
 	char *suggestion;
-	char *texts; /* district, then the signals, each NUL-terminated */
+	char *details; /* non-personal details (report_details_json) */
+	char *texts;   /* district, then the signals, each NUL-terminated */
 	const char *forms[REPORT_MAX_FORMS];
 	const char *signals[REPORT_MAX_SIGNALS];
 	char org[ID_MAX_LEN + 1];
@@ -109,6 +110,7 @@ static void item_free(struct item *it)
 		sodium_memzero(it->sealed.data, it->sealed.cap);
 	buf_free(&it->sealed);
 	free(it->suggestion);
+	free(it->details);
 	free(it->texts);
 	sodium_memzero(&it->receipt, sizeof it->receipt);
 	sodium_memzero(it->hash, sizeof it->hash);
@@ -426,12 +428,17 @@ static int personal_json(const struct report_input *r, bool advice, char **out)
 			    put_text(po, "age", p->age) || put_text(po, "minor", p->minor) ||
 			    put_text(po, "gender", p->gender) ||
 			    put_text(po, "nationality", p->nationality) ||
-			    put_text(po, "language", p->language))
+			    put_text(po, "language", p->language) ||
+			    put_text(po, "role", p->role) || put_text(po, "name", p->name) ||
+			    put_text(po, "birth_date", p->birth_date) ||
+			    put_text(po, "address", p->address))
 				goto out;
 		}
 		if (json_object_set(o, "people", people))
 			goto out;
 	}
+	if (report_personal_extra(r, o))
+		goto out;
 	*out = json_dumps(o, JSON_COMPACT);
 	rc = *out ? 0 : -ENOMEM;
 out:
@@ -507,6 +514,15 @@ static int item_new(struct intake *in, const struct report_org *org, const struc
 	rc = -ENOMEM;
 	if (!it->suggestion)
 		goto fail;
+	json_t *details = NULL;
+	rc = report_details_json(r, &details);
+	if (rc)
+		goto fail;
+	it->details = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(details);
+	rc = -ENOMEM;
+	if (!it->details)
+		goto fail;
 	snprintf(it->org, sizeof it->org, "%s", org->id);
 	workdays_today(it->on);
 	snprintf(it->prefix, sizeof it->prefix, "%c%.4s-",
@@ -520,7 +536,7 @@ static int item_new(struct intake *in, const struct report_org *org, const struc
 	    .received_at = NULL,
 	    .channel = report_channels[ch],
 	    .reporter_role = report_roles[role],
-	    .anonymous = r->anonymous,
+	    .anonymous = report_is_anonymous(r),
 	    .kind = report_kinds[kind],
 	    .acute_danger = r->acute_danger,
 	    .district = r->district ? it->texts : NULL,
@@ -529,6 +545,7 @@ static int item_new(struct intake *in, const struct report_org *org, const struc
 	    .signals = it->signals,
 	    .nsignals = r->nsignals,
 	    .suggestion = it->suggestion,
+	    .details = it->details,
 	};
 	rc = item_seal(in, it);
 	if (rc)

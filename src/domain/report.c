@@ -71,6 +71,23 @@ const char *const report_outcomes[] = {"none",
                                        "administrative_measure",
                                        NULL};
 const char *const report_minor_values[] = {"yes", "no", "unknown", NULL};
+const char *const report_person_roles[] = {"victim", "exploiter", "both", "other", NULL};
+const char *const report_states[] = {"anonymous", "open", "confidential", NULL};
+const char *const report_sectors[] = {"home",  "business", "hospitality", "harbour", "agriculture",
+                                      "hotel", "online",   "vehicle",     "other",   NULL};
+const char *const report_frequencies[] = {"once", "sometimes", "often", "unknown", NULL};
+const char *const report_involved[] = {
+    "police", "police_complaint", "veilig_thuis", "wijkteam",     "youth_care",
+    "school", "care_coordinator", "tipline",      "inspectorate", NULL};
+const char *const report_meldcode_steps[] = {"signals", "consult", "conversation",
+                                             "weigh",   "decide",  NULL};
+const char *const report_yes_no[] = {"yes", "no", NULL};
+
+_Static_assert(sizeof report_involved / sizeof report_involved[0] == REPORT_MAX_INVOLVED + 1,
+               "every involved organisation fits once");
+_Static_assert(sizeof report_meldcode_steps / sizeof report_meldcode_steps[0] ==
+                   REPORT_MAX_MELDCODE + 1,
+               "every Meldcode step fits once");
 
 int report_value_index(const char *const *list, const char *value)
 {
@@ -104,6 +121,8 @@ static void fail(struct check *k, const char *field, const char *message)
 
 /* "people[i].name", made in the error's own fieldbuf (at most 24 bytes:
  * i is below REPORT_MAX_PEOPLE and name at most "nationality"). */
+_Static_assert(sizeof "people[9].nationality" <= sizeof((struct report_error *)0)->fieldbuf,
+               "a person's field name fits fieldbuf");
 static void fail_person(struct check *k, size_t i, const char *name, const char *message)
 {
 	if (k->errs && k->n < k->maxerr) {
@@ -426,6 +445,108 @@ static void person_field(struct check *k, size_t i, const char *name, const char
 		fail_person(k, i, name, m);
 }
 
+/* An optional value of a closed list. */
+static void check_value(struct check *k, const char *field, const char *const *list, const char *v,
+                        const char *message)
+{
+	if (given(v) && report_value_index(list, v) < 0)
+		fail(k, field, message);
+}
+
+/* A list of values of a closed list, each once. */
+static void check_list(struct check *k, const char *field, const char *const *list,
+                       const char *const *v, size_t n, size_t max)
+{
+	if (n > max) {
+		fail(k, field, _("Je hebt te veel keuzes gemaakt."));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (report_value_index(list, v[i]) < 0) {
+			fail(k, field, _("Deze keuze kennen we niet. Kies uit de lijst."));
+			return;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (str_eq(v[j], v[i])) {
+				fail(k, field,
+				     _("Je hebt iets twee keer gekozen. Kies alles één keer."));
+				return;
+			}
+	}
+}
+
+static const char msg_ynu[] = _("Kies ja, nee of weet ik niet.");
+
+/* The questions of issue 8 beside the people: knowledge, involved
+ * organisations, place and time, safety. */
+static void check_situation(struct check *k, const struct report_input *in)
+{
+	check_value(k, "subject_aware", report_minor_values, in->subject_aware, msg_ynu);
+	check_value(k, "talked_with", report_yes_no, in->talked_with, _("Kies ja of nee."));
+	check_list(k, "involved", report_involved, in->involved, in->ninvolved,
+	           REPORT_MAX_INVOLVED);
+	check_value(k, "sector", report_sectors, in->sector,
+	            _("Kies een soort plek uit de lijst."));
+	check_short(k, "since", in->since);
+	check_value(k, "frequency", report_frequencies, in->frequency,
+	            _("Kies hoe vaak het gebeurt uit de lijst."));
+	check_short(k, "safety.location_now", in->location_now);
+	check_value(k, "safety.safe_contact", report_minor_values, in->safe_contact, msg_ynu);
+	check_value(k, "safety.threats", report_minor_values, in->threats, msg_ynu);
+	check_value(k, "safety.weapons", report_minor_values, in->weapons, msg_ynu);
+	check_value(k, "safety.reporter_safe", report_minor_values, in->reporter_safe, msg_ynu);
+}
+
+/* The professional's part: only for professionals; organisation and
+ * function required when they report openly (always, in public intake). */
+static void check_professional(struct check *k, const struct report_input *in, bool anonymous)
+{
+	bool pro = str_eq(in->reporter_role, "professional");
+	bool any = given(in->pro_organisation) || given(in->pro_function) || in->nmeldcode;
+	if (!pro) {
+		if (any)
+			fail(k, "professional",
+			     _("Deze vragen zijn alleen voor professionals. Laat ze leeg."));
+		return;
+	}
+	check_short(k, "professional.organisation", in->pro_organisation);
+	check_short(k, "professional.function", in->pro_function);
+	if (!anonymous && is_public(in) && (in->professional_asked || any)) {
+		if (!given(in->pro_organisation))
+			fail(k, "professional.organisation",
+			     _("Vul de naam van je organisatie in."));
+		if (!given(in->pro_function))
+			fail(k, "professional.function", _("Vul je functie in."));
+	}
+	check_list(k, "professional.meldcode_steps", report_meldcode_steps, in->meldcode,
+	           in->nmeldcode, REPORT_MAX_MELDCODE);
+}
+
+/* reporter_state against anonymous and the role. */
+static void check_state(struct check *k, const struct report_input *in)
+{
+	const char *st = in->reporter_state;
+	if (!given(st))
+		return;
+	if (report_value_index(report_states, st) < 0)
+		fail(k, "reporter_state", _("Kies anoniem, open, of open maar niet doorgeven."));
+	else if (in->anonymous && !str_eq(st, "anonymous"))
+		fail(k, "reporter_state", _("Je koos anoniem en ook open. Kies één van de twee."));
+}
+
+bool report_is_anonymous(const struct report_input *in)
+{
+	return in->anonymous || str_eq(in->reporter_state, "anonymous");
+}
+
+const char *report_state_of(const struct report_input *in)
+{
+	int i = report_value_index(report_states, in->reporter_state);
+	if (i >= 0)
+		return report_states[i];
+	return in->anonymous ? "anonymous" : "open";
+}
+
 static void check_people(struct check *k, const struct report_input *in)
 {
 	size_t n = in->npeople;
@@ -449,6 +570,11 @@ static void check_people(struct check *k, const struct report_input *in)
 		person_field(k, i, "gender", p->gender);
 		person_field(k, i, "nationality", p->nationality);
 		person_field(k, i, "language", p->language);
+		if (given(p->role) && report_value_index(report_person_roles, p->role) < 0)
+			fail_person(k, i, "role", _("Kies een rol uit de lijst."));
+		person_field(k, i, "name", p->name);
+		person_field(k, i, "birth_date", p->birth_date);
+		person_field(k, i, "address", p->address);
 	}
 }
 
@@ -467,16 +593,96 @@ size_t report_check(const struct content *c, const struct report_org *org,
 	check_channel(&k, in->channel);
 	check_kind(&k, in->kind);
 	role = check_role(&k, c, in);
-	anonymous = check_anonymous(&k, in, role);
+	check_state(&k, in);
+	struct report_input eff = *in;
+	eff.anonymous = report_is_anonymous(in);
+	anonymous = check_anonymous(&k, &eff, role);
 	check_description(&k, in->description);
 	check_signals(&k, c, in);
 	check_forms(&k, in);
 	check_district(&k, org, in->district);
 	check_short(&k, "place", in->place);
 	check_short(&k, "when", in->when);
+	check_situation(&k, in);
 	check_people(&k, in);
+	check_professional(&k, in, anonymous);
 	check_contact(&k, in, anonymous, role);
 	return k.n;
+}
+
+/* --- Details ------------------------------------------------------------ */
+
+static int put_opt(json_t *o, const char *key, const char *v)
+{
+	if (!given(v))
+		return 0;
+	return json_object_set_new(o, key, json_string(v)) ? -ENOMEM : 0;
+}
+
+static int put_list(json_t *o, const char *key, const char *const *v, size_t n)
+{
+	if (!n)
+		return 0;
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i]))) {
+			json_decref(a);
+			return -ENOMEM;
+		}
+	return a && !json_object_set_new(o, key, a) ? 0 : -ENOMEM;
+}
+
+int report_details_json(const struct report_input *in, json_t **out)
+{
+	json_t *o = json_object();
+	*out = NULL;
+	if (!o)
+		return -ENOMEM;
+	int rc = json_object_set_new(o, "reporter_state", json_string(report_state_of(in)))
+	             ? -ENOMEM
+	             : 0;
+	rc = rc ? rc : put_opt(o, "subject_aware", in->subject_aware);
+	rc = rc ? rc : put_opt(o, "talked_with", in->talked_with);
+	rc = rc ? rc : put_list(o, "involved", in->involved, in->ninvolved);
+	rc = rc ? rc : put_opt(o, "sector", in->sector);
+	rc = rc ? rc : put_opt(o, "frequency", in->frequency);
+	rc = rc ? rc : put_opt(o, "safe_contact", in->safe_contact);
+	rc = rc ? rc : put_opt(o, "threats", in->threats);
+	rc = rc ? rc : put_opt(o, "weapons", in->weapons);
+	rc = rc ? rc : put_opt(o, "reporter_safe", in->reporter_safe);
+	rc = rc ? rc : put_list(o, "meldcode_steps", in->meldcode, in->nmeldcode);
+	if (!rc && !str_eq(in->kind, "advice") && in->npeople) {
+		json_t *people = json_array();
+		rc = people && !json_object_set_new(o, "people", people) ? 0 : -ENOMEM;
+		for (size_t i = 0; !rc && i < in->npeople && i < REPORT_MAX_PEOPLE; i++) {
+			json_t *p = json_object();
+			rc = p && !json_array_append_new(people, p) ? 0 : -ENOMEM;
+			rc = rc ? rc : put_opt(p, "role", in->people[i].role);
+			rc = rc ? rc : put_opt(p, "minor", in->people[i].minor);
+		}
+	}
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+int report_personal_extra(const struct report_input *in, json_t *o)
+{
+	int rc = put_opt(o, "since", in->since);
+	if (!rc && given(in->location_now)) {
+		json_t *s = json_pack("{s:s}", "location_now", in->location_now);
+		rc = s && !json_object_set_new(o, "safety", s) ? 0 : -ENOMEM;
+	}
+	if (!rc && (given(in->pro_organisation) || given(in->pro_function))) {
+		json_t *p = json_object();
+		rc = p && !json_object_set_new(o, "professional", p) ? 0 : -ENOMEM;
+		rc = rc ? rc : put_opt(p, "organisation", in->pro_organisation);
+		rc = rc ? rc : put_opt(p, "function", in->pro_function);
+	}
+	return rc;
 }
 
 /* --- Suggestion -------------------------------------------------------- */

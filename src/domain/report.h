@@ -30,6 +30,14 @@ extern const char *const report_concretes[]; /* yes no pending */
 extern const char *const report_statuses[];  /* received assessing investigating referred closed */
 extern const char *const report_outcomes[];  /* none no_action referred_care ... */
 extern const char *const report_minor_values[]; /* yes no unknown */
+/* The fields of issue 8 (contract.md, "Public intake"). */
+extern const char *const report_person_roles[];   /* victim exploiter both other */
+extern const char *const report_states[];         /* anonymous open confidential */
+extern const char *const report_sectors[];        /* home business hospitality ... other */
+extern const char *const report_frequencies[];    /* once sometimes often unknown */
+extern const char *const report_involved[];       /* police police_complaint veilig_thuis ... */
+extern const char *const report_meldcode_steps[]; /* signals consult conversation weigh decide */
+extern const char *const report_yes_no[];         /* yes no */
 
 enum report_kind {
 	REPORT_ADVICE = 0,
@@ -40,14 +48,24 @@ enum report_kind {
 int report_value_index(const char *const *list, const char *value);
 
 /* One person the report is about (never stored for advice requests). All
- * fields optional free text, except minor. */
+ * fields optional free text, except role and minor. */
 struct report_person {
 	const char *age;   /* approximate, e.g. "ongeveer 16" */
 	const char *minor; /* "yes" "no" "unknown" or NULL */
 	const char *gender;
 	const char *nationality;
 	const char *language;
+	const char *role; /* report_person_roles or NULL */
+	/* Identifying details: optional, a report only (never advice). */
+	const char *name;
+	const char *birth_date; /* free text: "12-3-2009", "ongeveer 2009" */
+	const char *address;
 };
+
+/* Involved organisations and Meldcode steps one report may name (each
+ * value once). */
+#define REPORT_MAX_INVOLVED 9u
+#define REPORT_MAX_MELDCODE 5u
 
 /* What someone submits, as typed values. Strings are borrowed from the
  * caller (request fields, JSON) and must outlive the call they are passed
@@ -74,6 +92,35 @@ struct report_input {
 	const char *contact_email;
 	struct report_person people[REPORT_MAX_PEOPLE];
 	size_t npeople;
+	/* "anonymous" "open" "confidential" (open, but the name is not passed
+	 * on to the people concerned) or NULL: then anonymous decides. Given,
+	 * it must agree with anonymous when that is true. */
+	const char *reporter_state;
+	const char *subject_aware;                 /* does the person know? report_minor_values */
+	const char *talked_with;                   /* have you talked with them? report_yes_no */
+	const char *involved[REPORT_MAX_INVOLVED]; /* report_involved */
+	size_t ninvolved;
+	const char *sector;    /* report_sectors */
+	const char *since;     /* free text: "sinds de zomer" */
+	const char *frequency; /* report_frequencies */
+	/* Safety: where the person is now (free text), and yes/no/unknown
+	 * answers (report_minor_values). */
+	const char *location_now;
+	const char *safe_contact;  /* safe to contact them? */
+	const char *threats;       /* threats or violence */
+	const char *weapons;       /* weapons */
+	const char *reporter_safe; /* is the reporter safe? */
+	/* Professionals only: organisation and function (required), and the
+	 * Meldcode steps taken (report_meldcode_steps). */
+	const char *pro_organisation;
+	const char *pro_function;
+	const char *meldcode[REPORT_MAX_MELDCODE];
+	size_t nmeldcode;
+	/* The professional's part was asked (the web form asks it of every
+	 * professional; an API client that sends "professional" asks it too):
+	 * then organisation and function are required of an open report.
+	 * Without it a professional's report stays valid as before. */
+	bool professional_asked;
 	/* Staff entry only (public intake leaves these NULL: web, today). */
 	const char *channel; /* report_channels */
 };
@@ -116,6 +163,23 @@ size_t report_check(const struct content *c, const struct report_org *org,
  * copy of the text; report_check() refuses what is left of them, so a
  * caller that forgets gets an error, never a stored override. */
 size_t report_text_ready(char *s, size_t n);
+
+/* Whether the input is anonymous after reporter_state and anonymous. */
+bool report_is_anonymous(const struct report_input *in);
+/* The reporter state to store: reporter_state when given, else
+ * "anonymous" or "open" by anonymous. A static string. */
+const char *report_state_of(const struct report_input *in);
+
+/* The non-personal details of a checked input (what figures may count:
+ * reporter_state, subject_aware, talked_with, involved, sector,
+ * frequency, safety answers, meldcode steps, and each person's role and
+ * minor, never a person for advice) as a JSON object; *out caller owns.
+ * 0 or -ENOMEM. */
+int report_details_json(const struct report_input *in, json_t **out);
+/* The personal new fields (since, location_now, professional organisation
+ * and function; people's identifying details go with the people) added to
+ * o. 0 or -ENOMEM. */
+int report_personal_extra(const struct report_input *in, json_t *o);
 
 /* Checks a reporter's follow-up message by the text rules of
  * report_check() (not blank, at most REPORT_MAX_MESSAGE characters, no

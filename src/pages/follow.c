@@ -24,7 +24,9 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
+#include "domain/draft.h"
 #include "domain/followup.h"
 #include "domain/intake.h"
 #include "http/throttle.h"
@@ -232,6 +234,13 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 	ok = ok && fk_put(d, "has_messages", json_boolean(json_array_size(msgs) > 0));
 	ok = ok && fk_put(d, "closed", json_boolean(closed));
 	ok = ok && fk_put(d, "added", json_boolean(v && v->added));
+	/* A one-time id per form: a reload or a second tap adds the message
+	 * once (follow_post). */
+	unsigned char raw[16];
+	char sub[2 * sizeof raw + 1];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(sub, sizeof sub, raw, sizeof raw);
+	ok = ok && fk_put(d, "submission", json_string(sub));
 	ok = ok &&
 	     fk_put(d, "message_not_stored",
 	            v && v->not_stored ? site_wait_text(req, INTAKE_FAULT_RETRY_S) : json_false());
@@ -284,12 +293,34 @@ static int follow_post(struct req *req, struct resp *resp)
 		q.message = vals[FF_MESSAGE].text;
 		q.message_len = vals[FF_MESSAGE].len;
 	}
+	/* The form's one-time id: a message already added under it (a
+	 * reload, a double tap) is not added again; the page says it was
+	 * added, as the first time. */
+	char claim[48] = "";
+	bool seen = false;
+	const char *sub = req_form(req, "submission");
+	if (q.message && sub && strlen(sub) == 32 && str_is_id(sub, 32)) {
+		snprintf(claim, sizeof claim, "f:%s", sub);
+		int cr = draft_claim(site->drafts, req->org->id, claim);
+		if (cr == DRAFT_NONE) {
+			seen = true;
+			claim[0] = '\0';
+			q.message = NULL;
+			q.message_len = 0;
+		} else if (cr) {
+			/* The store cannot tell: add it (at worst twice), as
+			 * before the id. */
+			claim[0] = '\0';
+		}
+	}
 	struct followup res;
 	int rc = followup_run(site->intake, &guard, &q, &res);
+	if (claim[0] && !(rc == 0 && res.added) && draft_delete(site->drafts, claim))
+		log_error("follow: a submission id could not be released");
 	int status = 200;
 	switch (rc) {
 	case 0:
-		v.added = res.added;
+		v.added = res.added || seen;
 		break;
 	case FOLLOWUP_NO_RECEIPT:
 	case FOLLOWUP_UNREADABLE:

@@ -23,6 +23,8 @@
 #include <sodium.h>
 
 #include "content/content.h"
+#include "auth/csrf.h"
+#include "domain/draft.h"
 #include "domain/intake.h"
 #include "domain/report.h"
 #include "http/client.h"
@@ -122,8 +124,11 @@ static const char *form_val(const struct req *req, const char *name)
 	return v && v[0] ? v : NULL;
 }
 
-static const char *const person_fields[] = {"age", "minor", "gender", "nationality", "language"};
+/* A person's fields, in the order read_form() reads them. */
+static const char *const person_fields[] = {
+    "age", "minor", "gender", "nationality", "language", "role", "name", "birth_date", "address"};
 #define NPERSON_FIELDS (sizeof person_fields / sizeof person_fields[0])
+_Static_assert(NPERSON_FIELDS == 9, "read_form() reads nine person fields");
 
 /* The form's fields that hold one value, for reading them
  * (validate_fields) and for drawing them (fk_spec_field) from one table.
@@ -142,6 +147,22 @@ enum {
 	RF_CONTACT_NAME,
 	RF_CONTACT_PHONE,
 	RF_CONTACT_EMAIL,
+	/* Issue 8 */
+	RF_SECTOR,
+	RF_SINCE,
+	RF_FREQUENCY,
+	RF_SUBJECT_AWARE,
+	RF_TALKED_WITH,
+	RF_INVOLVED, /* checkboxes */
+	RF_LOCATION_NOW,
+	RF_SAFE_CONTACT,
+	RF_THREATS,
+	RF_WEAPONS,
+	RF_REPORTER_SAFE,
+	RF_CONFIDENTIAL, /* checkbox: reporter_state=confidential */
+	RF_PRO_ORG,
+	RF_PRO_FUNCTION,
+	RF_MELDCODE, /* checkboxes */
 	RF_NFIELDS
 };
 
@@ -209,6 +230,74 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                           .label = _("Je e-mailadres"),
                           .input = "email",
                           .autocomplete = "email"},
+    [RF_SECTOR] = {.name = "sector",
+                   .type = FT_DOMAIN_TEXT,
+                   .label = _("Wat voor plek is het? (niet verplicht)")},
+    [RF_SINCE] = {.name = "since",
+                  .type = FT_DOMAIN_TEXT,
+                  .label = _("Sinds wanneer gebeurt het? (niet verplicht)"),
+                  .hint = _("Bijvoorbeeld: sinds de zomer, of al een paar jaar.")},
+    [RF_FREQUENCY] = {.name = "frequency",
+                      .type = FT_DOMAIN_TEXT,
+                      .label = _("Hoe vaak gebeurt het? (niet verplicht)")},
+    [RF_SUBJECT_AWARE] = {.name = "subject_aware",
+                          .type = FT_DOMAIN_TEXT,
+                          .id = "subject-aware",
+                          .label = _("Weet de persoon van deze melding? (niet verplicht)")},
+    [RF_TALKED_WITH] = {.name = "talked_with",
+                        .type = FT_DOMAIN_TEXT,
+                        .id = "talked-with",
+                        .label = _("Heb je er met de persoon over gepraat? (niet verplicht)")},
+    [RF_INVOLVED] = {.name = "involved",
+                     .type = FT_DOMAIN_TEXT,
+                     .label = _("Wie weet er al van of helpt al? (niet verplicht)"),
+                     .hint = _("Vink aan wat je weet.")},
+    [RF_LOCATION_NOW] = {.name = "safety.location_now",
+                         .type = FT_DOMAIN_TEXT,
+                         .id = "safety-location-now",
+                         .label = _("Waar is de persoon nu? (niet verplicht)")},
+    [RF_SAFE_CONTACT] = {.name = "safety.safe_contact",
+                         .type = FT_DOMAIN_TEXT,
+                         .id = "safety-safe-contact",
+                         .label = _("Is het veilig om de persoon te bellen of te schrijven?"),
+                         .hint = _("Het is niet veilig als iemand anders de telefoon of de post "
+                                   "van de persoon in handen heeft.")},
+    [RF_THREATS] = {.name = "safety.threats",
+                    .type = FT_DOMAIN_TEXT,
+                    .id = "safety-threats",
+                    .label = _("Wordt er gedreigd of geweld gebruikt?")},
+    [RF_WEAPONS] = {.name = "safety.weapons",
+                    .type = FT_DOMAIN_TEXT,
+                    .id = "safety-weapons",
+                    .label = _("Zijn er wapens?")},
+    [RF_REPORTER_SAFE] = {.name = "safety.reporter_safe",
+                          .type = FT_DOMAIN_TEXT,
+                          .id = "safety-reporter-safe",
+                          .label = _("Voel jij je zelf veilig?"),
+                          .hint = _("Word je zelf bedreigd? Zeg het ons. Bij acuut gevaar: bel "
+                                    "112.")},
+    [RF_CONFIDENTIAL] = {.name = "reporter_state",
+                         .type = FT_DOMAIN_TEXT,
+                         .id = "reporter-state",
+                         .label = _("Mogen de mensen om wie het gaat je naam horen?"),
+                         .hint = _("Alleen als je niet anoniem meldt. Wij bespreken dan met jou "
+                                   "wat we met je naam doen.")},
+    [RF_PRO_ORG] = {.name = "professional.organisation",
+                    .type = FT_DOMAIN_TEXT,
+                    .id = "professional-organisation",
+                    .required = true,
+                    .label = _("Je organisatie"),
+                    .autocomplete = "organization"},
+    [RF_PRO_FUNCTION] = {.name = "professional.function",
+                         .type = FT_DOMAIN_TEXT,
+                         .id = "professional-function",
+                         .required = true,
+                         .label = _("Je functie"),
+                         .autocomplete = "organization-title"},
+    [RF_MELDCODE] = {.name = "professional.meldcode_steps",
+                     .type = FT_DOMAIN_TEXT,
+                     .id = "professional-meldcode",
+                     .label = _("Welke stappen van de Meldcode heb je al gezet? (niet verplicht)")},
 };
 
 /* Step 1's one question; its error is the form's own (the answer only
@@ -250,6 +339,23 @@ static const struct field_spec person_specs[] = {
     {.name = "language",
      .type = FT_DOMAIN_TEXT,
      .label = _("Welke taal spreekt deze persoon? (niet verplicht)")},
+};
+
+/* A person's identifying details: a report only (never advice). */
+static const struct field_spec person_id_specs[] = {
+    {.name = "name", .type = FT_DOMAIN_TEXT, .label = _("Naam (niet verplicht)")},
+    {.name = "birth_date",
+     .type = FT_DOMAIN_TEXT,
+     .label = _("Geboortedatum (niet verplicht)"),
+     .hint = _("Of ongeveer: bijvoorbeeld 2009.")},
+    {.name = "address", .type = FT_DOMAIN_TEXT, .label = _("Adres (niet verplicht)")},
+};
+
+/* A person's role, drawn per slot like minor. */
+static const struct field_spec person_role_spec = {
+    .name = "role",
+    .type = FT_DOMAIN_TEXT,
+    .label = _("Wie is deze persoon? (niet verplicht)"),
 };
 
 static const char *person_val(const struct req *req, size_t slot, const char *key)
@@ -302,15 +408,57 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->contact_name = rf_text(f, RF_CONTACT_NAME);
 	in->contact_phone = rf_text(f, RF_CONTACT_PHONE);
 	in->contact_email = rf_text(f, RF_CONTACT_EMAIL);
+	in->sector = rf_text(f, RF_SECTOR);
+	in->since = rf_text(f, RF_SINCE);
+	in->frequency = rf_text(f, RF_FREQUENCY);
+	in->subject_aware = rf_text(f, RF_SUBJECT_AWARE);
+	in->talked_with = rf_text(f, RF_TALKED_WITH);
+	in->ninvolved = form_all(req, "involved", in->involved, REPORT_MAX_INVOLVED);
+	in->location_now = rf_text(f, RF_LOCATION_NOW);
+	in->safe_contact = rf_text(f, RF_SAFE_CONTACT);
+	in->threats = rf_text(f, RF_THREATS);
+	in->weapons = rf_text(f, RF_WEAPONS);
+	in->reporter_safe = rf_text(f, RF_REPORTER_SAFE);
+	/* The form's one question: open but not passed on, when not
+	 * anonymous. */
+	if (!in->anonymous && str_eq(rf_text(f, RF_CONFIDENTIAL), "confidential"))
+		in->reporter_state = "confidential";
+	in->pro_organisation = rf_text(f, RF_PRO_ORG);
+	in->pro_function = rf_text(f, RF_PRO_FUNCTION);
+	in->nmeldcode =
+	    form_all(req, "professional.meldcode_steps", in->meldcode, REPORT_MAX_MELDCODE);
+	/* The stepped form asks every professional their part. */
+	in->professional_asked =
+	    str_eq(in->reporter_role, "professional") && !str_eq(req_form(req, "step"), "2");
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
+		/* The slot's fields read through a field table of their own
+		 * ("people[s].age", ...), like the form's other fields. */
+		char names[NPERSON_FIELDS][HTTP_MAX_FIELD_NAME + 1];
+		struct field_spec specs[NPERSON_FIELDS];
+		struct field_value pv[NPERSON_FIELDS];
+		struct field_error pe[NPERSON_FIELDS];
+		for (size_t i = 0; i < NPERSON_FIELDS; i++) {
+			snprintf(names[i], sizeof names[i], "people[%zu].%s", s, person_fields[i]);
+			specs[i] = (struct field_spec){.name = names[i], .type = FT_DOMAIN_TEXT};
+		}
+		validate_fields(req->form, req->nform, specs, NPERSON_FIELDS, NULL, pv, pe);
+		const char *v[NPERSON_FIELDS];
+		for (size_t i = 0; i < NPERSON_FIELDS; i++)
+			v[i] = pv[i].present ? pv[i].text : NULL;
+		/* In the order of person_fields. */
 		struct report_person p = {
-		    .age = person_val(req, s, "age"),
-		    .minor = person_val(req, s, "minor"),
-		    .gender = person_val(req, s, "gender"),
-		    .nationality = person_val(req, s, "nationality"),
-		    .language = person_val(req, s, "language"),
+		    .age = v[0],
+		    .minor = v[1],
+		    .gender = v[2],
+		    .nationality = v[3],
+		    .language = v[4],
+		    .role = v[5],
+		    .name = v[6],
+		    .birth_date = v[7],
+		    .address = v[8],
 		};
-		if (!p.age && !p.minor && !p.gender && !p.nationality && !p.language)
+		if (!p.age && !p.minor && !p.gender && !p.nationality && !p.language && !p.role &&
+		    !p.name && !p.birth_date && !p.address)
 			continue;
 		f->slot[in->npeople] = s;
 		in->people[in->npeople++] = p;
@@ -391,8 +539,12 @@ struct group_ids {
 	char kind[64], role[64], anonymous[64], signals[64], forms[64], district[64];
 };
 
+static bool target_8(const char *field, char *out, size_t outsz);
+
 static void error_target(const char *field, const struct group_ids *g, char *out, size_t outsz)
 {
+	if (target_8(field, out, outsz))
+		return;
 	static const struct {
 		const char *prefix;
 		size_t off;
@@ -618,6 +770,77 @@ static json_t *district_group(const struct req *req, const struct ferrs *fe)
 	return g;
 }
 
+/* --- The choices of issue 8 ------------------------------------------ */
+
+struct opt {
+	const char *value, *label;
+};
+
+static const struct opt opts_ynu[] = {
+    {"yes", _("Ja")}, {"no", _("Nee")}, {"unknown", _("Weet ik niet")}, {NULL, NULL}};
+static const struct opt opts_yn[] = {{"yes", _("Ja")}, {"no", _("Nee")}, {NULL, NULL}};
+static const struct opt opts_sector[] = {{"home", _("Bij iemand thuis")},
+                                         {"business", _("In een bedrijf of winkel")},
+                                         {"hospitality", _("In de horeca")},
+                                         {"harbour", _("In de haven of op een schip")},
+                                         {"agriculture", _("In de land- of tuinbouw")},
+                                         {"hotel", _("In een hotel of vakantiehuis")},
+                                         {"online", _("Online")},
+                                         {"vehicle", _("In een auto, bus of vrachtwagen")},
+                                         {"other", _("Ergens anders")},
+                                         {NULL, NULL}};
+static const struct opt opts_frequency[] = {{"once", _("Eén keer")},
+                                            {"sometimes", _("Soms")},
+                                            {"often", _("Vaak of steeds")},
+                                            {"unknown", _("Weet ik niet")},
+                                            {NULL, NULL}};
+static const struct opt opts_involved[] = {
+    {"police", _("De politie")},
+    {"police_complaint", _("De politie, en er is aangifte gedaan")},
+    {"veilig_thuis", _("Veilig Thuis")},
+    {"wijkteam", _("Het wijkteam")},
+    {"youth_care", _("Jeugdhulp")},
+    {"school", _("School")},
+    {"care_coordinator", _("De zorgcoördinator mensenhandel")},
+    {"tipline", _("Meld Misdaad Anoniem is al gebeld")},
+    {"inspectorate", _("De Nederlandse Arbeidsinspectie is al ingelicht")},
+    {NULL, NULL}};
+static const struct opt opts_meldcode[] = {
+    {"signals", _("Stap 1: signalen in kaart gebracht")},
+    {"consult", _("Stap 2: een collega of Veilig Thuis om advies gevraagd")},
+    {"conversation", _("Stap 3: met de persoon gepraat")},
+    {"weigh", _("Stap 4: de zorgen gewogen")},
+    {"decide", _("Stap 5: besloten over hulp of een melding")},
+    {NULL, NULL}};
+static const struct opt opts_confidential[] = {
+    {"confidential", _("Nee, geef mijn naam niet door aan de mensen om wie het gaat")},
+    {NULL, NULL}};
+static const struct opt opts_person_role[] = {{"victim", _("Mogelijk slachtoffer")},
+                                              {"exploiter", _("Mogelijk uitbuiter")},
+                                              {"both", _("Allebei")},
+                                              {"other", _("Iemand anders, of weet ik niet")},
+                                              {NULL, NULL}};
+
+/* The group of spec with opts, checked as sent; ids "base-value". */
+static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_choice kind,
+                         const struct field_spec *spec, const struct opt *opts)
+{
+	const char *base = spec->id ? spec->id : spec->name;
+	json_t *g = fk_spec_group(req, kind, spec, ferr_group(fe, spec->name));
+	bool ok = g != NULL;
+	for (size_t i = 0; ok && opts[i].value; i++) {
+		char id[96];
+		snprintf(id, sizeof id, "%s-%s", base, opts[i].value);
+		ok = fk_option(g, id, opts[i].value, page_tr(req, opts[i].label), NULL,
+		               form_has(req, spec->name, opts[i].value));
+	}
+	if (!ok) {
+		json_decref(g);
+		return NULL;
+	}
+	return g;
+}
+
 static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot)
 {
 	char name[HTTP_MAX_FIELD_NAME + 1], base[32];
@@ -643,11 +866,109 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 		                     str_eq(chosen, minor[i].value));
 	}
 	ok = fk_put(p, "minor", g) && ok;
+	/* Role and identifying details (issue 8). */
+	snprintf(name, sizeof name, "people[%zu].role", slot);
+	snprintf(base, sizeof base, "person-%zu-role", slot);
+	struct field_spec rspec = person_role_spec;
+	rspec.name = name;
+	rspec.id = base;
+	ok = fk_put(p, "role", opt_group(req, fe, FK_RADIO, &rspec, opts_person_role)) && ok;
+	for (size_t i = 0; i < sizeof person_id_specs / sizeof person_id_specs[0]; i++) {
+		char pname[HTTP_MAX_FIELD_NAME + 1], id[80];
+		snprintf(pname, sizeof pname, "people[%zu].%s", slot, person_id_specs[i].name);
+		field_id(pname, id, sizeof id);
+		struct field_spec ispec = person_id_specs[i];
+		ispec.name = pname;
+		ispec.id = id;
+		ok = fk_put(p, person_id_specs[i].name, text_field(req, fe, &ispec)) && ok;
+	}
 	if (!ok) {
 		json_decref(p);
 		return NULL;
 	}
 	return p;
+}
+
+/* The choice groups of issue 8, in the table of the form. */
+static const struct {
+	int field;
+	enum fk_choice kind;
+	const struct opt *opts;
+} choice_fields[] = {
+    {RF_SECTOR, FK_RADIO, opts_sector},        {RF_FREQUENCY, FK_RADIO, opts_frequency},
+    {RF_SUBJECT_AWARE, FK_RADIO, opts_ynu},    {RF_TALKED_WITH, FK_RADIO, opts_yn},
+    {RF_INVOLVED, FK_CHECKBOX, opts_involved}, {RF_SAFE_CONTACT, FK_RADIO, opts_ynu},
+    {RF_THREATS, FK_RADIO, opts_ynu},          {RF_WEAPONS, FK_RADIO, opts_ynu},
+    {RF_REPORTER_SAFE, FK_RADIO, opts_ynu},    {RF_CONFIDENTIAL, FK_CHECKBOX, opts_confidential},
+    {RF_MELDCODE, FK_CHECKBOX, opts_meldcode},
+};
+static const int text_fields_8[] = {RF_SINCE, RF_LOCATION_NOW, RF_PRO_ORG, RF_PRO_FUNCTION};
+
+/* The key of page data of a field: its name without dots. */
+static void data_key(const char *name, char *out, size_t outsz)
+{
+	const char *dot = strrchr(name, '.');
+	snprintf(out, outsz, "%s", dot ? dot + 1 : name);
+}
+
+/* The issue 8 fields as page data: the groups and texts by their last
+ * name part ("sector", "safe_contact", "organisation", ...). */
+static bool put_situation(const struct req *req, const struct ferrs *fe, json_t *d)
+{
+	bool ok = true;
+	char key[64];
+	for (size_t i = 0; i < sizeof choice_fields / sizeof choice_fields[0]; i++) {
+		const struct field_spec *spec = &report_fields[choice_fields[i].field];
+		data_key(spec->name, key, sizeof key);
+		if (str_eq(key, "meldcode_steps"))
+			snprintf(key, sizeof key, "meldcode");
+		ok = fk_put(
+		         d, key,
+		         opt_group(req, fe, choice_fields[i].kind, spec, choice_fields[i].opts)) &&
+		     ok;
+	}
+	for (size_t i = 0; i < sizeof text_fields_8 / sizeof text_fields_8[0]; i++) {
+		const struct field_spec *spec = &report_fields[text_fields_8[i]];
+		data_key(spec->name, key, sizeof key);
+		ok = fk_put(d, key, text_field(req, fe, spec)) && ok;
+	}
+	const char *perr = ferr_get(fe, "professional");
+	ok = ok &&
+	     fk_put(d, "professional_error", perr ? json_string(page_tr(req, perr)) : json_false());
+	ok = ok && fk_put(d, "is_professional",
+	                  json_boolean(str_eq(req_form(req, "reporter_role"), "professional")));
+	return ok;
+}
+
+/* Where the error summary links for a field of issue 8, or false. */
+static bool target_8(const char *field, char *out, size_t outsz)
+{
+	for (size_t i = 0; i < sizeof choice_fields / sizeof choice_fields[0]; i++) {
+		const struct field_spec *spec = &report_fields[choice_fields[i].field];
+		if (str_eq(field, spec->name)) {
+			snprintf(out, outsz, "%s-%s", spec->id ? spec->id : spec->name,
+			         choice_fields[i].opts[0].value);
+			return true;
+		}
+	}
+	for (size_t i = 0; i < sizeof text_fields_8 / sizeof text_fields_8[0]; i++) {
+		const struct field_spec *spec = &report_fields[text_fields_8[i]];
+		if (str_eq(field, spec->name)) {
+			snprintf(out, outsz, "%s", spec->id ? spec->id : spec->name);
+			return true;
+		}
+	}
+	if (str_eq(field, "professional")) {
+		snprintf(out, outsz, "%s", "professional-organisation");
+		return true;
+	}
+	size_t k;
+	const char *rest;
+	if (people_index(field, &k, &rest) && str_eq(rest, ".role")) {
+		snprintf(out, outsz, "person-%zu-role-victim", k);
+		return true;
+	}
+	return false;
 }
 
 /* What went wrong besides the fields, shown above the form. */
@@ -692,7 +1013,11 @@ static int step1(struct req *req, struct resp *resp, int status, const char *err
 {
 	bool ok;
 	json_t *d = page_base(req, resp, _("Mensenhandel melden"), &ok);
-	const char *chosen = req->method == HTTP_POST ? req_form(req, "danger") : NULL;
+	/* Posted, from the draft, or the wegwijzer's answer (?gevaar=ja). */
+	const char *chosen = req_form(req, "danger");
+	const char *gevaar = req_query(req, "gevaar");
+	if (!chosen && gevaar)
+		chosen = str_eq(gevaar, "ja") ? "yes" : str_eq(gevaar, "nee") ? "no" : NULL;
 	json_t *g = fk_spec_group(req, FK_RADIO, &danger_field, error);
 	ok = ok &&
 	     fk_option(g, "danger-yes", "yes", page_tr(req, _("Ja")), NULL, str_eq(chosen, "yes"));
@@ -704,14 +1029,28 @@ static int step1(struct req *req, struct resp *resp, int status, const char *err
 		                                 page_tr(req, error)));
 	ok = fk_put(d, "danger", g) && ok;
 	ok = fk_put(d, "errors", errors) && ok;
+	/* The wegwijzer's answers, carried by this step into the draft. */
+	static const char *const prefill[] = {"rol", "vorm", "minderjarig"};
+	json_t *pf = json_array();
+	for (size_t i = 0; i < 3; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "prefill.%s", prefill[i]);
+		const char *v = req_query(req, prefill[i]);
+		if (!v)
+			v = req_form(req, name);
+		if (v && str_is_id(v, CONTENT_MAX_CODE_LEN))
+			ok = fk_append(pf, json_pack("{s:s, s:s}", "name", name, "value", v)) && ok;
+	}
+	ok = fk_put(d, "prefill", pf) && ok;
 	ok = ok && fk_put(d, "has_errors", json_boolean(error != NULL));
 	ok = ok && put_notice(req, d, nt);
 	return render(req, resp, status, "report", d, ok);
 }
 
-/* Step 2: the whole form, with what was typed and fe's errors. */
-static int step2(struct req *req, struct resp *resp, int status, const struct ferrs *fe,
-                 const struct form_notice *nt)
+/* The page data of the whole form, with what was typed and fe's errors
+ * (*ok false when something failed). */
+static json_t *form_data(struct req *req, struct resp *resp, const struct ferrs *fe,
+                         const struct form_notice *nt, bool *okp)
 {
 	bool ok;
 	json_t *d = page_base(req, resp, _("Mensenhandel melden"), &ok);
@@ -776,12 +1115,15 @@ static int step2(struct req *req, struct resp *resp, int status, const struct fe
 	for (size_t k = 0; cerr && k < 3; k++)
 		ok = ok && fk_mark_invalid(json_object_get(contact, contact_fields[k]));
 	ok = fk_put(d, "contact", contact) && ok;
+	ok = put_situation(req, fe, d) && ok;
 
 	/* The error summary, in the order of the page. */
 	json_t *errors = json_array();
-	static const char *const order[] = {"kind",    "reporter_role", "anonymous", "description",
-	                                    "signals", "forms",         "district",  "place",
-	                                    "when",    "people",        "contact"};
+	static const char *const order[] = {
+	    "kind",     "reporter_role", "anonymous", "description",    "signals",
+	    "forms",    "district",      "place",     "when",           "sector",
+	    "since",    "frequency",     "people",    "subject_aware",  "talked_with",
+	    "involved", "safety",        "contact",   "reporter_state", "professional"};
 	bool listed[FORM_MAX_ERRORS] = {false};
 	for (size_t o = 0; fe && o <= sizeof order / sizeof order[0]; o++) {
 		for (size_t i = 0; i < fe->n; i++) {
@@ -804,6 +1146,17 @@ static int step2(struct req *req, struct resp *resp, int status, const struct fe
 	ok = fk_put(d, "errors", errors) && ok;
 	ok = ok && fk_put(d, "has_errors", json_boolean(fe && fe->n > 0));
 	ok = ok && put_notice(req, d, nt);
+	*okp = ok;
+	return d;
+}
+
+/* Step 2 of the one-page form (kept for clients that post it whole): the
+ * whole form, with what was typed and fe's errors. */
+static int step2(struct req *req, struct resp *resp, int status, const struct ferrs *fe,
+                 const struct form_notice *nt)
+{
+	bool ok;
+	json_t *d = form_data(req, resp, fe, nt, &ok);
 	return render(req, resp, status, "report-form", d, ok);
 }
 
@@ -931,14 +1284,22 @@ static int submit(struct req *req, struct resp *resp)
 /* True for the form's free-text fields (report_text_ready()). */
 static bool is_text_field(const char *name)
 {
-	static const char *const texts[] = {"description",  "place",         "when",
-	                                    "contact.name", "contact.phone", "contact.email"};
+	static const char *const texts[] = {"description",
+	                                    "place",
+	                                    "when",
+	                                    "contact.name",
+	                                    "contact.phone",
+	                                    "contact.email",
+	                                    "since",
+	                                    "safety.location_now",
+	                                    "professional.organisation",
+	                                    "professional.function"};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (str_eq(name, texts[i]))
 			return true;
 	size_t k;
 	const char *rest;
-	return people_index(name, &k, &rest) && !str_eq(rest, ".minor");
+	return people_index(name, &k, &rest) && !str_eq(rest, ".minor") && !str_eq(rest, ".role");
 }
 
 /* Readies the typed texts in the request itself, once, so that the check,
@@ -952,19 +1313,748 @@ static void ready_texts(struct req *req)
 	}
 }
 
+/* --- The form in steps, kept as a draft on the server ------------------ */
+
+enum step {
+	S_DANGER,
+	S_WHAT,
+	S_SAW,
+	S_WHERE,
+	S_PEOPLE,
+	S_YOU,
+	S_CHECK,
+	S_DONE,
+	S_N
+};
+
+static const struct {
+	const char *code;
+	const char *title;
+	bool optional; /* may be skipped */
+} steps[S_N] = {
+    [S_DANGER] = {"gevaar", _("Is iemand in gevaar?"), false},
+    [S_WHAT] = {"wat", _("Wat is er gebeurd?"), false},
+    [S_SAW] = {"signalen", _("Wat heb je gezien?"), true},
+    [S_WHERE] = {"waar", _("Waar en wanneer?"), true},
+    [S_PEOPLE] = {"personen", _("Om wie gaat het?"), true},
+    [S_YOU] = {"jij", _("Over jou"), false},
+    [S_CHECK] = {"controle", _("Kijk je antwoorden na"), false},
+    [S_DONE] = {"ontvangen", _("Verstuurd"), false},
+};
+
+static int step_by_code(const char *code)
+{
+	for (int i = 0; code && i < S_N; i++)
+		if (str_eq(steps[i].code, code))
+			return i;
+	return -1;
+}
+
+/* True when name is prefix or one of its parts ("people[0].age",
+ * "safety.threats"). */
+static bool has_prefix(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(name, prefix, n) == 0 &&
+	       (name[n] == '\0' || name[n] == '[' || name[n] == '.');
+}
+
+/* The step that asks field name. */
+static enum step field_step(const char *name)
+{
+	static const struct {
+		const char *prefix;
+		enum step st;
+	} map[] = {
+	    {"danger", S_DANGER},      {"acute_danger", S_DANGER}, {"kind", S_WHAT},
+	    {"reporter_role", S_WHAT}, {"description", S_WHAT},    {"signals", S_SAW},
+	    {"forms", S_SAW},          {"district", S_WHERE},      {"place", S_WHERE},
+	    {"when", S_WHERE},         {"sector", S_WHERE},        {"since", S_WHERE},
+	    {"frequency", S_WHERE},    {"people", S_PEOPLE},       {"subject_aware", S_PEOPLE},
+	    {"talked_with", S_PEOPLE}, {"involved", S_PEOPLE},     {"safety.reporter_safe", S_YOU},
+	    {"safety", S_PEOPLE},      {"anonymous", S_YOU},       {"reporter_state", S_YOU},
+	    {"contact", S_YOU},        {"professional", S_YOU},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (has_prefix(name, map[i].prefix))
+			return map[i].st;
+	return S_CHECK;
+}
+
+/* Fields given more than once (checkboxes). */
+static bool repeated(const char *name)
+{
+	return str_eq(name, "signals") || str_eq(name, "forms") || str_eq(name, "involved") ||
+	       str_eq(name, "professional.meldcode_steps");
+}
+
+static const char *draft_text(const json_t *fields, const char *key)
+{
+	return json_string_value(json_object_get(fields, key));
+}
+
+/* Whether step st is asked, after the answers so far: advice asks
+ * nothing about the people. */
+static bool step_applies(enum step st, const json_t *fields)
+{
+	if (st == S_PEOPLE)
+		return !str_eq(draft_text(fields, "kind"), "advice");
+	return st != S_DONE;
+}
+
+static enum step step_next(enum step st, const json_t *fields)
+{
+	int s = (int)st + 1;
+	while (s < S_CHECK && !step_applies((enum step)s, fields))
+		s++;
+	return s > S_CHECK ? S_CHECK : (enum step)s;
+}
+
+static enum step step_prev(enum step st, const json_t *fields)
+{
+	int s = (int)st - 1;
+	while (s > 0 && !step_applies((enum step)s, fields))
+		s--;
+	return s < 0 ? S_DANGER : (enum step)s;
+}
+
+/* The form's cookie, the draft's key. */
+static const char *draft_cookie(const struct req *req)
+{
+	return req_cookie(req, csrf_cookie_name(req->secure));
+}
+
+/* Replaces the request's form fields with the draft's, so that reading
+ * and drawing the form work on the draft as on a POST. 0 or -ENOMEM. */
+static int form_from_draft(struct req *req, const json_t *fields)
+{
+	for (size_t i = 0; i < req->nform; i++) {
+		free(req->form[i].name);
+		free(req->form[i].value);
+	}
+	req->nform = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)fields, key, v)
+	{
+		if (key[0] == '_')
+			continue;
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+		for (size_t i = 0; i < n && req->nform < HTTP_MAX_FIELDS; i++) {
+			const char *val =
+			    json_string_value(json_is_array(v) ? json_array_get(v, i) : v);
+			if (!val)
+				continue;
+			struct http_field *f = &req->form[req->nform];
+			f->name = strdup(key);
+			f->value = strdup(val);
+			if (!f->name || !f->value) {
+				free(f->name);
+				free(f->value);
+				return -ENOMEM;
+			}
+			f->len = strlen(val);
+			req->nform++;
+		}
+	}
+	return 0;
+}
+
+/* Sets fields[name] from a posted value (a list for checkboxes). */
+static bool put_field(json_t *fields, const char *name, const char *value)
+{
+	if (!value[0])
+		return true;
+	if (!repeated(name))
+		return json_object_set_new(fields, name, json_string(value)) == 0;
+	json_t *a = json_object_get(fields, name);
+	if (!json_is_array(a)) {
+		a = json_array();
+		if (!a || json_object_set_new(fields, name, a))
+			return false;
+	}
+	return json_array_append_new(a, json_string(value)) == 0;
+}
+
+/* The request's form fields as a draft's fields (a new object). */
+static json_t *fields_from_form(const struct req *req)
+{
+	json_t *fields = json_object();
+	for (size_t i = 0; fields && i < req->nform; i++) {
+		const struct http_field *f = &req->form[i];
+		if (str_eq(f->name, "csrf") || str_eq(f->name, "step") || str_eq(f->name, "ga") ||
+		    !str_utf8_valid(f->value, f->len))
+			continue;
+		if (!put_field(fields, f->name, f->value)) {
+			json_decref(fields);
+			return NULL;
+		}
+	}
+	return fields;
+}
+
+/* Replaces what fields holds of step st with the posted answers of that
+ * step (an unticked box is not sent: it clears). Bytes that are not UTF-8
+ * are left out (the one-page form shows them; a draft cannot keep them). */
+static bool merge_step(json_t *fields, const struct req *req, enum step st)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(fields, tmp, key, v)
+	{
+		if (key[0] != '_' && field_step(key) == st)
+			json_object_del(fields, key);
+	}
+	for (size_t i = 0; i < req->nform; i++) {
+		const struct http_field *f = &req->form[i];
+		if (str_eq(f->name, "csrf") || str_eq(f->name, "step") || str_eq(f->name, "ga") ||
+		    str_starts(f->name, "prefill.") || field_step(f->name) != st ||
+		    !str_utf8_valid(f->value, f->len))
+			continue;
+		if (!put_field(fields, f->name, f->value))
+			return false;
+	}
+	return true;
+}
+
+/* The wegwijzer's answers (query rol, vorm, minderjarig, gevaar), carried
+ * by the first step into the draft where nothing is answered yet. */
+static bool apply_prefill(json_t *fields, const struct req *req)
+{
+	const struct content *c = req->site->content;
+	const char *rol = req_form(req, "prefill.rol");
+	const char *vorm = req_form(req, "prefill.vorm");
+	const char *minor = req_form(req, "prefill.minderjarig");
+	bool ok = true;
+	if (rol && content_is_role(c, rol) && !json_object_get(fields, "reporter_role"))
+		ok = json_object_set_new(fields, "reporter_role", json_string(rol)) == 0;
+	if (ok && vorm && !json_object_get(fields, "forms")) {
+		const char *f = str_eq(vorm, "weetniet") ? "unknown" : vorm;
+		if (report_value_index(report_forms, f) >= 0)
+			ok = put_field(fields, "forms", f);
+	}
+	static const struct opt minors[] = {
+	    {"ja", "yes"}, {"nee", "no"}, {"weetniet", "unknown"}, {NULL, NULL}};
+	for (size_t i = 0; ok && minor && minors[i].value; i++)
+		if (str_eq(minor, minors[i].value) && !json_object_get(fields, "people[0].minor"))
+			ok = json_object_set_new(fields, "people[0].minor",
+			                         json_string(minors[i].label)) == 0;
+	return ok;
+}
+
+static int redirect_to(struct req *req, struct resp *resp, const char *stepcode)
+{
+	char url[96];
+	snprintf(url, sizeof url, "%s/melden%s%s", str_eq(req->lang, "en") ? "/en" : "",
+	         stepcode ? "?stap=" : "", stepcode ? stepcode : "");
+	resp->personal = true;
+	return resp_redirect(resp, 303, url);
+}
+
+/* The errors of fe that belong to step st (all for S_CHECK: the check
+ * page lists everything). */
+static void step_errors(const struct ferrs *all, enum step st, struct ferrs *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < all->n; i++)
+		if (st == S_CHECK || field_step(all->e[i].field) == st)
+			out->e[out->n++] = all->e[i];
+}
+
+/* Reads the draft into the request (req->form) and fe (every error of
+ * the report rules, when asked). */
+static void check_draft(struct req *req, struct report_form *f, struct ferrs *fe)
+{
+	read_form(req, f);
+	fe->n = 0;
+	check_form(req, f, fe);
+}
+
+static bool put_progress(const struct req *req, json_t *d, enum step st, const json_t *fields)
+{
+	int n = 0, at = 0;
+	for (int s = S_WHAT; s <= S_CHECK; s++)
+		if (step_applies((enum step)s, fields)) {
+			n++;
+			if (s == (int)st)
+				at = n;
+		}
+	bool ok = fk_put(d, "step_no", json_integer(at));
+	ok = ok && fk_put(d, "step_count", json_integer(n));
+	ok = ok && fk_put(d, "step_code", json_string(steps[st].code));
+	ok = ok && fk_put(d, "step_title", json_string(page_tr(req, steps[st].title)));
+	ok = ok && fk_put(d, "optional", json_boolean(steps[st].optional));
+	char key[32];
+	snprintf(key, sizeof key, "show_%s", steps[st].code);
+	ok = ok && fk_put(d, key, json_true());
+	return ok;
+}
+
+/* A notice kept in the draft across the redirect ("busy", "not_stored",
+ * "retry:N"). */
+static struct form_notice notice_of(const json_t *fields)
+{
+	struct form_notice nt = {0};
+	const char *n = draft_text(fields, "_notice");
+	if (str_eq(n, "busy"))
+		nt.busy = true;
+	else if (str_eq(n, "not_stored"))
+		nt.not_stored = true;
+	else if (n && str_starts(n, "retry:"))
+		nt.retry_after = (unsigned)strtoul(n + 6, NULL, 10);
+	return nt;
+}
+
+/* One answer for the check page from the page data of a field: a text
+ * field's value, or the labels of a group's ticked options; NULL when
+ * nothing is answered. Caller owns. */
+static json_t *answer_of(const json_t *field)
+{
+	const json_t *opts = json_object_get(field, "options");
+	if (json_is_array(opts)) {
+		json_t *labels = json_array();
+		size_t i;
+		json_t *o;
+		json_array_foreach(opts, i, o)
+		{
+			if (json_is_true(json_object_get(o, "checked")))
+				json_array_append(labels, json_object_get(o, "label"));
+		}
+		if (!json_array_size(labels)) {
+			json_decref(labels);
+			return NULL;
+		}
+		return json_pack("{s:O, s:o}", "label", json_object_get(field, "legend"), "values",
+		                 labels);
+	}
+	const char *v = json_string_value(json_object_get(field, "value"));
+	if (!v || !*v)
+		return NULL;
+	return json_pack("{s:O, s:[s]}", "label", json_object_get(field, "label"), "values", v);
+}
+
+/* The answers per step for the check page, from the page data d of the
+ * whole form: answers[] = (code, title, items[] = (label, values[]),
+ * empty). */
+static bool put_answers(const struct req *req, json_t *d, const json_t *fields)
+{
+	static const struct {
+		enum step st;
+		const char *keys[16];
+	} parts[] = {
+	    {S_WHAT, {"kind", "reporter_role", "description"}},
+	    {S_SAW, {"signal_groups", "forms"}},
+	    {S_WHERE, {"district", "place", "when", "sector", "since", "frequency"}},
+	    {S_PEOPLE,
+	     {"people", "subject_aware", "talked_with", "involved", "location_now", "safe_contact",
+	      "threats", "weapons"}},
+	    {S_YOU,
+	     {"anonymous", "reporter_state", "contact", "reporter_safe", "organisation", "function",
+	      "meldcode"}},
+	};
+	static const char *const person_keys[] = {"role",   "minor",       "age",
+	                                          "gender", "nationality", "language",
+	                                          "name",   "birth_date",  "address"};
+	static const char *const contact_keys[] = {"name", "phone", "email"};
+	json_t *answers = json_array();
+	bool ok = answers != NULL;
+	for (size_t p = 0; ok && p < sizeof parts / sizeof parts[0]; p++) {
+		if (!step_applies(parts[p].st, fields))
+			continue;
+		json_t *items = json_array();
+		for (size_t k = 0; ok && k < 16 && parts[p].keys[k]; k++) {
+			const char *key = parts[p].keys[k];
+			const json_t *v = json_object_get(d, key);
+			if (str_eq(key, "signal_groups") || str_eq(key, "people")) {
+				size_t i;
+				json_t *g;
+				json_array_foreach(v, i, g)
+				{
+					if (str_eq(key, "signal_groups")) {
+						json_t *a = answer_of(g);
+						if (a)
+							ok = fk_append(items, a) && ok;
+						continue;
+					}
+					for (size_t j = 0; j < 9; j++) {
+						json_t *a =
+						    answer_of(json_object_get(g, person_keys[j]));
+						if (!a)
+							continue;
+						char label[512];
+						snprintf(
+						    label, sizeof label, "%s %zu: %s",
+						    page_tr(req, _("Persoon")), i + 1,
+						    json_string_value(json_object_get(a, "label")));
+						json_object_set_new(a, "label", json_string(label));
+						ok = fk_append(items, a) && ok;
+					}
+				}
+				continue;
+			}
+			if (str_eq(key, "contact")) {
+				for (size_t j = 0; j < 3; j++) {
+					json_t *a = answer_of(json_object_get(v, contact_keys[j]));
+					if (a)
+						ok = fk_append(items, a) && ok;
+				}
+				continue;
+			}
+			if (str_eq(key, "organisation") || str_eq(key, "function") ||
+			    str_eq(key, "meldcode"))
+				if (!str_eq(draft_text(fields, "reporter_role"), "professional"))
+					continue;
+			json_t *a = v ? answer_of(v) : NULL;
+			if (a)
+				ok = fk_append(items, a) && ok;
+		}
+		enum step st = parts[p].st;
+		ok = fk_append(answers, json_pack("{s:s, s:s, s:b, s:o}", "code", steps[st].code,
+		                                  "title", page_tr(req, steps[st].title), "empty",
+		                                  json_array_size(items) == 0, "items", items)) &&
+		     ok;
+	}
+	return fk_put(d, "answers", answers) && ok;
+}
+
+/* One step of the form (GET), from the draft. */
+static int step_page(struct req *req, struct resp *resp, enum step st, json_t *fields)
+{
+	int rc = form_from_draft(req, fields);
+	if (rc)
+		return rc;
+	struct report_form f;
+	struct ferrs all = {.n = 0}, fe = {.n = 0};
+	const char *fout = draft_text(fields, "_fout");
+	check_draft(req, &f, &all);
+	if (str_eq(fout, steps[st].code) || st == S_CHECK)
+		step_errors(&all, st, &fe);
+	struct form_notice nt = notice_of(fields);
+	bool ok;
+	json_t *d = form_data(req, resp, &fe, &nt, &ok);
+	ok = ok && put_progress(req, d, st, fields);
+	ok = ok && fk_put(d, "advice", json_boolean(str_eq(f.in.kind, "advice")));
+	if (st == S_CHECK) {
+		ok = ok && put_answers(req, d, fields);
+		/* Each problem with the step where it is fixed. */
+		json_t *problems = json_array();
+		for (size_t i = 0; i < fe.n; i++) {
+			enum step at = field_step(fe.e[i].field);
+			if (at == S_CHECK || at == S_DANGER)
+				at = S_WHAT;
+			ok = fk_append(problems, json_pack("{s:s, s:s, s:s}", "message",
+			                                   page_tr(req, fe.e[i].message), "step",
+			                                   steps[at].code, "step_title",
+			                                   page_tr(req, steps[at].title))) &&
+			     ok;
+		}
+		ok = fk_put(d, "problems", problems) && ok;
+		ok = ok && fk_put(d, "has_problems", json_boolean(fe.n > 0));
+		ok = ok && fk_put(d, "has_errors", json_false());
+	}
+	return render(req, resp, 200, st == S_CHECK ? "report-check" : "report-step", d, ok);
+}
+
+/* Saves fields as the draft; on a fault the step is shown again as it
+ * was posted, saying so (nothing typed is lost). */
+static int save_and_go(struct req *req, struct resp *resp, json_t *fields, const char *to)
+{
+	int rc = draft_save(req->site->drafts, req->org->id, draft_cookie(req), fields);
+	if (rc) {
+		log_error("report form: the draft could not be kept: %s",
+		          rc < 0 ? strerror(-rc) : "store");
+		int hr = site_retry_after(resp, 30);
+		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
+	}
+	return redirect_to(req, resp, to);
+}
+
+static json_t *load_fields(struct req *req, char receipt[RECEIPT_TEXT_LEN + 1], int *rc)
+{
+	json_t *fields = NULL;
+	*rc = draft_load(req->site->drafts, req->org->id, draft_cookie(req), &fields, receipt);
+	if (!*rc && !fields)
+		fields = json_object();
+	if (!fields && !*rc)
+		*rc = -ENOMEM;
+	return fields;
+}
+
+/* The receipt page from the draft (a reload, a second send, Back and
+ * Forward all show the same receipt, while the draft lives). */
+static int done_page(struct req *req, struct resp *resp, const char *receipt, const json_t *shown)
+{
+	bool advice = str_eq(draft_text(shown, "kind"), "advice");
+	bool ok;
+	json_t *d = page_base(
+	    req, resp, advice ? _("Je adviesvraag is verstuurd") : _("Je melding is verstuurd"),
+	    &ok);
+	ok = ok && fk_put(d, "receipt", json_string(receipt));
+	ok = ok && fk_put(d, "advice", json_boolean(advice));
+	ok = ok &&
+	     fk_put(d, "anonymous", json_boolean(str_eq(draft_text(shown, "anonymous"), "yes")));
+	ok = ok &&
+	     fk_put(d, "acute", json_boolean(str_eq(draft_text(shown, "acute_danger"), "yes")));
+	ok = ok && fk_put(d, "again", json_true());
+	return render(req, resp, 200, "report-done", d, ok);
+}
+
+/* GET /melden[?stap=CODE]: the step asked for, else where the draft
+ * stands (so a link or the language switch comes back to it). */
+static int get_step(struct req *req, struct resp *resp)
+{
+	char receipt[RECEIPT_TEXT_LEN + 1];
+	int rc;
+	json_t *fields = load_fields(req, receipt, &rc);
+	if (rc) {
+		log_error("report form: the draft could not be read: %s",
+		          rc < 0 ? strerror(-rc) : "store");
+		json_decref(fields);
+		return step1(req, resp, 200, NULL, NULL);
+	}
+	int st = step_by_code(req_query(req, "stap"));
+	if (st < 0)
+		st = receipt[0] ? S_DONE : step_by_code(draft_text(fields, "_stap"));
+	if (st == S_DONE) {
+		rc = receipt[0] ? done_page(req, resp, receipt, fields)
+		                : step1(req, resp, 200, NULL, NULL);
+		sodium_memzero(receipt, sizeof receipt);
+		json_decref(fields);
+		return rc;
+	}
+	if (receipt[0] && st != S_DANGER) {
+		/* Sent: Back to a step, or a reload, shows the receipt again;
+		 * the first question starts a new report. */
+		rc = done_page(req, resp, receipt, fields);
+		sodium_memzero(receipt, sizeof receipt);
+		json_decref(fields);
+		return rc;
+	}
+	if (st < 0 || st == S_DANGER || receipt[0]) {
+		/* The first question, with the draft's answer. */
+		if (!receipt[0] && (rc = form_from_draft(req, fields)) != 0) {
+			json_decref(fields);
+			return rc;
+		}
+		if (receipt[0]) {
+			for (size_t i = 0; i < req->nform; i++) {
+				free(req->form[i].name);
+				free(req->form[i].value);
+			}
+			req->nform = 0;
+		}
+		json_decref(fields);
+		sodium_memzero(receipt, sizeof receipt);
+		return step1(req, resp, 200, NULL, NULL);
+	}
+	if (!step_applies((enum step)st, fields))
+		st = step_next((enum step)st, fields);
+	rc = step_page(req, resp, (enum step)st, fields);
+	json_decref(fields);
+	return rc;
+}
+
+/* The deferred answer once the writer has committed the draft's report:
+ * the receipt kept with the draft, then a redirect to it. */
+static int draft_committed(struct req *req, struct resp *resp)
+{
+	struct submit_result *res = submit_result(req);
+	struct report_form f;
+	read_form(req, &f);
+	json_t *fields = fields_from_form(req);
+	if (!fields)
+		return -ENOMEM;
+	int rc;
+	if (res->rc) {
+		/* Not stored: the draft comes back, saying why. */
+		if (res->rc != INTAKE_INVALID)
+			log_error("intake: a report could not be stored: %s",
+			          store_strerror(res->rc));
+		json_object_set_new(fields, "_notice",
+		                    json_string(res->rc == INTAKE_INVALID ? "busy" : "not_stored"));
+		json_object_set_new(fields, "_stap", json_string("controle"));
+		rc = save_and_go(req, resp, fields, "controle");
+		json_decref(fields);
+		return rc;
+	}
+	json_t *shown = json_pack("{s:s, s:s, s:s}", "kind", f.in.kind ? f.in.kind : "report",
+	                          "anonymous", report_is_anonymous(&f.in) ? "yes" : "no",
+	                          "acute_danger", f.in.acute_danger ? "yes" : "no");
+	json_decref(fields);
+	rc = shown ? draft_sent(req->site->drafts, draft_cookie(req), res->receipt.text, shown)
+	           : -ENOMEM;
+	json_decref(shown);
+	if (rc == 0)
+		rc = redirect_to(req, resp, "ontvangen");
+	else {
+		/* Stored, but the receipt could not be kept: show it now,
+		 * once. */
+		log_error("report form: the receipt could not be kept with the draft");
+		rc = done(req, resp, &f, &res->receipt);
+		if (rc < 0)
+			rc = done_plain(req, resp, &f, &res->receipt);
+	}
+	sodium_memzero(&res->receipt, sizeof res->receipt);
+	return rc;
+}
+
+/* "Verstuur" on the check page: the draft's fields are taken once, so a
+ * second send, a double tap or a reload finds none and shows the first
+ * receipt. */
+static int send_draft(struct req *req, struct resp *resp)
+{
+	struct site *site = req->site;
+	json_t *fields = NULL;
+	int rc = draft_take(site->drafts, req->org->id, draft_cookie(req), &fields);
+	if (rc == DRAFT_NONE)
+		return redirect_to(req, resp, "ontvangen");
+	if (rc) {
+		log_error("report form: the draft could not be read: %s",
+		          rc < 0 ? strerror(-rc) : "store");
+		int hr = site_retry_after(resp, 30);
+		return hr ? hr : step1(req, resp, 503, NULL, &(struct form_notice){.busy = true});
+	}
+	rc = form_from_draft(req, fields);
+	if (rc) {
+		json_decref(fields);
+		return rc;
+	}
+	ready_texts(req);
+	struct report_form f;
+	struct ferrs fe = {.n = 0};
+	check_draft(req, &f, &fe);
+	const char *notice = NULL;
+	char retry[32];
+	if (!fe.n) {
+		unsigned char key[16];
+		client_key(req, key);
+		unsigned wait =
+		    site->intake_limit ? throttle_hit(site->intake_limit, key, sizeof key) : 0;
+		if (wait) {
+			snprintf(retry, sizeof retry, "retry:%u", wait);
+			notice = retry;
+		} else if (!site->intake) {
+			notice = "busy";
+		} else {
+			rc = submit_deferred(req, &f.org, &f.in, draft_committed);
+			if (rc == 0) {
+				json_decref(fields);
+				return 0;
+			}
+			if (rc < 0 && rc != -ENODEV) {
+				json_decref(fields);
+				return rc;
+			}
+			notice = "busy";
+		}
+	}
+	/* Not sent: the draft is put back, with why. */
+	json_object_del(fields, "_notice");
+	if (notice)
+		json_object_set_new(fields, "_notice", json_string(notice));
+	json_object_set_new(fields, "_stap", json_string("controle"));
+	rc = save_and_go(req, resp, fields, "controle");
+	json_decref(fields);
+	return rc;
+}
+
+/* A POST of one step: its answers into the draft, then to the next step
+ * (the answers checked first), the previous one, or past an optional
+ * one. */
+static int post_step(struct req *req, struct resp *resp, enum step st)
+{
+	const char *ga = req_form(req, "ga");
+	if (st == S_CHECK && str_eq(ga, "verstuur"))
+		return send_draft(req, resp);
+	char receipt[RECEIPT_TEXT_LEN + 1];
+	int rc;
+	json_t *fields = load_fields(req, receipt, &rc);
+	if (rc) {
+		json_decref(fields);
+		fields = json_object();
+		if (!fields)
+			return -ENOMEM;
+	}
+	if (receipt[0]) {
+		/* Sent: a new draft begins with what is posted now. */
+		json_decref(fields);
+		fields = json_object();
+		sodium_memzero(receipt, sizeof receipt);
+		if (!fields)
+			return -ENOMEM;
+	}
+	bool ok = merge_step(fields, req, st);
+	if (ok && st == S_DANGER) {
+		const char *danger = req_form(req, "danger");
+		ok = json_object_set_new(fields, "acute_danger",
+		                         json_string(str_eq(danger, "yes") ? "yes" : "no")) == 0;
+		ok = ok && apply_prefill(fields, req);
+	}
+	if (!ok) {
+		json_decref(fields);
+		return -ENOMEM;
+	}
+	json_object_del(fields, "_notice");
+	enum step to;
+	if (str_eq(ga, "terug")) {
+		to = step_prev(st, fields);
+	} else if (str_eq(ga, "overslaan") && steps[st].optional) {
+		to = step_next(st, fields);
+		json_object_del(fields, "_fout");
+	} else if (st == S_CHECK) {
+		to = S_CHECK;
+	} else {
+		/* The step's own answers are checked before going on. */
+		to = step_next(st, fields);
+		json_object_del(fields, "_fout");
+		if (st != S_DANGER) {
+			rc = form_from_draft(req, fields);
+			if (rc) {
+				json_decref(fields);
+				return rc;
+			}
+			ready_texts(req);
+			struct report_form f;
+			struct ferrs all = {.n = 0}, mine = {.n = 0};
+			check_draft(req, &f, &all);
+			step_errors(&all, st, &mine);
+			if (mine.n) {
+				json_object_set_new(fields, "_fout", json_string(steps[st].code));
+				to = st;
+			}
+		}
+	}
+	json_object_set_new(fields, "_stap", json_string(steps[to].code));
+	rc = save_and_go(req, resp, fields, steps[to].code);
+	json_decref(fields);
+	return rc;
+}
+
 int page_report(struct req *req, struct resp *resp)
 {
 	if (req->method != HTTP_POST)
-		return step1(req, resp, 200, NULL, NULL);
+		return get_step(req, resp);
 	ready_texts(req);
 	const char *step = req_form(req, "step");
-	if (str_eq(step, "1")) {
+	if (str_eq(step, "1") || str_eq(step, "gevaar")) {
 		struct field_value danger;
 		struct field_error err;
 		if (validate_fields(req->form, req->nform, &danger_field, 1, NULL, &danger, &err))
 			return step1(req, resp, 400, err.message, NULL);
-		return step2(req, resp, 200, NULL, NULL);
+		return post_step(req, resp, S_DANGER);
 	}
+	if (str_eq(step, "nieuw")) {
+		/* A new report from scratch: the draft and its receipt go. */
+		int rc = draft_delete(req->site->drafts, draft_cookie(req));
+		if (rc)
+			log_error("report form: the draft could not be deleted: %s", strerror(-rc));
+		return redirect_to(req, resp, NULL);
+	}
+	int st = step_by_code(step);
+	if (st > S_DANGER && st < S_DONE)
+		return post_step(req, resp, (enum step)st);
+	/* The whole form on one page (step=2), as before the steps. */
 	return submit(req, resp);
 }
 

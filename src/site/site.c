@@ -17,6 +17,7 @@
 #include "content/content.h"
 #include "crypto/keyfile.h"
 #include "domain/followup.h"
+#include "domain/draft.h"
 #include "domain/intake.h"
 #include "http/client.h"
 #include "http/static.h"
@@ -459,6 +460,8 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 	}
 	if (rc == 0)
 		rc = intake_start(site->store, site->content, master, &site->intake);
+	if (rc == 0)
+		rc = drafts_open(site->store, master, &site->drafts);
 	sodium_memzero(master, sizeof master);
 	if (rc) {
 		if (!err->len)
@@ -555,6 +558,7 @@ void site_close(struct site *site)
 	site_pages_free(site->pages);
 	/* The writer thread finishes queued reports before the store closes. */
 	intake_stop(site->intake);
+	drafts_close(site->drafts);
 	throttle_free(site->intake_limit);
 	receipt_guard_free(site->follow_guard);
 	sodium_memzero(site->csrf_key, sizeof site->csrf_key);

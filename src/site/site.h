@@ -70,6 +70,8 @@ struct site {
 	size_t nhosts;
 	/* The durable write path of reports (domain/intake.h). */
 	struct intake *intake;
+	/* Drafts of the report form (domain/draft.h). */
+	struct drafts *drafts;
 	/* In-memory throttles: intake per source ([intake]
 	 * max_reports_per_minute), wrong receipts per source; the overall
 	 * rate of wrong receipts also in the database, shared by every

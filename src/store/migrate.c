@@ -204,6 +204,22 @@ static const char *const migrations[] = {
     " expires BIGINT NOT NULL,"
     " revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)));"
     "CREATE INDEX api_tokens_user ON api_tokens (user_id);",
+    /* 10 (issue 8): the details of a report that are no personal data
+     * (reporter state, sector, involved organisations, each person's role
+     * and minor, ...) as JSON text, for the figures to count; and the
+     * drafts of the report form. A draft is keyed by a keyed hash of the
+     * form's cookie, its fields are sealed (NULL once sent), receipt is the
+     * sealed receipt of the report it became (so that a second send shows
+     * it again), and it is deleted at expires_at (UTC). */
+    "ALTER TABLE reports ADD COLUMN details TEXT;"
+    "CREATE TABLE drafts ("
+    " id BYTEA PRIMARY KEY,"
+    " org_id TEXT NOT NULL REFERENCES organisations (id),"
+    " seal_id BIGINT NOT NULL,"
+    " expires_at TEXT NOT NULL,"
+    " sealed BYTEA,"
+    " receipt BYTEA);"
+    "CREATE INDEX drafts_expires ON drafts (expires_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -236,6 +236,8 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
 /* Rounds of reserving and inserting (limits.h); a row whose reference
  * was taken twice over is told to come again (STORE_DUPLICATE). */
 #define BATCH_ROUNDS STORE_BATCH_ROUNDS
+/* Parameters of STMT_REPORT_INSERT_WEB. */
+#define INSERT_WEB_PARAMS 15
 
 struct batch_ctx {
 	struct store_report_new *rows;
@@ -434,12 +436,15 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		                          sv_int(r->acute_danger),
 		                          sv_opt(r->district),
 		                          sv_blob(r->sealed, r->sealed_len),
-		                          sv_opt(r->suggestion)};
+		                          sv_opt(r->suggestion),
+		                          sv_opt(r->details)};
 		struct store_val *p = &b->vals[v];
 		memcpy(p, row, sizeof row);
-		v += 14;
+		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS, "insert_web's $1..$n");
+		v += INSERT_WEB_PARAMS;
 		b->call_row[k] = i;
-		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB, p, 14, NULL, NULL, 0};
+		b->calls[k++] =
+		    (struct store_call){STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
 		for (size_t f = 0; f < r->nforms; f++) {
 			p = &b->vals[v];
 			p[0] = sv_int(r->id);
@@ -512,7 +517,7 @@ static int batch_alloc(struct batch_ctx *b)
 		if (b->results[i] == -EINVAL)
 			continue;
 		calls += 2 + b->rows[i].nforms + b->rows[i].nsignals;
-		vals += 2 + 14 + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
+		vals += 2 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
 	}
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
@@ -659,14 +664,15 @@ static int import_one(struct store_tx *tx, const char *org, const struct store_r
 		                        sv_opt(r->district),
 		                        sv_text(r->concrete),
 		                        sv_text(r->status),
-		                        sv_text(r->outcome)};
+		                        sv_text(r->outcome),
+		                        sv_opt(r->details)};
 		struct store_val idp[] = {sv_int(id)};
 		rc = exists(tx, STMT_REPORT_ID_EXISTS, idp, 1, &found);
 		if (rc)
 			return rc;
 		if (found)
 			continue;
-		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 12, NULL, NULL);
+		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 13, NULL, NULL);
 		if (!rc)
 			rc = insert_forms(tx, id, r->forms, r->nforms);
 		return rc;

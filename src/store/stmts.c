@@ -52,13 +52,14 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_INSERT_WEB] =
         {"report_insert_web",
          "INSERT INTO reports (id, org_id, reference, receipt_hash, received_on, received_at,"
-         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"},
+         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
+         " details)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"},
     [STMT_REPORT_INSERT_IMPORTED] =
         {"report_insert_imported",
          "INSERT INTO reports (id, org_id, reference, received_on, channel, reporter_role,"
-         " anonymous, kind, district, concrete, status, outcome)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"},
+         " anonymous, kind, district, concrete, status, outcome, details)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
     [STMT_REPORT_FORM_INSERT] = {"report_form_insert", "INSERT INTO report_forms"
                                                        " (report_id, position, form)"
                                                        " VALUES ($1, $2, $3)"},
@@ -282,6 +283,33 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 ORDER BY t.created, t.id"},
     [STMT_TOKEN_REVOKE] = {"token_revoke",
                            "UPDATE api_tokens SET revoked = 1 WHERE id = $1 RETURNING user_id"},
+    /* Drafts of the report form (migration 10; store/drafts.c). Times are
+     * ISO-8601 UTC text of one shape, compared as text. */
+    [STMT_DRAFT_GET] = {"draft_get", "SELECT seal_id, sealed, receipt FROM drafts"
+                                     " WHERE id = $1 AND org_id = $2"
+                                     " AND expires_at COLLATE \"C\" > $3"},
+    [STMT_DRAFT_PUT] = {"draft_put",
+                        "INSERT INTO drafts (id, org_id, seal_id, expires_at, sealed, receipt)"
+                        " VALUES ($1, $2, $3, $4, $5, NULL)"
+                        " ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id,"
+                        " seal_id = excluded.seal_id, expires_at = excluded.expires_at,"
+                        " sealed = excluded.sealed, receipt = NULL"},
+    /* Takes the fields of a draft to send them, once, after draft_get in
+     * the same transaction (RETURNING gives the new values): a second
+     * send finds none. */
+    [STMT_DRAFT_TAKE] = {"draft_take", "UPDATE drafts SET sealed = NULL"
+                                       " WHERE id = $1 AND sealed IS NOT NULL"
+                                       " AND receipt IS NULL RETURNING seal_id"},
+    [STMT_DRAFT_SENT] = {"draft_sent", "UPDATE drafts SET receipt = $2, sealed = $3"
+                                       " WHERE id = $1"},
+    [STMT_DRAFT_DELETE] = {"draft_delete", "DELETE FROM drafts WHERE id = $1"},
+    /* A one-time submission id (a follow-up message): a row only when
+     * the id is new. */
+    [STMT_DRAFT_CLAIM] = {"draft_claim",
+                          "INSERT INTO drafts (id, org_id, seal_id, expires_at, sealed, receipt)"
+                          " VALUES ($1, $2, $3, $4, NULL, NULL) ON CONFLICT (id) DO NOTHING"
+                          " RETURNING seal_id"},
+    [STMT_DRAFT_PURGE] = {"draft_purge", "DELETE FROM drafts WHERE expires_at COLLATE \"C\" <= $1"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

@@ -204,6 +204,7 @@ struct store_report_import {
 	const char *concrete;     /* report_concretes */
 	const char *status;       /* report_statuses */
 	const char *outcome;      /* report_outcomes */
+	const char *details;      /* JSON text of the non-personal details, or NULL */
 };
 
 /* Inserts n historical reports of org in one transaction: all of them or
@@ -351,6 +352,10 @@ struct store_report_new {
 	const void *sealed; /* the sealed personal fields, 1..STORE_SEALED_MAX bytes */
 	size_t sealed_len;
 	const char *suggestion; /* JSON text, or NULL */
+	/* JSON text of the details that are no personal data (reporter
+	 * state, sector, each person's role and minor, ...; domain/report.h
+	 * report_details_json()), or NULL. */
+	const char *details;
 };
 
 /* Largest sealed blob of a report or message. */
@@ -449,5 +454,47 @@ int store_backup_setting(struct store *s, const char *path, const char *key, str
 int store_restore(struct store *s, const char *path);
 /* 0 (sets *any) or negative errno: whether s holds a report. */
 int store_holds_reports(struct store *s, bool *any);
+
+/* --- Drafts of the report form (store/drafts.c) ------------------------- */
+/* A draft is keyed by id (a keyed hash of the form's cookie, made by
+ * domain/draft.c) and holds sealed bytes only: the store never sees what
+ * was typed. expires_at and now are ISO-8601 UTC (store_now()); a draft
+ * past expires_at is never returned and is deleted by the purge. */
+#define STORE_DRAFT_ID_BYTES 32u
+
+struct store_draft {
+	int64_t seal_id;    /* the sealed blobs' associated data */
+	struct buf *sealed; /* filled when the draft has fields (else has_sealed false) */
+	bool has_sealed;
+	struct buf *receipt; /* filled when the draft was sent */
+	bool has_receipt;
+};
+
+/* Reads the draft id of org that has not expired at now. STORE_NOT_FOUND
+ * when none. sealed and receipt are replaced. */
+int store_draft_get(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES], const char *org,
+                    const char *now, struct store_draft *out);
+/* Creates or replaces the draft id (its receipt goes) and deletes every
+ * draft expired at now. */
+int store_draft_put(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES], const char *org,
+                    int64_t seal_id, const char *expires_at, const char *now, const void *sealed,
+                    size_t len);
+/* Takes the sealed fields of the draft to send them (they are gone from
+ * the store after): out gets them. STORE_NOT_FOUND when the draft has no
+ * fields (sent already, being sent, or none). */
+int store_draft_take(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES], const char *org,
+                     const char *now, int64_t *seal_id, struct buf *out);
+/* Keeps the sealed receipt of the report the draft became, and sealed
+ * fields to show with it (never taken again: a draft with a receipt is
+ * not sent twice). */
+int store_draft_sent(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES],
+                     const void *receipt, size_t len, const void *sealed, size_t sealed_len);
+/* Claims id once, until expires_at (a one-time submission id): 0 the
+ * first time, STORE_DUPLICATE when it was claimed already. Deletes every
+ * draft expired at now. */
+int store_draft_claim(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES],
+                      const char *org, const char *expires_at, const char *now);
+/* Deletes the draft id (none: 0). */
+int store_draft_delete(struct store *s, const unsigned char id[STORE_DRAFT_ID_BYTES]);
 
 #endif

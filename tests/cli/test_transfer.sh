@@ -167,6 +167,17 @@ run export reports --org velsen
 check "export without --year holds every year (header + 30 rows)" \
 	test "$rc" = 0 -a "$(wc -l <"$tmp/out")" = 31
 
+# --- the optional columns of issue 8 -----------------------------------------
+bad_file bad-people.csv 3 people boss:yes "has a role that is not one of"
+run import reports --org velsen "$FIX/details-2024.csv"
+check "details-2024.csv with the optional columns imports (2 rows)" \
+	test "$rc" = 0 -a "$(cat "$tmp/out")" = "imported 2 reports for velsen"
+run export reports --org velsen --year 2024
+check "its rows export in the contract's columns" \
+	test "$rc" = 0 -a -n "$(grep -F 'VLS-2024-001,2024-01-15,phone,professional,no,report,labour,IJmuiden' "$tmp/out")"
+run import reports --org velsen "$FIX/details-2024.csv"
+check "and re-importing it is a conflict" test "$rc" = 1
+
 # --- formula injection --------------------------------------------------------
 run import reports --org velsen "$FIX/formula.csv"
 check "references that look like formulas import" test "$rc" = 0

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Browser tests of the report form /melden and following up /volgen:
 // accessibility (axe, WCAG 2.1 A/AA, zero violations) of every state (the
-// danger question, the form, the form with errors, the receipt, a wrong and
-// a right receipt), a report made with the keyboard only (Tab, Space, typing,
-// Enter) that ends at the receipt, and a report without JavaScript.
+// danger question, each step of the form, a step with errors, the check
+// page, the receipt, a wrong and a right receipt), a report made with the
+// keyboard only (Tab, Space, typing, Enter) through every step that ends at
+// the receipt, a report without JavaScript, the draft kept across Back, a
+// reload, a link and the language switch (with and without JavaScript), and
+// a second send that shows the first receipt.
 //
 //   node tests/e2e/report.mjs http://127.0.0.1:PORT
 //
@@ -46,7 +49,13 @@ async function submit(page, formSel) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
 }
 
-// Step 1 answered; the page is then the whole form.
+// A step's button: volgende, terug, overslaan or (on the check page) verstuur.
+async function press(page, value) {
+  const button = page.locator(`form#melding button[value="${value}"], main form button[value="${value}"]`).first();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+// The first question answered; the page is then the first step ("wat").
 async function toForm(page, danger = 'no') {
   await page.goto(BASE + '/melden', { waitUntil: 'load' });
   await page.locator(`input[name="danger"][value="${danger}"]`).check();
@@ -54,16 +63,30 @@ async function toForm(page, danger = 'no') {
   check((await page.locator('textarea[name="description"]').count()) === 1, `no description field after step 1 (${page.url()})`);
 }
 
-// Fills a valid anonymous report by a bystander.
+// Fills a valid anonymous report by a bystander, step by step, up to the
+// check page.
 async function fillValid(page, text) {
   await page.locator('input[name="kind"][value="report"]').check();
   await page.locator('input[name="reporter_role"][value="bystander"]').check();
-  await page.locator('input[name="anonymous"][value="yes"]').check();
   await page.locator('textarea[name="description"]').fill(text);
+  await press(page, 'volgende');
+  // The signals are folded per form: open one to tick a signal.
+  await page.locator('summary', { hasText: 'Arbeid' }).first().click();
   await page.locator('input[name="signals"][value="labour.low_pay"]').check();
   await page.locator('input[name="forms"][value="labour"]').check();
+  await press(page, 'volgende');
   await page.locator('input[name="district"]').first().check();
   await page.locator('input[name="when"]').fill('vorige week');
+  await press(page, 'volgende');
+  await press(page, 'overslaan');
+  await page.locator('input[name="anonymous"][value="yes"]').check();
+  await press(page, 'volgende');
+  check(page.url().includes('stap=controle'), `not at the check page: ${page.url()}`);
+}
+
+// From the check page: send.
+async function send(page) {
+  await press(page, 'verstuur');
 }
 
 async function receiptOn(page) {
@@ -117,11 +140,12 @@ test('melden step 2 after danger=yes: 112 first, then the form, no axe violation
 test('melden step 2: empty submit gives an accessible error state', async ({ context }) => {
   const page = await context.newPage();
   await toForm(page);
-  await submit(page, 'form#melding');
+  await press(page, 'volgende');
   const summary = page.locator('.signaal-error-summary');
   check((await summary.count()) === 1, 'no .signaal-error-summary after an empty submit');
   const links = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href').slice(1)));
-  check(links.length >= 4, `expected at least 4 errors, got ${links.length}`);
+  // The first step asks three questions, each required.
+  check(links.length >= 3, `expected at least 3 errors, got ${links.length}`);
   for (const id of links) {
     const exists = await page.evaluate((i) => !!document.getElementById(i), id);
     check(exists, `error summary links to #${id}, which does not exist`);
@@ -136,18 +160,26 @@ test('melden step 2: empty submit gives an accessible error state', async ({ con
   await shot(page, 'melden-errors');
 });
 
-test('melden: errors keep what was typed', async ({ context }) => {
+test('melden: errors and Back keep what was typed', async ({ context }) => {
   const page = await context.newPage();
   await toForm(page);
   await page.locator('textarea[name="description"]').fill('Dit blijft staan.\nOok regel twee.');
-  await page.locator('input[name="signals"][value="labour.low_pay"]').check();
-  await page.locator('input[name="place"]').fill('Bij de sluizen');
-  await submit(page, 'form#melding');
+  await press(page, 'volgende');
   check((await page.locator('.signaal-error-summary').count()) === 1, 'expected errors (no kind chosen)');
   const v = await page.locator('textarea[name="description"]').inputValue();
   check(v === 'Dit blijft staan.\nOok regel twee.', `description not kept: ${JSON.stringify(v)}`);
+  await page.locator('input[name="kind"][value="report"]').check();
+  await page.locator('input[name="reporter_role"][value="bystander"]').check();
+  await press(page, 'volgende');
+  await page.locator('summary', { hasText: 'Arbeid' }).first().click();
+  await page.locator('input[name="signals"][value="labour.low_pay"]').check();
+  await press(page, 'volgende');
+  await page.locator('input[name="place"]').fill('Bij de sluizen');
+  await press(page, 'terug');
   check(await page.locator('input[name="signals"][value="labour.low_pay"]').isChecked(), 'signal not kept');
+  await press(page, 'volgende');
   check((await page.locator('input[name="place"]').inputValue()) === 'Bij de sluizen', 'place not kept');
+  await noViolations(page, 'melden step waar');
 });
 
 test('melden: a valid report shows the receipt once, no axe violations', async ({ context }) => {
@@ -155,7 +187,9 @@ test('melden: a valid report shows the receipt once, no axe violations', async (
   const problems = watch(page);
   await toForm(page);
   await fillValid(page, 'Een melding uit de browsertest met een duidelijke tekst.');
-  await submit(page, 'form#melding');
+  await noViolations(page, 'melden check page');
+  await shot(page, 'melden-check');
+  await send(page);
   await receiptOn(page);
   const body = await page.locator('main').textContent();
   check(!body.includes('browsertest'), 'the answer echoes the report');
@@ -179,7 +213,7 @@ test('volgen: a right receipt shows the status, adding information works, no axe
   const page = await context.newPage();
   await toForm(page);
   await fillValid(page, 'Nog een melding om te volgen in de browser.');
-  await submit(page, 'form#melding');
+  await send(page);
   const receipt = await receiptOn(page);
   await follow(page, receipt.toLowerCase());
   const text = await page.locator('main').textContent();
@@ -224,12 +258,47 @@ test('melden by keyboard only (Tab, Space, typing, Enter) ends at the receipt', 
   // Danger: the first option (yes) with Space; the form still follows.
   await keyboardStep(page, ['danger'], {});
   check((await page.locator('.signaal-emergency--acute').count()) === 1, 'no 112 block after danger=yes');
-  // Advice (first), victim (first), anonymous yes (first) and a description.
-  await keyboardStep(page, ['kind', 'reporter_role', 'anonymous'], {
+  // Advice (first), victim (first) and a description; then every step on
+  // with Enter on its first button (Volgende), anonymous yes (first) on the
+  // last, and Verstuur on the check page.
+  await keyboardStep(page, ['kind', 'reporter_role'], {
     description: 'Ik maak me zorgen om een buurmeisje. Ze mag nooit alleen naar buiten.',
   });
+  check(page.url().includes('stap=signalen'), `not at the signals: ${page.url()}`);
+  await keyboardStep(page, [], {});
+  check(page.url().includes('stap=waar'), `not at where and when: ${page.url()}`);
+  await keyboardStep(page, [], {});
+  // Advice asks nothing about the people: on to "you".
+  check(page.url().includes('stap=jij'), `not at the step about you: ${page.url()}`);
+  await keyboardStep(page, ['anonymous'], {});
+  check(page.url().includes('stap=controle'), `not at the check page: ${page.url()}`);
+  await keyboardStep(page, [], {});
   const receipt = await receiptOn(page);
   check(RECEIPT.test(receipt), 'no receipt after the keyboard report');
+});
+
+test('melden by keyboard only through every step of a report (the people too)', async ({ context }) => {
+  const page = await context.newPage();
+  await page.goto(BASE + '/melden', { waitUntil: 'load' });
+  await keyboardStep(page, ['danger'], {});
+  // "Een melding doen" is the second option: Tab to the group, then the
+  // arrow key moves the choice.
+  for (let i = 0; i < 100; i++) {
+    await page.keyboard.press('Tab');
+    const a = await activeInfo(page);
+    if (a.tag === 'input' && a.type === 'radio' && a.name === 'kind') break;
+  }
+  await page.keyboard.press('ArrowDown');
+  check(await page.locator('input[name="kind"][value="report"]').isChecked(), 'the arrow key did not choose a report');
+  await keyboardStep(page, ['reporter_role'], { description: 'Met het toetsenbord door elke stap van een melding.' });
+  for (const step of ['waar', 'personen', 'jij']) {
+    await keyboardStep(page, [], {});
+    check(page.url().includes(`stap=${step}`), `not at ${step}: ${page.url()}`);
+  }
+  await keyboardStep(page, ['anonymous'], {});
+  check(page.url().includes('stap=controle'), `not at the check page: ${page.url()}`);
+  await keyboardStep(page, [], {});
+  check(RECEIPT.test(await receiptOn(page)), 'no receipt after the keyboard report');
 });
 
 test('melden without JavaScript: submit and get a receipt, then follow it', async ({ browser }) => {
@@ -240,13 +309,94 @@ test('melden without JavaScript: submit and get a receipt, then follow it', asyn
     const page = await ctx.newPage();
     await toForm(page);
     await fillValid(page, 'Een melding zonder JavaScript, gewoon met het formulier.');
-    await submit(page, 'form#melding');
+    await send(page);
     const receipt = await receiptOn(page);
     await follow(page, receipt);
     check((await page.locator('main').textContent()).includes('Ontvangen'), 'follow without JavaScript shows no status');
   } finally {
     await ctx.close();
   }
+});
+
+
+// Back (the browser's and the form's), a reload, a menu link and the
+// language switch: the draft on the server keeps everything typed.
+async function draftKept(page, label) {
+  const text = `Wat ik typte blijft staan (${label}).`;
+  await toForm(page);
+  await page.locator('input[name="kind"][value="report"]').check();
+  await page.locator('input[name="reporter_role"][value="bystander"]').check();
+  await page.locator('textarea[name="description"]').fill(text);
+  await press(page, 'volgende');
+  const kept = async (where) => {
+    const v = await page.locator('textarea[name="description"]').inputValue();
+    check(v === text, `${where}: description not kept: ${JSON.stringify(v)}`);
+  };
+  // The browser's Back: no resubmit question, the step as it was.
+  await page.goBack({ waitUntil: 'load' });
+  await kept('browser Back');
+  await page.reload({ waitUntil: 'load' });
+  await kept('reload');
+  await press(page, 'volgende');
+  await press(page, 'terug');
+  await kept('the form\'s Back');
+  // A menu link away, and back to the form.
+  await page.goto(BASE + '/', { waitUntil: 'load' });
+  await page.goto(BASE + '/melden', { waitUntil: 'load' });
+  await kept('a link');
+  // The language switch.
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('.signaal-lang-switch a').first().click()]);
+  check(page.url().includes('/en/'), `the language switch did not lead to English: ${page.url()}`);
+  await kept('language switch');
+  if (label === 'js') await noViolations(page, `melden draft ${label}`);
+}
+
+test('melden: the draft survives Back, reload, a link and the language switch (JavaScript)', async ({ context }) => {
+  const page = await context.newPage();
+  await draftKept(page, 'js');
+});
+
+test('melden: the draft survives Back, reload, a link and the language switch (no JavaScript)', async ({ browser }) => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  ctx.setDefaultTimeout(TIMEOUT);
+  await stubOutside(ctx);
+  try {
+    await draftKept(await ctx.newPage(), 'nojs');
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('melden: a second send, Back or a reload shows the first receipt again', async ({ context }) => {
+  const page = await context.newPage();
+  await toForm(page);
+  await fillValid(page, 'Een melding die maar één keer aankomt.');
+  await send(page);
+  const first = await receiptOn(page);
+  await page.reload({ waitUntil: 'load' });
+  check((await receiptOn(page)) === first, 'a reload shows another receipt');
+  // Back to the check page: the receipt again (or, when the browser kept
+  // the page, a second send that shows it again).
+  await page.goBack({ waitUntil: 'load' });
+  if ((await page.locator('button[value="verstuur"]').count()) > 0) await send(page);
+  check((await receiptOn(page)) === first, 'Back and a second send show another receipt');
+  await noViolations(page, 'melden receipt again');
+});
+
+test('melden: every step has no axe violations (report by a professional)', async ({ context }) => {
+  const page = await context.newPage();
+  await toForm(page, 'yes');
+  await noViolations(page, 'step wat');
+  await page.locator('input[name="kind"][value="report"]').check();
+  await page.locator('input[name="reporter_role"][value="professional"]').check();
+  await page.locator('textarea[name="description"]').fill('Een leerling vertelt over werk zonder loon.');
+  for (const step of ['signalen', 'waar', 'personen', 'jij']) {
+    await press(page, 'volgende');
+    check(page.url().includes(`stap=${step}`), `not at ${step}: ${page.url()}`);
+    await noViolations(page, `step ${step}`);
+    await shot(page, `melden-step-${step}`);
+  }
+  check((await page.locator('input[name="professional.organisation"]').count()) === 1, 'no organisation field for a professional');
 });
 
 // ----------------------------------------------------------------- runner

@@ -258,6 +258,103 @@ static void report_advice_201(void **state)
 	free(submit(v));
 }
 
+/* The fields of issue 8 through the API: stored, the non-personal ones as
+ * details (figures count persons from them), the rest sealed. */
+static void report_new_fields_201(void **state)
+{
+	(void)state;
+	json_t *v = base_open();
+	json_object_del(v, "anonymous");
+	json_object_set_new(v, "reporter_state", json_string("confidential"));
+	json_object_set_new(v, "reporter_role", json_string("professional"));
+	json_object_set_new(v, "subject_aware", json_string("no"));
+	json_object_set_new(v, "talked_with", json_string("yes"));
+	json_object_set_new(v, "involved", json_pack("[s, s]", "police_complaint", "school"));
+	json_object_set_new(v, "sector", json_string("harbour"));
+	json_object_set_new(v, "since", json_string("sinds de zomer"));
+	json_object_set_new(v, "frequency", json_string("often"));
+	json_object_set_new(v, "safety",
+	                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "location_now", "op het schip",
+	                              "safe_contact", "no", "threats", "yes", "weapons", "unknown",
+	                              "reporter_safe", "yes"));
+	json_object_set_new(v, "professional",
+	                    json_pack("{s:s, s:s, s:[s]}", "organisation", "GGD", "function",
+	                              "arts", "meldcode_steps", "signals"));
+	json_object_set_new(v, "people",
+	                    json_pack("[{s:s, s:s, s:s, s:s, s:s}, {s:s}]", "role", "victim",
+	                              "minor", "yes", "name", "Zeemeeuw-4471", "birth_date", "2010",
+	                              "address", "Kade 1", "role", "exploiter"));
+	free(submit(v));
+	struct buf out = BUF_INIT;
+	assert_int_equal(srv_query(&S,
+	                           "SELECT details, anonymous FROM reports"
+	                           " WHERE details LIKE '%harbour%'",
+	                           &out),
+	                 0);
+	const char *d = buf_str(&out);
+	assert_non_null(strstr(d, "\"reporter_state\":\"confidential\""));
+	assert_non_null(strstr(d, "\"people\":[{\"minor\":\"yes\",\"role\":\"victim\"},"
+	                          "{\"role\":\"exploiter\"}]"));
+	assert_non_null(strstr(d, "\"involved\":[\"police_complaint\",\"school\"]"));
+	assert_non_null(strstr(d, "\"meldcode_steps\":[\"signals\"]"));
+	assert_non_null(strstr(d, "|0\n"));
+	/* Names and addresses are sealed, never plain. */
+	assert_null(strstr(d, "Zeemeeuw"));
+	assert_null(strstr(d, "Kade"));
+	buf_reset(&out);
+	assert_int_equal(srv_query(&S,
+	                           "SELECT COUNT(*) FROM reports WHERE details LIKE"
+	                           " '%Zeemeeuw%' OR suggestion LIKE '%Zeemeeuw%'",
+	                           &out),
+	                 0);
+	assert_string_equal(buf_str(&out), "0\n");
+	buf_free(&out);
+
+	/* An advice request with the new questions keeps no people. */
+	v = base();
+	json_object_set_new(v, "kind", json_string("advice"));
+	json_object_set_new(v, "sector", json_string("agriculture"));
+	json_object_set_new(v, "subject_aware", json_string("unknown"));
+	free(submit(v));
+	out = (struct buf)BUF_INIT;
+	assert_int_equal(
+	    srv_query(&S, "SELECT details FROM reports WHERE details LIKE '%agriculture%'", &out),
+	    0);
+	assert_non_null(strstr(buf_str(&out), "\"subject_aware\":\"unknown\""));
+	assert_non_null(strstr(buf_str(&out), "\"reporter_state\":\"anonymous\""));
+	assert_null(strstr(buf_str(&out), "people"));
+	buf_free(&out);
+	v = base();
+	json_object_set_new(v, "kind", json_string("advice"));
+	json_object_set_new(v, "people", json_pack("[{s:s}]", "name", "Jan"));
+	report_expect(v, "people");
+}
+
+static void report_new_fields_400(void **state)
+{
+	(void)state;
+	report_expect(with(base(), "sector", json_string("boat")), "sector");
+	report_expect(with(base(), "frequency", json_string("daily")), "frequency");
+	report_expect(with(base(), "involved", json_pack("[s]", "army")), "involved");
+	report_expect(with(base(), "involved", json_string("police")), "involved");
+	report_expect(with(base(), "safety", json_pack("{s:s}", "threats", "ja")),
+	              "safety.threats");
+	report_expect(with(base(), "safety", json_pack("{s:s}", "colour", "red")), "safety.colour");
+	report_expect(with(base(), "people", json_pack("[{s:s}]", "role", "boss")),
+	              "people[0].role");
+	report_expect(with(base(), "reporter_state", json_string("secret")), "reporter_state");
+	/* anonymous true and open at once */
+	report_expect(with(base(), "reporter_state", json_string("open")), "reporter_state");
+	/* The professional's part is for professionals only, and once sent
+	 * it needs organisation and function. */
+	report_expect(with(base(), "professional", json_pack("{s:s}", "organisation", "GGD")),
+	              "professional");
+	json_t *v = base_open();
+	json_object_set_new(v, "reporter_role", json_string("professional"));
+	json_object_set_new(v, "professional", json_pack("{s:s}", "organisation", "GGD"));
+	report_expect(v, "professional.function");
+}
+
 static void report_minimal_and_nulls_201(void **state)
 {
 	(void)state;
@@ -1161,6 +1258,8 @@ int main(void)
 	    cmocka_unit_test(report_anonymous_201),
 	    cmocka_unit_test(report_open_201),
 	    cmocka_unit_test(report_advice_201),
+	    cmocka_unit_test(report_new_fields_201),
+	    cmocka_unit_test(report_new_fields_400),
 	    cmocka_unit_test(report_minimal_and_nulls_201),
 	    cmocka_unit_test(report_lengths_at_max),
 	    cmocka_unit_test(report_lengths_count_characters),

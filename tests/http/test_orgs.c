@@ -114,7 +114,7 @@ static void themes_are_the_organisations(void **state)
 	res_free(&cb);
 }
 
-/* The whole report form (step 2) on host. */
+/* The report form's step "where and when" on host, after the first. */
 static void report_form_on(const char *host, struct res *r)
 {
 	char cookie[300], token[200], body[300];
@@ -124,6 +124,9 @@ static void report_form_on(const char *host, struct res *r)
 	assert_int_equal(
 	    http_post(&S, "/melden", "application/x-www-form-urlencoded", body, (size_t)n, h, r),
 	    0);
+	assert_int_equal(r->status, 303);
+	res_free(r);
+	assert_int_equal(http_get(&S, "/melden?stap=waar", h, r), 0);
 	assert_int_equal(r->status, 200);
 }
 

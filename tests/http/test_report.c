@@ -138,6 +138,28 @@ static void valid_report(struct buf *b, const char *description)
 	add(b, "people[0].minor", "no");
 }
 
+/* GETs path of srv with x's cookie. */
+static void get_with(const struct srv *s, const char *path, const struct sess *x, struct res *r)
+{
+	char cookie[200];
+	snprintf(cookie, sizeof cookie, "Cookie: %s", x->cookie);
+	const char *hdrs[] = {cookie, NULL};
+	assert_int_equal(http_get(s, path, hdrs, r), 0);
+}
+
+/* POSTs body like post_with, expects 303 (post/redirect/get) and follows
+ * it with x's cookie: r is the page it leads to. */
+static void post_follow(const struct srv *s, const struct sess *x, const char *body, struct res *r)
+{
+	post_with(s, "/melden", x, body, r);
+	char loc[256];
+	if (r->status != 303 || !res_header(r, "Location", loc, sizeof loc))
+		fail_msg("expected 303 with Location, got %ld\n%.2000s", r->status,
+		         buf_str(&r->body));
+	res_free(r);
+	get_with(s, loc, x, r);
+}
+
 /* Submits a form (built by the caller) to /melden in a fresh session. */
 static void submit(const struct srv *s, const struct buf *form, struct res *r)
 {
@@ -254,7 +276,7 @@ static void step1_danger_shows_112_first(void **state)
 	struct sess x;
 	get_session(&S, "/melden", &x);
 	struct res r;
-	post_with(&S, "/melden", &x, "step=1&danger=yes", &r);
+	post_follow(&S, &x, "step=1&danger=yes", &r);
 	assert_int_equal(r.status, 200);
 	const char *b = buf_str(&r.body);
 	const char *acute = strstr(b, "signaal-emergency--acute");
@@ -268,7 +290,7 @@ static void step1_danger_shows_112_first(void **state)
 	assert_non_null(strstr(b, "name=\"description\""));
 	res_free(&r);
 
-	post_with(&S, "/melden", &x, "step=1&danger=no", &r);
+	post_follow(&S, &x, "step=1&danger=no", &r);
 	assert_int_equal(r.status, 200);
 	b = buf_str(&r.body);
 	assert_null(strstr(b, "signaal-emergency--acute"));
@@ -290,7 +312,8 @@ static void step2_has_every_field(void **state)
 	struct sess x;
 	get_session(&S, "/melden", &x);
 	struct res r;
-	post_with(&S, "/melden", &x, "step=1&danger=no", &r);
+	/* The whole form on one page: what a post of it (step=2) answers. */
+	post_with(&S, "/melden", &x, "step=2&acute_danger=no", &r);
 	const char *b = buf_str(&r.body);
 	static const char *const names[] = {
 	    "name=\"kind\" value=\"advice\"",
@@ -319,6 +342,293 @@ static void step2_has_every_field(void **state)
 			fail_msg("step 2 lacks %s", names[i]);
 	/* One fieldset per signal group, inside the checklist. */
 	assert_true(count(b, "<fieldset") >= 8);
+	res_free(&r);
+}
+
+static void assert_received(const struct srv *s, const char *typed);
+
+/* --- The form in steps, with a draft on the server (issue 8) ----------- */
+
+/* POSTs body and expects 303 to location. */
+static void step_post(const struct sess *x, const char *body, const char *location)
+{
+	struct res r;
+	post_with(&S, "/melden", x, body, &r);
+	char loc[256] = "";
+	res_header(&r, "Location", loc, sizeof loc);
+	if (r.status != 303 || strcmp(loc, location) != 0)
+		fail_msg("%s: expected 303 to %s, got %ld to %s\n%.2000s", body, location, r.status,
+		         loc, buf_str(&r.body));
+	res_free(&r);
+}
+
+/* GETs path with x's cookie, expecting 200; the body in r. */
+static void step_get(const struct sess *x, const char *path, struct res *r)
+{
+	get_with(&S, path, x, r);
+	if (r->status != 200)
+		fail_msg("GET %s: %ld", path, r->status);
+}
+
+static long report_count(void)
+{
+	struct buf out = BUF_INIT;
+	assert_int_equal(srv_query(&S, "SELECT COUNT(*) FROM reports", &out), 0);
+	long n = strtol(buf_str(&out), NULL, 10);
+	buf_free(&out);
+	return n;
+}
+
+#define DRAFT_TEXT "Kraanvogel-concept-5523 bij de sluis"
+
+/* A session at the first step answered, then "what happened" answered. */
+static void start_draft(struct sess *x, const char *kind, const char *role)
+{
+	get_session(&S, "/melden", x);
+	step_post(x, "step=1&danger=no", "/melden?stap=wat");
+	char body[256];
+	snprintf(
+	    body, sizeof body,
+	    "step=wat&ga=volgende&kind=%s&reporter_role=%s&description=Kraanvogel-concept-5523+"
+	    "bij+de+sluis",
+	    kind, role);
+	step_post(x, body, "/melden?stap=signalen");
+}
+
+/* Back, a reload, a link and the language switch: nothing typed is
+ * lost; the draft is sealed on the server, never plain. */
+static void draft_kept_across_back_reload_link_language(void **state)
+{
+	(void)state;
+	struct sess x;
+	struct res r;
+	start_draft(&x, "report", "bystander");
+	/* Back from the signals, with one ticked: both kept. */
+	step_post(&x, "step=signalen&ga=terug&signals=labour.low_pay", "/melden?stap=wat");
+	step_get(&x, "/melden?stap=wat", &r);
+	assert_non_null(strstr(buf_str(&r.body), DRAFT_TEXT));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"bystander\" checked"));
+	assert_non_null(strstr(buf_str(&r.body), "Stap 1 van 6"));
+	res_free(&r);
+	/* A reload of the same page. */
+	step_get(&x, "/melden?stap=wat", &r);
+	assert_non_null(strstr(buf_str(&r.body), DRAFT_TEXT));
+	res_free(&r);
+	step_get(&x, "/melden?stap=signalen", &r);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"labour.low_pay\" checked"));
+	/* Signals are folded per form. */
+	assert_non_null(strstr(buf_str(&r.body), "<details"));
+	res_free(&r);
+	/* A menu link away and back: /melden resumes where the draft stands. */
+	step_get(&x, "/", &r);
+	res_free(&r);
+	step_get(&x, "/melden", &r);
+	assert_non_null(strstr(buf_str(&r.body), DRAFT_TEXT));
+	res_free(&r);
+	/* The language switch. */
+	step_get(&x, "/en/melden", &r);
+	assert_non_null(strstr(buf_str(&r.body), DRAFT_TEXT));
+	assert_non_null(strstr(buf_str(&r.body), "Step 1 of 6"));
+	res_free(&r);
+	/* The draft is in the store, sealed. */
+	struct buf out = BUF_INIT;
+	assert_int_equal(
+	    srv_query(&S, "SELECT COUNT(*) FROM drafts WHERE sealed IS NOT NULL", &out), 0);
+	assert_true(strtol(buf_str(&out), NULL, 10) >= 1);
+	buf_free(&out);
+	const char *needles[] = {"Kraanvogel", NULL};
+	const char *problem = srv_data_problem(&S, needles);
+	if (problem && !strstr(problem, "PostgreSQL"))
+		fail_msg("%s", problem);
+	/* Another visitor (another cookie) sees none of it. */
+	struct sess y;
+	get_session(&S, "/melden?stap=wat", &y);
+	step_get(&y, "/melden?stap=wat", &r);
+	assert_null(strstr(buf_str(&r.body), "Kraanvogel"));
+	res_free(&r);
+}
+
+/* Walks from "signalen" to the check page of a report by a bystander. */
+static void to_check(const struct sess *x)
+{
+	step_post(x, "step=signalen&ga=overslaan", "/melden?stap=waar");
+	step_post(x, "step=waar&ga=volgende&sector=harbour&frequency=often&since=sinds+mei",
+	          "/melden?stap=personen");
+	step_post(x,
+	          "step=personen&ga=volgende&people%5B0%5D.role=victim&people%5B0%5D.minor=yes&"
+	          "people%5B0%5D.name=Jan&safety.threats=yes&involved=school",
+	          "/melden?stap=jij");
+	step_post(x, "step=jij&ga=volgende&anonymous=yes", "/melden?stap=controle");
+}
+
+/* The check page, then one send: a second send, a double tap or a reload
+ * shows the first receipt, and stores nothing more. */
+static void second_send_shows_first_receipt(void **state)
+{
+	(void)state;
+	struct sess x;
+	struct res r;
+	start_draft(&x, "report", "bystander");
+	to_check(&x);
+	step_get(&x, "/melden?stap=controle", &r);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "Kijk je antwoorden na"));
+	assert_non_null(strstr(b, DRAFT_TEXT));
+	assert_non_null(strstr(b, "In de haven of op een schip"));
+	assert_non_null(strstr(b, "Mogelijk slachtoffer"));
+	/* Beside the send button: not for emergencies, 5 working days; and
+	 * the privacy statement before sending. */
+	const char *note =
+	    strstr(b, "Niet voor noodgevallen: we lezen je melding binnen 5 werkdagen.");
+	const char *send = strstr(b, "value=\"verstuur\"");
+	assert_non_null(note);
+	assert_non_null(send);
+	assert_true(note < send);
+	assert_non_null(strstr(b, "href=\"/privacy\""));
+	assert_true(strstr(b, "RIEC") < send);
+	res_free(&r);
+
+	long before = report_count();
+	step_post(&x, "step=controle&ga=verstuur", "/melden?stap=ontvangen");
+	assert_int_equal(report_count(), before + 1);
+	char first[20], again[20];
+	step_get(&x, "/melden?stap=ontvangen", &r);
+	assert_true(receipt_of(buf_str(&r.body), first));
+	assert_non_null(strstr(buf_str(&r.body), "Zo bewaar je je bonnetje veilig"));
+	assert_null(strstr(buf_str(&r.body), "Kraanvogel"));
+	res_free(&r);
+	/* A second send (a double tap, Back and send again). */
+	step_post(&x, "step=controle&ga=verstuur", "/melden?stap=ontvangen");
+	assert_int_equal(report_count(), before + 1);
+	/* A reload, and /melden itself. */
+	step_get(&x, "/melden?stap=ontvangen", &r);
+	assert_true(receipt_of(buf_str(&r.body), again));
+	assert_string_equal(first, again);
+	res_free(&r);
+	step_get(&x, "/melden", &r);
+	assert_true(receipt_of(buf_str(&r.body), again));
+	assert_string_equal(first, again);
+	res_free(&r);
+	/* The report holds what the steps asked. */
+	struct buf out = BUF_INIT;
+	assert_int_equal(srv_query(&S,
+	                           "SELECT details FROM reports WHERE details LIKE '%harbour%'"
+	                           " AND details LIKE '%school%'",
+	                           &out),
+	                 0);
+	assert_non_null(strstr(buf_str(&out), "\"role\":\"victim\""));
+	assert_non_null(strstr(buf_str(&out), "\"reporter_state\":\"anonymous\""));
+	buf_free(&out);
+	assert_received(&S, first);
+	/* A new report begins from scratch: from the receipt's link, or a
+	 * post that deletes the draft. */
+	step_get(&x, "/melden?stap=gevaar", &r);
+	assert_false(receipt_of(buf_str(&r.body), again));
+	assert_non_null(strstr(buf_str(&r.body), "name=\"danger\""));
+	res_free(&r);
+	step_post(&x, "step=1&danger=no", "/melden?stap=wat");
+	step_get(&x, "/melden?stap=wat", &r);
+	assert_null(strstr(buf_str(&r.body), "Kraanvogel"));
+	res_free(&r);
+	step_post(&x, "step=nieuw", "/melden");
+	step_get(&x, "/melden", &r);
+	assert_false(receipt_of(buf_str(&r.body), again));
+	assert_non_null(strstr(buf_str(&r.body), "name=\"danger\""));
+	res_free(&r);
+}
+
+/* Advice asks nothing about the people: the step is left out (and a
+ * request for it goes on to the next). */
+static void advice_skips_people(void **state)
+{
+	(void)state;
+	struct sess x;
+	struct res r;
+	start_draft(&x, "advice", "bystander");
+	step_post(&x, "step=signalen&ga=volgende", "/melden?stap=waar");
+	step_post(&x, "step=waar&ga=volgende", "/melden?stap=jij");
+	step_get(&x, "/melden?stap=jij", &r);
+	assert_non_null(strstr(buf_str(&r.body), "Stap 4 van 5"));
+	res_free(&r);
+	step_get(&x, "/melden?stap=personen", &r);
+	assert_null(strstr(buf_str(&r.body), "people[0]"));
+	res_free(&r);
+	step_post(&x, "step=jij&ga=terug", "/melden?stap=waar");
+	step_post(&x, "step=jij&ga=volgende&anonymous=yes", "/melden?stap=controle");
+	step_get(&x, "/melden?stap=controle", &r);
+	assert_null(strstr(buf_str(&r.body), "Om wie gaat het?"));
+	res_free(&r);
+	long before = report_count();
+	step_post(&x, "step=controle&ga=verstuur", "/melden?stap=ontvangen");
+	assert_int_equal(report_count(), before + 1);
+}
+
+/* The professional's part only for professionals, and required of them;
+ * a step with an error comes back with it (post/redirect/get). */
+static void professional_part_only_for_professionals(void **state)
+{
+	(void)state;
+	struct sess x;
+	struct res r;
+	start_draft(&x, "report", "bystander");
+	step_get(&x, "/melden?stap=jij", &r);
+	assert_null(strstr(buf_str(&r.body), "professional.organisation"));
+	assert_null(strstr(buf_str(&r.body), "Meldcode"));
+	res_free(&r);
+
+	start_draft(&x, "report", "professional");
+	step_get(&x, "/melden?stap=jij", &r);
+	assert_non_null(strstr(buf_str(&r.body), "name=\"professional.organisation\""));
+	assert_non_null(strstr(buf_str(&r.body), "name=\"professional.meldcode_steps\""));
+	assert_non_null(strstr(buf_str(&r.body), "Meldcode"));
+	res_free(&r);
+	step_post(&x, "step=jij&ga=volgende&anonymous=no&contact.email=a%40example.nl",
+	          "/melden?stap=jij");
+	step_get(&x, "/melden?stap=jij", &r);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "<title>Fout: "));
+	assert_field_error(b, "professional-organisation", "professional-organisation");
+	/* What was typed is still there. */
+	assert_non_null(strstr(b, "a@example.nl"));
+	res_free(&r);
+	step_post(&x,
+	          "step=jij&ga=volgende&anonymous=no&contact.email=a%40example.nl&"
+	          "professional.organisation=GGD&professional.function=arts&reporter_state="
+	          "confidential",
+	          "/melden?stap=controle");
+}
+
+/* The wegwijzer's answers fill the form in: /melden?rol=&vorm=&minderjarig=&gevaar=. */
+static void prefill_from_the_wegwijzer(void **state)
+{
+	(void)state;
+	struct sess x;
+	struct res r;
+	get_session(&S, "/melden?rol=professional&vorm=labour&minderjarig=ja&gevaar=ja", &x);
+	step_get(&x, "/melden?rol=professional&vorm=labour&minderjarig=ja&gevaar=ja", &r);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "id=\"danger-yes\" name=\"danger\" value=\"yes\" checked"));
+	assert_non_null(strstr(b, "name=\"prefill.rol\" value=\"professional\""));
+	res_free(&r);
+	step_post(&x,
+	          "step=1&danger=yes&prefill.rol=professional&prefill.vorm=labour&"
+	          "prefill.minderjarig=ja",
+	          "/melden?stap=wat");
+	step_get(&x, "/melden?stap=wat", &r);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "value=\"professional\" checked"));
+	/* Acute danger: the form is not read at once; only 112. */
+	assert_non_null(strstr(
+	    b, "Dit formulier wordt niet meteen gelezen. Bij acuut gevaar helpt alleen 112."));
+	assert_non_null(strstr(b, "112NL-app"));
+	res_free(&r);
+	step_get(&x, "/melden?stap=signalen", &r);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"labour\" checked"));
+	res_free(&r);
+	step_get(&x, "/melden?stap=personen", &r);
+	assert_non_null(
+	    strstr(buf_str(&r.body),
+	           "id=\"person-0-minor-yes\" name=\"people[0].minor\" value=\"yes\" checked"));
 	res_free(&r);
 }
 
@@ -714,6 +1024,63 @@ static void assert_received(const struct srv *s, const char *typed)
 	follow(s, body, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(buf_str(&r.body), "Ontvangen"));
+	res_free(&r);
+}
+
+/* The value of the hidden field name in html, or false. */
+static bool hidden_of(const char *html, const char *name, char *out, size_t outsz)
+{
+	char want[80];
+	snprintf(want, sizeof want, "name=\"%s\" value=\"", name);
+	const char *p = strstr(html, want);
+	if (!p)
+		return false;
+	p += strlen(want);
+	const char *e = strchr(p, '"');
+	if (!e || (size_t)(e - p) >= outsz)
+		return false;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+	return true;
+}
+
+/* A reload (or a second tap) of "add information" stores the message
+ * once: the form's one-time submission id. */
+static void follow_message_stored_once(void **state)
+{
+	(void)state;
+	char rc[20];
+	make_report(&S, "Een melding om twee keer aan toe te voegen.", rc);
+	struct sess x;
+	get_session(&S, "/volgen", &x);
+	struct res r;
+	char body[300];
+	snprintf(body, sizeof body, "receipt=%s", rc);
+	post_with(&S, "/volgen", &x, body, &r);
+	assert_int_equal(r.status, 200);
+	char sub[64];
+	assert_true(hidden_of(buf_str(&r.body), "submission", sub, sizeof sub));
+	assert_int_equal(strlen(sub), 32);
+	res_free(&r);
+	snprintf(body, sizeof body, "receipt=%s&submission=%s&message=Eenmaal-Ooievaar-31", rc,
+	         sub);
+	for (int i = 0; i < 2; i++) {
+		post_with(&S, "/volgen", &x, body, &r);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(buf_str(&r.body), "toegevoegd"));
+		assert_int_equal(count(buf_str(&r.body), "Eenmaal-Ooievaar-31"), 1);
+		res_free(&r);
+	}
+	/* A new form (a new id) adds again. */
+	post_with(&S, "/volgen", &x, body, &r);
+	char sub2[64];
+	assert_true(hidden_of(buf_str(&r.body), "submission", sub2, sizeof sub2));
+	assert_string_not_equal(sub, sub2);
+	res_free(&r);
+	snprintf(body, sizeof body, "receipt=%s&submission=%s&message=Eenmaal-Ooievaar-31", rc,
+	         sub2);
+	post_with(&S, "/volgen", &x, body, &r);
+	assert_int_equal(count(buf_str(&r.body), "Eenmaal-Ooievaar-31"), 2);
 	res_free(&r);
 }
 
@@ -1282,6 +1649,12 @@ int main(void)
 	    cmocka_unit_test(step1_sets_csrf_cookie),
 	    cmocka_unit_test(step1_danger_shows_112_first),
 	    cmocka_unit_test(step2_has_every_field),
+	    cmocka_unit_test(draft_kept_across_back_reload_link_language),
+	    cmocka_unit_test(second_send_shows_first_receipt),
+	    cmocka_unit_test(advice_skips_people),
+	    cmocka_unit_test(professional_part_only_for_professionals),
+	    cmocka_unit_test(prefill_from_the_wegwijzer),
+	    cmocka_unit_test(follow_message_stored_once),
 	    cmocka_unit_test(empty_submit_names_every_missing_field),
 	    cmocka_unit_test(errors_keep_everything_typed),
 	    cmocka_unit_test(every_rule_through_the_form),

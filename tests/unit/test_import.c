@@ -67,6 +67,97 @@ static void rejects(int col, const char *value, const char *shown, const char *w
 	import_free(&im);
 }
 
+/* The optional columns of issue 8: a file without them stays valid (every
+ * other test), with them the row carries the details. */
+static const char *const header16[] = {"reference", "received_on", "channel",  "reporter_role",
+                                       "anonymous", "kind",        "forms",    "district",
+                                       "concrete",  "status",      "outcome",  "reporter_state",
+                                       "sector",    "frequency",   "involved", "people"};
+
+static int row16(struct import *im, const char *state, const char *sector, const char *freq,
+                 const char *involved, const char *people)
+{
+	const char *f[16];
+	memcpy(f, good, sizeof good);
+	f[11] = state;
+	f[12] = sector;
+	f[13] = freq;
+	f[14] = involved;
+	f[15] = people;
+	return row(im, 3, f, 16);
+}
+
+static void optional_columns(void **state)
+{
+	(void)state;
+	struct import im;
+	import_init(&im, districts, 4, "2024-06-30");
+	assert_int_equal(import_header(&im, 1, header16, 16), 0);
+	assert_int_equal(row16(&im, "confidential", "harbour", "often", "police; school",
+	                       "victim:yes;exploiter"),
+	                 0);
+	assert_int_equal(import_finish(&im), 0);
+	assert_int_equal(im.nrows, 1);
+	char *d = NULL;
+	assert_int_equal(import_row_details(&im.rows[0], &d), 0);
+	assert_non_null(d);
+	assert_string_equal(d, "{\"frequency\":\"often\",\"involved\":[\"police\",\"school\"],"
+	                       "\"people\":[{\"minor\":\"yes\",\"role\":\"victim\"},{\"role\":"
+	                       "\"exploiter\"}],\"reporter_state\":\"confidential\",\"sector\":"
+	                       "\"harbour\"}");
+	free(d);
+	import_free(&im);
+
+	/* Empty cells: no details. */
+	import_init(&im, districts, 4, "2024-06-30");
+	assert_int_equal(import_header(&im, 1, header16, 16), 0);
+	assert_int_equal(row16(&im, "", "", "", "", ""), 0);
+	assert_int_equal(import_finish(&im), 0);
+	assert_int_equal(import_row_details(&im.rows[0], &d), 0);
+	assert_null(d);
+	import_free(&im);
+
+	static const struct {
+		const char *cells[5];
+		const char *column, *want;
+	} bad[] = {
+	    {{"secret", "", "", "", ""}, "reporter_state", "is not one of"},
+	    {{"anonymous", "", "", "", ""}, "reporter_state", "does not agree"},
+	    {{"", "boat", "", "", ""}, "sector", "is not one of"},
+	    {{"", "", "daily", "", ""}, "frequency", "is not one of"},
+	    {{"", "", "", "police;police", ""}, "involved", "appears twice"},
+	    {{"", "", "", "army", ""}, "involved", "is not one of"},
+	    {{"", "", "", "", "boss"}, "people", "has a role"},
+	    {{"", "", "", "", "victim:maybe"}, "people", "has a minor"},
+	    {{"", "", "", "", "victim;;other"}, "people", "has an empty item"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		import_init(&im, districts, 4, "2024-06-30");
+		assert_int_equal(import_header(&im, 1, header16, 16), 0);
+		assert_int_equal(row16(&im, bad[i].cells[0], bad[i].cells[1], bad[i].cells[2],
+		                       bad[i].cells[3], bad[i].cells[4]),
+		                 0);
+		assert_int_equal(import_finish(&im), IMPORT_INVALID);
+		assert_int_equal(im.nerrors, 1);
+		assert_string_equal(im.errors[0].column, bad[i].column);
+		if (strncmp(im.errors[0].problem, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("%zu: \"%s\"", i, im.errors[0].problem);
+		import_free(&im);
+	}
+	/* No people for advice. */
+	import_init(&im, districts, 4, "2024-06-30");
+	assert_int_equal(import_header(&im, 1, header16, 16), 0);
+	const char *f[16];
+	memcpy(f, good, sizeof good);
+	f[5] = "advice";
+	f[11] = f[12] = f[13] = f[14] = "";
+	f[15] = "victim";
+	assert_int_equal(row(&im, 3, f, 16), 0);
+	assert_int_equal(import_finish(&im), IMPORT_INVALID);
+	assert_string_equal(im.errors[0].column, "people");
+	import_free(&im);
+}
+
 static void accepts(int col, const char *value)
 {
 	struct import im;
@@ -434,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(good_row_is_typed),
+	    cmocka_unit_test(optional_columns),
 	    cmocka_unit_test(header_any_order),
 	    cmocka_unit_test(header_errors),
 	    cmocka_unit_test(reference_rules),

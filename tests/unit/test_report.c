@@ -93,6 +93,161 @@ static char *repeat(char ch, size_t n)
 	return s;
 }
 
+static void assert_list(const char *const *list, const char *const *want, size_t n);
+
+/* --- The fields of issue 8 ----------------------------------------------- */
+
+static void test_new_fields_valid(void **state)
+{
+	struct report_input in = base();
+	in.reporter_state = "confidential";
+	in.subject_aware = "no";
+	in.talked_with = "yes";
+	in.involved[0] = "police_complaint";
+	in.involved[1] = "veilig_thuis";
+	in.ninvolved = 2;
+	in.sector = "harbour";
+	in.since = "sinds de zomer";
+	in.frequency = "often";
+	in.location_now = "op het schip";
+	in.safe_contact = "no";
+	in.threats = "yes";
+	in.weapons = "unknown";
+	in.reporter_safe = "yes";
+	in.people[0] = (struct report_person){.role = "victim",
+	                                      .minor = "yes",
+	                                      .name = "Jan",
+	                                      .birth_date = "ongeveer 2009",
+	                                      .address = "Kade 1"};
+	in.people[1] = (struct report_person){.role = "exploiter"};
+	in.npeople = 2;
+	assert_valid(*state, &in);
+	for (size_t i = 0; report_sectors[i]; i++) {
+		in.sector = report_sectors[i];
+		assert_valid(*state, &in);
+	}
+	static const char *const sectors[] = {"home",    "business",    "hospitality",
+	                                      "harbour", "agriculture", "hotel",
+	                                      "online",  "vehicle",     "other"};
+	assert_list(report_sectors, sectors, 9);
+	static const char *const roles[] = {"victim", "exploiter", "both", "other"};
+	assert_list(report_person_roles, roles, 4);
+	static const char *const states[] = {"anonymous", "open", "confidential"};
+	assert_list(report_states, states, 3);
+}
+
+static void test_new_fields_refused(void **state)
+{
+	const struct content *c = *state;
+	struct report_input in = base();
+	in.sector = "boat";
+	assert_one(c, &in, "sector");
+	in = base();
+	in.frequency = "daily";
+	assert_one(c, &in, "frequency");
+	in = base();
+	in.subject_aware = "maybe";
+	assert_one(c, &in, "subject_aware");
+	in = base();
+	in.talked_with = "unknown";
+	assert_one(c, &in, "talked_with");
+	in = base();
+	in.involved[0] = "police";
+	in.involved[1] = "police";
+	in.ninvolved = 2;
+	assert_one(c, &in, "involved");
+	in.involved[1] = "army";
+	assert_one(c, &in, "involved");
+	in = base();
+	in.threats = "ja";
+	assert_one(c, &in, "safety.threats");
+	in = base();
+	in.people[0] = (struct report_person){.role = "boss"};
+	in.npeople = 1;
+	assert_one(c, &in, "people[0].role");
+	in = base();
+	in.reporter_state = "secret";
+	assert_one(c, &in, "reporter_state");
+	/* Anonymous and open at once. */
+	in = base();
+	in.anonymous = true;
+	in.contact_phone = NULL;
+	in.contact_email = NULL;
+	in.reporter_state = "open";
+	assert_one(c, &in, "reporter_state");
+	/* reporter_state anonymous alone is anonymous: no contact then. */
+	in = base();
+	in.reporter_state = "anonymous";
+	assert_one(c, &in, "contact");
+	assert_true(report_is_anonymous(&in));
+	assert_string_equal(report_state_of(&in), "anonymous");
+	in.contact_phone = NULL;
+	in.contact_email = NULL;
+	assert_valid(c, &in);
+}
+
+/* Advice asks nothing about people: identifying details are refused with
+ * the people, and the details keep no person. */
+static void test_advice_no_people_details(void **state)
+{
+	const struct content *c = *state;
+	struct report_input in = base();
+	in.kind = "advice";
+	in.people[0] = (struct report_person){.name = "Jan"};
+	in.npeople = 1;
+	assert_one(c, &in, "people");
+	in.npeople = 0;
+	assert_valid(c, &in);
+	json_t *d = NULL;
+	in.npeople = 1;
+	assert_int_equal(report_details_json(&in, &d), 0);
+	assert_null(json_object_get(d, "people"));
+	assert_string_equal(json_string_value(json_object_get(d, "reporter_state")), "open");
+	json_decref(d);
+	in.kind = "report";
+	in.people[0].role = "victim";
+	in.people[0].minor = "yes";
+	in.sector = "hotel";
+	assert_int_equal(report_details_json(&in, &d), 0);
+	json_t *p = json_array_get(json_object_get(d, "people"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "role")), "victim");
+	assert_string_equal(json_string_value(json_object_get(p, "minor")), "yes");
+	/* No identifying detail among what figures may read. */
+	assert_null(json_object_get(p, "name"));
+	assert_string_equal(json_string_value(json_object_get(d, "sector")), "hotel");
+	json_decref(d);
+}
+
+/* The professional's part: only for professionals, and organisation and
+ * function required once it is asked (the form asks every professional). */
+static void test_professional_part(void **state)
+{
+	const struct content *c = *state;
+	struct report_input in = base();
+	in.pro_organisation = "Huisartsenpraktijk";
+	assert_one(c, &in, "professional");
+	in = base();
+	in.reporter_role = "professional";
+	assert_valid(c, &in); /* as before issue 8 */
+	in.professional_asked = true;
+	struct result r;
+	run(c, &in, &r);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.e[0].field, "professional.organisation");
+	assert_string_equal(r.e[1].field, "professional.function");
+	in.pro_organisation = "Huisartsenpraktijk";
+	in.pro_function = "huisarts";
+	in.meldcode[0] = "signals";
+	in.meldcode[1] = "consult";
+	in.nmeldcode = 2;
+	assert_valid(c, &in);
+	in.meldcode[1] = "signals";
+	assert_one(c, &in, "professional.meldcode_steps");
+	in.nmeldcode = 1;
+	in.reporter_state = "confidential";
+	assert_valid(c, &in);
+}
+
 /* --- Value lists ------------------------------------------------------- */
 
 static void assert_list(const char *const *list, const char *const *want, size_t n)
@@ -188,9 +343,10 @@ static void test_valid_full(void **state)
 	in.contact_name = "Anna de Vries";
 	in.contact_phone = "+31 6 1234 5678";
 	in.contact_email = "anna@example.nl";
-	in.people[0] = (struct report_person){"ongeveer 16", "yes", "jongen", "Pools", "Pools"};
-	in.people[1] = (struct report_person){"30", "no", NULL, NULL, NULL};
-	in.people[2] = (struct report_person){NULL, "unknown", "", "", ""};
+	in.people[0] = (struct report_person){"ongeveer 16", "yes", "jongen", "Pools", "Pools",
+	                                      NULL,          NULL,  NULL,     NULL};
+	in.people[1] = (struct report_person){"30", "no", NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+	in.people[2] = (struct report_person){NULL, "unknown", "", "", "", NULL, NULL, NULL, NULL};
 	in.npeople = 3;
 	assert_valid(*state, &in);
 	in.channel = "web";
@@ -1119,6 +1275,10 @@ int main(void)
 	    cmocka_unit_test(test_value_lists),
 	    cmocka_unit_test(test_roles_match_content),
 	    cmocka_unit_test(test_valid_minimal),
+	    cmocka_unit_test(test_new_fields_valid),
+	    cmocka_unit_test(test_new_fields_refused),
+	    cmocka_unit_test(test_advice_no_people_details),
+	    cmocka_unit_test(test_professional_part),
 	    cmocka_unit_test(test_valid_full),
 	    cmocka_unit_test(test_valid_anonymous),
 	    cmocka_unit_test(test_valid_advice),

@@ -1215,6 +1215,8 @@ static const char *const undo_sql[] = {
     /* staff accounts */
     [9] = "DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE recovery_codes;"
           "DROP TABLE users;",
+    /* report details and drafts (issue 8) */
+    [10] = "DROP TABLE drafts; ALTER TABLE reports DROP COLUMN details;",
 };
 
 /* Brings the database at path back to the schema before migration
@@ -1807,6 +1809,60 @@ static void test_pg_durable_commits(void **state)
 	                 1);
 }
 
+/* Drafts of the report form: put, get, a one-time take, the kept receipt,
+ * expiry and the purge; a one-time claim. */
+static void test_drafts(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char id[STORE_DRAFT_ID_BYTES], other[STORE_DRAFT_ID_BYTES];
+	memset(id, 7, sizeof id);
+	memset(other, 9, sizeof other);
+	struct buf sealed = BUF_INIT, receipt = BUF_INIT;
+	struct store_draft d = {.sealed = &sealed, .receipt = &receipt};
+	const char *now = "2026-05-01T10:00:00Z", *later = "2026-05-01T12:00:00Z";
+	assert_int_equal(store_draft_get(f->s, id, "velsen", now, &d), STORE_NOT_FOUND);
+	assert_int_equal(store_draft_put(f->s, id, "velsen", 42, later, now, "abc", 3), 0);
+	assert_int_equal(store_draft_get(f->s, id, "velsen", now, &d), 0);
+	assert_int_equal(d.seal_id, 42);
+	assert_true(d.has_sealed && !d.has_receipt);
+	assert_int_equal(sealed.len, 3);
+	assert_memory_equal(sealed.data, "abc", 3);
+	/* Another organisation's site does not see it; nor after it expired. */
+	assert_int_equal(store_draft_get(f->s, id, "utrecht", now, &d), STORE_NOT_FOUND);
+	assert_int_equal(store_draft_get(f->s, id, "velsen", later, &d), STORE_NOT_FOUND);
+	/* Replaced by a second put. */
+	assert_int_equal(store_draft_put(f->s, id, "velsen", 42, later, now, "abcd", 4), 0);
+	/* Taken once. */
+	int64_t seal_id = 0;
+	struct buf out = BUF_INIT;
+	assert_int_equal(store_draft_take(f->s, id, "velsen", now, &seal_id, &out), 0);
+	assert_int_equal(seal_id, 42);
+	assert_int_equal(out.len, 4);
+	assert_int_equal(store_draft_take(f->s, id, "velsen", now, &seal_id, &out),
+	                 STORE_NOT_FOUND);
+	/* The receipt kept, with what to show; never taken again. */
+	assert_int_equal(store_draft_sent(f->s, id, "R", 1, "S", 1), 0);
+	assert_int_equal(store_draft_get(f->s, id, "velsen", now, &d), 0);
+	assert_true(d.has_receipt && d.has_sealed);
+	assert_memory_equal(receipt.data, "R", 1);
+	assert_int_equal(store_draft_take(f->s, id, "velsen", now, &seal_id, &out),
+	                 STORE_NOT_FOUND);
+	/* A claim holds once. */
+	assert_int_equal(store_draft_claim(f->s, other, "velsen", later, now), 0);
+	assert_int_equal(store_draft_claim(f->s, other, "velsen", later, now), STORE_DUPLICATE);
+	/* Expired drafts go at the next save. */
+	assert_int_equal(
+	    store_draft_put(f->s, id, "velsen", 42, "2026-05-01T14:00:00Z", later, "x", 1), 0);
+	assert_int_equal(store_draft_claim(f->s, other, "velsen", "2026-05-01T14:00:00Z", later),
+	                 0);
+	assert_int_equal(store_draft_delete(f->s, id), 0);
+	assert_int_equal(store_draft_get(f->s, id, "velsen", now, &d), STORE_NOT_FOUND);
+	buf_free(&out);
+	buf_free(&sealed);
+	buf_free(&receipt);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1852,6 +1908,7 @@ int main(void)
 	    T(test_numbers_never_reused),
 	    T(test_duplicate_apart_from_conflict),
 	    T(test_txn_composes),
+	    T(test_drafts),
 	    T(test_two_stores_one_database),
 	    T(test_throttle_shared),
 	    T(test_migrations_once_when_opened_together),
