@@ -337,6 +337,8 @@
  * 1-1000, default 100). */
 #define INBOX_PAGE_DEFAULT 100u
 #define INBOX_PAGE_MAX     1000u
+/* Retry-After when a staff read found the database busy. */
+#define STAFF_BUSY_RETRY_S 5u
 /* --- The store (store/) --------------------------------------------- */
 /* Statements sent to PostgreSQL before their results are read: a longer
  * pipeline could fill the socket buffers both ways, each side waiting for

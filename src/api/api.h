@@ -27,6 +27,9 @@ int api_follow(struct req *req, struct resp *resp);  /* POST /api/v1/follow */
 /* staff.c: bearer token (the route policy resolves req->principal) */
 int api_me(struct req *req, struct resp *resp);    /* GET /api/v1/me */
 int api_users(struct req *req, struct resp *resp); /* GET /api/v1/users (admin) */
+/* staff_reports.c */
+int api_staff_reports(struct req *req, struct resp *resp); /* GET /api/v1/reports */
+int api_staff_report(struct req *req, struct resp *resp);  /* GET /api/v1/reports/:id */
 
 /* --- Parsing (no HTTP; also used by the fuzz harness) ----------------- */
 

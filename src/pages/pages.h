@@ -50,6 +50,10 @@ int page_staff_admin(struct req *req, struct resp *resp);             /* /staf/b
 /* POST /staf/beheer/account: disable, enable, reset the second factor. */
 int page_staff_admin_user(struct req *req, struct resp *resp);
 
+/* staff_reports.c: the inbox and one report (policy_staff_reports). */
+int page_staff_inbox(struct req *req, struct resp *resp);  /* /staf/meldingen */
+int page_staff_report(struct req *req, struct resp *resp); /* /staf/meldingen/:id */
+
 /* routes.c */
 int page_healthz(struct req *req, struct resp *resp);
 int page_static(struct req *req, struct resp *resp);

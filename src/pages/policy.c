@@ -10,6 +10,7 @@
 
 #include "auth/csrf.h"
 #include "auth/roles.h"
+#include "site/staffread.h"
 #include "domain/accounts.h"
 #include "pages/page.h"
 #include "util/log.h"
@@ -20,6 +21,8 @@ const struct route_policy policy_staff_step = {.roles = ROLE_ALL, .half = true};
 const struct route_policy policy_staff = {.roles = ROLE_ALL};
 const struct route_policy policy_staff_admin = {.roles = ROLE_ADMIN};
 const struct route_policy policy_api_staff = {.roles = ROLE_ALL, .api = true};
+const struct route_policy policy_staff_reports = {.roles = STAFFREAD_ROLES};
+const struct route_policy policy_api_reports = {.roles = STAFFREAD_ROLES, .api = true};
 const struct route_policy policy_api_admin = {.roles = ROLE_ADMIN, .api = true};
 
 const char *policy_session_cookie(bool secure)

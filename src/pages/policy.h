@@ -39,6 +39,10 @@ extern const struct route_policy policy_staff;
 extern const struct route_policy policy_staff_admin;
 extern const struct route_policy policy_api_staff;
 extern const struct route_policy policy_api_admin;
+/* Reading reports: intake, handler and care (site/staffread.h says what
+ * each reads). */
+extern const struct route_policy policy_staff_reports;
+extern const struct route_policy policy_api_reports;
 
 /* The name of the staff session cookie for a request over https (the
  * "__Host-" prefix) or plain http (loopback development). */

@@ -22,6 +22,7 @@
 #include "pages/formkit.h"
 #include "pages/page.h"
 #include "pages/pages.h"
+#include "pages/staff.h"
 #include "pages/policy.h"
 #include "store/users.h"
 #include "util/i18n.h"
@@ -78,7 +79,7 @@ static int staff_render_frag(struct req *req, struct resp *resp, int status, con
 	return page_render_frag(req, resp, status, tmpl, d, frag, html);
 }
 
-static int staff_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *d)
+int staff_render(struct req *req, struct resp *resp, int status, const char *tmpl, json_t *d)
 {
 	return staff_render_frag(req, resp, status, tmpl, d, NULL, NULL);
 }

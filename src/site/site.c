@@ -19,6 +19,7 @@
 #include "domain/followup.h"
 #include "domain/draft.h"
 #include "domain/intake.h"
+#include "domain/reportview.h"
 #include "http/client.h"
 #include "http/static.h"
 #include "http/throttle.h"
@@ -453,6 +454,8 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 	if (rc == 0)
 		rc = audit_key_derive(master, &site->audit_key);
 	if (rc == 0)
+		rc = report_reader_new(master, &site->reader);
+	if (rc == 0)
 		rc = accounts_init(&site->accounts, site->store, master);
 	if (rc == 0) {
 		site->accounts.idle_s = cfg->staff_idle_timeout;
@@ -563,6 +566,7 @@ void site_close(struct site *site)
 	receipt_guard_free(site->follow_guard);
 	sodium_memzero(site->csrf_key, sizeof site->csrf_key);
 	audit_key_wipe(&site->audit_key);
+	report_reader_free(site->reader);
 	content_free(site->content);
 	tmpl_set_free(site->tmpl);
 	statics_free(site->statics);

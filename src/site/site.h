@@ -32,6 +32,7 @@ struct intake;
 struct throttle;
 struct receipt_guard;
 struct site_pages;
+struct report_reader;
 
 /* One organisation served by this process. */
 struct org {
@@ -80,6 +81,9 @@ struct site {
 	struct receipt_guard *follow_guard;
 	/* Key of the CSRF tokens, derived from the key file. */
 	unsigned char csrf_key[32];
+	/* Opens sealed reports for staff (domain/reportview.h), from the key
+	 * file. */
+	struct report_reader *reader;
 	/* Key of the audit log's chain (audit_append()), from the key file. */
 	struct audit_key audit_key;
 	/* Staff accounts, sessions and tokens (their keys derived from the

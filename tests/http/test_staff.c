@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <liboath/oath.h>
 
 #include "harness.h"
@@ -262,6 +263,12 @@ static const struct row table[] = {
     {"POST", "/staf/account/overal-uitloggen", {403, 403, 403, 403, 403, 403, 303}},
     {"GET", "/api/v1/me", {200, 200, 200, 200, 200, 200, 401}},
     {"GET", "/api/v1/users", {403, 403, 403, 403, 200, 200, 401}},
+    /* Reading reports: intake, handler and care (care reads nothing yet);
+     * ":id" is no report, so the readers get 404. */
+    {"GET", "/staf/meldingen", {200, 200, 200, 403, 403, 200, 302}},
+    {"GET", "/staf/meldingen/:id", {404, 404, 404, 403, 403, 404, 302}},
+    {"GET", "/api/v1/reports", {200, 200, 200, 403, 403, 200, 401}},
+    {"GET", "/api/v1/reports/:id", {404, 404, 404, 403, 403, 404, 401}},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -605,6 +612,115 @@ static void throttle_says_how_long(void **state)
 	res_free(&r);
 }
 
+/* --- reading reports ------------------------------------------------------ */
+
+static json_t *json_of(const struct res *r)
+{
+	json_t *v = json_loads(buf_str(&r->body), 0, NULL);
+	if (!v)
+		fail_msg("not JSON: %.200s", buf_str(&r->body));
+	return v;
+}
+
+static long api_get(int who, const char *path, struct res *r)
+{
+	char h[200];
+	snprintf(h, sizeof h, "Authorization: Bearer %s", users[who].token);
+	return get_with(path, h, r);
+}
+
+/* A report sent through the public API is read by the organisation's
+ * intake and handler (list, page and API; the words as text; the view
+ * audited), and by nobody of another organisation, nor by care yet. */
+static void reading_reports(void **state)
+{
+	(void)state;
+	static const char body[] = "{\"org\":\"velsen\",\"kind\":\"report\","
+	                           "\"reporter_role\":\"bystander\",\"anonymous\":true,"
+	                           "\"description\":\"<b>VOORBEELD leesproef</b>\\nregel twee\"}";
+	struct res r;
+	assert_int_equal(
+	    http_post(&S, "/api/v1/reports", "application/json", body, strlen(body), NULL, &r), 0);
+	assert_int_equal(r.status, 201);
+	res_free(&r);
+
+	/* The list: newest first, so the report just sent leads; no words. */
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports", &r), 200);
+	assert_null(strstr(buf_str(&r.body), "leesproef"));
+	char cc[128];
+	assert_true(res_header(&r, "Cache-Control", cc, sizeof cc));
+	assert_non_null(strstr(cc, "no-store"));
+	json_t *list = json_of(&r);
+	res_free(&r);
+	json_t *first = json_array_get(json_object_get(list, "reports"), 0);
+	assert_non_null(first);
+	char id[32], ref[64];
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(first, "id")));
+	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(first, "reference")));
+	assert_null(json_object_get(first, "description"));
+	json_decref(list);
+	char path[96], api[96];
+	snprintf(path, sizeof path, "/staf/meldingen/%s", id);
+	snprintf(api, sizeof api, "/api/v1/reports/%s", id);
+
+	/* The page: the inbox links it; the view shows the words as text. */
+	assert_int_equal(get_with("/staf/meldingen", users[W_INTAKE].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), path));
+	res_free(&r);
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "&lt;b&gt;VOORBEELD leesproef&lt;/b&gt;"));
+	assert_null(strstr(buf_str(&r.body), "<b>VOORBEELD"));
+	assert_null(strstr(buf_str(&r.body), "Snel weg"));
+	res_free(&r);
+	assert_int_equal(api_get(W_INTAKE, api, &r), 200);
+	json_t *v = json_of(&r);
+	assert_string_equal(json_string_value(json_object_get(v, "description")),
+	                    "<b>VOORBEELD leesproef</b>\nregel twee");
+	json_decref(v);
+	res_free(&r);
+
+	/* Another organisation: not found, in the list nor by id. */
+	assert_int_equal(get_with(path, users[W_OTHER].cookie, &r), 404);
+	assert_null(strstr(buf_str(&r.body), "leesproef"));
+	res_free(&r);
+	assert_int_equal(api_get(W_OTHER, api, &r), 404);
+	res_free(&r);
+	assert_int_equal(api_get(W_OTHER, "/api/v1/reports", &r), 200);
+	assert_null(strstr(buf_str(&r.body), ref));
+	res_free(&r);
+	/* Care: nothing referred to care yet. */
+	assert_int_equal(api_get(W_CARE, "/api/v1/reports", &r), 200);
+	assert_null(strstr(buf_str(&r.body), ref));
+	res_free(&r);
+	assert_int_equal(api_get(W_CARE, api, &r), 404);
+	res_free(&r);
+	/* Analyst and a bare admin: refused before anything is read. */
+	assert_int_equal(api_get(W_ANALYST, api, &r), 403);
+	res_free(&r);
+	assert_int_equal(get_with(path, users[W_ADMIN].cookie, &r), 403);
+	res_free(&r);
+
+	/* A filter that is no status: 400 naming it. */
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?status=open", &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "\"field\":\"status\""));
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?status=closed", &r), 200);
+	assert_null(strstr(buf_str(&r.body), ref));
+	res_free(&r);
+
+	/* Each view of the words was audited, with the reader and the id. */
+	const char *readers[] = {"hand1", "intake1"};
+	for (size_t k = 0; k < 2; k++) {
+		char args[160], out[512], want[96];
+		snprintf(args, sizeof args, "audit list --action report.view --actor user:%s",
+		         readers[k]);
+		assert_int_equal(cli(NULL, args, out, sizeof out), 0);
+		snprintf(want, sizeof want, "\treport.view\treport:%s\tok", id);
+		if (!strstr(out, want))
+			fail_msg("no view of %s by %s in the audit log: %s", id, readers[k], out);
+	}
+}
+
 static void secrets_never_in_the_log(void **state)
 {
 	(void)state;
@@ -636,6 +752,8 @@ int main(void)
 	    cmocka_unit_test(role_route_table),
 	    cmocka_unit_test(other_organisation_sees_nothing),
 	    cmocka_unit_test(staff_pages_look_and_headers),
+	    /* before the tests that log users out or disable them */
+	    cmocka_unit_test(reading_reports),
 	    cmocka_unit_test(unknown_login_answers_like_wrong_password),
 	    cmocka_unit_test(fixation_new_id_at_login),
 	    cmocka_unit_test(code_used_once),

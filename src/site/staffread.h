@@ -1,0 +1,37 @@
+/* staffread: what staff may read of their organisation's reports, for the
+ * inbox and report pages (pages/staff_reports.c) and the staff API
+ * (api/staff_reports.c) alike.
+ *
+ * Owns the rules of reading (issue 9): the organisation is always the
+ * principal's; intake and handler read the list and reports with their
+ * personal data; care reads nothing yet (only reports referred to care,
+ * which a later issue brings: an empty inbox and "not found"); analyst
+ * and a bare admin never get here (the route policy refuses them). Every
+ * view of a report's personal data is an audit entry, written before the
+ * data leaves; when it cannot be written the report is not shown. */
+#ifndef SIGNAAL_SITE_STAFFREAD_H
+#define SIGNAAL_SITE_STAFFREAD_H
+
+#include <jansson.h>
+
+#include "domain/inbox.h"
+#include "domain/reportview.h"
+
+struct site;
+struct principal;
+
+/* The roles that read reports (the route policies of the inbox, the
+ * report view and the staff API's reads). */
+#define STAFFREAD_ROLES (ROLE_INTAKE | ROLE_HANDLER | ROLE_CARE)
+
+/* The inbox of p's organisation: as inbox_list() (today: the server's
+ * date). */
+int staffread_inbox(struct site *site, const struct principal *p, const struct inbox_query *q,
+                    json_t **out, struct inbox_error *err);
+/* Report id of p's organisation: as report_view(), with the personal
+ * fields when p's roles may see them (then audited first).
+ * REPORTVIEW_NOT_FOUND also for another organisation's report and for a
+ * role that may see no report. */
+int staffread_report(struct site *site, const struct principal *p, const char *id, json_t **out);
+
+#endif
