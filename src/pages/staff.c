@@ -23,6 +23,7 @@
 #include "pages/page.h"
 #include "pages/pages.h"
 #include "pages/staff.h"
+#include "site/staffread.h"
 #include "pages/policy.h"
 #include "store/users.h"
 #include "util/i18n.h"
@@ -70,7 +71,8 @@ static int staff_render_frag(struct req *req, struct resp *resp, int status, con
 		     fk_put(st, "org_name", json_string(o ? o->name : p->org)) &&
 		     fk_put(st, "role_names", roles_text(req, p->roles, p->af)) &&
 		     fk_put(st, "logout_csrf", json_string(p->csrf)) &&
-		     fk_put(st, "admin", json_boolean(p->roles & ROLE_ADMIN));
+		     fk_put(st, "admin", json_boolean(p->roles & ROLE_ADMIN)) &&
+		     fk_put(st, "reads", json_boolean(p->roles & STAFFREAD_ROLES));
 	}
 	resp->personal = true;
 	ok = ok && fk_put(d, "staff", st);
