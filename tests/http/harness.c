@@ -85,6 +85,10 @@ const char *srv_log_dir(void)
  * district's name). */
 #define SECRET_MIN_BYTES 10
 
+/* A log line holds at most this much of a value (log_quote cuts longer
+ * ones), and a prefix this long still tells a secret from chance. */
+#define SECRET_MAX_BYTES 40
+
 void srv_secret(const struct srv *s, const char *value)
 {
 	if (!value || !s->log[0])
@@ -93,12 +97,28 @@ void srv_secret(const struct srv *s, const char *value)
 	size_t n = strcspn(value, "\r\n");
 	if (n < SECRET_MIN_BYTES)
 		return;
+	if (n > SECRET_MAX_BYTES)
+		n = SECRET_MAX_BYTES;
 	char path[320];
 	snprintf(path, sizeof path, "%s.secrets", s->log);
 	FILE *f = fopen(path, "a");
 	if (!f)
 		return;
 	fprintf(f, "%.*s\n", (int)n, value);
+	/* Also as log_quote() would write it (util/log.c): bytes beyond
+	 * ASCII, controls, quotes and backslashes become '?'. */
+	char q[SECRET_MAX_BYTES + 1];
+	size_t odd_bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)value[i];
+		bool odd = c < 0x20 || c >= 0x7F || c == '"' || c == '\\';
+		q[i] = odd ? '?' : (char)c;
+		odd_bytes += odd;
+	}
+	q[n] = '\0';
+	/* Not when little but '?' is left, which any line might hold. */
+	if (odd_bytes && odd_bytes < n / 2)
+		fprintf(f, "%s\n", q);
 	fclose(f);
 }
 
@@ -583,6 +603,17 @@ static int perform(const struct srv *s, const char *path, const char *ctype, con
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	if (rc == CURLE_OK && r->body.len && r->body.data[0] == '{')
 		json_secrets(s, r->body.data, r->body.len); /* a receipt, a token */
+	/* The receipt on the page after a report (templates/report-done.html). */
+	const char *bon =
+	    rc == CURLE_OK && r->body.len ? strstr(buf_str(&r->body), "id=\"bonnetje\">") : NULL;
+	if (bon) {
+		char code[64];
+		bon += strlen("id=\"bonnetje\">");
+		size_t n = strcspn(bon, "<");
+		snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1),
+		         bon);
+		srv_secret(s, code);
+	}
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(c);
 	return rc == CURLE_OK ? 0 : -1;
