@@ -34,7 +34,9 @@ static const char usage_text[] =
     "usage: signaal [--data DIR] [--config FILE] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  serve [--listen HOST:PORT]     run the server (default 127.0.0.1:8080)\n"
+    "  serve [--listen HOST:PORT] [--staff-listen HOST:PORT]\n"
+    "                                 run the server (default 127.0.0.1:8080);\n"
+    "                                 staff paths only on --staff-listen if given\n"
     "  init [--org ID] [--name NAME] [--region REGION] [--demo]\n"
     "                                 create the data directory, database, key\n"
     "                                 file and first organisation\n"
@@ -78,6 +80,7 @@ struct cli {
 	const char *command;
 	/* command options */
 	const char *listen;
+	const char *staff_listen; /* serve --staff-listen */
 	const char *org;
 	const char *name;
 	const char *region;
@@ -106,6 +109,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	    {"--data", offsetof(struct cli, data_dir)},
 	    {"--config", offsetof(struct cli, config_path)},
 	    {"--listen", offsetof(struct cli, listen)},
+	    {"--staff-listen", offsetof(struct cli, staff_listen)},
 	    {"--org", offsetof(struct cli, org)},
 	    {"--name", offsetof(struct cli, name)},
 	    {"--region", offsetof(struct cli, region)},
@@ -202,26 +206,43 @@ static unsigned default_threads(void)
 	return n < 1 ? 1 : n > (long)CONFIG_MAX_THREADS ? CONFIG_MAX_THREADS : (unsigned)n;
 }
 
+/* serve's --listen and --staff-listen: HOST:PORT as in signaal.ini, or
+ * HOST:0 for a free port (tests, benchmarks), into *out. 0 or EXIT_USAGE. */
+static int listen_option(const char *flag, const char *v, struct config_listen *out, bool *any_port)
+{
+	char tmp[CONFIG_MAX_HOST + 16];
+	bool any = str_ends(v, ":0") && strlen(v) < sizeof tmp;
+	snprintf(tmp, sizeof tmp, "%s", v);
+	if (any)
+		tmp[strlen(tmp) - 1] = '1';
+	struct buf why = BUF_INIT;
+	int rc = config_parse_listen(tmp, out, &why);
+	if (rc) {
+		fprintf(stderr, "signaal: %s: %s\n", flag, buf_str(&why));
+		buf_free(&why);
+		return EXIT_USAGE;
+	}
+	if (any)
+		out->port = 0;
+	*any_port = any;
+	return 0;
+}
+
 static int cmd_serve(const struct cli *cli, struct config *cfg)
 {
 	if (cli->nrest)
 		return usage("serve takes no arguments");
-	if (cli->listen) {
-		/* Port 0 asks the kernel for a free port (tests, benchmarks). */
-		char tmp[CONFIG_MAX_HOST + 16];
-		bool any = str_ends(cli->listen, ":0") && strlen(cli->listen) < sizeof tmp;
-		snprintf(tmp, sizeof tmp, "%s", cli->listen);
-		if (any)
-			tmp[strlen(tmp) - 1] = '1';
-		struct buf why = BUF_INIT;
-		int rc = config_parse_listen(tmp, &cfg->listen, &why);
-		if (rc) {
-			fprintf(stderr, "signaal: --listen: %s\n", buf_str(&why));
-			buf_free(&why);
-			return EXIT_USAGE;
-		}
-		if (any)
-			cfg->listen.port = 0;
+	bool staff_any = false, any = false;
+	if (cli->listen && listen_option("--listen", cli->listen, &cfg->listen, &any))
+		return EXIT_USAGE;
+	if (cli->staff_listen &&
+	    listen_option("--staff-listen", cli->staff_listen, &cfg->staff_listen, &staff_any))
+		return EXIT_USAGE;
+	bool staff = cfg->staff_listen.port != 0 || staff_any;
+	if (staff && config_listen_clash(&cfg->listen, &cfg->staff_listen)) {
+		fprintf(stderr, "signaal: the staff listener ([staff] listen) needs an address and "
+		                "port of its own, not the same as [server] listen\n");
+		return EXIT_USER;
 	}
 	/* Every thread inherits this mask, so only sigwait() sees them. */
 	sigset_t set;
@@ -243,6 +264,8 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	struct server_opts so = {
 	    .host = cfg->listen.host,
 	    .port = cfg->listen.port,
+	    .staff_host = staff ? cfg->staff_listen.host : NULL,
+	    .staff_port = cfg->staff_listen.port,
 	    .threads = cfg->threads ? cfg->threads : default_threads(),
 	    .max_connections = cfg->max_connections,
 	    .max_per_source = cfg->max_connections_per_source,
@@ -273,6 +296,11 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	bool v6 = cfg->listen.ipv6;
 	printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", cfg->listen.host, v6 ? "]" : "",
 	       (unsigned)server_port(srv));
+	if (staff) {
+		bool sv6 = cfg->staff_listen.ipv6;
+		printf("staff listening on http://%s%s%s:%u\n", sv6 ? "[" : "",
+		       cfg->staff_listen.host, sv6 ? "]" : "", (unsigned)server_staff_port(srv));
+	}
 	fflush(stdout);
 	log_info("signaal serving %zu organisation(s), by default %s", site->norgs,
 	         site->default_org->id);

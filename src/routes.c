@@ -25,7 +25,7 @@ const struct route site_routes[] = {
     {HTTP_GET | HTTP_POST, "/volgen", page_follow, &policy_public, .csrf = true,
      .csrf_retry = page_follow_expired},
     /* Staff: the login and its steps, then a full session (pages/policy.h). */
-    {HTTP_GET | HTTP_POST, "/staf/inloggen", page_staff_login, &policy_public, .csrf = true,
+    {HTTP_GET | HTTP_POST, "/staf/inloggen", page_staff_login, &policy_staff_door, .csrf = true,
      .csrf_retry = page_staff_login_expired},
     {HTTP_GET | HTTP_POST, "/staf/code", page_staff_code, &policy_staff_step, .csrf = true},
     {HTTP_GET | HTTP_POST, "/staf/wachtwoord-kiezen", page_staff_password_first, &policy_staff_step,

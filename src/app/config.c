@@ -18,6 +18,7 @@
 
 enum key_type {
 	KT_LISTEN,
+	KT_LISTEN_OPT, /* KT_LISTEN, or empty for none (port 0) */
 	KT_UINT,
 	KT_CHOICE,
 	KT_BOOL,
@@ -95,6 +96,13 @@ static const struct key_def keys[] = {
     {"server", "body_timeout", "30",
      "Seconds a client has to send a request's body after its headers, 1-300.", KT_UINT,
      NUM(body_timeout), 1, CONFIG_MAX_HTTP_TIMEOUT, NULL, NULL},
+    {"staff", "listen", "",
+     "Address and port of a second listener for the staff, as `[server] listen`; empty ="
+     " none. When set, every staff path (each route whose policy is not public: `/staf/`,"
+     " the staff API) is served only here, and `[server] listen` answers those paths 404 as"
+     " if they did not exist; public pages and static files are served on both. Must differ"
+     " from `[server] listen` (docs/OPERATIONS.md).",
+     KT_LISTEN_OPT, NUM(staff_listen), 0, 0, NULL, NULL},
     {"site", "org", "velsen", "Id of the organisation this site serves (a-z 0-9 _ -).", KT_ID,
      STR(org), 0, 0, NULL, NULL},
     {"site", "quick_exit_url", "https://www.google.nl/search?q=weerbericht",
@@ -234,6 +242,38 @@ bad_host:
 	return -EINVAL;
 }
 
+/* The family of a parsed listen host, and whether it is the wildcard. */
+static int listen_family(const struct config_listen *l, bool *any)
+{
+	unsigned char a[16] = {0}, zero[16] = {0};
+	if (l->ipv6) {
+		*any = inet_pton(AF_INET6, l->host, a) == 1 && memcmp(a, zero, 16) == 0;
+		return AF_INET6;
+	}
+	*any = strcmp(l->host, "0.0.0.0") == 0;
+	return AF_INET;
+}
+
+bool config_listen_clash(const struct config_listen *a, const struct config_listen *b)
+{
+	if (a->port != b->port || a->port == 0)
+		return false;
+	bool any_a, any_b;
+	int fa = listen_family(a, &any_a), fb = listen_family(b, &any_b);
+	if (fa != fb)
+		return false;
+	const char *ha = strcmp(a->host, "localhost") == 0 ? "127.0.0.1" : a->host;
+	const char *hb = strcmp(b->host, "localhost") == 0 ? "127.0.0.1" : b->host;
+	if (any_a || any_b || strcmp(ha, hb) == 0)
+		return true;
+	if (fa == AF_INET6) { /* the same address written two ways */
+		unsigned char x[16], y[16];
+		return inet_pton(AF_INET6, ha, x) == 1 && inet_pton(AF_INET6, hb, y) == 1 &&
+		       memcmp(x, y, 16) == 0;
+	}
+	return false;
+}
+
 static bool host_is_loopback(const char *host, size_t n)
 {
 	char h[CONFIG_MAX_HOST + 1];
@@ -360,6 +400,12 @@ static int parse_value(const struct key_def *k, const char *v, struct config *c,
 	size_t n = strlen(v);
 	switch (k->type) {
 	case KT_LISTEN:
+		return config_parse_listen(v, (struct config_listen *)(base + k->off), why);
+	case KT_LISTEN_OPT:
+		if (!*v) {
+			memset(base + k->off, 0, sizeof(struct config_listen));
+			return 0;
+		}
 		return config_parse_listen(v, (struct config_listen *)(base + k->off), why);
 	case KT_UINT: {
 		uint64_t u;
@@ -552,6 +598,17 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		if (parse_value(&keys[i], value, l->c, &why)) {
 			buf_printf(&l->msg, "[%s] %s: %s", section, name, buf_str(&why));
 			l->failed = true;
+		} else if (keys[i].type == KT_LISTEN || keys[i].type == KT_LISTEN_OPT) {
+			/* Checked at whichever of the two comes last; the other
+			 * one holds its default or its value. */
+			if (config_listen_clash(&l->c->listen, &l->c->staff_listen)) {
+				buf_printf(&l->msg,
+				           "[%s] %s: the same address and port as [%s] listen; the"
+				           " staff listener needs one of its own",
+				           section, name,
+				           strcmp(section, "staff") == 0 ? "server" : "staff");
+				l->failed = true;
+			}
 		}
 		buf_free(&why);
 		return l->failed ? 0 : 1;

@@ -48,6 +48,10 @@ struct config {
 	unsigned max_connections_per_source; /* 0 = no limit */
 	unsigned header_timeout;             /* seconds */
 	unsigned body_timeout;               /* seconds */
+	/* [staff] */
+	/* The staff listener; port 0 (the default, an empty value) means none:
+	 * everything is served on [server] listen. */
+	struct config_listen staff_listen;
 	/* [site] */
 	char org[ID_MAX_LEN + 1];
 	char quick_exit_url[CONFIG_MAX_URL + 1];
@@ -86,6 +90,10 @@ int config_load(const char *path, struct config *c, struct buf *err);
  * IPv4, [IPv6] or localhost, port 1..65535. 0 or -EINVAL; why (may be
  * NULL) gets the reason. */
 int config_parse_listen(const char *s, struct config_listen *out, struct buf *why);
+/* True when the two listen addresses cannot both be bound: the same port
+ * on the same address ("localhost" is 127.0.0.1) or on a wildcard address
+ * (0.0.0.0, [::]) of the same family. */
+bool config_listen_clash(const struct config_listen *a, const struct config_listen *b);
 /* Appends docs/CONFIG.md as generated from the key table. */
 int config_doc(struct buf *out);
 

@@ -1,6 +1,8 @@
-/* listen: Signaal's own listen socket and the thread that accepts on it,
- * admits each connection to the table of connections (conns.h) and hands
- * it to libmicrohttpd. See server_int.h for how the server's files divide. */
+/* listen: Signaal's own listen sockets (the main one and, with [staff]
+ * listen, the staff one) and the thread that accepts on them, admits each
+ * connection to the one table of connections (conns.h) and hands it to
+ * libmicrohttpd. See server_int.h for how the server's files divide. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -31,6 +33,40 @@ int listen_on(const struct sockaddr *addr, socklen_t len)
 	return fd;
 }
 
+/* The port of a bound IPv4 or IPv6 address. */
+static uint16_t port_of(const struct sockaddr_storage *a)
+{
+	return ntohs(a->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)a)->sin6_port
+	                                      : ((const struct sockaddr_in *)a)->sin_port);
+}
+
+/* A connection's local address is the staff listener's bound address
+ * (its port, and its address unless that is the wildcard). Two listening
+ * sockets never share an address and port (bind refuses it, also over a
+ * wildcard), so the local address tells the listeners apart. */
+bool listen_is_staff(const struct server *srv, struct MHD_Connection *conn)
+{
+	if (srv->staff_fd < 0)
+		return false;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct sockaddr_storage local = {0};
+	socklen_t len = sizeof local;
+	if (!ci || getsockname(ci->connect_fd, (struct sockaddr *)&local, &len) != 0)
+		return false; /* unknown: the public side, which shows less */
+	const struct sockaddr_storage *st = &srv->staff_addr;
+	if (local.ss_family != st->ss_family || port_of(&local) != port_of(st))
+		return false;
+	if (st->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)st)->sin6_addr;
+		return IN6_IS_ADDR_UNSPECIFIED(a) ||
+		       memcmp(a, &((struct sockaddr_in6 *)&local)->sin6_addr, sizeof *a) == 0;
+	}
+	const struct in_addr *a = &((const struct sockaddr_in *)st)->sin_addr;
+	return a->s_addr == htonl(INADDR_ANY) ||
+	       a->s_addr == ((struct sockaddr_in *)&local)->sin_addr.s_addr;
+}
+
 /* Logs, at most once a minute and without any address, how many
  * connections were refused for their source's limit. */
 static void say_refused(struct server *srv, uint64_t now, uint64_t *last)
@@ -45,13 +81,12 @@ static void say_refused(struct server *srv, uint64_t now, uint64_t *last)
 
 /* Hands one waiting connection to libmicrohttpd, or refuses it for its
  * source's limit. The address is hashed (throttle.c) and not looked at. */
-static void accept_one(struct server *srv, unsigned *complaints)
+static void accept_one(struct server *srv, int listen_fd, unsigned *complaints)
 {
 	struct timespec pause = {0, 10 * 1000 * 1000};
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
-	int fd =
-	    accept4(srv->listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(listen_fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
 			return;
@@ -83,7 +118,8 @@ static void accept_one(struct server *srv, unsigned *complaints)
 		conns_refused(srv->conns, fd);
 }
 
-/* The accepting thread: hands every connection to libmicrohttpd, which
+/* The accepting thread: hands every connection of both listeners (one
+ * table, one limit) to libmicrohttpd, which
  * spreads them over its worker threads, until server_stop() writes to the
  * wake pipe. It also keeps the deadlines of conns.h. At the connection
  * limit it closes the oldest idle connection for a new client, and when
@@ -102,17 +138,19 @@ void *listen_accept_loop(void *arg)
 {
 	struct server *srv = arg;
 	unsigned complaints = 0;
-	struct pollfd pf[2] = {{.fd = srv->listen_fd, .events = POLLIN},
-	                       {.fd = srv->wake[0], .events = POLLIN}};
+	/* Without a staff listener its entry is -1, which poll(2) skips. */
+	struct pollfd pf[3] = {{.fd = srv->wake[0], .events = POLLIN},
+	                       {.fd = srv->listen_fd, .events = POLLIN},
+	                       {.fd = srv->staff_fd, .events = POLLIN}};
 	struct timespec pause = {0, 10 * 1000 * 1000};
 	uint64_t last_reap = 0, last_said = 0;
 	for (;;) {
-		if (poll(pf, 2, (int)HTTP_REAP_INTERVAL_MS) < 0 && errno != EINTR) {
+		if (poll(pf, 3, (int)HTTP_REAP_INTERVAL_MS) < 0 && errno != EINTR) {
 			log_error("waiting for connections failed: %s", strerror(errno));
 			nanosleep(&pause, NULL);
 			continue;
 		}
-		if (pf[1].revents || atomic_load(&srv->stopping))
+		if (pf[0].revents || atomic_load(&srv->stopping))
 			break;
 		uint64_t now = conns_now_ms();
 		if (now - last_reap >= HTTP_REAP_INTERVAL_MS) {
@@ -120,7 +158,7 @@ void *listen_accept_loop(void *arg)
 			say_refused(srv, now, &last_said);
 			last_reap = now;
 		}
-		if (!(pf[0].revents & POLLIN))
+		if (!(pf[1].revents & POLLIN) && !(pf[2].revents & POLLIN))
 			continue;
 		if (conns_full(srv->conns)) {
 			/* Prefer the new client over one that idles; give the cut
@@ -131,7 +169,11 @@ void *listen_accept_loop(void *arg)
 			nanosleep(conns_make_room(srv->conns, now) ? &brief : &pause, NULL);
 			continue;
 		}
-		accept_one(srv, &complaints);
+		/* One from each listener that has one waiting: neither can
+		 * starve the other. */
+		for (int i = 1; i < 3; i++)
+			if ((pf[i].revents & POLLIN) && !conns_full(srv->conns))
+				accept_one(srv, pf[i].fd, &complaints);
 	}
 	return NULL;
 }

@@ -242,6 +242,11 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		resp_free(&resp);
 		return ok;
 	}
+	/* A route that is not public is reached only on the staff listener
+	 * when there is one (the public side's route table lacks it already;
+	 * this holds whatever table a request was matched in). */
+	if (!c->staff_side && !srv->opts.policy_public(rt->policy))
+		return answer_error(conn, srv, c, 404);
 	/* Who may call the route, before any cache and any handler; then the
 	 * token of a form. A handler only ever runs for a request that
 	 * passed both. */
@@ -435,6 +440,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->req.secure = srv->opts.secure ||
 		                (c->req.via_proxy && srv->opts.secure_auto && proto_https(&c->req));
 		c->req.method = parse_method(method);
+		c->staff_side = srv->staff_fd < 0 || listen_is_staff(srv, conn);
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 		c->conn_rec = ci ? ci->socket_context : NULL;
@@ -487,10 +493,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!c->reject && cl && str_parse_u64(cl, 0, UINT64_MAX, &len) == 0 &&
 		    len > HTTP_MAX_BODY_BYTES)
 			c->reject = 413;
+		/* On the public side of a staff listener, the routes whose
+		 * policy is not public do not exist: their paths are 404 like
+		 * any unknown one, their methods are not in a 405's Allow, and
+		 * their bodies are never read as forms. */
 		if (!c->reject)
-			c->match = route_find(srv->opts.routes, srv->opts.nroutes, c->req.method,
-			                      c->req.path, c->scratch, c->req.params,
-			                      &c->req.nparams, &c->route, &c->allowed);
+			c->match =
+			    route_find(c->staff_side ? srv->opts.routes : srv->public_routes,
+			               c->staff_side ? srv->opts.nroutes : srv->npublic_routes,
+			               c->req.method, c->req.path, c->scratch, c->req.params,
+			               &c->req.nparams, &c->route, &c->allowed);
 		/* JSON endpoints read the raw body whatever its type, and answer
 		 * 415 themselves for a type they do not take. */
 		bool json_route = c->route && c->route->json;
@@ -684,6 +696,74 @@ static int routes_check(const struct server_opts *opts, struct buf *err)
 	return 0;
 }
 
+/* host ("localhost" or a numeric IPv4 or IPv6 address) and port as a
+ * socket address. 0 or -EINVAL. */
+static int sockaddr_of(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	memset(ss, 0, sizeof *ss);
+	if (!host || strcmp(host, "localhost") == 0)
+		host = "127.0.0.1";
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		*len = sizeof *s4;
+	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		*len = sizeof *s6;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The port of a bound socket, or fallback. */
+static uint16_t bound_port(int fd, uint16_t fallback, struct sockaddr_storage *bound)
+{
+	socklen_t blen = sizeof *bound;
+	memset(bound, 0, sizeof *bound);
+	if (getsockname(fd, (struct sockaddr *)bound, &blen) != 0)
+		return fallback;
+	return ntohs(bound->ss_family == AF_INET6 ? ((struct sockaddr_in6 *)bound)->sin6_port
+	                                          : ((struct sockaddr_in *)bound)->sin_port);
+}
+
+/* Opens the staff listener of opts and the public side's route table
+ * (every route whose policy is public). 0, or negative errno with err. */
+static int staff_start(struct server *srv, const struct server_opts *opts, struct buf *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	if (sockaddr_of(opts->staff_host, opts->staff_port, &ss, &len)) {
+		buf_printf(err, "staff listen address \"%s\" is not a numeric IPv4 or IPv6 address",
+		           opts->staff_host);
+		return -EINVAL;
+	}
+	srv->public_routes = calloc(opts->nroutes ? opts->nroutes : 1, sizeof *srv->public_routes);
+	if (!srv->public_routes) {
+		buf_printf(err, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < opts->nroutes; i++)
+		if (opts->policy_public(opts->routes[i].policy))
+			srv->public_routes[srv->npublic_routes++] = opts->routes[i];
+	srv->staff_fd = listen_on((struct sockaddr *)&ss, len);
+	if (srv->staff_fd < 0) {
+		int rc = srv->staff_fd;
+		buf_printf(err, "cannot listen on %s:%u for the staff: %s", opts->staff_host,
+		           (unsigned)opts->staff_port, strerror(-rc));
+		return rc;
+	}
+	srv->staff_port = bound_port(srv->staff_fd, opts->staff_port, &srv->staff_addr);
+	if (srv->staff_addr.ss_family == 0) {
+		buf_printf(err, "cannot read the staff listener's address: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 int server_start(const struct server_opts *opts, struct server **out, struct buf *err)
 {
 	int bad = routes_check(opts, err);
@@ -699,6 +779,7 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 	pthread_mutex_init(&srv->defer_lock, NULL);
 	srv->wake[0] = srv->wake[1] = -1;
 	srv->listen_fd = -1;
+	srv->staff_fd = -1;
 	pthread_rwlock_init(&srv->cache_lock, NULL);
 
 	struct sockaddr_storage ss = {0};
@@ -707,19 +788,9 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		host = "127.0.0.1";
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	socklen_t sslen = 0;
 	int rc = -EINVAL;
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(opts->port);
-		sslen = sizeof *s4;
-	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(opts->port);
-		sslen = sizeof *s6;
-	} else {
+	if (sockaddr_of(host, opts->port, &ss, &sslen)) {
 		buf_printf(err, "listen address \"%s\" is not a numeric IPv4 or IPv6 address",
 		           opts->host);
 		goto fail;
@@ -767,6 +838,11 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		           strerror(-rc));
 		goto fail;
 	}
+	if (opts->staff_host) {
+		rc = staff_start(srv, opts, err);
+		if (rc)
+			goto fail;
+	}
 	/* One thread is libmicrohttpd's internal thread without a pool: the
 	 * pool option is left out (it warns about a pool of 0 or 1). */
 	unsigned threads = opts->threads ? opts->threads : HTTP_THREADS;
@@ -810,14 +886,8 @@ int server_start(const struct server_opts *opts, struct server **out, struct buf
 		buf_printf(err, "cannot start the HTTP server (threads: %u)", threads);
 		goto fail;
 	}
-	struct sockaddr_storage bound = {0};
-	socklen_t blen = sizeof bound;
-	if (getsockname(srv->listen_fd, (struct sockaddr *)&bound, &blen) == 0)
-		srv->port =
-		    ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
-		                                      : ((struct sockaddr_in *)&bound)->sin_port);
-	else
-		srv->port = opts->port;
+	struct sockaddr_storage bound;
+	srv->port = bound_port(srv->listen_fd, opts->port, &bound);
 	int prc = pthread_create(&srv->acceptor, NULL, listen_accept_loop, srv);
 	if (prc) {
 		rc = -prc;
@@ -832,6 +902,9 @@ fail:
 		MHD_stop_daemon(srv->daemon);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
+	if (srv->staff_fd >= 0)
+		close(srv->staff_fd);
+	free(srv->public_routes);
 	if (srv->wake[0] >= 0) {
 		close(srv->wake[0]);
 		close(srv->wake[1]);
@@ -847,6 +920,11 @@ fail:
 uint16_t server_port(const struct server *srv)
 {
 	return srv->port;
+}
+
+uint16_t server_staff_port(const struct server *srv)
+{
+	return srv->staff_fd >= 0 ? srv->staff_port : 0;
 }
 
 void server_stop(struct server *srv)
@@ -866,6 +944,8 @@ void server_stop(struct server *srv)
 	while (w < 0 && errno == EINTR);
 	pthread_join(srv->acceptor, NULL);
 	close(srv->listen_fd);
+	if (srv->staff_fd >= 0)
+		close(srv->staff_fd);
 	close(srv->wake[0]);
 	close(srv->wake[1]);
 	/* Requests in flight finish; idle keep-alive connections are closed
@@ -903,6 +983,7 @@ void server_stop(struct server *srv)
 	pagecache_free(srv);
 	pthread_rwlock_destroy(&srv->cache_lock);
 	pthread_mutex_destroy(&srv->defer_lock);
+	free(srv->public_routes);
 	free(srv);
 }
 

@@ -12,6 +12,14 @@
 struct server_opts {
 	const char *host; /* numeric IPv4/IPv6 address or "localhost" */
 	uint16_t port;    /* 0 picks a free port (tests) */
+	/* [staff] listen: when staff_host is set, a second listener on
+	 * staff_host:staff_port (0: a free port) serves every route, and the
+	 * first one serves only the routes whose policy is public: it answers
+	 * the others as it answers a path that does not exist (404, or 405
+	 * with only the public methods). NULL: one listener serves all. Both
+	 * share the connection limits and deadlines. */
+	const char *staff_host;
+	uint16_t staff_port;
 	unsigned threads;
 	/* Connections at once (0: HTTP_MAX_CONNECTIONS), per source (0: no
 	 * limit), and the seconds a request's headers and its body may take
@@ -60,6 +68,8 @@ struct server;
 int server_start(const struct server_opts *opts, struct server **out, struct buf *err);
 /* The port actually bound (useful with port 0). */
 uint16_t server_port(const struct server *srv);
+/* The port of the staff listener, or 0 when there is none. */
+uint16_t server_staff_port(const struct server *srv);
 /* Stops accepting, waits up to HTTP_DRAIN_TIMEOUT_S for requests in flight,
  * then closes everything and frees srv. Accepts NULL. */
 void server_stop(struct server *srv);

@@ -40,6 +40,15 @@ struct server {
 	 * thread pool (libmicrohttpd 0.9.75 panics with "Failed to remove
 	 * listen FD from epoll set" when a worker woke first). */
 	int listen_fd;
+	/* The staff listener ([staff] listen), or -1: its bound address, to
+	 * tell which listener a connection came in on (listen_is_staff), and
+	 * the route table of the other listener, without the routes whose
+	 * policy is not public (NULL without a staff listener). */
+	int staff_fd;
+	struct sockaddr_storage staff_addr;
+	uint16_t staff_port;
+	struct route *public_routes;
+	size_t npublic_routes;
 	/* Every open connection, counted from accept(2) on (see conns.h). */
 	struct conns *conns;
 	/* Holds back every 429 (see tarpit.h). */
@@ -116,6 +125,9 @@ struct conn_ctx {
 	 * and close, so nothing after it is read as another request. */
 	bool close;
 	bool begun; /* the first call of on_request came: counted in flight */
+	/* The request may reach routes whose policy is not public: it came in
+	 * on the staff listener, or there is only one listener. */
+	bool staff_side;
 	/* Where the request line's version must start if nothing in the URI
 	 * ended it early (a raw NUL); see on_uri(). */
 	const char *version_at;
@@ -176,6 +188,8 @@ void pagecache_free(struct server *srv);
 /* --- listen.c --------------------------------------------------------- */
 /* A listening TCP socket on addr, or -errno. */
 int listen_on(const struct sockaddr *addr, socklen_t len);
+/* True when conn came in on the staff listener (srv->staff_fd). */
+bool listen_is_staff(const struct server *srv, struct MHD_Connection *conn);
 /* The accepting thread (pthread start routine, arg: the server). */
 void *listen_accept_loop(void *arg);
 

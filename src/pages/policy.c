@@ -17,6 +17,7 @@
 #include "util/str.h"
 
 const struct route_policy policy_public = {.anyone = true};
+const struct route_policy policy_staff_door = {.anyone = true, .staff_door = true};
 const struct route_policy policy_staff_step = {.roles = ROLE_ALL, .half = true};
 const struct route_policy policy_staff = {.roles = ROLE_ALL};
 const struct route_policy policy_staff_admin = {.roles = ROLE_ADMIN};
@@ -128,7 +129,7 @@ fail:
 
 bool policy_is_public(const struct route_policy *policy)
 {
-	return policy && policy->anyone;
+	return policy && policy->anyone && !policy->staff_door;
 }
 
 bool policy_csrf_ok(const struct req *req)

@@ -28,10 +28,17 @@ struct route_policy {
 	unsigned roles;
 	bool api;  /* a bearer token (API), not a session cookie (pages) */
 	bool half; /* a step of the login: a half session may call it too */
+	/* With anyone: open to all, yet part of the staff workspace (the login
+	 * page), so served only on the staff listener when there is one. */
+	bool staff_door;
 };
 
 /* The policy of every public page and the public API. */
 extern const struct route_policy policy_public;
+/* The staff login page: anyone may open it, but it is no public page
+ * (policy_is_public() says false: with [staff] listen it is not served on
+ * the public listener). */
+extern const struct route_policy policy_staff_door;
 /* Staff pages: the login's own steps (a half session), any role, and
  * per role set; the staff API likewise. */
 extern const struct route_policy policy_staff_step;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 #ifdef SIGNAAL_HAVE_PG
 #include <libpq-fe.h>
@@ -61,6 +62,149 @@ static void log_tail(const struct srv *s, const char *why)
 
 const char *srv_templates_dir;
 const char *const *srv_extra_orgs;
+bool srv_staff_listener;
+
+struct srv srv_staff(const struct srv *s)
+{
+	struct srv t = *s;
+	memcpy(t.base, s->staff_base, sizeof t.base);
+	t.port = s->staff_port;
+	return t;
+}
+
+const char *srv_log_dir(void)
+{
+	const char *d = getenv("SIGNAAL_TEST_LOG_DIR");
+	if (!d || !*d)
+		return "/tmp";
+	(void)mkdir(d, 0700); /* its parent, meson-logs, exists */
+	return d;
+}
+
+/* Shorter values are too common to tell a leak from chance ("ja", a
+ * district's name). */
+#define SECRET_MIN_BYTES 10
+
+/* A log line holds at most this much of a value (log_quote cuts longer
+ * ones), and a prefix this long still tells a secret from chance. */
+#define SECRET_MAX_BYTES 40
+
+void srv_secret(const struct srv *s, const char *value)
+{
+	if (!value || !s->log[0])
+		return;
+	/* Its first line: a log line holds one at most. */
+	size_t n = strcspn(value, "\r\n");
+	if (n < SECRET_MIN_BYTES)
+		return;
+	if (n > SECRET_MAX_BYTES)
+		n = SECRET_MAX_BYTES;
+	char path[320];
+	snprintf(path, sizeof path, "%s.secrets", s->log);
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "%.*s\n", (int)n, value);
+	/* Also as log_quote() would write it (util/log.c): bytes beyond
+	 * ASCII, controls, quotes and backslashes become '?'. */
+	char q[SECRET_MAX_BYTES + 1];
+	size_t odd_bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)value[i];
+		bool odd = c < 0x20 || c >= 0x7F || c == '"' || c == '\\';
+		q[i] = odd ? '?' : (char)c;
+		odd_bytes += odd;
+	}
+	q[n] = '\0';
+	/* Not when little but '?' is left, which any line might hold. */
+	if (odd_bytes && odd_bytes < n / 2)
+		fprintf(f, "%s\n", q);
+	fclose(f);
+}
+
+/* The fields whose values are secret, in forms and JSON bodies alike, and
+ * in JSON answers. */
+static bool secret_field(const char *name)
+{
+	static const char *const names[] = {"description",  "text",     "message",  "contact",
+	                                    "email",        "phone",    "password", "password2",
+	                                    "new_password", "code",     "totp",     "receipt",
+	                                    "token",        "recovery", NULL};
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+/* Decodes n bytes of a form value (+ and %XX) in place; returns its end. */
+static char *form_decode(char *p, size_t n)
+{
+	char *o = p;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '+') {
+			*o++ = ' ';
+		} else if (p[i] == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
+		           hexval(p[i + 2]) >= 0) {
+			*o++ = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+			i += 2;
+		} else {
+			*o++ = p[i];
+		}
+	}
+	*o = '\0';
+	return o;
+}
+
+/* Records the secret values of a JSON object (answer or body). */
+static void json_secrets(const struct srv *s, const char *text, size_t len)
+{
+	json_t *j = json_loadb(text, len, 0, NULL);
+	const char *k;
+	json_t *v;
+	json_object_foreach(j, k, v)
+	{
+		if (json_is_string(v) && secret_field(k))
+			srv_secret(s, json_string_value(v));
+	}
+	json_decref(j);
+}
+
+/* Records the secret values a request sends: the fields of a form or of
+ * a JSON object. */
+static void body_secrets(const struct srv *s, const char *ctype, const char *body, size_t len)
+{
+	if (!body || !len)
+		return;
+	if (ctype && strstr(ctype, "json")) {
+		json_secrets(s, body, len);
+		return;
+	}
+	if (!ctype || !strstr(ctype, "x-www-form-urlencoded"))
+		return;
+	char *copy = strndup(body, len);
+	for (char *f = copy; f && *f;) {
+		char *amp = strchr(f, '&');
+		size_t flen = amp ? (size_t)(amp - f) : strlen(f);
+		char *eq = memchr(f, '=', flen);
+		if (eq) {
+			form_decode(f, (size_t)(eq - f));
+			char *val = eq + 1;
+			form_decode(val, flen - (size_t)(val - f));
+			if (secret_field(f))
+				srv_secret(s, val);
+		}
+		f = amp ? amp + 1 : NULL;
+	}
+	free(copy);
+}
 
 /* Under tests/pg/with-pg (SIGNAAL_TEST_PG_DIR: its cluster's socket
  * directory), each server gets a new database of its own in that cluster,
@@ -153,8 +297,15 @@ static int serve_data(struct srv *s, const char *data)
 		if (fd >= 0)
 			dup2(fd, 2);
 		close(pfd[0]);
-		char *argv[] = {(char *)signaal_bin(), "serve", "--data", (char *)data, "--listen",
-		                "127.0.0.1:0",         NULL};
+		char *argv[] = {(char *)signaal_bin(),
+		                "serve",
+		                "--data",
+		                (char *)data,
+		                "--listen",
+		                "127.0.0.1:0",
+		                srv_staff_listener ? "--staff-listen" : NULL,
+		                "127.0.0.1:0",
+		                NULL};
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -173,8 +324,24 @@ static int serve_data(struct srv *s, const char *data)
 		n++;
 	}
 	line[n] = '\0';
+	/* Then "staff listening on http://127.0.0.1:PORT". */
+	char sline[256] = "";
+	size_t sn = 0;
+	while (srv_staff_listener && sn < sizeof sline - 1) {
+		ssize_t r = read(pfd[0], sline + sn, 1);
+		if (r <= 0 || sline[sn] == '\n')
+			break;
+		sn++;
+	}
+	sline[sn] = '\0';
 	close(pfd[0]);
+	const char *sp = strstr(sline, "staff listening on http://127.0.0.1:");
+	s->staff_port = sp ? atoi(sp + strlen("staff listening on http://127.0.0.1:")) : 0;
+	if (s->staff_port)
+		snprintf(s->staff_base, sizeof s->staff_base, "http://127.0.0.1:%d", s->staff_port);
 	const char *p = strstr(line, "http://127.0.0.1:");
+	if (p && srv_staff_listener && !s->staff_port)
+		p = NULL; /* no staff listener: not started as asked */
 	if (!p) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -196,7 +363,7 @@ int srv_start(struct srv *s, const char *extra_ini)
 	snprintf(s->dir, sizeof s->dir, "/tmp/signaal-test-XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -1;
-	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/%s.log", srv_log_dir(), strrchr(s->dir, '/') + 1);
 	char data[300];
 	snprintf(data, sizeof data, "%s/var", s->dir);
 	char ini[320];
@@ -285,7 +452,7 @@ int srv_start_beside(struct srv *s, const struct srv *first)
 	snprintf(s->dir, sizeof s->dir, "/tmp/signaal-test-XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -1;
-	snprintf(s->log, sizeof s->log, "%s.log", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/%s.log", srv_log_dir(), strrchr(s->dir, '/') + 1);
 	memcpy(s->store_url, first->store_url, sizeof s->store_url);
 	char data[300], from[320], to[320];
 	snprintf(data, sizeof data, "%s/var", s->dir);
@@ -429,9 +596,24 @@ static int perform(const struct srv *s, const char *path, const char *ctype, con
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
 	}
+	if (post)
+		body_secrets(s, ctype, body, len);
 	CURLcode rc = curl_easy_perform(c);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	if (rc == CURLE_OK && r->body.len && r->body.data[0] == '{')
+		json_secrets(s, r->body.data, r->body.len); /* a receipt, a token */
+	/* The receipt on the page after a report (templates/report-done.html). */
+	const char *bon =
+	    rc == CURLE_OK && r->body.len ? strstr(buf_str(&r->body), "id=\"bonnetje\">") : NULL;
+	if (bon) {
+		char code[64];
+		bon += strlen("id=\"bonnetje\">");
+		size_t n = strcspn(bon, "<");
+		snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1),
+		         bon);
+		srv_secret(s, code);
+	}
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(c);
 	return rc == CURLE_OK ? 0 : -1;

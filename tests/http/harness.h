@@ -15,6 +15,10 @@ struct srv {
 	char dir[256]; /* data directory */
 	char log[300]; /* the server's stderr */
 	char base[64]; /* http://127.0.0.1:PORT */
+	/* With srv_staff_listener: the staff listener's port and base URL
+	 * (0 and "" without). srv_staff(s) makes requests go there. */
+	int staff_port;
+	char staff_base[64];
 	/* Under tests/pg/with-pg: the PostgreSQL database it serves from;
 	 * "" for the SQLite file DIR/var/signaal.db. */
 	char store_url[400];
@@ -82,6 +86,21 @@ char *text_repeat(const char *prefix, const char *unit, size_t n);
 extern const char *const *srv_extra_orgs;
 /* When set, servers started from then on use this templates directory. */
 extern const char *srv_templates_dir;
+/* When true, servers started from then on get a staff listener
+ * (`serve --staff-listen 127.0.0.1:0`). */
+extern bool srv_staff_listener;
+/* A copy of s whose requests go to its staff listener. */
+struct srv srv_staff(const struct srv *s);
+/* Where the harness keeps the logs of the servers (their stderr, and
+ * the output of init and the other commands it runs): env
+ * SIGNAAL_TEST_LOG_DIR (the build's meson-logs/servers), else /tmp.
+ * Beside each log FILE.log it writes FILE.log.secrets: the values of the
+ * secret fields the tests sent (passwords, codes, report texts, contacts,
+ * messages) and the receipts and tokens they got, one a line, which
+ * scripts/log-secrets looks for in the log afterwards: none may appear. */
+const char *srv_log_dir(void);
+/* Adds a secret the server must never log to s's list (above). */
+void srv_secret(const struct srv *s, const char *value);
 /* Path of the signaal binary (env SIGNAAL_BIN). */
 const char *signaal_bin(void);
 

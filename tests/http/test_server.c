@@ -258,8 +258,16 @@ static void api_errors_are_json(void **state)
 	assert_string_equal(ct, "application/json");
 	assert_non_null(strstr(buf_str(&r.body), "\"error\""));
 	res_free(&r);
-	assert_int_equal(http_get(&S, "/api/v1/reports", NULL, &r), 0);
+	/* A method the path does not take (POST only). */
+	assert_int_equal(http_get(&S, "/api/v1/follow", NULL, &r), 0);
 	assert_int_equal(r.status, 405);
+	assert_true(res_header(&r, "Content-Type", ct, sizeof ct));
+	assert_string_equal(ct, "application/json");
+	res_free(&r);
+	/* A staff read without a token (GET /api/v1/reports beside the
+	 * public POST): 401, JSON too. */
+	assert_int_equal(http_get(&S, "/api/v1/reports", NULL, &r), 0);
+	assert_int_equal(r.status, 401);
 	assert_true(res_header(&r, "Content-Type", ct, sizeof ct));
 	assert_string_equal(ct, "application/json");
 	res_free(&r);

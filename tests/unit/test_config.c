@@ -40,6 +40,33 @@ static void test_defaults(void **state)
 	assert_int_equal(c.public_min_cell, 5);
 	assert_int_equal(c.log_level, LOG_INFO);
 	assert_true(c.log_access);
+	assert_int_equal(c.staff_listen.port, 0); /* no staff listener */
+}
+
+static void test_staff_listen(void **state)
+{
+	(void)state;
+	struct config c;
+	struct buf err = BUF_INIT;
+	assert_int_equal(config_load(DIR "good_staff.ini", &c, &err), 0);
+	assert_string_equal(buf_str(&err), "");
+	assert_string_equal(c.staff_listen.host, "10.0.0.7");
+	assert_int_equal(c.staff_listen.port, 8081);
+	assert_false(config_listen_clash(&c.listen, &c.staff_listen));
+	struct config_listen a, b;
+	assert_int_equal(config_parse_listen("localhost:80", &a, NULL), 0);
+	assert_int_equal(config_parse_listen("127.0.0.1:80", &b, NULL), 0);
+	assert_true(config_listen_clash(&a, &b));
+	assert_int_equal(config_parse_listen("127.0.0.2:80", &b, NULL), 0);
+	assert_false(config_listen_clash(&a, &b));
+	assert_int_equal(config_parse_listen("[::]:80", &a, NULL), 0);
+	assert_int_equal(config_parse_listen("[::1]:80", &b, NULL), 0);
+	assert_true(config_listen_clash(&a, &b));
+	assert_int_equal(config_parse_listen("[0:0::1]:80", &a, NULL), 0);
+	assert_true(config_listen_clash(&a, &b));
+	assert_int_equal(config_parse_listen("127.0.0.1:80", &a, NULL), 0);
+	assert_false(config_listen_clash(&a, &b)); /* another family */
+	buf_free(&err);
 }
 
 static void test_good(void **state)
@@ -201,6 +228,13 @@ static const struct bad_case bad[] = {
      ":2: [server] listen: an IPv6 address needs brackets, as in [::1]:8080"},
     {"bad_listen_ipv6_invalid.ini",
      ":2: [server] listen: host is not an IPv4 address, [IPv6] address or localhost"},
+    {"bad_staff_listen.ini", ":2: [staff] listen: expected HOST:PORT"},
+    {"bad_staff_same.ini", ":4: [staff] listen: the same address and port as [server] listen;"
+                           " the staff listener needs one of its own"},
+    {"bad_staff_same_default.ini", ":2: [staff] listen: the same address and port as [server]"
+                                   " listen; the staff listener needs one of its own"},
+    {"bad_staff_same_wildcard.ini", ":4: [server] listen: the same address and port as [staff]"
+                                    " listen; the staff listener needs one of its own"},
     {"bad_cookies.ini", ":2: [server] secure_cookies: not one of auto, on, off"},
     {"bad_proxy.ini", ":2: [server] trusted_proxy: not a numeric IPv4 or IPv6 address (or empty)"},
     {"bad_proxy_cidr.ini",
@@ -307,17 +341,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_defaults),
-	    cmocka_unit_test(test_good),
-	    cmocka_unit_test(test_empty_keeps_defaults),
-	    cmocka_unit_test(test_store_url),
-	    cmocka_unit_test(test_hosts),
-	    cmocka_unit_test(test_ipv6_and_indented),
-	    cmocka_unit_test(test_loopback_http),
-	    cmocka_unit_test(test_missing_file),
-	    cmocka_unit_test(test_directory_refused),
-	    cmocka_unit_test(test_bad_number_message),
-	    cmocka_unit_test(test_parse_listen),
+	    cmocka_unit_test(test_defaults),           cmocka_unit_test(test_good),
+	    cmocka_unit_test(test_staff_listen),       cmocka_unit_test(test_empty_keeps_defaults),
+	    cmocka_unit_test(test_store_url),          cmocka_unit_test(test_hosts),
+	    cmocka_unit_test(test_ipv6_and_indented),  cmocka_unit_test(test_loopback_http),
+	    cmocka_unit_test(test_missing_file),       cmocka_unit_test(test_directory_refused),
+	    cmocka_unit_test(test_bad_number_message), cmocka_unit_test(test_parse_listen),
 	    cmocka_unit_test(test_docs_match_table),
 	};
 	enum {
