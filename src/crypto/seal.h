@@ -32,9 +32,9 @@ enum {
 
 /* What a sealed value is for: part of the associated data. */
 enum seal_purpose {
-	SEAL_REPORT = 1,  /* the personal fields of a report */
-	SEAL_MESSAGE = 2, /* one message of a report's conversation */
-	SEAL_TOTP = 3,    /* a staff user's TOTP secret (id: the user's) */
+	SEAL_REPORT = 1,        /* the personal fields of a report */
+	SEAL_MESSAGE = 2,       /* one message of a report's conversation */
+	SEAL_TOTP = 3,          /* a staff user's TOTP secret (id: the user's) */
 	SEAL_DRAFT = 4,         /* the fields of a draft of the report form */
 	SEAL_DRAFT_RECEIPT = 5, /* the receipt of the report a draft became */
 };

@@ -440,11 +440,12 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		                          sv_opt(r->details)};
 		struct store_val *p = &b->vals[v];
 		memcpy(p, row, sizeof row);
-		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS, "insert_web's $1..$n");
+		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
+		               "insert_web's $1..$n");
 		v += INSERT_WEB_PARAMS;
 		b->call_row[k] = i;
-		b->calls[k++] =
-		    (struct store_call){STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
+		b->calls[k++] = (struct store_call){
+		    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
 		for (size_t f = 0; f < r->nforms; f++) {
 			p = &b->vals[v];
 			p[0] = sv_int(r->id);

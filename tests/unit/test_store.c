@@ -1228,7 +1228,8 @@ static void undo_migrations_from(const char *path, int version)
 	for (int k = newest; k >= version; k--) {
 		sqlite3 *db = NULL;
 		char sql[1024], *err = NULL;
-		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+		                 SQLITE_OK);
 		snprintf(sql, sizeof sql,
 		         "BEGIN; %s DELETE FROM schema_migrations WHERE version = %d; COMMIT;",
 		         undo_sql[k], k);
