@@ -29,9 +29,8 @@
 #include "domain/accounts.h"
 #include "store/store.h"
 #include "store/users.h"
+#include "store_fixture.h"
 #include "tmpdir.h"
-
-static const char *pg_url;
 
 struct fx {
 	char dir[64];
@@ -40,24 +39,6 @@ struct fx {
 	struct accounts a;
 	unsigned char master[32];
 };
-
-static int pg_reset(void)
-{
-#ifdef SIGNAAL_HAVE_PG
-	PGconn *c = PQconnectdb(pg_url);
-	int rc = -1;
-	if (PQstatus(c) == CONNECTION_OK) {
-		PGresult *r = PQexec(c, "SET client_min_messages = warning;"
-		                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-		PQclear(r);
-	}
-	PQfinish(c);
-	return rc;
-#else
-	return -1;
-#endif
-}
 
 #define T0   1790000000 /* the test's clock starts here */
 #define PASS "rode-fiets-langs-het-kanaal"
@@ -73,10 +54,10 @@ static int setup(void **state)
 	snprintf(f->db, sizeof f->db, "%s/signaal.db", f->dir);
 	struct buf err = BUF_INIT;
 	int rc;
-	if (pg_url) {
-		if (pg_reset())
+	if (store_fixture_pg_url) {
+		if (store_fixture_pg_reset())
 			return -1;
-		rc = store_open(pg_url, 0, &f->s, &err);
+		rc = store_open(store_fixture_pg_url, 0, &f->s, &err);
 	} else {
 		rc = store_open_sqlite(f->db, &f->s, &err);
 	}
@@ -647,9 +628,7 @@ int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
-	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
-	if (pg_url && !*pg_url)
-		pg_url = NULL;
+	store_fixture_init();
 	oath_init();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roles),

@@ -27,6 +27,7 @@
 #include "store/audit.h"
 #include "store/backend.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "tmpdir.h"
 
 struct fx {
@@ -36,33 +37,12 @@ struct fx {
 	struct audit_key key;
 };
 
-static const char *pg_url;
-
-static int pg_reset(void)
-{
-#ifdef SIGNAAL_HAVE_PG
-	PGconn *c = PQconnectdb(pg_url);
-	int rc = -1;
-	if (PQstatus(c) == CONNECTION_OK) {
-		PGresult *r = PQexec(c, "SET client_min_messages = warning;"
-		                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-		if (rc)
-			fprintf(stderr, "pg reset: %s\n", PQerrorMessage(c));
-		PQclear(r);
-	}
-	PQfinish(c);
-	return rc;
-#else
-	return -1;
-#endif
-}
-
 /* A store on the fixture's database (another one for a second appender). */
 static int fx_open(struct fx *f, struct store **out)
 {
 	struct buf err = BUF_INIT;
-	int rc = pg_url ? store_open(pg_url, 0, out, &err) : store_open_sqlite(f->db, out, &err);
+	int rc = store_fixture_pg_url ? store_open(store_fixture_pg_url, 0, out, &err)
+	                              : store_open_sqlite(f->db, out, &err);
 	if (rc)
 		fprintf(stderr, "open: %s\n", buf_str(&err));
 	buf_free(&err);
@@ -84,7 +64,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(f->db, sizeof f->db, "%s/test.db", f->dir);
 	*state = f;
-	if (pg_url && pg_reset())
+	if (store_fixture_pg_url && store_fixture_pg_reset())
 		return -1;
 	unsigned char master[32];
 	master_of(master, 7);
@@ -790,6 +770,6 @@ int main(void)
 	    T(test_csv_is_formula_safe),
 	    T(test_csv_reads_in_batches),
 	};
-	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
+	store_fixture_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,7 @@
 #include "store/backend.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "tmpdir.h"
 
 struct fx {
@@ -38,37 +39,15 @@ struct fx {
 	struct store *s;
 };
 
-/* The PostgreSQL database under test, or NULL for SQLite files. */
-static const char *pg_url;
 /* The fixture's store when it is a PostgreSQL one (for file_int). */
 static struct store *pg_store;
-
-/* Empties the PostgreSQL database: every test starts from no tables. */
-static int pg_reset(void)
-{
-#ifdef SIGNAAL_HAVE_PG
-	PGconn *c = PQconnectdb(pg_url);
-	int rc = -1;
-	if (PQstatus(c) == CONNECTION_OK) {
-		PGresult *r = PQexec(c, "SET client_min_messages = warning;"
-		                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-		if (rc)
-			fprintf(stderr, "pg reset: %s\n", PQerrorMessage(c));
-		PQclear(r);
-	}
-	PQfinish(c);
-	return rc;
-#else
-	return -1;
-#endif
-}
 
 /* Opens the fixture's database again (a second store on it with out). */
 static int fx_open(struct fx *f, struct store **out)
 {
 	struct buf err = BUF_INIT;
-	int rc = pg_url ? store_open(pg_url, 0, out, &err) : store_open_sqlite(f->db, out, &err);
+	int rc = store_fixture_pg_url ? store_open(store_fixture_pg_url, 0, out, &err)
+	                              : store_open_sqlite(f->db, out, &err);
 	if (rc)
 		fprintf(stderr, "open: %s\n", buf_str(&err));
 	buf_free(&err);
@@ -85,8 +64,8 @@ static int setup(void **state)
 		return -1;
 	snprintf(f->db, sizeof f->db, "%s/test.db", f->dir);
 	*state = f;
-	if (pg_url) {
-		if (pg_reset() || fx_open(f, &f->s))
+	if (store_fixture_pg_url) {
+		if (store_fixture_pg_reset() || fx_open(f, &f->s))
 			return -1;
 		pg_store = f->s;
 		return 0;
@@ -1078,7 +1057,7 @@ static void test_messages(void **state)
 	                          " WHERE created_at = '2026-03-02' AND author = 'reporter'"),
 	                 1);
 
-	if (pg_url)
+	if (store_fixture_pg_url)
 		assert_int_equal(
 		    file_int(f->db, "UPDATE reports SET status = 'closed' RETURNING 1"), 1);
 	else
@@ -1681,7 +1660,8 @@ static void *opener(void *arg)
 {
 	const char *path = arg;
 	struct store *s = NULL;
-	int rc = pg_url ? store_open(pg_url, 0, &s, NULL) : store_open_sqlite(path, &s, NULL);
+	int rc = store_fixture_pg_url ? store_open(store_fixture_pg_url, 0, &s, NULL)
+	                              : store_open_sqlite(path, &s, NULL);
 	store_close(s);
 	return (void *)(intptr_t)rc;
 }
@@ -1693,11 +1673,11 @@ static void test_migrations_once_when_opened_together(void **state)
 	struct fx *f = *state;
 	char path[128];
 	snprintf(path, sizeof path, "%s/together.db", f->dir);
-	if (pg_url) {
+	if (store_fixture_pg_url) {
 		/* A database without tables, as a new one is. */
 		store_close(f->s);
 		f->s = pg_store = NULL;
-		assert_int_equal(pg_reset(), 0);
+		assert_int_equal(store_fixture_pg_reset(), 0);
 	}
 	pthread_t t[4];
 	for (int i = 0; i < 4; i++)
@@ -1707,7 +1687,7 @@ static void test_migrations_once_when_opened_together(void **state)
 		pthread_join(t[i], &rc);
 		assert_int_equal((intptr_t)rc, 0);
 	}
-	if (pg_url) {
+	if (store_fixture_pg_url) {
 		assert_int_equal(fx_open(f, &f->s), 0);
 		pg_store = f->s;
 	}
@@ -1873,9 +1853,7 @@ int main(void)
 		return hold_write_lock(hold);
 	if (sqlite3_auto_extension((void (*)(void))secure_delete_off) != SQLITE_OK)
 		return 1;
-	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
-	if (pg_url && !*pg_url)
-		pg_url = NULL;
+	store_fixture_init();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_registry_complete),
 	    T(test_foreign_keys_enforced),
@@ -1945,12 +1923,13 @@ int main(void)
 	struct CMUnitTest all[NT + (NS > NP ? NS : NP)];
 	memcpy(all, tests, sizeof tests);
 	size_t n = NT;
-	if (!pg_url) {
+	if (!store_fixture_pg_url) {
 		memcpy(all + NT, sqlite_only, sizeof sqlite_only);
 		n += NS;
 	} else {
 		memcpy(all + NT, pg_only, sizeof pg_only);
 		n += NP;
 	}
-	return _cmocka_run_group_tests(pg_url ? "store-pg" : "store", all, n, NULL, NULL);
+	return _cmocka_run_group_tests(store_fixture_pg_url ? "store-pg" : "store", all, n, NULL,
+	                               NULL);
 }
