@@ -203,6 +203,22 @@ static bool in_table(const struct cv_key *table, const char *key)
 	return false;
 }
 
+int cv_items(struct vctx *v, const char *kp, const json_t *x, const struct cv_key *items, void *ctx)
+{
+	char ip[CONTENT_MAX_PATH_LEN];
+	const json_t *t;
+	size_t i;
+	int rc = 0;
+	json_array_foreach(x, i, t)
+	{
+		cv_idx(ip, kp, i);
+		rc = cv_entry(v, t, ip, items, ctx);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
 /* Checks x against the kind of its key k (at key path kp). */
 static int check_kind(struct vctx *v, const char *kp, const struct cv_key *k, const json_t *x)
 {
@@ -285,6 +301,8 @@ int cv_entry(struct vctx *v, const json_t *obj, const char *path, const struct c
 			continue;
 		}
 		rc = check_kind(v, kp, k, x);
+		if (!rc && k->kind == CV_LIST && k->items)
+			rc = cv_items(v, kp, x, k->items, ctx);
 		if (!rc && k->check)
 			rc = k->check(&at, kp, x);
 		if (rc)

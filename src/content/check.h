@@ -93,6 +93,9 @@ struct cv_key {
 	bool required;
 	size_t min, max;         /* see enum cv_kind */
 	const char *const *keys; /* CV_TEXT_MAP */
+	/* CV_LIST: each entry an object of these keys, walked with
+	 * cv_entry() (the hook's ctx passed on) before the hook runs. */
+	const struct cv_key *items;
 	/* Called after the kind was checked, when the key is present, with
 	 * its key path and value. */
 	int (*check)(const struct cv_at *at, const char *kp, const json_t *x);
@@ -102,6 +105,11 @@ struct cv_key {
  * no key outside table, then each key of table in table order: missing
  * when required, its kind, its hook. The first problem ends the walk. */
 int cv_entry(struct vctx *v, const json_t *obj, const char *path, const struct cv_key *table,
+             void *ctx);
+
+/* Each entry of the list x (at key path kp) through cv_entry() with
+ * items and ctx; the first problem ends the walk. */
+int cv_items(struct vctx *v, const char *kp, const json_t *x, const struct cv_key *items,
              void *ctx);
 
 /* --- Files ----------------------------------------------------------- */

@@ -145,23 +145,6 @@ static const struct cv_key section_keys[] = {
     {0},
 };
 
-/* "Wat wij doen": the organisation's own sections. */
-static int org_about(const struct cv_at *at, const char *kp, const json_t *list)
-{
-	char p[CONTENT_MAX_PATH_LEN];
-	json_t *x;
-	size_t i;
-	int rc = 0;
-	json_array_foreach(list, i, x)
-	{
-		cv_idx(p, kp, i);
-		rc = cv_entry(at->v, x, p, section_keys, at->ctx);
-		if (rc)
-			break;
-	}
-	return rc;
-}
-
 static int org_channels(const struct cv_at *at, const char *kp, const json_t *chans)
 {
 	return content_check_channels(at->v, kp, chans);
@@ -186,7 +169,7 @@ static const struct cv_key org_file[] = {
      .required = true,
      .min = 1,
      .max = CONTENT_MAX_LIST_ITEMS,
-     .check = org_about},
+     .items = section_keys}, /* "Wat wij doen": the organisation's own sections */
     {.name = "channels",
      .kind = CV_LIST,
      .min = 0,

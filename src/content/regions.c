@@ -301,22 +301,6 @@ static int region_inherits(const struct cv_at *at, const char *kp, const json_t 
 	return 0;
 }
 
-static int region_channels(const struct cv_at *at, const char *kp, const json_t *chans)
-{
-	char p[CONTENT_MAX_PATH_LEN];
-	json_t *ch;
-	size_t i;
-	int rc = 0;
-	json_array_foreach(chans, i, ch)
-	{
-		cv_idx(p, kp, i);
-		rc = cv_entry(at->v, ch, p, channel_keys, at->ctx);
-		if (rc)
-			break;
-	}
-	return rc;
-}
-
 /* A region may have no channels of its own and use the national ones. */
 static const struct cv_key region_file[] = {
     {.name = "id", .kind = CV_CODE, .required = true, .check = region_id},
@@ -327,15 +311,14 @@ static const struct cv_key region_file[] = {
      .required = true,
      .min = 0,
      .max = CONTENT_MAX_LIST_ITEMS,
-     .check = region_channels},
+     .items = channel_keys},
     {0},
 };
 
 int content_check_channels(struct vctx *v, const char *kp, const json_t *chans)
 {
 	struct gctx g = {.id = "", .seen = json_object()};
-	struct cv_at at = {.v = v, .path = "", .obj = NULL, .ctx = &g};
-	int rc = g.seen ? region_channels(&at, kp, chans) : -ENOMEM;
+	int rc = g.seen ? cv_items(v, kp, chans, channel_keys, &g) : -ENOMEM;
 	json_decref(g.seen);
 	return rc;
 }
