@@ -105,6 +105,30 @@ test('staff first login by keyboard only: new password, enrolment, recovery code
   await noViolations(page, 'staf/beheer');
   await page.goto(BASE + '/en/staf/account', { waitUntil: 'load' });
   await noViolations(page, 'en/staf/account');
+  // The inbox (init --demo's example reports) and, by keyboard, a report.
+  await page.goto(BASE + '/staf/meldingen', { waitUntil: 'load' });
+  check((await page.locator('main table tbody tr').count()) >= 1, 'the inbox lists no report');
+  await noQuickExit(page);
+  await noViolations(page, 'staf/meldingen');
+  let onReport = false;
+  for (let i = 0; i < 60 && !onReport; i++) {
+    await page.keyboard.press('Tab');
+    const a = await activeInfo(page);
+    onReport = a.tag === 'a' && /\/staf\/meldingen\/[0-9]+$/.test(a.href);
+  }
+  check(onReport, 'no report link reached by keyboard in the inbox');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  check(/\/staf\/meldingen\/[0-9]+$/.test(page.url()), `not on a report: ${page.url()}`);
+  // The newest report may be one the form tests sent before this file ran.
+  check((await page.locator('#report-description').textContent()).trim().length > 0, 'the report view lacks the words of the report');
+  await noViolations(page, 'staf/meldingen/ID');
+  await page.goto(BASE + '/staf/meldingen?status=received&overdue=yes', { waitUntil: 'load' });
+  await noViolations(page, 'staf/meldingen filtered');
+  await page.goto(BASE + '/en/staf/meldingen', { waitUntil: 'load' });
+  await noViolations(page, 'en/staf/meldingen');
+  await page.goto(BASE + '/staf/beheer/audit', { waitUntil: 'load' });
+  check((await page.locator('main').textContent()).includes('report.view'), 'the audit log lacks the view of the report');
+  await noViolations(page, 'staf/beheer/audit');
   // Log out with the header's button.
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('header form button, nav form button').first().click()]);
   check(page.url().endsWith('/staf/inloggen'), `logout did not end at the login page: ${page.url()}`);
