@@ -2,6 +2,7 @@
  * both backends get the rows Signaal itself writes).
  *
  *   staff_gen STORE_URL MASTER_HEX [ORGS [REPORTS [MEASURED]]]
+ *   staff_gen --logins N
  *
  * Creates ORGS organisations (default 100): "velsen" (the measured one,
  * with its districts) and org001..; MEASURED reports (default 10,000) of
@@ -10,7 +11,13 @@
  * the others as imported history (no sealed fields), in batches. Dates
  * span five years; statuses and forms vary. Prints one line per 100,000
  * rows and at the end the ids of three velsen reports (newest, middle,
- * oldest) for the report view, one per line, "ID <id>". */
+ * oldest) for the report view, one per line, "ID <id>".
+ *
+ * With --logins N it only times N password checks as a login makes them
+ * (crypto_pwhash_str_verify of an argon2id hash made with PASSWORD_OPSLIMIT
+ * and PASSWORD_MEMLIMIT of src/limits.h), one after another on one
+ * thread, and prints "BENCH {json}" with logins/s: what bounds the rate of
+ * logins per core. */
 #include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
@@ -20,6 +27,7 @@
 #include <time.h>
 
 #include "crypto/seal.h"
+#include "limits.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -64,11 +72,43 @@ static int fail(const char *what, int rc)
 	return 1;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int logins(long n)
+{
+	static const char pw[] = "bench-wachtwoord-lang-genoeg";
+	char hash[crypto_pwhash_STRBYTES];
+	if (n < 1 || n > 100000 ||
+	    crypto_pwhash_str(hash, pw, sizeof pw - 1, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT) != 0)
+		return 2;
+	double t0 = now_s();
+	for (long i = 0; i < n; i++) {
+		if (crypto_pwhash_str_verify(hash, pw, sizeof pw - 1) != 0) {
+			fprintf(stderr, "staff_gen: password check failed\n");
+			return 1;
+		}
+	}
+	double s = now_s() - t0;
+	printf("BENCH {\"logins\":%ld,\"seconds\":%.3f,\"logins_per_s\":%.2f,"
+	       "\"ms_per_login\":%.2f,\"opslimit\":%u,\"memlimit_mib\":%u}\n",
+	       n, s, (double)n / s, s * 1000.0 / (double)n, (unsigned)PASSWORD_OPSLIMIT,
+	       (unsigned)(PASSWORD_MEMLIMIT >> 20));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--logins") == 0 && sodium_init() >= 0)
+		return logins(atol(argv[2]));
 	if (argc < 3 || sodium_init() < 0) {
 		fprintf(stderr,
-		        "usage: staff_gen STORE_URL MASTER_HEX [ORGS [REPORTS [MEASURED]]]\n");
+		        "usage: staff_gen STORE_URL MASTER_HEX [ORGS [REPORTS [MEASURED]]]\n"
+		        "       staff_gen --logins N\n");
 		return 2;
 	}
 	unsigned char master[32];

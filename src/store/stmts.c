@@ -102,12 +102,16 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
      * date "YYYY-MM-DD" orders alike in every collation (digits in fixed
      * places), so received_on needs no COLLATE here, and the index
      * reports_org_inbox (org_id, received_on, id) serves the order and the
-     * cursor on both databases. */
+     * cursor on both databases. The cursor is a row value: both take it
+     * as one range of that index, walked backwards until the LIMIT. (As
+     * "received_on < $2 OR (received_on = $2 AND id < $3)" PostgreSQL
+     * made it a BitmapOr of two index scans, read every older report of
+     * the organisation and sorted them: bench/staff/run.) */
     [STMT_INBOX_PAGE] =
         {"inbox_page",
          "WITH page AS (SELECT id, reference, received_on, channel, reporter_role, anonymous,"
          " kind, district, concrete, status, outcome, acute_danger, suggestion FROM reports"
-         " WHERE org_id = $1 AND (received_on < $2 OR (received_on = $2 AND id < $3))"
+         " WHERE org_id = $1 AND (received_on, id) < ($2, $3)"
          " AND ($4 = '' OR status = $4) AND ($5 = '' OR district = $5)"
          " AND ($6 = '' OR EXISTS (SELECT 1 FROM report_forms g"
          " WHERE g.report_id = reports.id AND g.form = $6))"
