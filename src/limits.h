@@ -195,7 +195,7 @@
 #define CONFIG_MAX_HOSTNAME 128u
 /* Organisations one server serves (every one in the store, loaded at
  * start); more refuse to start. */
-#define SITE_MAX_ORGS 64u
+#define SITE_MAX_ORGS 256u
 /* [server] threads at most. */
 #define CONFIG_MAX_THREADS 64u
 /* [server] max_connections at least and at most (the process needs a
