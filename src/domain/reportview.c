@@ -40,7 +40,8 @@ void report_reader_free(struct report_reader *rr)
 
 /* The personal fields a report may hold, in the contract's names; each
  * is copied from the opened object when there. */
-static const char *const personal_keys[] = {"description", "place", "when", "people", "contact"};
+static const char *const personal_keys[] = {"description", "place",  "when",         "since",
+                                            "safety",      "people", "professional", "contact"};
 
 static int add_personal(struct report_reader *rr, struct store *s,
                         const struct store_report_full *r, json_t *o)
@@ -94,6 +95,10 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 	json_t *o = inbox_item_json(&r.row, today);
 	json_t *signals = json_array();
 	json_t *sugg = r.row.suggestion ? json_loads(r.row.suggestion, 0, NULL) : json_array();
+	/* What the reporter told that is no personal data (reporter state,
+	 * sector, involved organisations, safety answers, each person's role
+	 * and minor): shown to every reader of the report. */
+	json_t *details = r.details ? json_loads(r.details, 0, NULL) : NULL;
 	rc = o && signals && sugg ? 0 : -ENOMEM;
 	for (size_t i = 0; !rc && i < r.nsignals; i++)
 		if (json_array_append_new(signals, json_string(r.signals[i])))
@@ -101,6 +106,7 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 	if (!rc &&
 	    (json_object_set(o, "signals", signals) || json_object_set(o, "suggestion", sugg) ||
 	     json_object_set_new(o, "history", json_array()) ||
+	     json_object_set(o, "details", details ? details : json_null()) ||
 	     json_object_set_new(o, "received_at",
 	                         r.received_at[0] ? json_string(r.received_at) : json_null())))
 		rc = -ENOMEM;
@@ -108,6 +114,7 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 		rc = add_personal(rr, s, &r, o);
 	json_decref(signals);
 	json_decref(sugg);
+	json_decref(details);
 	store_report_full_free(&r);
 	if (rc) {
 		json_decref(o);

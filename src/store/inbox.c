@@ -124,7 +124,7 @@ static int get_row(void *vctx, const struct store_val *c, size_t n)
 {
 	struct get_ctx *g = vctx;
 	struct store_report_full *r = g->r;
-	if (n != 15 || g->found)
+	if (n != 16 || g->found)
 		return -EIO;
 	g->found = true;
 	int rc = store_report_cols(&r->row.r, c);
@@ -132,6 +132,13 @@ static int get_row(void *vctx, const struct store_val *c, size_t n)
 		rc = inbox_cols(&r->row, c);
 	if (!rc)
 		rc = store_col_text(r->received_at, sizeof r->received_at, &c[13]);
+	if (!rc && c[15].type == STORE_TEXT) {
+		r->details = strndup(c[15].p, c[15].len);
+		if (!r->details)
+			rc = -ENOMEM;
+	} else if (!rc && c[15].type != STORE_NULL) {
+		rc = -EIO;
+	}
 	if (rc || c[14].type == STORE_NULL)
 		return rc;
 	if (c[14].type != STORE_BLOB || c[14].len == 0 || c[14].len > STORE_SEALED_MAX)
@@ -167,6 +174,7 @@ void store_report_full_free(struct store_report_full *r)
 		return;
 	free(r->row.suggestion);
 	free(r->sealed);
+	free(r->details);
 	memset(r, 0, sizeof *r);
 }
 

@@ -124,7 +124,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_GET] = {"report_get",
                          "SELECT id, reference, received_on, channel, reporter_role, anonymous,"
                          " kind, district, concrete, status, outcome, acute_danger, suggestion,"
-                         " received_at, sealed FROM reports WHERE org_id = $1 AND id = $2"},
+                         " received_at, sealed, details FROM reports WHERE org_id = $1 AND id = $2"},
     [STMT_REPORT_FORMS] = {"report_forms",
                            "SELECT form FROM report_forms WHERE report_id = $1 ORDER BY position"},
     [STMT_REPORT_SIGNALS] = {"report_signals", "SELECT signal FROM report_signals"

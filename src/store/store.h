@@ -301,6 +301,7 @@ struct store_report_full {
 	struct store_inbox_row row;
 	char received_at[STORE_TIME_LEN + 1]; /* "" when only the date is kept */
 	unsigned char *sealed;                /* owned; NULL when it has none */
+	char *details; /* owned JSON text of the non-personal details, or NULL */
 	size_t sealed_len;
 	char signals[REPORT_MAX_SIGNALS][STORE_CODE_MAX_LEN + 1]; /* in byte order */
 	size_t nsignals;

@@ -389,7 +389,9 @@ static void add_sealed_report(struct fx *f, int64_t sealed_for)
 	struct seal_key k;
 	assert_int_equal(seal_key_derive(master, &k), 0);
 	const char *personal = "{\"description\": \"VOORBEELD <b>vet</b>\\nregel 2\","
-	                       " \"place\": \"IJmuiden\", \"people\": [{\"age\": \"16\"}]}";
+	                       " \"place\": \"IJmuiden\", \"since\": \"zomer\","
+	                       " \"safety\": {\"location_now\": \"thuis\"},"
+	                       " \"people\": [{\"age\": \"16\"}]}";
 	struct buf sealed = BUF_INIT, msg = BUF_INIT;
 	assert_int_equal(seal_encrypt(&k, (uint64_t)sealed_for, SEAL_REPORT, personal,
 	                              strlen(personal), &sealed),
@@ -414,8 +416,8 @@ static void add_sealed_report(struct fx *f, int64_t sealed_for)
 	                             .nsignals = 2,
 	                             .sealed = sealed.data,
 	                             .sealed_len = sealed.len,
-	                             .suggestion =
-	                                 "[{\"form\":\"labour\",\"signals\":[\"debt\"]}]"};
+	                             .suggestion = "[{\"form\":\"labour\",\"signals\":[\"debt\"]}]",
+	                             .details = "{\"sector\":\"harbour\"}"};
 	int res;
 	assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
 	assert_int_equal(res, 0);
@@ -449,6 +451,12 @@ static void report_view_whole(void **state)
 	                    "VOORBEELD <b>vet</b>\nregel 2");
 	assert_string_equal(json_string_value(json_object_get(o, "place")), "IJmuiden");
 	assert_true(json_is_null(json_object_get(o, "when")));
+	assert_string_equal(json_string_value(json_object_get(o, "since")), "zomer");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(o, "safety"), "location_now")),
+	    "thuis");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(o, "details"), "sector")), "harbour");
 	assert_true(json_is_null(json_object_get(o, "contact")));
 	assert_int_equal(json_array_size(json_object_get(o, "people")), 1);
 	json_t *m = json_array_get(json_object_get(o, "messages"), 0);
