@@ -384,6 +384,13 @@ static void staff_pages_look_and_headers(void **state)
 	assert_int_equal(get_with("/staf/beheer", users[W_HANDLER].cookie, &r), 403);
 	assert_null(strstr(buf_str(&r.body), "Snel weg"));
 	res_free(&r);
+	/* Every staff page says who works in which organisation and role,
+	 * the audit log too. */
+	assert_int_equal(get_with("/staf/beheer/audit", users[W_ADMIN].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-staff-who"));
+	assert_non_null(strstr(buf_str(&r.body), "<strong>admin1</strong>"));
+	assert_non_null(strstr(buf_str(&r.body), "Beheerder"));
+	res_free(&r);
 	/* The session cookie's attributes. */
 	struct who w = {.login = "hand1"};
 	assert_int_equal(password_step(&w, PASS, &r), 303);
