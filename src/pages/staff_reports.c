@@ -217,7 +217,7 @@ int page_staff_inbox(struct req *req, struct resp *resp)
 	struct buf qs = BUF_INIT;
 	ok = ok && filter_qs(&q, &qs) == 0;
 	ok = ok && fk_put(d, "title", json_string(page_tr(req, _("Meldingen")))) &&
-	     fk_put(d, "reports", json_incref(rows ? rows : json_array())) &&
+	     fk_put(d, "reports", rows ? json_incref(rows) : json_array()) &&
 	     fk_put(d, "empty", json_boolean(json_array_size(rows) == 0)) &&
 	     fk_put(d, "statuses", options(req, report_statuses, q.status, false)) &&
 	     fk_put(d, "forms", options(req, report_forms, q.form, true)) &&
