@@ -728,6 +728,54 @@ static void reading_reports(void **state)
 	}
 }
 
+/* Everything the reporter gave reaches the reader: since, where the
+ * person is now, and the people with their role and age group in words. */
+static void report_view_shows_every_answer(void **state)
+{
+	(void)state;
+	static const char body[] =
+	    "{\"org\":\"velsen\",\"kind\":\"report\",\"reporter_role\":\"bystander\","
+	    "\"anonymous\":true,\"description\":\"VOORBEELD alles gezien\","
+	    "\"since\":\"VOORBEELD sinds de zomer\","
+	    "\"safety\":{\"location_now\":\"VOORBEELD in de loods\"},"
+	    "\"people\":[{\"role\":\"exploiter\",\"minor\":\"no\"}]}";
+	struct res r;
+	assert_int_equal(
+	    http_post(&S, "/api/v1/reports", "application/json", body, strlen(body), NULL, &r), 0);
+	if (r.status != 201)
+		fail_msg("report refused: %s", buf_str(&r.body));
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1", &r), 200);
+	json_t *list = json_of(&r);
+	res_free(&r);
+	char id[32], path[96];
+	snprintf(id, sizeof id, "%s",
+	         json_string_value(
+	             json_object_get(json_array_get(json_object_get(list, "reports"), 0), "id")));
+	json_decref(list);
+	snprintf(path, sizeof path, "/api/v1/reports/%s", id);
+	assert_int_equal(api_get(W_HANDLER, path, &r), 200);
+	json_t *v = json_of(&r);
+	res_free(&r);
+	const char *since = json_string_value(json_object_get(v, "since"));
+	const char *now =
+	    json_string_value(json_object_get(json_object_get(v, "safety"), "location_now"));
+	assert_non_null(since);
+	assert_non_null(now);
+	assert_string_equal(since, "VOORBEELD sinds de zomer");
+	assert_string_equal(now, "VOORBEELD in de loods");
+	json_decref(v);
+	snprintf(path, sizeof path, "/staf/meldingen/%s", id);
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 200);
+	const char *html = buf_str(&r.body);
+	assert_non_null(strstr(html, "VOORBEELD sinds de zomer"));
+	assert_non_null(strstr(html, "VOORBEELD in de loods"));
+	assert_non_null(strstr(html, "Mogelijk uitbuiter."));
+	assert_non_null(strstr(html, "Minderjarig: Nee."));
+	assert_null(strstr(html, "exploiter"));
+	res_free(&r);
+}
+
 /* URL-safe base64 without padding of s, as the inbox's cursor is. */
 static void cursor_of(const char *s, char *out, size_t outsz)
 {
@@ -847,6 +895,7 @@ int main(void)
 	    /* before the tests that log users out or disable them */
 	    cmocka_unit_test(reading_reports),
 	    cmocka_unit_test(inbox_refuses_crafted_queries),
+	    cmocka_unit_test(report_view_shows_every_answer),
 	    cmocka_unit_test(unknown_login_answers_like_wrong_password),
 	    cmocka_unit_test(fixation_new_id_at_login),
 	    cmocka_unit_test(code_used_once),
