@@ -740,19 +740,34 @@ static void report_view_shows_every_answer(void **state)
 	    "\"safety\":{\"location_now\":\"VOORBEELD in de loods\"},"
 	    "\"people\":[{\"role\":\"exploiter\",\"minor\":\"no\"}]}";
 	struct res r;
+	/* The list orders one day's reports by their random ids: the new
+	 * report is the id that was not there before. */
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
+	json_t *before = json_of(&r);
+	res_free(&r);
 	assert_int_equal(
 	    http_post(&S, "/api/v1/reports", "application/json", body, strlen(body), NULL, &r), 0);
 	if (r.status != 201)
 		fail_msg("report refused: %s", buf_str(&r.body));
 	res_free(&r);
-	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1", &r), 200);
-	json_t *list = json_of(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
+	json_t *after = json_of(&r);
 	res_free(&r);
-	char id[32], path[96];
-	snprintf(id, sizeof id, "%s",
-	         json_string_value(
-	             json_object_get(json_array_get(json_object_get(list, "reports"), 0), "id")));
-	json_decref(list);
+	char id[32] = "", path[96];
+	size_t i, k;
+	json_t *x, *y;
+	json_array_foreach(json_object_get(after, "reports"), i, x)
+	{
+		const char *xi = json_string_value(json_object_get(x, "id"));
+		bool old = false;
+		json_array_foreach(json_object_get(before, "reports"), k, y) old =
+		    old || strcmp(xi, json_string_value(json_object_get(y, "id"))) == 0;
+		if (!old)
+			snprintf(id, sizeof id, "%s", xi);
+	}
+	json_decref(before);
+	json_decref(after);
+	assert_true(id[0] != '\0');
 	snprintf(path, sizeof path, "/api/v1/reports/%s", id);
 	assert_int_equal(api_get(W_HANDLER, path, &r), 200);
 	json_t *v = json_of(&r);
