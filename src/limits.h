@@ -172,8 +172,9 @@
 /* Bytes of an audit entry's actor ("cli:" + an OS user name, "user:" +
  * a user id, "system"). */
 #define AUDIT_ACTOR_MAX_LEN 72u
-/* Bytes of an audit entry's object (a report, user or token id). */
-#define AUDIT_OBJECT_MAX_LEN 64u
+/* Bytes of an audit entry's object (a report, user or token id): at
+ * least "user:" + USER_LOGIN_MAX bytes of a login. */
+#define AUDIT_OBJECT_MAX_LEN 72u
 /* Entries audit_verify() reads per statement: its memory bound. */
 #define AUDIT_VERIFY_BATCH 1000u
 /* Entries on one page of the audit log's list. */

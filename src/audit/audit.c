@@ -58,6 +58,7 @@ const char *const audit_results[AUDIT__RESULTS] = {
 _Static_assert(AUDIT_MAC_BYTES <= STORE_AUDIT_MAC_MAX, "a MAC fits its column");
 _Static_assert(sizeof "user:" - 1 + ID_MAX_LEN <= AUDIT_ACTOR_MAX_LEN, "user actor fits");
 _Static_assert(sizeof "cli:" - 1 + AUDIT_OS_USER_MAX <= AUDIT_ACTOR_MAX_LEN, "cli actor fits");
+_Static_assert(sizeof "user:" - 1 + USER_LOGIN_MAX <= AUDIT_OBJECT_MAX_LEN, "user object fits");
 
 int audit_action_find(const char *code)
 {

@@ -39,9 +39,10 @@ void report_reader_free(struct report_reader *rr)
 }
 
 /* The personal fields a report may hold, in the contract's names; each
- * is copied from the opened object when there. */
-static const char *const personal_keys[] = {"description", "place",  "when",         "since",
-                                            "safety",      "people", "professional", "contact"};
+ * is copied from the opened object when there (since, safety and
+ * professional: report_personal_extra, issue 8). */
+static const char *const personal_keys[] = {"description", "place", "when",   "people",
+                                            "contact",     "since", "safety", "professional"};
 
 static int add_personal(struct report_reader *rr, struct store *s,
                         const struct store_report_full *r, json_t *o)

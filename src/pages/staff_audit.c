@@ -24,6 +24,7 @@
 #include "pages/formkit.h"
 #include "pages/page.h"
 #include "pages/pages.h"
+#include "pages/staff.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -191,7 +192,7 @@ int page_staff_audit(struct req *req, struct resp *resp)
 	ok = ok && fk_put(d, "rows", json_incref(rows));
 	ok = ok && fk_put(d, "next", next.len ? json_string(buf_str(&next)) : json_false());
 	ok = ok && fk_put(d, "csv", json_string(buf_str(&qs)));
-	if (!ok || page_render(req, resp, f.invalid ? 400 : 200, "staff-audit", d) != 0)
+	if (!ok || staff_render(req, resp, f.invalid ? 400 : 200, "staff-audit", d) != 0)
 		page_error(req, resp, 500);
 out:
 	json_decref(d);

@@ -118,6 +118,32 @@ static bool label_forms(const struct req *req, json_t *o, const char *key)
 	return fk_put(o, lk, list);
 }
 
+/* The role of a person the reporter describes (report_person_roles),
+ * in the words of the report form. */
+static const struct {
+	const char *code, *label;
+} person_roles[] = {
+    {"victim", N_("Mogelijk slachtoffer")},
+    {"exploiter", N_("Mogelijk uitbuiter")},
+    {"both", N_("Allebei")},
+    {"other", N_("Iemand anders, of weet ik niet")},
+};
+
+/* A person's role and minor as words: role_label and minor_label. */
+static bool label_person(const struct req *req, json_t *person)
+{
+	const char *role = json_string_value(json_object_get(person, "role"));
+	if (role) {
+		const char *l = role;
+		for (size_t i = 0; i < sizeof person_roles / sizeof person_roles[0]; i++)
+			if (strcmp(person_roles[i].code, role) == 0)
+				l = page_tr(req, person_roles[i].label);
+		if (!fk_put(person, "role_label", json_string(l)))
+			return false;
+	}
+	return label(req, person, "minor");
+}
+
 static bool label_row(const struct req *req, json_t *r)
 {
 	return label(req, r, "status") && label(req, r, "kind") && label(req, r, "channel") &&
@@ -217,7 +243,7 @@ int page_staff_inbox(struct req *req, struct resp *resp)
 	struct buf qs = BUF_INIT;
 	ok = ok && filter_qs(&q, &qs) == 0;
 	ok = ok && fk_put(d, "title", json_string(page_tr(req, _("Meldingen")))) &&
-	     fk_put(d, "reports", json_incref(rows ? rows : json_array())) &&
+	     fk_put(d, "reports", rows ? json_incref(rows) : json_array()) &&
 	     fk_put(d, "empty", json_boolean(json_array_size(rows) == 0)) &&
 	     fk_put(d, "statuses", options(req, report_statuses, q.status, false)) &&
 	     fk_put(d, "forms", options(req, report_forms, q.form, true)) &&
@@ -307,6 +333,7 @@ int page_staff_report(struct req *req, struct resp *resp)
 	json_t *m;
 	json_array_foreach(json_object_get(v, "messages"), mi, m) ok =
 	    ok && label(req, m, "author");
+	json_array_foreach(json_object_get(v, "people"), mi, m) ok = ok && label_person(req, m);
 	json_t *people = json_object_get(v, "people");
 	ok = ok && fk_put(v, "has_people", json_boolean(json_array_size(people) > 0)) &&
 	     fk_put(v, "has_messages",

@@ -384,6 +384,13 @@ static void staff_pages_look_and_headers(void **state)
 	assert_int_equal(get_with("/staf/beheer", users[W_HANDLER].cookie, &r), 403);
 	assert_null(strstr(buf_str(&r.body), "Snel weg"));
 	res_free(&r);
+	/* Every staff page says who works in which organisation and role,
+	 * the audit log too. */
+	assert_int_equal(get_with("/staf/beheer/audit", users[W_ADMIN].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "signaal-staff-who"));
+	assert_non_null(strstr(buf_str(&r.body), "<strong>admin1</strong>"));
+	assert_non_null(strstr(buf_str(&r.body), "Beheerder"));
+	res_free(&r);
 	/* The session cookie's attributes. */
 	struct who w = {.login = "hand1"};
 	assert_int_equal(password_step(&w, PASS, &r), 303);
@@ -721,6 +728,154 @@ static void reading_reports(void **state)
 	}
 }
 
+/* Everything the reporter gave reaches the reader: since, where the
+ * person is now, and the people with their role and age group in words. */
+static void report_view_shows_every_answer(void **state)
+{
+	(void)state;
+	static const char body[] =
+	    "{\"org\":\"velsen\",\"kind\":\"report\",\"reporter_role\":\"bystander\","
+	    "\"anonymous\":true,\"description\":\"VOORBEELD alles gezien\","
+	    "\"since\":\"VOORBEELD sinds de zomer\","
+	    "\"safety\":{\"location_now\":\"VOORBEELD in de loods\"},"
+	    "\"people\":[{\"role\":\"exploiter\",\"minor\":\"no\"}]}";
+	struct res r;
+	/* The list orders one day's reports by their random ids: the new
+	 * report is the id that was not there before. */
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
+	json_t *before = json_of(&r);
+	res_free(&r);
+	assert_int_equal(
+	    http_post(&S, "/api/v1/reports", "application/json", body, strlen(body), NULL, &r), 0);
+	if (r.status != 201)
+		fail_msg("report refused: %s", buf_str(&r.body));
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
+	json_t *after = json_of(&r);
+	res_free(&r);
+	char id[32] = "", path[96];
+	size_t i, k;
+	json_t *x, *y;
+	json_array_foreach(json_object_get(after, "reports"), i, x)
+	{
+		const char *xi = json_string_value(json_object_get(x, "id"));
+		bool old = false;
+		json_array_foreach(json_object_get(before, "reports"), k, y) old =
+		    old || strcmp(xi, json_string_value(json_object_get(y, "id"))) == 0;
+		if (!old)
+			snprintf(id, sizeof id, "%s", xi);
+	}
+	json_decref(before);
+	json_decref(after);
+	assert_true(id[0] != '\0');
+	snprintf(path, sizeof path, "/api/v1/reports/%s", id);
+	assert_int_equal(api_get(W_HANDLER, path, &r), 200);
+	json_t *v = json_of(&r);
+	res_free(&r);
+	const char *since = json_string_value(json_object_get(v, "since"));
+	const char *now =
+	    json_string_value(json_object_get(json_object_get(v, "safety"), "location_now"));
+	assert_non_null(since);
+	assert_non_null(now);
+	assert_string_equal(since, "VOORBEELD sinds de zomer");
+	assert_string_equal(now, "VOORBEELD in de loods");
+	json_decref(v);
+	snprintf(path, sizeof path, "/staf/meldingen/%s", id);
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 200);
+	const char *html = buf_str(&r.body);
+	assert_non_null(strstr(html, "VOORBEELD sinds de zomer"));
+	assert_non_null(strstr(html, "VOORBEELD in de loods"));
+	assert_non_null(strstr(html, "Mogelijk uitbuiter."));
+	assert_non_null(strstr(html, "Minderjarig: Nee."));
+	assert_null(strstr(html, "exploiter"));
+	res_free(&r);
+}
+
+/* URL-safe base64 without padding of s, as the inbox's cursor is. */
+static void cursor_of(const char *s, char *out, size_t outsz)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t n = strlen(s), k = 0;
+	for (size_t i = 0; i < n && k + 5 < outsz; i += 3) {
+		unsigned v = (unsigned char)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		out[k++] = abc[(v >> 18) & 63];
+		out[k++] = abc[(v >> 12) & 63];
+		if (i + 1 < n)
+			out[k++] = abc[(v >> 6) & 63];
+		if (i + 2 < n)
+			out[k++] = abc[v & 63];
+	}
+	out[k] = '\0';
+}
+
+/* Filters and cursors made by hand: a filter that is no value and a
+ * cursor that is no place (bad base64, overlong, a negative, zero or
+ * huge id, no date) are named and refused with 400, on the page and in
+ * the API, never echoed as markup; the largest id is a place. */
+static void inbox_refuses_crafted_queries(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(get_with("/staf/meldingen?status=open", users[W_INTAKE].cookie, &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "Kies een van de statussen."));
+	assert_non_null(strstr(buf_str(&r.body), "id=\"f-status\""));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/meldingen?district=%22%3E%3Cscript%3Ex%3C%2Fscript%3E",
+	                          users[W_INTAKE].cookie, &r),
+	                 200);
+	assert_null(strstr(buf_str(&r.body), "<script>x"));
+	res_free(&r);
+
+	char big[200];
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	const char *plain_bad[] = {"2026-01-01:-1",
+	                           "2026-01-01:0",
+	                           "2026-01-01:99999999999999999999",
+	                           "2026-13-01:5",
+	                           "2026-01-01;5",
+	                           "2026-01-01:",
+	                           "x"};
+	char cursors[10][220];
+	size_t nc = 0;
+	snprintf(cursors[nc++], sizeof cursors[0], "%s", "!!!!");
+	snprintf(cursors[nc++], sizeof cursors[0], "%s", big);
+	snprintf(cursors[nc++], sizeof cursors[0], "%s", "MjAyNi0wMS0wMTo1==");
+	for (size_t i = 0; i < sizeof plain_bad / sizeof plain_bad[0]; i++)
+		cursor_of(plain_bad[i], cursors[nc++], sizeof cursors[0]);
+	for (size_t i = 0; i < nc; i++) {
+		char path[sizeof cursors[0] + 64];
+		snprintf(path, sizeof path, "/staf/meldingen?after=%.219s", cursors[i]);
+		long st = get_with(path, users[W_HANDLER].cookie, &r);
+		if (st != 400)
+			fail_msg("page with cursor %s: %ld", cursors[i], st);
+		assert_non_null(strstr(buf_str(&r.body), "Begin opnieuw bij de eerste pagina"));
+		res_free(&r);
+		snprintf(path, sizeof path, "/api/v1/reports?after=%.219s", cursors[i]);
+		st = api_get(W_HANDLER, path, &r);
+		if (st != 400)
+			fail_msg("API with cursor %s: %ld", cursors[i], st);
+		assert_non_null(strstr(buf_str(&r.body), "\"field\":\"after\""));
+		res_free(&r);
+	}
+	char c[64], path[128];
+	cursor_of("2026-01-01:9223372036854775807", c, sizeof c);
+	snprintf(path, sizeof path, "/api/v1/reports?after=%s", c);
+	assert_int_equal(api_get(W_HANDLER, path, &r), 200);
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=0", &r), 400);
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1001", &r), 400);
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=18446744073709551617", &r), 400);
+	res_free(&r);
+}
+
 static void secrets_never_in_the_log(void **state)
 {
 	(void)state;
@@ -754,6 +909,8 @@ int main(void)
 	    cmocka_unit_test(staff_pages_look_and_headers),
 	    /* before the tests that log users out or disable them */
 	    cmocka_unit_test(reading_reports),
+	    cmocka_unit_test(inbox_refuses_crafted_queries),
+	    cmocka_unit_test(report_view_shows_every_answer),
 	    cmocka_unit_test(unknown_login_answers_like_wrong_password),
 	    cmocka_unit_test(fixation_new_id_at_login),
 	    cmocka_unit_test(code_used_once),

@@ -159,6 +159,24 @@ static void test_user_add(void **state)
 	assert_int_equal(accounts_user_add(&f->a, "os:test", &badlogin, &why), ACCOUNTS_BAD_INPUT);
 }
 
+/* The longest login the accounts take is added, logs in and enrols: the
+ * audit entries that name it ("user:" + the login) fit. */
+static void test_longest_login(void **state)
+{
+	struct fx *f = *state;
+	char login[USER_LOGIN_MAX + 1];
+	memset(login, 'a', USER_LOGIN_MAX);
+	login[USER_LOGIN_MAX] = '\0';
+	assert_true(accounts_login_valid(login));
+	unsigned char secret[TOTP_SECRET_BYTES];
+	char sid[SECRET_HEX_LEN + 1];
+	enrolled(f, "velsen", login, ROLE_HANDLER, secret, sid);
+	struct principal p;
+	assert_int_equal(accounts_session(&f->a, sid, T0, &p), 0);
+	assert_int_equal(p.stage, SESSION_FULL);
+	assert_string_equal(p.login, login);
+}
+
 static int count_user(void *ctx, const struct store_user *u)
 {
 	(void)u;
@@ -633,6 +651,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roles),
 	    T(test_user_add),
+	    T(test_longest_login),
 	    T(test_user_list_per_org),
 	    T(test_unknown_login_answers_like_wrong_password),
 	    T(test_changes_are_audited),

@@ -428,7 +428,7 @@ static void test_fields_refuse_free_text(void **state)
 	    {.actor = "system", .object = "wachtwoord geheim123", .action = AUDIT_LOGIN},
 	    {.actor = "system", .object = "a\nb", .action = AUDIT_LOGIN},
 	    {.actor = "system",
-	     .object = "0123456789012345678901234567890123456789012345678901234567890123456789",
+	     .object = "0123456789012345678901234567890123456789012345678901234567890123456789012",
 	     .action = AUDIT_LOGIN},
 	    {.actor = "system", .action = AUDIT__COUNT, .result = AUDIT_OK},
 	    {.actor = "system", .action = (enum audit_action) - 1, .result = AUDIT_OK},
