@@ -121,10 +121,10 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " p.kind, p.district, p.concrete, p.status, p.outcome, p.acute_danger, p.suggestion,"
          " f.form FROM page p LEFT JOIN report_forms f ON f.report_id = p.id"
          " ORDER BY p.received_on DESC, p.id DESC, f.position"},
-    [STMT_REPORT_GET] = {"report_get",
-                         "SELECT id, reference, received_on, channel, reporter_role, anonymous,"
-                         " kind, district, concrete, status, outcome, acute_danger, suggestion,"
-                         " received_at, sealed, details FROM reports WHERE org_id = $1 AND id = $2"},
+    [STMT_REPORT_GET] =
+        {"report_get", "SELECT id, reference, received_on, channel, reporter_role, anonymous,"
+                       " kind, district, concrete, status, outcome, acute_danger, suggestion,"
+                       " received_at, sealed, details FROM reports WHERE org_id = $1 AND id = $2"},
     [STMT_REPORT_FORMS] = {"report_forms",
                            "SELECT form FROM report_forms WHERE report_id = $1 ORDER BY position"},
     [STMT_REPORT_SIGNALS] = {"report_signals", "SELECT signal FROM report_signals"
