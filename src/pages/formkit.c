@@ -166,3 +166,16 @@ json_t *fk_spec_group(const struct req *req, enum fk_choice kind, const struct f
 	                spec->hint ? page_tr(req, spec->hint) : NULL,
 	                error ? page_tr(req, error) : NULL, spec->required);
 }
+
+int fk_query_add(struct buf *b, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return 0;
+	int rc = buf_printf(b, "%s%s=", b->len ? "&" : "", name);
+	for (const unsigned char *p = (const unsigned char *)value; !rc && *p; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		             (*p >= '0' && *p <= '9') || strchr("-_.~", *p);
+		rc = plain ? buf_putc(b, (char)*p) : buf_printf(b, "%%%02X", *p);
+	}
+	return rc;
+}

@@ -17,6 +17,11 @@
 
 /* Sets o[key] = v (stolen). False when o or v is NULL or memory runs out. */
 bool fk_put(json_t *o, const char *key, json_t *v);
+/* Appends "name=value" to the query string b ('&' before it when b is not
+ * empty), value percent-encoded except A-Z a-z 0-9 - _ . ~; nothing for a
+ * NULL or empty value. 0 or -ENOMEM. */
+struct buf;
+int fk_query_add(struct buf *b, const char *name, const char *value);
 /* Appends v (stolen) to a. */
 bool fk_append(json_t *a, json_t *v);
 

@@ -101,33 +101,20 @@ static void read_filters(const struct req *req, struct filters *f)
 		f->invalid = true;
 }
 
-/* Appends "&name=value" (the first without '&'), percent-encoded. */
-static int query_add(struct buf *b, const char *name, const char *value)
-{
-	if (!value || !*value)
-		return 0;
-	int rc = buf_printf(b, "%s%s=", b->len ? "&" : "", name);
-	for (const unsigned char *p = (const unsigned char *)value; !rc && *p; p++) {
-		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		             (*p >= '0' && *p <= '9') || strchr("-_.~", *p);
-		rc = plain ? buf_putc(b, (char)*p) : buf_printf(b, "%%%02X", *p);
-	}
-	return rc;
-}
-
 /* The filters as a query string (without before). */
 static int filter_query(const struct filters *f, struct buf *b)
 {
 	buf_reset(b);
-	int rc = query_add(b, "actor", f->q.actor);
+	int rc = fk_query_add(b, "actor", f->q.actor);
 	if (!rc)
-		rc = query_add(b, "action", f->q.action >= 0 ? audit_actions[f->q.action] : NULL);
+		rc =
+		    fk_query_add(b, "action", f->q.action >= 0 ? audit_actions[f->q.action] : NULL);
 	if (!rc)
-		rc = query_add(b, "object", f->q.object);
+		rc = fk_query_add(b, "object", f->q.object);
 	if (!rc)
-		rc = query_add(b, "from", f->q.from);
+		rc = fk_query_add(b, "from", f->q.from);
 	if (!rc)
-		rc = query_add(b, "until", f->q.until);
+		rc = fk_query_add(b, "until", f->q.until);
 	if (!rc && !b->len)
 		rc = buf_puts(b, ""); /* a string, also when empty */
 	return rc;

@@ -189,19 +189,10 @@ static int filter_qs(const struct inbox_query *q, struct buf *out)
 	const char *names[] = {"status", "form", "district", "overdue"};
 	const char *vals[] = {q->status, q->form, q->district, q->overdue};
 	int rc = 0;
-	for (size_t i = 0; !rc && i < 4; i++) {
-		if (!vals[i] || !*vals[i])
-			continue;
-		rc = buf_printf(out, "%s=", names[i]);
-		for (const unsigned char *p = (const unsigned char *)vals[i]; !rc && *p; p++)
-			rc = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			             (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
-			         ? buf_printf(out, "%c", *p)
-			         : buf_printf(out, "%%%02X", *p);
-		if (!rc)
-			rc = buf_puts(out, "&");
-	}
-	return rc;
+	for (size_t i = 0; !rc && i < 4; i++)
+		rc = fk_query_add(out, names[i], vals[i]);
+	/* The template appends "after=" to it. */
+	return rc || !out->len ? rc : buf_puts(out, "&");
 }
 
 int page_staff_inbox(struct req *req, struct resp *resp)
