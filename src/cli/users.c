@@ -300,8 +300,8 @@ int cli_token(const struct cli_args *a, const struct config *cfg)
 			return rc;
 		char tok[SECRET_HEX_LEN + 1];
 		int64_t id = 0;
-		rc =
-		    accounts_token_create(&c.a, c.actor, a->rest[1], (unsigned)days, now, tok, &id);
+		rc = accounts_token_create(&c.a, c.actor, NULL, a->rest[1], (unsigned)days, now,
+		                           tok, &id);
 		if (rc == 0) {
 			char day[11];
 			day_of(now + (int64_t)days * 86400, day);
@@ -348,7 +348,7 @@ int cli_token(const struct cli_args *a, const struct config *cfg)
 		int rc = cli_acc_open(a->data_dir, cfg, &c);
 		if (rc)
 			return rc;
-		rc = accounts_token_revoke(&c.a, c.actor, (int64_t)id);
+		rc = accounts_token_revoke(&c.a, c.actor, NULL, (int64_t)id);
 		if (rc == 0)
 			printf("token %llu revoked\n", (unsigned long long)id);
 		else if (rc == ACCOUNTS_NO_TOKEN)

@@ -96,7 +96,8 @@ int accounts_user_add(struct accounts *a, const char *actor, const struct accoun
                       const char **why)
 {
 	if (!accounts_login_valid(u->login) || !u->org || strlen(u->org) > ID_MAX_LEN ||
-	    !u->roles || (u->roles & ~ROLE_ALL) || !u->password)
+	    !u->roles || (u->roles & ~ROLE_ALL) || (u->af && !(u->roles & ROLE_HANDLER)) ||
+	    !u->password)
 		return ACCOUNTS_BAD_INPUT;
 	if (!u->must_change && password_quality(u->password, u->login, why) != 0)
 		return ACCOUNTS_WEAK;
@@ -191,6 +192,42 @@ int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *o
                             const char *login)
 {
 	return user_change(a, actor, org, login, CHANGE_RESET_2FA);
+}
+
+struct roles_ctx {
+	const char *actor;
+	const char *org;
+	const char *login;
+	unsigned roles;
+	bool af;
+};
+
+static int roles_txn(struct store_tx *tx, void *vctx)
+{
+	struct roles_ctx *c = vctx;
+	struct store_user u;
+	int rc = store_tx_user_by_login(tx, c->login, &u);
+	if (rc)
+		return rc;
+	if (c->org && strcmp(c->org, u.org) != 0)
+		return STORE_NOT_FOUND;
+	rc = store_tx_user_set_roles(tx, u.id, c->roles, c->af);
+	if (!rc)
+		rc = audit(tx, c->actor, u.org, "user.roles", u.login, "ok");
+	return rc;
+}
+
+int accounts_user_set_roles(struct accounts *a, const char *actor, const char *org,
+                            const char *login, unsigned roles, bool af)
+{
+	if (!accounts_login_valid(login) || !roles || (roles & ~ROLE_ALL) ||
+	    (af && !(roles & ROLE_HANDLER)))
+		return ACCOUNTS_BAD_INPUT;
+	if (actor && strcmp(actor, login) == 0 && !(roles & ROLE_ADMIN))
+		return ACCOUNTS_SELF_ADMIN;
+	struct roles_ctx c = {actor, org, login, roles, af};
+	int rc = store_txn(a->store, roles_txn, &c);
+	return rc == STORE_NOT_FOUND ? ACCOUNTS_NO_USER : rc;
 }
 
 /* --- the throttle -------------------------------------------------------- */
@@ -772,6 +809,7 @@ int accounts_logout(struct accounts *a, const struct principal *p, bool everywhe
 
 struct token_ctx {
 	const char *actor;
+	const char *org;
 	const char *login;
 	struct store_token t;
 	unsigned char hash[SECRET_HASH_BYTES];
@@ -784,6 +822,8 @@ static int token_txn(struct store_tx *tx, void *vctx)
 	int rc = store_tx_user_by_login(tx, c->login, &u);
 	if (rc)
 		return rc;
+	if (c->org && strcmp(c->org, u.org) != 0)
+		return STORE_NOT_FOUND;
 	c->t.user_id = u.id;
 	rc = store_tx_token_insert(tx, &c->t, c->hash);
 	char object[32];
@@ -794,12 +834,12 @@ static int token_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
-int accounts_token_create(struct accounts *a, const char *actor, const char *login, unsigned days,
-                          int64_t now, char token[SECRET_HEX_LEN + 1], int64_t *id)
+int accounts_token_create(struct accounts *a, const char *actor, const char *org, const char *login,
+                          unsigned days, int64_t now, char token[SECRET_HEX_LEN + 1], int64_t *id)
 {
 	if (!accounts_login_valid(login) || days < 1 || days > TOKEN_DAYS_MAX)
 		return ACCOUNTS_BAD_INPUT;
-	struct token_ctx c = {.actor = actor, .login = login};
+	struct token_ctx c = {.actor = actor, .org = org, .login = login};
 	int rc;
 	for (int i = 0;; i++) {
 		c.t.id = random_id();
@@ -852,6 +892,7 @@ int accounts_token(struct accounts *a, const char *token, int64_t now, struct pr
 
 struct revoke_ctx {
 	const char *actor;
+	const char *org;
 	int64_t id;
 };
 
@@ -859,7 +900,7 @@ static int revoke_txn(struct store_tx *tx, void *vctx)
 {
 	struct revoke_ctx *c = vctx;
 	int64_t uid = 0;
-	int rc = store_tx_token_revoke(tx, c->id, &uid);
+	int rc = store_tx_token_revoke(tx, c->id, c->org, &uid);
 	struct store_user u;
 	if (!rc)
 		rc = store_tx_user_by_id(tx, uid, &u);
@@ -871,9 +912,9 @@ static int revoke_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
-int accounts_token_revoke(struct accounts *a, const char *actor, int64_t id)
+int accounts_token_revoke(struct accounts *a, const char *actor, const char *org, int64_t id)
 {
-	struct revoke_ctx c = {actor, id};
+	struct revoke_ctx c = {actor, org, id};
 	int rc = store_txn(a->store, revoke_txn, &c);
 	return rc == STORE_NOT_FOUND ? ACCOUNTS_NO_TOKEN : rc;
 }

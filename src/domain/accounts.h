@@ -46,6 +46,7 @@ enum {
 	ACCOUNTS_NO_SESSION = 47, /* no session, or it expired, or its user is disabled */
 	ACCOUNTS_NO_TOKEN = 48,   /* no such token (revoke) */
 	ACCOUNTS_STATE = 49,      /* the step does not fit the session's state */
+	ACCOUNTS_SELF_ADMIN = 50, /* an admin would take away their own admin role */
 };
 
 /* What a session may do: half after the password, full after both. */
@@ -114,6 +115,13 @@ int accounts_user_add(struct accounts *a, const char *actor, const struct accoun
  * the CLI passes NULL). Disabling ends its sessions. */
 int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *org,
                                const char *login, bool disabled);
+/* Sets the roles (at least one; af only with ROLE_HANDLER, else
+ * ACCOUNTS_BAD_INPUT) of login, audited as user.roles. org as above.
+ * ACCOUNTS_SELF_ADMIN when login is the actor and the new set lacks
+ * ROLE_ADMIN: the last admin of an organisation could lock everyone
+ * out, so another admin must do it. */
+int accounts_user_set_roles(struct accounts *a, const char *actor, const char *org,
+                            const char *login, unsigned roles, bool af);
 /* Removes the TOTP secret and the recovery codes and ends the sessions:
  * the next login enrols again. org as above. */
 int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *org,
@@ -152,13 +160,16 @@ int accounts_recovery_new(struct accounts *a, const struct principal *p,
 int accounts_logout(struct accounts *a, const struct principal *p, bool everywhere);
 
 /* A new API token for login that expires after days (1..TOKEN_DAYS_MAX):
- * token (printed once), *id (may be NULL). */
-int accounts_token_create(struct accounts *a, const char *actor, const char *login, unsigned days,
-                          int64_t now, char token[SECRET_HEX_LEN + 1], int64_t *id);
+ * token (printed once), *id (may be NULL). ACCOUNTS_NO_USER without the
+ * login, or when org is not NULL and the user belongs to another
+ * organisation (the CLI passes NULL). */
+int accounts_token_create(struct accounts *a, const char *actor, const char *org, const char *login,
+                          unsigned days, int64_t now, char token[SECRET_HEX_LEN + 1], int64_t *id);
 /* The principal of a bearer token at now: 0, or ACCOUNTS_NO_SESSION
  * (unknown, expired, revoked, or its user disabled). */
 int accounts_token(struct accounts *a, const char *token, int64_t now, struct principal *out);
-/* ACCOUNTS_NO_TOKEN without it. */
-int accounts_token_revoke(struct accounts *a, const char *actor, int64_t id);
+/* ACCOUNTS_NO_TOKEN without it, or when org is not NULL and the token's
+ * user belongs to another organisation. */
+int accounts_token_revoke(struct accounts *a, const char *actor, const char *org, int64_t id);
 
 #endif

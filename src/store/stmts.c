@@ -285,8 +285,15 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_TOKEN_LIST_USER] =
         {"token_list_user",
          "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 ORDER BY t.created, t.id"},
+    [STMT_TOKEN_LIST_ORG] =
+        {"token_list_org",
+         "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.org_id = $1 ORDER BY u.login COLLATE \"C\", t.created, t.id"},
     [STMT_TOKEN_REVOKE] = {"token_revoke",
                            "UPDATE api_tokens SET revoked = 1 WHERE id = $1 RETURNING user_id"},
+    /* An admin revokes only a token of their own organisation's users. */
+    [STMT_TOKEN_REVOKE_ORG] =
+        {"token_revoke_org",
+         "UPDATE api_tokens SET revoked = 1 WHERE id = $1 AND user_id IN (SELECT id FROM users WHERE org_id = $2) RETURNING user_id"},
     /* Drafts of the report form (migration 10; store/drafts.c). Times are
      * ISO-8601 UTC text of one shape, compared as text. */
     [STMT_DRAFT_GET] = {"draft_get", "SELECT seal_id, sealed, receipt FROM drafts"

@@ -502,6 +502,14 @@ int store_token_list(struct store *s, int64_t user_id, store_token_fn fn, void *
 	return rc == STORE_LIMIT ? 0 : rc;
 }
 
+int store_token_list_org(struct store *s, const char *org, store_token_fn fn, void *ctx)
+{
+	struct tok_list l = {fn, ctx, 0};
+	struct store_val p[] = {sv_text(org)};
+	int rc = store_read_exec(s, STMT_TOKEN_LIST_ORG, p, 1, tok_list_row, &l);
+	return rc == STORE_LIMIT ? 0 : rc;
+}
+
 struct revoke_ctx {
 	int64_t user_id;
 	bool found;
@@ -517,11 +525,12 @@ static int revoke_row(void *vctx, const struct store_val *c, size_t n)
 	return 0;
 }
 
-int store_tx_token_revoke(struct store_tx *tx, int64_t id, int64_t *user_id)
+int store_tx_token_revoke(struct store_tx *tx, int64_t id, const char *org, int64_t *user_id)
 {
 	struct revoke_ctx r = {0, false};
-	struct store_val p[] = {sv_int(id)};
-	int rc = store_tx_exec(tx, STMT_TOKEN_REVOKE, p, 1, revoke_row, &r);
+	struct store_val p[] = {sv_int(id), sv_text(org ? org : "")};
+	int rc = org ? store_tx_exec(tx, STMT_TOKEN_REVOKE_ORG, p, 2, revoke_row, &r)
+	             : store_tx_exec(tx, STMT_TOKEN_REVOKE, p, 1, revoke_row, &r);
 	if (rc)
 		return rc;
 	if (user_id)

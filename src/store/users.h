@@ -129,7 +129,12 @@ int store_token_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_H
 /* Every token (user_id 0) or the user's; fn per token. */
 typedef int (*store_token_fn)(void *ctx, const struct store_token *t);
 int store_token_list(struct store *s, int64_t user_id, store_token_fn fn, void *ctx);
-/* STORE_NOT_FOUND without the token; *user_id (may be NULL) gets its user. */
-int store_tx_token_revoke(struct store_tx *tx, int64_t id, int64_t *user_id);
+/* Every token of org's users (no hash, no secret), by login, then
+ * oldest first; fn per token, at most USER_LIST_MAX. */
+int store_token_list_org(struct store *s, const char *org, store_token_fn fn, void *ctx);
+/* STORE_NOT_FOUND without the token, or when org is not NULL and the
+ * token's user belongs to another organisation (nothing changes then);
+ * *user_id (may be NULL) gets its user. */
+int store_tx_token_revoke(struct store_tx *tx, int64_t id, const char *org, int64_t *user_id);
 
 #endif

@@ -236,6 +236,15 @@ static int seen_row(void *ctx, const struct store_audit_row *row)
 	return 0;
 }
 
+static int seen_token(void *ctx, const struct store_token *t)
+{
+	struct seen *s = ctx;
+	if (s->n < 8)
+		snprintf(s->lines[s->n++], sizeof s->lines[0], "%s %s", t->login,
+		         t->revoked ? "revoked" : "active");
+	return 0;
+}
+
 /* Account changes and logins write their audit entries (through
  * audit_hook, in the change's transaction): the chain verifies and holds
  * who did what, never a password or the name typed for an unknown login. */
@@ -513,7 +522,8 @@ static void test_disabled_user_stops_at_once(void **state)
 	char sid[SECRET_HEX_LEN + 1], tok[SECRET_HEX_LEN + 1];
 	struct principal p;
 	enrolled(f, "velsen", "anna", ROLE_HANDLER, secret, sid);
-	assert_int_equal(accounts_token_create(&f->a, "os:test", "anna", 90, T0, tok, NULL), 0);
+	assert_int_equal(accounts_token_create(&f->a, "os:test", NULL, "anna", 90, T0, tok, NULL),
+	                 0);
 	assert_int_equal(accounts_token(&f->a, tok, T0 + 1, &p), 0);
 	assert_int_equal(accounts_user_set_disabled(&f->a, "os:test", NULL, "anna", true), 0);
 	assert_int_equal(accounts_session(&f->a, sid, T0 + 2, &p), ACCOUNTS_NO_SESSION);
@@ -559,7 +569,7 @@ static void test_tokens_expire_and_revoke(void **state)
 	char tok[SECRET_HEX_LEN + 1];
 	int64_t id;
 	struct principal p;
-	assert_int_equal(accounts_token_create(&f->a, "os:test", "bert", 2, T0, tok, &id), 0);
+	assert_int_equal(accounts_token_create(&f->a, "os:test", NULL, "bert", 2, T0, tok, &id), 0);
 	assert_true(secret_hex_valid(tok));
 	assert_int_equal(accounts_token(&f->a, tok, T0 + 86400, &p), 0);
 	assert_true(p.via_token);
@@ -567,18 +577,92 @@ static void test_tokens_expire_and_revoke(void **state)
 	assert_int_equal(p.roles, ROLE_ANALYST);
 	assert_int_equal(accounts_token(&f->a, tok, T0 + 2 * 86400, &p), ACCOUNTS_NO_SESSION);
 	char tok2[SECRET_HEX_LEN + 1];
-	assert_int_equal(accounts_token_create(&f->a, "os:test", "bert", 90, T0, tok2, &id), 0);
+	assert_int_equal(accounts_token_create(&f->a, "os:test", NULL, "bert", 90, T0, tok2, &id),
+	                 0);
 	assert_int_equal(accounts_token(&f->a, tok2, T0 + 1, &p), 0);
-	assert_int_equal(accounts_token_revoke(&f->a, "os:test", id), 0);
+	assert_int_equal(accounts_token_revoke(&f->a, "os:test", NULL, id), 0);
 	assert_int_equal(accounts_token(&f->a, tok2, T0 + 2, &p), ACCOUNTS_NO_SESSION);
-	assert_int_equal(accounts_token_revoke(&f->a, "os:test", id + 1), ACCOUNTS_NO_TOKEN);
+	assert_int_equal(accounts_token_revoke(&f->a, "os:test", NULL, id + 1), ACCOUNTS_NO_TOKEN);
 	tok2[0] = tok2[0] == 'a' ? 'b' : 'a';
 	assert_int_equal(accounts_token(&f->a, tok2, T0 + 1, &p), ACCOUNTS_NO_SESSION);
 	assert_int_equal(accounts_token(&f->a, "short", T0 + 1, &p), ACCOUNTS_NO_SESSION);
-	assert_int_equal(accounts_token_create(&f->a, "os:test", "nobody", 2, T0, tok, &id),
+	assert_int_equal(accounts_token_create(&f->a, "os:test", NULL, "nobody", 2, T0, tok, &id),
 	                 ACCOUNTS_NO_USER);
-	assert_int_equal(accounts_token_create(&f->a, "os:test", "bert", 0, T0, tok, &id),
+	assert_int_equal(accounts_token_create(&f->a, "os:test", NULL, "bert", 0, T0, tok, &id),
 	                 ACCOUNTS_BAD_INPUT);
+}
+
+/* An admin (an org given) changes roles only in their own organisation,
+ * never drops their own admin role, and each change is audited. */
+static void test_roles_change_in_own_org(void **state)
+{
+	struct fx *f = *state;
+	add(f, "velsen", "anna", ROLE_ADMIN, false);
+	add(f, "velsen", "bert", ROLE_INTAKE, false);
+	add(f, "haarlem", "cees", ROLE_HANDLER, false);
+	struct accounts *a = &f->a;
+	assert_int_equal(
+	    accounts_user_set_roles(a, "anna", "velsen", "bert", ROLE_HANDLER | ROLE_ANALYST, true),
+	    0);
+	struct store_user u;
+	assert_int_equal(store_user_by_login(f->s, "bert", &u), 0);
+	assert_int_equal(u.roles, ROLE_HANDLER | ROLE_ANALYST);
+	assert_true(u.af);
+	assert_int_equal(accounts_user_set_roles(a, "anna", "velsen", "cees", ROLE_ADMIN, false),
+	                 ACCOUNTS_NO_USER);
+	assert_int_equal(store_user_by_login(f->s, "cees", &u), 0);
+	assert_int_equal(u.roles, ROLE_HANDLER);
+	assert_int_equal(accounts_user_set_roles(a, "anna", "velsen", "anna", ROLE_HANDLER, false),
+	                 ACCOUNTS_SELF_ADMIN);
+	assert_int_equal(
+	    accounts_user_set_roles(a, "anna", "velsen", "anna", ROLE_ADMIN | ROLE_HANDLER, false),
+	    0);
+	assert_int_equal(accounts_user_set_roles(a, "anna", "velsen", "bert", ROLE_INTAKE, true),
+	                 ACCOUNTS_BAD_INPUT);
+	assert_int_equal(accounts_user_set_roles(a, "anna", "velsen", "bert", 0, false),
+	                 ACCOUNTS_BAD_INPUT);
+	assert_int_equal(accounts_user_set_roles(a, "anna", "velsen", "nobody", ROLE_CARE, false),
+	                 ACCOUNTS_NO_USER);
+	/* The CLI (no org) reaches every organisation. */
+	assert_int_equal(accounts_user_set_roles(a, "os:test", NULL, "cees", ROLE_CARE, false), 0);
+	struct seen s = {0};
+	int64_t next;
+	struct audit_query q = {.org = "velsen", .action = AUDIT_USER_ROLES};
+	assert_int_equal(audit_list(f->s, &q, 0, 10, seen_row, &s, &next), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.lines[0], "user:anna user.roles user:anna ok");
+	assert_string_equal(s.lines[1], "user:anna user.roles user:bert ok");
+}
+
+/* With an org, tokens are made and revoked only for its own users. */
+static void test_tokens_in_own_org(void **state)
+{
+	struct fx *f = *state;
+	add(f, "velsen", "anna", ROLE_ADMIN, false);
+	add(f, "haarlem", "cees", ROLE_HANDLER, false);
+	char tok[SECRET_HEX_LEN + 1];
+	int64_t id = 0, cid = 0;
+	struct principal p;
+	assert_int_equal(accounts_token_create(&f->a, "anna", "velsen", "cees", 2, T0, tok, &id),
+	                 ACCOUNTS_NO_USER);
+	assert_int_equal(accounts_token_create(&f->a, "os:test", NULL, "cees", 2, T0, tok, &cid),
+	                 0);
+	assert_int_equal(accounts_token_revoke(&f->a, "anna", "velsen", cid), ACCOUNTS_NO_TOKEN);
+	assert_int_equal(accounts_token(&f->a, tok, T0 + 1, &p), 0);
+	assert_int_equal(accounts_token_create(&f->a, "anna", "velsen", "anna", 2, T0, tok, &id),
+	                 0);
+	assert_int_equal(accounts_token_revoke(&f->a, "anna", "velsen", id), 0);
+	assert_int_equal(accounts_token(&f->a, tok, T0 + 1, &p), ACCOUNTS_NO_SESSION);
+	/* The organisation's list holds its own tokens only. */
+	struct seen s = {0};
+	assert_int_equal(store_token_list_org(f->s, "velsen", seen_token, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.lines[0], "anna revoked");
+	struct seen all = {0};
+	struct audit_query q = {.org = "velsen", .action = -1};
+	int64_t next;
+	assert_int_equal(audit_list(f->s, &q, 0, 10, seen_row, &all, &next), 0);
+	assert_true(strncmp(all.lines[0], "user:anna token.revoke token:", 29) == 0);
 }
 
 struct hashctx {
@@ -665,6 +749,8 @@ int main(void)
 	    T(test_disabled_user_stops_at_once),
 	    T(test_reset_2fa),
 	    T(test_tokens_expire_and_revoke),
+	    T(test_roles_change_in_own_org),
+	    T(test_tokens_in_own_org),
 	    T(test_old_hash_upgraded_at_login),
 	    T(test_password_change_on_account),
 	};
