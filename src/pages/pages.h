@@ -46,9 +46,16 @@ int page_staff_account_password(struct req *req, struct resp *resp);  /* POST ..
 int page_staff_account_recovery(struct req *req, struct resp *resp);  /* POST .../herstelcodes */
 int page_staff_logout(struct req *req, struct resp *resp);            /* POST /staf/uitloggen */
 int page_staff_logout_everywhere(struct req *req, struct resp *resp); /* POST .../overal */
-int page_staff_admin(struct req *req, struct resp *resp);             /* /staf/beheer */
+/* staff_admin.c: accounts and API tokens of the admin's organisation
+ * (policy_staff_admin). */
+int page_staff_admin(struct req *req, struct resp *resp); /* /staf/beheer */
 /* POST /staf/beheer/account: disable, enable, reset the second factor. */
 int page_staff_admin_user(struct req *req, struct resp *resp);
+int page_staff_admin_add(struct req *req, struct resp *resp);    /* /staf/beheer/nieuw */
+int page_staff_admin_roles(struct req *req, struct resp *resp);  /* /staf/beheer/rollen/:id */
+int page_staff_admin_tokens(struct req *req, struct resp *resp); /* /staf/beheer/tokens */
+/* POST /staf/beheer/tokens/intrekken */
+int page_staff_admin_token_revoke(struct req *req, struct resp *resp);
 
 /* staff_reports.c: the inbox and one report (policy_staff_reports). */
 int page_staff_inbox(struct req *req, struct resp *resp);  /* /staf/meldingen */

@@ -1,7 +1,7 @@
 /* staff: the pages of staff access under /staf/: login, the second
  * factor, the first password, enrolment, the recovery codes, the staff
- * home, the account page (password, sessions, recovery codes), logout,
- * and the admin's list of accounts.
+ * home, the account page (password, sessions, recovery codes) and logout.
+ * The admin's pages are staff_admin.c's.
  *
  * Access is the route policy's (pages/policy.c): these handlers get the
  * principal in req->principal and never read a session cookie; they only
@@ -37,8 +37,15 @@ static const struct {
     {ROLE_ANALYST, _("Analist")}, {ROLE_ADMIN, _("Beheerder")},
 };
 
-/* "Behandelaar, Beheerder" in the request's language. */
-static json_t *roles_text(const struct req *req, unsigned roles, bool af)
+const char *staff_role_label(unsigned bit)
+{
+	for (size_t i = 0; i < sizeof role_labels / sizeof role_labels[0]; i++)
+		if (role_labels[i].bit == bit)
+			return role_labels[i].label;
+	return NULL;
+}
+
+json_t *staff_roles_text(const struct req *req, unsigned roles, bool af)
 {
 	char out[256] = "";
 	for (size_t i = 0; i < sizeof role_labels / sizeof role_labels[0]; i++) {
@@ -69,7 +76,7 @@ static int staff_render_frag(struct req *req, struct resp *resp, int status, con
 		const struct org *o = site_org_find(req->site, p->org);
 		ok = ok && fk_put(st, "who", json_string(p->login)) &&
 		     fk_put(st, "org_name", json_string(o ? o->name : p->org)) &&
-		     fk_put(st, "role_names", roles_text(req, p->roles, p->af)) &&
+		     fk_put(st, "role_names", staff_roles_text(req, p->roles, p->af)) &&
 		     fk_put(st, "logout_csrf", json_string(p->csrf)) &&
 		     fk_put(st, "admin", json_boolean(p->roles & ROLE_ADMIN)) &&
 		     fk_put(st, "reads", json_boolean(p->roles & STAFFREAD_ROLES));
@@ -109,9 +116,9 @@ static int clear_session_cookie(struct req *req, struct resp *resp)
 	return resp_header(resp, "Set-Cookie", v);
 }
 
-static int go(struct req *req, struct resp *resp, const char *path)
+int staff_go(struct req *req, struct resp *resp, const char *path)
 {
-	char to[96];
+	char to[128];
 	snprintf(to, sizeof to, "%s%s", strcmp(req->lang, "en") == 0 ? "/en" : "", path);
 	return resp_redirect(resp, req->method == HTTP_POST ? 303 : 302, to);
 }
@@ -192,7 +199,7 @@ int page_staff_login(struct req *req, struct resp *resp)
 		return rc < 0 ? rc : -EIO;
 	rc = set_session_cookie(req, resp, sid);
 	sodium_memzero(sid, sizeof sid);
-	return rc ? rc : go(req, resp, "/staf");
+	return rc ? rc : staff_go(req, resp, "/staf");
 }
 
 int page_staff_login_expired(struct req *req, struct resp *resp)
@@ -210,7 +217,7 @@ static bool at_step(struct req *req, struct resp *resp, enum accounts_next next,
 	const struct principal *p = req->principal;
 	if (p->next == next)
 		return true;
-	*rc = go(req, resp, policy_step_path(p->next));
+	*rc = staff_go(req, resp, policy_step_path(p->next));
 	return false;
 }
 
@@ -271,12 +278,12 @@ int page_staff_code(struct req *req, struct resp *resp)
 		                   "code in je app en probeer het opnieuw."),
 		                 NULL);
 	if (rc == ACCOUNTS_NO_SESSION || rc == ACCOUNTS_STATE)
-		return go(req, resp, POLICY_LOGIN_PATH);
+		return staff_go(req, resp, POLICY_LOGIN_PATH);
 	if (rc)
 		return rc < 0 ? rc : -EIO;
 	rc = set_session_cookie(req, resp, sid);
 	sodium_memzero(sid, sizeof sid);
-	return rc ? rc : go(req, resp, "/staf");
+	return rc ? rc : staff_go(req, resp, "/staf");
 }
 
 enum {
@@ -356,10 +363,10 @@ int page_staff_password_first(struct req *req, struct resp *resp)
 	if (!pw || rc == ACCOUNTS_WEAK)
 		return password_form(req, resp, 400, why);
 	if (rc == ACCOUNTS_NO_SESSION || rc == ACCOUNTS_STATE)
-		return go(req, resp, POLICY_LOGIN_PATH);
+		return staff_go(req, resp, POLICY_LOGIN_PATH);
 	if (rc)
 		return rc < 0 ? rc : -EIO;
-	return go(req, resp, "/staf");
+	return staff_go(req, resp, "/staf");
 }
 
 static int recovery_page(struct req *req, struct resp *resp,
@@ -384,7 +391,7 @@ static int enrol_form(struct req *req, struct resp *resp, int status, const char
 	unsigned char secret[TOTP_SECRET_BYTES];
 	int rc = accounts_enrol_secret(&req->site->accounts, req->principal, secret);
 	if (rc == ACCOUNTS_NO_SESSION || rc == ACCOUNTS_STATE)
-		return go(req, resp, POLICY_LOGIN_PATH);
+		return staff_go(req, resp, POLICY_LOGIN_PATH);
 	if (rc)
 		return rc < 0 ? rc : -EIO;
 	struct buf grouped = BUF_INIT, uri = BUF_INIT, svg = BUF_INIT;
@@ -436,7 +443,7 @@ int page_staff_enrol(struct req *req, struct resp *resp)
 		    _("Deze code klopt niet. Kijk of de tijd op je telefoon goed staat "
 		      "en vul de code in die je app nu laat zien."));
 	if (rc == ACCOUNTS_NO_SESSION || rc == ACCOUNTS_STATE)
-		return go(req, resp, POLICY_LOGIN_PATH);
+		return staff_go(req, resp, POLICY_LOGIN_PATH);
 	if (rc)
 		return rc < 0 ? rc : -EIO;
 	rc = set_session_cookie(req, resp, sid);
@@ -557,7 +564,7 @@ static int logout(struct req *req, struct resp *resp, bool everywhere)
 	if (rc)
 		return rc < 0 ? rc : -EIO;
 	rc = clear_session_cookie(req, resp);
-	return rc ? rc : go(req, resp, POLICY_LOGIN_PATH);
+	return rc ? rc : staff_go(req, resp, POLICY_LOGIN_PATH);
 }
 
 int page_staff_logout(struct req *req, struct resp *resp)
@@ -568,90 +575,4 @@ int page_staff_logout(struct req *req, struct resp *resp)
 int page_staff_logout_everywhere(struct req *req, struct resp *resp)
 {
 	return logout(req, resp, true);
-}
-
-/* --- administration ---------------------------------------------------------- */
-
-struct admin_ctx {
-	const struct req *req;
-	json_t *users;
-};
-
-static int admin_user(void *vctx, const struct store_user *u)
-{
-	struct admin_ctx *c = vctx;
-	json_t *o = json_pack("{s:s, s:o, s:b, s:b}", "login", u->login, "roles",
-	                      roles_text(c->req, u->roles, u->af), "disabled", u->disabled,
-	                      "enrolled", u->totp_enrolled);
-	return fk_append(c->users, o) ? 0 : -ENOMEM;
-}
-
-static int admin_page(struct req *req, struct resp *resp, int status, const char *alert,
-                      const char *done)
-{
-	struct admin_ctx c = {req, json_array()};
-	if (!c.users)
-		return -ENOMEM;
-	/* Only the principal's own organisation. */
-	int rc = store_user_list(req->site->store, req->principal->org, admin_user, &c);
-	json_t *d = rc ? NULL : json_object();
-	bool ok = d && fk_put(d, "users", json_incref(c.users)) &&
-	          fk_put(d, "title", json_string(page_tr(req, _("Beheer: accounts")))) &&
-	          fk_put(d, "csrf", json_string(req->principal->csrf)) &&
-	          (!alert || put_alert(req, d, alert)) &&
-	          (!done || fk_put(d, "done", json_string(page_tr(req, done))));
-	json_decref(c.users);
-	if (!rc)
-		rc = ok ? staff_render(req, resp, status, "staff-admin", d) : -ENOMEM;
-	json_decref(d);
-	return rc < 0 ? rc : rc ? -EIO : 0;
-}
-
-int page_staff_admin(struct req *req, struct resp *resp)
-{
-	return admin_page(req, resp, 200, NULL, NULL);
-}
-
-static const char *const admin_actions[] = {"disable", "enable", "reset-2fa", NULL};
-enum {
-	AF_LOGIN,
-	AF_ACTION,
-	AF_NFIELDS
-};
-static const struct field_spec admin_fields[AF_NFIELDS] = {
-    [AF_LOGIN] = {.name = "login", .type = FT_TEXT, .required = true, .maxlen = USER_LOGIN_MAX},
-    [AF_ACTION] = {.name = "action", .type = FT_CHOICE, .required = true, .choices = admin_actions},
-};
-
-int page_staff_admin_user(struct req *req, struct resp *resp)
-{
-	const struct principal *p = req->principal;
-	struct field_value v[AF_NFIELDS];
-	struct field_error e[AF_NFIELDS];
-	if (validate_fields(req->form, req->nform, admin_fields, AF_NFIELDS, NULL, v, e))
-		return admin_page(req, resp, 400, _("Kies een account en wat je wilt doen."), NULL);
-	const char *login = v[AF_LOGIN].text, *action = v[AF_ACTION].text;
-	if (strcmp(login, p->login) == 0 && strcmp(action, "enable") != 0)
-		return admin_page(
-		    req, resp, 400,
-		    _("Je eigen account zet je hier niet uit en je tweede stap stel je "
-		      "hier niet opnieuw in: vraag dat aan een andere beheerder."),
-		    NULL);
-	struct accounts *a = &req->site->accounts;
-	int rc = strcmp(action, "reset-2fa") == 0
-	             ? accounts_user_reset_2fa(a, p->login, p->org, login)
-	             : accounts_user_set_disabled(a, p->login, p->org, login,
-	                                          strcmp(action, "disable") == 0);
-	if (rc == ACCOUNTS_NO_USER)
-		return admin_page(req, resp, 404, _("Dit account bestaat niet in je organisatie."),
-		                  NULL);
-	if (rc)
-		return rc < 0 ? rc : -EIO;
-	return admin_page(req, resp, 200, NULL,
-	                  strcmp(action, "disable") == 0  ? _("Het account is uitgezet. Het is "
-	                                                       "overal uitgelogd.")
-	                  : strcmp(action, "enable") == 0 ? _("Het account is weer aangezet.")
-	                                                  : _("De tweede stap is gewist. Bij de "
-	                                                      "volgende keer inloggen stelt deze "
-	                                                      "persoon hem opnieuw in."));
 }

@@ -144,12 +144,11 @@ static long password_step(struct who *w, const char *password, struct res *r)
 	return st;
 }
 
-/* The first login of w: password, enrolment with a code computed here. */
-static void enrol(struct who *w)
+/* Enrolment of w's half session with a code computed here; then w's
+ * full session's cookie and CSRF token. */
+static void enrol_second_factor(struct who *w)
 {
 	struct res r;
-	assert_int_equal(password_step(w, PASS, &r), 303);
-	res_free(&r);
 	assert_int_equal(get_with("/staf/tweede-stap-instellen", w->cookie, &r), 200);
 	assert_non_null(strstr(buf_str(&r.body), "<svg "));
 	const char *sec = strstr(buf_str(&r.body), "signaal-receipt__code\">");
@@ -185,6 +184,15 @@ static void enrol(struct who *w)
 	assert_int_equal(get_with("/staf/account", w->cookie, &r), 200);
 	assert_true(form_csrf(&r, w->csrf, sizeof w->csrf));
 	res_free(&r);
+}
+
+/* The first login of w: password, enrolment with a code computed here. */
+static void enrol(struct who *w)
+{
+	struct res r;
+	assert_int_equal(password_step(w, PASS, &r), 303);
+	res_free(&r);
+	enrol_second_factor(w);
 }
 
 static int setup(void **state)
@@ -245,6 +253,14 @@ static const struct row table[] = {
     {"GET", "/staf/account", {200, 200, 200, 200, 200, 200, 302}},
     {"GET", "/staf/beheer", {403, 403, 403, 403, 200, 200, 302}},
     {"POST", "/staf/beheer/account", {403, 403, 403, 403, 403, 403, 303}},
+    {"GET", "/staf/beheer/nieuw", {403, 403, 403, 403, 200, 200, 302}},
+    {"POST", "/staf/beheer/nieuw", {403, 403, 403, 403, 403, 403, 303}},
+    /* ":id" is no account. */
+    {"GET", "/staf/beheer/rollen/:id", {403, 403, 403, 403, 404, 404, 302}},
+    {"POST", "/staf/beheer/rollen/:id", {403, 403, 403, 403, 403, 403, 303}},
+    {"GET", "/staf/beheer/tokens", {403, 403, 403, 403, 200, 200, 302}},
+    {"POST", "/staf/beheer/tokens", {403, 403, 403, 403, 403, 403, 303}},
+    {"POST", "/staf/beheer/tokens/intrekken", {403, 403, 403, 403, 403, 403, 303}},
     {"GET", "/staf/beheer/audit", {403, 403, 403, 403, 200, 200, 302}},
     {"GET", "/staf/beheer/audit.csv", {403, 403, 403, 403, 200, 200, 302}},
     {"GET", "/staf/inloggen", {200, 200, 200, 200, 200, 200, 200}},
@@ -399,6 +415,293 @@ static void staff_pages_look_and_headers(void **state)
 	assert_non_null(strstr(v, "; Path=/"));
 	assert_non_null(strstr(v, "; HttpOnly"));
 	assert_non_null(strstr(v, "; SameSite=Strict"));
+	res_free(&r);
+}
+
+/* --- administration on the web ---------------------------------------------- */
+
+/* The one-time password and the token the admin pages showed: never in
+ * the server's log (secrets_never_in_the_log). */
+static char shown_once[64], shown_token[80];
+
+/* The text of the element with id="ID" up to its '<'. */
+static bool element_text(const struct res *r, const char *id, char *out, size_t outsz)
+{
+	char key[64];
+	snprintf(key, sizeof key, "id=\"%s\">", id);
+	const char *f = strstr(buf_str(&r->body), key);
+	if (!f)
+		return false;
+	f += strlen(key);
+	snprintf(out, outsz, "%.*s", (int)strcspn(f, "<"), f);
+	return out[0] != '\0';
+}
+
+/* The account id in the roles link of login on who's admin page. */
+static void user_id_of(const struct who *w, const char *login, char *out, size_t outsz)
+{
+	struct res r;
+	assert_int_equal(get_with("/staf/beheer", w->cookie, &r), 200);
+	char key[96];
+	snprintf(key, sizeof key, "<span class=\"signaal-visually-hidden\"> %s</span>", login);
+	const char *end = strstr(buf_str(&r.body), key);
+	assert_non_null(end);
+	const char *f = NULL;
+	for (const char *p = buf_str(&r.body); (p = strstr(p, "/staf/beheer/rollen/")) && p < end;
+	     p++)
+		f = p;
+	assert_non_null(f);
+	f += strlen("/staf/beheer/rollen/");
+	snprintf(out, outsz, "%.*s", (int)strcspn(f, "\""), f);
+	res_free(&r);
+}
+
+/* Whether the audit log holds an entry ACTION of actor with object. */
+static bool audited(const char *action, const char *actor, const char *object)
+{
+	char args[160], out[4096], want[160];
+	snprintf(args, sizeof args, "audit list --action %s --actor user:%s", action, actor);
+	if (cli(NULL, args, out, sizeof out) != 0)
+		return false;
+	snprintf(want, sizeof want, "\t%s\t%s\tok", action, object);
+	return strstr(out, want) != NULL;
+}
+
+/* An admin adds an account of their organisation: a one-time password,
+ * shown once and never cached, with which the first login sets a
+ * password and enrols; a login that exists, a login out of shape and no
+ * role are refused next to the field, with everything typed kept. */
+static void admin_adds_a_user(void **state)
+{
+	(void)state;
+	struct who *adm = &users[W_ADMIN];
+	struct res r;
+	char body[512], cc[64];
+	assert_int_equal(get_with("/staf/beheer/nieuw", adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "name=\"login\""));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"af\""));
+	res_free(&r);
+	/* Without the form's token nothing happens. */
+	assert_int_equal(
+	    post_form("/staf/beheer/nieuw", adm->cookie, "login=nieuw0&role=handler", &r), 403);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=nieuw1&role=handler&role=af", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/nieuw", adm->cookie, body, &r), 200);
+	assert_true(res_header(&r, "Cache-Control", cc, sizeof cc));
+	assert_string_equal(cc, "no-store");
+	char once[64];
+	assert_true(element_text(&r, "eenmalig-wachtwoord", once, sizeof once));
+	srv_secret(&S, once);
+	snprintf(shown_once, sizeof shown_once, "%s", once);
+	res_free(&r);
+	assert_true(audited("user.add", "admin1", "user:nieuw1"));
+
+	/* The first login: the one-time password, a new one, the second factor. */
+	struct who w = {.login = "nieuw1"};
+	assert_int_equal(password_step(&w, once, &r), 303);
+	res_free(&r);
+	assert_int_equal(get_with("/staf", w.cookie, &r), 302);
+	char loc[96];
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/staf/wachtwoord-kiezen");
+	res_free(&r);
+	assert_int_equal(get_with("/staf/wachtwoord-kiezen", w.cookie, &r), 200);
+	char csrf[80];
+	assert_true(form_csrf(&r, csrf, sizeof csrf));
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&password=%s&password2=%s", csrf, PASS, PASS);
+	assert_int_equal(post_form("/staf/wachtwoord-kiezen", w.cookie, body, &r), 303);
+	res_free(&r);
+	enrol_second_factor(&w);
+	assert_int_equal(get_with("/staf", w.cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "Behandelaar (aandachtsfunctionaris)"));
+	assert_non_null(strstr(buf_str(&r.body), "Gemeente Velsen"));
+	res_free(&r);
+
+	/* A login that exists (here or in another organisation). */
+	snprintf(body, sizeof body, "csrf=%s&login=uadmin&role=intake&role=analyst", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/nieuw", adm->cookie, body, &r), 400);
+	const char *html = buf_str(&r.body);
+	assert_non_null(strstr(html, "Deze inlognaam bestaat al"));
+	assert_non_null(strstr(html, "id=\"login-error\""));
+	assert_non_null(strstr(html, "value=\"uadmin\""));
+	assert_non_null(strstr(html, "value=\"intake\" checked"));
+	assert_non_null(strstr(html, "value=\"analyst\" checked"));
+	assert_null(strstr(html, "value=\"admin\" checked"));
+	assert_null(strstr(html, "eenmalig-wachtwoord"));
+	res_free(&r);
+	/* Out of shape, and no role. */
+	snprintf(body, sizeof body, "csrf=%s&login=Nieuw%%202", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/nieuw", adm->cookie, body, &r), 400);
+	html = buf_str(&r.body);
+	assert_non_null(strstr(html, "kleine letters"));
+	assert_non_null(strstr(html, "value=\"Nieuw 2\""));
+	assert_non_null(strstr(html, "Kies minstens één rol."));
+	res_free(&r);
+	/* Aandachtsfunctionaris without handler. */
+	snprintf(body, sizeof body, "csrf=%s&login=nieuw2&role=intake&role=af", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/nieuw", adm->cookie, body, &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "alleen samen met Behandelaar"));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"af\" checked"));
+	res_free(&r);
+	/* The other organisation's admin does not see the new account. */
+	assert_int_equal(get_with("/staf/beheer", users[W_OTHER].cookie, &r), 200);
+	assert_null(strstr(buf_str(&r.body), "nieuw1"));
+	res_free(&r);
+}
+
+/* Roles: changed within the own organisation only, audited; an admin
+ * keeps their own admin role and is told why. */
+static void admin_changes_roles(void **state)
+{
+	(void)state;
+	struct who *adm = &users[W_ADMIN];
+	struct res r;
+	char id[32], path[96], body[512], loc[128];
+	user_id_of(adm, "nieuw1", id, sizeof id);
+	snprintf(path, sizeof path, "/staf/beheer/rollen/%s", id);
+	assert_int_equal(get_with(path, adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "value=\"handler\" checked"));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"af\" checked"));
+	res_free(&r);
+	assert_int_equal(post_form(path, adm->cookie, "role=intake", &r), 403);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&role=intake&role=analyst", adm->csrf);
+	assert_int_equal(post_form(path, adm->cookie, body, &r), 303);
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/staf/beheer?klaar=rollen");
+	res_free(&r);
+	assert_int_equal(get_with(loc, adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "De rollen zijn veranderd."));
+	assert_non_null(strstr(buf_str(&r.body), "Intake, Analist"));
+	res_free(&r);
+	assert_true(audited("user.roles", "admin1", "user:nieuw1"));
+	/* No role at all: refused, the form again. */
+	snprintf(body, sizeof body, "csrf=%s", adm->csrf);
+	assert_int_equal(post_form(path, adm->cookie, body, &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "Kies minstens één rol."));
+	res_free(&r);
+
+	/* One's own admin role stays. */
+	user_id_of(adm, "admin1", id, sizeof id);
+	snprintf(path, sizeof path, "/staf/beheer/rollen/%s", id);
+	snprintf(body, sizeof body, "csrf=%s&role=handler", adm->csrf);
+	assert_int_equal(post_form(path, adm->cookie, body, &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "eigen rol Beheerder"));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"handler\" checked"));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/beheer", adm->cookie, &r), 200);
+	res_free(&r);
+
+	/* Another organisation's account does not exist here. */
+	user_id_of(&users[W_OTHER], "uadmin", id, sizeof id);
+	snprintf(path, sizeof path, "/staf/beheer/rollen/%s", id);
+	assert_int_equal(get_with(path, adm->cookie, &r), 404);
+	assert_non_null(strstr(buf_str(&r.body), "Dit account bestaat niet in je organisatie."));
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&role=intake", adm->csrf);
+	assert_int_equal(post_form(path, adm->cookie, body, &r), 404);
+	res_free(&r);
+	assert_int_equal(get_with("/staf/beheer", users[W_OTHER].cookie, &r), 200);
+	res_free(&r);
+}
+
+/* The token's id in the row of the token list of login (the first). */
+static bool token_id_of(const struct res *r, const char *login, char *out, size_t outsz)
+{
+	char key[96];
+	snprintf(key, sizeof key, "data-login=\"%s\" data-id=\"", login);
+	const char *f = strstr(buf_str(&r->body), key);
+	if (!f)
+		return false;
+	f += strlen(key);
+	snprintf(out, outsz, "%.*s", (int)strcspn(f, "\""), f);
+	return true;
+}
+
+/* API tokens: the list without secrets, made for an account of the own
+ * organisation and shown once, working on the API, revoked (401). */
+static void admin_tokens(void **state)
+{
+	(void)state;
+	struct who *adm = &users[W_ADMIN];
+	struct res r;
+	char body[512], cc[64], tok[80], id[32], loc[128], h[200];
+	assert_int_equal(get_with("/staf/beheer/tokens", adm->cookie, &r), 200);
+	assert_true(token_id_of(&r, "hand1", id, sizeof id));
+	assert_false(token_id_of(&r, "uadmin", id, sizeof id));
+	for (int i = 0; i < W_N; i++)
+		assert_null(strstr(buf_str(&r.body), users[i].token));
+	res_free(&r);
+	assert_int_equal(post_form("/staf/beheer/tokens", adm->cookie, "login=hand1&days=5", &r),
+	                 403);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=hand1&days=5", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/tokens", adm->cookie, body, &r), 200);
+	assert_true(res_header(&r, "Cache-Control", cc, sizeof cc));
+	assert_string_equal(cc, "no-store");
+	assert_true(element_text(&r, "token-eenmalig", tok, sizeof tok));
+	assert_int_equal(strlen(tok), 64);
+	srv_secret(&S, tok);
+	snprintf(shown_token, sizeof shown_token, "%s", tok);
+	res_free(&r);
+	snprintf(h, sizeof h, "Authorization: Bearer %s", tok);
+	assert_int_equal(get_with("/api/v1/reports", h, &r), 200);
+	res_free(&r);
+	/* Listed, never with the token itself. */
+	assert_int_equal(get_with("/staf/beheer/tokens", adm->cookie, &r), 200);
+	assert_null(strstr(buf_str(&r.body), tok));
+	res_free(&r);
+	char out[4096];
+	assert_int_equal(
+	    cli(NULL, "audit list --action token.create --actor user:admin1", out, sizeof out), 0);
+	const char *t = strstr(out, "\ttoken.create\ttoken:");
+	assert_non_null(t);
+	t += strlen("\ttoken.create\ttoken:");
+	snprintf(id, sizeof id, "%.*s", (int)strcspn(t, "\t"), t);
+
+	/* Revoked: 303 back to the list, then 401. */
+	assert_int_equal(post_form("/staf/beheer/tokens/intrekken", adm->cookie, "id=1", &r), 403);
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&id=%s", adm->csrf, id);
+	assert_int_equal(post_form("/staf/beheer/tokens/intrekken", adm->cookie, body, &r), 303);
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/staf/beheer/tokens?klaar=ingetrokken");
+	res_free(&r);
+	assert_int_equal(get_with(loc, adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "De token is ingetrokken."));
+	res_free(&r);
+	assert_int_equal(get_with("/api/v1/reports", h, &r), 401);
+	res_free(&r);
+	char object[64];
+	snprintf(object, sizeof object, "token:%s", id);
+	assert_true(audited("token.revoke", "admin1", object));
+
+	/* Days out of range: the form again with the account still chosen. */
+	snprintf(body, sizeof body, "csrf=%s&login=hand1&days=0", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/tokens", adm->cookie, body, &r), 400);
+	assert_non_null(strstr(buf_str(&r.body), "id=\"days-error\""));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"hand1\" selected"));
+	assert_non_null(strstr(buf_str(&r.body), "value=\"0\""));
+	assert_null(strstr(buf_str(&r.body), "token-eenmalig"));
+	res_free(&r);
+
+	/* Another organisation's account and token do not exist here. */
+	snprintf(body, sizeof body, "csrf=%s&login=uadmin&days=5", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/tokens", adm->cookie, body, &r), 404);
+	assert_non_null(strstr(buf_str(&r.body), "Dit account bestaat niet in je organisatie."));
+	assert_null(strstr(buf_str(&r.body), "token-eenmalig"));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/beheer/tokens", users[W_OTHER].cookie, &r), 200);
+	char uid[32];
+	assert_true(token_id_of(&r, "uadmin", uid, sizeof uid));
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&id=%s", adm->csrf, uid);
+	assert_int_equal(post_form("/staf/beheer/tokens/intrekken", adm->cookie, body, &r), 404);
+	assert_non_null(strstr(buf_str(&r.body), "Deze token bestaat niet in je organisatie."));
+	res_free(&r);
+	snprintf(h, sizeof h, "Authorization: Bearer %s", users[W_OTHER].token);
+	assert_int_equal(get_with("/api/v1/me", h, &r), 200);
 	res_free(&r);
 }
 
@@ -882,6 +1185,9 @@ static void secrets_never_in_the_log(void **state)
 	char *log = srv_log(&S);
 	assert_non_null(log);
 	assert_null(strstr(log, PASS));
+	assert_true(shown_once[0] && shown_token[0]);
+	assert_null(strstr(log, shown_once));
+	assert_null(strstr(log, shown_token));
 	for (int i = 0; i < W_N; i++) {
 		assert_null(strstr(log, users[i].token));
 		const char *sid = strchr(users[i].cookie, '=');
@@ -907,6 +1213,9 @@ int main(void)
 	    cmocka_unit_test(role_route_table),
 	    cmocka_unit_test(other_organisation_sees_nothing),
 	    cmocka_unit_test(staff_pages_look_and_headers),
+	    cmocka_unit_test(admin_adds_a_user),
+	    cmocka_unit_test(admin_changes_roles),
+	    cmocka_unit_test(admin_tokens),
 	    /* before the tests that log users out or disable them */
 	    cmocka_unit_test(reading_reports),
 	    cmocka_unit_test(inbox_refuses_crafted_queries),
