@@ -3,7 +3,8 @@
 // account (`signaal init --demo`) with the keyboard only (Tab, typing,
 // Enter): the one-time password, a new password, enrolment of the second
 // factor with a code from Debian's oathtool, the recovery codes, then the
-// work place, the account page and the accounts list; axe (WCAG 2.1 A/AA,
+// work place, the account page and the accounts list, the admin's pages
+// (a new account, its roles, an API token); axe (WCAG 2.1 A/AA,
 // zero violations) on every staff page in that flow and on the login
 // page's error state; no quick exit on staff pages.
 //
@@ -54,6 +55,80 @@ async function typeAndSubmit(page, fields) {
     await page.keyboard.type(text);
   }
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+}
+
+// Tabs until the element matching pred (of activeInfo) has the focus.
+async function tabUntil(page, pred, what) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (pred(await activeInfo(page))) return;
+  }
+  throw new Failure(`Tab never reached ${what} on ${page.url()}`);
+}
+
+async function pressAndLoad(page, key) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press(key)]);
+}
+
+const isCheckbox = (value) => (a) => a.tag === 'input' && a.type === 'checkbox' && a.name === 'role' && a.value === value;
+const isSubmit = (a) => a.tag === 'button' && a.type === 'submit' && !a.name;
+
+// The admin's pages by keyboard: a new account (first without a role: the
+// form again, the login kept), its one-time password, its roles, an API
+// token shown once, and revoking it; axe on each page and state.
+async function adminPages(page) {
+  const NEW = 'e2e.nieuw';
+  await page.goto(BASE + '/staf/beheer', { waitUntil: 'load' });
+  await tabUntil(page, (a) => a.tag === 'a' && a.href.endsWith('/staf/beheer/nieuw'), 'the link to a new account');
+  await pressAndLoad(page, 'Enter');
+  check(page.url().endsWith('/staf/beheer/nieuw'), `not on the new account form: ${page.url()}`);
+  await noViolations(page, 'staf/beheer/nieuw');
+  await tabTo(page, 'login');
+  await page.keyboard.type(NEW);
+  await pressAndLoad(page, 'Enter');
+  const form = await page.locator('main').textContent();
+  check(form.includes('Kies minstens één rol.'), 'no message for an account without a role');
+  check((await page.locator('#login').inputValue()) === NEW, 'the login typed was lost');
+  await noViolations(page, 'staf/beheer/nieuw without a role');
+  await tabUntil(page, isCheckbox('handler'), 'the role Behandelaar');
+  await page.keyboard.press('Space');
+  await tabUntil(page, isSubmit, 'the button to make the account');
+  await pressAndLoad(page, 'Enter');
+  const once = (await page.locator('#eenmalig-wachtwoord').textContent()).trim();
+  check(once.length >= 12, 'no one-time password on the answer');
+  await noViolations(page, 'staf/beheer/nieuw done');
+
+  await page.goto(BASE + '/staf/beheer', { waitUntil: 'load' });
+  await tabUntil(page, (a) => a.tag === 'a' && /\/staf\/beheer\/rollen\/[0-9]+$/.test(a.href) && a.text.endsWith(NEW), 'the roles link of the new account');
+  await pressAndLoad(page, 'Enter');
+  check(/\/staf\/beheer\/rollen\/[0-9]+$/.test(page.url()), `not on the roles page: ${page.url()}`);
+  await noViolations(page, 'staf/beheer/rollen/ID');
+  await tabUntil(page, isCheckbox('analyst'), 'the role Analist');
+  await page.keyboard.press('Space');
+  await tabUntil(page, isSubmit, 'the button to save the roles');
+  await pressAndLoad(page, 'Enter');
+  check(page.url().endsWith('/staf/beheer?klaar=rollen'), `not back on the list: ${page.url()}`);
+  check((await page.locator('main').textContent()).includes('De rollen zijn veranderd.'), 'no word that the roles changed');
+  await noViolations(page, 'staf/beheer after roles');
+
+  await page.goto(BASE + '/staf/beheer/tokens', { waitUntil: 'load' });
+  await noViolations(page, 'staf/beheer/tokens');
+  await tabTo(page, 'days');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('7');
+  await pressAndLoad(page, 'Enter');
+  const token = (await page.locator('#token-eenmalig').textContent()).trim();
+  check(/^[0-9a-f]{64}$/.test(token), `no token on the answer: ${token}`);
+  await noViolations(page, 'staf/beheer/tokens done');
+  await page.goto(BASE + '/staf/beheer/tokens', { waitUntil: 'load' });
+  check(!(await page.content()).includes(token), 'the token is shown again in the list');
+  await tabUntil(page, (a) => a.tag === 'button' && a.text.startsWith('Intrekken'), 'a revoke button');
+  await pressAndLoad(page, 'Enter');
+  check(page.url().endsWith('/staf/beheer/tokens?klaar=ingetrokken'), `not back on the tokens: ${page.url()}`);
+  check((await page.locator('main').textContent()).includes('De token is ingetrokken.'), 'no word that the token was revoked');
+  await noViolations(page, 'staf/beheer/tokens after revoke');
+  await page.goto(BASE + '/en/staf/beheer/tokens', { waitUntil: 'load' });
+  await noViolations(page, 'en/staf/beheer/tokens');
 }
 
 test('staff login page: errors are accessible, no quick exit', async ({ context }) => {
@@ -129,6 +204,7 @@ test('staff first login by keyboard only: new password, enrolment, recovery code
   await page.goto(BASE + '/staf/beheer/audit', { waitUntil: 'load' });
   check((await page.locator('main').textContent()).includes('report.view'), 'the audit log lacks the view of the report');
   await noViolations(page, 'staf/beheer/audit');
+  await adminPages(page);
   // Log out with the header's button.
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('header form button, nav form button').first().click()]);
   check(page.url().endsWith('/staf/inloggen'), `logout did not end at the login page: ${page.url()}`);
