@@ -544,9 +544,14 @@ static void admin_adds_a_user(void **state)
 	assert_non_null(strstr(buf_str(&r.body), "alleen samen met Behandelaar"));
 	assert_non_null(strstr(buf_str(&r.body), "value=\"af\" checked"));
 	res_free(&r);
-	/* The other organisation's admin does not see the new account. */
+	/* The other organisation's admin does not see the new account; the
+	 * one refused for its missing form token was never made. */
 	assert_int_equal(get_with("/staf/beheer", users[W_OTHER].cookie, &r), 200);
 	assert_null(strstr(buf_str(&r.body), "nieuw1"));
+	res_free(&r);
+	assert_int_equal(get_with("/staf/beheer", adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "nieuw1"));
+	assert_null(strstr(buf_str(&r.body), "nieuw0"));
 	res_free(&r);
 }
 
