@@ -179,6 +179,10 @@
 #define AUDIT_VERIFY_BATCH 1000u
 /* Entries on one page of the audit log's list. */
 #define AUDIT_PAGE_MAX 200u
+/* Entries of a report's history (its audit entries: views, changes) that
+ * the report view shows, the newest; older ones are counted ("and N
+ * more"). A report read every day for years stays one bounded read. */
+#define REPORT_HISTORY_MAX 100u
 /* Bytes of one line of signaal.ini (inih's own line buffer is 200). */
 #define CONFIG_MAX_LINE 190u
 /* Bytes of a path in signaal.ini. */

@@ -2,12 +2,14 @@
 #include "app/demo.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "audit/audit.h"
 #include "content/content.h"
 #include "crypto/seal.h"
 #include "domain/report.h"
@@ -177,8 +179,13 @@ static void one_free(struct one *o)
 struct state_ctx {
 	const struct one *rows;
 	size_t n;
+	const struct audit_key *key;
+	const char *actor;
 };
 
+/* Sets each report's state; a change from how a report arrives is a
+ * change like any other: its audit entry (report.change) in the same
+ * transaction, so that the report's history shows it. */
 static int set_states(struct store_tx *tx, void *vctx)
 {
 	struct state_ctx *g = vctx;
@@ -189,13 +196,22 @@ static int set_states(struct store_tx *tx, void *vctx)
 		                                   states[s].concrete);
 		if (rc)
 			return rc;
+		if (strcmp(states[s].status, "received") == 0)
+			continue;
+		char object[AUDIT_OBJECT_MAX_LEN + 1];
+		snprintf(object, sizeof object, "report:%" PRId64, g->rows[i].row.id);
+		struct audit_entry e = {g->actor, g->rows[i].row.org, AUDIT_REPORT_CHANGE, object,
+		                        AUDIT_OK};
+		rc = audit_append(tx, g->key, &e);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
 int demo_load(struct store *s, const struct content *c, const char *content_dir,
-              const unsigned char master[32], const char *org, const char *today, size_t *added,
-              struct buf *err)
+              const unsigned char master[32], const char *org, const char *actor, const char *today,
+              size_t *added, struct buf *err)
 {
 	*added = 0;
 	char path[4096];
@@ -262,8 +278,14 @@ int demo_load(struct store *s, const struct content *c, const char *content_dir,
 		if (results[i])
 			rc = results[i] > 0 ? -EIO : results[i];
 	if (!rc) {
-		struct state_ctx g = {rows, (size_t)count};
-		rc = store_txn(s, set_states, &g);
+		struct audit_key akey;
+		rc = audit_key_derive(master, &akey);
+		struct state_ctx g = {rows, (size_t)count, &akey, actor};
+		if (!rc)
+			rc = store_txn(s, set_states, &g);
+		audit_key_wipe(&akey);
+		if (rc == AUDIT_BROKEN)
+			buf_printf(err, "the audit log does not verify; run signaal audit verify");
 	}
 	if (!rc)
 		*added = (size_t)count;

@@ -22,11 +22,14 @@ struct content;
 
 /* Adds the example reports of content_dir/demo/reports.json to org, which
  * must hold no reports yet (DEMO_HAS_REPORTS: nothing added), received up
- * to today ("YYYY-MM-DD"). *added gets their number. err names the file
- * and the problem (DEMO_INVALID) or the store's failure (negative). */
+ * to today ("YYYY-MM-DD"). Each report given another state than
+ * "received" gets its audit entry (report.change, by actor: an audit
+ * actor, see audit/audit.h). *added gets their number. err names the file
+ * and the problem (DEMO_INVALID), the audit log that does not verify
+ * (AUDIT_BROKEN: nothing added) or the store's failure (negative). */
 int demo_load(struct store *s, const struct content *c, const char *content_dir,
-              const unsigned char master[32], const char *org, const char *today, size_t *added,
-              struct buf *err);
+              const unsigned char master[32], const char *org, const char *actor, const char *today,
+              size_t *added, struct buf *err);
 
 enum {
 	DEMO_INVALID = 1,     /* the demo file is not as described */

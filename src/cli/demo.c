@@ -31,7 +31,9 @@ int cli_demo(const char *data_dir, const struct config *cfg, const struct conten
 	char today[WORKDAYS_DATE_BUF];
 	workdays_today(today);
 	size_t added = 0;
-	int e = demo_load(s, content, cfg->content_dir, master, org, today, &added, &err);
+	char actor[AUDIT_ACTOR_MAX_LEN + 1];
+	cli_audit_actor(actor);
+	int e = demo_load(s, content, cfg->content_dir, master, org, actor, today, &added, &err);
 	if (e == DEMO_HAS_REPORTS) {
 		printf("no example reports added: %s\n", buf_str(&err));
 		rc = CLI_EXIT_OK;

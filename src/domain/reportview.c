@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crypto/seal.h"
+#include "domain/history.h"
 #include "domain/inbox.h"
 #include "domain/sealed.h"
 #include "store/store.h"
@@ -78,6 +79,24 @@ static int add_personal(struct report_reader *rr, struct store *s,
 	return rc;
 }
 
+/* The report's history (domain/history.h) and how many older events it
+ * leaves out. */
+static int add_history(struct store *s, const char *org, const struct store_report_full *r,
+                       json_t *o)
+{
+	json_t *h = NULL;
+	int64_t more = 0;
+	int rc =
+	    report_history(s, org, r->row.r.id,
+	                   r->received_at[0] ? r->received_at : r->row.r.received_on, &h, &more);
+	if (rc)
+		return rc;
+	if (json_object_set_new(o, "history", h) ||
+	    json_object_set_new(o, "history_more", json_integer((json_int_t)more)))
+		return -ENOMEM;
+	return 0;
+}
+
 int report_view(struct report_reader *rr, struct store *s, const char *org, const char *id_text,
                 bool personal, const char *today, json_t **out)
 {
@@ -106,13 +125,14 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 			rc = -ENOMEM;
 	if (!rc &&
 	    (json_object_set(o, "signals", signals) || json_object_set(o, "suggestion", sugg) ||
-	     json_object_set_new(o, "history", json_array()) ||
 	     json_object_set(o, "details", details ? details : json_null()) ||
 	     json_object_set_new(o, "received_at",
 	                         r.received_at[0] ? json_string(r.received_at) : json_null())))
 		rc = -ENOMEM;
 	if (!rc && personal)
 		rc = add_personal(rr, s, &r, o);
+	if (!rc)
+		rc = add_history(s, org, &r, o);
 	json_decref(signals);
 	json_decref(sugg);
 	json_decref(details);

@@ -3,7 +3,9 @@
  *
  * Owns: the report's JSON: the list's fields (domain/inbox.h) and, in
  * addition, the signals, the suggestion (with the signals it rests on),
- * the history and, only when the caller may see personal data, the
+ * the history (domain/history.h: "history", oldest first, and
+ * "history_more", the older events left out) and, only when the caller
+ * may see personal data, the
  * opened personal fields (description, place, when, people, contact) and
  * the messages with the reporter. It opens sealed fields only then. Who
  * may see what is the caller's decision (the route policy and the

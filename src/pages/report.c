@@ -30,6 +30,7 @@
 #include "http/client.h"
 #include "http/throttle.h"
 #include "http/validate.h"
+#include "pages/answers.h"
 #include "pages/formkit.h"
 #include "pages/pages.h"
 #include "pages/page.h"
@@ -230,27 +231,23 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                           .label = _("Je e-mailadres"),
                           .input = "email",
                           .autocomplete = "email"},
-    [RF_SECTOR] = {.name = "sector",
-                   .type = FT_DOMAIN_TEXT,
-                   .label = _("Wat voor plek is het? (niet verplicht)")},
+    [RF_SECTOR] = {.name = "sector", .type = FT_DOMAIN_TEXT, .label = ANSWER_Q_SECTOR},
     [RF_SINCE] = {.name = "since",
                   .type = FT_DOMAIN_TEXT,
                   .label = _("Sinds wanneer gebeurt het? (niet verplicht)"),
                   .hint = _("Bijvoorbeeld: sinds de zomer, of al een paar jaar.")},
-    [RF_FREQUENCY] = {.name = "frequency",
-                      .type = FT_DOMAIN_TEXT,
-                      .label = _("Hoe vaak gebeurt het? (niet verplicht)")},
+    [RF_FREQUENCY] = {.name = "frequency", .type = FT_DOMAIN_TEXT, .label = ANSWER_Q_FREQUENCY},
     [RF_SUBJECT_AWARE] = {.name = "subject_aware",
                           .type = FT_DOMAIN_TEXT,
                           .id = "subject-aware",
-                          .label = _("Weet de persoon van deze melding? (niet verplicht)")},
+                          .label = ANSWER_Q_SUBJECT_AWARE},
     [RF_TALKED_WITH] = {.name = "talked_with",
                         .type = FT_DOMAIN_TEXT,
                         .id = "talked-with",
-                        .label = _("Heb je er met de persoon over gepraat? (niet verplicht)")},
+                        .label = ANSWER_Q_TALKED_WITH},
     [RF_INVOLVED] = {.name = "involved",
                      .type = FT_DOMAIN_TEXT,
-                     .label = _("Wie weet er al van of helpt al? (niet verplicht)"),
+                     .label = ANSWER_Q_INVOLVED,
                      .hint = _("Vink aan wat je weet.")},
     [RF_LOCATION_NOW] = {.name = "safety.location_now",
                          .type = FT_DOMAIN_TEXT,
@@ -259,27 +256,27 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
     [RF_SAFE_CONTACT] = {.name = "safety.safe_contact",
                          .type = FT_DOMAIN_TEXT,
                          .id = "safety-safe-contact",
-                         .label = _("Is het veilig om de persoon te bellen of te schrijven?"),
+                         .label = ANSWER_Q_SAFE_CONTACT,
                          .hint = _("Het is niet veilig als iemand anders de telefoon of de post "
                                    "van de persoon in handen heeft.")},
     [RF_THREATS] = {.name = "safety.threats",
                     .type = FT_DOMAIN_TEXT,
                     .id = "safety-threats",
-                    .label = _("Wordt er gedreigd of geweld gebruikt?")},
+                    .label = ANSWER_Q_THREATS},
     [RF_WEAPONS] = {.name = "safety.weapons",
                     .type = FT_DOMAIN_TEXT,
                     .id = "safety-weapons",
-                    .label = _("Zijn er wapens?")},
+                    .label = ANSWER_Q_WEAPONS},
     [RF_REPORTER_SAFE] = {.name = "safety.reporter_safe",
                           .type = FT_DOMAIN_TEXT,
                           .id = "safety-reporter-safe",
-                          .label = _("Voel jij je zelf veilig?"),
+                          .label = ANSWER_Q_REPORTER_SAFE,
                           .hint = _("Word je zelf bedreigd? Zeg het ons. Bij acuut gevaar: bel "
                                     "112.")},
     [RF_CONFIDENTIAL] = {.name = "reporter_state",
                          .type = FT_DOMAIN_TEXT,
                          .id = "reporter-state",
-                         .label = _("Mogen de mensen om wie het gaat je naam horen?"),
+                         .label = ANSWER_Q_REPORTER_STATE,
                          .hint = _("Alleen als je niet anoniem meldt. Wij bespreken dan met jou "
                                    "wat we met je naam doen.")},
     [RF_PRO_ORG] = {.name = "professional.organisation",
@@ -297,7 +294,7 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
     [RF_MELDCODE] = {.name = "professional.meldcode_steps",
                      .type = FT_DOMAIN_TEXT,
                      .id = "professional-meldcode",
-                     .label = _("Welke stappen van de Meldcode heb je al gezet? (niet verplicht)")},
+                     .label = ANSWER_Q_MELDCODE},
 };
 
 /* Step 1's one question; its error is the form's own (the answer only
@@ -318,7 +315,7 @@ static const struct field_spec danger_field = {
 static const struct field_spec minor_spec = {
     .name = "minor",
     .type = FT_DOMAIN_TEXT,
-    .label = _("Is deze persoon jonger dan 18 jaar?"),
+    .label = ANSWER_Q_MINOR,
     .hint = _("Niet verplicht."),
 };
 
@@ -355,7 +352,7 @@ static const struct field_spec person_id_specs[] = {
 static const struct field_spec person_role_spec = {
     .name = "role",
     .type = FT_DOMAIN_TEXT,
-    .label = _("Wie is deze persoon? (niet verplicht)"),
+    .label = ANSWER_Q_PERSON_ROLE,
 };
 
 static const char *person_val(const struct req *req, size_t slot, const char *key)
@@ -772,58 +769,12 @@ static json_t *district_group(const struct req *req, const struct ferrs *fe)
 
 /* --- The choices of issue 8 ------------------------------------------ */
 
-struct opt {
-	const char *value, *label;
-};
-
-static const struct opt opts_ynu[] = {
-    {"yes", _("Ja")}, {"no", _("Nee")}, {"unknown", _("Weet ik niet")}, {NULL, NULL}};
-static const struct opt opts_yn[] = {{"yes", _("Ja")}, {"no", _("Nee")}, {NULL, NULL}};
-static const struct opt opts_sector[] = {{"home", _("Bij iemand thuis")},
-                                         {"business", _("In een bedrijf of winkel")},
-                                         {"hospitality", _("In de horeca")},
-                                         {"harbour", _("In de haven of op een schip")},
-                                         {"agriculture", _("In de land- of tuinbouw")},
-                                         {"hotel", _("In een hotel of vakantiehuis")},
-                                         {"online", _("Online")},
-                                         {"vehicle", _("In een auto, bus of vrachtwagen")},
-                                         {"other", _("Ergens anders")},
-                                         {NULL, NULL}};
-static const struct opt opts_frequency[] = {{"once", _("Eén keer")},
-                                            {"sometimes", _("Soms")},
-                                            {"often", _("Vaak of steeds")},
-                                            {"unknown", _("Weet ik niet")},
-                                            {NULL, NULL}};
-static const struct opt opts_involved[] = {
-    {"police", _("De politie")},
-    {"police_complaint", _("De politie, en er is aangifte gedaan")},
-    {"veilig_thuis", _("Veilig Thuis")},
-    {"wijkteam", _("Het wijkteam")},
-    {"youth_care", _("Jeugdhulp")},
-    {"school", _("School")},
-    {"care_coordinator", _("De zorgcoördinator mensenhandel")},
-    {"tipline", _("Meld Misdaad Anoniem is al gebeld")},
-    {"inspectorate", _("De Nederlandse Arbeidsinspectie is al ingelicht")},
-    {NULL, NULL}};
-static const struct opt opts_meldcode[] = {
-    {"signals", _("Stap 1: signalen in kaart gebracht")},
-    {"consult", _("Stap 2: een collega of Veilig Thuis om advies gevraagd")},
-    {"conversation", _("Stap 3: met de persoon gepraat")},
-    {"weigh", _("Stap 4: de zorgen gewogen")},
-    {"decide", _("Stap 5: besloten over hulp of een melding")},
-    {NULL, NULL}};
-static const struct opt opts_confidential[] = {
-    {"confidential", _("Nee, geef mijn naam niet door aan de mensen om wie het gaat")},
-    {NULL, NULL}};
-static const struct opt opts_person_role[] = {{"victim", _("Mogelijk slachtoffer")},
-                                              {"exploiter", _("Mogelijk uitbuiter")},
-                                              {"both", _("Allebei")},
-                                              {"other", _("Iemand anders, of weet ik niet")},
-                                              {NULL, NULL}};
+/* Their answers' words are pages/answers.h's (the staff view shows them
+ * too). */
 
 /* The group of spec with opts, checked as sent; ids "base-value". */
 static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_choice kind,
-                         const struct field_spec *spec, const struct opt *opts)
+                         const struct field_spec *spec, const struct answer_opt *opts)
 {
 	const char *base = spec->id ? spec->id : spec->name;
 	json_t *g = fk_spec_group(req, kind, spec, ferr_group(fe, spec->name));
@@ -856,10 +807,8 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 	struct field_spec spec = minor_spec;
 	spec.name = name;
 	json_t *g = fk_spec_group(req, FK_RADIO, &spec, err);
-	static const struct {
-		const char *value, *label;
-	} minor[] = {{"yes", _("Ja")}, {"no", _("Nee")}, {"unknown", _("Weet ik niet")}};
-	for (size_t i = 0; i < 3; i++) {
+	const struct answer_opt *minor = answer_ynu;
+	for (size_t i = 0; minor[i].value; i++) {
 		char id[48];
 		snprintf(id, sizeof id, "%s-%s", base, minor[i].value);
 		ok = ok && fk_option(g, id, minor[i].value, page_tr(req, minor[i].label), NULL,
@@ -872,7 +821,7 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 	struct field_spec rspec = person_role_spec;
 	rspec.name = name;
 	rspec.id = base;
-	ok = fk_put(p, "role", opt_group(req, fe, FK_RADIO, &rspec, opts_person_role)) && ok;
+	ok = fk_put(p, "role", opt_group(req, fe, FK_RADIO, &rspec, answer_person_role)) && ok;
 	for (size_t i = 0; i < sizeof person_id_specs / sizeof person_id_specs[0]; i++) {
 		char pname[HTTP_MAX_FIELD_NAME + 1], id[80];
 		snprintf(pname, sizeof pname, "people[%zu].%s", slot, person_id_specs[i].name);
@@ -893,14 +842,19 @@ static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot
 static const struct {
 	int field;
 	enum fk_choice kind;
-	const struct opt *opts;
+	const struct answer_opt *opts;
 } choice_fields[] = {
-    {RF_SECTOR, FK_RADIO, opts_sector},        {RF_FREQUENCY, FK_RADIO, opts_frequency},
-    {RF_SUBJECT_AWARE, FK_RADIO, opts_ynu},    {RF_TALKED_WITH, FK_RADIO, opts_yn},
-    {RF_INVOLVED, FK_CHECKBOX, opts_involved}, {RF_SAFE_CONTACT, FK_RADIO, opts_ynu},
-    {RF_THREATS, FK_RADIO, opts_ynu},          {RF_WEAPONS, FK_RADIO, opts_ynu},
-    {RF_REPORTER_SAFE, FK_RADIO, opts_ynu},    {RF_CONFIDENTIAL, FK_CHECKBOX, opts_confidential},
-    {RF_MELDCODE, FK_CHECKBOX, opts_meldcode},
+    {RF_SECTOR, FK_RADIO, answer_sector},
+    {RF_FREQUENCY, FK_RADIO, answer_frequency},
+    {RF_SUBJECT_AWARE, FK_RADIO, answer_ynu},
+    {RF_TALKED_WITH, FK_RADIO, answer_yn},
+    {RF_INVOLVED, FK_CHECKBOX, answer_involved},
+    {RF_SAFE_CONTACT, FK_RADIO, answer_ynu},
+    {RF_THREATS, FK_RADIO, answer_ynu},
+    {RF_WEAPONS, FK_RADIO, answer_ynu},
+    {RF_REPORTER_SAFE, FK_RADIO, answer_ynu},
+    {RF_CONFIDENTIAL, FK_CHECKBOX, answer_confidential},
+    {RF_MELDCODE, FK_CHECKBOX, answer_meldcode},
 };
 static const int text_fields_8[] = {RF_SINCE, RF_LOCATION_NOW, RF_PRO_ORG, RF_PRO_FUNCTION};
 
@@ -1534,12 +1488,13 @@ static bool apply_prefill(json_t *fields, const struct req *req)
 		if (report_value_index(report_forms, f) >= 0)
 			ok = put_field(fields, "forms", f);
 	}
-	static const struct opt minors[] = {
-	    {"ja", "yes"}, {"nee", "no"}, {"weetniet", "unknown"}, {NULL, NULL}};
-	for (size_t i = 0; ok && minor && minors[i].value; i++)
-		if (str_eq(minor, minors[i].value) && !json_object_get(fields, "people[0].minor"))
+	static const struct {
+		const char *word, *code;
+	} minors[] = {{"ja", "yes"}, {"nee", "no"}, {"weetniet", "unknown"}, {NULL, NULL}};
+	for (size_t i = 0; ok && minor && minors[i].word; i++)
+		if (str_eq(minor, minors[i].word) && !json_object_get(fields, "people[0].minor"))
 			ok = json_object_set_new(fields, "people[0].minor",
-			                         json_string(minors[i].label)) == 0;
+			                         json_string(minors[i].code)) == 0;
 	return ok;
 }
 
@@ -1685,7 +1640,7 @@ static bool put_answers(const struct req *req, json_t *d, const json_t *fields)
 						char label[512];
 						snprintf(
 						    label, sizeof label, "%s %zu: %s",
-						    page_tr(req, _("Persoon")), i + 1,
+						    page_tr(req, ANSWER_PERSON), i + 1,
 						    json_string_value(json_object_get(a, "label")));
 						json_object_set_new(a, "label", json_string(label));
 						ok = fk_append(items, a) && ok;

@@ -5,7 +5,9 @@
  * the filters as a GET form (works without JavaScript), keyset paging by
  * the list's cursor, codes shown as words of the request's language,
  * signals grouped per form with the suggestion and the signals it rests
- * on. Access is the route policy's (intake, handler, care); what each
+ * on, the reporter's answers of issue 8 in the form's own words
+ * (pages/answers.h), the history in words (who, when, what). Access is
+ * the route policy's (intake, handler, care); what each
  * role reads and the audit entry of a view are staffread's. The reporter's
  * words reach the template as data and are escaped there, never HTML. */
 #include <errno.h>
@@ -13,8 +15,10 @@
 #include <string.h>
 
 #include "content/content.h"
+#include "limits.h"
 #include "domain/accounts.h"
 #include "domain/report.h"
+#include "pages/answers.h"
 #include "pages/formkit.h"
 #include "pages/page.h"
 #include "pages/pages.h"
@@ -118,30 +122,46 @@ static bool label_forms(const struct req *req, json_t *o, const char *key)
 	return fk_put(o, lk, list);
 }
 
-/* The role of a person the reporter describes (report_person_roles),
- * in the words of the report form. */
-static const struct {
-	const char *code, *label;
-} person_roles[] = {
-    {"victim", N_("Mogelijk slachtoffer")},
-    {"exploiter", N_("Mogelijk uitbuiter")},
-    {"both", N_("Allebei")},
-    {"other", N_("Iemand anders, of weet ik niet")},
-};
-
-/* A person's role and minor as words: role_label and minor_label. */
+/* A person's role and minor in the words of the report form
+ * (pages/answers.h): role_label and minor_label. */
 static bool label_person(const struct req *req, json_t *person)
 {
-	const char *role = json_string_value(json_object_get(person, "role"));
-	if (role) {
-		const char *l = role;
-		for (size_t i = 0; i < sizeof person_roles / sizeof person_roles[0]; i++)
-			if (strcmp(person_roles[i].code, role) == 0)
-				l = page_tr(req, person_roles[i].label);
-		if (!fk_put(person, "role_label", json_string(l)))
+	static const struct {
+		const char *key, *label_key;
+		const struct answer_opt *opts;
+	} keys[] = {{"role", "role_label", answer_person_role},
+	            {"minor", "minor_label", answer_ynu}};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *c = json_string_value(json_object_get(person, keys[i].key));
+		if (!c)
+			continue;
+		const char *l = answer_label(keys[i].opts, c);
+		if (!fk_put(person, keys[i].label_key, json_string(l ? page_tr(req, l) : c)))
 			return false;
 	}
-	return label(req, person, "minor");
+	return true;
+}
+
+static const char *tr_req(void *ctx, const char *msgid)
+{
+	return page_tr(ctx, msgid);
+}
+
+/* The reporter's answers of issue 8 that are no personal data (the
+ * report's details) as a definition list in the form's words:
+ * answers[] = (term, values[]). Each person's role and minor only when
+ * the people are not listed already (with the personal fields). */
+static bool put_answers(const struct req *req, json_t *v)
+{
+	json_t *list = json_array();
+	bool people = json_array_size(json_object_get(v, "people")) == 0;
+	if (!list || !answer_details_list(json_object_get(v, "details"), people, tr_req,
+	                                  (void *)req, list)) {
+		json_decref(list);
+		return false;
+	}
+	return fk_put(v, "has_answers", json_boolean(json_array_size(list) > 0)) &&
+	       fk_put(v, "answers", list);
 }
 
 static bool label_row(const struct req *req, json_t *r)
@@ -306,6 +326,87 @@ static json_t *suggestion(const struct req *req, const json_t *sugg)
 	return out;
 }
 
+/* What happened to a report, in words (the history's action codes). */
+static const struct {
+	const char *code, *label;
+} history_words[] = {
+    {"received", N_("Melding ontvangen")},
+    {"report.view", N_("Melding bekeken")},
+    {"report.change", N_("Status of uitkomst gewijzigd")},
+    {"report.export", N_("Meegenomen in een export")},
+    {"report.import", N_("Melding ingelezen")},
+};
+
+/* Who did it, in words: a staff login as itself, a command as the
+ * command line with the OS user, the system as such. */
+static bool history_who(const struct req *req, json_t *e, const char *reporter)
+{
+	const char *actor = json_string_value(json_object_get(e, "actor"));
+	char who[AUDIT_ACTOR_MAX_LEN + 64];
+	if (!actor)
+		snprintf(who, sizeof who, "%s", reporter);
+	else if (strncmp(actor, "user:", 5) == 0)
+		snprintf(who, sizeof who, "%s", actor + 5);
+	else if (strncmp(actor, "cli:", 4) == 0)
+		snprintf(who, sizeof who, "%s (%s)", page_tr(req, _("Opdrachtregel")), actor + 4);
+	else if (strcmp(actor, "system") == 0)
+		snprintf(who, sizeof who, "%s", page_tr(req, _("Het systeem")));
+	else
+		snprintf(who, sizeof who, "%s", actor);
+	return fk_put(e, "who", json_string(who));
+}
+
+/* One event of the history as page data: at_text (date, or date and time
+ * in UTC), who and what. */
+static bool label_history(const struct req *req, json_t *e, const char *reporter)
+{
+	const char *at = json_string_value(json_object_get(e, "at"));
+	const char *action = json_string_value(json_object_get(e, "action"));
+	const char *result = json_string_value(json_object_get(e, "result"));
+	char when[48];
+	if (at && strlen(at) >= 19)
+		snprintf(when, sizeof when, "%.10s %.8s UTC", at, at + 11);
+	else
+		snprintf(when, sizeof when, "%s", at ? at : "");
+	const char *what = action ? action : "";
+	for (size_t i = 0; action && i < sizeof history_words / sizeof history_words[0]; i++)
+		if (strcmp(history_words[i].code, action) == 0)
+			what = page_tr(req, history_words[i].label);
+	char text[256];
+	if (result && strcmp(result, "denied") == 0)
+		snprintf(text, sizeof text, "%s (%s)", what, page_tr(req, _("geweigerd")));
+	else if (result && strcmp(result, "failed") == 0)
+		snprintf(text, sizeof text, "%s (%s)", what, page_tr(req, _("mislukt")));
+	else
+		snprintf(text, sizeof text, "%s", what);
+	return fk_put(e, "at_text", json_string(when)) && fk_put(e, "what", json_string(text)) &&
+	       history_who(req, e, reporter);
+}
+
+/* The history as the page lists it: each event in words, and after the
+ * receipt how many older events were left out (history_more). */
+static bool put_history(const struct req *req, json_t *v)
+{
+	const char *reporter = json_string_value(json_object_get(v, "reporter_role_label"));
+	json_t *items = json_array();
+	bool ok = items != NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(v, "history"), i, e)
+	{
+		json_t *item = ok ? json_deep_copy(e) : NULL;
+		if (!item || !label_history(req, item, reporter ? reporter : "")) {
+			json_decref(item);
+			ok = false;
+		}
+		ok = ok && fk_append(items, item);
+		json_int_t more = json_integer_value(json_object_get(v, "history_more"));
+		if (ok && i == 0 && more > 0)
+			ok = fk_append(items, json_pack("{s:I}", "more", more));
+	}
+	return fk_put(v, "history_items", items) && ok;
+}
+
 int page_staff_report(struct req *req, struct resp *resp)
 {
 	json_t *v = NULL;
@@ -325,6 +426,8 @@ int page_staff_report(struct req *req, struct resp *resp)
 	json_array_foreach(json_object_get(v, "messages"), mi, m) ok =
 	    ok && label(req, m, "author");
 	json_array_foreach(json_object_get(v, "people"), mi, m) ok = ok && label_person(req, m);
+	ok = ok && put_history(req, v);
+	ok = ok && put_answers(req, v);
 	json_t *people = json_object_get(v, "people");
 	ok = ok && fk_put(v, "has_people", json_boolean(json_array_size(people) > 0)) &&
 	     fk_put(v, "has_messages",

@@ -3,6 +3,7 @@
 #include "store/audit.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store/backend.h"
@@ -219,4 +220,43 @@ int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_
 	                        sv_int(before),
 	                        sv_int((int64_t)limit)};
 	return store_read_exec(s, STMT_AUDIT_PAGE, p, 8, range_row, &r);
+}
+
+struct object_ctx {
+	struct store_audit_row row;
+	store_audit_fn fn;
+	void *ctx;
+	int64_t *total;
+};
+
+static int object_row(void *vctx, const struct store_val *c, size_t n)
+{
+	struct object_ctx *o = vctx;
+	struct store_audit_row *w = &o->row;
+	if (n != 6 || c[0].type != STORE_INT || c[5].type != STORE_INT)
+		return -EIO;
+	w->seq = c[0].i;
+	*o->total = c[5].i;
+	int rc = store_col_text(w->at, sizeof w->at, &c[1]);
+	if (!rc)
+		rc = store_col_text(w->actor, sizeof w->actor, &c[2]);
+	if (!rc)
+		rc = store_col_text(w->action, sizeof w->action, &c[3]);
+	if (!rc)
+		rc = store_col_text(w->result, sizeof w->result, &c[4]);
+	return rc ? rc : o->fn(o->ctx, w);
+}
+
+int store_audit_object(struct store *s, const char *org, const char *object, size_t limit,
+                       store_audit_fn fn, void *ctx, int64_t *total)
+{
+	*total = 0;
+	if (!org || !*org || !object || !*object || limit < 1 || strlen(org) > ID_MAX_LEN ||
+	    strlen(object) > AUDIT_OBJECT_MAX_LEN)
+		return -EINVAL;
+	struct object_ctx o = {.fn = fn, .ctx = ctx, .total = total};
+	snprintf(o.row.org, sizeof o.row.org, "%s", org);
+	snprintf(o.row.object, sizeof o.row.object, "%s", object);
+	struct store_val p[] = {sv_text(org), sv_text(object), sv_int((int64_t)limit)};
+	return store_read_exec(s, STMT_AUDIT_OBJECT, p, 3, object_row, &o);
 }

@@ -74,4 +74,12 @@ struct store_audit_filter {
 int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_t before,
                      size_t limit, store_audit_fn fn, void *ctx);
 
+/* The entries of organisation org about object (exactly; a report's
+ * history: "report:ID"), newest first, at most limit (>= 1) of them;
+ * *total gets how many there are in all (0 when none), read in the same
+ * statement. Each row has seq, at, actor, action and result (org and
+ * object are the ones asked for; no MAC). -EINVAL without org or object. */
+int store_audit_object(struct store *s, const char *org, const char *object, size_t limit,
+                       store_audit_fn fn, void *ctx, int64_t *total);
+
 #endif

@@ -220,6 +220,9 @@ static const char *const migrations[] = {
     " sealed BYTEA,"
     " receipt BYTEA);"
     "CREATE INDEX drafts_expires ON drafts (expires_at);",
+    /* 11: a report's history (the audit entries about it) is read on every
+     * view: by organisation and object, newest first. */
+    "CREATE INDEX audit_log_object ON audit_log (org_id, object, seq);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -178,6 +178,14 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                          " AND ($3 = '' OR action = $3) AND ($4 = '' OR object = $4)"
                          " AND at COLLATE \"C\" >= $5 AND at COLLATE \"C\" < $6"
                          " AND seq < $7 ORDER BY seq DESC LIMIT $8"},
+    /* One organisation's entries about one object (a report's history),
+     * newest first, with how many there are in all (the same snapshot);
+     * the index of migration 11 serves both. */
+    [STMT_AUDIT_OBJECT] = {"audit_object",
+                           "SELECT seq, at, actor, action, result,"
+                           " (SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND object = $2)"
+                           " FROM audit_log WHERE org_id = $1 AND object = $2"
+                           " ORDER BY seq DESC LIMIT $3"},
     [STMT_AUDIT_RANGE] = {"audit_range",
                           "SELECT seq, at, actor, org_id, action, object, result, mac"
                           " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},

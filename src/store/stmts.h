@@ -72,6 +72,7 @@ enum stmt_id {
 	STMT_AUDIT_HEAD_MAX,
 	STMT_AUDIT_RANGE,
 	STMT_AUDIT_PAGE,
+	STMT_AUDIT_OBJECT,
 	/* The intake's batch: what would refuse a new report, in one look. */
 	STMT_REPORT_NEW_CHECK,
 	/* A counter raised by $3 at once (a batch's references). */

@@ -197,6 +197,12 @@ test('staff first login by keyboard only: new password, enrolment, recovery code
   // The newest report may be one the form tests sent before this file ran.
   check((await page.locator('#report-description').textContent()).trim().length > 0, 'the report view lacks the words of the report');
   await noViolations(page, 'staf/meldingen/ID');
+  // The history starts with the receipt; this look shows from the next one on.
+  check((await page.locator('ol.signaal-history li').count()) >= 1, 'the report view has no history');
+  await page.reload({ waitUntil: 'load' });
+  check((await page.locator('ol.signaal-history').textContent()).includes('Melding bekeken'),
+    'the history lacks the view just before');
+  await noViolations(page, 'staf/meldingen/ID with its history');
   await page.goto(BASE + '/staf/meldingen?status=received&overdue=yes', { waitUntil: 'load' });
   await noViolations(page, 'staf/meldingen filtered');
   await page.goto(BASE + '/en/staf/meldingen', { waitUntil: 'load' });

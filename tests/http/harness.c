@@ -813,14 +813,15 @@ char *text_repeat(const char *prefix, const char *unit, size_t n)
 	return s;
 }
 
-static int query_sqlite(const struct srv *s, const char *sql, struct buf *out)
+static int query_sqlite(const struct srv *s, const char *sql, struct buf *out, bool write)
 {
 	char path[300];
 	snprintf(path, sizeof path, "%s/var/signaal.db", s->dir);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(path, &db, write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+	                    NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "srv_query: %s: %s\n", path, db ? sqlite3_errmsg(db) : "no memory");
@@ -844,10 +845,10 @@ out:
 	return rc;
 }
 
-int srv_query(const struct srv *s, const char *sql, struct buf *out)
+static int query(const struct srv *s, const char *sql, struct buf *out, bool write)
 {
 	if (!s->store_url[0])
-		return query_sqlite(s, sql, out);
+		return query_sqlite(s, sql, out, write);
 #ifdef SIGNAAL_HAVE_PG
 	PGconn *c = PQconnectdb(s->store_url);
 	PGresult *r = NULL;
@@ -875,4 +876,14 @@ out:
 	fprintf(stderr, "srv_query: built without libpq\n");
 	return -1;
 #endif
+}
+
+int srv_query(const struct srv *s, const char *sql, struct buf *out)
+{
+	return query(s, sql, out, false);
+}
+
+int srv_change(const struct srv *s, const char *sql, struct buf *out)
+{
+	return query(s, sql, out, true);
 }

@@ -64,6 +64,10 @@ int srv_stop(struct srv *s);
  * database, and appends each row to out as its columns joined by '|', one
  * row a line (NULL as ""). 0, or -1 with the reason on stderr. */
 int srv_query(const struct srv *s, const char *sql, struct buf *out);
+/* The same for a test that damages what is stored behind the server's
+ * back (a value no request could write): the statement may change rows
+ * and must return some (RETURNING), so that it runs on both backends. */
+int srv_change(const struct srv *s, const char *sql, struct buf *out);
 /* Like srv_stop, but kills the server when it has not exited after
  * seconds: then -2. */
 int srv_stop_within(struct srv *s, unsigned seconds);

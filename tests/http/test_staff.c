@@ -1036,6 +1036,40 @@ static void reading_reports(void **state)
 	}
 }
 
+/* Sends body to the public API; id gets the new report's id. The list
+ * orders one day's reports by their random ids: the new report is the id
+ * that was not there before. */
+static void new_report(const char *body, char id[32])
+{
+	struct res r;
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
+	json_t *before = json_of(&r);
+	res_free(&r);
+	assert_int_equal(
+	    http_post(&S, "/api/v1/reports", "application/json", body, strlen(body), NULL, &r), 0);
+	if (r.status != 201)
+		fail_msg("report refused: %s", buf_str(&r.body));
+	res_free(&r);
+	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
+	json_t *after = json_of(&r);
+	res_free(&r);
+	id[0] = '\0';
+	size_t i, k;
+	json_t *x, *y;
+	json_array_foreach(json_object_get(after, "reports"), i, x)
+	{
+		const char *xi = json_string_value(json_object_get(x, "id"));
+		bool old = false;
+		json_array_foreach(json_object_get(before, "reports"), k, y) old =
+		    old || strcmp(xi, json_string_value(json_object_get(y, "id"))) == 0;
+		if (!old)
+			snprintf(id, 32, "%s", xi);
+	}
+	json_decref(before);
+	json_decref(after);
+	assert_true(id[0] != '\0');
+}
+
 /* Everything the reporter gave reaches the reader: since, where the
  * person is now, and the people with their role and age group in words. */
 static void report_view_shows_every_answer(void **state)
@@ -1048,34 +1082,8 @@ static void report_view_shows_every_answer(void **state)
 	    "\"safety\":{\"location_now\":\"VOORBEELD in de loods\"},"
 	    "\"people\":[{\"role\":\"exploiter\",\"minor\":\"no\"}]}";
 	struct res r;
-	/* The list orders one day's reports by their random ids: the new
-	 * report is the id that was not there before. */
-	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
-	json_t *before = json_of(&r);
-	res_free(&r);
-	assert_int_equal(
-	    http_post(&S, "/api/v1/reports", "application/json", body, strlen(body), NULL, &r), 0);
-	if (r.status != 201)
-		fail_msg("report refused: %s", buf_str(&r.body));
-	res_free(&r);
-	assert_int_equal(api_get(W_HANDLER, "/api/v1/reports?limit=1000", &r), 200);
-	json_t *after = json_of(&r);
-	res_free(&r);
-	char id[32] = "", path[96];
-	size_t i, k;
-	json_t *x, *y;
-	json_array_foreach(json_object_get(after, "reports"), i, x)
-	{
-		const char *xi = json_string_value(json_object_get(x, "id"));
-		bool old = false;
-		json_array_foreach(json_object_get(before, "reports"), k, y) old =
-		    old || strcmp(xi, json_string_value(json_object_get(y, "id"))) == 0;
-		if (!old)
-			snprintf(id, sizeof id, "%s", xi);
-	}
-	json_decref(before);
-	json_decref(after);
-	assert_true(id[0] != '\0');
+	char id[32], path[96];
+	new_report(body, id);
 	snprintf(path, sizeof path, "/api/v1/reports/%s", id);
 	assert_int_equal(api_get(W_HANDLER, path, &r), 200);
 	json_t *v = json_of(&r);
@@ -1097,6 +1105,170 @@ static void report_view_shows_every_answer(void **state)
 	assert_non_null(strstr(html, "Minderjarig: Nee."));
 	assert_null(strstr(html, "exploiter"));
 	res_free(&r);
+}
+
+/* Whether the history of v (the API's report) holds an entry of action
+ * by actor. */
+static bool history_has(const json_t *v, const char *action, const char *actor)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(v, "history"), i, e)
+	{
+		const char *a = json_string_value(json_object_get(e, "actor"));
+		if (strcmp(json_string_value(json_object_get(e, "action")), action) == 0 &&
+		    (!actor || (a && strcmp(a, actor) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/* The history of a report: received, then each earlier view by whom (the
+ * view being made shows from the next one on), nothing of another
+ * report; the non-personal answers in the form's words; a stored detail
+ * that is no code is shown escaped. */
+static void report_history_and_answers(void **state)
+{
+	(void)state;
+	static const char body[] =
+	    "{\"org\":\"velsen\",\"kind\":\"report\",\"reporter_role\":\"bystander\","
+	    "\"anonymous\":true,\"description\":\"VOORBEELD geschiedenis\","
+	    "\"sector\":\"harbour\",\"frequency\":\"often\",\"subject_aware\":\"no\","
+	    "\"involved\":[\"police\",\"school\"],"
+	    "\"safety\":{\"threats\":\"yes\",\"weapons\":\"unknown\"}}";
+	struct res r;
+	char id[32], path[96], api[96];
+	new_report(body, id);
+	snprintf(path, sizeof path, "/staf/meldingen/%s", id);
+	snprintf(api, sizeof api, "/api/v1/reports/%s", id);
+
+	/* intake1 looks first; hand1 then sees that look, not its own. */
+	assert_int_equal(get_with(path, users[W_INTAKE].cookie, &r), 200);
+	res_free(&r);
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 200);
+	const char *html = buf_str(&r.body);
+	assert_non_null(strstr(html, "Melding ontvangen"));
+	assert_non_null(strstr(html, ", intake1: Melding bekeken"));
+	assert_null(strstr(html, ", hand1: Melding bekeken"));
+	/* The answers in the words of the form, never the codes. */
+	const char *answers = strstr(html, "id=\"report-answers\"");
+	assert_non_null(answers);
+	assert_non_null(strstr(answers, "In de haven of op een schip"));
+	assert_non_null(strstr(answers, "Vaak of steeds"));
+	assert_non_null(strstr(answers, "De politie<br>School<br>"));
+	assert_non_null(strstr(answers, "Wordt er gedreigd of geweld gebruikt?</dt><dd>Ja<br>"));
+	assert_non_null(strstr(answers, "Zijn er wapens?</dt><dd>Weet ik niet<br>"));
+	assert_non_null(strstr(answers, "Weet de persoon van deze melding? (niet verplicht)</dt>"
+	                                "<dd>Nee<br>"));
+	assert_null(strstr(html, "harbour"));
+	res_free(&r);
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), ", hand1: Melding bekeken"));
+	res_free(&r);
+	/* English through gettext. */
+	char en[128];
+	snprintf(en, sizeof en, "/en%s", path);
+	assert_int_equal(get_with(en, users[W_HANDLER].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "In the harbour or on a ship"));
+	assert_non_null(strstr(buf_str(&r.body), ", intake1: Report viewed"));
+	res_free(&r);
+
+	/* The API: received and the three views before this one, oldest
+	 * first; the views of the other reports never. */
+	assert_int_equal(api_get(W_INTAKE, api, &r), 200);
+	json_t *v = json_of(&r);
+	res_free(&r);
+	json_t *h = json_object_get(v, "history");
+	assert_int_equal(json_array_size(h), 5);
+	json_t *first = json_array_get(h, 0);
+	assert_string_equal(json_string_value(json_object_get(first, "action")), "received");
+	assert_string_equal(json_string_value(json_object_get(first, "at")),
+	                    json_string_value(json_object_get(v, "received_on")));
+	assert_true(json_is_null(json_object_get(first, "actor")));
+	const char *who[] = {"user:intake1", "user:hand1", "user:hand1", "user:hand1"};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *e = json_array_get(h, i + 1);
+		assert_string_equal(json_string_value(json_object_get(e, "action")), "report.view");
+		assert_string_equal(json_string_value(json_object_get(e, "actor")), who[i]);
+		assert_string_equal(json_string_value(json_object_get(e, "result")), "ok");
+		assert_true(
+		    strcmp(json_string_value(json_object_get(e, "at")),
+		           json_string_value(json_object_get(json_array_get(h, i), "at"))) >= 0);
+	}
+	assert_int_equal(json_integer_value(json_object_get(v, "history_more")), 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(v, "details"), "sector")), "harbour");
+	json_decref(v);
+
+	/* A stored detail that is no code (written behind the server's
+	 * back) is shown as text. */
+	char sql[256];
+	struct buf out = BUF_INIT;
+	snprintf(sql, sizeof sql,
+	         "UPDATE reports SET details = '{\"sector\":\"<b>haven</b>\","
+	         "\"involved\":[\"<i>x</i>\"]}' WHERE id = %s RETURNING id",
+	         id);
+	assert_int_equal(srv_change(&S, sql, &out), 0);
+	assert_non_null(strstr(buf_str(&out), id));
+	buf_free(&out);
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "&lt;b&gt;haven&lt;/b&gt;"));
+	assert_non_null(strstr(buf_str(&r.body), "&lt;i&gt;x&lt;/i&gt;"));
+	assert_null(strstr(buf_str(&r.body), "<b>haven"));
+	assert_null(strstr(buf_str(&r.body), "<i>x"));
+	res_free(&r);
+}
+
+/* A state change is in the history: the example reports of `init --demo`
+ * were given their states by a command, and each change was recorded.
+ * Read through a second server (organisations are loaded at start) by a
+ * handler of that organisation; velsen's handler does not find them. */
+static void history_shows_a_state_change(void **state)
+{
+	(void)state;
+	assert_int_equal(cli(NULL,
+	                     "init --org voorbeeld --name 'Gemeente Voorbeeld' --region nl --demo",
+	                     NULL, 0),
+	                 0);
+	struct srv s2;
+	assert_int_equal(srv_start_beside(&s2, &S), 0);
+	struct srv keep = S;
+	S = s2;
+	struct who vb = {.login = "vb1", .org = "voorbeeld", .roles = "handler"};
+	assert_int_equal(cli(PASS, "user add --org voorbeeld --role handler vb1", NULL, 0), 0);
+	assert_int_equal(cli(NULL, "token create vb1 --days 1", vb.token, sizeof vb.token), 0);
+	enrol(&vb);
+	char h[200];
+	snprintf(h, sizeof h, "Authorization: Bearer %s", vb.token);
+	struct res r;
+	assert_int_equal(get_with("/api/v1/reports?status=investigating&limit=1", h, &r), 200);
+	json_t *list = json_of(&r);
+	res_free(&r);
+	json_t *first = json_array_get(json_object_get(list, "reports"), 0);
+	assert_non_null(first);
+	char path[96], api[96];
+	snprintf(api, sizeof api, "/api/v1/reports/%s",
+	         json_string_value(json_object_get(first, "id")));
+	snprintf(path, sizeof path, "/staf/meldingen/%s",
+	         json_string_value(json_object_get(first, "id")));
+	json_decref(list);
+	assert_int_equal(get_with(api, h, &r), 200);
+	json_t *v = json_of(&r);
+	res_free(&r);
+	assert_true(history_has(v, "received", NULL));
+	assert_true(history_has(v, "report.change", NULL));
+	assert_false(history_has(v, "report.view", "user:hand1"));
+	json_decref(v);
+	assert_int_equal(get_with(path, vb.cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), ": Status of uitkomst gewijzigd"));
+	assert_non_null(strstr(buf_str(&r.body), "Opdrachtregel ("));
+	assert_null(strstr(buf_str(&r.body), "intake1"));
+	res_free(&r);
+	/* Another organisation's handler: not found. */
+	assert_int_equal(get_with(path, users[W_HANDLER].cookie, &r), 404);
+	res_free(&r);
+	S = keep;
+	assert_int_equal(srv_stop(&s2), 0);
 }
 
 /* URL-safe base64 without padding of s, as the inbox's cursor is. */
@@ -1225,6 +1397,8 @@ int main(void)
 	    cmocka_unit_test(reading_reports),
 	    cmocka_unit_test(inbox_refuses_crafted_queries),
 	    cmocka_unit_test(report_view_shows_every_answer),
+	    cmocka_unit_test(report_history_and_answers),
+	    cmocka_unit_test(history_shows_a_state_change),
 	    cmocka_unit_test(unknown_login_answers_like_wrong_password),
 	    cmocka_unit_test(fixation_new_id_at_login),
 	    cmocka_unit_test(code_used_once),

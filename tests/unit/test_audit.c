@@ -24,6 +24,7 @@
 #endif
 #include "audit/audit.h"
 #include "audit/list.h"
+#include "domain/history.h"
 #include "store/audit.h"
 #include "store/backend.h"
 #include "store/store.h"
@@ -728,6 +729,101 @@ static void test_csv_reads_in_batches(void **state)
 	free(text);
 }
 
+/* A report's history: only its organisation's entries about exactly
+ * that object, newest first, with how many there are; the history
+ * (domain/history.h) puts them after the receipt, oldest first. */
+static int seq_row(void *ctx, const struct store_audit_row *r)
+{
+	struct seen *s = ctx;
+	assert_string_equal(r->object, "report:77");
+	if (s->n < 16)
+		s->seq[s->n++] = r->seq;
+	return 0;
+}
+
+static void test_object_entries_of_one_organisation(void **state)
+{
+	struct fx *f = *state;
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "report:77");  /* 1 */
+	add(f, "user:b1", "haarlem", AUDIT_REPORT_VIEW, "report:77"); /* 2 */
+	add(f, "user:a2", "velsen", AUDIT_REPORT_VIEW, "report:78");  /* 3 */
+	add(f, "cli:x", "velsen", AUDIT_REPORT_CHANGE, "report:77");  /* 4 */
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "report:770"); /* 5 */
+	add(f, "user:a1", "velsen", AUDIT_LOGIN, NULL);               /* 6 */
+	struct seen s = {0};
+	int64_t total = -1;
+	assert_int_equal(store_audit_object(f->s, "velsen", "report:77", 10, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.seq[0], 4);
+	assert_int_equal(s.seq[1], 1);
+	s = (struct seen){0};
+	assert_int_equal(store_audit_object(f->s, "velsen", "report:77", 1, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.seq[0], 4);
+	s = (struct seen){0};
+	assert_int_equal(store_audit_object(f->s, "haarlem", "report:77", 10, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(s.seq[0], 2);
+	s = (struct seen){0};
+	assert_int_equal(
+	    store_audit_object(f->s, "bloemendaal", "report:77", 10, seq_row, &s, &total), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(store_audit_object(f->s, "", "report:77", 10, seq_row, &s, &total),
+	                 -EINVAL);
+
+	json_t *h = NULL;
+	int64_t more = -1;
+	assert_int_equal(report_history(f->s, "velsen", 77, "2026-11-01", &h, &more), 0);
+	assert_int_equal(more, 0);
+	assert_int_equal(json_array_size(h), 3);
+	static const char *const want[][3] = {{"2026-11-01", "received", NULL},
+	                                      {NULL, "report.view", "user:a1"},
+	                                      {NULL, "report.change", "cli:x"}};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *e = json_array_get(h, i);
+		if (want[i][0])
+			assert_string_equal(json_string_value(json_object_get(e, "at")),
+			                    want[i][0]);
+		assert_string_equal(json_string_value(json_object_get(e, "action")), want[i][1]);
+		if (want[i][2])
+			assert_string_equal(json_string_value(json_object_get(e, "actor")),
+			                    want[i][2]);
+		else
+			assert_true(json_is_null(json_object_get(e, "actor")));
+		assert_string_equal(json_string_value(json_object_get(e, "result")), "ok");
+	}
+	json_decref(h);
+}
+
+/* Beyond REPORT_HISTORY_MAX entries the history keeps the newest and
+ * counts the older ones. */
+static void test_history_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	for (unsigned i = 0; i < REPORT_HISTORY_MAX + 3; i++)
+		add(f, i < 3 ? "user:old" : "user:new", "velsen", AUDIT_REPORT_VIEW, "report:9");
+	json_t *h = NULL;
+	int64_t more = -1;
+	assert_int_equal(report_history(f->s, "velsen", 9, "2026-11-01", &h, &more), 0);
+	assert_int_equal(more, 3);
+	assert_int_equal(json_array_size(h), REPORT_HISTORY_MAX + 1);
+	size_t i;
+	json_t *e;
+	json_array_foreach(h, i, e)
+	{
+		if (i)
+			assert_string_equal(json_string_value(json_object_get(e, "actor")),
+			                    "user:new");
+	}
+	json_decref(h);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -769,6 +865,8 @@ int main(void)
 	    T(test_csv_lists_the_filtered_entries),
 	    T(test_csv_is_formula_safe),
 	    T(test_csv_reads_in_batches),
+	    T(test_object_entries_of_one_organisation),
+	    T(test_history_is_bounded),
 	};
 	store_fixture_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,7 +62,8 @@ static void examples_spread_and_marked(void **state)
 	struct store_fixture *f = *state;
 	struct buf err = BUF_INIT;
 	size_t added = 0;
-	int rc = demo_load(f->s, content, "content", master, "velsen", TODAY, &added, &err);
+	int rc =
+	    demo_load(f->s, content, "content", master, "velsen", "cli:test", TODAY, &added, &err);
 	if (rc)
 		fail_msg("demo_load: %d %s", rc, buf_str(&err));
 	assert_true(added >= 30 && added <= 50);
@@ -95,6 +96,20 @@ static void examples_spread_and_marked(void **state)
 		                             json_string_value(json_object_get(x, "id")), true,
 		                             TODAY, &v),
 		                 0);
+		/* Its history: received, and a state it was given as a change
+		 * by the one who loaded the examples. */
+		json_t *h = json_object_get(v, "history");
+		bool changed = strcmp(json_string_value(json_object_get(x, "status")), "received");
+		assert_int_equal(json_array_size(h), changed ? 2 : 1);
+		assert_string_equal(
+		    json_string_value(json_object_get(json_array_get(h, 0), "action")), "received");
+		if (changed) {
+			json_t *c = json_array_get(h, 1);
+			assert_string_equal(json_string_value(json_object_get(c, "action")),
+			                    "report.change");
+			assert_string_equal(json_string_value(json_object_get(c, "actor")),
+			                    "cli:test");
+		}
 		static const char *const texts[] = {"description", "place", "when"};
 		for (size_t t = 0; t < 3; t++) {
 			const char *s = json_string_value(json_object_get(v, texts[t]));
@@ -118,8 +133,9 @@ static void examples_spread_and_marked(void **state)
 	/* A second run adds nothing. */
 	size_t first = added;
 	buf_reset(&err);
-	assert_int_equal(demo_load(f->s, content, "content", master, "velsen", TODAY, &added, &err),
-	                 DEMO_HAS_REPORTS);
+	assert_int_equal(
+	    demo_load(f->s, content, "content", master, "velsen", "cli:test", TODAY, &added, &err),
+	    DEMO_HAS_REPORTS);
 	assert_int_equal(added, 0);
 	list = all_reports(f->s);
 	assert_int_equal(json_array_size(json_object_get(list, "reports")), first);
@@ -146,8 +162,9 @@ static void broken_file_refused(void **state)
 	json_decref(root);
 	struct buf err = BUF_INIT;
 	size_t added = 1;
-	assert_int_equal(demo_load(f->s, content, dir, master, "velsen", TODAY, &added, &err),
-	                 DEMO_INVALID);
+	assert_int_equal(
+	    demo_load(f->s, content, dir, master, "velsen", "cli:test", TODAY, &added, &err),
+	    DEMO_INVALID);
 	assert_int_equal(added, 0);
 	assert_non_null(strstr(buf_str(&err), "demo/reports.json: stories[1]: signals"));
 	bool any = true;

@@ -1196,6 +1196,8 @@ static const char *const undo_sql[] = {
           "DROP TABLE users;",
     /* report details and drafts (issue 8) */
     [10] = "DROP TABLE drafts; ALTER TABLE reports DROP COLUMN details;",
+    /* the index of a report's history */
+    [11] = "DROP INDEX audit_log_object;",
 };
 
 /* Brings the database at path back to the schema before migration
