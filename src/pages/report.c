@@ -1153,6 +1153,29 @@ static json_t *form_data(struct req *req, struct resp *resp, const struct ferrs 
 	return d;
 }
 
+/* The receipt as page data: "receipt", and "receipt_groups" = its groups
+ * of four, each with its dash ("7KQ4-", ..., "3WCV"), which the page keeps
+ * whole on a line and breaks only between (large text on a phone). */
+static bool put_receipt(json_t *d, const char *receipt)
+{
+	json_t *groups = json_array();
+	bool ok = fk_put(d, "receipt", json_string(receipt)) && groups;
+	for (const char *p = receipt; ok && *p;) {
+		size_t n = strcspn(p, "-");
+		if (p[n] == '-')
+			n++;
+		char g[16];
+		snprintf(g, sizeof g, "%.*s", (int)(n < sizeof g ? n : sizeof g - 1), p);
+		ok = fk_append(groups, json_pack("{s:s}", "text", g));
+		p += n;
+	}
+	if (!ok) {
+		json_decref(groups);
+		return false;
+	}
+	return fk_put(d, "receipt_groups", groups);
+}
+
 /* The answer after the commit: the receipt, once, and nothing of what
  * was reported. */
 static int done(struct req *req, struct resp *resp, const struct report_form *f,
@@ -1163,7 +1186,7 @@ static int done(struct req *req, struct resp *resp, const struct report_form *f,
 	bool ok = fk_put(d, "title",
 	                 json_string(page_tr(req, advice ? _("Je adviesvraag is verstuurd")
 	                                                 : _("Je melding is verstuurd"))));
-	ok = ok && fk_put(d, "receipt", json_string(rc->text));
+	ok = ok && put_receipt(d, rc->text);
 	ok = ok && fk_put(d, "advice", json_boolean(advice));
 	ok = ok && fk_put(d, "anonymous", json_boolean(f->in.anonymous));
 	ok = ok && fk_put(d, "acute", json_boolean(f->in.acute_danger));
@@ -1804,7 +1827,7 @@ static int done_page(struct req *req, struct resp *resp, const char *receipt, co
 	json_t *d = page_base(
 	    req, resp, advice ? _("Je adviesvraag is verstuurd") : _("Je melding is verstuurd"),
 	    &ok);
-	ok = ok && fk_put(d, "receipt", json_string(receipt));
+	ok = ok && put_receipt(d, receipt);
 	ok = ok && fk_put(d, "advice", json_boolean(advice));
 	ok = ok &&
 	     fk_put(d, "anonymous", json_boolean(str_eq(draft_text(shown, "anonymous"), "yes")));
