@@ -368,9 +368,73 @@ struct export
 	int err;
 };
 
+/* The optional columns of issue 8 (import_optional_columns, in that
+ * order) of a report, from its non-personal details: reporter_state,
+ * sector, frequency, involved ("a;b") and people ("ROLE" or
+ * "ROLE:MINOR"; a person whose role was not given is "other", the form's
+ * "someone else, or I do not know"). Empty when not given, and all empty
+ * for a report without details. Nothing personal is in the details. */
+struct export_details {
+	char state[STORE_CODE_MAX_LEN + 1], sector[STORE_CODE_MAX_LEN + 1],
+	    frequency[STORE_CODE_MAX_LEN + 1];
+	char involved[REPORT_MAX_INVOLVED * (STORE_CODE_MAX_LEN + 1) + 1];
+	char people[REPORT_MAX_PEOPLE * 2 * (STORE_CODE_MAX_LEN + 1) + 1];
+	const char *v[IMPORT_NOPTIONAL];
+};
+
+static void code_of(const json_t *o, const char *key, char *out, size_t outsz)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	snprintf(out, outsz, "%s", v && strlen(v) < outsz ? v : "");
+}
+
+/* Appends item to the ';' list out (a code too long for out is left
+ * out; the store holds only checked codes). */
+static void list_add(char *out, size_t outsz, const char *a, const char *b)
+{
+	size_t n = strlen(out);
+	snprintf(out + n, outsz - n, "%s%s%s%s", n ? ";" : "", a, b ? ":" : "", b ? b : "");
+	if (strlen(out) >= outsz - 1)
+		out[n] = '\0';
+}
+
+static int export_details_of(const struct store_report_row *row, struct export_details *x)
+{
+	memset(x, 0, sizeof *x);
+	json_t *d = row->details ? json_loads(row->details, 0, NULL) : NULL;
+	if (row->details && !json_is_object(d)) {
+		json_decref(d);
+		return -EIO;
+	}
+	code_of(d, "reporter_state", x->state, sizeof x->state);
+	code_of(d, "sector", x->sector, sizeof x->sector);
+	code_of(d, "frequency", x->frequency, sizeof x->frequency);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(d, "involved"), i, it)
+	{
+		if (json_is_string(it))
+			list_add(x->involved, sizeof x->involved, json_string_value(it), NULL);
+	}
+	json_array_foreach(json_object_get(d, "people"), i, it)
+	{
+		const char *role = json_string_value(json_object_get(it, "role"));
+		const char *minor = json_string_value(json_object_get(it, "minor"));
+		list_add(x->people, sizeof x->people, role ? role : "other", minor);
+	}
+	json_decref(d);
+	const char *v[] = {x->state, x->sector, x->frequency, x->involved, x->people};
+	_Static_assert(sizeof v / sizeof v[0] == IMPORT_NOPTIONAL, "one value per optional column");
+	memcpy(x->v, v, sizeof v);
+	return 0;
+}
+
 static int export_csv_row(void *ctx, const struct store_report_row *row)
 {
 	struct export *x = ctx;
+	struct export_details det;
+	if (export_details_of(row, &det))
+		return -EIO;
 	const char *v[] = {row->reference,
 	                   row->received_on,
 	                   row->channel,
@@ -384,6 +448,8 @@ static int export_csv_row(void *ctx, const struct store_report_row *row)
 	                   row->outcome};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		csv_field(&x->csv, v[i]);
+	for (size_t i = 0; i < IMPORT_NOPTIONAL; i++)
+		csv_field(&x->csv, det.v[i]);
 	x->n++;
 	return csv_end_row(&x->csv);
 }
@@ -391,12 +457,20 @@ static int export_csv_row(void *ctx, const struct store_report_row *row)
 static int export_json_row(void *ctx, const struct store_report_row *row)
 {
 	struct export *x = ctx;
+	struct export_details det;
+	if (export_details_of(row, &det))
+		return -EIO;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 	                      "reference", row->reference, "received_on", row->received_on,
 	                      "channel", row->channel, "reporter_role", row->reporter_role,
 	                      "anonymous", row->anonymous ? "yes" : "no", "kind", row->kind,
 	                      "forms", row->forms_joined, "district", row->district, "concrete",
 	                      row->concrete, "status", row->status, "outcome", row->outcome);
+	for (size_t i = 0; o && i < IMPORT_NOPTIONAL; i++)
+		if (json_object_set_new(o, import_optional_columns[i], json_string(det.v[i]))) {
+			json_decref(o);
+			o = NULL;
+		}
 	char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!s)
@@ -464,6 +538,8 @@ int cli_export(const struct cli_args *a, const struct config *cfg)
 		csv_writer_init(&x.csv, stdout, excel);
 		for (size_t i = 0; import_columns[i]; i++)
 			csv_field(&x.csv, import_columns[i]);
+		for (size_t i = 0; import_optional_columns[i]; i++)
+			csv_field(&x.csv, import_optional_columns[i]);
 		e = csv_end_row(&x.csv);
 		if (!e)
 			e = store_report_export(st, a->org, (int)year, export_csv_row, &x);

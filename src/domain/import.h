@@ -61,7 +61,7 @@ extern const char *const import_columns[];
  *  - `involved`: ';'-separated organisations already involved, or empty;
  *  - `people`: ';'-separated persons, each `role` or `role:minor`
  *    (victim exploiter both other; minor yes no unknown), or empty; never
- *    for advice. Export does not write them yet. */
+ *    for advice. Export writes them too, after the required ones. */
 enum import_optional_column {
 	IMPORT_REPORTER_STATE = IMPORT_NCOLUMNS,
 	IMPORT_SECTOR,
@@ -70,6 +70,7 @@ enum import_optional_column {
 	IMPORT_PEOPLE,
 	IMPORT_NALLCOLUMNS
 };
+#define IMPORT_NOPTIONAL (IMPORT_NALLCOLUMNS - IMPORT_NCOLUMNS)
 /* Their names, in that order; NULL-terminated. */
 extern const char *const import_optional_columns[];
 

@@ -1,14 +1,18 @@
 /* report: the public report form /melden (see pages.h).
  *
- * Two steps, both POSTed to /melden and both without JavaScript:
- *   1. one question, "is someone in acute danger now?";
- *   2. the whole form on one page. The only state carried from step 1 is
- *      the danger answer, in a hidden field: nothing typed lives in step 1,
- *      so going back loses nothing.
- * A POST of step 2 is checked in this order: CSRF, the rules of
- * report_check() (the same as the API's), the per-source rate limit, then
- * intake_submit(), which returns only after the commit. Whatever goes
- * wrong, the form comes back with everything typed still in it.
+ * A few short steps (danger, what, what you saw, where, the people, you),
+ * then a page to check the answers, all without JavaScript. What is typed
+ * is kept as a draft on the server under the form's cookie
+ * (domain/draft.c), and every POST is answered with 303 to a GET
+ * (post/redirect/get): Back, a reload, a link or the language switch lose
+ * nothing. A POST of the old one-page shape (step=2, or no known step)
+ * becomes the whole draft, and leads to the step of its first error or to
+ * the check page. Sending ("Verstuur" on the check page) takes the draft
+ * once, checks it with report_check() (the same rules as the API's) and
+ * the per-source rate limit, then queues it for the intake's commit.
+ * Only when nothing could be kept (the draft's store fails) or the CSRF
+ * check fails (a POST that may not change the draft) is the page drawn
+ * from what was posted, with everything typed still in it.
  *
  * Field names are the JSON keys of the public API (contract.md), with
  * dots for nesting as in report_check()'s error fields: "contact.email",
@@ -424,9 +428,8 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->pro_function = rf_text(f, RF_PRO_FUNCTION);
 	in->nmeldcode =
 	    form_all(req, "professional.meldcode_steps", in->meldcode, REPORT_MAX_MELDCODE);
-	/* The stepped form asks every professional their part. */
-	in->professional_asked =
-	    str_eq(in->reporter_role, "professional") && !str_eq(req_form(req, "step"), "2");
+	/* The form asks every professional their part. */
+	in->professional_asked = str_eq(in->reporter_role, "professional");
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
 		/* The slot's fields read through a field table of their own
 		 * ("people[s].age", ...), like the form's other fields. */
@@ -1104,14 +1107,27 @@ static json_t *form_data(struct req *req, struct resp *resp, const struct ferrs 
 	return d;
 }
 
-/* Step 2 of the one-page form (kept for clients that post it whole): the
- * whole form, with what was typed and fe's errors. */
-static int step2(struct req *req, struct resp *resp, int status, const struct ferrs *fe,
-                 const struct form_notice *nt)
+/* The receipt as page data: "receipt", and "receipt_groups" = its groups
+ * of four, each with its dash ("7KQ4-", ..., "3WCV"), which the page keeps
+ * whole on a line and breaks only between (large text on a phone). */
+static bool put_receipt(json_t *d, const char *receipt)
 {
-	bool ok;
-	json_t *d = form_data(req, resp, fe, nt, &ok);
-	return render(req, resp, status, "report-form", d, ok);
+	json_t *groups = json_array();
+	bool ok = fk_put(d, "receipt", json_string(receipt)) && groups;
+	for (const char *p = receipt; ok && *p;) {
+		size_t n = strcspn(p, "-");
+		if (p[n] == '-')
+			n++;
+		char g[16];
+		snprintf(g, sizeof g, "%.*s", (int)(n < sizeof g ? n : sizeof g - 1), p);
+		ok = fk_append(groups, json_pack("{s:s}", "text", g));
+		p += n;
+	}
+	if (!ok) {
+		json_decref(groups);
+		return false;
+	}
+	return fk_put(d, "receipt_groups", groups);
 }
 
 /* The answer after the commit: the receipt, once, and nothing of what
@@ -1124,7 +1140,7 @@ static int done(struct req *req, struct resp *resp, const struct report_form *f,
 	bool ok = fk_put(d, "title",
 	                 json_string(page_tr(req, advice ? _("Je adviesvraag is verstuurd")
 	                                                 : _("Je melding is verstuurd"))));
-	ok = ok && fk_put(d, "receipt", json_string(rc->text));
+	ok = ok && put_receipt(d, rc->text);
 	ok = ok && fk_put(d, "advice", json_boolean(advice));
 	ok = ok && fk_put(d, "anonymous", json_boolean(f->in.anonymous));
 	ok = ok && fk_put(d, "acute", json_boolean(f->in.acute_danger));
@@ -1134,10 +1150,8 @@ static int done(struct req *req, struct resp *resp, const struct report_form *f,
 /* The receipt page when the real one cannot be made (out of memory, a
  * template that fails): the report is stored, so its receipt must still
  * reach the reporter, once. */
-static int done_plain(struct req *req, struct resp *resp, const struct report_form *f,
-                      const struct intake_receipt *rc)
+static int done_plain(struct req *req, struct resp *resp, bool advice, const char *receipt)
 {
-	bool advice = str_eq(f->in.kind, "advice");
 	const char *title =
 	    page_tr(req, advice ? _("Je adviesvraag is verstuurd") : _("Je melding is verstuurd"));
 	struct buf *b = &resp->body;
@@ -1154,85 +1168,12 @@ static int done_plain(struct req *req, struct resp *resp, const struct report_fo
 	const char *say = page_tr(req, _("Schrijf je bonnetje op. Je ziet het maar één keer:"));
 	e = e ? e : html_escape(b, say, strlen(say));
 	e = e ? e
-	      : buf_printf(b, " <strong>%s</strong></p>\n<p><a href=\"%s/volgen\">", rc->text,
+	      : buf_printf(b, " <strong>%s</strong></p>\n<p><a href=\"%s/volgen\">", receipt,
 	                   str_eq(req->lang, "en") ? "/en" : "");
 	const char *follow = page_tr(req, _("Volg je melding"));
 	e = e ? e : html_escape(b, follow, strlen(follow));
 	e = e ? e : buf_puts(b, "</a></p>\n</html>\n");
 	return e;
-}
-
-/* The deferred answer once the writer has committed the report: the
- * receipt page, shown once. The form is read again from the request, which
- * lives on while it waits. */
-static int committed(struct req *req, struct resp *resp)
-{
-	struct submit_result *res = submit_result(req);
-	struct report_form f;
-	read_form(req, &f);
-	if (res->rc == INTAKE_INVALID) {
-		struct ferrs fe = {.n = 0};
-		ferr_add(&fe, "",
-		         _("Je melding kon niet worden opgeslagen. Kijk je antwoorden na en "
-		           "probeer het opnieuw."));
-		return step2(req, resp, 400, &fe, NULL);
-	}
-	/* A failed commit (a full disk, ...): the form comes back with
-	 * everything typed, and says it was not stored. */
-	if (res->rc) {
-		log_error("intake: a report could not be stored: %s", store_strerror(res->rc));
-		int hr = site_retry_after(resp, INTAKE_FAULT_RETRY_S);
-		return hr ? hr
-		          : step2(req, resp, 503, NULL, &(struct form_notice){.not_stored = true});
-	}
-	int rc = done(req, resp, &f, &res->receipt);
-	if (rc < 0) {
-		log_error("report page: %s; the receipt is shown on a plain page", strerror(-rc));
-		rc = done_plain(req, resp, &f, &res->receipt);
-	}
-	sodium_memzero(&res->receipt, sizeof res->receipt);
-	return rc;
-}
-
-/* Step 2 submitted. */
-static int submit(struct req *req, struct resp *resp)
-{
-	struct site *site = req->site;
-	struct report_form f;
-	struct ferrs fe = {.n = 0};
-	read_form(req, &f);
-	check_form(req, &f, &fe);
-	if (fe.n)
-		return step2(req, resp, 400, &fe, NULL);
-
-	unsigned char key[16];
-	client_key(req, key);
-	unsigned wait = site->intake_limit ? throttle_hit(site->intake_limit, key, sizeof key) : 0;
-	if (wait) {
-		int rc = site_retry_after(resp, wait);
-		return rc ? rc
-		          : step2(req, resp, 429, NULL, &(struct form_notice){.retry_after = wait});
-	}
-	if (!site->intake) {
-		log_error("intake: not started");
-		return step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
-	}
-	/* The answer waits for the commit without holding this thread. */
-	int rc = submit_deferred(req, &f.org, &f.in, committed);
-	if (rc == 0)
-		return 0;
-	if (rc == INTAKE_BUSY) {
-		int hr = site_retry_after(resp, 30);
-		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
-	}
-	if (rc == INTAKE_INVALID) {
-		/* report_check() passed, so only a rule of the store is left. */
-		ferr_add(&fe, "",
-		         _("Je melding kon niet worden opgeslagen. Kijk je antwoorden na en "
-		           "probeer het opnieuw."));
-		return step2(req, resp, 400, &fe, NULL);
-	}
-	return rc < 0 ? rc : -EIO;
 }
 
 /* True for the form's free-text fields (report_text_ready()). */
@@ -1348,11 +1289,23 @@ static const char *draft_text(const json_t *fields, const char *key)
 }
 
 /* Whether step st is asked, after the answers so far: advice asks
- * nothing about the people. */
+ * nothing about the people, unless the draft holds people already (typed
+ * before the choice of advice, or posted whole): then the step is shown,
+ * with the error, so that they can be taken out. */
 static bool step_applies(enum step st, const json_t *fields)
 {
-	if (st == S_PEOPLE)
-		return !str_eq(draft_text(fields, "kind"), "advice");
+	if (st == S_PEOPLE) {
+		if (!str_eq(draft_text(fields, "kind"), "advice"))
+			return true;
+		const char *key;
+		json_t *v;
+		json_object_foreach((json_t *)fields, key, v)
+		{
+			if (str_starts(key, "people["))
+				return true;
+		}
+		return false;
+	}
 	return st != S_DONE;
 }
 
@@ -1430,6 +1383,22 @@ static bool put_field(json_t *fields, const char *name, const char *value)
 	return json_array_append_new(a, json_string(value)) == 0;
 }
 
+/* put_field() of a posted field: bytes that are not UTF-8 are kept as
+ * U+FFFD, as a browser shows them (the check then names the field), so
+ * nothing typed is dropped. */
+static bool put_posted(json_t *fields, const struct http_field *f)
+{
+	if (str_utf8_valid(f->value, f->len))
+		return put_field(fields, f->name, f->value);
+	char *fixed = NULL;
+	size_t n;
+	if (str_utf8_repair(f->value, f->len, &fixed, &n))
+		return false;
+	bool ok = put_field(fields, f->name, fixed ? fixed : f->value);
+	free(fixed);
+	return ok;
+}
+
 /* The request's form fields as a draft's fields (a new object). */
 static json_t *fields_from_form(const struct req *req)
 {
@@ -1437,9 +1406,9 @@ static json_t *fields_from_form(const struct req *req)
 	for (size_t i = 0; fields && i < req->nform; i++) {
 		const struct http_field *f = &req->form[i];
 		if (str_eq(f->name, "csrf") || str_eq(f->name, "step") || str_eq(f->name, "ga") ||
-		    !str_utf8_valid(f->value, f->len))
+		    str_starts(f->name, "prefill.") || f->name[0] == '_')
 			continue;
-		if (!put_field(fields, f->name, f->value)) {
+		if (!put_posted(fields, f)) {
 			json_decref(fields);
 			return NULL;
 		}
@@ -1448,8 +1417,7 @@ static json_t *fields_from_form(const struct req *req)
 }
 
 /* Replaces what fields holds of step st with the posted answers of that
- * step (an unticked box is not sent: it clears). Bytes that are not UTF-8
- * are left out (the one-page form shows them; a draft cannot keep them). */
+ * step (an unticked box is not sent: it clears). */
 static bool merge_step(json_t *fields, const struct req *req, enum step st)
 {
 	const char *key;
@@ -1463,10 +1431,10 @@ static bool merge_step(json_t *fields, const struct req *req, enum step st)
 	for (size_t i = 0; i < req->nform; i++) {
 		const struct http_field *f = &req->form[i];
 		if (str_eq(f->name, "csrf") || str_eq(f->name, "step") || str_eq(f->name, "ga") ||
-		    str_starts(f->name, "prefill.") || field_step(f->name) != st ||
-		    !str_utf8_valid(f->value, f->len))
+		    str_starts(f->name, "prefill.") || f->name[0] == '_' ||
+		    field_step(f->name) != st)
 			continue;
-		if (!put_field(fields, f->name, f->value))
+		if (!put_posted(fields, f))
 			return false;
 	}
 	return true;
@@ -1673,8 +1641,29 @@ static bool put_answers(const struct req *req, json_t *d, const json_t *fields)
 	return fk_put(d, "answers", answers) && ok;
 }
 
-/* One step of the form (GET), from the draft. */
-static int step_page(struct req *req, struct resp *resp, enum step st, json_t *fields)
+/* The status of a page that says nt (and its Retry-After): the last
+ * send or save did not go through. 200 when nothing is said. */
+static int notice_status(struct resp *resp, const struct form_notice *nt, int *status)
+{
+	*status = 200;
+	if (nt->session_expired)
+		*status = 403;
+	else if (nt->retry_after)
+		*status = 429;
+	else if (nt->busy || nt->not_stored)
+		*status = 503;
+	unsigned wait = nt->retry_after  ? nt->retry_after
+	                : nt->not_stored ? INTAKE_FAULT_RETRY_S
+	                : nt->busy       ? 30
+	                                 : 0;
+	return wait ? site_retry_after(resp, wait) : 0;
+}
+
+/* One step of the form (GET), from the draft; nt (or NULL) says more than
+ * the draft's own notice. A draft posted whole (_fout "alle") shows every
+ * step's errors. */
+static int step_page(struct req *req, struct resp *resp, enum step st, json_t *fields,
+                     const struct form_notice *more)
 {
 	int rc = form_from_draft(req, fields);
 	if (rc)
@@ -1683,9 +1672,13 @@ static int step_page(struct req *req, struct resp *resp, enum step st, json_t *f
 	struct ferrs all = {.n = 0}, fe = {.n = 0};
 	const char *fout = draft_text(fields, "_fout");
 	check_draft(req, &f, &all);
-	if (str_eq(fout, steps[st].code) || st == S_CHECK)
+	if (str_eq(fout, steps[st].code) || str_eq(fout, "alle") || st == S_CHECK)
 		step_errors(&all, st, &fe);
-	struct form_notice nt = notice_of(fields);
+	struct form_notice nt = more ? *more : notice_of(fields);
+	int status;
+	rc = notice_status(resp, &nt, &status);
+	if (rc)
+		return rc;
 	bool ok;
 	json_t *d = form_data(req, resp, &fe, &nt, &ok);
 	ok = ok && put_progress(req, d, st, fields);
@@ -1708,19 +1701,63 @@ static int step_page(struct req *req, struct resp *resp, enum step st, json_t *f
 		ok = ok && fk_put(d, "has_problems", json_boolean(fe.n > 0));
 		ok = ok && fk_put(d, "has_errors", json_false());
 	}
-	return render(req, resp, 200, st == S_CHECK ? "report-check" : "report-step", d, ok);
+	return render(req, resp, status, st == S_CHECK ? "report-check" : "report-step", d, ok);
+}
+
+/* The form drawn from what was posted, not from the draft: when the draft
+ * could not be kept, or the session expired (a POST that may not change
+ * the draft). Nothing typed is lost, and the page carries a new token.
+ * st is the step posted, or S_DONE for the old one-page shape: every step
+ * on one page, which posts whole again. */
+static int posted_page(struct req *req, struct resp *resp, enum step st,
+                       const struct form_notice *nt)
+{
+	int status;
+	int rc = notice_status(resp, nt, &status);
+	if (rc)
+		return rc;
+	json_t *fields = fields_from_form(req);
+	if (!fields)
+		return -ENOMEM;
+	bool ok;
+	json_t *d = form_data(req, resp, NULL, nt, &ok);
+	if (st > S_DANGER && st < S_CHECK) {
+		ok = ok && put_progress(req, d, st, fields);
+	} else {
+		ok = ok && fk_put(d, "whole", json_true());
+		ok = ok && fk_put(d, "step_code", json_string("2"));
+		ok = ok &&
+		     fk_put(d, "step_title", json_string(page_tr(req, _("Mensenhandel melden"))));
+		for (int s = S_WHAT; ok && s < S_CHECK; s++) {
+			char key[32];
+			snprintf(key, sizeof key, "show_%s", steps[s].code);
+			ok = fk_put(d, key, json_true());
+		}
+	}
+	ok = ok && fk_put(d, "advice", json_boolean(str_eq(draft_text(fields, "kind"), "advice")));
+	json_decref(fields);
+	return render(req, resp, status, "report-step", d, ok);
 }
 
 /* Saves fields as the draft; on a fault the step is shown again as it
  * was posted, saying so (nothing typed is lost). */
-static int save_and_go(struct req *req, struct resp *resp, json_t *fields, const char *to)
+static int save_and_go(struct req *req, struct resp *resp, json_t *fields, const char *to,
+                       enum step from)
 {
 	int rc = draft_save(req->site->drafts, req->org->id, draft_cookie(req), fields);
 	if (rc) {
 		log_error("report form: the draft could not be kept: %s",
 		          rc < 0 ? strerror(-rc) : "store");
-		int hr = site_retry_after(resp, 30);
-		return hr ? hr : step2(req, resp, 503, NULL, &(struct form_notice){.busy = true});
+		const struct form_notice nt = {.not_stored = true};
+		rc = form_from_draft(req, fields);
+		if (rc)
+			return rc;
+		if (from == S_DANGER) {
+			int hr = site_retry_after(resp, INTAKE_FAULT_RETRY_S);
+			return hr ? hr : step1(req, resp, 503, NULL, &nt);
+		}
+		/* The check page posts nothing: the whole draft, on one page. */
+		return posted_page(req, resp, from == S_CHECK ? S_DONE : from, &nt);
 	}
 	return redirect_to(req, resp, to);
 }
@@ -1745,14 +1782,21 @@ static int done_page(struct req *req, struct resp *resp, const char *receipt, co
 	json_t *d = page_base(
 	    req, resp, advice ? _("Je adviesvraag is verstuurd") : _("Je melding is verstuurd"),
 	    &ok);
-	ok = ok && fk_put(d, "receipt", json_string(receipt));
+	ok = ok && put_receipt(d, receipt);
 	ok = ok && fk_put(d, "advice", json_boolean(advice));
 	ok = ok &&
 	     fk_put(d, "anonymous", json_boolean(str_eq(draft_text(shown, "anonymous"), "yes")));
 	ok = ok &&
 	     fk_put(d, "acute", json_boolean(str_eq(draft_text(shown, "acute_danger"), "yes")));
 	ok = ok && fk_put(d, "again", json_true());
-	return render(req, resp, 200, "report-done", d, ok);
+	int rc = render(req, resp, 200, "report-done", d, ok);
+	if (rc < 0) {
+		/* The report is stored: its receipt must still reach the
+		 * reporter. */
+		log_error("report page: %s; the receipt is shown on a plain page", strerror(-rc));
+		rc = done_plain(req, resp, advice, receipt);
+	}
+	return rc;
 }
 
 /* GET /melden[?stap=CODE]: the step asked for, else where the draft
@@ -1799,13 +1843,17 @@ static int get_step(struct req *req, struct resp *resp)
 			}
 			req->nform = 0;
 		}
+		/* Posted without an answer: the question again, saying so. */
+		const char *error = !receipt[0] && str_eq(draft_text(fields, "_fout"), "gevaar")
+		                        ? danger_field.missing
+		                        : NULL;
 		json_decref(fields);
 		sodium_memzero(receipt, sizeof receipt);
-		return step1(req, resp, 200, NULL, NULL);
+		return step1(req, resp, 200, error, NULL);
 	}
 	if (!step_applies((enum step)st, fields))
 		st = step_next((enum step)st, fields);
-	rc = step_page(req, resp, (enum step)st, fields);
+	rc = step_page(req, resp, (enum step)st, fields, NULL);
 	json_decref(fields);
 	return rc;
 }
@@ -1829,7 +1877,7 @@ static int draft_committed(struct req *req, struct resp *resp)
 		json_object_set_new(fields, "_notice",
 		                    json_string(res->rc == INTAKE_INVALID ? "busy" : "not_stored"));
 		json_object_set_new(fields, "_stap", json_string("controle"));
-		rc = save_and_go(req, resp, fields, "controle");
+		rc = save_and_go(req, resp, fields, "controle", S_CHECK);
 		json_decref(fields);
 		return rc;
 	}
@@ -1848,7 +1896,7 @@ static int draft_committed(struct req *req, struct resp *resp)
 		log_error("report form: the receipt could not be kept with the draft");
 		rc = done(req, resp, &f, &res->receipt);
 		if (rc < 0)
-			rc = done_plain(req, resp, &f, &res->receipt);
+			rc = done_plain(req, resp, str_eq(f.in.kind, "advice"), res->receipt.text);
 	}
 	sodium_memzero(&res->receipt, sizeof res->receipt);
 	return rc;
@@ -1909,7 +1957,7 @@ static int send_draft(struct req *req, struct resp *resp)
 	if (notice)
 		json_object_set_new(fields, "_notice", json_string(notice));
 	json_object_set_new(fields, "_stap", json_string("controle"));
-	rc = save_and_go(req, resp, fields, "controle");
+	rc = save_and_go(req, resp, fields, "controle", S_CHECK);
 	json_decref(fields);
 	return rc;
 }
@@ -1981,7 +2029,77 @@ static int post_step(struct req *req, struct resp *resp, enum step st)
 		}
 	}
 	json_object_set_new(fields, "_stap", json_string(steps[to].code));
-	rc = save_and_go(req, resp, fields, steps[to].code);
+	rc = save_and_go(req, resp, fields, steps[to].code, st);
+	json_decref(fields);
+	return rc;
+}
+
+/* The first question posted without an answer: the draft notes it, and
+ * the question comes back by a GET, saying so. */
+static int danger_missing(struct req *req, struct resp *resp)
+{
+	char receipt[RECEIPT_TEXT_LEN + 1];
+	int rc;
+	json_t *fields = load_fields(req, receipt, &rc);
+	if (rc || receipt[0]) {
+		json_decref(fields);
+		fields = json_object();
+	}
+	sodium_memzero(receipt, sizeof receipt);
+	if (!fields || !apply_prefill(fields, req) ||
+	    json_object_set_new(fields, "_fout", json_string("gevaar")) ||
+	    json_object_set_new(fields, "_stap", json_string("gevaar"))) {
+		json_decref(fields);
+		return -ENOMEM;
+	}
+	rc = save_and_go(req, resp, fields, "gevaar", S_DANGER);
+	json_decref(fields);
+	return rc;
+}
+
+/* The first step (in the order of the form) of fe's errors. */
+static enum step first_error_step(const struct ferrs *fe)
+{
+	enum step first = S_CHECK;
+	for (size_t i = 0; i < fe->n; i++) {
+		enum step at = field_step(fe->e[i].field);
+		if (at == S_CHECK || at == S_DANGER)
+			at = S_WHAT;
+		if (at < first)
+			first = at;
+	}
+	return first;
+}
+
+/* A POST of the old one-page form (step=2, or a step that is none): what
+ * it holds becomes the whole draft, and it leads to the step of its first
+ * error, where every step shows its own, or else to the check page. It is
+ * not sent: the check page comes first, as in the steps. */
+static int post_whole(struct req *req, struct resp *resp)
+{
+	json_t *fields = fields_from_form(req);
+	if (!fields)
+		return -ENOMEM;
+	if (!str_eq(draft_text(fields, "acute_danger"), "yes") &&
+	    json_object_set_new(fields, "acute_danger", json_string("no"))) {
+		json_decref(fields);
+		return -ENOMEM;
+	}
+	int rc = form_from_draft(req, fields);
+	if (rc) {
+		json_decref(fields);
+		return rc;
+	}
+	struct report_form f;
+	struct ferrs fe = {.n = 0};
+	check_draft(req, &f, &fe);
+	enum step to = first_error_step(&fe);
+	if (fe.n && json_object_set_new(fields, "_fout", json_string("alle"))) {
+		json_decref(fields);
+		return -ENOMEM;
+	}
+	json_object_set_new(fields, "_stap", json_string(steps[to].code));
+	rc = save_and_go(req, resp, fields, steps[to].code, S_DONE);
 	json_decref(fields);
 	return rc;
 }
@@ -1996,7 +2114,7 @@ int page_report(struct req *req, struct resp *resp)
 		struct field_value danger;
 		struct field_error err;
 		if (validate_fields(req->form, req->nform, &danger_field, 1, NULL, &danger, &err))
-			return step1(req, resp, 400, err.message, NULL);
+			return danger_missing(req, resp);
 		return post_step(req, resp, S_DANGER);
 	}
 	if (str_eq(step, "nieuw")) {
@@ -2009,8 +2127,7 @@ int page_report(struct req *req, struct resp *resp)
 	int st = step_by_code(step);
 	if (st > S_DANGER && st < S_DONE)
 		return post_step(req, resp, (enum step)st);
-	/* The whole form on one page (step=2), as before the steps. */
-	return submit(req, resp);
+	return post_whole(req, resp);
 }
 
 int page_report_expired(struct req *req, struct resp *resp)
@@ -2019,7 +2136,25 @@ int page_report_expired(struct req *req, struct resp *resp)
 	 * stored, and the new page carries a new token. */
 	ready_texts(req);
 	const struct form_notice expired = {.session_expired = true};
-	if (str_eq(req_form(req, "step"), "1"))
+	const char *step = req_form(req, "step");
+	int st = str_eq(step, "1") ? S_DANGER : step_by_code(step);
+	if (st == S_DANGER)
 		return step1(req, resp, 403, NULL, &expired);
-	return step2(req, resp, 403, NULL, &expired);
+	if (st == S_CHECK || str_eq(step, "nieuw")) {
+		/* Nothing typed is posted here: the check page of the
+		 * cookie's draft (if any), saying so. */
+		char receipt[RECEIPT_TEXT_LEN + 1];
+		int rc;
+		json_t *fields = load_fields(req, receipt, &rc);
+		sodium_memzero(receipt, sizeof receipt);
+		if (rc) {
+			json_decref(fields);
+			return step1(req, resp, 403, NULL, &expired);
+		}
+		rc = step_page(req, resp, S_CHECK, fields, &expired);
+		json_decref(fields);
+		return rc;
+	}
+	return posted_page(req, resp, st > S_DANGER && st < S_CHECK ? (enum step)st : S_DONE,
+	                   &expired);
 }

@@ -788,6 +788,7 @@ struct export_ctx {
 	void *ctx;
 	struct store_report_row row;
 	bool have;
+	char *details; /* owned: row.details */
 };
 
 static int export_flush(struct export_ctx *e)
@@ -807,14 +808,18 @@ static int export_flush(struct export_ctx *e)
 		off += len;
 	}
 	e->have = false;
-	return e->fn(e->ctx, r);
+	int rc = e->fn(e->ctx, r);
+	free(e->details);
+	e->details = NULL;
+	r->details = NULL;
+	return rc;
 }
 
 static int export_row(void *vctx, const struct store_val *c, size_t n)
 {
 	struct export_ctx *e = vctx;
 	struct store_report_row *r = &e->row;
-	if (n != 12 || c[0].type != STORE_INT || c[5].type != STORE_INT)
+	if (n != 13 || c[0].type != STORE_INT || c[5].type != STORE_INT)
 		return -EIO;
 	int rc;
 	if (!e->have || r->id != c[0].i) {
@@ -824,6 +829,14 @@ static int export_row(void *vctx, const struct store_val *c, size_t n)
 		rc = store_report_cols(r, c);
 		if (rc)
 			return rc;
+		if (c[12].type == STORE_TEXT) {
+			e->details = strndup(c[12].p, c[12].len);
+			if (!e->details)
+				return -ENOMEM;
+			r->details = e->details;
+		} else if (c[12].type != STORE_NULL) {
+			return -EIO;
+		}
 		e->have = true;
 	}
 	return store_report_form_col(r, &c[11]);
@@ -861,6 +874,7 @@ int store_report_export(struct store *s, const char *org, int year, store_report
 	rc = store_read_exec(s, STMT_REPORT_EXPORT, p, 3, export_row, e);
 	if (!rc)
 		rc = export_flush(e);
+	free(e->details);
 	free(e);
 	return rc;
 }

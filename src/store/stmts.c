@@ -92,7 +92,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_EXPORT] =
         {"report_export",
          "SELECT r.id, r.reference, r.received_on, r.channel, r.reporter_role, r.anonymous,"
-         " r.kind, r.district, r.concrete, r.status, r.outcome, f.form"
+         " r.kind, r.district, r.concrete, r.status, r.outcome, f.form, r.details"
          " FROM reports r LEFT JOIN report_forms f ON f.report_id = r.id"
          " WHERE r.org_id = $1 AND r.received_on >= $2 AND r.received_on < $3"
          " ORDER BY r.received_on COLLATE \"C\", COALESCE(r.reference, '') COLLATE \"C\","

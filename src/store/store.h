@@ -240,6 +240,10 @@ struct store_report_row {
 	char concrete[STORE_CODE_MAX_LEN + 1];
 	char status[STORE_CODE_MAX_LEN + 1];
 	char outcome[STORE_CODE_MAX_LEN + 1];
+	/* The JSON text of the report's non-personal details
+	 * (report_details_json()), or NULL when it has none (reports and
+	 * imported rows from before issue 8). Filled by the export only. */
+	const char *details;
 };
 
 /* Called once per report; a nonzero return stops the export and becomes

@@ -230,14 +230,24 @@ test('volgen: a right receipt shows the status, adding information works, no axe
 
 
 // Tab through the page; Space on the first radio of each wanted group, type
-// into wanted text fields, Enter on the submit button once all are done.
-async function keyboardStep(page, radios, texts) {
+// into wanted text fields, Enter on a folded group's summary whose text
+// holds `open` (it opens), Space on the wanted checkboxes ("name=value"),
+// and Enter on the submit button once all are done.
+async function keyboardStep(page, radios, texts, { open = null, boxes = [] } = {}) {
   const done = new Set();
-  const want = radios.length + Object.keys(texts).length;
+  const want = radios.length + Object.keys(texts).length + (open ? 1 : 0) + boxes.length;
   for (let i = 0; i < 400; i++) {
     await page.keyboard.press('Tab');
     const a = await activeInfo(page);
-    if (a.tag === 'input' && a.type === 'radio' && radios.includes(a.name) && !done.has(a.name)) {
+    if (a.tag === 'summary' && open && a.text.includes(open) && !done.has('summary')) {
+      await page.keyboard.press('Enter');
+      check(await page.evaluate(() => document.activeElement.parentElement.open), `Enter did not open "${a.text}"`);
+      done.add('summary');
+    } else if (a.tag === 'input' && a.type === 'checkbox' && boxes.includes(`${a.name}=${a.value}`) && !done.has(`${a.name}=${a.value}`)) {
+      await page.keyboard.press('Space');
+      check((await activeInfo(page)).checked, `Space did not tick ${a.name}=${a.value}`);
+      done.add(`${a.name}=${a.value}`);
+    } else if (a.tag === 'input' && a.type === 'radio' && radios.includes(a.name) && !done.has(a.name)) {
       await page.keyboard.press('Space');
       check((await activeInfo(page)).checked, `Space did not check ${a.name}`);
       done.add(a.name);
@@ -277,29 +287,63 @@ test('melden by keyboard only (Tab, Space, typing, Enter) ends at the receipt', 
   check(RECEIPT.test(receipt), 'no receipt after the keyboard report');
 });
 
-test('melden by keyboard only through every step of a report (the people too)', async ({ context }) => {
-  const page = await context.newPage();
-  await page.goto(BASE + '/melden', { waitUntil: 'load' });
-  await keyboardStep(page, ['danger'], {});
-  // "Een melding doen" is the second option: Tab to the group, then the
-  // arrow key moves the choice.
-  for (let i = 0; i < 100; i++) {
-    await page.keyboard.press('Tab');
-    const a = await activeInfo(page);
-    if (a.tag === 'input' && a.type === 'radio' && a.name === 'kind') break;
-  }
-  await page.keyboard.press('ArrowDown');
-  check(await page.locator('input[name="kind"][value="report"]').isChecked(), 'the arrow key did not choose a report');
-  await keyboardStep(page, ['reporter_role'], { description: 'Met het toetsenbord door elke stap van een melding.' });
-  for (const step of ['waar', 'personen', 'jij']) {
-    await keyboardStep(page, [], {});
-    check(page.url().includes(`stap=${step}`), `not at ${step}: ${page.url()}`);
-  }
-  await keyboardStep(page, ['anonymous'], {});
-  check(page.url().includes('stap=controle'), `not at the check page: ${page.url()}`);
-  await keyboardStep(page, [], {});
-  check(RECEIPT.test(await receiptOn(page)), 'no receipt after the keyboard report');
-});
+// Every step of a report by keyboard alone, with and without JavaScript:
+// the danger question, each step with something answered in it (a radio
+// moved by the arrow key, a text typed, a folded signal group opened with
+// Enter and a signal ticked with Space, a person's role and age), the
+// form's own Back with Enter, the check page and Verstuur, the receipt.
+for (const js of [true, false]) {
+  test(`melden by keyboard only through every step of a report (the people too), ${js ? 'with' : 'without'} JavaScript`, async ({ browser }) => {
+    const ctx = await browser.newContext({ javaScriptEnabled: js });
+    ctx.setDefaultTimeout(TIMEOUT);
+    await stubOutside(ctx);
+    try {
+      const page = await ctx.newPage();
+      await page.goto(BASE + '/melden', { waitUntil: 'load' });
+      await keyboardStep(page, ['danger'], {});
+      // "Een melding doen" is the second option: Tab to the group, then
+      // the arrow key moves the choice.
+      for (let i = 0; i < 100; i++) {
+        await page.keyboard.press('Tab');
+        const a = await activeInfo(page);
+        if (a.tag === 'input' && a.type === 'radio' && a.name === 'kind') break;
+      }
+      await page.keyboard.press('ArrowDown');
+      check(await page.locator('input[name="kind"][value="report"]').isChecked(), 'the arrow key did not choose a report');
+      await keyboardStep(page, ['reporter_role'], { description: 'Met het toetsenbord door elke stap van een melding.' });
+      check(page.url().includes('stap=signalen'), `not at the signals: ${page.url()}`);
+      await keyboardStep(page, [], {}, { open: 'Arbeid', boxes: ['signals=labour.low_pay', 'forms=labour'] });
+      check(page.url().includes('stap=waar'), `not at where and when: ${page.url()}`);
+      await keyboardStep(page, ['district'], { place: 'Bij de sluizen' });
+      check(page.url().includes('stap=personen'), `not at the people: ${page.url()}`);
+      await keyboardStep(page, ['people[0].role', 'people[0].minor'], { 'people[0].age': 'ongeveer 16' });
+      check(page.url().includes('stap=jij'), `not at the step about you: ${page.url()}`);
+      // The form's Back (the third button: Tab past Volgende), and on again.
+      for (let i = 0; i < 400; i++) {
+        await page.keyboard.press('Tab');
+        const a = await activeInfo(page);
+        if (a.tag === 'button' && a.value === 'terug') {
+          await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+          break;
+        }
+      }
+      check(page.url().includes('stap=personen'), `Back by keyboard did not lead to the people: ${page.url()}`);
+      check((await page.locator('input[name="people[0].age"]').inputValue()) === 'ongeveer 16', 'the age typed was lost on Back');
+      await keyboardStep(page, [], {});
+      check(page.url().includes('stap=jij'), `not at the step about you again: ${page.url()}`);
+      await keyboardStep(page, ['anonymous'], {});
+      check(page.url().includes('stap=controle'), `not at the check page: ${page.url()}`);
+      const answers = await page.locator('main').textContent();
+      for (const typed of ['Met het toetsenbord', 'Bij de sluizen', 'ongeveer 16']) {
+        check(answers.includes(typed), `the check page lacks "${typed}"`);
+      }
+      await keyboardStep(page, [], {});
+      check(RECEIPT.test(await receiptOn(page)), 'no receipt after the keyboard report');
+    } finally {
+      await ctx.close();
+    }
+  });
+}
 
 test('melden without JavaScript: submit and get a receipt, then follow it', async ({ browser }) => {
   const ctx = await browser.newContext({ javaScriptEnabled: false });

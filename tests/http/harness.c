@@ -604,19 +604,33 @@ static int perform(const struct srv *s, const char *path, const char *ctype, con
 	if (rc == CURLE_OK && r->body.len && r->body.data[0] == '{')
 		json_secrets(s, r->body.data, r->body.len); /* a receipt, a token */
 	/* The receipt on the page after a report (templates/report-done.html). */
-	const char *bon =
-	    rc == CURLE_OK && r->body.len ? strstr(buf_str(&r->body), "id=\"bonnetje\">") : NULL;
-	if (bon) {
-		char code[64];
-		bon += strlen("id=\"bonnetje\">");
-		size_t n = strcspn(bon, "<");
-		snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1),
-		         bon);
+	char code[64];
+	if (rc == CURLE_OK && r->body.len && html_receipt(buf_str(&r->body), code, sizeof code))
 		srv_secret(s, code);
-	}
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(c);
 	return rc == CURLE_OK ? 0 : -1;
+}
+
+bool html_receipt(const char *html, char *out, size_t outsz)
+{
+	const char *p = strstr(html, "id=\"bonnetje\">");
+	if (!p || !outsz)
+		return false;
+	p += strlen("id=\"bonnetje\">");
+	/* Its text, tags left out, up to the end of its paragraph. */
+	size_t n = 0;
+	const char *end = strstr(p, "</p>");
+	for (bool tag = false; *p && p != end; p++) {
+		if (*p == '<')
+			tag = true;
+		else if (*p == '>')
+			tag = false;
+		else if (!tag && n + 1 < outsz)
+			out[n++] = *p;
+	}
+	out[n] = '\0';
+	return n > 0;
 }
 
 int http_get(const struct srv *s, const char *path, const char *const *headers, struct res *r)

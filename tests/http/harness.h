@@ -124,6 +124,10 @@ int http_post(const struct srv *s, const char *path, const char *content_type, c
 int http_raw(const struct srv *s, const void *req, size_t len, struct buf *answer);
 /* Value of a response header (case-insensitive), copied into out. */
 bool res_header(const struct res *r, const char *name, char *out, size_t outsz);
+/* The receipt on a receipt page (templates/report-done.html: the text of
+ * id="bonnetje", its groups of four in spans of their own) into out, or
+ * false when the page shows none. */
+bool html_receipt(const char *html, char *out, size_t outsz);
 void res_free(struct res *r);
 /* GETs path and returns the CSRF pair its form needs: cookie_hdr gets
  * "Cookie: signaal_csrf=..." and token the form's csrf value. 0 or -1. */

@@ -362,6 +362,49 @@ static void reports_stay_apart(void **state)
 	free(ru);
 }
 
+/* The export writes the non-personal details of issue 8 of a report sent
+ * through the API in the contract's optional columns, at the end (CSV
+ * and JSON); nothing personal: no name, contact, free text. A person
+ * whose role was not given is "other". */
+static void export_has_the_details(void **state)
+{
+	(void)state;
+	json_t *v = report("velsen", "IJmuiden", "Zes mannen werken op het schip, zonder pauze.");
+	json_object_set_new(v, "anonymous", json_false());
+	json_object_set_new(v, "reporter_state", json_string("confidential"));
+	json_object_set_new(v, "contact", json_pack("{s:s}", "phone", "0612345678"));
+	json_object_set_new(v, "sector", json_string("harbour"));
+	json_object_set_new(v, "frequency", json_string("often"));
+	json_object_set_new(v, "since", json_string("Sinds-Pinksteren-8841"));
+	json_object_set_new(v, "involved", json_pack("[s, s]", "police", "school"));
+	json_object_set_new(
+	    v, "safety",
+	    json_pack("{s:s, s:s}", "threats", "yes", "location_now", "Kade-Zeven-3390"));
+	json_object_set_new(v, "people",
+	                    json_pack("[{s:s, s:s, s:s}, {s:s, s:s}]", "role", "victim", "minor",
+	                              "yes", "name", "Jan Zwartkop", "minor", "no", "age", "40"));
+	char *body = NULL;
+	assert_int_equal(post_json(NULL, "/api/v1/reports", v, &body), 201);
+	free(body);
+	char *csv = run_cli("export reports --org velsen --format csv");
+	assert_non_null(strstr(csv, "outcome,reporter_state,sector,frequency,involved,people\r\n"));
+	if (!strstr(csv, ",confidential,harbour,often,police;school,victim:yes;other:no\r\n"))
+		fail_msg("no row with the details:\n%s", csv);
+	char *json = run_cli("export reports --org velsen --format json");
+	if (!strstr(json, "\"reporter_state\":\"confidential\",\"sector\":\"harbour\","
+	                  "\"frequency\":\"often\",\"involved\":\"police;school\","
+	                  "\"people\":\"victim:yes;other:no\"}"))
+		fail_msg("no object with the details:\n%s", json);
+	static const char *const personal[] = {"Zwartkop", "0612345678", "Pinksteren", "Kade-Zeven",
+	                                       "schip"};
+	for (size_t i = 0; i < sizeof personal / sizeof personal[0]; i++) {
+		assert_null(strstr(csv, personal[i]));
+		assert_null(strstr(json, personal[i]));
+	}
+	free(csv);
+	free(json);
+}
+
 /* org list names both; org add refuses one that exists, and one without a
  * profile unless --name and --region describe it. */
 static void org_add_and_list(void **state)
@@ -395,6 +438,7 @@ int main(void)
 	    cmocka_unit_test(channels_are_the_regions),
 	    cmocka_unit_test(report_belongs_to_the_host),
 	    cmocka_unit_test(reports_stay_apart),
+	    cmocka_unit_test(export_has_the_details),
 	    cmocka_unit_test(org_add_and_list),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,7 @@
 /* HTTP tests of the report form /melden and following up /volgen against
- * the real binary: the two steps, every rule of report_check() as seen
- * through the form (errors next to the fields, everything typed kept),
- * CSRF rejection on every POST form, the receipt flow end to end, wrong
+ * the real binary: the steps (every POST answered with 303, post/redirect/get, the old one-page
+ * shape too), every rule of report_check() as seen through the form (errors next to the fields,
+ * everything typed kept), CSRF rejection on every POST form, the receipt flow end to end, wrong
  * receipts and their throttling, the intake rate limit, and that no client
  * address, user agent, referrer or report text ends up on disk. */
 #include <setjmp.h>
@@ -160,26 +160,75 @@ static void post_follow(const struct srv *s, const struct sess *x, const char *b
 	get_with(s, loc, x, r);
 }
 
-/* Submits a form (built by the caller) to /melden in a fresh session. */
+/* Submits a form (built by the caller, often the old one-page shape,
+ * step=2) to /melden in a fresh session x: every POST is answered with 303
+ * (post/redirect/get), and r is the page it leads to. */
+static void submit_in(const struct srv *s, const struct buf *form, struct sess *x, struct res *r)
+{
+	get_session(s, "/melden", x);
+	post_with(s, "/melden", x, buf_str(form), r);
+	char loc[256];
+	if (r->status != 303 || !res_header(r, "Location", loc, sizeof loc))
+		fail_msg("expected 303 with Location, got %ld\n%.2000s", r->status,
+		         buf_str(&r->body));
+	res_free(r);
+	/* A form without errors leads to the check page; sending is the
+	 * reporter's own step there. */
+	if (strcmp(loc, "/melden?stap=controle") == 0) {
+		post_follow(s, x, "step=controle&ga=verstuur", r);
+		return;
+	}
+	get_with(s, loc, x, r);
+}
+
+/* Every step page of x's draft, one after the other, into out. */
+static void all_steps(const struct srv *s, const struct sess *x, struct buf *out)
+{
+	static const char *const codes[] = {"wat", "signalen", "waar", "personen", "jij"};
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		char path[64];
+		struct res r;
+		snprintf(path, sizeof path, "/melden?stap=%s", codes[i]);
+		get_with(s, path, x, &r);
+		assert_int_equal(r.status, 200);
+		buf_puts(out, buf_str(&r.body));
+		res_free(&r);
+	}
+}
+
 static void submit(const struct srv *s, const struct buf *form, struct res *r)
 {
 	struct sess x;
-	get_session(s, "/melden", &x);
-	post_with(s, "/melden", &x, buf_str(form), r);
+	submit_in(s, form, &x, r);
 }
 
 /* The receipt on a success page, or false. */
 static bool receipt_of(const char *html, char out[20])
 {
-	const char *p = strstr(html, "signaal-receipt__code\" id=\"bonnetje\">");
-	if (!p)
+	char code[64];
+	if (!html_receipt(html, code, sizeof code) || strlen(code) != 19 || code[4] != '-' ||
+	    code[9] != '-' || code[14] != '-')
 		return false;
-	p = strchr(p, '>') + 1;
-	if (strlen(p) < 19 || p[4] != '-' || p[9] != '-' || p[14] != '-' || p[19] != '<')
-		return false;
-	memcpy(out, p, 19);
-	out[19] = '\0';
+	memcpy(out, code, 20);
 	return true;
+}
+
+/* The text of an HTML page without its tags (caller frees). */
+static char *text_of(const char *html)
+{
+	char *t = strdup(html);
+	size_t n = 0;
+	bool tag = false;
+	for (const char *p = html; *p; p++) {
+		if (*p == '<')
+			tag = true;
+		else if (*p == '>')
+			tag = false;
+		else if (!tag)
+			t[n++] = *p;
+	}
+	t[n] = '\0';
+	return t;
 }
 
 /* Submits a valid report and returns its receipt. */
@@ -214,15 +263,16 @@ static void assert_field_error(const char *html, const char *id, const char *tar
 		fail_msg("summary target %s does not exist", target);
 }
 
-/* Posts form to /melden and expects 400 with the given field error. */
+/* Posts form to /melden and expects a redirect to the step of the error,
+ * which shows it beside the field. */
 static void expect_error(const struct buf *form, const char *id, const char *target,
                          const char *message_part)
 {
 	struct res r;
 	submit(&S, form, &r);
 	const char *b = buf_str(&r.body);
-	if (r.status != 400)
-		fail_msg("expected 400 for %s, got %ld", id, r.status);
+	if (r.status != 200)
+		fail_msg("expected the step of %s, got %ld", id, r.status);
 	assert_non_null(strstr(b, "<title>Fout: "));
 	assert_field_error(b, id, target);
 	if (message_part && !strstr(b, message_part))
@@ -297,9 +347,10 @@ static void step1_danger_shows_112_first(void **state)
 	assert_non_null(strstr(b, "name=\"acute_danger\" value=\"no\""));
 	res_free(&r);
 
-	/* No answer: the question again, with the error pattern. */
-	post_with(&S, "/melden", &x, "step=1", &r);
-	assert_int_equal(r.status, 400);
+	/* No answer: the question again (post/redirect/get), with the error
+	 * pattern. */
+	post_follow(&S, &x, "step=1", &r);
+	assert_int_equal(r.status, 200);
 	b = buf_str(&r.body);
 	assert_non_null(strstr(b, "<title>Fout: "));
 	assert_field_error(b, "danger", "danger-yes");
@@ -312,9 +363,14 @@ static void step2_has_every_field(void **state)
 	struct sess x;
 	get_session(&S, "/melden", &x);
 	struct res r;
-	/* The whole form on one page: what a post of it (step=2) answers. */
-	post_with(&S, "/melden", &x, "step=2&acute_danger=no", &r);
-	const char *b = buf_str(&r.body);
+	/* A post of the old one-page form (step=2): its steps ask every
+	 * field. */
+	post_with(&S, "/melden", &x, "step=2&acute_danger=no&reporter_role=professional", &r);
+	assert_int_equal(r.status, 303);
+	res_free(&r);
+	struct buf all = BUF_INIT;
+	all_steps(&S, &x, &all);
+	const char *b = buf_str(&all);
 	static const char *const names[] = {
 	    "name=\"kind\" value=\"advice\"",
 	    "name=\"kind\" value=\"report\"",
@@ -335,14 +391,15 @@ static void step2_has_every_field(void **state)
 	    "name=\"contact.phone\"",
 	    "name=\"contact.email\"",
 	    "Meldcode",
-	    "alleen bij een melding",
+	    /* People are asked only for a report. */
+	    "Over de mensen om wie het gaat, schrijven we niets op.",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strstr(b, names[i]))
-			fail_msg("step 2 lacks %s", names[i]);
+			fail_msg("the steps lack %s", names[i]);
 	/* One fieldset per signal group, inside the checklist. */
 	assert_true(count(b, "<fieldset") >= 8);
-	res_free(&r);
+	buf_free(&all);
 }
 
 static void assert_received(const struct srv *s, const char *typed);
@@ -641,9 +698,14 @@ static void empty_submit_names_every_missing_field(void **state)
 	add(&f, "step", "2");
 	add(&f, "acute_danger", "no");
 	struct res r;
-	submit(&S, &f, &r);
-	assert_int_equal(r.status, 400);
-	const char *b = buf_str(&r.body);
+	struct sess x;
+	submit_in(&S, &f, &x, &r);
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+	/* Each step shows its own errors. */
+	struct buf all = BUF_INIT;
+	all_steps(&S, &x, &all);
+	const char *b = buf_str(&all);
 	assert_non_null(strstr(b, "<title>Fout: "));
 	assert_field_error(b, "kind", "kind-advice");
 	assert_field_error(b, "reporter_role", "role-victim");
@@ -654,10 +716,13 @@ static void empty_submit_names_every_missing_field(void **state)
 	const char *input = strstr(b, "<textarea");
 	assert_true(err && input && err < input);
 	assert_non_null(strstr(b, "aria-describedby=\"description-hint description-error\""));
-	res_free(&r);
+	buf_free(&all);
 	buf_free(&f);
 }
 
+/* A POST of the old one-page form (step=2) is answered with 303 to the
+ * step of its first error; everything typed is in the draft, each answer
+ * on its step. */
 static void errors_keep_everything_typed(void **state)
 {
 	(void)state;
@@ -677,29 +742,49 @@ static void errors_keep_everything_typed(void **state)
 	add(&f, "people[1].age", "ongeveer 17");
 	add(&f, "people[1].minor", "yes");
 	add(&f, "contact.phone", "0612345678");
+	struct sess x;
+	get_session(&S, "/melden", &x);
 	struct res r;
-	submit(&S, &f, &r);
-	assert_int_equal(r.status, 400);
+	post_with(&S, "/melden", &x, buf_str(&f), &r);
+	assert_int_equal(r.status, 303);
+	char loc[256];
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/melden?stap=jij");
+	res_free(&r);
+	get_with(&S, loc, &x, &r);
 	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "<title>Fout: "));
 	assert_field_error(b, "anonymous", "anonymous-yes");
-	/* Text escaped and kept, newline included. */
-	assert_non_null(
-	    strstr(b, "Regel een &lt;b&gt;vet&lt;/b&gt; &amp; &quot;zo&quot;\nRegel twee"));
-	assert_null(strstr(b, "<b>vet"));
-	assert_non_null(strstr(b, "value=\"labour.low_pay\" checked"));
-	assert_non_null(strstr(b, "value=\"sexual.online\" checked"));
-	assert_non_null(strstr(b, "name=\"forms\" value=\"labour\" checked"));
-	assert_non_null(strstr(b, "value=\"Driehuis\" checked"));
-	assert_non_null(strstr(b, "value=\"Bij de sluizen\""));
-	assert_non_null(strstr(b, "value=\"gisteravond\""));
-	assert_non_null(strstr(b, "value=\"ongeveer 17\""));
-	assert_non_null(strstr(b, "name=\"people[1].minor\" value=\"yes\" checked"));
 	assert_non_null(strstr(b, "value=\"0612345678\""));
-	assert_non_null(strstr(b, "name=\"kind\" value=\"report\" checked"));
-	assert_non_null(strstr(b, "name=\"reporter_role\" value=\"bystander\" checked"));
 	/* The danger answer is carried, and 112 still comes first. */
 	assert_non_null(strstr(b, "name=\"acute_danger\" value=\"yes\""));
 	assert_non_null(strstr(b, "signaal-emergency--acute"));
+	res_free(&r);
+	/* Text escaped and kept, newline included. */
+	get_with(&S, "/melden?stap=wat", &x, &r);
+	b = buf_str(&r.body);
+	assert_non_null(
+	    strstr(b, "Regel een &lt;b&gt;vet&lt;/b&gt; &amp; &quot;zo&quot;\nRegel twee"));
+	assert_null(strstr(b, "<b>vet"));
+	assert_non_null(strstr(b, "name=\"kind\" value=\"report\" checked"));
+	assert_non_null(strstr(b, "name=\"reporter_role\" value=\"bystander\" checked"));
+	res_free(&r);
+	get_with(&S, "/melden?stap=signalen", &x, &r);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "value=\"labour.low_pay\" checked"));
+	assert_non_null(strstr(b, "value=\"sexual.online\" checked"));
+	assert_non_null(strstr(b, "name=\"forms\" value=\"labour\" checked"));
+	res_free(&r);
+	get_with(&S, "/melden?stap=waar", &x, &r);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "value=\"Driehuis\" checked"));
+	assert_non_null(strstr(b, "value=\"Bij de sluizen\""));
+	assert_non_null(strstr(b, "value=\"gisteravond\""));
+	res_free(&r);
+	get_with(&S, "/melden?stap=personen", &x, &r);
+	b = buf_str(&r.body);
+	assert_non_null(strstr(b, "value=\"ongeveer 17\""));
+	assert_non_null(strstr(b, "name=\"people[1].minor\" value=\"yes\" checked"));
 	res_free(&r);
 	buf_free(&f);
 }
@@ -850,6 +935,8 @@ static void professional_cannot_be_anonymous(void **state)
 	broken(&f, "reporter_role", "professional", "anonymous");
 	add(&f, "anonymous", "no");
 	add(&f, "contact.phone", "0255 567 200");
+	add(&f, "professional.organisation", "Huisartsenpraktijk Duin");
+	add(&f, "professional.function", "praktijkondersteuner");
 	struct res r;
 	submit(&S, &f, &r);
 	assert_int_equal(r.status, 200);
@@ -866,7 +953,8 @@ static void advice_with_people_rejected(void **state)
 	broken(&f, "kind", "advice", NULL);
 	struct res r;
 	submit(&S, &f, &r);
-	assert_int_equal(r.status, 400);
+	/* The people's step, shown for advice because it holds people. */
+	assert_int_equal(r.status, 200);
 	const char *b = buf_str(&r.body);
 	assert_non_null(strstr(b, "adviesvraag"));
 	assert_non_null(strstr(b, "href=\"#person-0-age\""));
@@ -917,6 +1005,9 @@ static void csrf_rejections(void **state)
 	assert_true(token_of(b, fresh.token, sizeof fresh.token));
 	res_free(&r);
 	post_with(&S, "/melden", &fresh, buf_str(&f), &r);
+	assert_int_equal(r.status, 303);
+	res_free(&r);
+	post_follow(&S, &fresh, "step=controle&ga=verstuur", &r);
 	assert_int_equal(r.status, 200);
 	char rc[20];
 	assert_true(receipt_of(buf_str(&r.body), rc));
@@ -1095,8 +1186,12 @@ static void receipt_flow_end_to_end(void **state)
 	const char *b = buf_str(&r.body);
 	char rc[20];
 	assert_true(receipt_of(b, rc));
-	/* Shown once, with what to do; nothing of the report echoed. */
-	assert_int_equal(count(b, rc), 1);
+	/* Shown once (in groups of four that stay whole on a line), with
+	 * what to do; nothing of the report echoed. */
+	char *text = text_of(b);
+	assert_int_equal(count(text, rc), 1);
+	free(text);
+	assert_int_equal(count(b, "class=\"signaal-receipt__group\""), 4);
 	assert_non_null(strstr(b, "zonder bonnetje kun je je melding niet volgen"));
 	assert_non_null(strstr(b, "/volgen"));
 	assert_non_null(strstr(b, "5 werkdagen"));
@@ -1378,7 +1473,8 @@ static void intake_rate_limit_per_source(void **state)
 	f = (struct buf)BUF_INIT;
 	add(&f, "step", "2");
 	submit(&t, &f, &r);
-	assert_int_equal(r.status, 400);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_str(&r.body), "<title>Fout: "));
 	res_free(&r);
 	buf_free(&f);
 	assert_int_equal(srv_stop(&t), 0);
@@ -1472,11 +1568,15 @@ static void unreadable_bytes_in_every_report_field(void **state)
 		open_report(&f, open_fields[i].name,
 		            !strcmp(open_fields[i].name, "contact.phone") ? "06%FF+12345678"
 		                                                          : "Waarde%FFx%C3");
-		submit(&S, &f, &r);
-		const char *b = buf_str(&r.body);
-		if (r.status != 400)
-			fail_msg("%s: expected 400, got %ld\n%.1000s", open_fields[i].name,
-			         r.status, b);
+		struct sess x;
+		submit_in(&S, &f, &x, &r);
+		if (r.status != 200)
+			fail_msg("%s: expected the step, got %ld\n%.1000s", open_fields[i].name,
+			         r.status, buf_str(&r.body));
+		res_free(&r);
+		struct buf all = BUF_INIT;
+		all_steps(&S, &x, &all);
+		const char *b = buf_str(&all);
 		assert_non_null(strstr(b, "<title>Fout: "));
 		assert_field_error(b, open_fields[i].id, open_fields[i].id);
 		if (!strstr(b, "tekens die we niet kunnen lezen"))
@@ -1500,7 +1600,7 @@ static void unreadable_bytes_in_every_report_field(void **state)
 		assert_non_null(strstr(b, "value=\"labour.low_pay\" checked"));
 		assert_non_null(strstr(b, "value=\"Driehuis\" checked"));
 		assert_non_null(strstr(b, "name=\"anonymous\" value=\"no\" checked"));
-		res_free(&r);
+		buf_free(&all);
 		buf_free(&f);
 	}
 	/* The server lives on, and logged no failure. */
@@ -1531,9 +1631,13 @@ static void hidden_characters_in_report_texts(void **state)
 	buf_puts(&f, "&place=Loods" RLI "+7" PDI);
 	buf_puts(&f, "&people%5B0%5D.age=" BOM "ongeveer+" RLO "03");
 	struct res r;
-	submit(&S, &f, &r);
-	assert_int_equal(r.status, 400);
-	const char *b = buf_str(&r.body);
+	struct sess x;
+	submit_in(&S, &f, &x, &r);
+	assert_int_equal(r.status, 200);
+	res_free(&r);
+	struct buf all = BUF_INIT;
+	all_steps(&S, &x, &all);
+	const char *b = buf_str(&all);
 	assert_field_error(b, "anonymous", "anonymous-yes");
 	assert_non_null(strstr(b, "Hij zei tlaab ik</textarea>"));
 	assert_non_null(strstr(b, "value=\"Loods 7\""));
@@ -1545,7 +1649,7 @@ static void hidden_characters_in_report_texts(void **state)
 	assert_null(strstr(b, "id=\"description-error\""));
 	assert_null(strstr(b, "id=\"place-error\""));
 	assert_null(strstr(b, "id=\"person-0-age-error\""));
-	res_free(&r);
+	buf_free(&all);
 	buf_free(&f);
 
 	/* A description of only such characters is empty. */
