@@ -280,6 +280,7 @@ static int print_token(void *ctx, const struct store_token *t)
 	printf("%lld\t%s\texpires %s\t%s\n", (long long)t->id, t->login, day,
 	       t->revoked          ? "revoked"
 	       : now >= t->expires ? "expired"
+	       : t->user_disabled  ? "user disabled"
 	                           : "active");
 	return 0;
 }

@@ -427,8 +427,11 @@ static int token_row(void *vctx, const struct store_token *t)
 	snprintf(id, sizeof id, "%lld", (long long)t->id);
 	day_of(t->created, made);
 	day_of(t->expires, until);
-	bool active = !t->revoked && c->now < t->expires;
-	const char *state = t->revoked ? _("Ingetrokken") : active ? _("Actief") : _("Verlopen");
+	bool active = !t->revoked && !t->user_disabled && c->now < t->expires;
+	const char *state = t->revoked             ? _("Ingetrokken")
+	                    : c->now >= t->expires ? _("Verlopen")
+	                    : t->user_disabled     ? _("Account uitgezet")
+	                                           : _("Actief");
 	json_t *o =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", id, "login", t->login, "created",
 	              made, "expires", until, "state", page_tr(c->req, state), "active", active);

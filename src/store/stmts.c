@@ -289,13 +289,13 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          "SELECT id, user_id, created, expires, revoked FROM api_tokens WHERE token_hash = $1"},
     [STMT_TOKEN_LIST_ALL] =
         {"token_list_all",
-         "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.login COLLATE \"C\", t.created, t.id"},
+         "SELECT t.id, u.login, t.created, t.expires, t.revoked, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.login COLLATE \"C\", t.created, t.id"},
     [STMT_TOKEN_LIST_USER] =
         {"token_list_user",
-         "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 ORDER BY t.created, t.id"},
+         "SELECT t.id, u.login, t.created, t.expires, t.revoked, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 ORDER BY t.created, t.id"},
     [STMT_TOKEN_LIST_ORG] =
         {"token_list_org",
-         "SELECT t.id, u.login, t.created, t.expires, t.revoked FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.org_id = $1 ORDER BY u.login COLLATE \"C\", t.created, t.id"},
+         "SELECT t.id, u.login, t.created, t.expires, t.revoked, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.org_id = $1 ORDER BY u.login COLLATE \"C\", t.created, t.id"},
     [STMT_TOKEN_REVOKE] = {"token_revoke",
                            "UPDATE api_tokens SET revoked = 1 WHERE id = $1 RETURNING user_id"},
     /* An admin revokes only a token of their own organisation's users. */

@@ -480,12 +480,14 @@ static int tok_list_row(void *vctx, const struct store_val *c, size_t n)
 	struct tok_list *l = vctx;
 	if (l->n++ >= USER_LIST_MAX)
 		return STORE_LIMIT;
-	if (n != 5 || c[0].type != STORE_INT || c[2].type != STORE_INT || c[3].type != STORE_INT)
+	if (n != 6 || c[0].type != STORE_INT || c[2].type != STORE_INT || c[3].type != STORE_INT)
 		return -EIO;
 	struct store_token t = {.id = c[0].i, .created = c[2].i, .expires = c[3].i};
 	int rc = store_col_text(t.login, sizeof t.login, &c[1]);
 	if (!rc)
 		rc = col_bool(&c[4], &t.revoked);
+	if (!rc)
+		rc = col_bool(&c[5], &t.user_disabled);
 	return rc ? rc : l->fn(l->ctx, &t);
 }
 

@@ -120,6 +120,7 @@ struct store_token {
 	int64_t created;
 	int64_t expires;
 	bool revoked;
+	bool user_disabled; /* lists only: the token's user is disabled, so it works nowhere */
 };
 /* STORE_DUPLICATE when the id or the hash exists (draw again). */
 int store_tx_token_insert(struct store_tx *tx, const struct store_token *t,

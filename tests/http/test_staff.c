@@ -888,9 +888,13 @@ static void admin_acts_on_own_organisation(void **state)
 {
 	(void)state;
 	assert_int_equal(cli(PASS, "user add --org velsen --role intake temp1", NULL, 0), 0);
+	assert_int_equal(cli(NULL, "token create temp1 --days 5", NULL, 0), 0);
 	struct who *adm = &users[W_ADMIN];
 	struct res r;
 	char body[256];
+	assert_int_equal(get_with("/staf/beheer/tokens", adm->cookie, &r), 200);
+	assert_null(strstr(buf_str(&r.body), "Account uitgezet"));
+	res_free(&r);
 	snprintf(body, sizeof body, "csrf=%s&login=uadmin&action=disable", adm->csrf);
 	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 404);
 	res_free(&r);
@@ -900,6 +904,10 @@ static void admin_acts_on_own_organisation(void **state)
 	snprintf(body, sizeof body, "csrf=%s&login=temp1&action=disable", adm->csrf);
 	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 200);
 	assert_non_null(strstr(buf_str(&r.body), "uitgezet"));
+	res_free(&r);
+	/* Its token is listed as not working, not as active. */
+	assert_int_equal(get_with("/staf/beheer/tokens", adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "Account uitgezet"));
 	res_free(&r);
 	/* The other organisation's admin is untouched, temp1 is disabled. */
 	assert_int_equal(get_with("/staf", users[W_OTHER].cookie, &r), 200);
