@@ -98,17 +98,6 @@ static const char *ferr_group(const struct ferrs *fe, const char *prefix)
 
 /* --- Reading the form ------------------------------------------------ */
 
-/* All values of a repeated field (checkboxes), borrowed from req; at most
- * max, in the order sent. Empty values are skipped. */
-static size_t form_all(const struct req *req, const char *name, const char **out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < req->nform && n < max; i++)
-		if (str_eq(req->form[i].name, name) && req->form[i].value[0])
-			out[n++] = req->form[i].value;
-	return n;
-}
-
 static bool form_has(const struct req *req, const char *name, const char *value)
 {
 	for (size_t i = 0; i < req->nform; i++)
@@ -130,17 +119,21 @@ static const char *const person_fields[] = {
 #define NPERSON_FIELDS (sizeof person_fields / sizeof person_fields[0])
 _Static_assert(NPERSON_FIELDS == 9, "read_form() reads nine person fields");
 
-/* The form's fields that hold one value, for reading them
- * (validate_fields) and for drawing them (fk_spec_field) from one table.
- * The texts' rules are report_check()'s, the same as the API's, hence
- * FT_DOMAIN_TEXT (only read here); "anonymous" is the form's own question
- * (the API takes a boolean). */
+/* The form's fields, for reading them (validate_fields) and for drawing
+ * them (fk_spec_field, fk_spec_group) from one table. The texts' rules are
+ * report_check()'s, the same as the API's, hence FT_DOMAIN_TEXT (only read
+ * here); "anonymous" is the form's own question (the API takes a boolean).
+ * The checkbox lists are FT_MULTI: their values, counts and repeats are
+ * checked here by the table, with the limits of limits.h and the closed
+ * lists of the domain (signals: content's codes); report_check() applies
+ * the same rules for the API. */
 enum {
 	RF_KIND,
 	RF_ROLE,
 	RF_ANONYMOUS,
 	RF_DESCRIPTION,
-	RF_FORMS,
+	RF_SIGNALS, /* checkboxes */
+	RF_FORMS,   /* checkboxes */
 	RF_DISTRICT,
 	RF_PLACE,
 	RF_WHEN,
@@ -165,6 +158,12 @@ enum {
 	RF_MELDCODE, /* checkboxes */
 	RF_NFIELDS
 };
+
+/* FT_MULTI check of RF_SIGNALS; ctx is the content. */
+static bool is_signal(void *ctx, const char *code)
+{
+	return content_is_signal(ctx, code);
+}
 
 static const struct field_spec report_fields[RF_NFIELDS] = {
     [RF_KIND] = {.name = "kind",
@@ -192,10 +191,22 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                         .hint = _("Vertel in je eigen woorden wat er aan de hand is. Noem geen "
                                   "namen als je dat niet wilt. Je mag tot 10.000 tekens "
                                   "schrijven.")},
-    /* Checkboxes, so repeated: read by form_all(); the spec draws the
-     * group. */
+    /* Drawn per heading of content (signal_groups()). */
+    [RF_SIGNALS] = {.name = "signals",
+                    .type = FT_MULTI,
+                    .check = is_signal,
+                    .max = REPORT_MAX_SIGNALS,
+                    .invalid = _("Dit signaal kennen we niet. Kies signalen uit de lijst."),
+                    .twice = _("Je hebt een signaal twee keer gekozen. Kies elk signaal één "
+                               "keer."),
+                    .too_many = _("Je hebt te veel signalen gekozen.")},
     [RF_FORMS] = {.name = "forms",
-                  .type = FT_DOMAIN_TEXT,
+                  .type = FT_MULTI,
+                  .choices = report_forms,
+                  .max = REPORT_MAX_FORMS,
+                  .invalid = _("Deze vorm kennen we niet. Kies uit de lijst."),
+                  .twice = _("Je hebt een vorm twee keer gekozen. Kies elke vorm één keer."),
+                  .too_many = _("Je hebt te veel vormen gekozen."),
                   .label = _("Om welke vorm van uitbuiting gaat het, denk je?"),
                   .hint = _("Je hoeft het niet zeker te weten. Je mag meer dan één vorm "
                             "kiezen.")},
@@ -249,7 +260,9 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                         .id = "talked-with",
                         .label = _("Heb je er met de persoon over gepraat? (niet verplicht)")},
     [RF_INVOLVED] = {.name = "involved",
-                     .type = FT_DOMAIN_TEXT,
+                     .type = FT_MULTI,
+                     .choices = report_involved,
+                     .max = REPORT_MAX_INVOLVED,
                      .label = _("Wie weet er al van of helpt al? (niet verplicht)"),
                      .hint = _("Vink aan wat je weet.")},
     [RF_LOCATION_NOW] = {.name = "safety.location_now",
@@ -295,7 +308,9 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                          .label = _("Je functie"),
                          .autocomplete = "organization-title"},
     [RF_MELDCODE] = {.name = "professional.meldcode_steps",
-                     .type = FT_DOMAIN_TEXT,
+                     .type = FT_MULTI,
+                     .choices = report_meldcode_steps,
+                     .max = REPORT_MAX_MELDCODE,
                      .id = "professional-meldcode",
                      .label = _("Welke stappen van de Meldcode heb je al gezet? (niet verplicht)")},
 };
@@ -384,13 +399,21 @@ static const char *rf_text(const struct report_form *f, size_t i)
 	return f->vals[i].present ? f->vals[i].text : NULL;
 }
 
+/* The values of the repeated field i (at most max into out) and how many
+ * were sent: more than max makes report_check() answer "too many" too,
+ * as struct report_input asks. */
+static size_t rf_multi(const struct req *req, size_t i, const char **out, size_t max)
+{
+	return validate_multi_values(req->form, req->nform, &report_fields[i], out, max);
+}
+
 static void read_form(const struct req *req, struct report_form *f)
 {
 	memset(f, 0, sizeof *f);
 	site_report_org(req->org, &f->org, f->districts);
 
-	f->nerr = validate_fields(req->form, req->nform, report_fields, RF_NFIELDS, NULL, f->vals,
-	                          f->errs);
+	f->nerr = validate_fields(req->form, req->nform, report_fields, RF_NFIELDS,
+	                          (void *)req->site->content, f->vals, f->errs);
 	struct report_input *in = &f->in;
 	in->org = req->org->id;
 	in->kind = rf_text(f, RF_KIND);
@@ -398,8 +421,8 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->anonymous = f->vals[RF_ANONYMOUS].present && f->vals[RF_ANONYMOUS].yes;
 	in->acute_danger = str_eq(req_form(req, "acute_danger"), "yes");
 	in->description = rf_text(f, RF_DESCRIPTION);
-	in->nsignals = form_all(req, "signals", in->signals, REPORT_MAX_SIGNALS);
-	in->nforms = form_all(req, "forms", in->forms, REPORT_MAX_FORMS);
+	in->nsignals = rf_multi(req, RF_SIGNALS, in->signals, REPORT_MAX_SIGNALS);
+	in->nforms = rf_multi(req, RF_FORMS, in->forms, REPORT_MAX_FORMS);
 	in->district = rf_text(f, RF_DISTRICT);
 	if (str_eq(in->district, DISTRICT_ELSEWHERE))
 		in->district = NULL;
@@ -413,7 +436,7 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->frequency = rf_text(f, RF_FREQUENCY);
 	in->subject_aware = rf_text(f, RF_SUBJECT_AWARE);
 	in->talked_with = rf_text(f, RF_TALKED_WITH);
-	in->ninvolved = form_all(req, "involved", in->involved, REPORT_MAX_INVOLVED);
+	in->ninvolved = rf_multi(req, RF_INVOLVED, in->involved, REPORT_MAX_INVOLVED);
 	in->location_now = rf_text(f, RF_LOCATION_NOW);
 	in->safe_contact = rf_text(f, RF_SAFE_CONTACT);
 	in->threats = rf_text(f, RF_THREATS);
@@ -425,8 +448,7 @@ static void read_form(const struct req *req, struct report_form *f)
 		in->reporter_state = "confidential";
 	in->pro_organisation = rf_text(f, RF_PRO_ORG);
 	in->pro_function = rf_text(f, RF_PRO_FUNCTION);
-	in->nmeldcode =
-	    form_all(req, "professional.meldcode_steps", in->meldcode, REPORT_MAX_MELDCODE);
+	in->nmeldcode = rf_multi(req, RF_MELDCODE, in->meldcode, REPORT_MAX_MELDCODE);
 	/* The stepped form asks every professional their part. */
 	in->professional_asked =
 	    str_eq(in->reporter_role, "professional") && !str_eq(req_form(req, "step"), "2");
@@ -821,6 +843,15 @@ static const struct opt opts_person_role[] = {{"victim", _("Mogelijk slachtoffer
                                               {"other", _("Iemand anders, of weet ik niet")},
                                               {NULL, NULL}};
 
+/* The words of value in opts, or NULL. */
+static const char *opt_label(const struct opt *opts, const char *value)
+{
+	for (size_t i = 0; opts[i].value; i++)
+		if (str_eq(opts[i].value, value))
+			return opts[i].label;
+	return NULL;
+}
+
 /* The group of spec with opts, checked as sent; ids "base-value". */
 static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_choice kind,
                          const struct field_spec *spec, const struct opt *opts)
@@ -828,11 +859,18 @@ static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_
 	const char *base = spec->id ? spec->id : spec->name;
 	json_t *g = fk_spec_group(req, kind, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
-	for (size_t i = 0; ok && opts[i].value; i++) {
+	/* The values are the table's choices where it has them (the words
+	 * are the page's); else the page's own list. */
+	size_t n = 0;
+	while (spec->choices ? spec->choices[n] != NULL : opts[n].value != NULL)
+		n++;
+	for (size_t i = 0; ok && i < n; i++) {
+		const char *value = spec->choices ? spec->choices[i] : opts[i].value;
+		const char *label = opt_label(opts, value);
 		char id[96];
-		snprintf(id, sizeof id, "%s-%s", base, opts[i].value);
-		ok = fk_option(g, id, opts[i].value, page_tr(req, opts[i].label), NULL,
-		               form_has(req, spec->name, opts[i].value));
+		snprintf(id, sizeof id, "%s-%s", base, value);
+		ok = label && fk_option(g, id, value, page_tr(req, label), NULL,
+		                        form_has(req, spec->name, value));
 	}
 	if (!ok) {
 		json_decref(g);
@@ -1381,11 +1419,13 @@ static enum step field_step(const char *name)
 	return S_CHECK;
 }
 
-/* Fields given more than once (checkboxes). */
+/* Fields given more than once (checkboxes): the table's FT_MULTI. */
 static bool repeated(const char *name)
 {
-	return str_eq(name, "signals") || str_eq(name, "forms") || str_eq(name, "involved") ||
-	       str_eq(name, "professional.meldcode_steps");
+	for (size_t i = 0; i < RF_NFIELDS; i++)
+		if (report_fields[i].type == FT_MULTI && str_eq(report_fields[i].name, name))
+			return true;
+	return false;
 }
 
 static const char *draft_text(const json_t *fields, const char *key)

@@ -801,6 +801,17 @@ static void every_rule_through_the_form(void **state)
 	add(&f, "signals", "labour.low_pay");
 	expect_error(&f, "signals", "signal-0", "twee keer");
 	buf_free(&f);
+	/* Issue 7: more boxes than the list has (a crafted form) is refused
+	 * by the field table, never cut off unseen (it was: five forms kept,
+	 * and the sixth lost without a word). */
+	f = (struct buf)BUF_INIT;
+	static const char *const forms[] = {"labour", "criminal", "organ_removal", "unknown",
+	                                    "labour"};
+	broken(&f, "forms", "sexual", NULL);
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		add(&f, "forms", forms[i]);
+	expect_error(&f, "forms", "forms-sexual", "te veel vormen");
+	buf_free(&f);
 }
 
 static void anonymity_rules(void **state)
