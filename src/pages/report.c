@@ -5,8 +5,10 @@
  *   2. the whole form on one page. The only state carried from step 1 is
  *      the danger answer, in a hidden field: nothing typed lives in step 1,
  *      so going back loses nothing.
- * A POST of step 2 is checked in this order: CSRF, the rules of
- * report_check() (the same as the API's), the per-source rate limit, then
+ * A POST of step 2 is checked in this order: CSRF, the form's field
+ * tables (report_fields, person_fields: every field's name, type, limits
+ * and message, also used to draw it), the rules of report_check() (the
+ * same as the API's), the per-source rate limit, then
  * intake_submit(), which returns only after the commit. Whatever goes
  * wrong, the form comes back with everything typed still in it.
  *
@@ -716,8 +718,9 @@ static json_t *text_field(const struct req *req, const struct ferrs *fe,
 
 static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "kind");
-	json_t *g = fk_spec_group(req, FK_RADIO, &report_fields[RF_KIND], ferr_group(fe, "kind"));
+	const struct field_spec *spec = &report_fields[RF_KIND];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok = fk_option(
 	    g, "kind-advice", "advice", page_tr(req, _("Advies vragen")),
 	    page_tr(req, _("Je vertelt over je zorgen en krijgt advies. Over de mensen om wie het "
@@ -736,9 +739,9 @@ static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 
 static json_t *role_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "reporter_role");
-	json_t *g =
-	    fk_spec_group(req, FK_RADIO, &report_fields[RF_ROLE], ferr_group(fe, "reporter_role"));
+	const struct field_spec *spec = &report_fields[RF_ROLE];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *r;
@@ -760,9 +763,9 @@ static json_t *role_group(const struct req *req, const struct ferrs *fe)
 
 static json_t *anonymous_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "anonymous");
-	json_t *g =
-	    fk_spec_group(req, FK_RADIO, &report_fields[RF_ANONYMOUS], ferr_group(fe, "anonymous"));
+	const struct field_spec *spec = &report_fields[RF_ANONYMOUS];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok =
 	    fk_option(g, "anonymous-yes", "yes", page_tr(req, _("Ja, ik wil anoniem blijven")),
 	              NULL, str_eq(chosen, "yes"));
@@ -814,7 +817,8 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 		if (!cur || !str_eq(group, cur_name)) {
 			char base[32];
 			snprintf(base, sizeof base, "signals-%zu", json_array_size(groups));
-			cur = fk_group(FK_CHECKBOX, base, "signals", group, NULL, NULL, false);
+			cur = fk_group(FK_CHECKBOX, base, report_fields[RF_SIGNALS].name, group,
+			               NULL, NULL, false);
 			cur_name = group;
 			ok = fk_append(groups, cur);
 		}
@@ -823,7 +827,7 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 		if (i == 0)
 			snprintf(ids->signals, sizeof ids->signals, "%s", id);
 		ok = ok && fk_option(cur, id, code, json_string_value(json_object_get(s, "text")),
-		                     NULL, form_has(req, "signals", code));
+		                     NULL, form_has(req, report_fields[RF_SIGNALS].name, code));
 	}
 	if (!ok) {
 		json_decref(groups);
@@ -834,8 +838,8 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 
 static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 {
-	json_t *g =
-	    fk_spec_group(req, FK_CHECKBOX, &report_fields[RF_FORMS], ferr_group(fe, "forms"));
+	const struct field_spec *spec = &report_fields[RF_FORMS];
+	json_t *g = fk_spec_group(req, FK_CHECKBOX, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *f;
@@ -845,10 +849,10 @@ static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 		char id[80];
 		snprintf(id, sizeof id, "forms-%s", code);
 		ok = ok && fk_option(g, id, code, json_string_value(json_object_get(f, "name")),
-		                     NULL, form_has(req, "forms", code));
+		                     NULL, form_has(req, spec->name, code));
 	}
 	ok = ok && fk_option(g, "forms-unknown", "unknown", page_tr(req, _("Weet ik niet")), NULL,
-	                     form_has(req, "forms", "unknown"));
+	                     form_has(req, spec->name, "unknown"));
 	if (!ok) {
 		json_decref(g);
 		return NULL;
@@ -858,9 +862,9 @@ static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 
 static json_t *district_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "district");
-	json_t *g =
-	    fk_spec_group(req, FK_RADIO, &report_fields[RF_DISTRICT], ferr_group(fe, "district"));
+	const struct field_spec *spec = &report_fields[RF_DISTRICT];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *d;
