@@ -380,6 +380,22 @@ static const struct field_spec danger_field = {
               "kan nu niet weg."),
 };
 
+/* Step 1's answer carried into the form (hidden): "yes" opens it with
+ * the 112 advice first; any other value is no. */
+static const struct field_spec acute_field = {.name = "acute_danger", .type = FT_YESNO};
+
+/* Whether the form was opened after "yes, someone is in acute danger now":
+ * the hidden acute_danger, or step 1's own answer. */
+static bool form_acute(const struct req *req)
+{
+	struct field_value v[2];
+	struct field_error e[2];
+	validate_fields(req->form, req->nform, &acute_field, 1, NULL, &v[0], &e[0]);
+	validate_fields(req->form, req->nform, &danger_field, 1, NULL, &v[1], &e[1]);
+	return (v[0].present && v[0].yes) ||
+	       (str_eq(req_form(req, "step"), "1") && v[1].present && v[1].yes);
+}
+
 /* A person's fields, one table for reading and drawing them per slot:
  * the name here is the key, the form's is "people[k].key" (id
  * "person-k-key"; the groups' options "person-k-key-value"). The texts'
@@ -505,7 +521,10 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->kind = rf_text(f, RF_KIND);
 	in->reporter_role = rf_text(f, RF_ROLE);
 	in->anonymous = f->vals[RF_ANONYMOUS].present && f->vals[RF_ANONYMOUS].yes;
-	in->acute_danger = str_eq(req_form(req, "acute_danger"), "yes");
+	struct field_value acute;
+	struct field_error acute_err;
+	validate_fields(req->form, req->nform, &acute_field, 1, NULL, &acute, &acute_err);
+	in->acute_danger = acute.present && acute.yes;
 	in->description = rf_text(f, RF_DESCRIPTION);
 	in->nsignals = rf_multi(req, RF_SIGNALS, in->signals, REPORT_MAX_SIGNALS);
 	in->nforms = rf_multi(req, RF_FORMS, in->forms, REPORT_MAX_FORMS);
@@ -1172,9 +1191,7 @@ static json_t *form_data(struct req *req, struct resp *resp, const struct ferrs 
 {
 	bool ok;
 	json_t *d = page_base(req, resp, _("Mensenhandel melden"), &ok);
-	bool acute = str_eq(req_form(req, "acute_danger"), "yes") ||
-	             (req_form(req, "step") && str_eq(req_form(req, "step"), "1") &&
-	              str_eq(req_form(req, "danger"), "yes"));
+	bool acute = form_acute(req);
 	struct group_ids ids = {.kind = "kind-advice",
 	                        .anonymous = "anonymous-yes",
 	                        .forms = "forms-unknown",
