@@ -253,6 +253,11 @@
 #define REPORT_MAX_FORMS 5u
 /* People one report may describe. */
 #define REPORT_MAX_PEOPLE 5u
+/* Involved organisations and Meldcode steps one report may name (each
+ * value once: the length of the domain's closed lists, which
+ * domain/report.c asserts). */
+#define REPORT_MAX_INVOLVED 9u
+#define REPORT_MAX_MELDCODE 5u
 /* Characters of one follow-up message from a reporter. */
 #define REPORT_MAX_MESSAGE 5000u
 /* Bytes of UTF-8 text of n characters at most (CR LF: 2 bytes, 1 char). */
@@ -299,6 +304,9 @@
  * servers of one database share (site.c, table throttle_counts): the
  * "per minute" of FOLLOW_WRONG_BUSY_PER_MIN. */
 #define FOLLOW_WRONG_SHARED_WINDOW_S 60
+/* Random bytes of the follow-up form's one-time submission id (sent as
+ * twice as many hex digits). */
+#define FOLLOW_SUBMISSION_BYTES 16u
 /* Retry-After when a follow-up message found the database busy (another
  * process held the write transaction past STORE_BUSY_TIMEOUT_MS times
  * STORE_TXN_ATTEMPTS): the form's alert says "over een minuut". */

@@ -57,8 +57,8 @@ bool accounts_login_valid(const char *login)
 	return true;
 }
 
-static int audit(struct store_tx *tx, const char *actor, const char *org, const char *action,
-                 const char *object_login, const char *result)
+static int audit(struct store_tx *tx, const char *actor, const char *org, enum audit_action action,
+                 const char *object_login, enum audit_result result)
 {
 	char object[USER_LOGIN_MAX + 8];
 	snprintf(object, sizeof object, "user:%s", object_login ? object_login : "");
@@ -89,7 +89,7 @@ static int add_txn(struct store_tx *tx, void *vctx)
 	int rc = store_tx_user_insert(tx, &c->u);
 	if (rc)
 		return rc;
-	return audit(tx, c->actor, c->u.org, "user.add", c->u.login, "ok");
+	return audit(tx, c->actor, c->u.org, AUDIT_USER_ADD, c->u.login, AUDIT_OK);
 }
 
 int accounts_user_add(struct accounts *a, const char *actor, const struct accounts_new_user *u,
@@ -150,18 +150,18 @@ static int change_txn(struct store_tx *tx, void *vctx)
 		return rc;
 	if (c->org && strcmp(c->org, u.org) != 0)
 		return STORE_NOT_FOUND;
-	const char *action;
+	enum audit_action action;
 	switch (c->what) {
 	case CHANGE_DISABLE:
 	case CHANGE_ENABLE:
-		action = c->what == CHANGE_DISABLE ? "user.disable" : "user.enable";
+		action = c->what == CHANGE_DISABLE ? AUDIT_USER_DISABLE : AUDIT_USER_ENABLE;
 		rc = store_tx_user_set_disabled(tx, u.id, c->what == CHANGE_DISABLE);
 		/* Enabling also lifts a throttle: an admin has looked. */
 		if (!rc && c->what == CHANGE_ENABLE)
 			rc = store_tx_user_set_failed(tx, u.id, 0, 0);
 		break;
 	default:
-		action = "totp.reset";
+		action = AUDIT_2FA_RESET;
 		rc = store_tx_user_set_totp(tx, u.id, NULL, 0, false, 0);
 		if (!rc)
 			rc = store_tx_recovery_replace(tx, u.id, NULL, 0);
@@ -170,7 +170,7 @@ static int change_txn(struct store_tx *tx, void *vctx)
 	if (!rc && c->what != CHANGE_ENABLE)
 		rc = store_tx_sessions_delete_user(tx, u.id, NULL);
 	if (!rc)
-		rc = audit(tx, c->actor, u.org, action, u.login, "ok");
+		rc = audit(tx, c->actor, u.org, action, u.login, AUDIT_OK);
 	return rc;
 }
 
@@ -213,7 +213,7 @@ static int roles_txn(struct store_tx *tx, void *vctx)
 		return STORE_NOT_FOUND;
 	rc = store_tx_user_set_roles(tx, u.id, c->roles, c->af);
 	if (!rc)
-		rc = audit(tx, c->actor, u.org, "user.roles", u.login, "ok");
+		rc = audit(tx, c->actor, u.org, AUDIT_USER_ROLES, u.login, AUDIT_OK);
 	return rc;
 }
 
@@ -248,7 +248,7 @@ static int64_t throttle_wait(int64_t count)
 struct fail_ctx {
 	int64_t user_id;
 	int64_t now;
-	const char *action;
+	enum audit_action action;
 	int64_t until; /* out */
 };
 
@@ -266,7 +266,7 @@ static int fail_txn(struct store_tx *tx, void *vctx)
 	c->until = w ? c->now + w : 0;
 	rc = store_tx_user_set_failed(tx, u.id, count, c->until);
 	if (!rc)
-		rc = audit(tx, u.login, u.org, c->action, u.login, "refused");
+		rc = audit(tx, u.login, u.org, c->action, u.login, AUDIT_DENIED);
 	return rc;
 }
 
@@ -289,13 +289,13 @@ static int unknown_txn(struct store_tx *tx, void *vctx)
 	if (!rc)
 		rc = store_tx_setting_set(tx, ACCOUNTS_UNKNOWN_KEY, text);
 	buf_free(&v);
-	struct audit_hook_entry e = {"-", NULL, "login.failed", NULL, "refused"};
+	struct audit_hook_entry e = {"-", NULL, AUDIT_LOGIN_FAILED, NULL, AUDIT_DENIED};
 	if (!rc)
 		rc = audit_hook(tx, &e);
 	return rc;
 }
 
-static int count_failure(struct accounts *a, int64_t user_id, int64_t now, const char *action)
+static int count_failure(struct accounts *a, int64_t user_id, int64_t now, enum audit_action action)
 {
 	struct fail_ctx c = {user_id, now, action, 0};
 	return store_txn(a->store, fail_txn, &c);
@@ -325,7 +325,7 @@ struct open_ctx {
 	int64_t now;
 	const unsigned char *old_hash; /* the session this one replaces, or NULL */
 	unsigned char hash[SECRET_HASH_BYTES];
-	const char *action;
+	enum audit_action action;
 	bool rehash;
 	const char *password;          /* to hash again with today's parameters */
 	int64_t step;                  /* a TOTP step to take, or 0 */
@@ -380,7 +380,7 @@ static int open_txn(struct store_tx *tx, void *vctx)
 	if (!rc)
 		rc = keep_newest(tx, c->u->id);
 	if (!rc)
-		rc = audit(tx, c->u->login, c->u->org, c->action, c->u->login, "ok");
+		rc = audit(tx, c->u->login, c->u->org, c->action, c->u->login, AUDIT_OK);
 	return rc;
 }
 
@@ -420,13 +420,13 @@ int accounts_login(struct accounts *a, const char *login, const char *password, 
 	bool rehash = false;
 	bool ok = password && password_verify(u.password_hash, password, &rehash);
 	if (!ok || u.disabled) {
-		rc = count_failure(a, u.id, now, "login.failed");
+		rc = count_failure(a, u.id, now, AUDIT_LOGIN_FAILED);
 		return rc ? rc : ACCOUNTS_WRONG;
 	}
 	struct open_ctx c = {.u = &u,
 	                     .stage = SESSION_HALF,
 	                     .now = now,
-	                     .action = "login.password",
+	                     .action = AUDIT_LOGIN,
 	                     .rehash = rehash,
 	                     .password = password};
 	return open_session(a, &c, sid);
@@ -556,13 +556,13 @@ int accounts_second_factor(struct accounts *a, const struct principal *p, const 
 	                     .stage = SESSION_FULL,
 	                     .now = now,
 	                     .old_hash = p->session_hash,
-	                     .action = "login"};
+	                     .action = AUDIT_LOGIN};
 	unsigned char rhash[SECRET_HASH_BYTES];
 	char norm[RECOVERY_CODE_LEN];
 	if (code && secret_recovery_normal(code, norm)) {
 		rc = secret_hash(a->hash_key, SECRET_RECOVERY, norm, rhash);
 		c.recovery = rhash;
-		c.action = "login.recovery";
+		c.action = AUDIT_LOGIN; /* with a recovery code */
 	} else {
 		unsigned char secret[TOTP_SECRET_BYTES];
 		rc = open_secret(a, &u, secret);
@@ -578,7 +578,7 @@ int accounts_second_factor(struct accounts *a, const struct principal *p, const 
 	if (!rc)
 		rc = open_session(a, &c, sid);
 	if (rc == ACCOUNTS_WRONG) {
-		int f = count_failure(a, u.id, now, "login.failed");
+		int f = count_failure(a, u.id, now, AUDIT_LOGIN_FAILED);
 		return f ? f : ACCOUNTS_WRONG;
 	}
 	return rc;
@@ -599,7 +599,8 @@ static int pw_txn(struct store_tx *tx, void *vctx)
 	if (!rc)
 		rc = store_tx_sessions_delete_user(tx, c->u->id, c->keep);
 	if (!rc)
-		rc = audit(tx, c->u->login, c->u->org, "password.change", c->u->login, "ok");
+		rc =
+		    audit(tx, c->u->login, c->u->org, AUDIT_PASSWORD_CHANGE, c->u->login, AUDIT_OK);
 	return rc;
 }
 
@@ -698,7 +699,7 @@ static int confirm_txn(struct store_tx *tx, void *vctx)
 		rc = store_tx_recovery_replace(tx, u->id, (const unsigned char(*)[32])c->hashes,
 		                               RECOVERY_CODES);
 	if (!rc)
-		rc = audit(tx, u->login, u->org, "totp.enrol", u->login, "ok");
+		rc = audit(tx, u->login, u->org, AUDIT_2FA_ENROL, u->login, AUDIT_OK);
 	if (!rc)
 		rc = open_txn(tx, &c->open);
 	return rc;
@@ -733,7 +734,7 @@ int accounts_enrol_confirm(struct accounts *a, const struct principal *p, const 
 	                                 .stage = SESSION_FULL,
 	                                 .now = now,
 	                                 .old_hash = p->session_hash,
-	                                 .action = "login"},
+	                                 .action = AUDIT_LOGIN},
 	                        .sealed = &sealed,
 	                        .step = step,
 	                        .hashes = hashes};
@@ -761,7 +762,7 @@ static int codes_txn(struct store_tx *tx, void *vctx)
 	int rc = store_tx_recovery_replace(tx, c->p->user_id, (const unsigned char(*)[32])c->hashes,
 	                                   RECOVERY_CODES);
 	if (!rc)
-		rc = audit(tx, c->p->login, c->p->org, "recovery.new", c->p->login, "ok");
+		rc = audit(tx, c->p->login, c->p->org, AUDIT_RECOVERY_NEW, c->p->login, AUDIT_OK);
 	return rc;
 }
 
@@ -792,8 +793,7 @@ static int logout_txn(struct store_tx *tx, void *vctx)
 	int rc = c->everywhere ? store_tx_sessions_delete_user(tx, c->p->user_id, NULL)
 	                       : store_tx_session_delete(tx, c->p->session_hash);
 	if (!rc)
-		rc = audit(tx, c->p->login, c->p->org,
-		           c->everywhere ? "logout.everywhere" : "logout", c->p->login, "ok");
+		rc = audit(tx, c->p->login, c->p->org, AUDIT_LOGOUT, c->p->login, AUDIT_OK);
 	return rc;
 }
 
@@ -828,7 +828,7 @@ static int token_txn(struct store_tx *tx, void *vctx)
 	rc = store_tx_token_insert(tx, &c->t, c->hash);
 	char object[32];
 	snprintf(object, sizeof object, "token:%lld", (long long)c->t.id);
-	struct audit_hook_entry e = {c->actor, u.org, "token.create", object, "ok"};
+	struct audit_hook_entry e = {c->actor, u.org, AUDIT_TOKEN_CREATE, object, AUDIT_OK};
 	if (!rc)
 		rc = audit_hook(tx, &e);
 	return rc;
@@ -906,7 +906,8 @@ static int revoke_txn(struct store_tx *tx, void *vctx)
 		rc = store_tx_user_by_id(tx, uid, &u);
 	char object[32];
 	snprintf(object, sizeof object, "token:%lld", (long long)c->id);
-	struct audit_hook_entry e = {c->actor, rc ? NULL : u.org, "token.revoke", object, "ok"};
+	struct audit_hook_entry e = {c->actor, rc ? NULL : u.org, AUDIT_TOKEN_REVOKE, object,
+	                             AUDIT_OK};
 	if (!rc)
 		rc = audit_hook(tx, &e);
 	return rc;

@@ -62,11 +62,6 @@ struct report_person {
 	const char *address;
 };
 
-/* Involved organisations and Meldcode steps one report may name (each
- * value once). */
-#define REPORT_MAX_INVOLVED 9u
-#define REPORT_MAX_MELDCODE 5u
-
 /* What someone submits, as typed values. Strings are borrowed from the
  * caller (request fields, JSON) and must outlive the call they are passed
  * to. NULL or "" means not given. A caller that got more signals, forms or

@@ -2,6 +2,7 @@
 #include "domain/reportview.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "domain/inbox.h"
 #include "domain/sealed.h"
 #include "store/store.h"
+#include "util/log.h"
 #include "util/str.h"
 
 struct report_reader {
@@ -114,7 +116,15 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 		return rc > 0 ? -EIO : rc;
 	json_t *o = inbox_item_json(&r.row, today);
 	json_t *signals = json_array();
-	json_t *sugg = r.row.suggestion ? json_loads(r.row.suggestion, 0, NULL) : json_array();
+	json_t *sugg = r.row.suggestion ? json_loads(r.row.suggestion, 0, NULL) : NULL;
+	/* A stored suggestion that is not a list is none, not a failed view. */
+	if (r.row.suggestion && !json_is_array(sugg)) {
+		log_warn("report %" PRIu64 ": its stored suggestion is not a list; shown as none",
+		         id);
+		json_decref(sugg);
+		sugg = NULL;
+	}
+	sugg = sugg ? sugg : json_array();
 	/* What the reporter told that is no personal data (reporter state,
 	 * sector, involved organisations, safety answers, each person's role
 	 * and minor): shown to every reader of the report. */

@@ -21,6 +21,56 @@ static bool in_choices(const char *const *choices, const char *v)
 	return false;
 }
 
+static bool choice_ok(const struct field_spec *s, void *ctx, const char *v)
+{
+	return (s->choices && in_choices(s->choices, v)) || (s->check && s->check(ctx, v));
+}
+
+size_t validate_multi_values(const struct http_field *fields, size_t nfields,
+                             const struct field_spec *spec, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nfields; i++)
+		if (fields[i].len && strcmp(fields[i].name, spec->name) == 0) {
+			if (n < max)
+				out[n] = fields[i].value;
+			n++;
+		}
+	return n;
+}
+
+/* FT_MULTI: every non-empty value under the name (f is the first). Returns
+ * NULL when valid, else the Dutch message. */
+static const char *check_multi(const struct field_spec *s, const struct http_field *fields,
+                               size_t nfields, void *ctx, struct field_value *v)
+{
+	size_t max = s->max ? (size_t)s->max : HTTP_MAX_FIELDS;
+	const char *unknown = NULL, *twice = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < nfields; i++) {
+		const struct http_field *f = &fields[i];
+		if (!f->len || strcmp(f->name, s->name) != 0)
+			continue;
+		n++;
+		if (!choice_ok(s, ctx, f->value)) {
+			unknown = s->invalid ? s->invalid
+			                     : _("Deze keuze kennen we niet. Kies uit de lijst.");
+			continue;
+		}
+		for (size_t j = 0; j < i && !twice; j++)
+			if (fields[j].len && strcmp(fields[j].name, s->name) == 0 &&
+			    strcmp(fields[j].value, f->value) == 0)
+				twice =
+				    s->twice
+				        ? s->twice
+				        : _("Je hebt iets twee keer gekozen. Kies alles één keer.");
+	}
+	v->num = n;
+	if (n > max)
+		return s->too_many ? s->too_many : _("Je hebt te veel keuzes gemaakt.");
+	return unknown ? unknown : twice;
+}
+
 /* Returns NULL when valid, else the Dutch message. */
 static const char *check_one(const struct field_spec *s, const struct http_field *f, void *ctx,
                              struct field_value *v)
@@ -40,9 +90,10 @@ static const char *check_one(const struct field_spec *s, const struct http_field
 			return _("Deze tekst is te lang.");
 		break;
 	case FT_CHOICE:
-		if (!(s->choices && in_choices(s->choices, f->value)) &&
-		    !(s->check && s->check(ctx, f->value)))
+		if (!choice_ok(s, ctx, f->value))
 			return _("Kies een van de mogelijkheden.");
+		break;
+	case FT_MULTI: /* checked by check_multi() */
 		break;
 	case FT_YESNO:
 		if (strcmp(f->value, "yes") == 0)
@@ -68,6 +119,11 @@ size_t validate_fields(const struct http_field *fields, size_t nfields,
 		struct field_value *v = &vals[i];
 		memset(v, 0, sizeof *v);
 		const struct http_field *f = find(fields, nfields, s->name);
+		/* A repeated field stands for its first non-empty value. */
+		if (s->type == FT_MULTI)
+			for (size_t k = 0; f && f->len == 0 && k < nfields; k++)
+				if (fields[k].len && strcmp(fields[k].name, s->name) == 0)
+					f = &fields[k];
 		if (f) {
 			/* Kept also when invalid: a form shows it back. */
 			v->sent = true;
@@ -87,8 +143,10 @@ size_t validate_fields(const struct http_field *fields, size_t nfields,
 			}
 			continue;
 		}
-		const char *msg = check_one(s, f, check_ctx, v);
-		if (msg && s->invalid && s->type != FT_TEXT)
+		const char *msg = s->type == FT_MULTI
+		                      ? check_multi(s, fields, nfields, check_ctx, v)
+		                      : check_one(s, f, check_ctx, v);
+		if (msg && s->invalid && s->type != FT_TEXT && s->type != FT_MULTI)
 			msg = s->invalid;
 		if (msg) {
 			errs[nerr].field = s->name;

@@ -29,6 +29,11 @@ enum field_type {
 	 * required only marks the field on the form: whether it may be
 	 * empty is the domain's rule too. */
 	FT_DOMAIN_TEXT,
+	/* A repeated choice (checkboxes): every non-empty value sent under
+	 * the name is one of choices[] or accepted by check(), each at most
+	 * once, at most max of them (0: HTTP_MAX_FIELDS). Read the values
+	 * with validate_multi_values(). */
+	FT_MULTI,
 };
 
 struct field_spec {
@@ -37,14 +42,16 @@ struct field_spec {
 	bool required;
 	size_t maxlen;                               /* FT_TEXT: bytes; 0 = HTTP_MAX_FIELD_VALUE */
 	bool multiline;                              /* FT_TEXT: newlines allowed */
-	const char *const *choices;                  /* FT_CHOICE: NULL-terminated */
-	bool (*check)(void *ctx, const char *value); /* FT_CHOICE alternative */
-	uint64_t min, max;                           /* FT_UINT */
+	const char *const *choices;                  /* FT_CHOICE, FT_MULTI: NULL-terminated */
+	bool (*check)(void *ctx, const char *value); /* FT_CHOICE, FT_MULTI alternative */
+	uint64_t min, max; /* FT_UINT: the range; FT_MULTI: max = most values */
 	/* Own messages (Dutch msgids), NULL for the general ones: missing
 	 * for a required field left empty, invalid for a value that breaks
 	 * the type's rule (for text: characters that cannot be; a text too
-	 * long keeps the general message). */
-	const char *missing, *invalid;
+	 * long keeps the general message; FT_MULTI: a value not among the
+	 * choices), twice and too_many for FT_MULTI (a value sent twice,
+	 * more than max values). */
+	const char *missing, *invalid, *twice, *too_many;
 	/* On the form (FT_TEXT, FT_DOMAIN_TEXT): Dutch msgids for the label
 	 * and hint (hint may be NULL), the element id (NULL: name), the
 	 * input type ("text", "tel", "email"; NULL: "text") and the
@@ -56,10 +63,11 @@ struct field_value {
 	bool present; /* given and valid */
 	bool sent;    /* in the request, even when empty or invalid */
 	/* Borrowed from the request whenever sent, also when invalid (a form
-	 * shows it back); read it as a value only when present. */
+	 * shows it back); read it as a value only when present. FT_MULTI:
+	 * the first non-empty value. */
 	const char *text;
 	size_t len;   /* bytes of text */
-	uint64_t num; /* FT_UINT */
+	uint64_t num; /* FT_UINT; FT_MULTI: the number of non-empty values sent */
 	bool yes;     /* FT_YESNO */
 };
 
@@ -73,5 +81,13 @@ struct field_error {
 size_t validate_fields(const struct http_field *fields, size_t nfields,
                        const struct field_spec *specs, size_t nspecs, void *check_ctx,
                        struct field_value *vals, struct field_error *errs);
+
+/* The non-empty values sent under spec's name (an FT_MULTI field), in
+ * the order sent, borrowed from fields: writes at most max of them to out
+ * and returns how many there are in all (more than max when more were
+ * sent; validate_fields() has then refused the field if spec->max <=
+ * max). */
+size_t validate_multi_values(const struct http_field *fields, size_t nfields,
+                             const struct field_spec *spec, const char **out, size_t max);
 
 #endif

@@ -45,8 +45,17 @@ static const char *const wrong_receipt =
 enum {
 	FF_RECEIPT,
 	FF_MESSAGE,
+	FF_SUBMISSION,
 	FF_NFIELDS
 };
+
+/* FF_SUBMISSION's rule: the hex digits of a one-time id (status()). */
+static bool is_submission(void *ctx, const char *v)
+{
+	(void)ctx;
+	return strlen(v) == 2 * FOLLOW_SUBMISSION_BYTES &&
+	       str_is_id(v, 2 * FOLLOW_SUBMISSION_BYTES);
+}
 
 /* The form's fields, for reading them and for drawing them. The receipt's
  * own rules (its spelling, whether it is a report's) and the message's
@@ -74,6 +83,9 @@ static const struct field_spec follow_fields[FF_NFIELDS] = {
                     .hint = _("Schrijf het hier. Noem geen namen als je dat niet wilt. "
                               "Hoogstens 5.000 tekens."),
                     .autocomplete = "off"},
+    /* The add form's one-time id (hidden): one that is not ours is no
+     * id, so a message sent with it is added as before the id. */
+    [FF_SUBMISSION] = {.name = "submission", .type = FT_CHOICE, .check = is_submission},
 };
 
 /* What the page shows besides the form. */
@@ -236,7 +248,7 @@ static int show(struct req *req, struct resp *resp, int status, const char *rece
 	ok = ok && fk_put(d, "added", json_boolean(v && v->added));
 	/* A one-time id per form: a reload or a second tap adds the message
 	 * once (follow_post). */
-	unsigned char raw[16];
+	unsigned char raw[FOLLOW_SUBMISSION_BYTES];
 	char sub[2 * sizeof raw + 1];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(sub, sizeof sub, raw, sizeof raw);
@@ -279,11 +291,13 @@ static int follow_post(struct req *req, struct resp *resp)
 	    validate_fields(req->form, req->nform, follow_fields, FF_NFIELDS, NULL, vals, errs);
 	struct follow_view v = {.vals = vals};
 	/* Only the receipt can be wrong here (the message's rules are the
-	 * domain's): a missing or unreadable one is not looked up. */
-	if (nerr) {
-		v.receipt_error = errs[0].message;
-		return ask(req, resp, 400, &v);
-	}
+	 * domain's; a submission id not ours is none): a missing or
+	 * unreadable one is not looked up. */
+	for (size_t i = 0; i < nerr; i++)
+		if (str_eq(errs[i].field, follow_fields[FF_RECEIPT].name)) {
+			v.receipt_error = errs[i].message;
+			return ask(req, resp, 400, &v);
+		}
 
 	struct site_source_guard sg;
 	struct followup_guard guard;
@@ -298,9 +312,8 @@ static int follow_post(struct req *req, struct resp *resp)
 	 * added, as the first time. */
 	char claim[48] = "";
 	bool seen = false;
-	const char *sub = req_form(req, "submission");
-	if (q.message && sub && strlen(sub) == 32 && str_is_id(sub, 32)) {
-		snprintf(claim, sizeof claim, "f:%s", sub);
+	if (q.message && vals[FF_SUBMISSION].present) {
+		snprintf(claim, sizeof claim, "f:%s", vals[FF_SUBMISSION].text);
 		int cr = draft_claim(site->drafts, req->org->id, claim);
 		if (cr == DRAFT_NONE) {
 			seen = true;

@@ -1,7 +1,9 @@
 /* report: the public report form /melden (see pages.h).
  *
  * A few short steps (danger, what, what you saw, where, the people, you),
- * then a page to check the answers, all without JavaScript. What is typed
+ * then a page to check the answers, all without JavaScript. Every field's
+ * name, type, limits and message are declared once, on the form's field
+ * tables (report_fields, person_fields), which also draw it. What is typed
  * is kept as a draft on the server under the form's cookie
  * (domain/draft.c), and every POST is answered with 303 to a GET
  * (post/redirect/get): Back, a reload, a link or the language switch lose
@@ -103,17 +105,6 @@ static const char *ferr_group(const struct ferrs *fe, const char *prefix)
 
 /* --- Reading the form ------------------------------------------------ */
 
-/* All values of a repeated field (checkboxes), borrowed from req; at most
- * max, in the order sent. Empty values are skipped. */
-static size_t form_all(const struct req *req, const char *name, const char **out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < req->nform && n < max; i++)
-		if (str_eq(req->form[i].name, name) && req->form[i].value[0])
-			out[n++] = req->form[i].value;
-	return n;
-}
-
 static bool form_has(const struct req *req, const char *name, const char *value)
 {
 	for (size_t i = 0; i < req->nform; i++)
@@ -129,23 +120,21 @@ static const char *form_val(const struct req *req, const char *name)
 	return v && v[0] ? v : NULL;
 }
 
-/* A person's fields, in the order read_form() reads them. */
-static const char *const person_fields[] = {
-    "age", "minor", "gender", "nationality", "language", "role", "name", "birth_date", "address"};
-#define NPERSON_FIELDS (sizeof person_fields / sizeof person_fields[0])
-_Static_assert(NPERSON_FIELDS == 9, "read_form() reads nine person fields");
-
-/* The form's fields that hold one value, for reading them
- * (validate_fields) and for drawing them (fk_spec_field) from one table.
- * The texts' rules are report_check()'s, the same as the API's, hence
- * FT_DOMAIN_TEXT (only read here); "anonymous" is the form's own question
- * (the API takes a boolean). */
+/* The form's fields, for reading them (validate_fields) and for drawing
+ * them (fk_spec_field, fk_spec_group) from one table. The texts' rules are
+ * report_check()'s, the same as the API's, hence FT_DOMAIN_TEXT (only read
+ * here); "anonymous" is the form's own question (the API takes a boolean).
+ * The checkbox lists are FT_MULTI: their values, counts and repeats are
+ * checked here by the table, with the limits of limits.h and the closed
+ * lists of the domain (signals: content's codes); report_check() applies
+ * the same rules for the API. */
 enum {
 	RF_KIND,
 	RF_ROLE,
 	RF_ANONYMOUS,
 	RF_DESCRIPTION,
-	RF_FORMS,
+	RF_SIGNALS, /* checkboxes */
+	RF_FORMS,   /* checkboxes */
 	RF_DISTRICT,
 	RF_PLACE,
 	RF_WHEN,
@@ -171,14 +160,56 @@ enum {
 	RF_NFIELDS
 };
 
+/* What the checks of the table look in (validate_fields()'s ctx). */
+struct rf_ctx {
+	const struct content *content;
+	const struct report_org *org;
+};
+
+/* RF_SIGNALS: a code of content. */
+static bool is_signal(void *ctx, const char *code)
+{
+	return content_is_signal(((const struct rf_ctx *)ctx)->content, code);
+}
+
+/* RF_ROLE: a role of the contract that content describes. */
+static bool is_role(void *ctx, const char *code)
+{
+	return report_value_index(report_roles, code) >= 0 &&
+	       content_is_role(((const struct rf_ctx *)ctx)->content, code);
+}
+
+/* RF_DISTRICT: one of the organisation's, or "somewhere else". */
+static bool is_district(void *ctx, const char *d)
+{
+	const struct report_org *org = ((const struct rf_ctx *)ctx)->org;
+	if (str_eq(d, DISTRICT_ELSEWHERE))
+		return true;
+	for (size_t i = 0; i < org->ndistricts; i++)
+		if (str_eq(org->districts[i], d))
+			return true;
+	return false;
+}
+
+static const char *const confidential_values[] = {"confidential", NULL};
+/* The words of report_check() for the same rules, so that the form and the
+ * API say the same. */
+static const char msg_ynu[] = _("Kies ja, nee of weet ik niet.");
+
 static const struct field_spec report_fields[RF_NFIELDS] = {
     [RF_KIND] = {.name = "kind",
-                 .type = FT_DOMAIN_TEXT,
+                 .type = FT_CHOICE,
+                 .choices = report_kinds,
                  .required = true,
+                 .missing = _("Kies of je advies wilt vragen of een melding wilt doen."),
+                 .invalid = _("Kies: advies vragen of een melding doen."),
                  .label = _("Wat wil je doen?")},
     [RF_ROLE] = {.name = "reporter_role",
-                 .type = FT_DOMAIN_TEXT,
+                 .type = FT_CHOICE,
+                 .check = is_role,
                  .required = true,
+                 .missing = _("Kies wie je bent."),
+                 .invalid = _("Kies wie je bent uit de lijst."),
                  .label = _("Wie ben jij?"),
                  .hint = _("Kies wat het best bij je past.")},
     [RF_ANONYMOUS] = {.name = "anonymous",
@@ -197,15 +228,30 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                         .hint = _("Vertel in je eigen woorden wat er aan de hand is. Noem geen "
                                   "namen als je dat niet wilt. Je mag tot 10.000 tekens "
                                   "schrijven.")},
-    /* Checkboxes, so repeated: read by form_all(); the spec draws the
-     * group. */
+    /* Drawn per heading of content (signal_groups()). */
+    [RF_SIGNALS] = {.name = "signals",
+                    .type = FT_MULTI,
+                    .check = is_signal,
+                    .max = REPORT_MAX_SIGNALS,
+                    .invalid = _("Dit signaal kennen we niet. Kies signalen uit de lijst."),
+                    .twice = _("Je hebt een signaal twee keer gekozen. Kies elk signaal één "
+                               "keer."),
+                    .too_many = _("Je hebt te veel signalen gekozen.")},
     [RF_FORMS] = {.name = "forms",
-                  .type = FT_DOMAIN_TEXT,
+                  .type = FT_MULTI,
+                  .choices = report_forms,
+                  .max = REPORT_MAX_FORMS,
+                  .invalid = _("Deze vorm kennen we niet. Kies uit de lijst."),
+                  .twice = _("Je hebt een vorm twee keer gekozen. Kies elke vorm één keer."),
+                  .too_many = _("Je hebt te veel vormen gekozen."),
                   .label = _("Om welke vorm van uitbuiting gaat het, denk je?"),
                   .hint = _("Je hoeft het niet zeker te weten. Je mag meer dan één vorm "
                             "kiezen.")},
     [RF_DISTRICT] = {.name = "district",
-                     .type = FT_DOMAIN_TEXT,
+                     .type = FT_CHOICE,
+                     .check = is_district,
+                     .invalid = _("Kies een plaats uit de lijst. Staat de plaats er niet bij? "
+                                  "Laat dit dan leeg en schrijf de plaats hieronder."),
                      .label = _("In welke wijk of welk dorp was het?"),
                      .hint = _("Niet verplicht. Weet je het niet, of was het ergens anders? "
                                "Kies dan de laatste keuze.")},
@@ -235,22 +281,36 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                           .label = _("Je e-mailadres"),
                           .input = "email",
                           .autocomplete = "email"},
-    [RF_SECTOR] = {.name = "sector", .type = FT_DOMAIN_TEXT, .label = ANSWER_Q_SECTOR},
+    [RF_SECTOR] = {.name = "sector",
+                   .type = FT_CHOICE,
+                   .choices = report_sectors,
+                   .invalid = _("Kies een soort plek uit de lijst."),
+                   .label = ANSWER_Q_SECTOR},
     [RF_SINCE] = {.name = "since",
                   .type = FT_DOMAIN_TEXT,
                   .label = _("Sinds wanneer gebeurt het? (niet verplicht)"),
                   .hint = _("Bijvoorbeeld: sinds de zomer, of al een paar jaar.")},
-    [RF_FREQUENCY] = {.name = "frequency", .type = FT_DOMAIN_TEXT, .label = ANSWER_Q_FREQUENCY},
+    [RF_FREQUENCY] = {.name = "frequency",
+                      .type = FT_CHOICE,
+                      .choices = report_frequencies,
+                      .invalid = _("Kies hoe vaak het gebeurt uit de lijst."),
+                      .label = ANSWER_Q_FREQUENCY},
     [RF_SUBJECT_AWARE] = {.name = "subject_aware",
-                          .type = FT_DOMAIN_TEXT,
+                          .type = FT_CHOICE,
+                          .choices = report_minor_values,
+                          .invalid = msg_ynu,
                           .id = "subject-aware",
                           .label = ANSWER_Q_SUBJECT_AWARE},
     [RF_TALKED_WITH] = {.name = "talked_with",
-                        .type = FT_DOMAIN_TEXT,
+                        .type = FT_CHOICE,
+                        .choices = report_yes_no,
+                        .invalid = _("Kies ja of nee."),
                         .id = "talked-with",
                         .label = ANSWER_Q_TALKED_WITH},
     [RF_INVOLVED] = {.name = "involved",
-                     .type = FT_DOMAIN_TEXT,
+                     .type = FT_MULTI,
+                     .choices = report_involved,
+                     .max = REPORT_MAX_INVOLVED,
                      .label = ANSWER_Q_INVOLVED,
                      .hint = _("Vink aan wat je weet.")},
     [RF_LOCATION_NOW] = {.name = "safety.location_now",
@@ -258,27 +318,36 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                          .id = "safety-location-now",
                          .label = _("Waar is de persoon nu? (niet verplicht)")},
     [RF_SAFE_CONTACT] = {.name = "safety.safe_contact",
-                         .type = FT_DOMAIN_TEXT,
+                         .type = FT_CHOICE,
+                         .choices = report_minor_values,
+                         .invalid = msg_ynu,
                          .id = "safety-safe-contact",
                          .label = ANSWER_Q_SAFE_CONTACT,
                          .hint = _("Het is niet veilig als iemand anders de telefoon of de post "
                                    "van de persoon in handen heeft.")},
     [RF_THREATS] = {.name = "safety.threats",
-                    .type = FT_DOMAIN_TEXT,
+                    .type = FT_CHOICE,
+                    .choices = report_minor_values,
+                    .invalid = msg_ynu,
                     .id = "safety-threats",
                     .label = ANSWER_Q_THREATS},
     [RF_WEAPONS] = {.name = "safety.weapons",
-                    .type = FT_DOMAIN_TEXT,
+                    .type = FT_CHOICE,
+                    .choices = report_minor_values,
+                    .invalid = msg_ynu,
                     .id = "safety-weapons",
                     .label = ANSWER_Q_WEAPONS},
     [RF_REPORTER_SAFE] = {.name = "safety.reporter_safe",
-                          .type = FT_DOMAIN_TEXT,
+                          .type = FT_CHOICE,
+                          .choices = report_minor_values,
+                          .invalid = msg_ynu,
                           .id = "safety-reporter-safe",
                           .label = ANSWER_Q_REPORTER_SAFE,
                           .hint = _("Word je zelf bedreigd? Zeg het ons. Bij acuut gevaar: bel "
                                     "112.")},
     [RF_CONFIDENTIAL] = {.name = "reporter_state",
-                         .type = FT_DOMAIN_TEXT,
+                         .type = FT_CHOICE,
+                         .choices = confidential_values,
                          .id = "reporter-state",
                          .label = ANSWER_Q_REPORTER_STATE,
                          .hint = _("Alleen als je niet anoniem meldt. Wij bespreken dan met jou "
@@ -296,7 +365,9 @@ static const struct field_spec report_fields[RF_NFIELDS] = {
                          .label = _("Je functie"),
                          .autocomplete = "organization-title"},
     [RF_MELDCODE] = {.name = "professional.meldcode_steps",
-                     .type = FT_DOMAIN_TEXT,
+                     .type = FT_MULTI,
+                     .choices = report_meldcode_steps,
+                     .max = REPORT_MAX_MELDCODE,
                      .id = "professional-meldcode",
                      .label = ANSWER_Q_MELDCODE},
 };
@@ -314,50 +385,93 @@ static const struct field_spec danger_field = {
               "kan nu niet weg."),
 };
 
-/* A person's "younger than 18?" group, drawn per slot (name and id base
- * "people[k].minor"). */
-static const struct field_spec minor_spec = {
-    .name = "minor",
-    .type = FT_DOMAIN_TEXT,
-    .label = ANSWER_Q_MINOR,
-    .hint = _("Niet verplicht."),
+/* Step 1's answer carried into the form (hidden): "yes" opens it with
+ * the 112 advice first; any other value is no. */
+static const struct field_spec acute_field = {.name = "acute_danger", .type = FT_YESNO};
+
+/* Whether the form was opened after "yes, someone is in acute danger now":
+ * the hidden acute_danger, or step 1's own answer. */
+static bool form_acute(const struct req *req)
+{
+	struct field_value v[2];
+	struct field_error e[2];
+	validate_fields(req->form, req->nform, &acute_field, 1, NULL, &v[0], &e[0]);
+	validate_fields(req->form, req->nform, &danger_field, 1, NULL, &v[1], &e[1]);
+	return (v[0].present && v[0].yes) ||
+	       (str_eq(req_form(req, "step"), "1") && v[1].present && v[1].yes);
+}
+
+/* A person's fields, one table for reading and drawing them per slot:
+ * the name here is the key, the form's is "people[k].key" (id
+ * "person-k-key"; the groups' options "person-k-key-value"). The texts'
+ * rules are report_check()'s (FT_DOMAIN_TEXT); the two choices are
+ * checked here by the table, in report_check()'s words. Identifying
+ * details (name, birth date, address) are for a report only (never
+ * advice). */
+enum {
+	PF_AGE,
+	PF_MINOR,
+	PF_GENDER,
+	PF_NATIONALITY,
+	PF_LANGUAGE,
+	PF_ROLE,
+	PF_NAME,
+	PF_BIRTH_DATE,
+	PF_ADDRESS,
+	PF_NFIELDS
 };
 
-/* A person's text fields, drawn per slot ("people[k].age", id
- * "person-k-age"); read by person_val(). */
-static const struct field_spec person_specs[] = {
-    {.name = "age",
-     .type = FT_DOMAIN_TEXT,
-     .label = _("Leeftijd, ongeveer (niet verplicht)"),
-     .hint = _("Bijvoorbeeld: ongeveer 16, of tussen 20 en 30.")},
-    {.name = "gender",
-     .type = FT_DOMAIN_TEXT,
-     .label = _("Geslacht (niet verplicht)"),
-     .hint = _("Bijvoorbeeld: man, vrouw, of weet ik niet.")},
-    {.name = "nationality",
-     .type = FT_DOMAIN_TEXT,
-     .label = _("Nationaliteit of land van herkomst (niet verplicht)")},
-    {.name = "language",
-     .type = FT_DOMAIN_TEXT,
-     .label = _("Welke taal spreekt deze persoon? (niet verplicht)")},
+static const struct field_spec person_fields[PF_NFIELDS] = {
+    [PF_AGE] = {.name = "age",
+                .type = FT_DOMAIN_TEXT,
+                .label = _("Leeftijd, ongeveer (niet verplicht)"),
+                .hint = _("Bijvoorbeeld: ongeveer 16, of tussen 20 en 30.")},
+    [PF_MINOR] = {.name = "minor",
+                  .type = FT_CHOICE,
+                  .choices = report_minor_values,
+                  .invalid = msg_ynu,
+                  .label = ANSWER_Q_MINOR,
+                  .hint = _("Niet verplicht.")},
+    [PF_GENDER] = {.name = "gender",
+                   .type = FT_DOMAIN_TEXT,
+                   .label = _("Geslacht (niet verplicht)"),
+                   .hint = _("Bijvoorbeeld: man, vrouw, of weet ik niet.")},
+    [PF_NATIONALITY] = {.name = "nationality",
+                        .type = FT_DOMAIN_TEXT,
+                        .label = _("Nationaliteit of land van herkomst (niet verplicht)")},
+    [PF_LANGUAGE] = {.name = "language",
+                     .type = FT_DOMAIN_TEXT,
+                     .label = _("Welke taal spreekt deze persoon? (niet verplicht)")},
+    [PF_ROLE] = {.name = "role",
+                 .type = FT_CHOICE,
+                 .choices = report_person_roles,
+                 .invalid = _("Kies een rol uit de lijst."),
+                 .label = ANSWER_Q_PERSON_ROLE},
+    [PF_NAME] = {.name = "name", .type = FT_DOMAIN_TEXT, .label = _("Naam (niet verplicht)")},
+    [PF_BIRTH_DATE] = {.name = "birth_date",
+                       .type = FT_DOMAIN_TEXT,
+                       .label = _("Geboortedatum (niet verplicht)"),
+                       .hint = _("Of ongeveer: bijvoorbeeld 2009.")},
+    [PF_ADDRESS] = {.name = "address",
+                    .type = FT_DOMAIN_TEXT,
+                    .label = _("Adres (niet verplicht)")},
 };
 
-/* A person's identifying details: a report only (never advice). */
-static const struct field_spec person_id_specs[] = {
-    {.name = "name", .type = FT_DOMAIN_TEXT, .label = _("Naam (niet verplicht)")},
-    {.name = "birth_date",
-     .type = FT_DOMAIN_TEXT,
-     .label = _("Geboortedatum (niet verplicht)"),
-     .hint = _("Of ongeveer: bijvoorbeeld 2009.")},
-    {.name = "address", .type = FT_DOMAIN_TEXT, .label = _("Adres (niet verplicht)")},
+/* person_fields[i] in slot: its form name and element id. */
+struct person_field {
+	struct field_spec spec;
+	char name[HTTP_MAX_FIELD_NAME + 1];
+	char id[48];
 };
 
-/* A person's role, drawn per slot like minor. */
-static const struct field_spec person_role_spec = {
-    .name = "role",
-    .type = FT_DOMAIN_TEXT,
-    .label = ANSWER_Q_PERSON_ROLE,
-};
+static void person_field_of(size_t slot, size_t i, struct person_field *pf)
+{
+	pf->spec = person_fields[i];
+	snprintf(pf->name, sizeof pf->name, "people[%zu].%s", slot, person_fields[i].name);
+	snprintf(pf->id, sizeof pf->id, "person-%zu-%s", slot, person_fields[i].name);
+	pf->spec.name = pf->name;
+	pf->spec.id = pf->id;
+}
 
 static const char *person_val(const struct req *req, size_t slot, const char *key)
 {
@@ -377,6 +491,12 @@ struct report_form {
 	struct field_value vals[RF_NFIELDS];
 	struct field_error errs[RF_NFIELDS];
 	size_t nerr; /* errs of report_fields (the form's own questions) */
+	/* Errors of person_fields, by slot. */
+	struct {
+		size_t slot, field;
+		const char *message;
+	} perrs[FORM_PEOPLE * PF_NFIELDS];
+	size_t nperr;
 };
 
 /* The value of field i when given, else NULL. */
@@ -385,22 +505,34 @@ static const char *rf_text(const struct report_form *f, size_t i)
 	return f->vals[i].present ? f->vals[i].text : NULL;
 }
 
+/* The values of the repeated field i (at most max into out) and how many
+ * were sent: more than max makes report_check() answer "too many" too,
+ * as struct report_input asks. */
+static size_t rf_multi(const struct req *req, size_t i, const char **out, size_t max)
+{
+	return validate_multi_values(req->form, req->nform, &report_fields[i], out, max);
+}
+
 static void read_form(const struct req *req, struct report_form *f)
 {
 	memset(f, 0, sizeof *f);
 	site_report_org(req->org, &f->org, f->districts);
 
-	f->nerr = validate_fields(req->form, req->nform, report_fields, RF_NFIELDS, NULL, f->vals,
+	struct rf_ctx ctx = {.content = req->site->content, .org = &f->org};
+	f->nerr = validate_fields(req->form, req->nform, report_fields, RF_NFIELDS, &ctx, f->vals,
 	                          f->errs);
 	struct report_input *in = &f->in;
 	in->org = req->org->id;
 	in->kind = rf_text(f, RF_KIND);
 	in->reporter_role = rf_text(f, RF_ROLE);
 	in->anonymous = f->vals[RF_ANONYMOUS].present && f->vals[RF_ANONYMOUS].yes;
-	in->acute_danger = str_eq(req_form(req, "acute_danger"), "yes");
+	struct field_value acute;
+	struct field_error acute_err;
+	validate_fields(req->form, req->nform, &acute_field, 1, NULL, &acute, &acute_err);
+	in->acute_danger = acute.present && acute.yes;
 	in->description = rf_text(f, RF_DESCRIPTION);
-	in->nsignals = form_all(req, "signals", in->signals, REPORT_MAX_SIGNALS);
-	in->nforms = form_all(req, "forms", in->forms, REPORT_MAX_FORMS);
+	in->nsignals = rf_multi(req, RF_SIGNALS, in->signals, REPORT_MAX_SIGNALS);
+	in->nforms = rf_multi(req, RF_FORMS, in->forms, REPORT_MAX_FORMS);
 	in->district = rf_text(f, RF_DISTRICT);
 	if (str_eq(in->district, DISTRICT_ELSEWHERE))
 		in->district = NULL;
@@ -414,7 +546,7 @@ static void read_form(const struct req *req, struct report_form *f)
 	in->frequency = rf_text(f, RF_FREQUENCY);
 	in->subject_aware = rf_text(f, RF_SUBJECT_AWARE);
 	in->talked_with = rf_text(f, RF_TALKED_WITH);
-	in->ninvolved = form_all(req, "involved", in->involved, REPORT_MAX_INVOLVED);
+	in->ninvolved = rf_multi(req, RF_INVOLVED, in->involved, REPORT_MAX_INVOLVED);
 	in->location_now = rf_text(f, RF_LOCATION_NOW);
 	in->safe_contact = rf_text(f, RF_SAFE_CONTACT);
 	in->threats = rf_text(f, RF_THREATS);
@@ -426,39 +558,50 @@ static void read_form(const struct req *req, struct report_form *f)
 		in->reporter_state = "confidential";
 	in->pro_organisation = rf_text(f, RF_PRO_ORG);
 	in->pro_function = rf_text(f, RF_PRO_FUNCTION);
-	in->nmeldcode =
-	    form_all(req, "professional.meldcode_steps", in->meldcode, REPORT_MAX_MELDCODE);
+	in->nmeldcode = rf_multi(req, RF_MELDCODE, in->meldcode, REPORT_MAX_MELDCODE);
 	/* The form asks every professional their part. */
 	in->professional_asked = str_eq(in->reporter_role, "professional");
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
-		/* The slot's fields read through a field table of their own
-		 * ("people[s].age", ...), like the form's other fields. */
-		char names[NPERSON_FIELDS][HTTP_MAX_FIELD_NAME + 1];
-		struct field_spec specs[NPERSON_FIELDS];
-		struct field_value pv[NPERSON_FIELDS];
-		struct field_error pe[NPERSON_FIELDS];
-		for (size_t i = 0; i < NPERSON_FIELDS; i++) {
-			snprintf(names[i], sizeof names[i], "people[%zu].%s", s, person_fields[i]);
-			specs[i] = (struct field_spec){.name = names[i], .type = FT_DOMAIN_TEXT};
+		/* The slot's fields read through the person table, named
+		 * for the slot ("people[s].age", ...). */
+		struct person_field pf[PF_NFIELDS];
+		struct field_spec specs[PF_NFIELDS];
+		struct field_value pv[PF_NFIELDS];
+		struct field_error pe[PF_NFIELDS];
+		for (size_t i = 0; i < PF_NFIELDS; i++) {
+			person_field_of(s, i, &pf[i]);
+			specs[i] = pf[i].spec;
 		}
-		validate_fields(req->form, req->nform, specs, NPERSON_FIELDS, NULL, pv, pe);
-		const char *v[NPERSON_FIELDS];
-		for (size_t i = 0; i < NPERSON_FIELDS; i++)
+		size_t npe =
+		    validate_fields(req->form, req->nform, specs, PF_NFIELDS, NULL, pv, pe);
+		for (size_t e = 0; e < npe; e++)
+			for (size_t i = 0; i < PF_NFIELDS; i++)
+				if (pe[e].field == specs[i].name) {
+					f->perrs[f->nperr].slot = s;
+					f->perrs[f->nperr].field = i;
+					f->perrs[f->nperr].message = pe[e].message;
+					f->nperr++;
+				}
+		const char *v[PF_NFIELDS];
+		for (size_t i = 0; i < PF_NFIELDS; i++)
 			v[i] = pv[i].present ? pv[i].text : NULL;
-		/* In the order of person_fields. */
+		/* A choice that is not one is kept out of the report but
+		 * still counts as typed, so the slot keeps its number. */
+		bool typed = false;
+		for (size_t i = 0; i < PF_NFIELDS; i++)
+			typed = typed || (pv[i].sent && pv[i].len);
 		struct report_person p = {
-		    .age = v[0],
-		    .minor = v[1],
-		    .gender = v[2],
-		    .nationality = v[3],
-		    .language = v[4],
-		    .role = v[5],
-		    .name = v[6],
-		    .birth_date = v[7],
-		    .address = v[8],
+		    .age = v[PF_AGE],
+		    .minor = v[PF_MINOR],
+		    .gender = v[PF_GENDER],
+		    .nationality = v[PF_NATIONALITY],
+		    .language = v[PF_LANGUAGE],
+		    .role = v[PF_ROLE],
+		    .name = v[PF_NAME],
+		    .birth_date = v[PF_BIRTH_DATE],
+		    .address = v[PF_ADDRESS],
 		};
-		if (!p.age && !p.minor && !p.gender && !p.nationality && !p.language && !p.role &&
-		    !p.name && !p.birth_date && !p.address)
+		if (!typed)
 			continue;
 		f->slot[in->npeople] = s;
 		in->people[in->npeople++] = p;
@@ -488,6 +631,12 @@ static void check_form(const struct req *req, const struct report_form *f, struc
 {
 	for (size_t i = 0; i < f->nerr; i++)
 		ferr_add(fe, f->errs[i].field, f->errs[i].message);
+	for (size_t i = 0; i < f->nperr; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "people[%zu].%s", f->perrs[i].slot,
+		         person_fields[f->perrs[i].field].name);
+		ferr_add(fe, name, f->perrs[i].message);
+	}
 
 	struct report_error errs[FORM_MAX_ERRORS];
 	size_t n = report_check(req->site->content, &f->org, &f->in, errs, FORM_MAX_ERRORS);
@@ -590,23 +739,11 @@ static json_t *text_field(const struct req *req, const struct ferrs *fe,
 	return fk_spec_field(req, spec, req_form(req, spec->name), ferr_get(fe, spec->name));
 }
 
-/* The text input of person_specs[i] in slot. */
-static json_t *person_text_field(const struct req *req, const struct ferrs *fe, size_t slot,
-                                 size_t i)
-{
-	char name[HTTP_MAX_FIELD_NAME + 1], id[80];
-	snprintf(name, sizeof name, "people[%zu].%s", slot, person_specs[i].name);
-	field_id(name, id, sizeof id);
-	struct field_spec spec = person_specs[i];
-	spec.name = name;
-	spec.id = id;
-	return text_field(req, fe, &spec);
-}
-
 static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "kind");
-	json_t *g = fk_spec_group(req, FK_RADIO, &report_fields[RF_KIND], ferr_group(fe, "kind"));
+	const struct field_spec *spec = &report_fields[RF_KIND];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok = fk_option(
 	    g, "kind-advice", "advice", page_tr(req, _("Advies vragen")),
 	    page_tr(req, _("Je vertelt over je zorgen en krijgt advies. Over de mensen om wie het "
@@ -625,9 +762,9 @@ static json_t *kind_group(const struct req *req, const struct ferrs *fe)
 
 static json_t *role_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "reporter_role");
-	json_t *g =
-	    fk_spec_group(req, FK_RADIO, &report_fields[RF_ROLE], ferr_group(fe, "reporter_role"));
+	const struct field_spec *spec = &report_fields[RF_ROLE];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *r;
@@ -649,9 +786,9 @@ static json_t *role_group(const struct req *req, const struct ferrs *fe)
 
 static json_t *anonymous_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "anonymous");
-	json_t *g =
-	    fk_spec_group(req, FK_RADIO, &report_fields[RF_ANONYMOUS], ferr_group(fe, "anonymous"));
+	const struct field_spec *spec = &report_fields[RF_ANONYMOUS];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok =
 	    fk_option(g, "anonymous-yes", "yes", page_tr(req, _("Ja, ik wil anoniem blijven")),
 	              NULL, str_eq(chosen, "yes"));
@@ -703,7 +840,8 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 		if (!cur || !str_eq(group, cur_name)) {
 			char base[32];
 			snprintf(base, sizeof base, "signals-%zu", json_array_size(groups));
-			cur = fk_group(FK_CHECKBOX, base, "signals", group, NULL, NULL, false);
+			cur = fk_group(FK_CHECKBOX, base, report_fields[RF_SIGNALS].name, group,
+			               NULL, NULL, false);
 			cur_name = group;
 			ok = fk_append(groups, cur);
 		}
@@ -712,7 +850,7 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 		if (i == 0)
 			snprintf(ids->signals, sizeof ids->signals, "%s", id);
 		ok = ok && fk_option(cur, id, code, json_string_value(json_object_get(s, "text")),
-		                     NULL, form_has(req, "signals", code));
+		                     NULL, form_has(req, report_fields[RF_SIGNALS].name, code));
 	}
 	if (!ok) {
 		json_decref(groups);
@@ -723,8 +861,8 @@ static json_t *signal_groups(const struct req *req, struct group_ids *ids)
 
 static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 {
-	json_t *g =
-	    fk_spec_group(req, FK_CHECKBOX, &report_fields[RF_FORMS], ferr_group(fe, "forms"));
+	const struct field_spec *spec = &report_fields[RF_FORMS];
+	json_t *g = fk_spec_group(req, FK_CHECKBOX, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *f;
@@ -734,10 +872,10 @@ static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 		char id[80];
 		snprintf(id, sizeof id, "forms-%s", code);
 		ok = ok && fk_option(g, id, code, json_string_value(json_object_get(f, "name")),
-		                     NULL, form_has(req, "forms", code));
+		                     NULL, form_has(req, spec->name, code));
 	}
 	ok = ok && fk_option(g, "forms-unknown", "unknown", page_tr(req, _("Weet ik niet")), NULL,
-	                     form_has(req, "forms", "unknown"));
+	                     form_has(req, spec->name, "unknown"));
 	if (!ok) {
 		json_decref(g);
 		return NULL;
@@ -747,9 +885,9 @@ static json_t *forms_group(const struct req *req, const struct ferrs *fe)
 
 static json_t *district_group(const struct req *req, const struct ferrs *fe)
 {
-	const char *chosen = req_form(req, "district");
-	json_t *g =
-	    fk_spec_group(req, FK_RADIO, &report_fields[RF_DISTRICT], ferr_group(fe, "district"));
+	const struct field_spec *spec = &report_fields[RF_DISTRICT];
+	const char *chosen = req_form(req, spec->name);
+	json_t *g = fk_spec_group(req, FK_RADIO, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
 	size_t i;
 	const json_t *d;
@@ -775,18 +913,26 @@ static json_t *district_group(const struct req *req, const struct ferrs *fe)
 /* Their answers' words are pages/answers.h's (the staff view shows them
  * too). */
 
-/* The group of spec with opts, checked as sent; ids "base-value". */
-static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_choice kind,
-                         const struct field_spec *spec, const struct answer_opt *opts)
+/* The group of spec with opts, checked as sent; option ids
+ * "base-value". */
+static json_t *choice_group(const struct req *req, const struct ferrs *fe, enum fk_choice kind,
+                            const struct field_spec *spec, const char *base,
+                            const struct answer_opt *opts)
 {
-	const char *base = spec->id ? spec->id : spec->name;
 	json_t *g = fk_spec_group(req, kind, spec, ferr_group(fe, spec->name));
 	bool ok = g != NULL;
-	for (size_t i = 0; ok && opts[i].value; i++) {
+	/* The values are the table's choices where it has them (the words
+	 * are the page's); else the page's own list. */
+	size_t n = 0;
+	while (spec->choices ? spec->choices[n] != NULL : opts[n].value != NULL)
+		n++;
+	for (size_t i = 0; ok && i < n; i++) {
+		const char *value = spec->choices ? spec->choices[i] : opts[i].value;
+		const char *label = answer_label(opts, value);
 		char id[96];
-		snprintf(id, sizeof id, "%s-%s", base, opts[i].value);
-		ok = fk_option(g, id, opts[i].value, page_tr(req, opts[i].label), NULL,
-		               form_has(req, spec->name, opts[i].value));
+		snprintf(id, sizeof id, "%s-%s", base, value);
+		ok = label && fk_option(g, id, value, page_tr(req, label), NULL,
+		                        form_has(req, spec->name, value));
 	}
 	if (!ok) {
 		json_decref(g);
@@ -795,44 +941,33 @@ static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_
 	return g;
 }
 
+/* The group of spec with opts; option ids "id-value" (id: the spec's, else
+ * its name). */
+static json_t *opt_group(const struct req *req, const struct ferrs *fe, enum fk_choice kind,
+                         const struct field_spec *spec, const struct answer_opt *opts)
+{
+	return choice_group(req, fe, kind, spec, spec->id ? spec->id : spec->name, opts);
+}
+
 static json_t *person(const struct req *req, const struct ferrs *fe, size_t slot)
 {
-	char name[HTTP_MAX_FIELD_NAME + 1], base[32];
 	json_t *p = json_object();
 	bool ok = fk_put(p, "number", json_integer((json_int_t)slot + 1));
-	for (size_t i = 0; i < sizeof person_specs / sizeof person_specs[0]; i++)
-		ok = ok && fk_put(p, person_specs[i].name, person_text_field(req, fe, slot, i));
-	snprintf(name, sizeof name, "people[%zu].minor", slot);
-	snprintf(base, sizeof base, "person-%zu-minor", slot);
-	const char *chosen = req_form(req, name);
-	const char *err = ferr_get(fe, name);
-	/* The group's hint and error are named after the field. */
-	struct field_spec spec = minor_spec;
-	spec.name = name;
-	json_t *g = fk_spec_group(req, FK_RADIO, &spec, err);
-	const struct answer_opt *minor = answer_ynu;
-	for (size_t i = 0; minor[i].value; i++) {
-		char id[48];
-		snprintf(id, sizeof id, "%s-%s", base, minor[i].value);
-		ok = ok && fk_option(g, id, minor[i].value, page_tr(req, minor[i].label), NULL,
-		                     str_eq(chosen, minor[i].value));
-	}
-	ok = fk_put(p, "minor", g) && ok;
-	/* Role and identifying details (issue 8). */
-	snprintf(name, sizeof name, "people[%zu].role", slot);
-	snprintf(base, sizeof base, "person-%zu-role", slot);
-	struct field_spec rspec = person_role_spec;
-	rspec.name = name;
-	rspec.id = base;
-	ok = fk_put(p, "role", opt_group(req, fe, FK_RADIO, &rspec, answer_person_role)) && ok;
-	for (size_t i = 0; i < sizeof person_id_specs / sizeof person_id_specs[0]; i++) {
-		char pname[HTTP_MAX_FIELD_NAME + 1], id[80];
-		snprintf(pname, sizeof pname, "people[%zu].%s", slot, person_id_specs[i].name);
-		field_id(pname, id, sizeof id);
-		struct field_spec ispec = person_id_specs[i];
-		ispec.name = pname;
-		ispec.id = id;
-		ok = fk_put(p, person_id_specs[i].name, text_field(req, fe, &ispec)) && ok;
+	for (size_t i = 0; i < PF_NFIELDS; i++) {
+		struct person_field pf;
+		person_field_of(slot, i, &pf);
+		json_t *v;
+		if (i == PF_MINOR) {
+			/* The group's hint and error are named after the
+			 * field; its options "person-k-minor-value". */
+			struct field_spec spec = pf.spec;
+			spec.id = NULL;
+			v = choice_group(req, fe, FK_RADIO, &spec, pf.id, answer_ynu);
+		} else if (i == PF_ROLE)
+			v = opt_group(req, fe, FK_RADIO, &pf.spec, answer_person_role);
+		else
+			v = text_field(req, fe, &pf.spec);
+		ok = fk_put(p, person_fields[i].name, v) && ok;
 	}
 	if (!ok) {
 		json_decref(p);
@@ -1011,9 +1146,7 @@ static json_t *form_data(struct req *req, struct resp *resp, const struct ferrs 
 {
 	bool ok;
 	json_t *d = page_base(req, resp, _("Mensenhandel melden"), &ok);
-	bool acute = str_eq(req_form(req, "acute_danger"), "yes") ||
-	             (req_form(req, "step") && str_eq(req_form(req, "step"), "1") &&
-	              str_eq(req_form(req, "danger"), "yes"));
+	bool acute = form_acute(req);
 	struct group_ids ids = {.kind = "kind-advice",
 	                        .anonymous = "anonymous-yes",
 	                        .forms = "forms-unknown",
@@ -1054,9 +1187,10 @@ static json_t *form_data(struct req *req, struct resp *resp, const struct ferrs 
 	for (size_t s = 0; s < FORM_PEOPLE; s++) {
 		json_t *p = person(req, fe, s);
 		/* An advice request with people: every given field is wrong. */
-		for (size_t k = 0; perr && k < NPERSON_FIELDS; k++)
-			if (person_val(req, s, person_fields[k]))
-				ok = ok && fk_mark_invalid(json_object_get(p, person_fields[k]));
+		for (size_t k = 0; perr && k < PF_NFIELDS; k++)
+			if (person_val(req, s, person_fields[k].name))
+				ok = ok &&
+				     fk_mark_invalid(json_object_get(p, person_fields[k].name));
 		ok = fk_append(people, p) && ok;
 	}
 	ok = fk_put(d, "people", people) && ok;
@@ -1176,25 +1310,22 @@ static int done_plain(struct req *req, struct resp *resp, bool advice, const cha
 	return e;
 }
 
-/* True for the form's free-text fields (report_text_ready()). */
+/* True for the form's free-text fields (report_text_ready()): the
+ * tables' FT_DOMAIN_TEXT. */
 static bool is_text_field(const char *name)
 {
-	static const char *const texts[] = {"description",
-	                                    "place",
-	                                    "when",
-	                                    "contact.name",
-	                                    "contact.phone",
-	                                    "contact.email",
-	                                    "since",
-	                                    "safety.location_now",
-	                                    "professional.organisation",
-	                                    "professional.function"};
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		if (str_eq(name, texts[i]))
+	for (size_t i = 0; i < RF_NFIELDS; i++)
+		if (report_fields[i].type == FT_DOMAIN_TEXT && str_eq(report_fields[i].name, name))
 			return true;
 	size_t k;
 	const char *rest;
-	return people_index(name, &k, &rest) && !str_eq(rest, ".minor") && !str_eq(rest, ".role");
+	if (!people_index(name, &k, &rest) || *rest != '.')
+		return false;
+	for (size_t i = 0; i < PF_NFIELDS; i++)
+		if (person_fields[i].type == FT_DOMAIN_TEXT &&
+		    str_eq(person_fields[i].name, rest + 1))
+			return true;
+	return false;
 }
 
 /* Readies the typed texts in the request itself, once, so that the check,
@@ -1276,11 +1407,13 @@ static enum step field_step(const char *name)
 	return S_CHECK;
 }
 
-/* Fields given more than once (checkboxes). */
+/* Fields given more than once (checkboxes): the table's FT_MULTI. */
 static bool repeated(const char *name)
 {
-	return str_eq(name, "signals") || str_eq(name, "forms") || str_eq(name, "involved") ||
-	       str_eq(name, "professional.meldcode_steps");
+	for (size_t i = 0; i < RF_NFIELDS; i++)
+		if (report_fields[i].type == FT_MULTI && str_eq(report_fields[i].name, name))
+			return true;
+	return false;
 }
 
 static const char *draft_text(const json_t *fields, const char *key)

@@ -20,6 +20,7 @@
 
 #include "fuzz_http.h"
 #include "http/server.h"
+#include "http/validate.h"
 #include "util/log.h"
 #include "pages/policy.h"
 
@@ -40,6 +41,40 @@ static int h_fields(struct req *req, struct resp *resp)
 		    strlen(f->value) != f->len)
 			abort();
 	}
+	/* The decoded fields through the field tables (validate.h), every
+	 * type, repeated choices too: what a handler reads must be within
+	 * the request and the limits the table declares. */
+	static const char *const abc[] = {"a", "b", "c", NULL};
+	static const struct field_spec specs[] = {
+	    {.name = "t", .type = FT_TEXT, .required = true, .maxlen = 64},
+	    {.name = "m", .type = FT_TEXT, .multiline = true},
+	    {.name = "c", .type = FT_CHOICE, .choices = abc},
+	    {.name = "y", .type = FT_YESNO},
+	    {.name = "u", .type = FT_UINT, .min = 1, .max = 1000},
+	    {.name = "d", .type = FT_DOMAIN_TEXT},
+	    {.name = "r", .type = FT_MULTI, .choices = abc, .max = 2},
+	};
+	enum {
+		NSPECS = sizeof specs / sizeof specs[0]
+	};
+	struct field_value vals[NSPECS];
+	struct field_error errs[NSPECS];
+	size_t nerr = validate_fields(req->form, req->nform, specs, NSPECS, NULL, vals, errs);
+	if (nerr > NSPECS)
+		abort();
+	const char *multi[2];
+	size_t nmulti = validate_multi_values(req->form, req->nform, &specs[6], multi, 2);
+	if (vals[6].present && (nmulti > 2 || nmulti != vals[6].num || !vals[6].text))
+		abort();
+	for (size_t i = 0; i < NSPECS; i++)
+		if (vals[i].present && (!vals[i].sent || !vals[i].text))
+			abort();
+	if (vals[4].present && (vals[4].num < 1 || vals[4].num > 1000))
+		abort();
+	for (size_t i = 0; i < nmulti && i < 2; i++)
+		if (!multi[i][0] || (strcmp(multi[i], "a") && strcmp(multi[i], "b") &&
+		                     strcmp(multi[i], "c") && vals[6].present))
+			abort();
 	char text[32];
 	snprintf(text, sizeof text, "%zu\n", req->nform);
 	return resp_text(resp, 200, text);

@@ -655,6 +655,39 @@ static void professional_part_only_for_professionals(void **state)
 	          "/melden?stap=controle");
 }
 
+/* Issue 7: the step's checkbox list and the confidentiality box are read
+ * by the form's field table: more steps than the Meldcode has, or a state
+ * the box does not offer, each get their message at their field (they
+ * were cut off or dropped unseen); what was typed stays. */
+static void step_choices_checked_by_the_table(void **state)
+{
+	(void)state;
+	struct sess x;
+	struct res r;
+	start_draft(&x, "report", "professional");
+	step_post(&x,
+	          "step=jij&ga=volgende&anonymous=no&contact.email=a%40example.nl&"
+	          "professional.organisation=GGD&professional.function=arts&reporter_state=open&"
+	          "professional.meldcode_steps=signals&professional.meldcode_steps=consult&"
+	          "professional.meldcode_steps=conversation&professional.meldcode_steps=weigh&"
+	          "professional.meldcode_steps=decide&professional.meldcode_steps=signals",
+	          "/melden?stap=jij");
+	step_get(&x, "/melden?stap=jij", &r);
+	const char *b = buf_str(&r.body);
+	assert_non_null(strstr(b, "<title>Fout: "));
+	assert_field_error(b, "professional-meldcode", "professional-meldcode-signals");
+	assert_non_null(strstr(b, "Je hebt te veel keuzes gemaakt."));
+	assert_field_error(b, "reporter-state", "reporter-state-confidential");
+	assert_non_null(strstr(b, "Kies een van de mogelijkheden."));
+	assert_non_null(strstr(b, "GGD"));
+	res_free(&r);
+	step_post(&x,
+	          "step=jij&ga=volgende&anonymous=no&contact.email=a%40example.nl&"
+	          "professional.organisation=GGD&professional.function=arts&"
+	          "professional.meldcode_steps=signals&professional.meldcode_steps=consult",
+	          "/melden?stap=controle");
+}
+
 /* The wegwijzer's answers fill the form in: /melden?rol=&vorm=&minderjarig=&gevaar=. */
 static void prefill_from_the_wegwijzer(void **state)
 {
@@ -885,6 +918,17 @@ static void every_rule_through_the_form(void **state)
 	broken(&f, "signals", "labour.low_pay", NULL);
 	add(&f, "signals", "labour.low_pay");
 	expect_error(&f, "signals", "signal-0", "twee keer");
+	buf_free(&f);
+	/* Issue 7: more boxes than the list has (a crafted form) is refused
+	 * by the field table, never cut off unseen (it was: five forms kept,
+	 * and the sixth lost without a word). */
+	f = (struct buf)BUF_INIT;
+	static const char *const forms[] = {"labour", "criminal", "organ_removal", "unknown",
+	                                    "labour"};
+	broken(&f, "forms", "sexual", NULL);
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		add(&f, "forms", forms[i]);
+	expect_error(&f, "forms", "forms-sexual", "te veel vormen");
 	buf_free(&f);
 }
 
@@ -1762,6 +1806,7 @@ int main(void)
 	    cmocka_unit_test(empty_submit_names_every_missing_field),
 	    cmocka_unit_test(errors_keep_everything_typed),
 	    cmocka_unit_test(every_rule_through_the_form),
+	    cmocka_unit_test(step_choices_checked_by_the_table),
 	    cmocka_unit_test(anonymity_rules),
 	    cmocka_unit_test(professional_cannot_be_anonymous),
 	    cmocka_unit_test(advice_with_people_rejected),

@@ -384,7 +384,9 @@ static const unsigned char master[32] = {42};
 /* A web report of velsen with sealed personal fields and a message from
  * the reporter; its id is 777. sealed_for: the id the fields are sealed
  * under (777, or another to damage it). */
-static void add_sealed_report(struct fx *f, int64_t sealed_for)
+#define GOOD_SUGGESTION "[{\"form\":\"labour\",\"signals\":[\"debt\"]}]"
+
+static void add_report_with(struct fx *f, int64_t sealed_for, const char *suggestion)
 {
 	struct seal_key k;
 	assert_int_equal(seal_key_derive(master, &k), 0);
@@ -416,7 +418,7 @@ static void add_sealed_report(struct fx *f, int64_t sealed_for)
 	                             .nsignals = 2,
 	                             .sealed = sealed.data,
 	                             .sealed_len = sealed.len,
-	                             .suggestion = "[{\"form\":\"labour\",\"signals\":[\"debt\"]}]",
+	                             .suggestion = suggestion,
 	                             .details = "{\"sector\":\"harbour\"}"};
 	int res;
 	assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
@@ -427,6 +429,11 @@ static void add_sealed_report(struct fx *f, int64_t sealed_for)
 	buf_free(&sealed);
 	buf_free(&msg);
 	seal_key_wipe(&k);
+}
+
+static void add_sealed_report(struct fx *f, int64_t sealed_for)
+{
+	add_report_with(f, sealed_for, GOOD_SUGGESTION);
 }
 
 static json_t *view(struct fx *f, const char *org, const char *id, bool personal, int want)
@@ -504,6 +511,29 @@ static void report_view_damaged(void **state)
 	json_decref(view(f, "velsen", "777", false, 0));
 }
 
+/* A stored suggestion that is not JSON (or not a list) is no suggestion:
+ * the report is still shown, and the log says so. */
+static void report_view_bad_suggestion(void **state)
+{
+	struct fx *f = *state;
+	add_report_with(f, 777, "[{\"form\":\"labour\",");
+	json_t *o = view(f, "velsen", "777", true, 0);
+	assert_true(json_is_array(json_object_get(o, "suggestion")));
+	assert_int_equal(json_array_size(json_object_get(o, "suggestion")), 0);
+	assert_int_equal(json_array_size(json_object_get(o, "signals")), 2);
+	json_decref(o);
+}
+
+static void report_view_suggestion_not_a_list(void **state)
+{
+	struct fx *f = *state;
+	add_report_with(f, 777, "{\"form\":\"labour\"}");
+	json_t *o = view(f, "velsen", "777", false, 0);
+	assert_true(json_is_array(json_object_get(o, "suggestion")));
+	assert_int_equal(json_array_size(json_object_get(o, "suggestion")), 0);
+	json_decref(o);
+}
+
 int main(void)
 {
 	store_fixture_init();
@@ -518,6 +548,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(report_view_whole, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_not_found, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_damaged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_view_bad_suggestion, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_view_suggestion_not_a_list, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,17 +18,13 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#ifdef SIGNAAL_HAVE_PG
-#include <libpq-fe.h>
-#endif
-
 #include "content/content.h"
 #include "crypto/seal.h"
 #include "domain/followup.h"
 #include "domain/intake.h"
 #include "store/sqlite.h"
 #include "store/store.h"
-#include "tmpdir.h"
+#include "store_fixture.h"
 
 static struct content *content;
 
@@ -37,34 +33,14 @@ static const char *const districts[] = {"IJmuiden", "Velsen-Noord", "Driehuis"};
 static const struct report_org org = {"velsen", districts, 3};
 
 /* Under tests/pg/with-pg (SIGNAAL_TEST_STORE_URL) the intake runs once
- * more on that PostgreSQL database, emptied before each test; raw_query
- * and raw_exec read and change it whichever backend. The tests that hook
- * into SQLite itself (a commit hook, a trigger calling a C function) run
- * on SQLite only (main). */
-static const char *pg_url;
-
-#ifdef SIGNAAL_HAVE_PG
-/* Runs sql on the PostgreSQL database; 0 or -1. */
-static int pg_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(pg_url);
-	int rc = -1;
-	if (PQstatus(c) == CONNECTION_OK) {
-		PGresult *r = PQexec(c, sql);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-		if (rc)
-			fprintf(stderr, "pg: %s\n", PQerrorMessage(c));
-		PQclear(r);
-	}
-	PQfinish(c);
-	return rc;
-}
-#endif
+ * more on that PostgreSQL database, emptied before each test (the shared
+ * store_fixture.h, which also reads and changes it past the store,
+ * whichever backend). The tests that hook into SQLite itself (a commit
+ * hook, a trigger calling a C function) run on SQLite only (main). */
 
 struct fx {
-	char dir[64];
-	char db[96];
-	struct store *s;
+	struct store_fixture sf;
+	struct store *s; /* sf.s */
 	struct intake *in;
 };
 
@@ -91,30 +67,18 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	strcpy(f->dir, "/tmp/signaal-intake-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof f->db, "%s/signaal.db", f->dir);
-	struct buf err = BUF_INIT;
 	struct store_org o = {.public_min_cell = 5};
 	strcpy(o.id, "velsen");
 	strcpy(o.name, "Gemeente Velsen");
 	strcpy(o.region, "kennemerland");
-	int rc = 0;
-#ifdef SIGNAAL_HAVE_PG
-	if (pg_url)
-		rc = pg_exec("SET client_min_messages = warning;"
-		             "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-#endif
-	if (!rc)
-		rc = store_open(pg_url ? pg_url : f->db, STORE_OPEN_CREATE, &f->s, &err);
+	int rc = store_fixture_open(&f->sf);
+	f->s = f->sf.s;
 	if (!rc)
 		rc = store_org_create(f->s, &o, districts, 3);
 	if (!rc)
 		rc = intake_start(f->s, content, master, &f->in);
 	if (rc)
-		fprintf(stderr, "setup: %d %s\n", rc, buf_str(&err));
-	buf_free(&err);
+		fprintf(stderr, "setup: %d\n", rc);
 	*state = f;
 	return rc ? -1 : 0;
 }
@@ -123,8 +87,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	intake_stop(f->in);
-	store_close(f->s);
-	tmpdir_remove(f->dir);
+	store_fixture_close(&f->sf);
 	free(f);
 	return 0;
 }
@@ -152,92 +115,19 @@ static struct report_input report(void)
 
 /* --- raw reads ------------------------------------------------------------- */
 
-struct raw_q {
-	const char *sql;
-	int64_t id;
-	long long v;
-	unsigned char *blob;
-	size_t len;
-	char text[512];
-};
-
-static int raw_run(sqlite3 *db, void *ctx)
-{
-	struct raw_q *q = ctx;
-	sqlite3_stmt *st = NULL;
-	int rc = -EIO;
-	if (sqlite3_prepare_v2(db, q->sql, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_bind_parameter_count(st) == 1)
-		sqlite3_bind_int64(st, 1, q->id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	q->v = sqlite3_column_int64(st, 0);
-	if (sqlite3_column_type(st, 0) == SQLITE_BLOB) {
-		q->len = (size_t)sqlite3_column_bytes(st, 0);
-		q->blob = malloc(q->len);
-		memcpy(q->blob, sqlite3_column_blob(st, 0), q->len);
-	} else if (sqlite3_column_type(st, 0) == SQLITE_TEXT) {
-		snprintf(q->text, sizeof q->text, "%s", (const char *)sqlite3_column_text(st, 0));
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Runs q on the fixture's store, whichever backend: the first column of
- * the first row into v, and into blob (malloc'd) or text. 0 or -EIO. */
-static int raw_query(struct fx *f, struct raw_q *q)
-{
-	if (!pg_url)
-		return store_sqlite_raw(f->s, false, raw_run, q);
-#ifdef SIGNAAL_HAVE_PG
-	PGconn *c = PQconnectdb(pg_url);
-	PGresult *r = NULL;
-	int rc = -EIO;
-	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)q->id);
-	const char *params[] = {id};
-	if (PQstatus(c) != CONNECTION_OK)
-		goto out;
-	r = PQexecParams(c, q->sql, strstr(q->sql, "$1") ? 1 : 0, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1) {
-		fprintf(stderr, "pg: %s\n", PQerrorMessage(c));
-		goto out;
-	}
-	const char *v = PQgetvalue(r, 0, 0);
-	q->v = strtoll(v, NULL, 10);
-	if (PQftype(r, 0) == 17 /* bytea */ && !PQgetisnull(r, 0, 0)) {
-		unsigned char *b = PQunescapeBytea((const unsigned char *)v, &q->len);
-		q->blob = malloc(q->len);
-		memcpy(q->blob, b, q->len);
-		PQfreemem(b);
-	} else {
-		snprintf(q->text, sizeof q->text, "%s", v);
-	}
-	rc = 0;
-out:
-	PQclear(r);
-	PQfinish(c);
-	return rc;
-#else
-	return -EIO;
-#endif
-}
-
 static long long raw_int(struct fx *f, const char *sql)
 {
-	struct raw_q q = {.sql = sql};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {0};
+	assert_int_equal(store_fixture_query(f->s, sql, &q), 0);
 	return q.v;
 }
 
 /* The plaintext of a report's sealed blob, opened as staff will. */
 static json_t *unseal_report(struct fx *f, int64_t id)
 {
-	struct raw_q q = {.sql = "SELECT sealed FROM reports WHERE id = $1", .id = id};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {.id = id};
+	assert_int_equal(store_fixture_query(f->s, "SELECT sealed FROM reports WHERE id = $1", &q),
+	                 0);
 	assert_non_null(q.blob);
 	struct seal_key k;
 	struct buf p = BUF_INIT;
@@ -280,13 +170,17 @@ static void test_submit_and_follow(void **state)
 	/* What is stored: plain columns for figures, the rest sealed, the
 	 * receipt only as a hash, the suggestion with its signals. */
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM reports"), 1);
-	struct raw_q q = {.sql = "SELECT suggestion FROM reports"};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {0};
+	assert_int_equal(store_fixture_query(f->s, "SELECT suggestion FROM reports", &q), 0);
 	assert_non_null(strstr(q.text, "\"form\":\"labour\""));
 	assert_non_null(strstr(q.text, "labour.sleeps_at_work"));
-	struct raw_q q2 = {.sql = "SELECT channel || ' ' || district || ' ' || kind || ' ' ||"
-	                          " reference || ' ' || anonymous FROM reports"};
-	assert_int_equal(raw_query(f, &q2), 0);
+	struct store_fixture_row q2 = {0};
+	assert_int_equal(
+	    store_fixture_query(f->s,
+	                        "SELECT channel || ' ' || district || ' ' || kind || ' ' ||"
+	                        " reference || ' ' || anonymous FROM reports",
+	                        &q2),
+	    0);
 	char year[5];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -397,23 +291,10 @@ static void test_follow_spellings_and_wrong(void **state)
 	json_decref(j);
 }
 
-static int close_all_sqlite(sqlite3 *db, void *ctx)
-{
-	(void)ctx;
-	return sqlite3_exec(db, "UPDATE reports SET status = 'closed'", NULL, NULL, NULL) ==
-	               SQLITE_OK
-	           ? 0
-	           : -EIO;
-}
-
 /* Closes every report, as staff will, whichever backend. */
 static int close_all(struct fx *f)
 {
-#ifdef SIGNAAL_HAVE_PG
-	if (pg_url)
-		return pg_exec("UPDATE reports SET status = 'closed'") ? -EIO : 0;
-#endif
-	return store_sqlite_raw(f->s, true, close_all_sqlite, NULL);
+	return store_fixture_exec(f->s, "UPDATE reports SET status = 'closed'");
 }
 
 static void test_messages(void **state)
@@ -444,8 +325,10 @@ static void test_messages(void **state)
 	assert_int_equal(strlen(json_string_value(json_object_get(m0, "at"))), STORE_DATE_LEN);
 	json_decref(j);
 	/* Messages are sealed under the report's id as messages. */
-	struct raw_q q = {.sql = "SELECT sealed FROM report_messages ORDER BY seq LIMIT 1"};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {0};
+	assert_int_equal(store_fixture_query(
+	                     f->s, "SELECT sealed FROM report_messages ORDER BY seq LIMIT 1", &q),
+	                 0);
 	assert_null(memmem(q.blob, q.len, "busje", 5));
 	struct seal_key k;
 	struct buf p = BUF_INIT;
@@ -959,11 +842,14 @@ static void test_async_copies_input(void **state)
 	answers_wait(1);
 	assert_int_equal(atomic_load(&a.calls), 1);
 	assert_int_equal(a.rc, 0);
-	struct raw_q q = {.sql =
-	                      "SELECT org_id || ' ' || channel || ' ' || district || ' ' || kind ||"
-	                      " ' ' || reporter_role || ' ' || substr(reference, 1, 1)"
-	                      " FROM reports"};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {0};
+	assert_int_equal(store_fixture_query(
+	                     f->s,
+	                     "SELECT org_id || ' ' || channel || ' ' || district || ' ' || kind ||"
+	                     " ' ' || reporter_role || ' ' || substr(reference, 1, 1)"
+	                     " FROM reports",
+	                     &q),
+	                 0);
 	assert_string_equal(q.text, "velsen phone Driehuis report victim M");
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_signals WHERE signal IN"
 	                            " ('labour.low_pay', 'labour.sleeps_at_work')"),
@@ -971,8 +857,8 @@ static void test_async_copies_input(void **state)
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_forms WHERE form IN"
 	                            " ('labour', 'sexual')"),
 	                 2);
-	struct raw_q s = {.sql = "SELECT suggestion FROM reports"};
-	assert_int_equal(raw_query(f, &s), 0);
+	struct store_fixture_row s = {0};
+	assert_int_equal(store_fixture_query(f->s, "SELECT suggestion FROM reports", &s), 0);
 	assert_non_null(strstr(s.text, "labour.sleeps_at_work"));
 	json_t *p = unseal_report(f, a.id);
 	assert_string_equal(json_string_value(json_object_get(p, "description")),
@@ -1246,8 +1132,9 @@ static void test_no_arrival_time_kept(void **state)
 	time_t t = time(NULL);
 	localtime_r(&t, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	struct raw_q q = {.sql = "SELECT received_on FROM reports LIMIT 1"};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {0};
+	assert_int_equal(store_fixture_query(f->s, "SELECT received_on FROM reports LIMIT 1", &q),
+	                 0);
 	assert_string_equal(q.text, today);
 }
 
@@ -1295,9 +1182,13 @@ static void test_message_date_only(void **state)
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_messages WHERE author = 'reporter'"
 	                            " AND length(created_at) = 10"),
 	                 5);
-	struct raw_q q = {.sql = "SELECT created_at FROM report_messages WHERE author = 'reporter'"
-	                         " ORDER BY seq LIMIT 1"};
-	assert_int_equal(raw_query(f, &q), 0);
+	struct store_fixture_row q = {0};
+	assert_int_equal(
+	    store_fixture_query(f->s,
+	                        "SELECT created_at FROM report_messages WHERE author = 'reporter'"
+	                        " ORDER BY seq LIMIT 1",
+	                        &q),
+	    0);
 	assert_string_equal(q.text, today);
 	assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM report_messages WHERE author = 'handler'"
 	                            " AND length(created_at) = 20"),
@@ -1494,8 +1385,8 @@ int main(void)
 	    T(test_write_health_ok),
 	    T(test_followup_order),
 	};
-	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
-	if (pg_url)
+	store_fixture_init();
+	if (store_fixture_pg_url)
 		return cmocka_run_group_tests(on_pg, group_setup, group_teardown);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

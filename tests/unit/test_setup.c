@@ -15,16 +15,11 @@
 
 #include <cmocka.h>
 
-#include <sqlite3.h>
-
-#ifdef SIGNAAL_HAVE_PG
-#include <libpq-fe.h>
-#endif
-
 #include "app/setup.h"
 #include "crypto/keyfile.h"
 #include "crypto/seal.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "tmpdir.h"
 
 struct fx {
@@ -38,27 +33,9 @@ struct fx {
 
 /* Under tests/pg/with-pg (SIGNAAL_TEST_STORE_URL), the tests of the key
  * check value run once more with the data directory's store in that
- * PostgreSQL database, emptied before each test; the others are about
- * files in the data directory and run on SQLite only (main). */
-static const char *pg_url;
-
-#ifdef SIGNAAL_HAVE_PG
-/* Runs sql on the PostgreSQL database under test; 0 or -1. */
-static int pg_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(pg_url);
-	int rc = -1;
-	if (PQstatus(c) == CONNECTION_OK) {
-		PGresult *r = PQexec(c, sql);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-		if (rc)
-			fprintf(stderr, "pg: %s\n", PQerrorMessage(c));
-		PQclear(r);
-	}
-	PQfinish(c);
-	return rc;
-}
-#endif
+ * PostgreSQL database, emptied before each test (the shared
+ * store_fixture.h); the others are about files in the data directory and
+ * run on SQLite only (main). */
 
 static int setup(void **state)
 {
@@ -74,12 +51,7 @@ static int setup(void **state)
 	snprintf(f->kfile, sizeof f->kfile, "%s/k", f->tmp);
 	f->umask_was = umask(022);
 	*state = f;
-#ifdef SIGNAAL_HAVE_PG
-	if (pg_url)
-		return pg_exec("SET client_min_messages = warning;"
-		               "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-#endif
-	return 0;
+	return store_fixture_pg_url ? store_fixture_pg_reset() : 0;
 }
 
 static int teardown(void **state)
@@ -451,7 +423,9 @@ static struct store *open_db(const char *db)
 {
 	struct buf err = BUF_INIT;
 	struct store *s = NULL;
-	assert_int_equal(store_open(pg_url ? pg_url : db, STORE_OPEN_CREATE, &s, &err), 0);
+	assert_int_equal(store_open(store_fixture_pg_url ? store_fixture_pg_url : db,
+	                            STORE_OPEN_CREATE, &s, &err),
+	                 0);
 	buf_free(&err);
 	return s;
 }
@@ -459,23 +433,14 @@ static struct store *open_db(const char *db)
 /* setup_init on the data directory's store (open_db). */
 static int init_store(const struct fx *f, const struct setup_org *org, struct buf *err)
 {
-	return setup_init_at(f->dir, pg_url, org, err);
+	return setup_init_at(f->dir, store_fixture_pg_url, org, err);
 }
 
 /* Runs one statement on the store directly (as an older version of
  * Signaal, or another program, would have left it). */
 static void db_exec(const char *db, const char *sql)
 {
-#ifdef SIGNAAL_HAVE_PG
-	if (pg_url) {
-		assert_int_equal(pg_exec(sql), 0);
-		return;
-	}
-#endif
-	sqlite3 *h = NULL;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
+	assert_int_equal(store_fixture_exec_file(db, sql), 0);
 }
 
 static void test_key_check_value(void **state)
@@ -636,8 +601,8 @@ int main(void)
 	    T(test_foreign_key_refused),
 	    T(test_key_check_added_to_old_database),
 	};
-	pg_url = getenv("SIGNAAL_TEST_STORE_URL");
-	if (pg_url)
+	store_fixture_init();
+	if (store_fixture_pg_url)
 		return cmocka_run_group_tests(on_pg, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@ static const struct field_spec specs[] = {
 #define NS (sizeof specs / sizeof specs[0])
 
 struct fx {
-	struct http_field f[8];
+	struct http_field f[12];
 	size_t n;
 };
 
@@ -215,6 +215,121 @@ static void own_messages_and_domain_text(void **state)
 	assert_null(v[2].text);
 }
 
+/* Issue 7: a repeated choice (checkboxes): each value among the choices
+ * or accepted by check(), each once, at most max; empty values are not
+ * counted; own messages or the general ones. */
+static bool is_code(void *ctx, const char *v)
+{
+	return strcmp(v, (const char *)ctx) == 0;
+}
+
+static void repeated_choices(void **state)
+{
+	(void)state;
+	static const char *const steps[] = {"a", "b", "c", NULL};
+	static const struct field_spec multi[] = {
+	    {.name = "steps", .type = FT_MULTI, .choices = steps, .max = 2},
+	    {.name = "sig",
+	     .type = FT_MULTI,
+	     .check = is_code,
+	     .max = 2,
+	     .invalid = "Onbekend signaal.",
+	     .twice = "Dubbel signaal.",
+	     .too_many = "Te veel signalen."},
+	    {.name = "need", .type = FT_MULTI, .choices = steps, .required = true},
+	};
+	struct field_value v[3];
+	struct field_error e[3];
+	const char *out[4];
+
+	/* Valid: within max, empty values skipped, read in the order sent. */
+	struct fx x = {0};
+	add(&x, "steps", "");
+	add(&x, "steps", "c");
+	add(&x, "sig", "x.y");
+	add(&x, "steps", "a");
+	add(&x, "need", "b");
+	assert_int_equal(validate_fields(x.f, x.n, multi, 3, "x.y", v, e), 0);
+	assert_true(v[0].present);
+	assert_int_equal(v[0].num, 2);
+	assert_string_equal(v[0].text, "c");
+	assert_int_equal(validate_multi_values(x.f, x.n, &multi[0], out, 4), 2);
+	assert_string_equal(out[0], "c");
+	assert_string_equal(out[1], "a");
+	assert_true(v[1].present);
+	assert_int_equal(v[1].num, 1);
+
+	/* Too many (also when each is known), an unknown choice, a value
+	 * twice: general messages. */
+	struct fx y = {0};
+	add(&y, "steps", "a");
+	add(&y, "steps", "b");
+	add(&y, "steps", "c");
+	add(&y, "need", "d");
+	assert_int_equal(validate_fields(y.f, y.n, multi, 3, "x.y", v, e), 2);
+	assert_string_equal(e[0].field, "steps");
+	assert_string_equal(e[0].message, "Je hebt te veel keuzes gemaakt.");
+	assert_false(v[0].present);
+	assert_int_equal(v[0].num, 3);
+	/* out holds max; the count says all. */
+	assert_int_equal(validate_multi_values(y.f, y.n, &multi[0], out, 2), 3);
+	assert_string_equal(out[1], "b");
+	assert_string_equal(e[1].field, "need");
+	assert_string_equal(e[1].message, "Deze keuze kennen we niet. Kies uit de lijst.");
+
+	struct fx z = {0};
+	add(&z, "steps", "b");
+	add(&z, "need", "a");
+	add(&z, "steps", "b");
+	assert_int_equal(validate_fields(z.f, z.n, multi, 3, "x.y", v, e), 1);
+	assert_string_equal(e[0].field, "steps");
+	assert_string_equal(e[0].message, "Je hebt iets twee keer gekozen. Kies alles één keer.");
+	assert_true(v[0].sent);
+	assert_false(v[0].present);
+
+	/* Own messages; an unknown value outweighs a value twice. */
+	struct fx w = {0};
+	add(&w, "sig", "x.y");
+	add(&w, "sig", "x.y");
+	add(&w, "need", "c");
+	assert_int_equal(validate_fields(w.f, w.n, multi, 3, "x.y", v, e), 1);
+	assert_string_equal(e[0].message, "Dubbel signaal.");
+	assert_int_equal(validate_fields(w.f, w.n, multi, 3, "x.z", v, e), 1);
+	assert_string_equal(e[0].message, "Onbekend signaal.");
+	struct fx u = {0};
+	add(&u, "need", "a");
+	add(&u, "need", "a");
+	add(&u, "need", "q");
+	add(&u, "sig", "q.q");
+	assert_int_equal(validate_fields(u.f, u.n, multi, 3, "x.y", v, e), 2);
+	assert_string_equal(e[0].message, "Onbekend signaal.");
+	assert_string_equal(e[1].field, "need");
+	assert_string_equal(e[1].message, "Deze keuze kennen we niet. Kies uit de lijst.");
+	struct fx t = {0};
+	add(&t, "need", "c");
+	add(&t, "need", "c");
+	assert_int_equal(validate_fields(t.f, t.n, &multi[1], 2, "x.y", v, e), 1);
+	assert_string_equal(e[0].field, "need");
+	struct fx r = {0};
+	add(&r, "sig", "x.y");
+	add(&r, "need", "a");
+	add(&r, "sig", "");
+	assert_int_equal(validate_fields(r.f, r.n, &multi[1], 2, "x.y", v, e), 0);
+	struct fx q = {0};
+	add(&q, "sig", "x.y");
+	add(&q, "sig", "x.y");
+	add(&q, "sig", "x.y");
+	assert_int_equal(validate_fields(q.f, q.n, &multi[1], 1, "x.y", v, e), 1);
+	assert_string_equal(e[0].message, "Te veel signalen.");
+
+	/* Required: only empty values are none at all. */
+	struct fx s = {0};
+	add(&s, "need", "");
+	assert_int_equal(validate_fields(s.f, s.n, &multi[2], 1, NULL, v, e), 1);
+	assert_string_equal(e[0].message, "Kies een van de mogelijkheden.");
+	assert_int_equal(validate_multi_values(s.f, s.n, &multi[2], out, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(choices_yesno_numbers),
 	    cmocka_unit_test(text_hidden_and_damaged),
 	    cmocka_unit_test(own_messages_and_domain_text),
+	    cmocka_unit_test(repeated_choices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
