@@ -106,16 +106,28 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
      * as one range of that index, walked backwards until the LIMIT. (As
      * "received_on < $2 OR (received_on = $2 AND id < $3)" PostgreSQL
      * made it a BitmapOr of two index scans, read every older report of
-     * the organisation and sorted them: bench/staff/run.) */
+     * the organisation and sorted them: bench/staff/run.)
+     * The filters are CASE expressions, not "($4 = '' OR status = $4)":
+     * PostgreSQL's generic plan (used once a prepared statement has run
+     * a few times) cannot see which filters are "", estimated each OR as
+     * selective, expected few rows and chose a bitmap scan of all the
+     * organisation's reports and a sort; a CASE it estimates as passing
+     * about half, so the generic plan, like the custom one, walks the
+     * index backwards and stops at the LIMIT. The form is "$6 IN (a
+     * correlated subquery)" rather than EXISTS: PostgreSQL turned that
+     * EXISTS into a hashed subplan reading every report_forms row of the
+     * form, of all organisations; the correlated one probes this
+     * report's few forms by the primary key. */
     [STMT_INBOX_PAGE] =
         {"inbox_page",
          "WITH page AS (SELECT id, reference, received_on, channel, reporter_role, anonymous,"
          " kind, district, concrete, status, outcome, acute_danger, suggestion FROM reports"
          " WHERE org_id = $1 AND (received_on, id) < ($2, $3)"
-         " AND ($4 = '' OR status = $4) AND ($5 = '' OR district = $5)"
-         " AND ($6 = '' OR EXISTS (SELECT 1 FROM report_forms g"
-         " WHERE g.report_id = reports.id AND g.form = $6))"
-         " AND ($7 = '' OR (status = 'received' AND received_on <= $7))"
+         " AND CASE WHEN $4 = '' THEN TRUE ELSE status = $4 END"
+         " AND CASE WHEN $5 = '' THEN TRUE ELSE district = $5 END"
+         " AND CASE WHEN $6 = '' THEN TRUE ELSE $6 IN (SELECT g.form FROM report_forms g"
+         " WHERE g.report_id = reports.id) END"
+         " AND CASE WHEN $7 = '' THEN TRUE ELSE status = 'received' AND received_on <= $7 END"
          " ORDER BY received_on DESC, id DESC LIMIT $8)"
          " SELECT p.id, p.reference, p.received_on, p.channel, p.reporter_role, p.anonymous,"
          " p.kind, p.district, p.concrete, p.status, p.outcome, p.acute_danger, p.suggestion,"
