@@ -179,6 +179,9 @@
 #define AUDIT_VERIFY_BATCH 1000u
 /* Entries on one page of the audit log's list. */
 #define AUDIT_PAGE_MAX 200u
+/* Audit entries of concurrent report views written in one transaction
+ * (audit/group.h); the rest wait for the next. */
+#define AUDIT_GROUP_MAX 64u
 /* Bytes of one line of signaal.ini (inih's own line buffer is 200). */
 #define CONFIG_MAX_LINE 190u
 /* Bytes of a path in signaal.ini. */

@@ -453,6 +453,10 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 		                    sizeof site->csrf_key);
 	if (rc == 0)
 		rc = audit_key_derive(master, &site->audit_key);
+	if (rc == 0) {
+		rc = audit_group_init(&site->audit_group);
+		site->audit_group_ready = rc == 0;
+	}
 	if (rc == 0)
 		rc = report_reader_new(master, &site->reader);
 	if (rc == 0)
@@ -566,6 +570,9 @@ void site_close(struct site *site)
 	receipt_guard_free(site->follow_guard);
 	sodium_memzero(site->csrf_key, sizeof site->csrf_key);
 	audit_key_wipe(&site->audit_key);
+	if (site->audit_group_ready)
+		audit_group_destroy(&site->audit_group);
+	site->audit_group_ready = false;
 	report_reader_free(site->reader);
 	content_free(site->content);
 	tmpl_set_free(site->tmpl);

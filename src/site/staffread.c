@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "audit/group.h"
 #include "auth/roles.h"
 #include "domain/accounts.h"
 #include "domain/workdays.h"
@@ -43,13 +44,15 @@ int staffread_report(struct site *site, const struct principal *p, const char *i
 	if (rc)
 		return rc;
 	/* The entry names the report by its id (random, no personal data)
-	 * and is committed before the answer is made. */
+	 * and is committed before the answer is made: in a transaction
+	 * shared with the entries of views on other threads at that moment
+	 * (group commit, audit/group.h), which each wait for it too. */
 	char actor[AUDIT_ACTOR_MAX_LEN + 1], object[AUDIT_OBJECT_MAX_LEN + 1];
 	snprintf(object, sizeof object, "report:%s", json_string_value(json_object_get(v, "id")));
 	rc = audit_actor_user(actor, p->login);
 	struct audit_entry e = {actor, p->org, AUDIT_REPORT_VIEW, object, AUDIT_OK};
 	if (!rc)
-		rc = audit_append_alone(site->store, &site->audit_key, &e);
+		rc = audit_group_append(&site->audit_group, site->store, &site->audit_key, &e);
 	if (rc) {
 		log_error("report view refused: its audit entry could not be written (%s)",
 		          rc == AUDIT_BROKEN ? "the audit log does not verify"
