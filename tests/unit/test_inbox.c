@@ -20,6 +20,7 @@
 #include "domain/workdays.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "util/str.h"
 
 /* --- working days ---------------------------------------------------- */
 
@@ -339,6 +340,80 @@ static void suggested_forms_listed(void **state)
 	json_decref(p);
 }
 
+/* Reports on one page with different suggestions, some alike, more
+ * distinct ones than the page remembers (MEMO_SUGGESTIONS), some none:
+ * each lists its own suggested forms. */
+static void suggested_forms_per_report(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char sealed[] = {1, 2, 3};
+	static const char *const forms[] = {"unknown"};
+	enum {
+		N = 24
+	};
+	char sugg[N][96];
+	for (int i = 0; i < N; i++) {
+		unsigned char hash[STORE_RECEIPT_HASH_BYTES];
+		memset(hash, 100 + i, sizeof hash);
+		char ref[REPORT_MAX_REFERENCE + 1];
+		/* i % 3: labour; sexual and criminal; none. From 12 on every
+		 * text differs (its signal), with the same forms. */
+		if (i % 3 == 0)
+			snprintf(sugg[i], sizeof sugg[i],
+			         "[{\"form\":\"labour\",\"signals\":[\"s%d\"]}]", i < 12 ? 0 : i);
+		else if (i % 3 == 1)
+			snprintf(sugg[i], sizeof sugg[i],
+			         "[{\"form\":\"sexual\",\"signals\":[\"s%d\"]},"
+			         "{\"form\":\"criminal\",\"signals\":[\"t\"]}]",
+			         i < 12 ? 0 : i);
+		struct store_report_new r = {.id = 200 + i,
+		                             .org = "velsen",
+		                             .ref_prefix = "W2026-",
+		                             .reference_out = ref,
+		                             .receipt_hash = hash,
+		                             .received_on = "2026-03-15",
+		                             .channel = "web",
+		                             .reporter_role = "bystander",
+		                             .anonymous = true,
+		                             .kind = "report",
+		                             .forms = forms,
+		                             .nforms = 1,
+		                             .sealed = sealed,
+		                             .sealed_len = sizeof sealed,
+		                             .suggestion = i % 3 == 2 ? NULL : sugg[i]};
+		int res;
+		assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
+		assert_int_equal(res, 0);
+	}
+	json_t *p = list(f, "velsen", (struct inbox_query){.limit = "1000"});
+	size_t k, seen = 0;
+	json_t *x;
+	json_array_foreach(json_object_get(p, "reports"), k, x)
+	{
+		uint64_t id;
+		assert_int_equal(
+		    str_parse_u64(json_string_value(json_object_get(x, "id")), 1, INT64_MAX, &id),
+		    0);
+		if (id < 200 || id >= 200 + N)
+			continue;
+		seen++;
+		json_t *s = json_object_get(x, "suggested_forms");
+		int i = (int)id - 200;
+		if (i % 3 == 0) {
+			assert_int_equal(json_array_size(s), 1);
+			assert_string_equal(json_string_value(json_array_get(s, 0)), "labour");
+		} else if (i % 3 == 1) {
+			assert_int_equal(json_array_size(s), 2);
+			assert_string_equal(json_string_value(json_array_get(s, 0)), "sexual");
+			assert_string_equal(json_string_value(json_array_get(s, 1)), "criminal");
+		} else {
+			assert_int_equal(json_array_size(s), 0);
+		}
+	}
+	assert_int_equal(seen, N);
+	json_decref(p);
+}
+
 static void refused_queries(void **state)
 {
 	struct fx *f = *state;
@@ -514,6 +589,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(filters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rows_as_the_contract, setup, teardown),
 	    cmocka_unit_test_setup_teardown(suggested_forms_listed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(suggested_forms_per_report, setup, teardown),
 	    cmocka_unit_test_setup_teardown(refused_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_whole, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_not_found, setup, teardown),
