@@ -14,11 +14,14 @@
 #include "util/i18n.h"
 #include "util/str.h"
 
-/* A cursor is "YYYY-MM-DD:<id>" in URL-safe base64: opaque to clients,
- * which must only hand it back. It is no secret: it names a place in the
- * order, and the organisation's filter applies whatever it says. */
-#define CURSOR_PLAIN_MAX (STORE_DATE_LEN + 1 + 20)
-#define CURSOR_MAX       64
+/* A cursor is "YYYY-MM-DD:<arrival>:<id>" in URL-safe base64: opaque to
+ * clients, which must only hand it back. It is no secret: it names a
+ * place in the order, and the organisation's filter applies whatever it
+ * says. A cursor of the order before arrival ("YYYY-MM-DD:<id>") names
+ * no place in this one: it is refused like any other that does not read
+ * (400, begin again at the first page). */
+#define CURSOR_PLAIN_MAX (STORE_DATE_LEN + 1 + 20 + 1 + 20)
+#define CURSOR_MAX       80
 
 static int bad(struct inbox_error *err, const char *field, const char *message)
 {
@@ -35,7 +38,8 @@ static bool given(const char *s)
 static int cursor_encode(const struct store_inbox_row *last, char out[CURSOR_MAX])
 {
 	char plain[CURSOR_PLAIN_MAX + 1];
-	int len = snprintf(plain, sizeof plain, "%s:%" PRId64, last->r.received_on, last->r.id);
+	int len = snprintf(plain, sizeof plain, "%s:%" PRId64 ":%" PRId64, last->r.received_on,
+	                   last->arrival, last->r.id);
 	if (len < 0 || (size_t)len >= sizeof plain)
 		return -EIO;
 	sodium_bin2base64(out, CURSOR_MAX, (const unsigned char *)plain, (size_t)len,
@@ -45,20 +49,29 @@ static int cursor_encode(const struct store_inbox_row *last, char out[CURSOR_MAX
 
 static bool cursor_decode(const char *s, struct store_inbox_after *after)
 {
-	unsigned char plain[CURSOR_PLAIN_MAX + 1];
+	char plain[CURSOR_PLAIN_MAX + 1];
 	size_t len;
 	if (strlen(s) >= CURSOR_MAX ||
-	    sodium_base642bin(plain, CURSOR_PLAIN_MAX, s, strlen(s), NULL, &len, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    len < STORE_DATE_LEN + 2 || plain[STORE_DATE_LEN] != ':')
+	    sodium_base642bin((unsigned char *)plain, CURSOR_PLAIN_MAX, s, strlen(s), NULL, &len,
+	                      NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len < STORE_DATE_LEN + 4 || plain[STORE_DATE_LEN] != ':')
 		return false;
 	plain[len] = '\0';
+	if (strlen(plain) != len)
+		return false;
 	memcpy(after->received_on, plain, STORE_DATE_LEN);
 	after->received_on[STORE_DATE_LEN] = '\0';
-	uint64_t id;
-	if (!workdays_date_valid(after->received_on) ||
-	    str_parse_u64((const char *)plain + STORE_DATE_LEN + 1, 1, INT64_MAX, &id) != 0)
+	char *arrival = plain + STORE_DATE_LEN + 1;
+	char *colon = strchr(arrival, ':');
+	if (!colon)
 		return false;
+	*colon = '\0';
+	uint64_t a, id;
+	if (!workdays_date_valid(after->received_on) ||
+	    str_parse_u64(arrival, 0, INT64_MAX, &a) != 0 ||
+	    str_parse_u64(colon + 1, 1, INT64_MAX, &id) != 0)
+		return false;
+	after->arrival = (int64_t)a;
 	after->id = (int64_t)id;
 	return true;
 }

@@ -1196,6 +1196,11 @@ static const char *const undo_sql[] = {
           "DROP TABLE users;",
     /* report details and drafts (issue 8) */
     [10] = "DROP TABLE drafts; ALTER TABLE reports DROP COLUMN details;",
+    /* the order of arrival within an organisation */
+    [11] = "DROP INDEX reports_org_inbox;"
+           "CREATE INDEX reports_org_inbox ON reports (org_id, received_on, id);"
+           "ALTER TABLE reports DROP COLUMN arrival;"
+           "DELETE FROM counters WHERE name = 'arrival';",
 };
 
 /* Brings the database at path back to the schema before migration
