@@ -183,6 +183,9 @@
  * the report view shows, the newest; older ones are counted ("and N
  * more"). A report read every day for years stays one bounded read. */
 #define REPORT_HISTORY_MAX 100u
+/* Audit entries of concurrent report views written in one transaction
+ * (audit/group.h); the rest wait for the next. */
+#define AUDIT_GROUP_MAX 64u
 /* Bytes of one line of signaal.ini (inih's own line buffer is 200). */
 #define CONFIG_MAX_LINE 190u
 /* Bytes of a path in signaal.ini. */

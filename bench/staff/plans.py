@@ -3,8 +3,10 @@
 first page and the deep one) and the report (STMT_REPORT_GET), their SQL
 read from src/store/stmts.c as Signaal prepares it.
 
-  plans.py sqlite STMTS_C DEEP_ON DEEP_ID VIEW_ID DB   prints the plans
-  plans.py pg STMTS_C DEEP_ON DEEP_ID VIEW_ID          prints a psql script
+  plans.py sqlite STMTS_C DEEP_ON DEEP_ARRIVAL DEEP_ID VIEW_ID DB   prints the plans
+  plans.py pg STMTS_C DEEP_ON DEEP_ARRIVAL DEEP_ID VIEW_ID          prints a psql script
+
+(DEEP_ON:DEEP_ARRIVAL:DEEP_ID is the deep page's cursor, decoded.)
 
 PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of the prepared statement executed
 with the values of the runs, as its custom plan and as the generic plan
@@ -27,23 +29,24 @@ def stmt_sql(stmts_c, name):
     return "".join(lits[1:]).replace('\\"', '"')
 
 
-def inbox_args(on, id_):
-    return ["velsen", on, id_, "", "", "", "", LIMIT]
+def inbox_args(on, arrival, id_):
+    return ["velsen", on, arrival, id_, "", "", "", "", LIMIT]
 
 
 def main():
-    mode, stmts_c, deep_on, deep_id, view_id = sys.argv[1:6]
+    mode, stmts_c, deep_on, deep_arrival, deep_id, view_id = sys.argv[1:7]
     inbox = stmt_sql(stmts_c, "STMT_INBOX_PAGE")
     get = stmt_sql(stmts_c, "STMT_REPORT_GET")
     cases = [
         ("inbox, first page (STMT_INBOX_PAGE)", inbox,
-         inbox_args("9999-12-31", 2**63 - 1)),
-        ("inbox, deep page (STMT_INBOX_PAGE)", inbox, inbox_args(deep_on, int(deep_id))),
+         inbox_args("9999-12-31", 2**63 - 1, 2**63 - 1)),
+        ("inbox, deep page (STMT_INBOX_PAGE)", inbox,
+         inbox_args(deep_on, int(deep_arrival), int(deep_id))),
         ("report view (STMT_REPORT_GET)", get, ["velsen", int(view_id)]),
     ]
     if mode == "sqlite":
         import sqlite3
-        db = sqlite3.connect(f"file:{sys.argv[6]}?mode=ro", uri=True)
+        db = sqlite3.connect(f"file:{sys.argv[7]}?mode=ro", uri=True)
         for title, sql, args in cases:
             print(f"-- {title}")
             rows = db.execute("EXPLAIN QUERY PLAN " + sql,

@@ -102,16 +102,22 @@ json_t *api_parse_object(const char *body, size_t len, struct api_error *err)
 	return v;
 }
 
+static int dump_to_buf(const char *bytes, size_t size, void *vbuf)
+{
+	return buf_append(vbuf, bytes, size) == 0 ? 0 : -1;
+}
+
 int api_answer(struct resp *resp, int status, json_t *v)
 {
 	if (!v)
 		return -ENOMEM;
-	char *s = json_dumps(v, JSON_COMPACT);
+	/* Straight into the body: json_dumps() would grow a string of its
+	 * own and the body copy it (a list of a thousand reports is
+	 * hundreds of kilobytes). */
+	int rc = resp_json(resp, status, "");
+	if (!rc && json_dump_callback(v, dump_to_buf, &resp->body, JSON_COMPACT) != 0)
+		rc = -ENOMEM;
 	json_decref(v);
-	if (!s)
-		return -ENOMEM;
-	int rc = resp_json(resp, status, s);
-	free(s);
 	return rc;
 }
 

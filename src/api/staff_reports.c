@@ -5,8 +5,11 @@
  * policy's (a bearer token of intake, handler or care); what each role
  * reads is site/staffread.h's. Answers are personal: never cached. */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
+#include "audit/group.h"
 #include "domain/accounts.h"
 #include "site/site.h"
 #include "site/staffread.h"
@@ -53,16 +56,83 @@ int api_staff_reports(struct req *req, struct resp *resp)
 	return api_answer(resp, 200, out);
 }
 
+/* A report whose answer waits for its audit entry's commit (the
+ * deferral's block): the answer, already made, and the entry's result. */
+struct view_block {
+	int rc;
+	size_t len;
+	char json[]; /* len bytes and a NUL */
+};
+
+/* On the thread that wrote the batch: quick, as audit_group_done_fn
+ * must be. */
+static void view_committed(void *arg, int rc)
+{
+	struct req_defer *h = arg;
+	struct view_block *b = req_defer_block(h);
+	b->rc = rc;
+	req_resume(h);
+}
+
+/* On a worker thread, once the entry committed (or failed). */
+static int view_finish(struct req *req, struct resp *resp)
+{
+	resp->personal = true;
+	struct view_block *b = req->defer_data;
+	if (b->rc) {
+		staffread_audit_failed(b->rc);
+		if (b->rc == -EBUSY)
+			return busy(req, resp);
+		return b->rc > 0 ? -EIO : b->rc;
+	}
+	return resp_json(resp, 200, b->json);
+}
+
 int api_staff_report(struct req *req, struct resp *resp)
 {
 	resp->personal = true;
 	json_t *out = NULL;
-	int rc = staffread_report(req->site, req->principal, req->params[0], &out);
+	struct staffread_audit a;
+	int rc = staffread_report_read(req->site, req->principal, req->params[0], &out, &a);
 	if (rc == REPORTVIEW_NOT_FOUND)
 		return api_fail(req, resp, 404, "id", _("Deze melding bestaat niet."));
 	if (rc == -EBUSY)
 		return busy(req, resp);
 	if (rc)
 		return rc;
-	return api_answer(resp, 200, out);
+	/* The answer is made now, and leaves once its audit entry committed:
+	 * the entry goes to the audit log's writer (group commit with the
+	 * views of other connections, audit/group.h) while this worker
+	 * thread serves other requests. */
+	char *json = json_dumps(out, JSON_COMPACT);
+	json_decref(out);
+	if (!json)
+		return -ENOMEM;
+	size_t len = strlen(json);
+	struct req_defer *h = NULL;
+	struct view_block *b = req_defer(req, view_finish, sizeof *b + len + 1, &h);
+	if (b) {
+		b->len = len;
+		memcpy(b->json, json, len + 1);
+		rc = audit_group_submit(&req->site->audit_group, &a.e, view_committed, h);
+		if (!rc) {
+			free(json);
+			return 0;
+		}
+		req_defer_cancel(req);
+	}
+	/* No writer (stopping) or no memory for the deferral: written here,
+	 * waiting, as the report page does. */
+	rc = audit_group_append(&req->site->audit_group, req->site->store, &req->site->audit_key,
+	                        &a.e);
+	if (rc) {
+		free(json);
+		staffread_audit_failed(rc);
+		if (rc == -EBUSY)
+			return busy(req, resp);
+		return rc > 0 ? -EIO : rc;
+	}
+	rc = resp_json(resp, 200, json);
+	free(json);
+	return rc;
 }

@@ -266,10 +266,14 @@ static void head_format(const struct audit_key *key, int64_t count,
 
 /* --- append ------------------------------------------------------------------ */
 
-int audit_append(struct store_tx *tx, const struct audit_key *key, const struct audit_entry *e)
+int audit_append_many(struct store_tx *tx, const struct audit_key *key,
+                      const struct audit_entry *const *e, size_t n)
 {
-	if (!tx || !key || !audit_entry_valid(e))
+	if (!tx || !key || n == 0)
 		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!audit_entry_valid(e[i]))
+			return -EINVAL;
 	struct buf value = BUF_INIT;
 	struct head h;
 	int rc = store_tx_audit_head_lock(tx, AUDIT_HEAD_KEY, &value);
@@ -277,7 +281,7 @@ int audit_append(struct store_tx *tx, const struct audit_key *key, const struct 
 		rc = AUDIT_BROKEN; /* the migration made it: someone removed it */
 	if (rc)
 		goto out;
-	if (head_parse(key, buf_str(&value), &h) != HEAD_OK || h.count == INT64_MAX) {
+	if (head_parse(key, buf_str(&value), &h) != HEAD_OK || h.count > INT64_MAX - (int64_t)n) {
 		rc = AUDIT_BROKEN;
 		goto out;
 	}
@@ -294,19 +298,27 @@ int audit_append(struct store_tx *tx, const struct audit_key *key, const struct 
 		if (rc)
 			goto out;
 	}
-	struct store_audit_row row = {.seq = h.count + 1, .mac_len = AUDIT_MAC_BYTES};
+	/* The entries follow each other in the chain; the head is signed
+	 * once, over the last of them. */
+	struct store_audit_row row = {.seq = h.count, .mac_len = AUDIT_MAC_BYTES};
+	memcpy(row.mac, h.last, AUDIT_MAC_BYTES);
 	store_now(row.at);
-	snprintf(row.actor, sizeof row.actor, "%s", e->actor);
-	snprintf(row.org, sizeof row.org, "%s", e->org ? e->org : "");
-	snprintf(row.action, sizeof row.action, "%s", audit_actions[e->action]);
-	snprintf(row.object, sizeof row.object, "%s", e->object ? e->object : "");
-	snprintf(row.result, sizeof row.result, "%s", audit_results[e->result]);
-	entry_mac(key, &row, h.last, row.mac);
-	rc = store_tx_audit_insert(tx, &row);
-	if (rc == STORE_DUPLICATE)
-		rc = AUDIT_BROKEN; /* a row past the signed count: added without the key */
-	if (rc)
-		goto out;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char prev[AUDIT_MAC_BYTES];
+		memcpy(prev, row.mac, AUDIT_MAC_BYTES);
+		row.seq++;
+		snprintf(row.actor, sizeof row.actor, "%s", e[i]->actor);
+		snprintf(row.org, sizeof row.org, "%s", e[i]->org ? e[i]->org : "");
+		snprintf(row.action, sizeof row.action, "%s", audit_actions[e[i]->action]);
+		snprintf(row.object, sizeof row.object, "%s", e[i]->object ? e[i]->object : "");
+		snprintf(row.result, sizeof row.result, "%s", audit_results[e[i]->result]);
+		entry_mac(key, &row, prev, row.mac);
+		rc = store_tx_audit_insert(tx, &row);
+		if (rc == STORE_DUPLICATE)
+			rc = AUDIT_BROKEN; /* a row past the signed count: added without the key */
+		if (rc)
+			goto out;
+	}
 	char next[HEAD_MAX + 1];
 	head_format(key, row.seq, row.mac, next);
 	rc = store_tx_audit_head_set(tx, AUDIT_HEAD_KEY, next);
@@ -315,6 +327,11 @@ int audit_append(struct store_tx *tx, const struct audit_key *key, const struct 
 out:
 	buf_free(&value);
 	return rc;
+}
+
+int audit_append(struct store_tx *tx, const struct audit_key *key, const struct audit_entry *e)
+{
+	return audit_append_many(tx, key, &e, 1);
 }
 
 struct alone_ctx {

@@ -137,6 +137,12 @@ enum {
 };
 int audit_append(struct store_tx *tx, const struct audit_key *key, const struct audit_entry *e);
 
+/* The same for e[0..n) (n >= 1), one after the other in the chain, with
+ * one look at the head and one new head: all or none are written (-EINVAL
+ * when any has a field of the wrong shape). */
+int audit_append_many(struct store_tx *tx, const struct audit_key *key,
+                      const struct audit_entry *const *e, size_t n);
+
 /* The same in a transaction of its own (for an entry that records no
  * change, e.g. an export before its data leaves). */
 int audit_append_alone(struct store *s, const struct audit_key *key, const struct audit_entry *e);

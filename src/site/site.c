@@ -453,6 +453,12 @@ static int start_intake(struct site *site, const struct config *cfg, const char 
 		                    sizeof site->csrf_key);
 	if (rc == 0)
 		rc = audit_key_derive(master, &site->audit_key);
+	if (rc == 0) {
+		rc = audit_group_init(&site->audit_group);
+		site->audit_group_ready = rc == 0;
+	}
+	if (rc == 0)
+		rc = audit_group_start(&site->audit_group, site->store, &site->audit_key);
 	if (rc == 0)
 		rc = report_reader_new(master, &site->reader);
 	if (rc == 0)
@@ -565,6 +571,10 @@ void site_close(struct site *site)
 	throttle_free(site->intake_limit);
 	receipt_guard_free(site->follow_guard);
 	sodium_memzero(site->csrf_key, sizeof site->csrf_key);
+	/* Its writer writes the queued entries before the key goes. */
+	if (site->audit_group_ready)
+		audit_group_destroy(&site->audit_group);
+	site->audit_group_ready = false;
 	audit_key_wipe(&site->audit_key);
 	report_reader_free(site->reader);
 	content_free(site->content);

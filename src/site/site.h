@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "audit/audit.h"
+#include "audit/group.h"
 #include "domain/accounts.h"
 #include "domain/report.h"
 #include "http/http.h"
@@ -86,6 +87,9 @@ struct site {
 	struct report_reader *reader;
 	/* Key of the audit log's chain (audit_append()), from the key file. */
 	struct audit_key audit_key;
+	/* Group commit of the audit entries of report views (audit/group.h). */
+	struct audit_group audit_group;
+	bool audit_group_ready;
 	/* Staff accounts, sessions and tokens (their keys derived from the
 	 * key file); accounts.store is NULL until started. */
 	struct accounts accounts;

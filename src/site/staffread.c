@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "audit/group.h"
 #include "auth/roles.h"
 #include "domain/accounts.h"
 #include "domain/workdays.h"
@@ -31,7 +32,8 @@ int staffread_inbox(struct site *site, const struct principal *p, const struct i
 	return inbox_list(site->store, p->org, q, today, out, err);
 }
 
-int staffread_report(struct site *site, const struct principal *p, const char *id, json_t **out)
+int staffread_report_read(struct site *site, const struct principal *p, const char *id,
+                          json_t **out, struct staffread_audit *a)
 {
 	*out = NULL;
 	if (!reads_reports(p))
@@ -42,18 +44,39 @@ int staffread_report(struct site *site, const struct principal *p, const char *i
 	int rc = report_view(site->reader, site->store, p->org, id, true, today, &v);
 	if (rc)
 		return rc;
-	/* The entry names the report by its id (random, no personal data)
-	 * and is committed before the answer is made. */
-	char actor[AUDIT_ACTOR_MAX_LEN + 1], object[AUDIT_OBJECT_MAX_LEN + 1];
-	snprintf(object, sizeof object, "report:%s", json_string_value(json_object_get(v, "id")));
-	rc = audit_actor_user(actor, p->login);
-	struct audit_entry e = {actor, p->org, AUDIT_REPORT_VIEW, object, AUDIT_OK};
-	if (!rc)
-		rc = audit_append_alone(site->store, &site->audit_key, &e);
+	/* The entry names the report by its id (random, no personal data). */
+	snprintf(a->object, sizeof a->object, "report:%s",
+	         json_string_value(json_object_get(v, "id")));
+	rc = audit_actor_user(a->actor, p->login);
 	if (rc) {
-		log_error("report view refused: its audit entry could not be written (%s)",
-		          rc == AUDIT_BROKEN ? "the audit log does not verify"
-		                             : strerror(rc < 0 ? -rc : EIO));
+		json_decref(v);
+		return rc > 0 ? -EIO : rc;
+	}
+	a->e = (struct audit_entry){a->actor, p->org, AUDIT_REPORT_VIEW, a->object, AUDIT_OK};
+	*out = v;
+	return 0;
+}
+
+void staffread_audit_failed(int rc)
+{
+	log_error("report view refused: its audit entry could not be written (%s)",
+	          rc == AUDIT_BROKEN ? "the audit log does not verify"
+	                             : strerror(rc < 0 ? -rc : EIO));
+}
+
+int staffread_report(struct site *site, const struct principal *p, const char *id, json_t **out)
+{
+	struct staffread_audit a;
+	json_t *v = NULL;
+	int rc = staffread_report_read(site, p, id, &v, &a);
+	if (rc)
+		return rc;
+	/* Committed before the answer is made: in a transaction shared with
+	 * the entries of views on other threads at that moment (group
+	 * commit, audit/group.h), which each wait for it too. */
+	rc = audit_group_append(&site->audit_group, site->store, &site->audit_key, &a.e);
+	if (rc) {
+		staffread_audit_failed(rc);
 		json_decref(v);
 		return rc > 0 ? -EIO : rc;
 	}

@@ -14,7 +14,9 @@
 
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "domain/inbox.h"
+#include "limits.h"
 #include "domain/reportview.h"
 
 struct site;
@@ -33,5 +35,20 @@ int staffread_inbox(struct site *site, const struct principal *p, const struct i
  * REPORTVIEW_NOT_FOUND also for another organisation's report and for a
  * role that may see no report. */
 int staffread_report(struct site *site, const struct principal *p, const char *id, json_t **out);
+
+/* The audit entry of a view, for a caller that writes it itself. */
+struct staffread_audit {
+	struct audit_entry e; /* points into the buffers below */
+	char actor[AUDIT_ACTOR_MAX_LEN + 1];
+	char object[AUDIT_OBJECT_MAX_LEN + 1];
+};
+/* staffread_report in two halves, for a caller that defers its answer
+ * until the entry committed (api/staff_reports.c, audit_group_submit):
+ * the report (*out, caller owns) and the entry *a that must be written
+ * before any of it leaves; nothing is written here. */
+int staffread_report_read(struct site *site, const struct principal *p, const char *id,
+                          json_t **out, struct staffread_audit *a);
+/* Logs that a view's entry could not be written (rc: its error). */
+void staffread_audit_failed(int rc);
 
 #endif

@@ -39,7 +39,7 @@ static int page_row(void *vctx, const struct store_val *c, size_t n)
 {
 	struct page_ctx *g = vctx;
 	struct store_inbox_page *p = g->p;
-	if (n != 14)
+	if (n != 15)
 		return -EIO;
 	struct store_inbox_row *last = p->n ? &p->rows[p->n - 1] : NULL;
 	if (!last || c[0].type != STORE_INT || last->r.id != c[0].i) {
@@ -53,6 +53,9 @@ static int page_row(void *vctx, const struct store_val *c, size_t n)
 		rc = inbox_cols(last, c);
 		if (rc)
 			return rc;
+		if (c[14].type != STORE_INT || c[14].i < 0)
+			return -EIO;
+		last->arrival = c[14].i;
 	}
 	return store_report_form_col(&last->r, &c[13]);
 }
@@ -84,11 +87,13 @@ int store_inbox_page(struct store *s, const char *org, const struct store_inbox_
 		return -EINVAL;
 	/* The first page starts after a date later than any. */
 	const char *on = "9999-12-31";
-	int64_t id = INT64_MAX;
+	int64_t arrival = INT64_MAX, id = INT64_MAX;
 	if (after && after->received_on[0]) {
-		if (strlen(after->received_on) != STORE_DATE_LEN || after->id < 1)
+		if (strlen(after->received_on) != STORE_DATE_LEN || after->arrival < 0 ||
+		    after->id < 1)
 			return -EINVAL;
 		on = after->received_on;
+		arrival = after->arrival;
 		id = after->id;
 	}
 	struct store_inbox_page p = {.rows = calloc(limit, sizeof *p.rows)};
@@ -97,6 +102,7 @@ int store_inbox_page(struct store *s, const char *org, const struct store_inbox_
 	struct page_ctx g = {.p = &p, .cap = limit};
 	struct store_val v[] = {sv_text(org),
 	                        sv_text(on),
+	                        sv_int(arrival),
 	                        sv_int(id),
 	                        sv_text(or_empty(f->status)),
 	                        sv_text(or_empty(f->district)),

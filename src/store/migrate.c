@@ -223,6 +223,31 @@ static const char *const migrations[] = {
     /* 11: a report's history (the audit entries about it) is read on every
      * view: by organisation and object, newest first. */
     "CREATE INDEX audit_log_object ON audit_log (org_id, object, seq);",
+    /* 12: the inbox's order within a day. A public report keeps only its
+     * date (migration 3) and its id is random, so "newest first" had no
+     * order within a day but the random id. arrival numbers an
+     * organisation's reports 1, 2, ... as they are stored (the counter
+     * "arrival", drawn with the reference: store/reports.c), so that the
+     * inbox lists a day's reports newest first, in an order that stays.
+     * It is no time: it says no more than the order of the rows of one
+     * organisation, which the references of each channel said already.
+     * Reports stored before are numbered by date, then reference (whose
+     * number counts up as reports arrive), then id: as near to their
+     * arrival as what was kept allows. The index serves the inbox's
+     * order and cursor (received_on, arrival, id), and the range reads
+     * on (org_id, received_on) of export and figures. */
+    "ALTER TABLE reports ADD COLUMN arrival BIGINT NOT NULL DEFAULT 0;"
+    "CREATE TABLE report_arrival_tmp (id BIGINT PRIMARY KEY, arrival BIGINT NOT NULL);"
+    "INSERT INTO report_arrival_tmp (id, arrival)"
+    " SELECT id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY received_on,"
+    " COALESCE(reference, '') COLLATE \"C\", id) FROM reports;"
+    "UPDATE reports SET arrival ="
+    " (SELECT t.arrival FROM report_arrival_tmp t WHERE t.id = reports.id);"
+    "DROP TABLE report_arrival_tmp;"
+    "INSERT INTO counters (org_id, name, value)"
+    " SELECT org_id, 'arrival', MAX(arrival) FROM reports GROUP BY org_id;"
+    "DROP INDEX reports_org_inbox;"
+    "CREATE INDEX reports_org_inbox ON reports (org_id, received_on, arrival, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -194,7 +194,9 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  * many rows):
  *  1. check every row: a repeated id or receipt hash (STORE_DUPLICATE),
  *     a missing organisation or district (STORE_CONFLICT);
- *  2. per (organisation, prefix), in that order, raise its counter row by
+ *  2. per organisation, raise its counter "arrival" by its rows left
+ *     (their places in the inbox's order, in the order they came); then
+ *     per (organisation, prefix), in that order, raise its counter row by
  *     the number of rows left at once: the row stays locked until the
  *     transaction ends, so two writers, of one process or two, never draw
  *     the same number. A new counter starts after the references imported
@@ -237,7 +239,7 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  * was taken twice over is told to come again (STORE_DUPLICATE). */
 #define BATCH_ROUNDS STORE_BATCH_ROUNDS
 /* Parameters of STMT_REPORT_INSERT_WEB. */
-#define INSERT_WEB_PARAMS 15
+#define INSERT_WEB_PARAMS 16
 
 struct batch_ctx {
 	struct store_report_new *rows;
@@ -251,6 +253,7 @@ struct batch_ctx {
 	size_t *order;   /* row indexes by (organisation, prefix), n_ordered */
 	size_t n_ordered;
 	char (*refs)[REPORT_MAX_REFERENCE + 1];
+	int64_t *arrival; /* step 2: its number in its organisation's order */
 	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
 	struct store_call *calls;
@@ -385,6 +388,30 @@ static int group_refs(struct store_tx *tx, struct batch_ctx *b, size_t from, siz
 	return rc;
 }
 
+/* Step 2 for the organisation org: the next numbers of its counter
+ * "arrival" (the inbox's order, migration 12) to its pending rows, in
+ * the order they came (their order in the batch). Drawn before the
+ * organisation's reference counters, always: every writer locks one
+ * organisation's counters in the same order. */
+static int org_arrivals(struct store_tx *tx, struct batch_ctx *b, const char *org)
+{
+	int64_t k = 0;
+	for (size_t i = 0; i < b->n; i++)
+		k += pending(b, i) && strcmp(b->rows[i].org, org) == 0;
+	if (k == 0)
+		return 0;
+	struct store_val p[] = {sv_text(org), sv_text("arrival"), sv_int(k)};
+	int64_t last = 0;
+	int rc = store_tx_exec(tx, STMT_COUNTER_ADD, p, 3, store_row_int, &last);
+	if (!rc && last < k)
+		rc = -EIO;
+	int64_t next = last - k + 1;
+	for (size_t i = 0; !rc && i < b->n; i++)
+		if (pending(b, i) && strcmp(b->rows[i].org, org) == 0)
+			b->arrival[i] = next++;
+	return rc;
+}
+
 /* Steps 1 and 2. */
 static int reserve_txn(struct store_tx *tx, void *vctx)
 {
@@ -403,7 +430,11 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 		while (to < b->n_ordered &&
 		       group_cmp(&b->rows[b->order[from]], &b->rows[b->order[to]]) == 0)
 			to++;
-		rc = group_refs(tx, b, from, to);
+		const char *org = b->rows[b->order[from]].org;
+		if (from == 0 || strcmp(b->rows[b->order[from - 1]].org, org) != 0)
+			rc = org_arrivals(tx, b, org);
+		if (!rc)
+			rc = group_refs(tx, b, from, to);
 		from = to;
 	}
 	return rc;
@@ -437,7 +468,8 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		                          sv_opt(r->district),
 		                          sv_blob(r->sealed, r->sealed_len),
 		                          sv_opt(r->suggestion),
-		                          sv_opt(r->details)};
+		                          sv_opt(r->details),
+		                          sv_int(b->arrival[i])};
 		struct store_val *p = &b->vals[v];
 		memcpy(p, row, sizeof row);
 		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
@@ -503,6 +535,7 @@ static void batch_free(struct batch_ctx *b)
 	free(b->taken);
 	free(b->order);
 	free(b->refs);
+	free(b->arrival);
 	free(b->failed_ref);
 	free(b->check);
 	free(b->calls);
@@ -527,13 +560,15 @@ static int batch_alloc(struct batch_ctx *b)
 	b->taken = calloc(b->n, sizeof *b->taken);
 	b->order = calloc(b->n, sizeof *b->order);
 	b->refs = calloc(b->n, sizeof *b->refs);
+	b->arrival = calloc(b->n, sizeof *b->arrival);
 	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
 	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->failed_ref || !b->check || !b->calls || !b->vals || !b->call_row)
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->calls || !b->vals ||
+	    !b->call_row)
 		return -ENOMEM;
 	/* By (organisation, prefix), the order the counter rows are locked
 	 * in; stable, so that references follow the order of arrival. Rows
@@ -628,7 +663,8 @@ struct import_ctx {
 	size_t bad;
 };
 
-static int import_one(struct store_tx *tx, const char *org, const struct store_report_import *r)
+static int import_one(struct store_tx *tx, const char *org, const struct store_report_import *r,
+                      int64_t arrival)
 {
 	bool found;
 	int rc;
@@ -666,14 +702,15 @@ static int import_one(struct store_tx *tx, const char *org, const struct store_r
 		                        sv_text(r->concrete),
 		                        sv_text(r->status),
 		                        sv_text(r->outcome),
-		                        sv_opt(r->details)};
+		                        sv_opt(r->details),
+		                        sv_int(arrival)};
 		struct store_val idp[] = {sv_int(id)};
 		rc = exists(tx, STMT_REPORT_ID_EXISTS, idp, 1, &found);
 		if (rc)
 			return rc;
 		if (found)
 			continue;
-		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 13, NULL, NULL);
+		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 14, NULL, NULL);
 		if (!rc)
 			rc = insert_forms(tx, id, r->forms, r->nforms);
 		return rc;
@@ -691,8 +728,19 @@ static int import_txn(struct store_tx *tx, void *vctx)
 		return rc;
 	if (!found)
 		return STORE_NOT_FOUND;
+	/* Their places in the inbox's order (migration 12), in the order of
+	 * the file; the counter stays locked until the import commits. */
+	int64_t last = 0;
+	if (c->n) {
+		struct store_val a[] = {sv_text(c->org), sv_text("arrival"), sv_int((int64_t)c->n)};
+		rc = store_tx_exec(tx, STMT_COUNTER_ADD, a, 3, store_row_int, &last);
+		if (!rc && last < (int64_t)c->n)
+			rc = -EIO;
+		if (rc)
+			return rc;
+	}
 	for (size_t i = 0; i < c->n; i++) {
-		rc = import_one(tx, c->org, &c->rows[i]);
+		rc = import_one(tx, c->org, &c->rows[i], last - (int64_t)c->n + 1 + (int64_t)i);
 		if (rc) {
 			c->bad = i;
 			return rc;

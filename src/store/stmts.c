@@ -53,13 +53,13 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
         {"report_insert_web",
          "INSERT INTO reports (id, org_id, reference, receipt_hash, received_on, received_at,"
          " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
-         " details)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"},
+         " details, arrival)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"},
     [STMT_REPORT_INSERT_IMPORTED] =
         {"report_insert_imported",
          "INSERT INTO reports (id, org_id, reference, received_on, channel, reporter_role,"
-         " anonymous, kind, district, concrete, status, outcome, details)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+         " anonymous, kind, district, concrete, status, outcome, details, arrival)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"},
     [STMT_REPORT_FORM_INSERT] = {"report_form_insert", "INSERT INTO report_forms"
                                                        " (report_id, position, form)"
                                                        " VALUES ($1, $2, $3)"},
@@ -97,30 +97,45 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " WHERE r.org_id = $1 AND r.received_on >= $2 AND r.received_on < $3"
          " ORDER BY r.received_on COLLATE \"C\", COALESCE(r.reference, '') COLLATE \"C\","
          " r.id, f.position"},
-    /* The page is chosen first (keyset: after ($2, $3) in the order),
-     * then joined to its forms. Filters that are "" pass everything. A
-     * date "YYYY-MM-DD" orders alike in every collation (digits in fixed
-     * places), so received_on needs no COLLATE here, and the index
-     * reports_org_inbox (org_id, received_on, id) serves the order and the
-     * cursor on both databases. The cursor is a row value: both take it
+    /* The page is chosen first (keyset: after ($2, $3, $4) in the
+     * order), then joined to its forms. Newest first: by date, then by
+     * arrival (the organisation's count of its reports, migration 12),
+     * then id (arrival is unique per organisation; the id keeps the order
+     * total whatever a database holds). Filters that are "" pass
+     * everything. A date "YYYY-MM-DD" orders alike in every collation
+     * (digits in fixed places), so received_on needs no COLLATE here, and
+     * the index reports_org_inbox (org_id, received_on, arrival, id)
+     * serves the order and the cursor on both databases. The cursor is a row value: both take it
      * as one range of that index, walked backwards until the LIMIT. (As
      * "received_on < $2 OR (received_on = $2 AND id < $3)" PostgreSQL
      * made it a BitmapOr of two index scans, read every older report of
-     * the organisation and sorted them: bench/staff/run.) */
+     * the organisation and sorted them: bench/staff/run.)
+     * The filters are CASE expressions, not "($4 = '' OR status = $4)":
+     * PostgreSQL's generic plan (used once a prepared statement has run
+     * a few times) cannot see which filters are "", estimated each OR as
+     * selective, expected few rows and chose a bitmap scan of all the
+     * organisation's reports and a sort; a CASE it estimates as passing
+     * about half, so the generic plan, like the custom one, walks the
+     * index backwards and stops at the LIMIT. The form is "$6 IN (a
+     * correlated subquery)" rather than EXISTS: PostgreSQL turned that
+     * EXISTS into a hashed subplan reading every report_forms row of the
+     * form, of all organisations; the correlated one probes this
+     * report's few forms by the primary key. */
     [STMT_INBOX_PAGE] =
         {"inbox_page",
          "WITH page AS (SELECT id, reference, received_on, channel, reporter_role, anonymous,"
-         " kind, district, concrete, status, outcome, acute_danger, suggestion FROM reports"
-         " WHERE org_id = $1 AND (received_on, id) < ($2, $3)"
-         " AND ($4 = '' OR status = $4) AND ($5 = '' OR district = $5)"
-         " AND ($6 = '' OR EXISTS (SELECT 1 FROM report_forms g"
-         " WHERE g.report_id = reports.id AND g.form = $6))"
-         " AND ($7 = '' OR (status = 'received' AND received_on <= $7))"
-         " ORDER BY received_on DESC, id DESC LIMIT $8)"
+         " kind, district, concrete, status, outcome, acute_danger, suggestion, arrival"
+         " FROM reports WHERE org_id = $1 AND (received_on, arrival, id) < ($2, $3, $4)"
+         " AND CASE WHEN $5 = '' THEN TRUE ELSE status = $5 END"
+         " AND CASE WHEN $6 = '' THEN TRUE ELSE district = $6 END"
+         " AND CASE WHEN $7 = '' THEN TRUE ELSE $7 IN (SELECT g.form FROM report_forms g"
+         " WHERE g.report_id = reports.id) END"
+         " AND CASE WHEN $8 = '' THEN TRUE ELSE status = 'received' AND received_on <= $8 END"
+         " ORDER BY received_on DESC, arrival DESC, id DESC LIMIT $9)"
          " SELECT p.id, p.reference, p.received_on, p.channel, p.reporter_role, p.anonymous,"
          " p.kind, p.district, p.concrete, p.status, p.outcome, p.acute_danger, p.suggestion,"
-         " f.form FROM page p LEFT JOIN report_forms f ON f.report_id = p.id"
-         " ORDER BY p.received_on DESC, p.id DESC, f.position"},
+         " f.form, p.arrival FROM page p LEFT JOIN report_forms f ON f.report_id = p.id"
+         " ORDER BY p.received_on DESC, p.arrival DESC, p.id DESC, f.position"},
     [STMT_REPORT_GET] =
         {"report_get", "SELECT id, reference, received_on, channel, reporter_role, anonymous,"
                        " kind, district, concrete, status, outcome, acute_danger, suggestion,"
@@ -180,7 +195,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                          " AND seq < $7 ORDER BY seq DESC LIMIT $8"},
     /* One organisation's entries about one object (a report's history),
      * newest first, with how many there are in all (the same snapshot);
-     * the index of migration 11 serves both. */
+     * the index of migration 12 serves both. */
     [STMT_AUDIT_OBJECT] = {"audit_object",
                            "SELECT seq, at, actor, action, result,"
                            " (SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND object = $2)"

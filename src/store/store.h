@@ -269,9 +269,11 @@ struct store_inbox_filter {
 };
 
 /* Where a page starts: after this row of the order (newest first: by
- * received_on, then id, both descending). A zeroed one: the first page. */
+ * received_on, then arrival, then id, all descending). A zeroed one: the
+ * first page. */
 struct store_inbox_after {
 	char received_on[STORE_DATE_LEN + 1];
+	int64_t arrival; /* >= 0 (0: a report numbered by no counter) */
 	int64_t id;
 };
 
@@ -279,6 +281,9 @@ struct store_inbox_after {
  * shows besides. */
 struct store_inbox_row {
 	struct store_report_row r;
+	/* Its place among the organisation's reports in order of arrival
+	 * (1, 2, ...): the inbox's order within a day. */
+	int64_t arrival;
 	bool acute_danger;
 	char *suggestion; /* JSON text (owned by the page), or NULL */
 };

@@ -1303,8 +1303,9 @@ static void cursor_of(const char *s, char *out, size_t outsz)
 
 /* Filters and cursors made by hand: a filter that is no value and a
  * cursor that is no place (bad base64, overlong, a negative, zero or
- * huge id, no date) are named and refused with 400, on the page and in
- * the API, never echoed as markup; the largest id is a place. */
+ * huge id or arrival, no date, the form before arrival was in it) are
+ * named and refused with 400, on the page and in the API, never echoed
+ * as markup; the largest arrival and id are a place. */
 static void inbox_refuses_crafted_queries(void **state)
 {
 	(void)state;
@@ -1322,14 +1323,12 @@ static void inbox_refuses_crafted_queries(void **state)
 	char big[200];
 	memset(big, 'A', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	const char *plain_bad[] = {"2026-01-01:-1",
-	                           "2026-01-01:0",
-	                           "2026-01-01:99999999999999999999",
-	                           "2026-13-01:5",
-	                           "2026-01-01;5",
-	                           "2026-01-01:",
-	                           "x"};
-	char cursors[10][220];
+	const char *plain_bad[] = {"2026-01-01:-1",  "2026-01-01:0",
+	                           "2026-01-01:5",   "2026-01-01:-1:5",
+	                           "2026-01-01:5:0", "2026-01-01:99999999999999999999",
+	                           "2026-13-01:5",   "2026-01-01;5",
+	                           "2026-01-01:",    "x"};
+	char cursors[13][220];
 	size_t nc = 0;
 	snprintf(cursors[nc++], sizeof cursors[0], "%s", "!!!!");
 	snprintf(cursors[nc++], sizeof cursors[0], "%s", big);
@@ -1351,8 +1350,8 @@ static void inbox_refuses_crafted_queries(void **state)
 		assert_non_null(strstr(buf_str(&r.body), "\"field\":\"after\""));
 		res_free(&r);
 	}
-	char c[64], path[128];
-	cursor_of("2026-01-01:9223372036854775807", c, sizeof c);
+	char c[96], path[160];
+	cursor_of("2026-01-01:9223372036854775807:9223372036854775807", c, sizeof c);
 	snprintf(path, sizeof path, "/api/v1/reports?after=%s", c);
 	assert_int_equal(api_get(W_HANDLER, path, &r), 200);
 	res_free(&r);

@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 #endif
 #include "audit/audit.h"
+#include "audit/group.h"
 #include "audit/list.h"
 #include "domain/history.h"
 #include "store/audit.h"
@@ -529,6 +530,222 @@ static void test_concurrent_appenders_keep_one_chain(void **state)
 	assert_int_equal(v.count, 1 + APPENDERS * PER_THREAD);
 }
 
+/* --- several entries in one transaction ----------------------------------- */
+
+struct many_ctx {
+	const struct audit_key *key;
+	const struct audit_entry *list[3];
+};
+
+static int many_txn(struct store_tx *tx, void *vctx)
+{
+	struct many_ctx *m = vctx;
+	return audit_append_many(tx, m->key, m->list, 3);
+}
+
+/* One look at the head, three entries chained one after the other, one
+ * new head; a bad entry among them writes none. */
+static void test_many_entries_chain_in_one_transaction(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 2);
+	struct audit_entry e[3] = {entry(AUDIT_REPORT_VIEW, "report:1"),
+	                           entry(AUDIT_REPORT_VIEW, "report:2"), entry(AUDIT_LOGIN, NULL)};
+	struct many_ctx m = {&f->key, {&e[0], &e[1], &e[2]}};
+	assert_int_equal(store_txn(f->s, many_txn, &m), 0);
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, 5);
+	e[1].object = "free text";
+	assert_int_equal(store_txn(f->s, many_txn, &m), -EINVAL);
+	assert_int_equal(verify(f).count, 5);
+	append_n(f, 1);
+	v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, 6);
+}
+
+/* --- group commit (audit/group.h) ------------------------------------------ */
+
+struct grouper {
+	struct fx *f;
+	struct audit_group *g;
+	int n;
+	int failures;
+};
+
+static void *group_thread(void *arg)
+{
+	struct grouper *a = arg;
+	for (int i = 0; i < a->n; i++) {
+		struct audit_entry e = entry(AUDIT_REPORT_VIEW, "report:7");
+		if (audit_group_append(a->g, a->f->s, &a->f->key, &e))
+			a->failures++;
+	}
+	return NULL;
+}
+
+#define GROUPED 5
+
+/* Entries that arrive while a batch is being written wait, and are then
+ * written together: one transaction for all of them, each thread back
+ * only once it committed, and the chain verifies. (The batch under way
+ * is played by holding busy.) */
+static void test_group_writes_waiting_entries_in_one_transaction(void **state)
+{
+	struct fx *f = *state;
+	struct audit_group g;
+	assert_int_equal(audit_group_init(&g), 0);
+	pthread_mutex_lock(&g.mu);
+	g.busy = true;
+	pthread_mutex_unlock(&g.mu);
+	struct grouper a[GROUPED];
+	pthread_t t[GROUPED];
+	for (int i = 0; i < GROUPED; i++) {
+		a[i] = (struct grouper){.f = f, .g = &g, .n = 1};
+		assert_int_equal(pthread_create(&t[i], NULL, group_thread, &a[i]), 0);
+	}
+	for (;;) {
+		pthread_mutex_lock(&g.mu);
+		size_t n = g.waiting;
+		pthread_mutex_unlock(&g.mu);
+		if (n == GROUPED)
+			break;
+		usleep(1000);
+	}
+	assert_int_equal(verify(f).count, 0); /* nobody wrote meanwhile */
+	pthread_mutex_lock(&g.mu);
+	g.busy = false;
+	pthread_cond_broadcast(&g.cv);
+	pthread_mutex_unlock(&g.mu);
+	for (int i = 0; i < GROUPED; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(a[i].failures, 0);
+	}
+	assert_int_equal(g.batches, 1);
+	assert_int_equal(g.waiting, 0);
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, GROUPED);
+	audit_group_destroy(&g);
+}
+
+#define GROUP_THREADS    8
+#define GROUP_PER_THREAD 20
+
+/* Many threads at once: every entry is written, once, in one chain. */
+static void test_group_concurrent_appenders_keep_one_chain(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 1);
+	struct audit_group g;
+	assert_int_equal(audit_group_init(&g), 0);
+	struct grouper a[GROUP_THREADS];
+	pthread_t t[GROUP_THREADS];
+	for (int i = 0; i < GROUP_THREADS; i++) {
+		a[i] = (struct grouper){.f = f, .g = &g, .n = GROUP_PER_THREAD};
+		assert_int_equal(pthread_create(&t[i], NULL, group_thread, &a[i]), 0);
+	}
+	for (int i = 0; i < GROUP_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(a[i].failures, 0);
+	}
+	assert_true(g.batches >= 1 && g.batches <= GROUP_THREADS * GROUP_PER_THREAD);
+	struct audit_verdict v = verify(f);
+	if (!v.ok)
+		fprintf(stderr, "verdict: %s\n", v.why);
+	assert_true(v.ok);
+	assert_int_equal(v.count, 1 + GROUP_THREADS * GROUP_PER_THREAD);
+	/* A bad entry is refused alone, before it could fail a batch. */
+	struct audit_entry bad = entry(AUDIT_REPORT_VIEW, "free text");
+	assert_int_equal(audit_group_append(&g, f->s, &f->key, &bad), -EINVAL);
+	assert_int_equal(verify(f).count, 1 + GROUP_THREADS * GROUP_PER_THREAD);
+	audit_group_destroy(&g);
+}
+
+/* Submitted entries (the deferred report views of the API): each done
+ * callback comes once, after its entry committed; the chain verifies. */
+struct submitted {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int calls, failures;
+};
+
+static void submitted_done(void *arg, int rc)
+{
+	struct submitted *t = arg;
+	pthread_mutex_lock(&t->mu);
+	t->calls++;
+	t->failures += rc != 0;
+	pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+#define SUBMITTED 40
+
+static int object_is_seq(void *ctx, const struct store_audit_row *row)
+{
+	char want[32];
+	snprintf(want, sizeof want, "report:%lld", (long long)(row->seq - 1));
+	*(int *)ctx += strcmp(row->object, want) == 0;
+	return 0;
+}
+
+static void test_group_writer_writes_submitted_entries(void **state)
+{
+	struct fx *f = *state;
+	struct audit_group g;
+	assert_int_equal(audit_group_init(&g), 0);
+	struct audit_entry e = entry(AUDIT_REPORT_VIEW, "report:9");
+	/* no writer yet: refused, to be written otherwise */
+	assert_int_equal(audit_group_submit(&g, &e, submitted_done, NULL), -ENODEV);
+	assert_int_equal(audit_group_start(&g, f->s, &f->key), 0);
+	struct submitted t = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	struct audit_entry bad = entry(AUDIT_REPORT_VIEW, "free text");
+	assert_int_equal(audit_group_submit(&g, &bad, submitted_done, &t), -EINVAL);
+	for (int i = 0; i < SUBMITTED; i++) {
+		/* the entry is copied: the caller's strings may go at once */
+		char obj[32];
+		snprintf(obj, sizeof obj, "report:%d", i);
+		struct audit_entry x = entry(AUDIT_REPORT_VIEW, obj);
+		assert_int_equal(audit_group_submit(&g, &x, submitted_done, &t), 0);
+		memset(obj, 'x', sizeof obj - 1);
+	}
+	pthread_mutex_lock(&t.mu);
+	while (t.calls < SUBMITTED)
+		pthread_cond_wait(&t.cv, &t.mu);
+	pthread_mutex_unlock(&t.mu);
+	assert_int_equal(t.failures, 0);
+	assert_true(g.batches >= 1 && g.batches <= SUBMITTED);
+	audit_group_destroy(&g);
+	assert_int_equal(t.calls, SUBMITTED);
+	struct audit_verdict v = verify(f);
+	assert_true(v.ok);
+	assert_int_equal(v.count, SUBMITTED);
+	/* in the order submitted, with their own objects */
+	int matched = 0;
+	assert_int_equal(store_audit_range(f->s, 0, SUBMITTED, SUBMITTED, object_is_seq, &matched),
+	                 0);
+	assert_int_equal(matched, SUBMITTED);
+}
+
+/* Stopping writes what is queued first. */
+static void test_group_writer_drains_on_destroy(void **state)
+{
+	struct fx *f = *state;
+	struct audit_group g;
+	assert_int_equal(audit_group_init(&g), 0);
+	assert_int_equal(audit_group_start(&g, f->s, &f->key), 0);
+	struct submitted t = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	struct audit_entry e = entry(AUDIT_REPORT_VIEW, "report:1");
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(audit_group_submit(&g, &e, submitted_done, &t), 0);
+	audit_group_destroy(&g);
+	assert_int_equal(t.calls, 5);
+	assert_int_equal(t.failures, 0);
+	assert_int_equal(verify(f).count, 5);
+}
+
 /* --- reading back: list and CSV ------------------------------------------- */
 
 static void add(struct fx *f, const char *actor, const char *org, enum audit_action a,
@@ -855,6 +1072,11 @@ int main(void)
 	    T(test_other_key_fails),
 	    T(test_entry_shares_the_transaction),
 	    T(test_fields_refuse_free_text),
+	    T(test_many_entries_chain_in_one_transaction),
+	    T(test_group_writes_waiting_entries_in_one_transaction),
+	    T(test_group_concurrent_appenders_keep_one_chain),
+	    T(test_group_writer_writes_submitted_entries),
+	    T(test_group_writer_drains_on_destroy),
 	    T(test_actor_helpers),
 	    T(test_action_table_complete),
 	    T(test_concurrent_appenders_keep_one_chain),

@@ -20,6 +20,7 @@
 #include "domain/workdays.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#include "util/str.h"
 
 /* --- working days ---------------------------------------------------- */
 
@@ -165,7 +166,9 @@ static json_t *list(struct fx *f, const char *org, struct inbox_query q)
 }
 
 /* Walking the pages with their cursors gives every report of the
- * organisation once, newest first (ties by id), and nothing of another. */
+ * organisation once, newest first (within a day the last stored first:
+ * the fixture imports them in the order of their references), and
+ * nothing of another. */
 static void pages_cover_every_report_once(void **state)
 {
 	struct fx *f = *state;
@@ -177,9 +180,9 @@ static void pages_cover_every_report_once(void **state)
 		json_t *a = json_array_get(reports, i - 1), *b = json_array_get(reports, i);
 		int c = strcmp(json_string_value(json_object_get(a, "received_on")),
 		               json_string_value(json_object_get(b, "received_on")));
-		int64_t ia = strtoll(json_string_value(json_object_get(a, "id")), NULL, 10);
-		int64_t ib = strtoll(json_string_value(json_object_get(b, "id")), NULL, 10);
-		if (c < 0 || (c == 0 && ia <= ib))
+		int r = strcmp(json_string_value(json_object_get(a, "reference")),
+		               json_string_value(json_object_get(b, "reference")));
+		if (c < 0 || (c == 0 && r <= 0))
 			fail_msg("rows %zu and %zu out of order", i - 1, i);
 		if (strncmp(json_string_value(json_object_get(a, "reference")), "V-", 2) != 0)
 			fail_msg("a report of another organisation");
@@ -339,6 +342,134 @@ static void suggested_forms_listed(void **state)
 	json_decref(p);
 }
 
+/* Reports on one page with different suggestions, some alike, more
+ * distinct ones than the page remembers (MEMO_SUGGESTIONS), some none:
+ * each lists its own suggested forms. */
+static void suggested_forms_per_report(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char sealed[] = {1, 2, 3};
+	static const char *const forms[] = {"unknown"};
+	enum {
+		N = 24
+	};
+	char sugg[N][96];
+	for (int i = 0; i < N; i++) {
+		unsigned char hash[STORE_RECEIPT_HASH_BYTES];
+		memset(hash, 100 + i, sizeof hash);
+		char ref[REPORT_MAX_REFERENCE + 1];
+		/* i % 3: labour; sexual and criminal; none. From 12 on every
+		 * text differs (its signal), with the same forms. */
+		if (i % 3 == 0)
+			snprintf(sugg[i], sizeof sugg[i],
+			         "[{\"form\":\"labour\",\"signals\":[\"s%d\"]}]", i < 12 ? 0 : i);
+		else if (i % 3 == 1)
+			snprintf(sugg[i], sizeof sugg[i],
+			         "[{\"form\":\"sexual\",\"signals\":[\"s%d\"]},"
+			         "{\"form\":\"criminal\",\"signals\":[\"t\"]}]",
+			         i < 12 ? 0 : i);
+		struct store_report_new r = {.id = 200 + i,
+		                             .org = "velsen",
+		                             .ref_prefix = "W2026-",
+		                             .reference_out = ref,
+		                             .receipt_hash = hash,
+		                             .received_on = "2026-03-15",
+		                             .channel = "web",
+		                             .reporter_role = "bystander",
+		                             .anonymous = true,
+		                             .kind = "report",
+		                             .forms = forms,
+		                             .nforms = 1,
+		                             .sealed = sealed,
+		                             .sealed_len = sizeof sealed,
+		                             .suggestion = i % 3 == 2 ? NULL : sugg[i]};
+		int res;
+		assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
+		assert_int_equal(res, 0);
+	}
+	json_t *p = list(f, "velsen", (struct inbox_query){.limit = "1000"});
+	size_t k, seen = 0;
+	json_t *x;
+	json_array_foreach(json_object_get(p, "reports"), k, x)
+	{
+		uint64_t id;
+		assert_int_equal(
+		    str_parse_u64(json_string_value(json_object_get(x, "id")), 1, INT64_MAX, &id),
+		    0);
+		if (id < 200 || id >= 200 + N)
+			continue;
+		seen++;
+		json_t *s = json_object_get(x, "suggested_forms");
+		int i = (int)id - 200;
+		if (i % 3 == 0) {
+			assert_int_equal(json_array_size(s), 1);
+			assert_string_equal(json_string_value(json_array_get(s, 0)), "labour");
+		} else if (i % 3 == 1) {
+			assert_int_equal(json_array_size(s), 2);
+			assert_string_equal(json_string_value(json_array_get(s, 0)), "sexual");
+			assert_string_equal(json_string_value(json_array_get(s, 1)), "criminal");
+		} else {
+			assert_int_equal(json_array_size(s), 0);
+		}
+	}
+	assert_int_equal(seen, N);
+	json_decref(p);
+}
+
+/* Reports of one day keep only their date and a random id: the inbox
+ * lists them newest first all the same, by their order of arrival, and
+ * its cursor keeps that order from page to page. Here the ids fall in
+ * the other order (300, 100, 200 as they come, each in a batch of its
+ * own as the intake's writer may store them). */
+static void same_day_newest_first(void **state)
+{
+	struct fx *f = *state;
+	static const unsigned char sealed[] = {1, 2, 3};
+	static const char *const forms[] = {"unknown"};
+	static const int64_t ids[] = {300, 100, 200};
+	for (size_t i = 0; i < 3; i++) {
+		unsigned char hash[STORE_RECEIPT_HASH_BYTES];
+		memset(hash, 50 + (int)i, sizeof hash);
+		struct store_report_new r = {.id = ids[i],
+		                             .org = "velsen",
+		                             .ref_prefix = "W2026-",
+		                             .receipt_hash = hash,
+		                             .received_on = "2026-03-16",
+		                             .channel = "web",
+		                             .reporter_role = "bystander",
+		                             .anonymous = true,
+		                             .kind = "report",
+		                             .forms = forms,
+		                             .nforms = 1,
+		                             .sealed = sealed,
+		                             .sealed_len = sizeof sealed};
+		int res;
+		assert_int_equal(store_reports_insert_batch(f->sf.s, &r, 1, &res), 0);
+		assert_int_equal(res, 0);
+	}
+	static const char *const want[] = {"200", "100", "300"};
+	json_t *p = list(f, "velsen", (struct inbox_query){.limit = "3"});
+	json_t *r = json_object_get(p, "reports");
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(r, i), "id")),
+		                    want[i]);
+	json_decref(p);
+	/* One at a time by the cursor: the same order, then the day before. */
+	char cursor[128] = "";
+	for (size_t i = 0; i < 4; i++) {
+		p = list(f, "velsen", (struct inbox_query){.limit = "1", .after = cursor});
+		json_t *x = json_array_get(json_object_get(p, "reports"), 0);
+		if (i < 3)
+			assert_string_equal(json_string_value(json_object_get(x, "id")), want[i]);
+		else
+			assert_string_equal(json_string_value(json_object_get(x, "received_on")),
+			                    "2026-03-08");
+		snprintf(cursor, sizeof cursor, "%s",
+		         json_string_value(json_object_get(p, "next")));
+		json_decref(p);
+	}
+}
+
 static void refused_queries(void **state)
 {
 	struct fx *f = *state;
@@ -358,6 +489,11 @@ static void refused_queries(void **state)
 	    {{.after = "MjAyNi0wMy0wMQ"}, "after"},     /* "2026-03-01": no id */
 	    {{.after = "MjAyNi0wMi0zMDo1"}, "after"},   /* "2026-02-30:5" */
 	    {{.after = "MjAyNi0wMy0wMTotNQ"}, "after"}, /* "2026-03-01:-5" */
+	    /* a cursor of the order before arrival (migration 12) */
+	    {{.after = "MjAyNi0wMy0wMTo1"}, "after"},     /* "2026-03-01:5" */
+	    {{.after = "MjAyNi0wMy0wMTp4OjU"}, "after"},  /* "2026-03-01:x:5" */
+	    {{.after = "MjAyNi0wMy0wMTotMTo1"}, "after"}, /* "2026-03-01:-1:5" */
+	    {{.after = "MjAyNi0wMy0wMTozOg"}, "after"},   /* "2026-03-01:3:" */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *out = NULL;
@@ -369,10 +505,10 @@ static void refused_queries(void **state)
 		assert_null(out);
 	}
 	/* a good cursor of the form, to show the bad ones fail for their
-	 * content: "2026-03-01:5" */
+	 * content: "2026-03-01:0:5" */
 	json_t *out = NULL;
 	struct inbox_error err = {0};
-	struct inbox_query q = {.after = "MjAyNi0wMy0wMTo1"};
+	struct inbox_query q = {.after = "MjAyNi0wMy0wMTowOjU"};
 	assert_int_equal(inbox_list(f->sf.s, "velsen", &q, TODAY, &out, &err), 0);
 	json_decref(out);
 }
@@ -544,6 +680,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(filters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rows_as_the_contract, setup, teardown),
 	    cmocka_unit_test_setup_teardown(suggested_forms_listed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(suggested_forms_per_report, setup, teardown),
+	    cmocka_unit_test_setup_teardown(same_day_newest_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(refused_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_whole, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_not_found, setup, teardown),

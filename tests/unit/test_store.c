@@ -1198,6 +1198,11 @@ static const char *const undo_sql[] = {
     [10] = "DROP TABLE drafts; ALTER TABLE reports DROP COLUMN details;",
     /* the index of a report's history */
     [11] = "DROP INDEX audit_log_object;",
+    /* the order of arrival within an organisation */
+    [12] = "DROP INDEX reports_org_inbox;"
+           "CREATE INDEX reports_org_inbox ON reports (org_id, received_on, id);"
+           "ALTER TABLE reports DROP COLUMN arrival;"
+           "DELETE FROM counters WHERE name = 'arrival';",
 };
 
 /* Brings the database at path back to the schema before migration
@@ -1734,6 +1739,38 @@ static void test_migration_seeds_counters(void **state)
 	                 4);
 }
 
+/* Migration 12 numbers the reports there are in their order of arrival
+ * as near as what was kept tells it (date, then reference, then id), and
+ * starts the counter after them: the next report comes after all. */
+static void test_migration_numbers_arrival(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[4][STORE_RECEIPT_HASH_BYTES];
+	static const char *const dates[] = {"2026-03-02", "2026-03-01", "2026-03-02"};
+	int res;
+	for (int i = 0; i < 3; i++) {
+		struct store_report_new r = new_report(501 + i, (unsigned char)(1 + i), h[i]);
+		r.received_on = dates[i];
+		assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+		assert_int_equal(res, 0);
+	}
+	store_close(f->s);
+	f->s = NULL;
+	undo_migrations_from(f->db, 12);
+	struct buf err = BUF_INIT;
+	assert_int_equal(store_open_sqlite(f->db, &f->s, &err), 0);
+	buf_free(&err);
+	/* 502 (1 March) first, then 501 and 503 of 2 March by reference */
+	assert_int_equal(file_int(f->db, "SELECT arrival FROM reports WHERE id = 502"), 1);
+	assert_int_equal(file_int(f->db, "SELECT arrival FROM reports WHERE id = 501"), 2);
+	assert_int_equal(file_int(f->db, "SELECT arrival FROM reports WHERE id = 503"), 3);
+	struct store_report_new r = new_report(504, 4, h[3]);
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(file_int(f->db, "SELECT arrival FROM reports WHERE id = 504"), 4);
+}
+
 /* Order is byte order, whatever the database's locale: "a-c" before "ab"
  * (a locale that skips punctuation would put "ab" first). */
 static void test_order_is_bytes(void **state)
@@ -1911,6 +1948,7 @@ int main(void)
 	    T(test_migration_drops_time_of_day),
 	    T(test_migration_drops_message_times),
 	    T(test_migration_seeds_counters),
+	    T(test_migration_numbers_arrival),
 	    T(test_open_url),
 	};
 	/* What only the PostgreSQL backend has. */
