@@ -256,7 +256,12 @@ struct batch_ctx {
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
+	/* Step 3's JSON parameters of the forms and signals statements. */
+	struct buf forms_json, signals_json;
 };
+
+/* call_row of a statement that holds several rows. */
+#define BATCH_ROWS SIZE_MAX
 
 /* A row still to be stored in this round. */
 static bool pending(const struct batch_ctx *b, size_t i)
@@ -409,13 +414,41 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
-/* Step 3, one pipeline: the inserts. A row whose insert failed in the
- * run before waits for the next round, whose step 1 looks why. */
+/* Appends s as a JSON string. The values are codes and lines valid_new()
+ * checked (UTF-8 without control characters); quotes and backslashes are
+ * escaped, and control characters would be too. */
+static int json_text(struct buf *j, const char *s)
+{
+	int rc = buf_putc(j, '"');
+	for (const unsigned char *p = (const unsigned char *)s; !rc && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			rc = buf_putc(j, '\\');
+		if (!rc)
+			rc = *p < 0x20 ? buf_printf(j, "\\u%04x", *p) : buf_putc(j, (char)*p);
+	}
+	return rc ? rc : buf_putc(j, '"');
+}
+
+/* Opens member number i of the JSON object of STMT_REPORT_FORMS_INSERT or
+ * STMT_REPORT_SIGNALS_INSERT: "i":[id, (the rest is the caller's) */
+static int json_member(struct buf *j, size_t i, int64_t id)
+{
+	return buf_printf(j, "%s\"%zu\":[%lld,", i ? "," : "{", i, (long long)id);
+}
+
+/* Step 3, one pipeline: the inserts: the rows one by one, and their forms
+ * and signals, a statement per row or (store_rows_per_statement) the
+ * forms of all rows in one statement and their signals in another. A row
+ * whose insert failed in the run before waits for the next round, whose
+ * step 1 looks why. */
 static int insert_txn(struct store_tx *tx, void *vctx)
 {
 	struct batch_ctx *b = vctx;
-	size_t k = 0, v = 0;
-	int rc;
+	size_t k = 0, v = 0, nforms = 0, nsignals = 0;
+	bool together = store_rows_per_statement(tx->s);
+	int rc = 0;
+	buf_reset(&b->forms_json);
+	buf_reset(&b->signals_json);
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->done[i] && !b->results[i] && b->suspect[i])
 			b->results[i] = BATCH_TAKEN;
@@ -446,27 +479,64 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		b->call_row[k] = i;
 		b->calls[k++] = (struct store_call){
 		    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
-		for (size_t f = 0; f < r->nforms; f++) {
-			p = &b->vals[v];
-			p[0] = sv_int(r->id);
-			p[1] = sv_int((int64_t)f);
-			p[2] = sv_text(r->forms[f]);
-			v += 3;
-			b->call_row[k] = i;
-			b->calls[k++] =
-			    (struct store_call){STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
+		if (!together) {
+			for (size_t f = 0; f < r->nforms; f++) {
+				p = &b->vals[v];
+				p[0] = sv_int(r->id);
+				p[1] = sv_int((int64_t)f);
+				p[2] = sv_text(r->forms[f]);
+				v += 3;
+				b->call_row[k] = i;
+				b->calls[k++] = (struct store_call){
+				    STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
+			}
+			for (size_t g = 0; g < r->nsignals; g++) {
+				p = &b->vals[v];
+				p[0] = sv_int(r->id);
+				p[1] = sv_text(r->signals[g]);
+				v += 2;
+				b->call_row[k] = i;
+				b->calls[k++] = (struct store_call){
+				    STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
+			}
+			continue;
 		}
-		for (size_t g = 0; g < r->nsignals; g++) {
-			p = &b->vals[v];
-			p[0] = sv_int(r->id);
-			p[1] = sv_text(r->signals[g]);
-			v += 2;
-			b->call_row[k] = i;
-			/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
-			b->calls[k++] =
-			    (struct store_call){STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
+		for (size_t f = 0; !rc && f < r->nforms; f++) {
+			rc = json_member(&b->forms_json, nforms++, r->id);
+			if (!rc)
+				rc = buf_printf(&b->forms_json, "%zu,", f);
+			if (!rc)
+				rc = json_text(&b->forms_json, r->forms[f]);
+			if (!rc)
+				rc = buf_putc(&b->forms_json, ']');
 		}
+		for (size_t g = 0; !rc && g < r->nsignals; g++) {
+			rc = json_member(&b->signals_json, nsignals++, r->id);
+			if (!rc)
+				rc = json_text(&b->signals_json, r->signals[g]);
+			if (!rc)
+				rc = buf_putc(&b->signals_json, ']');
+		}
+		if (rc)
+			return rc;
 	}
+	/* After the rows: their foreign keys name them. */
+	if (nforms) {
+		rc = buf_putc(&b->forms_json, '}');
+		b->vals[v] = sv_text(buf_str(&b->forms_json));
+		b->call_row[k] = BATCH_ROWS;
+		b->calls[k++] =
+		    (struct store_call){STMT_REPORT_FORMS_INSERT, &b->vals[v++], 1, NULL, NULL, 0};
+	}
+	if (!rc && nsignals) {
+		rc = buf_putc(&b->signals_json, '}');
+		b->vals[v] = sv_text(buf_str(&b->signals_json));
+		b->call_row[k] = BATCH_ROWS;
+		b->calls[k++] = (struct store_call){
+		    STMT_REPORT_SIGNALS_INSERT, &b->vals[v++], 1, NULL, NULL, 0};
+	}
+	if (rc)
+		return rc;
 	rc = store_tx_exec_many(tx, b->calls, k);
 	if (rc == STORE_CONFLICT) {
 		/* Step 1 found the organisation and district and no row with this
@@ -475,7 +545,9 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		 * took the reference, or a district removed. The transaction is
 		 * lost on PostgreSQL: run it again, and look first. */
 		for (size_t j = 0; j < k; j++) {
-			if (b->calls[j].rc == STORE_CONFLICT) {
+			/* The forms and signals of rows just inserted: nothing
+			 * another writer does makes them conflict. */
+			if (b->calls[j].rc == STORE_CONFLICT && b->call_row[j] != BATCH_ROWS) {
 				size_t i = b->call_row[j];
 				b->suspect[i] = true;
 				memcpy(b->failed_ref[i], b->refs[i], sizeof b->refs[i]);
@@ -508,6 +580,8 @@ static void batch_free(struct batch_ctx *b)
 	free(b->calls);
 	free(b->vals);
 	free(b->call_row);
+	buf_free(&b->forms_json);
+	buf_free(&b->signals_json);
 }
 
 static int batch_alloc(struct batch_ctx *b)
@@ -518,8 +592,11 @@ static int batch_alloc(struct batch_ctx *b)
 		if (b->results[i] == -EINVAL)
 			continue;
 		calls += 2 + b->rows[i].nforms + b->rows[i].nsignals;
-		vals += 2 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
+		vals += 4 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
 	}
+	/* Step 3's forms and signals statements. */
+	calls += 2;
+	vals += 2;
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
 	b->suspect = calloc(b->n, sizeof *b->suspect);

@@ -807,6 +807,55 @@ static void test_report_batch_bad_rows(void **state)
 	assert_int_equal(store_district_remove(f->s, "velsen", "IJmuiden"), STORE_CONFLICT);
 }
 
+/* The forms and signals of a batch go to the database in one statement
+ * each, inside a JSON text: every row gets its own, in order, and quotes,
+ * backslashes and letters beyond ASCII arrive as they were given. */
+static void test_report_batch_forms_signals_exact(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	static const char *const odd[] = {"say \"no\"", "back\\slash", "\xc3\xa9t\xc3\xa9",
+	                                  "say \"no\""};
+	static const char *const plain[] = {"labour.low_pay"};
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[3] = {new_report(61, 1, h[0]), new_report(62, 2, h[1]),
+	                                   new_report(63, 3, h[2])};
+	rows[0].signals = odd;
+	rows[0].nsignals = 4;
+	rows[0].forms = forms_two;
+	rows[0].nforms = 2;
+	rows[1].signals = NULL;
+	rows[1].nsignals = 0;
+	rows[2].signals = plain;
+	rows[2].nsignals = 1;
+	int res[3];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(res[i], 0);
+	struct store_report_full r = {0};
+	assert_int_equal(store_report_get(f->s, "velsen", 61, &r), 0);
+	assert_int_equal(r.nsignals, 3);
+	assert_string_equal(r.signals[0], "back\\slash");
+	assert_string_equal(r.signals[1], "say \"no\"");
+	assert_string_equal(r.signals[2], "\xc3\xa9t\xc3\xa9");
+	store_report_full_free(&r);
+	assert_int_equal(store_report_get(f->s, "velsen", 62, &r), 0);
+	assert_int_equal(r.nsignals, 0);
+	store_report_full_free(&r);
+	assert_int_equal(store_report_get(f->s, "velsen", 63, &r), 0);
+	assert_int_equal(r.nsignals, 1);
+	assert_string_equal(r.signals[0], "labour.low_pay");
+	store_report_full_free(&r);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms WHERE report_id = 61"
+	                                 " AND ((position = 0 AND form = 'sexual')"
+	                                 " OR (position = 1 AND form = 'labour'))"),
+	                 2);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms WHERE report_id IN"
+	                                 " (62, 63) AND position = 0 AND form = 'labour'"),
+	                 2);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 4);
+}
+
 static void test_report_reference_continues(void **state)
 {
 	struct fx *f = *state;
@@ -1872,6 +1921,7 @@ int main(void)
 	    T(test_concurrent_reads_while_writing),
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_bad_rows),
+	    T(test_report_batch_forms_signals_exact),
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
 	    T(test_report_batch_repeat_within),
