@@ -258,10 +258,15 @@ struct batch_ctx {
 	size_t *call_row;
 	/* Step 3's JSON parameters of the forms and signals statements. */
 	struct buf forms_json, signals_json;
+	/* A chunk of rows failed: a statement per row from now on, to tell
+	 * which row it was. */
+	bool rows_apart;
 };
 
-/* call_row of a statement that holds several rows. */
-#define BATCH_ROWS SIZE_MAX
+/* call_row of a statement that holds several rows: forms or signals, or
+ * a chunk of new reports (STMT_REPORT_INSERT_WEB_ROWS). */
+#define BATCH_ROWS  SIZE_MAX
+#define BATCH_CHUNK (SIZE_MAX - 1)
 
 /* A row still to be stored in this round. */
 static bool pending(const struct batch_ctx *b, size_t i)
@@ -446,6 +451,11 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 	struct batch_ctx *b = vctx;
 	size_t k = 0, v = 0, nforms = 0, nsignals = 0;
 	bool together = store_rows_per_statement(tx->s);
+	/* Rows in statements of STORE_REPORTS_PER_INSERT: the rows of the
+	 * chunk being filled (their values follow each other from chunk). */
+	bool chunks = together && !b->rows_apart;
+	size_t chunk_rows[STORE_REPORTS_PER_INSERT], in_chunk = 0;
+	struct store_val *chunk = NULL;
 	int rc = 0;
 	buf_reset(&b->forms_json);
 	buf_reset(&b->signals_json);
@@ -476,9 +486,26 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
 		               "insert_web's $1..$n");
 		v += INSERT_WEB_PARAMS;
-		b->call_row[k] = i;
-		b->calls[k++] = (struct store_call){
-		    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
+		if (!chunks) {
+			b->call_row[k] = i;
+			b->calls[k++] = (struct store_call){
+			    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
+		} else {
+			if (in_chunk == 0)
+				chunk = p;
+			chunk_rows[in_chunk++] = i;
+			if (in_chunk == STORE_REPORTS_PER_INSERT) {
+				b->call_row[k] = BATCH_CHUNK;
+				b->calls[k++] = (struct store_call){
+				    STMT_REPORT_INSERT_WEB_ROWS,
+				    chunk,
+				    INSERT_WEB_PARAMS * STORE_REPORTS_PER_INSERT,
+				    NULL,
+				    NULL,
+				    0};
+				in_chunk = 0;
+			}
+		}
 		if (!together) {
 			for (size_t f = 0; f < r->nforms; f++) {
 				p = &b->vals[v];
@@ -520,6 +547,16 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		if (rc)
 			return rc;
 	}
+	/* The rows of a chunk not filled, one by one. */
+	for (size_t j = 0; j < in_chunk; j++) {
+		b->call_row[k] = chunk_rows[j];
+		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB,
+		                                    chunk + j * INSERT_WEB_PARAMS,
+		                                    INSERT_WEB_PARAMS,
+		                                    NULL,
+		                                    NULL,
+		                                    0};
+	}
 	/* After the rows: their foreign keys name them. */
 	if (nforms) {
 		rc = buf_putc(&b->forms_json, '}');
@@ -545,6 +582,12 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		 * took the reference, or a district removed. The transaction is
 		 * lost on PostgreSQL: run it again, and look first. */
 		for (size_t j = 0; j < k; j++) {
+			/* One of a chunk's rows, which one is not told: the
+			 * run again has a statement per row, which tells. */
+			if (b->calls[j].rc == STORE_CONFLICT && b->call_row[j] == BATCH_CHUNK) {
+				b->rows_apart = true;
+				return BATCH_RERUN;
+			}
 			/* The forms and signals of rows just inserted: nothing
 			 * another writer does makes them conflict. */
 			if (b->calls[j].rc == STORE_CONFLICT && b->call_row[j] != BATCH_ROWS) {
@@ -638,9 +681,11 @@ static int batch_round(struct store *s, struct batch_ctx *b)
 	 * store_txn_reserve() in backend.h. */
 	bool apart = store_reserves_apart(s);
 	int rc = apart ? store_txn_reserve(s, reserve_txn, b) : 0;
-	/* Each rerun leaves one more row out: at most n + 1 runs. */
+	/* Each rerun leaves one more row out, or (once) takes a failed chunk
+	 * of rows apart: at most n + 2 runs. */
 	for (size_t run = 0; !rc; run++) {
-		rc = run <= b->n ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
+		rc =
+		    run <= b->n + 1 ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
 		if (rc != BATCH_RERUN)
 			break;
 		rc = 0;

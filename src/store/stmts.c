@@ -55,6 +55,22 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
          " details)"
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"},
+    /* STORE_REPORTS_PER_INSERT rows of report_insert_web in one statement
+     * (store_rows_per_statement): the same columns, $1..$15 for the
+     * first row, $16..$30 for the second, and so on. */
+    [STMT_REPORT_INSERT_WEB_ROWS] =
+        {"report_insert_web_rows",
+         "INSERT INTO reports (id, org_id, reference, receipt_hash, received_on, received_at,"
+         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
+         " details) VALUES"
+         " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15),"
+         " ($16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30),"
+         " ($31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45),"
+         " ($46, $47, $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60),"
+         " ($61, $62, $63, $64, $65, $66, $67, $68, $69, $70, $71, $72, $73, $74, $75),"
+         " ($76, $77, $78, $79, $80, $81, $82, $83, $84, $85, $86, $87, $88, $89, $90),"
+         " ($91, $92, $93, $94, $95, $96, $97, $98, $99, $100, $101, $102, $103, $104, $105),"
+         " ($106, $107, $108, $109, $110, $111, $112, $113, $114, $115, $116, $117, $118, $119, $120)"},
     [STMT_REPORT_INSERT_IMPORTED] =
         {"report_insert_imported",
          "INSERT INTO reports (id, org_id, reference, received_on, channel, reporter_role,"

@@ -904,6 +904,34 @@ static void test_report_reference_steps_over_import(void **state)
 	                 1);
 }
 
+/* The same in a batch of more rows than one statement inserts where the
+ * backend puts several in one (STORE_REPORTS_PER_INSERT): the statement
+ * of the chunk with the repeat fails as a whole, and its rows are taken
+ * apart to tell which one it was; the others are all stored. */
+static void test_report_batch_repeat_within_chunk(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	enum {
+		N = STORE_REPORTS_PER_INSERT + 2
+	};
+	unsigned char h[N][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[N];
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = new_report(200 + i, (unsigned char)(10 + i), h[i]);
+		res[i] = 9;
+	}
+	rows[5].id = 202;
+	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(res[i], i == 5 ? STORE_DUPLICATE : 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), N - 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), N - 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(DISTINCT reference) FROM reports"), N - 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 209"), 1);
+}
+
 /* Two rows of one batch with the same random id: step 1 cannot see it
  * (neither is stored yet), the second insert fails, and that row alone is
  * left out, told to draw again; the first is stored. */
@@ -1925,6 +1953,7 @@ int main(void)
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
 	    T(test_report_batch_repeat_within),
+	    T(test_report_batch_repeat_within_chunk),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),
