@@ -256,6 +256,7 @@ struct batch_ctx {
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
+	struct check_chunk *chunks; /* step 1's rows per statement */
 	/* Step 3's JSON parameters of the forms and signals statements. */
 	struct buf forms_json, signals_json;
 	/* A chunk of rows failed: a statement per row from now on, to tell
@@ -263,8 +264,16 @@ struct batch_ctx {
 	bool rows_apart;
 };
 
+/* The rows of one report_new_check_rows statement. */
+struct check_chunk {
+	struct batch_ctx *b;
+	size_t rows[STORE_REPORTS_PER_INSERT];
+	size_t n;
+	struct store_val *vals; /* 4 per row, one row after the other */
+};
+
 /* call_row of a statement that holds several rows: forms or signals, or
- * a chunk of new reports (STMT_REPORT_INSERT_WEB_ROWS). */
+ * a chunk of new reports (STMT_REPORT_INSERT_WEB_ROWS) or of checks. */
 #define BATCH_ROWS  SIZE_MAX
 #define BATCH_CHUNK (SIZE_MAX - 1)
 
@@ -287,27 +296,78 @@ static int check_row(void *ctx, const struct store_val *c, size_t n)
 	return 0;
 }
 
-/* Step 1. A check reads and changes nothing: no row lock is taken yet. */
+/* A result row of report_new_check_rows: k, then check_row's three. */
+static int check_rows_row(void *ctx, const struct store_val *c, size_t n)
+{
+	struct check_chunk *ch = ctx;
+	if (n != 4 || c[0].type != STORE_INT || c[0].i < 0 || (uint64_t)c[0].i >= ch->n)
+		return -EIO;
+	return check_row(ch->b->check[ch->rows[c[0].i]], c + 1, 3);
+}
+
+/* Step 1. A check reads and changes nothing: no row lock is taken yet.
+ * Where the backend asks for it (store_rows_per_statement), the rows go
+ * STORE_REPORTS_PER_INSERT to a statement, the rest one by one. */
 static int batch_check(struct store_tx *tx, struct batch_ctx *b)
 {
-	size_t k = 0;
+	size_t k = 0, v = 0, nchunks = 0;
+	bool chunks = store_rows_per_statement(tx->s);
+	struct check_chunk *ch = NULL;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct store_report_new *r = &b->rows[i];
 		if (!pending(b, i))
 			continue;
-		struct store_val *p = &b->vals[4 * k];
+		struct store_val *p = &b->vals[v];
 		p[0] = sv_int(r->id);
 		p[1] = sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES);
 		p[2] = sv_text(r->org);
 		p[3] = sv_opt(r->district);
-		b->calls[k] =
-		    (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row, b->check[i], 0};
-		b->call_row[k++] = i;
+		v += 4;
+		if (!chunks) {
+			b->calls[k] = (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row,
+			                                  b->check[i],           0};
+			b->call_row[k++] = i;
+			continue;
+		}
+		if (!ch || ch->n == STORE_REPORTS_PER_INSERT) {
+			ch = &b->chunks[nchunks++];
+			ch->b = b;
+			ch->n = 0;
+			ch->vals = p;
+		}
+		ch->rows[ch->n++] = i;
 	}
+	for (size_t c = 0; c < nchunks; c++) {
+		ch = &b->chunks[c];
+		if (ch->n == STORE_REPORTS_PER_INSERT) {
+			b->calls[k] = (struct store_call){STMT_REPORT_NEW_CHECK_ROWS,
+			                                  ch->vals,
+			                                  4 * STORE_REPORTS_PER_INSERT,
+			                                  check_rows_row,
+			                                  ch,
+			                                  0};
+			b->call_row[k++] = BATCH_CHUNK;
+			continue;
+		}
+		for (size_t j = 0; j < ch->n; j++) {
+			size_t i = ch->rows[j];
+			b->calls[k] = (struct store_call){
+			    STMT_REPORT_NEW_CHECK, ch->vals + 4 * j, 4, check_row, b->check[i], 0};
+			b->call_row[k++] = i;
+		}
+	}
+	/* A row no result row answered keeps -1: never taken for checked. */
+	for (size_t i = 0; i < b->n; i++)
+		b->check[i][1] = -1;
 	int rc = store_tx_exec_many(tx, b->calls, k);
-	for (size_t j = 0; !rc && j < k; j++) {
-		size_t i = b->call_row[j];
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		if (!pending(b, i))
+			continue;
 		const int64_t *c = b->check[i];
+		if (c[1] < 0) {
+			rc = -EIO;
+			break;
+		}
 		if (c[0])
 			b->results[i] = STORE_DUPLICATE;
 		else if (!c[1] || (b->rows[i].district && *b->rows[i].district && !c[2]))
@@ -623,6 +683,7 @@ static void batch_free(struct batch_ctx *b)
 	free(b->calls);
 	free(b->vals);
 	free(b->call_row);
+	free(b->chunks);
 	buf_free(&b->forms_json);
 	buf_free(&b->signals_json);
 }
@@ -652,8 +713,10 @@ static int batch_alloc(struct batch_ctx *b)
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
-	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->failed_ref || !b->check || !b->calls || !b->vals || !b->call_row)
+	b->chunks = calloc(b->n / STORE_REPORTS_PER_INSERT + 1, sizeof *b->chunks);
+	if (!b->chunks || !b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken ||
+	    !b->order || !b->refs || !b->failed_ref || !b->check || !b->calls || !b->vals ||
+	    !b->call_row)
 		return -ENOMEM;
 	/* By (organisation, prefix), the order the counter rows are locked
 	 * in; stable, so that references follow the order of arrival. Rows

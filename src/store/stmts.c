@@ -229,6 +229,25 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                                " THEN 1 ELSE 0 END,"
                                " CASE WHEN EXISTS (SELECT 1 FROM districts"
                                " WHERE org_id = $3 AND name = $4) THEN 1 ELSE 0 END"},
+    /* report_new_check for STORE_REPORTS_PER_INSERT rows at once
+     * (store_rows_per_statement): row k's $4k+1..$4k+4 as $1..$4 there,
+     * each result row led by its k. PostgreSQL's text casts the first
+     * row's values: it takes the columns' types from them. */
+    [STMT_REPORT_NEW_CHECK_ROWS] =
+        {"report_new_check_rows",
+         "SELECT v.column1, CASE WHEN EXISTS (SELECT 1 FROM reports WHERE id = v.column2)"
+         " OR EXISTS (SELECT 1 FROM reports WHERE receipt_hash = v.column3) THEN 1 ELSE 0 END,"
+         " CASE WHEN EXISTS (SELECT 1 FROM organisations WHERE id = v.column4) THEN 1 ELSE 0 END,"
+         " CASE WHEN EXISTS (SELECT 1 FROM districts WHERE org_id = v.column4"
+         " AND name = v.column5) THEN 1 ELSE 0 END FROM (VALUES"
+         " (0, $1, $2, $3, $4),"
+         " (1, $5, $6, $7, $8),"
+         " (2, $9, $10, $11, $12),"
+         " (3, $13, $14, $15, $16),"
+         " (4, $17, $18, $19, $20),"
+         " (5, $21, $22, $23, $24),"
+         " (6, $25, $26, $27, $28),"
+         " (7, $29, $30, $31, $32)) AS v"},
     /* Like counter_next, by $3 numbers at once; the new value is the last
      * of them. The row stays locked until the transaction ends. */
     [STMT_COUNTER_ADD] = {"counter_add",
@@ -362,6 +381,22 @@ const char *const stmt_registry_pg[STMT__COUNT] = {
     /* jsonb: PostgreSQL's ->> on json parses the text again for every
      * value it takes (five times per report); jsonb is parsed once. SQLite
      * (3.40) has no jsonb_each; its json_each is the same walk. */
+    /* Parameters in VALUES have no type until one is given (SQLite has
+     * no BYTEA to cast to: it would read the bytes as a number). */
+    [STMT_REPORT_NEW_CHECK_ROWS] =
+        "SELECT v.column1, CASE WHEN EXISTS (SELECT 1 FROM reports WHERE id = v.column2)"
+        " OR EXISTS (SELECT 1 FROM reports WHERE receipt_hash = v.column3) THEN 1 ELSE 0 END,"
+        " CASE WHEN EXISTS (SELECT 1 FROM organisations WHERE id = v.column4) THEN 1 ELSE 0 END,"
+        " CASE WHEN EXISTS (SELECT 1 FROM districts WHERE org_id = v.column4"
+        " AND name = v.column5) THEN 1 ELSE 0 END FROM (VALUES"
+        " (0, CAST($1 AS BIGINT), CAST($2 AS BYTEA), CAST($3 AS TEXT), CAST($4 AS TEXT)),"
+        " (1, $5, $6, $7, $8),"
+        " (2, $9, $10, $11, $12),"
+        " (3, $13, $14, $15, $16),"
+        " (4, $17, $18, $19, $20),"
+        " (5, $21, $22, $23, $24),"
+        " (6, $25, $26, $27, $28),"
+        " (7, $29, $30, $31, $32)) AS v",
     [STMT_REPORT_FORMS_INSERT] = "INSERT INTO report_forms (report_id, position, form)"
                                  " SELECT CAST(value ->> 0 AS BIGINT),"
                                  " CAST(value ->> 1 AS INTEGER), value ->> 2"

@@ -77,6 +77,7 @@ enum stmt_id {
 	STMT_AUDIT_PAGE,
 	/* The intake's batch: what would refuse a new report, in one look. */
 	STMT_REPORT_NEW_CHECK,
+	STMT_REPORT_NEW_CHECK_ROWS,
 	/* A counter raised by $3 at once (a batch's references). */
 	STMT_COUNTER_ADD,
 	/* Throttles shared by every server (migration 8): counts per window. */

@@ -932,6 +932,41 @@ static void test_report_batch_repeat_within_chunk(void **state)
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 209"), 1);
 }
 
+/* Step 1 for more rows than one statement checks where the backend puts
+ * several in one: each answer goes to its own row (a receipt stored
+ * before, a district the organisation lacks, an organisation that does
+ * not exist), the others are stored. */
+static void test_report_batch_check_chunk(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	enum {
+		N = STORE_REPORTS_PER_INSERT + 3
+	};
+	unsigned char h0[STORE_RECEIPT_HASH_BYTES], h[N][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new first = new_report(300, 99, h0);
+	int r0;
+	assert_int_equal(store_reports_insert_batch(f->s, &first, 1, &r0), 0);
+	struct store_report_new rows[N];
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = new_report(301 + i, (unsigned char)(20 + i), h[i]);
+		res[i] = 9;
+	}
+	rows[2].receipt_hash = h0;
+	rows[6].district = "Atlantis";
+	rows[9].org = "haarlem";
+	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(res[i], i == 2   ? STORE_DUPLICATE
+		                         : i == 6 ? STORE_CONFLICT
+		                         : i == 9 ? STORE_CONFLICT
+		                                  : 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), N - 2);
+	assert_int_equal(
+	    file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id IN (303, 307, 310)"), 0);
+}
+
 /* Two rows of one batch with the same random id: step 1 cannot see it
  * (neither is stored yet), the second insert fails, and that row alone is
  * left out, told to draw again; the first is stored. */
@@ -1954,6 +1989,7 @@ int main(void)
 	    T(test_report_reference_steps_over_import),
 	    T(test_report_batch_repeat_within),
 	    T(test_report_batch_repeat_within_chunk),
+	    T(test_report_batch_check_chunk),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),
