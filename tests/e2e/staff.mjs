@@ -237,6 +237,42 @@ async function fillAndSubmit(page, fields) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
 }
 
+test('reflow checker: a wide data table scrolls only in its own focusable, named region', async ({ browser }) => {
+  // The staff tables fit or scroll as the checker wants; this shows that
+  // it would see one that does not (a table put in the login page).
+  const { ctx, page, zoom } = await textSizeContext(browser, ORIGIN, { width: 360, percent: 150 });
+  await page.goto(BASE + '/staf/inloggen', { waitUntil: 'load' });
+  await zoom();
+  const put = (attrs) => page.evaluate((attrs) => {
+    document.getElementById('e2e-box')?.remove();
+    const box = document.createElement('div');
+    box.id = 'e2e-box';
+    box.className = 'signaal-table-scroll';
+    for (const [k, v] of Object.entries(attrs)) box.setAttribute(k, v);
+    const cells = Array.from({ length: 8 }, (_, i) => `<td class="utrecht-table__cell">Kolomkop${i}</td>`).join('');
+    box.innerHTML = `<table class="utrecht-table"><caption id="e2e-cap">Proef</caption><tr>${cells}</tr></table>`;
+    document.querySelector('main h1').after(box);
+  }, attrs);
+  await put({});
+  let p = (await reflowProblems(page)).join('\n');
+  check(/div#e2e-box.* scrolls sideways .*has no tabindex="0", has no role="region", has no aria-labelledby/.test(p),
+    `an unnamed scrolling table box was not reported:\n${p}`);
+  await put({ tabindex: '0', role: 'region', 'aria-labelledby': 'e2e-cap' });
+  p = await reflowProblems(page);
+  check(p.length === 0, `a named, focusable scrolling table box was reported:\n${p.join('\n')}`);
+  await page.evaluate(() => { document.getElementById('e2e-box').style.overflowX = 'visible'; });
+  p = (await reflowProblems(page)).join('\n');
+  check(p.includes('the page scrolls sideways'), `a table wider than the screen outside its box was not reported:\n${p}`);
+  await page.evaluate(() => {
+    const b = document.getElementById('e2e-box');
+    b.style.overflowX = '';
+    b.querySelector('table').style.overflowWrap = 'anywhere';
+  });
+  p = (await reflowProblems(page)).join('\n');
+  check(/the word "Kolomkop0" .* breaks over/.test(p), `a column squeezed to a letter a line was not reported:\n${p}`);
+  await ctx.close();
+});
+
 for (const percent of [130, 150]) {
   for (const width of [360, 1280]) {
     test(`reflow at ${percent}% text size, ${width} px: every staff page${percent === 150 ? ', axe clean' : ''}`, async ({ browser }) => {
