@@ -14,7 +14,7 @@
 // Environment: CHROMIUM (default /usr/bin/chromium), E2E_ONLY (substring).
 // SPDX-License-Identifier: EUPL-1.2
 
-import { TIMEOUT, check, cliBase, activeInfo, stubOutside as stubAt, axe, runTests } from './lib.mjs';
+import { TIMEOUT, check, cliBase, activeInfo, stubOutside as stubAt, axe, runTests, reflowProblems, textSizeContext } from './lib.mjs';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,77 +167,8 @@ for (const how of ['click', 'Shift three times']) {
 
 // ---------------------------------------------------------------- reflow
 
-// Checks the page as it is: no sideways scroll, no visible element that
-// sticks out of the viewport or whose text is cut off by its box, and every
-// tel: link's number on one line.
-async function reflowProblems(page) {
-  return page.evaluate(() => {
-    const out = [];
-    const doc = document.documentElement;
-    const vw = doc.clientWidth;
-    if (doc.scrollWidth > vw) out.push(`the page scrolls sideways: ${doc.scrollWidth}px content in ${vw}px`);
-    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-      (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') +
-      ` "${(e.textContent || '').trim().slice(0, 40)}"`;
-    const hidden = (e) => {
-      for (let x = e; x && x !== doc; x = x.parentElement) {
-        const s = getComputedStyle(x);
-        if (s.display === 'none' || s.visibility === 'hidden') return true;
-        if (s.clipPath && s.clipPath !== 'none') return true;
-        if (s.clip && s.clip !== 'auto') return true;
-      }
-      return false;
-    };
-    for (const e of document.body.querySelectorAll('*')) {
-      const r = e.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || hidden(e)) continue;
-      if (r.right > vw + 1 || r.left < -1) {
-        out.push(`${name(e)} reaches from ${Math.round(r.left)} to ${Math.round(r.right)}px in a ${vw}px screen`);
-        continue;
-      }
-      const s = getComputedStyle(e);
-      if ((s.overflowX === 'hidden' || s.overflowX === 'clip' || s.textOverflow === 'ellipsis') && e.scrollWidth > e.clientWidth + 1) {
-        out.push(`${name(e)} cuts off its content (${e.scrollWidth}px in ${e.clientWidth}px)`);
-      }
-    }
-    // The number in a tel: link ("Bel 020 626 3800") stays on one line;
-    // the words around it may wrap.
-    const lineCount = (range) => new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
-    for (const a of document.querySelectorAll('a[href^="tel:"]')) {
-      if (hidden(a)) continue;
-      const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
-      let text = '';
-      const nodes = [];
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        nodes.push({ n, start: text.length });
-        text += n.data;
-      }
-      const m = /\+?\d[\d ()-]*\d/.exec(text);
-      if (!m) continue;
-      const at = (i) => {
-        const x = nodes.filter((e) => e.start <= i).pop();
-        return [x.n, Math.min(i - x.start, x.n.data.length)];
-      };
-      const range = document.createRange();
-      range.setStart(...at(m.index));
-      range.setEnd(...at(m.index + m[0].length));
-      if (lineCount(range) > 1) out.push(`the phone number "${m[0]}" in ${name(a)} breaks over two lines`);
-    }
-    return out.slice(0, 12);
-  });
-}
-
 async function reflowPage(browser, percent) {
-  // The text size setting of a browser scales rem; a root font size does
-  // the same here (bypassCSP: the style sheet is added by the test).
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, bypassCSP: true });
-  ctx.setDefaultTimeout(TIMEOUT);
-  await stubOutside(ctx);
-  const page = await ctx.newPage();
-  const zoom = async () => {
-    await page.addStyleTag({ content: `html { font-size: ${percent}% !important; }` });
-  };
-  return { ctx, page, zoom };
+  return textSizeContext(browser, baseOrigin, { width: 360, percent });
 }
 
 const REFLOW_PAGES = [...new Set([...config.public, ...NEW_PAGES])];

@@ -6,7 +6,12 @@
 // work place, the account page and the accounts list, the admin's pages
 // (a new account, its roles, an API token); axe (WCAG 2.1 A/AA,
 // zero violations) on every staff page in that flow and on the login
-// page's error state; no quick exit on staff pages.
+// page's error state; no quick exit on staff pages. Then reflow: every
+// staff page at 130% and 150% text size on a 360 px and a 1280 px wide
+// screen (no sideways scroll of the page, nothing cut off, a data table
+// only scrolling inside its own named, focusable region; axe at 150%),
+// logged in with the recovery codes the first login showed, and the pages
+// before the work place through a new account's first login.
 //
 //   node tests/e2e/staff.mjs http://127.0.0.1:PORT ONE-TIME-PASSWORD
 //
@@ -15,9 +20,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 
 import { execFileSync } from 'node:child_process';
-import { Failure, check, cliBase, activeInfo, axe, runTests } from './lib.mjs';
+import { Failure, check, cliBase, activeInfo, axe, runTests, reflowProblems, textSizeContext } from './lib.mjs';
 
-const { base: BASE, only } = cliBase('staff.mjs');
+const { base: BASE, origin: ORIGIN, only } = cliBase('staff.mjs');
 const ONCE = process.argv[3];
 if (!ONCE) {
   console.error('usage: node tests/e2e/staff.mjs http://127.0.0.1:PORT ONE-TIME-PASSWORD');
@@ -25,6 +30,9 @@ if (!ONCE) {
 }
 const LOGIN = 'beheer';
 const NEW_PASSWORD = 'zeven-groene-kikkers-in-de-sloot';
+// The demo login's recovery codes, from its first login: each later login
+// of the reflow tests uses one (a TOTP code works only once per 30 s).
+const RECOVERY = [];
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -159,6 +167,7 @@ test('staff first login by keyboard only: new password, enrolment, recovery code
   await typeAndSubmit(page, [['code', code]]);
   const codes = await page.locator('.signaal-recovery-codes li').count();
   check(codes === 10, `expected 10 recovery codes, got ${codes}`);
+  RECOVERY.push(...(await page.locator('.signaal-recovery-codes li').allTextContents()).map((c) => c.trim()));
   await noViolations(page, 'staf recovery codes');
   // On to the work place by keyboard: the link after the codes.
   for (let i = 0; i < 40; i++) {
@@ -217,5 +226,138 @@ test('staff first login by keyboard only: new password, enrolment, recovery code
   await page.goto(BASE + '/staf', { waitUntil: 'load' });
   check(page.url().endsWith('/staf/inloggen'), 'still logged in after logout');
 });
+
+// ---------------------------------------------------------------- reflow
+
+// Fills the named fields of the page's first staff form and submits it
+// with its main button.
+async function fillAndSubmit(page, fields) {
+  for (const [name, text] of fields) await page.locator(`main form [name="${name}"]`).first().fill(text);
+  const button = page.locator('main form.signaal-form button.utrecht-button--primary-action').first();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+}
+
+test('reflow checker: a wide data table scrolls only in its own focusable, named region', async ({ browser }) => {
+  // The staff tables fit or scroll as the checker wants; this shows that
+  // it would see one that does not (a table put in the login page).
+  const { ctx, page, zoom } = await textSizeContext(browser, ORIGIN, { width: 360, percent: 150 });
+  await page.goto(BASE + '/staf/inloggen', { waitUntil: 'load' });
+  await zoom();
+  const put = (attrs) => page.evaluate((attrs) => {
+    document.getElementById('e2e-box')?.remove();
+    const box = document.createElement('div');
+    box.id = 'e2e-box';
+    box.className = 'signaal-table-scroll';
+    for (const [k, v] of Object.entries(attrs)) box.setAttribute(k, v);
+    const cells = Array.from({ length: 8 }, (_, i) => `<td class="utrecht-table__cell">Kolomkop${i}</td>`).join('');
+    box.innerHTML = `<table class="utrecht-table"><caption id="e2e-cap">Proef</caption><tr>${cells}</tr></table>`;
+    document.querySelector('main h1').after(box);
+  }, attrs);
+  await put({});
+  let p = (await reflowProblems(page)).join('\n');
+  check(/div#e2e-box.* scrolls sideways .*has no tabindex="0", has no role="region", has no aria-labelledby/.test(p),
+    `an unnamed scrolling table box was not reported:\n${p}`);
+  await put({ tabindex: '0', role: 'region', 'aria-labelledby': 'e2e-cap' });
+  p = await reflowProblems(page);
+  check(p.length === 0, `a named, focusable scrolling table box was reported:\n${p.join('\n')}`);
+  await page.evaluate(() => { document.getElementById('e2e-box').style.overflowX = 'visible'; });
+  p = (await reflowProblems(page)).join('\n');
+  check(p.includes('the page scrolls sideways'), `a table wider than the screen outside its box was not reported:\n${p}`);
+  await page.evaluate(() => {
+    const b = document.getElementById('e2e-box');
+    b.style.overflowX = '';
+    b.querySelector('table').style.overflowWrap = 'anywhere';
+  });
+  p = (await reflowProblems(page)).join('\n');
+  check(/the word "Kolomkop0" .* breaks over/.test(p), `a column squeezed to a letter a line was not reported:\n${p}`);
+  await ctx.close();
+});
+
+for (const percent of [130, 150]) {
+  for (const width of [360, 1280]) {
+    test(`reflow at ${percent}% text size, ${width} px: every staff page${percent === 150 ? ', axe clean' : ''}`, async ({ browser }) => {
+      check(RECOVERY.length > 0, 'no recovery code of the demo login: the first-login test must run before this one');
+      const { ctx, page, zoom } = await textSizeContext(browser, ORIGIN, { width, percent });
+      const all = [];
+      const look = async (label, p = page) => {
+        await zoom(p);
+        for (const x of await reflowProblems(p)) all.push(`${label}: ${x}`);
+        if (percent === 150) all.push(...(await axe(p, label)));
+      };
+      const visit = async (path) => {
+        await page.goto(BASE + path, { waitUntil: 'load' });
+        check(new URL(page.url()).pathname === new URL(BASE + path).pathname, `${path} went to ${page.url()}`);
+        await look(path);
+      };
+      // The demo login: login page, code page (a recovery code), work place.
+      await visit('/staf/inloggen');
+      await fillAndSubmit(page, [['login', LOGIN], ['password', NEW_PASSWORD]]);
+      check(page.url().endsWith('/staf/code'), `no code page after the password: ${page.url()}`);
+      await look('/staf/code');
+      await fillAndSubmit(page, [['code', RECOVERY.shift()]]);
+      check(/\/staf$/.test(page.url()), `not at the work place: ${page.url()}`);
+      await look('/staf');
+      // The inbox, filtered, a report, in both languages.
+      await visit('/staf/meldingen');
+      const report = await page.locator('main table a[href*="/staf/meldingen/"]').first().getAttribute('href');
+      check(report, 'the inbox lists no report');
+      await visit('/staf/meldingen?status=received&overdue=yes');
+      await visit(report);
+      await visit('/en/staf/meldingen');
+      await visit('/en' + report);
+      await visit('/staf/account');
+      // The admin's pages: accounts, roles, tokens, the audit log.
+      await visit('/staf/beheer');
+      const roles = await page.locator('main a[href*="/staf/beheer/rollen/"]').first().getAttribute('href');
+      check(roles, 'no roles link in the accounts list');
+      await visit(roles);
+      await visit('/staf/beheer/tokens');
+      await fillAndSubmit(page, [['days', '7']]);
+      check((await page.locator('#token-eenmalig').count()) === 1, `no new token shown: ${page.url()}`);
+      await look('/staf/beheer/tokens, a new token');
+      await visit('/staf/beheer/audit');
+      await visit('/staf/beheer/audit?action=report.view');
+      await visit('/en/staf/beheer/audit');
+      // A new account: the form, its error, the one-time password.
+      const login = `e2e.reflow-${percent}-${width}`;
+      await visit('/staf/beheer/nieuw');
+      await fillAndSubmit(page, [['login', login]]);
+      check((await page.locator('main').textContent()).includes('Kies minstens één rol.'), 'no message for an account without a role');
+      await look('/staf/beheer/nieuw without a role');
+      await page.locator('main form input[name="role"][value="handler"]').check();
+      await fillAndSubmit(page, []);
+      const once = ((await page.locator('#eenmalig-wachtwoord').textContent()) || '').trim();
+      check(once.length >= 12, 'no one-time password for the new account');
+      await look('/staf/beheer/nieuw done');
+      // Its first login in a context of its own: a wrong login, a new
+      // password, the enrolment with its QR code, the recovery codes.
+      const other = await textSizeContext(browser, ORIGIN, { width, percent });
+      const p2 = other.page;
+      const look2 = async (label) => {
+        await other.zoom();
+        for (const x of await reflowProblems(p2)) all.push(`${label}: ${x}`);
+        if (percent === 150) all.push(...(await axe(p2, label)));
+      };
+      await p2.goto(BASE + '/staf/inloggen', { waitUntil: 'load' });
+      await fillAndSubmit(p2, [['login', login], ['password', 'geen-goed-wachtwoord']]);
+      check((await p2.locator('main').textContent()).includes('De inlognaam of het wachtwoord klopt niet'), 'no message after a wrong login');
+      await look2('/staf/inloggen wrong');
+      await fillAndSubmit(p2, [['login', login], ['password', once]]);
+      check(p2.url().endsWith('/staf/wachtwoord-kiezen'), `first login did not ask a new password: ${p2.url()}`);
+      await look2('/staf/wachtwoord-kiezen');
+      await fillAndSubmit(p2, [['password', NEW_PASSWORD], ['password2', NEW_PASSWORD]]);
+      check(p2.url().endsWith('/staf/tweede-stap-instellen'), `no enrolment after the password: ${p2.url()}`);
+      await look2('/staf/tweede-stap-instellen');
+      const secret = (await p2.locator('.signaal-receipt__code').textContent()).replace(/\s+/g, '');
+      const code = execFileSync('oathtool', ['--totp', '-b', secret]).toString().trim();
+      await fillAndSubmit(p2, [['code', code]]);
+      check((await p2.locator('.signaal-recovery-codes li').count()) === 10, `no recovery codes: ${p2.url()}`);
+      await look2('recovery codes');
+      await other.ctx.close();
+      check(all.length === 0, all.slice(0, 40).join('\n'));
+      await ctx.close();
+    });
+  }
+}
 
 await runTests(tests, { base: BASE, only, probe: '/staf/inloggen' });
