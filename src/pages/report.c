@@ -1518,9 +1518,12 @@ static bool put_field(json_t *fields, const char *name, const char *value)
 
 /* put_field() of a posted field: bytes that are not UTF-8 are kept as
  * U+FFFD, as a browser shows them (the check then names the field), so
- * nothing typed is dropped. */
+ * nothing typed is dropped. A name that is not UTF-8 is no field of this
+ * form (and no JSON key): passed over. */
 static bool put_posted(json_t *fields, const struct http_field *f)
 {
+	if (!str_utf8_valid(f->name, strlen(f->name)))
+		return true;
 	if (str_utf8_valid(f->value, f->len))
 		return put_field(fields, f->name, f->value);
 	char *fixed = NULL;

@@ -1028,6 +1028,32 @@ static void advice_with_people_rejected(void **state)
 
 /* --- CSRF ----------------------------------------------------------------- */
 
+/* A POST without a valid token draws the page from what was posted: bytes
+ * that are not UTF-8 in a value or a field's name, a step that is none,
+ * still give that page (403), never a 500 (found by fuzz_request). */
+static void csrf_rejected_with_bad_bytes(void **state)
+{
+	(void)state;
+	static const char *const bodies[] = {
+	    "csrf=x&step=3&kind=report&reporter_role=bystander&anonymous=yes"
+	    "&description=%FF%FE&place=%E2%80%AEx&when=a%0Db&pe\215\217le[0].age=%C0%AF"
+	    "&forms=labour",
+	    "csrf=x&step=3&kind=report&description=%FF%FE",
+	    "csrf=x&step=wat&people[0].age=%C0%AF",
+	    "csrf=x&step=wat&pe\215\217le[0].age=ok",
+	    "csrf=x&step=mensen&people[0].role=%FF&people[0].minor=%C0%AF",
+	    "csrf=x&step=wat&forms=%FF&signals=%C0%AF",
+	};
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		struct res r;
+		post_with(&S, "/melden", NULL, bodies[i], &r);
+		if (r.status != 403)
+			print_error("body %zu: %ld\n", i, (long)r.status);
+		assert_int_equal(r.status, 403);
+		res_free(&r);
+	}
+}
+
 static void csrf_rejections(void **state)
 {
 	(void)state;
@@ -1811,6 +1837,7 @@ int main(void)
 	    cmocka_unit_test(professional_cannot_be_anonymous),
 	    cmocka_unit_test(advice_with_people_rejected),
 	    cmocka_unit_test(csrf_rejections),
+	    cmocka_unit_test(csrf_rejected_with_bad_bytes),
 	    cmocka_unit_test(csrf_on_other_forms),
 	    cmocka_unit_test(receipt_flow_end_to_end),
 	    cmocka_unit_test(longest_texts_through_the_form),
