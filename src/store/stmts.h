@@ -14,6 +14,8 @@
 #ifndef SIGNAAL_STORE_STMTS_H
 #define SIGNAAL_STORE_STMTS_H
 
+#include <stdbool.h>
+
 enum stmt_id {
 	STMT_PING,
 	STMT_MIGRATION_VERSION,
@@ -136,5 +138,12 @@ extern const struct stmt_def stmt_registry[STMT__COUNT];
 /* PostgreSQL's text of the few statements whose dialects differ; NULL
  * elsewhere (then stmt_registry's text serves both). */
 extern const char *const stmt_registry_pg[STMT__COUNT];
+/* Statements PostgreSQL runs with its generic plan (plan_cache_mode =
+ * force_generic_plan while they execute; the others keep the default,
+ * auto): those whose generic plan was checked to be as good as the custom
+ * ones (bench/staff/run prints both), where planning every execution
+ * anew would only cost time. false elsewhere; SQLite plans once per
+ * prepared statement anyway. */
+extern const bool stmt_pg_generic[STMT__COUNT];
 
 #endif
