@@ -222,16 +222,9 @@ int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_
 	return store_read_exec(s, STMT_AUDIT_PAGE, p, 8, range_row, &r);
 }
 
-struct object_ctx {
-	struct store_audit_row row;
-	store_audit_fn fn;
-	void *ctx;
-	int64_t *total;
-};
-
 static int object_row(void *vctx, const struct store_val *c, size_t n)
 {
-	struct object_ctx *o = vctx;
+	struct store_audit_object_q *o = vctx;
 	struct store_audit_row *w = &o->row;
 	if (n != 6 || c[0].type != STORE_INT || c[5].type != STORE_INT)
 		return -EIO;
@@ -247,16 +240,32 @@ static int object_row(void *vctx, const struct store_val *c, size_t n)
 	return rc ? rc : o->fn(o->ctx, w);
 }
 
-int store_audit_object(struct store *s, const char *org, const char *object, size_t limit,
-                       store_audit_fn fn, void *ctx, int64_t *total)
+int store_audit_object_call(struct store_audit_object_q *q, const char *org, const char *object,
+                            size_t limit, store_audit_fn fn, void *ctx, int64_t *total,
+                            struct store_call *call)
 {
 	*total = 0;
 	if (!org || !*org || !object || !*object || limit < 1 || strlen(org) > ID_MAX_LEN ||
 	    strlen(object) > AUDIT_OBJECT_MAX_LEN)
 		return -EINVAL;
-	struct object_ctx o = {.fn = fn, .ctx = ctx, .total = total};
-	snprintf(o.row.org, sizeof o.row.org, "%s", org);
-	snprintf(o.row.object, sizeof o.row.object, "%s", object);
-	struct store_val p[] = {sv_text(org), sv_text(object), sv_int((int64_t)limit)};
-	return store_read_exec(s, STMT_AUDIT_OBJECT, p, 3, object_row, &o);
+	memset(q, 0, sizeof *q);
+	q->fn = fn;
+	q->ctx = ctx;
+	q->total = total;
+	snprintf(q->row.org, sizeof q->row.org, "%s", org);
+	snprintf(q->row.object, sizeof q->row.object, "%s", object);
+	q->p[0] = sv_text(org);
+	q->p[1] = sv_text(object);
+	q->p[2] = sv_int((int64_t)limit);
+	*call = (struct store_call){STMT_AUDIT_OBJECT, q->p, 3, object_row, q, 0};
+	return 0;
+}
+
+int store_audit_object(struct store *s, const char *org, const char *object, size_t limit,
+                       store_audit_fn fn, void *ctx, int64_t *total)
+{
+	struct store_audit_object_q q;
+	struct store_call call;
+	int rc = store_audit_object_call(&q, org, object, limit, fn, ctx, total, &call);
+	return rc ? rc : store_read_exec(s, call.id, call.params, call.nparams, call.row, call.ctx);
 }

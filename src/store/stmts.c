@@ -344,6 +344,10 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                           " VALUES ($1, $2, $3, $4, NULL, NULL) ON CONFLICT (id) DO NOTHING"
                           " RETURNING seal_id"},
     [STMT_DRAFT_PURGE] = {"draft_purge", "DELETE FROM drafts WHERE expires_at COLLATE \"C\" <= $1"},
+    [STMT_MESSAGE_LIST_ORG] = {"message_list_org",
+                               "SELECT m.id, m.seq, m.author, m.created_at, m.sealed"
+                               " FROM report_messages m JOIN reports r ON r.id = m.report_id"
+                               " WHERE m.report_id = $1 AND r.org_id = $2 ORDER BY m.seq"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

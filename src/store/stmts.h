@@ -125,6 +125,9 @@ enum stmt_id {
 	STMT_DRAFT_DELETE,
 	STMT_DRAFT_PURGE,
 	STMT_DRAFT_CLAIM,
+	/* A report's messages, only when it is one of organisation $2's
+	 * (store_report_read reads them before it knows). */
+	STMT_MESSAGE_LIST_ORG,
 	STMT__COUNT
 };
 

@@ -18,6 +18,7 @@
 #include "domain/inbox.h"
 #include "domain/reportview.h"
 #include "domain/workdays.h"
+#include "store/audit.h"
 #include "store/stmts.h"
 #include "store/store.h"
 #include "store_fixture.h"
@@ -674,6 +675,52 @@ static void report_view_suggestion_not_a_list(void **state)
 	json_decref(o);
 }
 
+static int count_row(void *ctx, const struct store_audit_row *row)
+{
+	(void)row;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* The report with its forms, signals, messages and history in one call
+ * (one round trip); another organisation's report is not found and
+ * leaves no messages behind. */
+static void report_read_with_extras(void **state)
+{
+	struct fx *f = *state;
+	add_sealed_report(f, 777);
+	int rows = 0;
+	struct store_report_extra x = {.messages = true,
+	                               .history_object = "report:777",
+	                               .history_limit = 5,
+	                               .history_row = count_row,
+	                               .history_ctx = &rows};
+	struct store_report_full r = {0};
+	assert_int_equal(store_report_read(f->sf.s, "velsen", 777, &r, &x), 0);
+	assert_int_equal(r.row.r.id, 777);
+	assert_int_equal(r.row.r.nforms, 1);
+	assert_int_equal(r.nsignals, 2);
+	assert_non_null(r.sealed);
+	assert_int_equal(x.nmsgs, 1);
+	assert_string_equal(x.msgs[0].author, "reporter");
+	assert_int_equal(x.history_total, 0);
+	assert_int_equal(rows, 0);
+	store_messages_free(x.msgs, x.nmsgs);
+	store_report_full_free(&r);
+
+	x.msgs = (struct store_message *)&x; /* reset by the call */
+	assert_int_equal(store_report_read(f->sf.s, "utrecht", 777, &r, &x), STORE_NOT_FOUND);
+	assert_null(x.msgs);
+	assert_int_equal(x.nmsgs, 0);
+	assert_null(r.sealed);
+	/* without extras: as store_report_get */
+	struct store_report_extra none = {0};
+	assert_int_equal(store_report_read(f->sf.s, "velsen", 777, &r, &none), 0);
+	assert_null(none.msgs);
+	assert_int_equal(r.nsignals, 2);
+	store_report_full_free(&r);
+}
+
 #ifdef SIGNAAL_HAVE_PG
 /* A column of pg_prepared_statements for statement id on the connection
  * the store used last (its pool hands out the last one released). */
@@ -729,6 +776,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(report_view_damaged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_bad_suggestion, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_suggestion_not_a_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_read_with_extras, setup, teardown),
 	    /* last: PostgreSQL only */
 	    cmocka_unit_test_setup_teardown(inbox_generic_plan_on_pg, setup, teardown),
 	};
