@@ -179,8 +179,6 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_AUDIT_INSERT] = {"audit_insert",
                            "INSERT INTO audit_log (seq, at, actor, org_id, action, object,"
                            " result, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
-    [STMT_AUDIT_SEQ_EXISTS] = {"audit_seq_exists", "SELECT 1 FROM audit_log WHERE seq = $1"},
-    [STMT_AUDIT_MAC_AT] = {"audit_mac_at", "SELECT mac FROM audit_log WHERE seq = $1"},
     /* One statement, so one snapshot: the head and the rows agree. */
     [STMT_AUDIT_HEAD_MAX] = {"audit_head_max", "SELECT (SELECT value FROM settings WHERE key = $1),"
                                                " (SELECT COALESCE(MAX(seq), 0) FROM audit_log)"},
@@ -348,6 +346,7 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                                "SELECT m.id, m.seq, m.author, m.created_at, m.sealed"
                                " FROM report_messages m JOIN reports r ON r.id = m.report_id"
                                " WHERE m.report_id = $1 AND r.org_id = $2 ORDER BY m.seq"},
+    [STMT_AUDIT_LAST] = {"audit_last", "SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1"},
 };
 
 const char *const stmt_registry_pg[STMT__COUNT] = {

@@ -69,8 +69,6 @@ enum stmt_id {
 	STMT_AUDIT_HEAD_LOCK,
 	STMT_AUDIT_HEAD_SET,
 	STMT_AUDIT_INSERT,
-	STMT_AUDIT_SEQ_EXISTS,
-	STMT_AUDIT_MAC_AT,
 	STMT_AUDIT_HEAD_MAX,
 	STMT_AUDIT_RANGE,
 	STMT_AUDIT_PAGE,
@@ -128,6 +126,8 @@ enum stmt_id {
 	/* A report's messages, only when it is one of organisation $2's
 	 * (store_report_read reads them before it knows). */
 	STMT_MESSAGE_LIST_ORG,
+	/* The audit log's last entry (seq, mac): none when it is empty. */
+	STMT_AUDIT_LAST,
 	STMT__COUNT
 };
 
