@@ -274,9 +274,17 @@ int audit_append_many(struct store_tx *tx, const struct audit_key *key,
 	for (size_t i = 0; i < n; i++)
 		if (!audit_entry_valid(e[i]))
 			return -EINVAL;
+	if (n > AUDIT_GROUP_MAX)
+		return -EINVAL;
 	struct buf value = BUF_INIT;
 	struct head h;
-	int rc = store_tx_audit_head_lock(tx, AUDIT_HEAD_KEY, &value);
+	struct store_audit_row *rows = NULL;
+	/* Two round trips on PostgreSQL (three with the commit): the head's
+	 * lock with the last entry, then the entries with the new head. */
+	unsigned char last[STORE_AUDIT_MAC_MAX];
+	size_t len = 0;
+	int64_t last_seq = 0;
+	int rc = store_tx_audit_head_lock_last(tx, AUDIT_HEAD_KEY, &value, &last_seq, last, &len);
 	if (rc == STORE_NOT_FOUND)
 		rc = AUDIT_BROKEN; /* the migration made it: someone removed it */
 	if (rc)
@@ -285,46 +293,47 @@ int audit_append_many(struct store_tx *tx, const struct audit_key *key,
 		rc = AUDIT_BROKEN;
 		goto out;
 	}
-	/* The last entry must be the one the head signed: an end cut off is
-	 * refused here already, not only by audit_verify(). (Changes further
-	 * back are audit_verify()'s to find: an append stays one lookup.) */
-	if (h.count) {
-		unsigned char last[STORE_AUDIT_MAC_MAX];
-		size_t len = 0;
-		rc = store_tx_audit_mac_at(tx, h.count, last, &len);
-		if (rc == STORE_NOT_FOUND ||
-		    (!rc && (len != AUDIT_MAC_BYTES || sodium_memcmp(last, h.last, len))))
-			rc = AUDIT_BROKEN;
-		if (rc)
-			goto out;
+	/* The last entry must be the one the head signed: an end cut off, or
+	 * a row added past the signed count without the key, is refused here
+	 * already, not only by audit_verify(). (Changes further back are
+	 * audit_verify()'s to find: an append stays one lookup.) */
+	if (last_seq != h.count ||
+	    (h.count && (len != AUDIT_MAC_BYTES || sodium_memcmp(last, h.last, len)))) {
+		rc = AUDIT_BROKEN;
+		goto out;
+	}
+	rows = calloc(n, sizeof *rows);
+	if (!rows) {
+		rc = -ENOMEM;
+		goto out;
 	}
 	/* The entries follow each other in the chain; the head is signed
 	 * once, over the last of them. */
-	struct store_audit_row row = {.seq = h.count, .mac_len = AUDIT_MAC_BYTES};
-	memcpy(row.mac, h.last, AUDIT_MAC_BYTES);
-	store_now(row.at);
+	const unsigned char *prev = h.last;
+	char at[STORE_TIME_LEN + 1];
+	store_now(at);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char prev[AUDIT_MAC_BYTES];
-		memcpy(prev, row.mac, AUDIT_MAC_BYTES);
-		row.seq++;
-		snprintf(row.actor, sizeof row.actor, "%s", e[i]->actor);
-		snprintf(row.org, sizeof row.org, "%s", e[i]->org ? e[i]->org : "");
-		snprintf(row.action, sizeof row.action, "%s", audit_actions[e[i]->action]);
-		snprintf(row.object, sizeof row.object, "%s", e[i]->object ? e[i]->object : "");
-		snprintf(row.result, sizeof row.result, "%s", audit_results[e[i]->result]);
-		entry_mac(key, &row, prev, row.mac);
-		rc = store_tx_audit_insert(tx, &row);
-		if (rc == STORE_DUPLICATE)
-			rc = AUDIT_BROKEN; /* a row past the signed count: added without the key */
-		if (rc)
-			goto out;
+		struct store_audit_row *row = &rows[i];
+		row->seq = h.count + (int64_t)i + 1;
+		row->mac_len = AUDIT_MAC_BYTES;
+		memcpy(row->at, at, sizeof at);
+		snprintf(row->actor, sizeof row->actor, "%s", e[i]->actor);
+		snprintf(row->org, sizeof row->org, "%s", e[i]->org ? e[i]->org : "");
+		snprintf(row->action, sizeof row->action, "%s", audit_actions[e[i]->action]);
+		snprintf(row->object, sizeof row->object, "%s", e[i]->object ? e[i]->object : "");
+		snprintf(row->result, sizeof row->result, "%s", audit_results[e[i]->result]);
+		entry_mac(key, row, prev, row->mac);
+		prev = row->mac;
 	}
 	char next[HEAD_MAX + 1];
-	head_format(key, row.seq, row.mac, next);
-	rc = store_tx_audit_head_set(tx, AUDIT_HEAD_KEY, next);
-	if (rc > 0)
+	head_format(key, rows[n - 1].seq, rows[n - 1].mac, next);
+	rc = store_tx_audit_insert_many(tx, rows, n, AUDIT_HEAD_KEY, next);
+	if (rc == STORE_CONFLICT)
+		rc = AUDIT_BROKEN; /* a seq taken after all: the log was written without the key */
+	else if (rc > 0)
 		rc = -EIO;
 out:
+	free(rows);
 	buf_free(&value);
 	return rc;
 }

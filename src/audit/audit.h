@@ -137,9 +137,11 @@ enum {
 };
 int audit_append(struct store_tx *tx, const struct audit_key *key, const struct audit_entry *e);
 
-/* The same for e[0..n) (n >= 1), one after the other in the chain, with
- * one look at the head and one new head: all or none are written (-EINVAL
- * when any has a field of the wrong shape). */
+/* The same for e[0..n) (1 <= n <= AUDIT_GROUP_MAX), one after the other
+ * in the chain, with one look at the head and one new head: all or none
+ * are written (-EINVAL when any has a field of the wrong shape). On
+ * PostgreSQL two round trips: the head's lock with the log's last entry,
+ * then the entries with the new head (pipelined). */
 int audit_append_many(struct store_tx *tx, const struct audit_key *key,
                       const struct audit_entry *const *e, size_t n);
 

@@ -9,16 +9,58 @@
 #include "store/audit.h"
 #include "store/store.h"
 
-struct collect {
-	json_t *newest_first;
-};
-
 static int collect_row(void *vctx, const struct store_audit_row *row)
 {
-	struct collect *c = vctx;
+	struct history_read *h = vctx;
 	json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "at", row->at, "action", row->action, "actor",
 	                      row->actor, "result", row->result);
-	return e && json_array_append_new(c->newest_first, e) == 0 ? 0 : -ENOMEM;
+	return e && json_array_append_new(h->newest_first, e) == 0 ? 0 : -ENOMEM;
+}
+
+int history_begin(struct history_read *h, int64_t id, struct store_report_extra *x)
+{
+	if (id < 1)
+		return -EINVAL;
+	snprintf(h->object, sizeof h->object, "report:%" PRId64, id);
+	h->newest_first = json_array();
+	if (!h->newest_first)
+		return -ENOMEM;
+	x->history_object = h->object;
+	x->history_limit = REPORT_HISTORY_MAX;
+	x->history_row = collect_row;
+	x->history_ctx = h;
+	return 0;
+}
+
+int history_end(struct history_read *h, int rc, const char *received, int64_t total, json_t **out,
+                int64_t *more)
+{
+	*out = NULL;
+	*more = 0;
+	json_t *list = NULL;
+	if (!rc && !received)
+		rc = -EINVAL;
+	if (!rc) {
+		list = json_array();
+		rc = list ? 0 : -ENOMEM;
+	}
+	if (!rc &&
+	    json_array_append_new(list, json_pack("{s:s, s:s, s:n, s:s}", "at", received, "action",
+	                                          "received", "actor", "result", "ok")))
+		rc = -ENOMEM;
+	for (size_t i = json_array_size(h->newest_first); !rc && i > 0; i--)
+		if (json_array_append(list, json_array_get(h->newest_first, i - 1)))
+			rc = -ENOMEM;
+	json_decref(h->newest_first);
+	h->newest_first = NULL;
+	if (rc) {
+		json_decref(list);
+		return rc > 0 ? -EIO : rc;
+	}
+	int64_t shown = (int64_t)json_array_size(list) - 1;
+	*more = total > shown ? total - shown : 0;
+	*out = list;
+	return 0;
 }
 
 int report_history(struct store *s, const char *org, int64_t id, const char *received, json_t **out,
@@ -28,29 +70,12 @@ int report_history(struct store *s, const char *org, int64_t id, const char *rec
 	*more = 0;
 	if (id < 1 || !received)
 		return -EINVAL;
-	char object[AUDIT_OBJECT_MAX_LEN + 1];
-	snprintf(object, sizeof object, "report:%" PRId64, id);
-	struct collect c = {json_array()};
-	json_t *list = json_array();
+	struct history_read h;
+	struct store_report_extra x = {0};
+	int rc = history_begin(&h, id, &x);
+	if (rc)
+		return rc;
 	int64_t total = 0;
-	int rc = c.newest_first && list ? 0 : -ENOMEM;
-	if (!rc)
-		rc =
-		    store_audit_object(s, org, object, REPORT_HISTORY_MAX, collect_row, &c, &total);
-	if (!rc &&
-	    json_array_append_new(list, json_pack("{s:s, s:s, s:n, s:s}", "at", received, "action",
-	                                          "received", "actor", "result", "ok")))
-		rc = -ENOMEM;
-	for (size_t i = json_array_size(c.newest_first); !rc && i > 0; i--)
-		if (json_array_append(list, json_array_get(c.newest_first, i - 1)))
-			rc = -ENOMEM;
-	json_decref(c.newest_first);
-	if (rc) {
-		json_decref(list);
-		return rc > 0 ? -EIO : rc;
-	}
-	int64_t shown = (int64_t)json_array_size(list) - 1;
-	*more = total > shown ? total - shown : 0;
-	*out = list;
-	return 0;
+	rc = store_audit_object(s, org, x.history_object, x.history_limit, collect_row, &h, &total);
+	return history_end(&h, rc, received, total, out, more);
 }

@@ -15,6 +15,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "limits.h"
+
 struct store;
 
 /* *out (caller owns) = [{"at", "action", "actor", "result"}, ...] of
@@ -27,5 +29,21 @@ struct store;
  * (-EBUSY: try again). */
 int report_history(struct store *s, const char *org, int64_t id, const char *received, json_t **out,
                    int64_t *more);
+
+/* The same in two steps, for a caller that reads the audit entries with
+ * other things in one round trip (store_report_read): history_begin
+ * fills *h and x's history fields (object "report:ID", the limit, the
+ * row function); after the read, history_end makes *out and *more as
+ * report_history (received: the report's), or with rc (the read's result,
+ * not 0) only frees. Every history_begin that returned 0 needs its
+ * history_end. */
+struct store_report_extra;
+struct history_read {
+	json_t *newest_first;
+	char object[AUDIT_OBJECT_MAX_LEN + 1];
+};
+int history_begin(struct history_read *h, int64_t id, struct store_report_extra *x);
+int history_end(struct history_read *h, int rc, const char *received, int64_t total, json_t **out,
+                int64_t *more);
 
 #endif

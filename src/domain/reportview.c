@@ -47,8 +47,8 @@ void report_reader_free(struct report_reader *rr)
 static const char *const personal_keys[] = {"description", "place", "when",   "people",
                                             "contact",     "since", "safety", "professional"};
 
-static int add_personal(struct report_reader *rr, struct store *s,
-                        const struct store_report_full *r, json_t *o)
+static int add_personal(struct report_reader *rr, const struct store_report_full *r,
+                        const struct store_report_extra *x, json_t *o)
 {
 	json_t *fields = NULL;
 	if (r->sealed) {
@@ -65,14 +65,9 @@ static int add_personal(struct report_reader *rr, struct store *s,
 		}
 	}
 	json_decref(fields);
-	struct store_message *msgs = NULL;
-	size_t n = 0;
-	int rc = store_messages(s, r->row.r.id, &msgs, &n);
-	if (rc)
-		return rc > 0 ? -EIO : rc;
 	json_t *list = json_array();
-	rc = list ? sealed_messages_json(&rr->seal, r->row.r.id, msgs, n, list) : -ENOMEM;
-	store_messages_free(msgs, n);
+	int rc =
+	    list ? sealed_messages_json(&rr->seal, r->row.r.id, x->msgs, x->nmsgs, list) : -ENOMEM;
 	if (!rc && json_object_set_new(o, "messages", list) == 0)
 		return 0;
 	if (!rc)
@@ -81,16 +76,15 @@ static int add_personal(struct report_reader *rr, struct store *s,
 	return rc;
 }
 
-/* The report's history (domain/history.h) and how many older events it
- * leaves out. */
-static int add_history(struct store *s, const char *org, const struct store_report_full *r,
-                       json_t *o)
+/* The report's history (domain/history.h, read with the report) and how
+ * many older events it leaves out. */
+static int add_history(struct history_read *hr, const struct store_report_full *r,
+                       const struct store_report_extra *x, json_t *o)
 {
 	json_t *h = NULL;
 	int64_t more = 0;
-	int rc =
-	    report_history(s, org, r->row.r.id,
-	                   r->received_at[0] ? r->received_at : r->row.r.received_on, &h, &more);
+	int rc = history_end(hr, 0, r->received_at[0] ? r->received_at : r->row.r.received_on,
+	                     x->history_total, &h, &more);
 	if (rc)
 		return rc;
 	if (json_object_set_new(o, "history", h) ||
@@ -109,11 +103,18 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 	if (!id_text || str_parse_u64(id_text, 1, INT64_MAX, &id) != 0)
 		return REPORTVIEW_NOT_FOUND;
 	struct store_report_full r = {0};
-	int rc = store_report_get(s, org, (int64_t)id, &r);
-	if (rc == STORE_NOT_FOUND)
-		return REPORTVIEW_NOT_FOUND;
+	/* The report, its forms and signals, its messages (with personal
+	 * data only) and its history in one round trip. */
+	struct store_report_extra x = {.messages = personal};
+	struct history_read hr;
+	int rc = history_begin(&hr, (int64_t)id, &x);
 	if (rc)
-		return rc > 0 ? -EIO : rc;
+		return rc;
+	rc = store_report_read(s, org, (int64_t)id, &r, &x);
+	if (rc) {
+		history_end(&hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
+		return rc == STORE_NOT_FOUND ? REPORTVIEW_NOT_FOUND : rc > 0 ? -EIO : rc;
+	}
 	json_t *o = inbox_item_json(&r.row, today);
 	json_t *signals = json_array();
 	json_t *sugg = r.row.suggestion ? json_loads(r.row.suggestion, 0, NULL) : NULL;
@@ -140,9 +141,12 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 	                         r.received_at[0] ? json_string(r.received_at) : json_null())))
 		rc = -ENOMEM;
 	if (!rc && personal)
-		rc = add_personal(rr, s, &r, o);
+		rc = add_personal(rr, &r, &x, o);
 	if (!rc)
-		rc = add_history(s, org, &r, o);
+		rc = add_history(&hr, &r, &x, o);
+	else
+		history_end(&hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
+	store_messages_free(x.msgs, x.nmsgs);
 	json_decref(signals);
 	json_decref(sugg);
 	json_decref(details);

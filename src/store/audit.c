@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/backend.h"
@@ -30,59 +31,20 @@ static int head_row(void *vctx, const struct store_val *c, size_t n)
 	return buf_append(h->out, c[0].p, c[0].len);
 }
 
-int store_tx_audit_head_lock(struct store_tx *tx, const char *key, struct buf *out)
-{
-	struct head_ctx h = {out, false};
-	struct store_val p[] = {sv_text(key)};
-	int rc = store_tx_exec(tx, STMT_AUDIT_HEAD_LOCK, p, 1, head_row, &h);
-	if (!rc && !h.found)
-		rc = STORE_NOT_FOUND;
-	return rc;
-}
-
-int store_tx_audit_head_set(struct store_tx *tx, const char *key, const char *value)
-{
-	if (strlen(value) > SETTING_VALUE_MAX_LEN)
-		return -EINVAL;
-	bool found = false;
-	struct store_val p[] = {sv_text(key), sv_text(value)};
-	int rc = store_tx_exec(tx, STMT_AUDIT_HEAD_SET, p, 2, store_row_found, &found);
-	if (!rc && !found)
-		rc = STORE_NOT_FOUND;
-	return rc;
-}
-
 static bool fits(const char *s, size_t max, bool required)
 {
 	size_t n = strnlen(s, max + 1);
 	return n <= max && (n > 0 || !required);
 }
 
-int store_tx_audit_insert(struct store_tx *tx, const struct store_audit_row *r)
+static bool row_valid(const struct store_audit_row *r)
 {
-	if (r->seq <= 0 || !fits(r->at, STORE_TIME_LEN, true) ||
-	    !fits(r->actor, AUDIT_ACTOR_MAX_LEN, true) || !fits(r->org, ID_MAX_LEN, false) ||
-	    !fits(r->action, STORE_AUDIT_CODE_MAX, true) ||
-	    !fits(r->object, AUDIT_OBJECT_MAX_LEN, false) ||
-	    !fits(r->result, STORE_AUDIT_CODE_MAX, true) || r->mac_len == 0 ||
-	    r->mac_len > STORE_AUDIT_MAC_MAX)
-		return -EINVAL;
-	/* Checked first: a failed insert would end a PostgreSQL transaction
-	 * the caller may want to go on with. */
-	bool found = false;
-	struct store_val q[] = {sv_int(r->seq)};
-	int rc = store_tx_exec(tx, STMT_AUDIT_SEQ_EXISTS, q, 1, store_row_found, &found);
-	if (rc)
-		return rc;
-	if (found)
-		return STORE_DUPLICATE;
-	struct store_val p[] = {
-	    sv_int(r->seq),     sv_text(r->at),
-	    sv_text(r->actor),  sv_opt(r->org),
-	    sv_text(r->action), sv_opt(r->object),
-	    sv_text(r->result), {.type = STORE_BLOB, .p = r->mac, .len = r->mac_len}};
-	rc = store_tx_exec(tx, STMT_AUDIT_INSERT, p, 8, NULL, NULL);
-	return rc > 0 ? -EIO : rc;
+	return r->seq > 0 && fits(r->at, STORE_TIME_LEN, true) &&
+	       fits(r->actor, AUDIT_ACTOR_MAX_LEN, true) && fits(r->org, ID_MAX_LEN, false) &&
+	       fits(r->action, STORE_AUDIT_CODE_MAX, true) &&
+	       fits(r->object, AUDIT_OBJECT_MAX_LEN, false) &&
+	       fits(r->result, STORE_AUDIT_CODE_MAX, true) && r->mac_len > 0 &&
+	       r->mac_len <= STORE_AUDIT_MAC_MAX;
 }
 
 struct mac_ctx {
@@ -106,13 +68,70 @@ static int mac_row(void *vctx, const struct store_val *c, size_t n)
 	return 0;
 }
 
-int store_tx_audit_mac_at(struct store_tx *tx, int64_t seq, unsigned char *mac, size_t *len)
+struct last_ctx {
+	struct mac_ctx m;
+	int64_t *seq;
+};
+
+static int last_row(void *vctx, const struct store_val *c, size_t n)
 {
-	struct mac_ctx m = {mac, len, false};
-	struct store_val p[] = {sv_int(seq)};
-	int rc = store_tx_exec(tx, STMT_AUDIT_MAC_AT, p, 1, mac_row, &m);
-	if (!rc && !m.found)
+	struct last_ctx *l = vctx;
+	if (n != 2 || c[0].type != STORE_INT)
+		return -EIO;
+	*l->seq = c[0].i;
+	return mac_row(&l->m, &c[1], 1);
+}
+
+int store_tx_audit_head_lock_last(struct store_tx *tx, const char *key, struct buf *out,
+                                  int64_t *last_seq, unsigned char *mac, size_t *len)
+{
+	*last_seq = 0;
+	*len = 0;
+	struct head_ctx h = {out, false};
+	struct last_ctx l = {{mac, len, false}, last_seq};
+	struct store_val p[] = {sv_text(key)};
+	struct store_call calls[] = {
+	    {STMT_AUDIT_HEAD_LOCK, p, 1, head_row, &h, 0},
+	    {STMT_AUDIT_LAST, NULL, 0, last_row, &l, 0},
+	};
+	int rc = store_tx_exec_many(tx, calls, 2);
+	if (!rc && !h.found)
 		rc = STORE_NOT_FOUND;
+	return rc;
+}
+
+int store_tx_audit_insert_many(struct store_tx *tx, const struct store_audit_row *rows, size_t n,
+                               const char *key, const char *value)
+{
+	if (n == 0 || n > AUDIT_GROUP_MAX || strlen(value) > SETTING_VALUE_MAX_LEN)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!row_valid(&rows[i]))
+			return -EINVAL;
+	struct store_val(*p)[8] = calloc(n, sizeof *p);
+	struct store_call *calls = calloc(n + 1, sizeof *calls);
+	int rc = p && calls ? 0 : -ENOMEM;
+	bool found = false;
+	struct store_val h[] = {sv_text(key), sv_text(value)};
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct store_audit_row *r = &rows[i];
+		struct store_val v[] = {
+		    sv_int(r->seq),     sv_text(r->at),
+		    sv_text(r->actor),  sv_opt(r->org),
+		    sv_text(r->action), sv_opt(r->object),
+		    sv_text(r->result), {.type = STORE_BLOB, .p = r->mac, .len = r->mac_len}};
+		memcpy(p[i], v, sizeof v);
+		calls[i] = (struct store_call){STMT_AUDIT_INSERT, p[i], 8, NULL, NULL, 0};
+	}
+	if (!rc) {
+		calls[n] =
+		    (struct store_call){STMT_AUDIT_HEAD_SET, h, 2, store_row_found, &found, 0};
+		rc = store_tx_exec_many(tx, calls, n + 1);
+	}
+	if (!rc && !found)
+		rc = STORE_NOT_FOUND;
+	free(p);
+	free(calls);
 	return rc;
 }
 
@@ -222,16 +241,9 @@ int store_audit_page(struct store *s, const struct store_audit_filter *f, int64_
 	return store_read_exec(s, STMT_AUDIT_PAGE, p, 8, range_row, &r);
 }
 
-struct object_ctx {
-	struct store_audit_row row;
-	store_audit_fn fn;
-	void *ctx;
-	int64_t *total;
-};
-
 static int object_row(void *vctx, const struct store_val *c, size_t n)
 {
-	struct object_ctx *o = vctx;
+	struct store_audit_object_q *o = vctx;
 	struct store_audit_row *w = &o->row;
 	if (n != 6 || c[0].type != STORE_INT || c[5].type != STORE_INT)
 		return -EIO;
@@ -247,16 +259,32 @@ static int object_row(void *vctx, const struct store_val *c, size_t n)
 	return rc ? rc : o->fn(o->ctx, w);
 }
 
-int store_audit_object(struct store *s, const char *org, const char *object, size_t limit,
-                       store_audit_fn fn, void *ctx, int64_t *total)
+int store_audit_object_call(struct store_audit_object_q *q, const char *org, const char *object,
+                            size_t limit, store_audit_fn fn, void *ctx, int64_t *total,
+                            struct store_call *call)
 {
 	*total = 0;
 	if (!org || !*org || !object || !*object || limit < 1 || strlen(org) > ID_MAX_LEN ||
 	    strlen(object) > AUDIT_OBJECT_MAX_LEN)
 		return -EINVAL;
-	struct object_ctx o = {.fn = fn, .ctx = ctx, .total = total};
-	snprintf(o.row.org, sizeof o.row.org, "%s", org);
-	snprintf(o.row.object, sizeof o.row.object, "%s", object);
-	struct store_val p[] = {sv_text(org), sv_text(object), sv_int((int64_t)limit)};
-	return store_read_exec(s, STMT_AUDIT_OBJECT, p, 3, object_row, &o);
+	memset(q, 0, sizeof *q);
+	q->fn = fn;
+	q->ctx = ctx;
+	q->total = total;
+	snprintf(q->row.org, sizeof q->row.org, "%s", org);
+	snprintf(q->row.object, sizeof q->row.object, "%s", object);
+	q->p[0] = sv_text(org);
+	q->p[1] = sv_text(object);
+	q->p[2] = sv_int((int64_t)limit);
+	*call = (struct store_call){STMT_AUDIT_OBJECT, q->p, 3, object_row, q, 0};
+	return 0;
+}
+
+int store_audit_object(struct store *s, const char *org, const char *object, size_t limit,
+                       store_audit_fn fn, void *ctx, int64_t *total)
+{
+	struct store_audit_object_q q;
+	struct store_call call;
+	int rc = store_audit_object_call(&q, org, object, limit, fn, ctx, total, &call);
+	return rc ? rc : store_read_exec(s, call.id, call.params, call.nparams, call.row, call.ctx);
 }

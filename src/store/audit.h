@@ -34,18 +34,22 @@ struct store_audit_row {
 
 /* Locks the head row (setting key) for the rest of tx and reads its value
  * into out (replaced): two transactions that do this run one after the
- * other. STORE_NOT_FOUND when there is no such row. */
-int store_tx_audit_head_lock(struct store_tx *tx, const char *key, struct buf *out);
-/* Writes the head's new value (the row must exist: STORE_NOT_FOUND). */
-int store_tx_audit_head_set(struct store_tx *tx, const char *key, const char *value);
-/* Adds row (at, actor, action, result required; org and object may be
- * ""; mac 1..STORE_AUDIT_MAC_MAX bytes). STORE_DUPLICATE when its seq is
- * taken, -EINVAL for a value over a column limit. */
-int store_tx_audit_insert(struct store_tx *tx, const struct store_audit_row *row);
-
-/* The MAC of entry seq into mac (at most STORE_AUDIT_MAC_MAX bytes; *len
- * its length). STORE_NOT_FOUND when there is no such entry. */
-int store_tx_audit_mac_at(struct store_tx *tx, int64_t seq, unsigned char *mac, size_t *len);
+ * other; STORE_NOT_FOUND when there is no such row. In the same round
+ * trip (after the lock) it reads the log's last entry: *last_seq its seq
+ * (0 when the log is empty) and its MAC into mac (at most
+ * STORE_AUDIT_MAC_MAX bytes, *len its length; 0 when it is not a MAC's
+ * bytes). */
+int store_tx_audit_head_lock_last(struct store_tx *tx, const char *key, struct buf *out,
+                                  int64_t *last_seq, unsigned char *mac, size_t *len);
+/* Adds rows[0..n), 1 <= n <= AUDIT_GROUP_MAX (at, actor, action, result
+ * required; org and object may be ""; mac 1..STORE_AUDIT_MAC_MAX bytes;
+ * -EINVAL for a value over a column limit), then sets head key to value,
+ * in one round trip (a pipeline on PostgreSQL). A taken seq is not looked
+ * for first: it fails the transaction (STORE_CONFLICT), so the caller
+ * knows the log's last seq (store_tx_audit_head_lock_last).
+ * STORE_NOT_FOUND when there is no head row. */
+int store_tx_audit_insert_many(struct store_tx *tx, const struct store_audit_row *rows, size_t n,
+                               const char *key, const char *value);
 
 /* The head's value (into head, replaced; *have_head false when there is
  * no head row) and the highest seq there is (0 when none), read together

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/stmts.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -151,6 +152,32 @@ int store_tx_exec_many(struct store_tx *tx, struct store_call *calls, size_t n);
  * database gives -EBUSY. */
 int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *params,
                     size_t nparams, store_row_fn row, void *ctx);
+
+/* Runs calls[0..n) on one borrowed read connection, pipelined where the
+ * backend can (ops->exec_many): several reads in one round trip. Returns
+ * the first nonzero rc (the calls after it were not run, or their rows
+ * not given), or 0; a busy database gives -EBUSY. */
+int store_read_many(struct store *s, struct store_call *calls, size_t n);
+
+/* The rows of STMT_MESSAGE_LIST(_ORG) into a growing array (reports.c). */
+struct store_msg_list {
+	struct store_message *v;
+	size_t n, cap;
+};
+int store_msg_list_row(void *ctx, const struct store_val *c, size_t n);
+
+/* store_audit_object as a call for store_read_many (audit.c): fills q and
+ * *call; q must outlive the call. -EINVAL as store_audit_object. */
+struct store_audit_object_q {
+	struct store_audit_row row;
+	store_audit_fn fn;
+	void *ctx;
+	int64_t *total;
+	struct store_val p[3];
+};
+int store_audit_object_call(struct store_audit_object_q *q, const char *org, const char *object,
+                            size_t limit, store_audit_fn fn, void *ctx, int64_t *total,
+                            struct store_call *call);
 
 /* Row readers shared by the store's operations (store_row_fn): */
 /* ctx is a bool, set true for any row. */

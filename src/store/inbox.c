@@ -186,6 +186,16 @@ void store_report_full_free(struct store_report_full *r)
 
 int store_report_get(struct store *s, const char *org, int64_t id, struct store_report_full *out)
 {
+	struct store_report_extra x = {0};
+	return store_report_read(s, org, id, out, &x);
+}
+
+int store_report_read(struct store *s, const char *org, int64_t id, struct store_report_full *out,
+                      struct store_report_extra *x)
+{
+	x->msgs = NULL;
+	x->nmsgs = 0;
+	x->history_total = 0;
 	if (!str_is_id(org, ID_MAX_LEN) || id < 1)
 		return STORE_NOT_FOUND;
 	struct store_report_full *r = calloc(1, sizeof *r);
@@ -193,21 +203,42 @@ int store_report_get(struct store *s, const char *org, int64_t id, struct store_
 		return -ENOMEM;
 	struct get_ctx g = {.r = r};
 	struct store_val p[] = {sv_text(org), sv_int(id)};
-	int rc = store_read_exec(s, STMT_REPORT_GET, p, 2, get_row, &g);
+	/* Forms and signals are written with the report and never change,
+	 * so reading them in statements of their own is consistent; they
+	 * (and the messages, and the history) are read in the same round trip
+	 * as the report, before it is known to be org's: the messages' and the
+	 * history's statements filter on org themselves, the forms and
+	 * signals are dropped when it is not. */
+	struct store_val q[] = {sv_int(id), sv_text(org)};
+	struct store_msg_list msgs = {0};
+	struct store_audit_object_q hq;
+	struct store_call calls[5] = {
+	    {STMT_REPORT_GET, p, 2, get_row, &g, 0},
+	    {STMT_REPORT_FORMS, q, 1, form_row, r, 0},
+	    {STMT_REPORT_SIGNALS, q, 1, signal_row, r, 0},
+	};
+	size_t n = 3;
+	if (x->messages)
+		calls[n++] =
+		    (struct store_call){STMT_MESSAGE_LIST_ORG, q, 2, store_msg_list_row, &msgs, 0};
+	int rc = 0;
+	if (x->history_row)
+		rc = store_audit_object_call(&hq, org, x->history_object, x->history_limit,
+		                             x->history_row, x->history_ctx, &x->history_total,
+		                             &calls[n++]);
+	if (!rc)
+		rc = store_read_many(s, calls, n);
 	if (!rc && !g.found)
 		rc = STORE_NOT_FOUND;
-	/* Forms and signals are written with the report and never change,
-	 * so reading them in statements of their own is consistent. */
-	struct store_val q[] = {sv_int(id)};
-	if (!rc)
-		rc = store_read_exec(s, STMT_REPORT_FORMS, q, 1, form_row, r);
-	if (!rc)
-		rc = store_read_exec(s, STMT_REPORT_SIGNALS, q, 1, signal_row, r);
 	if (!rc) {
 		store_report_full_free(out);
 		*out = *r;
+		x->msgs = msgs.v;
+		x->nmsgs = msgs.n;
 	} else {
 		store_report_full_free(r);
+		store_messages_free(msgs.v, msgs.n);
+		x->history_total = 0;
 	}
 	free(r);
 	return rc;

@@ -44,6 +44,10 @@ struct store_conn {
 	 * in one round trip with the transaction's first statement. */
 	const char *begin[2];
 	size_t nbegin;
+	/* plan_cache_mode as this connection has it: 1 force_generic_plan,
+	 * 0 the default, -1 not known (a SET in a transaction that may have
+	 * been rolled back): the next statement sets it either way. */
+	signed char generic;
 };
 
 struct pgq {
@@ -156,6 +160,7 @@ static int conn_open(const char *url, bool prepare, struct store_conn **out, str
 		return -ENOTSUP;
 	}
 	int rc = simple(c->pg, conn_setup);
+	c->generic = 0;
 	for (size_t i = 0; !rc && prepare && i < STMT__COUNT; i++) {
 		rc = conn_prepare(c, (enum stmt_id)i);
 		if (rc && err)
@@ -305,6 +310,8 @@ static int pg_write_end(struct store *s, struct store_conn *c, bool commit)
 	}
 	if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		simple(c->pg, "ROLLBACK");
+	if (rc || !commit)
+		c->generic = -1; /* a SET in it is undone */
 	writing = NULL;
 	pool_release(s, c);
 	return rc;
@@ -432,7 +439,7 @@ static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val
 {
 	if ((unsigned)id >= STMT__COUNT || nparams > STORE_MAX_PARAMS)
 		return -EINVAL;
-	if (c->nbegin) {
+	if (c->nbegin || c->generic != (signed char)stmt_pg_generic[id]) {
 		struct store_call call = {id, params, nparams, row, ctx, 0};
 		return exec_pipeline(c, &call, 1);
 	}
@@ -455,9 +462,17 @@ static int pg_exec(struct store_conn *c, enum stmt_id id, const struct store_val
  * (limits.h says why). */
 #define PIPELINE_MAX STORE_PG_PIPELINE_MAX
 
-/* calls[0..n), n <= PIPELINE_MAX, in one pipeline and one round trip. */
+/* The statements that switch plan_cache_mode (stmt_pg_generic). RESET
+ * returns to what the operator configured, auto unless told otherwise. */
+static const char set_generic[] = "SET plan_cache_mode = force_generic_plan";
+static const char set_default[] = "RESET plan_cache_mode";
+
+/* calls[0..n), n <= PIPELINE_MAX, in one pipeline and one round trip;
+ * before a call whose planning mode the connection does not have, the
+ * SET that gives it, in the same pipeline. */
 static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t n)
 {
+	bool set_before[PIPELINE_MAX] = {false};
 	for (size_t i = 0; i < n; i++) {
 		calls[i].rc = -ECANCELED;
 		if ((unsigned)calls[i].id >= STMT__COUNT || calls[i].nparams > STORE_MAX_PARAMS)
@@ -485,6 +500,17 @@ static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t 
 		rc = bind(&b, calls[sent].params, calls[sent].nparams);
 		if (rc)
 			break;
+		signed char want = (signed char)stmt_pg_generic[calls[sent].id];
+		if (c->generic != want) {
+			if (!PQsendQueryParams(c->pg, want ? set_generic : set_default, 0, NULL,
+			                       NULL, NULL, NULL, 0)) {
+				log_error("store: plan_cache_mode: %s", PQerrorMessage(c->pg));
+				rc = -EIO;
+				break;
+			}
+			set_before[sent] = true;
+			c->generic = want;
+		}
 		char name[16];
 		stmt_name(calls[sent].id, name);
 		if (!PQsendQueryPrepared(c->pg, name, (int)calls[sent].nparams, b.values, b.lengths,
@@ -514,7 +540,19 @@ static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t 
 			PQclear(r);
 	}
 	for (size_t i = 0; i < sent; i++) {
-		PGresult *r = PQgetResult(c->pg);
+		PGresult *r;
+		if (set_before[i]) {
+			if (!(r = PQgetResult(c->pg))) {
+				first = first ? first : -EIO;
+				break;
+			}
+			if (!first && PQresultStatus(r) != PGRES_COMMAND_OK)
+				first = map_result(c->pg, r, "plan_cache_mode");
+			PQclear(r);
+			while ((r = PQgetResult(c->pg)) != NULL)
+				PQclear(r);
+		}
+		r = PQgetResult(c->pg);
 		if (!r) {
 			first = first ? first : -EIO;
 			break;
@@ -542,6 +580,10 @@ static int exec_pipeline(struct store_conn *c, struct store_call *calls, size_t 
 	}
 	if (!PQexitPipelineMode(c->pg) && !first && !rc)
 		rc = -EIO;
+	/* A failure aborts the transaction (the pipeline's own when there
+	 * is no other), and a SET in it with it. */
+	if (first || rc)
+		c->generic = -1;
 	return first ? first : rc;
 }
 

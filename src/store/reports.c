@@ -1206,14 +1206,9 @@ void store_messages_free(struct store_message *v, size_t n)
 	free(v);
 }
 
-struct msg_list_ctx {
-	struct store_message *v;
-	size_t n, cap;
-};
-
-static int msg_list_row(void *vctx, const struct store_val *c, size_t n)
+int store_msg_list_row(void *vctx, const struct store_val *c, size_t n)
 {
-	struct msg_list_ctx *l = vctx;
+	struct store_msg_list *l = vctx;
 	if (n != 5 || c[0].type != STORE_INT || c[1].type != STORE_INT || c[4].type != STORE_BLOB ||
 	    c[4].len == 0)
 		return -EIO;
@@ -1247,9 +1242,9 @@ static int msg_list_row(void *vctx, const struct store_val *c, size_t n)
 
 int store_messages(struct store *s, int64_t report_id, struct store_message **out, size_t *n)
 {
-	struct msg_list_ctx l = {0};
+	struct store_msg_list l = {0};
 	struct store_val p[] = {sv_int(report_id)};
-	int rc = store_read_exec(s, STMT_MESSAGE_LIST, p, 1, msg_list_row, &l);
+	int rc = store_read_exec(s, STMT_MESSAGE_LIST, p, 1, store_msg_list_row, &l);
 	if (rc) {
 		store_messages_free(l.v, l.n);
 		l.v = NULL;

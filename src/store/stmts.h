@@ -14,6 +14,8 @@
 #ifndef SIGNAAL_STORE_STMTS_H
 #define SIGNAAL_STORE_STMTS_H
 
+#include <stdbool.h>
+
 enum stmt_id {
 	STMT_PING,
 	STMT_MIGRATION_VERSION,
@@ -70,8 +72,6 @@ enum stmt_id {
 	STMT_AUDIT_HEAD_LOCK,
 	STMT_AUDIT_HEAD_SET,
 	STMT_AUDIT_INSERT,
-	STMT_AUDIT_SEQ_EXISTS,
-	STMT_AUDIT_MAC_AT,
 	STMT_AUDIT_HEAD_MAX,
 	STMT_AUDIT_RANGE,
 	STMT_AUDIT_PAGE,
@@ -127,6 +127,11 @@ enum stmt_id {
 	STMT_DRAFT_DELETE,
 	STMT_DRAFT_PURGE,
 	STMT_DRAFT_CLAIM,
+	/* A report's messages, only when it is one of organisation $2's
+	 * (store_report_read reads them before it knows). */
+	STMT_MESSAGE_LIST_ORG,
+	/* The audit log's last entry (seq, mac): none when it is empty. */
+	STMT_AUDIT_LAST,
 	STMT__COUNT
 };
 
@@ -140,5 +145,12 @@ extern const struct stmt_def stmt_registry[STMT__COUNT];
 /* PostgreSQL's text of the few statements whose dialects differ; NULL
  * elsewhere (then stmt_registry's text serves both). */
 extern const char *const stmt_registry_pg[STMT__COUNT];
+/* Statements PostgreSQL runs with its generic plan (plan_cache_mode =
+ * force_generic_plan while they execute; the others keep the default,
+ * auto): those whose generic plan was checked to be as good as the custom
+ * ones (bench/staff/run prints both), where planning every execution
+ * anew would only cost time. false elsewhere; SQLite plans once per
+ * prepared statement anyway. */
+extern const bool stmt_pg_generic[STMT__COUNT];
 
 #endif

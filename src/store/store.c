@@ -96,6 +96,18 @@ int store_read_exec(struct store *s, enum stmt_id id, const struct store_val *pa
 	return rc == -EAGAIN ? -EBUSY : rc;
 }
 
+int store_read_many(struct store *s, struct store_call *calls, size_t n)
+{
+	struct store_conn *c;
+	int rc = s->ops->read_acquire(s, &c);
+	if (rc)
+		return rc;
+	struct store_tx tx = {s, c};
+	rc = store_tx_exec_many(&tx, calls, n);
+	s->ops->read_release(s, c);
+	return rc == -EAGAIN ? -EBUSY : rc;
+}
+
 int store_tx_exec_many(struct store_tx *tx, struct store_call *calls, size_t n)
 {
 	if (tx->s->ops->exec_many)

@@ -320,6 +320,33 @@ struct store_report_full {
  * that does not exist: the caller cannot tell them apart), with its forms
  * and signals. Fills *out (replacing it). */
 int store_report_get(struct store *s, const char *org, int64_t id, struct store_report_full *out);
+
+/* What store_report_read reads besides the report, in the same round trip
+ * (one pipeline on PostgreSQL, one connection on SQLite). */
+struct store_audit_row;
+struct store_report_extra {
+	/* in: also the report's messages (as store_messages) */
+	bool messages;
+	/* in: also the organisation's audit entries about history_object (as
+	 * store_audit_object: newest first, at most history_limit, each to
+	 * history_row with history_ctx) when history_row is set */
+	const char *history_object;
+	size_t history_limit;
+	int (*history_row)(void *ctx, const struct store_audit_row *row);
+	void *history_ctx;
+	/* out: the messages (free with store_messages_free) and how many
+	 * entries there are about history_object in all */
+	struct store_message *msgs;
+	size_t nmsgs;
+	int64_t history_total;
+};
+/* store_report_get with the extras of x in the same round trip. The
+ * messages are read only with the report's organisation (a report of
+ * another one gives none); history_row may be called before the answer
+ * is known to be STORE_NOT_FOUND (with entries of org only). On failure
+ * x->msgs is NULL. */
+int store_report_read(struct store *s, const char *org, int64_t id, struct store_report_full *out,
+                      struct store_report_extra *x);
 void store_report_full_free(struct store_report_full *r);
 /* 0 (sets *any: whether org holds a report) or negative errno. */
 int store_org_reports_any(struct store *s, const char *org, bool *any);

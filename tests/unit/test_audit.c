@@ -256,6 +256,21 @@ static void test_appended_row_detected(void **state)
 	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
 }
 
+/* A row added past the end with a gap: nobody appends either (the
+ * append compares the log's last entry with the head's count; it used to
+ * look only at the next seq, and filled the gap). */
+static void test_row_past_a_gap_refuses_append(void **state)
+{
+	struct fx *f = *state;
+	append_n(f, 3);
+	tamper(f, "INSERT INTO audit_log (seq, at, actor, org_id, action, object, result, mac)"
+	          " SELECT 5, at, actor, org_id, action, object, result, mac FROM audit_log"
+	          " WHERE seq = 3");
+	struct audit_entry e = entry(AUDIT_LOGIN, NULL);
+	assert_int_equal(audit_append_alone(f->s, &f->key, &e), AUDIT_BROKEN);
+	assert_bad(f, 4);
+}
+
 static void test_reordered_rows_detected(void **state)
 {
 	struct fx *f = *state;
@@ -1059,6 +1074,7 @@ int main(void)
 	    T(test_deleted_and_renumbered_detected),
 	    T(test_inserted_row_detected),
 	    T(test_appended_row_detected),
+	    T(test_row_past_a_gap_refuses_append),
 	    T(test_reordered_rows_detected),
 	    T(test_moved_row_detected),
 	    T(test_cut_off_end_detected),

@@ -18,8 +18,13 @@
 #include "domain/inbox.h"
 #include "domain/reportview.h"
 #include "domain/workdays.h"
+#include "store/audit.h"
+#include "store/stmts.h"
 #include "store/store.h"
 #include "store_fixture.h"
+#ifdef SIGNAAL_HAVE_PG
+#include "store/pg.h"
+#endif
 #include "util/str.h"
 
 /* --- working days ---------------------------------------------------- */
@@ -670,6 +675,89 @@ static void report_view_suggestion_not_a_list(void **state)
 	json_decref(o);
 }
 
+static int count_row(void *ctx, const struct store_audit_row *row)
+{
+	(void)row;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* The report with its forms, signals, messages and history in one call
+ * (one round trip); another organisation's report is not found and
+ * leaves no messages behind. */
+static void report_read_with_extras(void **state)
+{
+	struct fx *f = *state;
+	add_sealed_report(f, 777);
+	int rows = 0;
+	struct store_report_extra x = {.messages = true,
+	                               .history_object = "report:777",
+	                               .history_limit = 5,
+	                               .history_row = count_row,
+	                               .history_ctx = &rows};
+	struct store_report_full r = {0};
+	assert_int_equal(store_report_read(f->sf.s, "velsen", 777, &r, &x), 0);
+	assert_int_equal(r.row.r.id, 777);
+	assert_int_equal(r.row.r.nforms, 1);
+	assert_int_equal(r.nsignals, 2);
+	assert_non_null(r.sealed);
+	assert_int_equal(x.nmsgs, 1);
+	assert_string_equal(x.msgs[0].author, "reporter");
+	assert_int_equal(x.history_total, 0);
+	assert_int_equal(rows, 0);
+	store_messages_free(x.msgs, x.nmsgs);
+	store_report_full_free(&r);
+
+	x.msgs = (struct store_message *)&x; /* reset by the call */
+	assert_int_equal(store_report_read(f->sf.s, "utrecht", 777, &r, &x), STORE_NOT_FOUND);
+	assert_null(x.msgs);
+	assert_int_equal(x.nmsgs, 0);
+	assert_null(r.sealed);
+	/* without extras: as store_report_get */
+	struct store_report_extra none = {0};
+	assert_int_equal(store_report_read(f->sf.s, "velsen", 777, &r, &none), 0);
+	assert_null(none.msgs);
+	assert_int_equal(r.nsignals, 2);
+	store_report_full_free(&r);
+}
+
+#ifdef SIGNAAL_HAVE_PG
+/* A column of pg_prepared_statements for statement id on the connection
+ * the store used last (its pool hands out the last one released). */
+static long long plans(struct store *s, const char *column, enum stmt_id id)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT %s FROM pg_prepared_statements WHERE name = 's%u'",
+	         column, (unsigned)id);
+	long long v = -1;
+	assert_int_equal(store_pg_raw_int(s, sql, &v), 0);
+	return v;
+}
+#endif
+
+/* On PostgreSQL the inbox page runs with its generic plan from the first
+ * page on (stmt_pg_generic), where auto mode planned every page anew;
+ * a statement read after it is planned as before (custom plans first). */
+static void inbox_generic_plan_on_pg(void **state)
+{
+	struct fx *f = *state;
+#ifdef SIGNAAL_HAVE_PG
+	struct store *s = f->sf.s;
+	for (int i = 0; i < 7; i++) {
+		json_decref(list(f, "velsen", (struct inbox_query){.limit = "5"}));
+		struct store_report_full r = {0};
+		assert_int_equal(store_report_get(s, "velsen", 1, &r), STORE_NOT_FOUND);
+		store_report_full_free(&r);
+	}
+	json_decref(list(f, "velsen", (struct inbox_query){.limit = "5"}));
+	assert_int_equal(plans(s, "custom_plans", STMT_INBOX_PAGE), 0);
+	assert_true(plans(s, "generic_plans", STMT_INBOX_PAGE) >= 8);
+	assert_true(plans(s, "custom_plans", STMT_REPORT_GET) >= 5);
+#else
+	(void)f;
+#endif
+}
+
 int main(void)
 {
 	store_fixture_init();
@@ -688,6 +776,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(report_view_damaged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_bad_suggestion, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_suggestion_not_a_list, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_read_with_extras, setup, teardown),
+	    /* last: PostgreSQL only */
+	    cmocka_unit_test_setup_teardown(inbox_generic_plan_on_pg, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	size_t n = sizeof tests / sizeof tests[0] - (store_fixture_pg_url ? 0 : 1);
+	return _cmocka_run_group_tests(store_fixture_pg_url ? "inbox-pg" : "inbox", tests, n, NULL,
+	                               NULL);
 }
