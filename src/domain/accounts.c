@@ -131,7 +131,8 @@ int accounts_user_add(struct accounts *a, const char *actor, const struct accoun
 enum user_change {
 	CHANGE_DISABLE,
 	CHANGE_ENABLE,
-	CHANGE_RESET_2FA
+	CHANGE_RESET_2FA,
+	CHANGE_ROLES
 };
 
 struct change_ctx {
@@ -139,6 +140,8 @@ struct change_ctx {
 	const char *org;
 	const char *login;
 	enum user_change what;
+	unsigned roles; /* CHANGE_ROLES */
+	bool af;
 };
 
 static int change_txn(struct store_tx *tx, void *vctx)
@@ -160,6 +163,10 @@ static int change_txn(struct store_tx *tx, void *vctx)
 		if (!rc && c->what == CHANGE_ENABLE)
 			rc = store_tx_user_set_failed(tx, u.id, 0, 0);
 		break;
+	case CHANGE_ROLES:
+		action = AUDIT_USER_ROLES;
+		rc = store_tx_user_set_roles(tx, u.id, c->roles, c->af);
+		break;
 	default:
 		action = AUDIT_2FA_RESET;
 		rc = store_tx_user_set_totp(tx, u.id, NULL, 0, false, 0);
@@ -167,54 +174,33 @@ static int change_txn(struct store_tx *tx, void *vctx)
 			rc = store_tx_recovery_replace(tx, u.id, NULL, 0);
 		break;
 	}
-	if (!rc && c->what != CHANGE_ENABLE)
+	/* Roles are read again at every request: sessions stay. */
+	if (!rc && c->what != CHANGE_ENABLE && c->what != CHANGE_ROLES)
 		rc = store_tx_sessions_delete_user(tx, u.id, NULL);
 	if (!rc)
 		rc = audit(tx, c->actor, u.org, action, u.login, AUDIT_OK);
 	return rc;
 }
 
-static int user_change(struct accounts *a, const char *actor, const char *org, const char *login,
-                       enum user_change what)
+static int user_change(struct accounts *a, struct change_ctx *c)
 {
-	struct change_ctx c = {actor, org, login, what};
-	int rc = store_txn(a->store, change_txn, &c);
+	int rc = store_txn(a->store, change_txn, c);
 	return rc == STORE_NOT_FOUND ? ACCOUNTS_NO_USER : rc;
 }
 
 int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *org,
                                const char *login, bool disabled)
 {
-	return user_change(a, actor, org, login, disabled ? CHANGE_DISABLE : CHANGE_ENABLE);
+	struct change_ctx c = {actor, org,  login, disabled ? CHANGE_DISABLE : CHANGE_ENABLE,
+	                       0,     false};
+	return user_change(a, &c);
 }
 
 int accounts_user_reset_2fa(struct accounts *a, const char *actor, const char *org,
                             const char *login)
 {
-	return user_change(a, actor, org, login, CHANGE_RESET_2FA);
-}
-
-struct roles_ctx {
-	const char *actor;
-	const char *org;
-	const char *login;
-	unsigned roles;
-	bool af;
-};
-
-static int roles_txn(struct store_tx *tx, void *vctx)
-{
-	struct roles_ctx *c = vctx;
-	struct store_user u;
-	int rc = store_tx_user_by_login(tx, c->login, &u);
-	if (rc)
-		return rc;
-	if (c->org && strcmp(c->org, u.org) != 0)
-		return STORE_NOT_FOUND;
-	rc = store_tx_user_set_roles(tx, u.id, c->roles, c->af);
-	if (!rc)
-		rc = audit(tx, c->actor, u.org, AUDIT_USER_ROLES, u.login, AUDIT_OK);
-	return rc;
+	struct change_ctx c = {actor, org, login, CHANGE_RESET_2FA, 0, false};
+	return user_change(a, &c);
 }
 
 int accounts_user_set_roles(struct accounts *a, const char *actor, const char *org,
@@ -225,9 +211,8 @@ int accounts_user_set_roles(struct accounts *a, const char *actor, const char *o
 		return ACCOUNTS_BAD_INPUT;
 	if (actor && strcmp(actor, login) == 0 && !(roles & ROLE_ADMIN))
 		return ACCOUNTS_SELF_ADMIN;
-	struct roles_ctx c = {actor, org, login, roles, af};
-	int rc = store_txn(a->store, roles_txn, &c);
-	return rc == STORE_NOT_FOUND ? ACCOUNTS_NO_USER : rc;
+	struct change_ctx c = {actor, org, login, CHANGE_ROLES, roles, af};
+	return user_change(a, &c);
 }
 
 /* --- the throttle -------------------------------------------------------- */
