@@ -162,15 +162,8 @@
 #define STORE_MAX_DISTRICTS 256u
 /* Organisations store_org_list() returns at most. */
 #define STORE_MAX_ORGS 10000u
-/* New reports one statement inserts at most where a statement costs
- * more than its rows (store_rows_per_statement: PostgreSQL, which sets
- * up its executor and reads the table's CHECK expressions again for
- * every statement): STMT_REPORT_INSERT_WEB_ROWS has this many rows of
- * 16 parameters. */
-#define STORE_REPORTS_PER_INSERT 8u
-/* Parameters of one statement ($1..$128: STORE_REPORTS_PER_INSERT rows
- * of a new report). */
-#define STORE_MAX_PARAMS 128u
+/* Parameters of one statement ($1..$16). */
+#define STORE_MAX_PARAMS 16u
 /* Length of a setting key ([a-z0-9_.-]). */
 #define SETTING_KEY_MAX_LEN 64u
 /* Bytes of a setting value. */

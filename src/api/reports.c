@@ -135,13 +135,6 @@ static int ready_text(json_t *v)
 /* Maps the members of obj through keys into base (a struct report_input or
  * report_person); prefix names nested fields ("contact.", "people[0].").
  * JSON null counts as not given. 0, API_INVALID or -ENOMEM. */
-/* prefix and name as one field name in f (the answer's "field"). */
-static const char *field_name(char *f, size_t n, const char *prefix, const char *name)
-{
-	snprintf(f, n, "%s%s", prefix, name);
-	return f;
-}
-
 static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, void *base,
                       struct report_input *in, const char *prefix, struct api_error *err)
 {
@@ -151,11 +144,9 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 	json_object_foreach((json_t *)obj, name, v)
 	{
 		const struct key *k = key_find(keys, nkeys, name);
-		/* The field's full name (field_name) only for an answer that
-		 * names it: not for every member of every body. */
+		snprintf(f, sizeof f, "%s%s", prefix, name);
 		if (!k)
-			return api_error_set(err, field_name(f, sizeof f, prefix, name),
-			                     msg_unknown);
+			return api_error_set(err, f, msg_unknown);
 		if (json_is_null(v))
 			continue;
 		char *at = (char *)base + k->off;
@@ -164,22 +155,19 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		case K_TEXT:
 		case K_FREE:
 			if (!json_is_string(v))
-				return api_error_set(err, field_name(f, sizeof f, prefix, name),
-				                     msg_text);
+				return api_error_set(err, f, msg_text);
 			if (k->kind == K_FREE && (rc = ready_text(v)) != 0)
 				return rc;
 			*(const char **)(void *)at = json_string_value(v);
 			break;
 		case K_BOOL:
 			if (!json_is_boolean(v))
-				return api_error_set(err, field_name(f, sizeof f, prefix, name),
-				                     msg_bool);
+				return api_error_set(err, f, msg_bool);
 			*(bool *)(void *)at = json_is_true(v);
 			break;
 		case K_LIST: {
 			if (!json_is_array(v))
-				return api_error_set(err, field_name(f, sizeof f, prefix, name),
-				                     msg_list);
+				return api_error_set(err, f, msg_list);
 			const char **list = (const char **)(void *)at;
 			size_t *count = (size_t *)(void *)((char *)base + k->noff);
 			size_t i;
@@ -188,7 +176,7 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 			{
 				if (!json_is_string(item)) {
 					char g[192];
-					snprintf(g, sizeof g, "%s%s[%zu]", prefix, name, i);
+					snprintf(g, sizeof g, "%s[%zu]", f, i);
 					return api_error_set(err, g, msg_text);
 				}
 				if (i < k->max)
@@ -200,8 +188,7 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		}
 		case K_OBJECT: {
 			if (!json_is_object(v))
-				return api_error_set(err, field_name(f, sizeof f, prefix, name),
-				                     msg_object);
+				return api_error_set(err, f, msg_object);
 			char sub[48];
 			snprintf(sub, sizeof sub, "%s.", name);
 			rc = map_object(v, k->sub, k->nsub, in, in, sub, err);
@@ -212,8 +199,7 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		case K_PEOPLE: {
 			if (!json_is_array(v))
 				return api_error_set(
-				    err, field_name(f, sizeof f, prefix, name),
-				    _("Dit veld moet een lijst met personen zijn."));
+				    err, f, _("Dit veld moet een lijst met personen zijn."));
 			size_t i;
 			json_t *item;
 			json_array_foreach(v, i, item)

@@ -93,13 +93,6 @@ struct store_ops {
 	 * classic 10, 20, 40 ms. */
 	unsigned attempts;
 	unsigned retry_max_ms;
-	/* Where a statement costs more than its rows (PostgreSQL: a Bind, an
-	 * Execute and an executor start each, the constraints' expressions
-	 * read again): the store writes several rows with one statement where
-	 * it has one (the forms and signals of a batch of new reports). false
-	 * (SQLite, in process): a prepared statement per row is cheaper than
-	 * its JSON parameter. */
-	bool rows_per_statement;
 	/* Commits (commit true) or rolls back, and releases the connection.
 	 * -EAGAIN when the commit met another writer (a busy database, a
 	 * serialization failure, a deadlock: rolled back then, and store_txn
@@ -225,8 +218,6 @@ int store_txn_locked(struct store *s, store_txn_fn fn, void *ctx);
  * repeat). Only where store_reserves_apart(); -ENOTSUP elsewhere. */
 int store_txn_reserve(struct store *s, store_txn_fn fn, void *ctx);
 bool store_reserves_apart(const struct store *s);
-/* ops->rows_per_statement. */
-bool store_rows_per_statement(const struct store *s);
 
 /* migrate.c: applies pending migrations in one transaction. Returns 0,
  * STORE_TOO_NEW (err says which versions) or negative errno. */

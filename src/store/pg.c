@@ -874,7 +874,6 @@ static const struct store_ops pg_ops = {
     .exec_many = pg_exec_many,
     .attempts = STORE_PG_TXN_ATTEMPTS,
     .retry_max_ms = STORE_PG_RETRY_MAX_MS,
-    .rows_per_statement = true,
     .write_end = pg_write_end,
     .exec = pg_exec,
     .script = pg_script,

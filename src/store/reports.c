@@ -202,12 +202,6 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  *     the same number. A new counter starts after the references imported
  *     into its range; numbers taken by an import since are stepped over;
  *  3. insert the rows, their forms and signals.
- * Where a statement costs more than its rows (store_rows_per_statement:
- * PostgreSQL sets up its executor and reads the table's CHECK expressions
- * again for each one), steps 1 and 3 put STORE_REPORTS_PER_INSERT rows in
- * one statement and the forms and signals of the whole batch in one each
- * (about two statements per report instead of six for the bench's
- * report); on SQLite, in process, a prepared statement per row is cheaper.
  * On SQLite all three are one transaction (its one writer is serial
  * anyway), and a batch rolled back gives its numbers back. On PostgreSQL
  * steps 1 and 2 are a reservation that commits without waiting for the
@@ -265,26 +259,7 @@ struct batch_ctx {
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
-	struct check_chunk *chunks; /* step 1's rows per statement */
-	/* Step 3's JSON parameters of the forms and signals statements. */
-	struct buf forms_json, signals_json;
-	/* A chunk of rows failed: a statement per row from now on, to tell
-	 * which row it was. */
-	bool rows_apart;
 };
-
-/* The rows of one report_new_check_rows statement. */
-struct check_chunk {
-	struct batch_ctx *b;
-	size_t rows[STORE_REPORTS_PER_INSERT];
-	size_t n;
-	struct store_val *vals; /* 4 per row, one row after the other */
-};
-
-/* call_row of a statement that holds several rows: forms or signals, or
- * a chunk of new reports (STMT_REPORT_INSERT_WEB_ROWS) or of checks. */
-#define BATCH_ROWS  SIZE_MAX
-#define BATCH_CHUNK (SIZE_MAX - 1)
 
 /* A row still to be stored in this round. */
 static bool pending(const struct batch_ctx *b, size_t i)
@@ -305,78 +280,27 @@ static int check_row(void *ctx, const struct store_val *c, size_t n)
 	return 0;
 }
 
-/* A result row of report_new_check_rows: k, then check_row's three. */
-static int check_rows_row(void *ctx, const struct store_val *c, size_t n)
-{
-	struct check_chunk *ch = ctx;
-	if (n != 4 || c[0].type != STORE_INT || c[0].i < 0 || (uint64_t)c[0].i >= ch->n)
-		return -EIO;
-	return check_row(ch->b->check[ch->rows[c[0].i]], c + 1, 3);
-}
-
-/* Step 1. A check reads and changes nothing: no row lock is taken yet.
- * Where the backend asks for it (store_rows_per_statement), the rows go
- * STORE_REPORTS_PER_INSERT to a statement, the rest one by one. */
+/* Step 1. A check reads and changes nothing: no row lock is taken yet. */
 static int batch_check(struct store_tx *tx, struct batch_ctx *b)
 {
-	size_t k = 0, v = 0, nchunks = 0;
-	bool chunks = store_rows_per_statement(tx->s);
-	struct check_chunk *ch = NULL;
+	size_t k = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct store_report_new *r = &b->rows[i];
 		if (!pending(b, i))
 			continue;
-		struct store_val *p = &b->vals[v];
+		struct store_val *p = &b->vals[4 * k];
 		p[0] = sv_int(r->id);
 		p[1] = sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES);
 		p[2] = sv_text(r->org);
 		p[3] = sv_opt(r->district);
-		v += 4;
-		if (!chunks) {
-			b->calls[k] = (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row,
-			                                  b->check[i],           0};
-			b->call_row[k++] = i;
-			continue;
-		}
-		if (!ch || ch->n == STORE_REPORTS_PER_INSERT) {
-			ch = &b->chunks[nchunks++];
-			ch->b = b;
-			ch->n = 0;
-			ch->vals = p;
-		}
-		ch->rows[ch->n++] = i;
+		b->calls[k] =
+		    (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row, b->check[i], 0};
+		b->call_row[k++] = i;
 	}
-	for (size_t c = 0; c < nchunks; c++) {
-		ch = &b->chunks[c];
-		if (ch->n == STORE_REPORTS_PER_INSERT) {
-			b->calls[k] = (struct store_call){STMT_REPORT_NEW_CHECK_ROWS,
-			                                  ch->vals,
-			                                  4 * STORE_REPORTS_PER_INSERT,
-			                                  check_rows_row,
-			                                  ch,
-			                                  0};
-			b->call_row[k++] = BATCH_CHUNK;
-			continue;
-		}
-		for (size_t j = 0; j < ch->n; j++) {
-			size_t i = ch->rows[j];
-			b->calls[k] = (struct store_call){
-			    STMT_REPORT_NEW_CHECK, ch->vals + 4 * j, 4, check_row, b->check[i], 0};
-			b->call_row[k++] = i;
-		}
-	}
-	/* A row no result row answered keeps -1: never taken for checked. */
-	for (size_t i = 0; i < b->n; i++)
-		b->check[i][1] = -1;
 	int rc = store_tx_exec_many(tx, b->calls, k);
-	for (size_t i = 0; !rc && i < b->n; i++) {
-		if (!pending(b, i))
-			continue;
+	for (size_t j = 0; !rc && j < k; j++) {
+		size_t i = b->call_row[j];
 		const int64_t *c = b->check[i];
-		if (c[1] < 0) {
-			rc = -EIO;
-			break;
-		}
 		if (c[0])
 			b->results[i] = STORE_DUPLICATE;
 		else if (!c[1] || (b->rows[i].district && *b->rows[i].district && !c[2]))
@@ -516,46 +440,13 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
-/* Appends s as a JSON string. The values are codes and lines valid_new()
- * checked (UTF-8 without control characters); quotes and backslashes are
- * escaped, and control characters would be too. */
-static int json_text(struct buf *j, const char *s)
-{
-	int rc = buf_putc(j, '"');
-	for (const unsigned char *p = (const unsigned char *)s; !rc && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			rc = buf_putc(j, '\\');
-		if (!rc)
-			rc = *p < 0x20 ? buf_printf(j, "\\u%04x", *p) : buf_putc(j, (char)*p);
-	}
-	return rc ? rc : buf_putc(j, '"');
-}
-
-/* Opens member number i of the JSON object of STMT_REPORT_FORMS_INSERT or
- * STMT_REPORT_SIGNALS_INSERT: "i":[id, (the rest is the caller's) */
-static int json_member(struct buf *j, size_t i, int64_t id)
-{
-	return buf_printf(j, "%s\"%zu\":[%lld,", i ? "," : "{", i, (long long)id);
-}
-
-/* Step 3, one pipeline: the inserts: the rows one by one, and their forms
- * and signals, a statement per row or (store_rows_per_statement) the
- * forms of all rows in one statement and their signals in another. A row
- * whose insert failed in the run before waits for the next round, whose
- * step 1 looks why. */
+/* Step 3, one pipeline: the inserts. A row whose insert failed in the
+ * run before waits for the next round, whose step 1 looks why. */
 static int insert_txn(struct store_tx *tx, void *vctx)
 {
 	struct batch_ctx *b = vctx;
-	size_t k = 0, v = 0, nforms = 0, nsignals = 0;
-	bool together = store_rows_per_statement(tx->s);
-	/* Rows in statements of STORE_REPORTS_PER_INSERT: the rows of the
-	 * chunk being filled (their values follow each other from chunk). */
-	bool chunks = together && !b->rows_apart;
-	size_t chunk_rows[STORE_REPORTS_PER_INSERT], in_chunk = 0;
-	struct store_val *chunk = NULL;
-	int rc = 0;
-	buf_reset(&b->forms_json);
-	buf_reset(&b->signals_json);
+	size_t k = 0, v = 0;
+	int rc;
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->done[i] && !b->results[i] && b->suspect[i])
 			b->results[i] = BATCH_TAKEN;
@@ -584,94 +475,30 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
 		               "insert_web's $1..$n");
 		v += INSERT_WEB_PARAMS;
-		if (!chunks) {
-			b->call_row[k] = i;
-			b->calls[k++] = (struct store_call){
-			    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
-		} else {
-			if (in_chunk == 0)
-				chunk = p;
-			chunk_rows[in_chunk++] = i;
-			if (in_chunk == STORE_REPORTS_PER_INSERT) {
-				b->call_row[k] = BATCH_CHUNK;
-				b->calls[k++] = (struct store_call){
-				    STMT_REPORT_INSERT_WEB_ROWS,
-				    chunk,
-				    INSERT_WEB_PARAMS * STORE_REPORTS_PER_INSERT,
-				    NULL,
-				    NULL,
-				    0};
-				in_chunk = 0;
-			}
-		}
-		if (!together) {
-			for (size_t f = 0; f < r->nforms; f++) {
-				p = &b->vals[v];
-				p[0] = sv_int(r->id);
-				p[1] = sv_int((int64_t)f);
-				p[2] = sv_text(r->forms[f]);
-				v += 3;
-				b->call_row[k] = i;
-				b->calls[k++] = (struct store_call){
-				    STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
-			}
-			for (size_t g = 0; g < r->nsignals; g++) {
-				p = &b->vals[v];
-				p[0] = sv_int(r->id);
-				p[1] = sv_text(r->signals[g]);
-				v += 2;
-				b->call_row[k] = i;
-				b->calls[k++] = (struct store_call){
-				    STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
-			}
-			continue;
-		}
-		for (size_t f = 0; !rc && f < r->nforms; f++) {
-			rc = json_member(&b->forms_json, nforms++, r->id);
-			if (!rc)
-				rc = buf_printf(&b->forms_json, "%zu,", f);
-			if (!rc)
-				rc = json_text(&b->forms_json, r->forms[f]);
-			if (!rc)
-				rc = buf_putc(&b->forms_json, ']');
-		}
-		for (size_t g = 0; !rc && g < r->nsignals; g++) {
-			rc = json_member(&b->signals_json, nsignals++, r->id);
-			if (!rc)
-				rc = json_text(&b->signals_json, r->signals[g]);
-			if (!rc)
-				rc = buf_putc(&b->signals_json, ']');
-		}
-		if (rc)
-			return rc;
-	}
-	/* The rows of a chunk not filled, one by one. */
-	for (size_t j = 0; j < in_chunk; j++) {
-		b->call_row[k] = chunk_rows[j];
-		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB,
-		                                    chunk + j * INSERT_WEB_PARAMS,
-		                                    INSERT_WEB_PARAMS,
-		                                    NULL,
-		                                    NULL,
-		                                    0};
-	}
-	/* After the rows: their foreign keys name them. */
-	if (nforms) {
-		rc = buf_putc(&b->forms_json, '}');
-		b->vals[v] = sv_text(buf_str(&b->forms_json));
-		b->call_row[k] = BATCH_ROWS;
-		b->calls[k++] =
-		    (struct store_call){STMT_REPORT_FORMS_INSERT, &b->vals[v++], 1, NULL, NULL, 0};
-	}
-	if (!rc && nsignals) {
-		rc = buf_putc(&b->signals_json, '}');
-		b->vals[v] = sv_text(buf_str(&b->signals_json));
-		b->call_row[k] = BATCH_ROWS;
+		b->call_row[k] = i;
 		b->calls[k++] = (struct store_call){
-		    STMT_REPORT_SIGNALS_INSERT, &b->vals[v++], 1, NULL, NULL, 0};
+		    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
+		for (size_t f = 0; f < r->nforms; f++) {
+			p = &b->vals[v];
+			p[0] = sv_int(r->id);
+			p[1] = sv_int((int64_t)f);
+			p[2] = sv_text(r->forms[f]);
+			v += 3;
+			b->call_row[k] = i;
+			b->calls[k++] =
+			    (struct store_call){STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
+		}
+		for (size_t g = 0; g < r->nsignals; g++) {
+			p = &b->vals[v];
+			p[0] = sv_int(r->id);
+			p[1] = sv_text(r->signals[g]);
+			v += 2;
+			b->call_row[k] = i;
+			/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
+			b->calls[k++] =
+			    (struct store_call){STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
+		}
 	}
-	if (rc)
-		return rc;
 	rc = store_tx_exec_many(tx, b->calls, k);
 	if (rc == STORE_CONFLICT) {
 		/* Step 1 found the organisation and district and no row with this
@@ -680,15 +507,7 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		 * took the reference, or a district removed. The transaction is
 		 * lost on PostgreSQL: run it again, and look first. */
 		for (size_t j = 0; j < k; j++) {
-			/* One of a chunk's rows, which one is not told: the
-			 * run again has a statement per row, which tells. */
-			if (b->calls[j].rc == STORE_CONFLICT && b->call_row[j] == BATCH_CHUNK) {
-				b->rows_apart = true;
-				return BATCH_RERUN;
-			}
-			/* The forms and signals of rows just inserted: nothing
-			 * another writer does makes them conflict. */
-			if (b->calls[j].rc == STORE_CONFLICT && b->call_row[j] != BATCH_ROWS) {
+			if (b->calls[j].rc == STORE_CONFLICT) {
 				size_t i = b->call_row[j];
 				b->suspect[i] = true;
 				memcpy(b->failed_ref[i], b->refs[i], sizeof b->refs[i]);
@@ -722,9 +541,6 @@ static void batch_free(struct batch_ctx *b)
 	free(b->calls);
 	free(b->vals);
 	free(b->call_row);
-	free(b->chunks);
-	buf_free(&b->forms_json);
-	buf_free(&b->signals_json);
 }
 
 static int batch_alloc(struct batch_ctx *b)
@@ -735,11 +551,8 @@ static int batch_alloc(struct batch_ctx *b)
 		if (b->results[i] == -EINVAL)
 			continue;
 		calls += 2 + b->rows[i].nforms + b->rows[i].nsignals;
-		vals += 4 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
+		vals += 2 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
 	}
-	/* Step 3's forms and signals statements. */
-	calls += 2;
-	vals += 2;
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
 	b->suspect = calloc(b->n, sizeof *b->suspect);
@@ -753,10 +566,9 @@ static int batch_alloc(struct batch_ctx *b)
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
-	b->chunks = calloc(b->n / STORE_REPORTS_PER_INSERT + 1, sizeof *b->chunks);
-	if (!b->chunks || !b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken ||
-	    !b->order || !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->calls ||
-	    !b->vals || !b->call_row)
+	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->calls || !b->vals ||
+	    !b->call_row)
 		return -ENOMEM;
 	/* By (organisation, prefix), the order the counter rows are locked
 	 * in; stable, so that references follow the order of arrival. Rows
@@ -784,11 +596,9 @@ static int batch_round(struct store *s, struct batch_ctx *b)
 	 * store_txn_reserve() in backend.h. */
 	bool apart = store_reserves_apart(s);
 	int rc = apart ? store_txn_reserve(s, reserve_txn, b) : 0;
-	/* Each rerun leaves one more row out, or (once) takes a failed chunk
-	 * of rows apart: at most n + 2 runs. */
+	/* Each rerun leaves one more row out: at most n + 1 runs. */
 	for (size_t run = 0; !rc; run++) {
-		rc =
-		    run <= b->n + 1 ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
+		rc = run <= b->n ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
 		if (rc != BATCH_RERUN)
 			break;
 		rc = 0;

@@ -55,22 +55,6 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
          " details, arrival)"
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"},
-    /* STORE_REPORTS_PER_INSERT rows of report_insert_web in one statement
-     * (store_rows_per_statement): the same columns, $1..$16 for the
-     * first row, $17..$32 for the second, and so on. */
-    [STMT_REPORT_INSERT_WEB_ROWS] =
-        {"report_insert_web_rows",
-         "INSERT INTO reports (id, org_id, reference, receipt_hash, received_on, received_at,"
-         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
-         " details, arrival) VALUES"
-         " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16),"
-         " ($17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32),"
-         " ($33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48),"
-         " ($49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64),"
-         " ($65, $66, $67, $68, $69, $70, $71, $72, $73, $74, $75, $76, $77, $78, $79, $80),"
-         " ($81, $82, $83, $84, $85, $86, $87, $88, $89, $90, $91, $92, $93, $94, $95, $96),"
-         " ($97, $98, $99, $100, $101, $102, $103, $104, $105, $106, $107, $108, $109, $110, $111, $112),"
-         " ($113, $114, $115, $116, $117, $118, $119, $120, $121, $122, $123, $124, $125, $126, $127, $128)"},
     [STMT_REPORT_INSERT_IMPORTED] =
         {"report_insert_imported",
          "INSERT INTO reports (id, org_id, reference, received_on, channel, reporter_role,"
@@ -79,30 +63,10 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_REPORT_FORM_INSERT] = {"report_form_insert", "INSERT INTO report_forms"
                                                        " (report_id, position, form)"
                                                        " VALUES ($1, $2, $3)"},
-    /* A signal ticked twice is one signal. */
     [STMT_REPORT_SIGNAL_INSERT] = {"report_signal_insert", "INSERT INTO report_signals"
                                                            " (report_id, signal)"
                                                            " VALUES ($1, $2)"
                                                            " ON CONFLICT DO NOTHING"},
-    /* The forms and the signals of a whole batch of new reports, each in
-     * one statement, where the backend asks for it
-     * (store_rows_per_statement: PostgreSQL, where a statement per row
-     * cost a Bind, an Execute and an executor start each, three times per
-     * report). $1 is a JSON object whose members are arrays [report_id,
-     * position, form] and [report_id, signal] (its keys are only there to
-     * be unique: json_each, the table function of JSON both databases
-     * have, walks objects; PostgreSQL's own text uses jsonb_each).
-     * "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON.
-     * A signal ticked twice is one signal. */
-    [STMT_REPORT_FORMS_INSERT] = {"report_forms_insert",
-                                  "INSERT INTO report_forms (report_id, position, form)"
-                                  " SELECT CAST(value ->> 0 AS BIGINT),"
-                                  " CAST(value ->> 1 AS INTEGER), value ->> 2"
-                                  " FROM json_each($1)"},
-    [STMT_REPORT_SIGNALS_INSERT] = {"report_signals_insert",
-                                    "INSERT INTO report_signals (report_id, signal)"
-                                    " SELECT CAST(value ->> 0 AS BIGINT), value ->> 1"
-                                    " FROM json_each($1) WHERE true ON CONFLICT DO NOTHING"},
     /* A range rather than LIKE, whose use of an index differs between the
      * databases; only read to move a counter past imported references,
      * while counter_next holds the counter's row. */
@@ -238,37 +202,13 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_AUDIT_RANGE] = {"audit_range",
                           "SELECT seq, at, actor, org_id, action, object, result, mac"
                           " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},
-    /* 1 or 0: whether the random id or receipt hash repeats, whether the
-     * organisation exists, whether it has district $4 (0 for NULL). EXISTS
-     * rather than COUNT(*): the same index probes, without an aggregate
-     * for PostgreSQL to set up four times per report. */
+    /* Repeats of the random id or receipt hash (their sum), whether the
+     * organisation exists, whether it has district $4 (0 for NULL). */
     [STMT_REPORT_NEW_CHECK] = {"report_new_check",
-                               "SELECT CASE WHEN EXISTS (SELECT 1 FROM reports WHERE id = $1)"
-                               " OR EXISTS (SELECT 1 FROM reports WHERE receipt_hash = $2)"
-                               " THEN 1 ELSE 0 END,"
-                               " CASE WHEN EXISTS (SELECT 1 FROM organisations WHERE id = $3)"
-                               " THEN 1 ELSE 0 END,"
-                               " CASE WHEN EXISTS (SELECT 1 FROM districts"
-                               " WHERE org_id = $3 AND name = $4) THEN 1 ELSE 0 END"},
-    /* report_new_check for STORE_REPORTS_PER_INSERT rows at once
-     * (store_rows_per_statement): row k's $4k+1..$4k+4 as $1..$4 there,
-     * each result row led by its k. PostgreSQL's text casts the first
-     * row's values: it takes the columns' types from them. */
-    [STMT_REPORT_NEW_CHECK_ROWS] =
-        {"report_new_check_rows",
-         "SELECT v.column1, CASE WHEN EXISTS (SELECT 1 FROM reports WHERE id = v.column2)"
-         " OR EXISTS (SELECT 1 FROM reports WHERE receipt_hash = v.column3) THEN 1 ELSE 0 END,"
-         " CASE WHEN EXISTS (SELECT 1 FROM organisations WHERE id = v.column4) THEN 1 ELSE 0 END,"
-         " CASE WHEN EXISTS (SELECT 1 FROM districts WHERE org_id = v.column4"
-         " AND name = v.column5) THEN 1 ELSE 0 END FROM (VALUES"
-         " (0, $1, $2, $3, $4),"
-         " (1, $5, $6, $7, $8),"
-         " (2, $9, $10, $11, $12),"
-         " (3, $13, $14, $15, $16),"
-         " (4, $17, $18, $19, $20),"
-         " (5, $21, $22, $23, $24),"
-         " (6, $25, $26, $27, $28),"
-         " (7, $29, $30, $31, $32)) AS v"},
+                               "SELECT (SELECT COUNT(*) FROM reports WHERE id = $1)"
+                               " + (SELECT COUNT(*) FROM reports WHERE receipt_hash = $2),"
+                               " (SELECT COUNT(*) FROM organisations WHERE id = $3),"
+                               " (SELECT COUNT(*) FROM districts WHERE org_id = $3 AND name = $4)"},
     /* Like counter_next, by $3 numbers at once; the new value is the last
      * of them. The row stays locked until the transaction ends. */
     [STMT_COUNTER_ADD] = {"counter_add",
@@ -411,33 +351,6 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
 
 const char *const stmt_registry_pg[STMT__COUNT] = {
     [STMT_MIGRATION_LOCK] = "SELECT pg_advisory_xact_lock(7161720520)",
-    /* jsonb: PostgreSQL's ->> on json parses the text again for every
-     * value it takes (five times per report); jsonb is parsed once. SQLite
-     * (3.40) has no jsonb_each; its json_each is the same walk. */
-    /* Parameters in VALUES have no type until one is given (SQLite has
-     * no BYTEA to cast to: it would read the bytes as a number). */
-    [STMT_REPORT_NEW_CHECK_ROWS] =
-        "SELECT v.column1, CASE WHEN EXISTS (SELECT 1 FROM reports WHERE id = v.column2)"
-        " OR EXISTS (SELECT 1 FROM reports WHERE receipt_hash = v.column3) THEN 1 ELSE 0 END,"
-        " CASE WHEN EXISTS (SELECT 1 FROM organisations WHERE id = v.column4) THEN 1 ELSE 0 END,"
-        " CASE WHEN EXISTS (SELECT 1 FROM districts WHERE org_id = v.column4"
-        " AND name = v.column5) THEN 1 ELSE 0 END FROM (VALUES"
-        " (0, CAST($1 AS BIGINT), CAST($2 AS BYTEA), CAST($3 AS TEXT), CAST($4 AS TEXT)),"
-        " (1, $5, $6, $7, $8),"
-        " (2, $9, $10, $11, $12),"
-        " (3, $13, $14, $15, $16),"
-        " (4, $17, $18, $19, $20),"
-        " (5, $21, $22, $23, $24),"
-        " (6, $25, $26, $27, $28),"
-        " (7, $29, $30, $31, $32)) AS v",
-    [STMT_REPORT_FORMS_INSERT] = "INSERT INTO report_forms (report_id, position, form)"
-                                 " SELECT CAST(value ->> 0 AS BIGINT),"
-                                 " CAST(value ->> 1 AS INTEGER), value ->> 2"
-                                 " FROM jsonb_each(CAST($1 AS jsonb))",
-    [STMT_REPORT_SIGNALS_INSERT] = "INSERT INTO report_signals (report_id, signal)"
-                                   " SELECT CAST(value ->> 0 AS BIGINT), value ->> 1"
-                                   " FROM jsonb_each(CAST($1 AS jsonb)) WHERE true"
-                                   " ON CONFLICT DO NOTHING",
 };
 
 /* The inbox page: its generic plan walks reports_org_inbox backwards and

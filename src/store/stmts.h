@@ -41,12 +41,9 @@ enum stmt_id {
 	STMT_REPORTS_ANY,
 	STMT_DISTRICT_EXISTS,
 	STMT_REPORT_INSERT_WEB,
-	STMT_REPORT_INSERT_WEB_ROWS,
 	STMT_REPORT_INSERT_IMPORTED,
 	STMT_REPORT_FORM_INSERT,
 	STMT_REPORT_SIGNAL_INSERT,
-	STMT_REPORT_FORMS_INSERT,
-	STMT_REPORT_SIGNALS_INSERT,
 	STMT_REPORT_REF_MAX,
 	STMT_REPORT_REF_EXISTS,
 	STMT_REPORT_ID_EXISTS,
@@ -78,7 +75,6 @@ enum stmt_id {
 	STMT_AUDIT_OBJECT,
 	/* The intake's batch: what would refuse a new report, in one look. */
 	STMT_REPORT_NEW_CHECK,
-	STMT_REPORT_NEW_CHECK_ROWS,
 	/* A counter raised by $3 at once (a batch's references). */
 	STMT_COUNTER_ADD,
 	/* Throttles shared by every server (migration 8): counts per window. */

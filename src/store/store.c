@@ -195,11 +195,6 @@ bool store_reserves_apart(const struct store *s)
 	return s->ops->reserve_begin != NULL;
 }
 
-bool store_rows_per_statement(const struct store *s)
-{
-	return s->ops->rows_per_statement;
-}
-
 int store_ping(struct store *s)
 {
 	return store_read_exec(s, STMT_PING, NULL, 0, NULL, NULL);

@@ -50,11 +50,6 @@ int str_utf8_feed(struct utf8_dec *d, unsigned char b)
 int str_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	/* ASCII, most bytes of most texts, without the decoder's state. */
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
 	struct utf8_dec d = {0};
 	int r = str_utf8_feed(&d, p[0]);
 	size_t k = 1;
@@ -103,11 +98,6 @@ int str_utf8_repair(const char *s, size_t n, char **out, size_t *outlen)
 	*out = NULL;
 	*outlen = 0;
 	for (i = 0; i < n; i += (size_t)(len < 0 ? -len : len)) {
-		/* A run of ASCII at a time: the body of a request is mostly. */
-		while (i < n && (unsigned char)s[i] < 0x80)
-			i++;
-		if (i == n)
-			break;
 		len = str_utf8_next(s + i, n - i, &cp);
 		bad += len < 0;
 	}

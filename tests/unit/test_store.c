@@ -807,55 +807,6 @@ static void test_report_batch_bad_rows(void **state)
 	assert_int_equal(store_district_remove(f->s, "velsen", "IJmuiden"), STORE_CONFLICT);
 }
 
-/* The forms and signals of a batch go to the database in one statement
- * each, inside a JSON text: every row gets its own, in order, and quotes,
- * backslashes and letters beyond ASCII arrive as they were given. */
-static void test_report_batch_forms_signals_exact(void **state)
-{
-	struct fx *f = *state;
-	create_velsen(f->s);
-	static const char *const odd[] = {"say \"no\"", "back\\slash", "\xc3\xa9t\xc3\xa9",
-	                                  "say \"no\""};
-	static const char *const plain[] = {"labour.low_pay"};
-	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
-	struct store_report_new rows[3] = {new_report(61, 1, h[0]), new_report(62, 2, h[1]),
-	                                   new_report(63, 3, h[2])};
-	rows[0].signals = odd;
-	rows[0].nsignals = 4;
-	rows[0].forms = forms_two;
-	rows[0].nforms = 2;
-	rows[1].signals = NULL;
-	rows[1].nsignals = 0;
-	rows[2].signals = plain;
-	rows[2].nsignals = 1;
-	int res[3];
-	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(res[i], 0);
-	struct store_report_full r = {0};
-	assert_int_equal(store_report_get(f->s, "velsen", 61, &r), 0);
-	assert_int_equal(r.nsignals, 3);
-	assert_string_equal(r.signals[0], "back\\slash");
-	assert_string_equal(r.signals[1], "say \"no\"");
-	assert_string_equal(r.signals[2], "\xc3\xa9t\xc3\xa9");
-	store_report_full_free(&r);
-	assert_int_equal(store_report_get(f->s, "velsen", 62, &r), 0);
-	assert_int_equal(r.nsignals, 0);
-	store_report_full_free(&r);
-	assert_int_equal(store_report_get(f->s, "velsen", 63, &r), 0);
-	assert_int_equal(r.nsignals, 1);
-	assert_string_equal(r.signals[0], "labour.low_pay");
-	store_report_full_free(&r);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms WHERE report_id = 61"
-	                                 " AND ((position = 0 AND form = 'sexual')"
-	                                 " OR (position = 1 AND form = 'labour'))"),
-	                 2);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms WHERE report_id IN"
-	                                 " (62, 63) AND position = 0 AND form = 'labour'"),
-	                 2);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 4);
-}
-
 static void test_report_reference_continues(void **state)
 {
 	struct fx *f = *state;
@@ -902,69 +853,6 @@ static void test_report_reference_steps_over_import(void **state)
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 93"
 	                                 " AND reference = 'W2026-000005'"),
 	                 1);
-}
-
-/* The same in a batch of more rows than one statement inserts where the
- * backend puts several in one (STORE_REPORTS_PER_INSERT): the statement
- * of the chunk with the repeat fails as a whole, and its rows are taken
- * apart to tell which one it was; the others are all stored. */
-static void test_report_batch_repeat_within_chunk(void **state)
-{
-	struct fx *f = *state;
-	create_velsen(f->s);
-	enum {
-		N = STORE_REPORTS_PER_INSERT + 2
-	};
-	unsigned char h[N][STORE_RECEIPT_HASH_BYTES];
-	struct store_report_new rows[N];
-	int res[N];
-	for (int i = 0; i < N; i++) {
-		rows[i] = new_report(200 + i, (unsigned char)(10 + i), h[i]);
-		res[i] = 9;
-	}
-	rows[5].id = 202;
-	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
-	for (int i = 0; i < N; i++)
-		assert_int_equal(res[i], i == 5 ? STORE_DUPLICATE : 0);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), N - 1);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), N - 1);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(DISTINCT reference) FROM reports"), N - 1);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 209"), 1);
-}
-
-/* Step 1 for more rows than one statement checks where the backend puts
- * several in one: each answer goes to its own row (a receipt stored
- * before, a district the organisation lacks, an organisation that does
- * not exist), the others are stored. */
-static void test_report_batch_check_chunk(void **state)
-{
-	struct fx *f = *state;
-	create_velsen(f->s);
-	enum {
-		N = STORE_REPORTS_PER_INSERT + 3
-	};
-	unsigned char h0[STORE_RECEIPT_HASH_BYTES], h[N][STORE_RECEIPT_HASH_BYTES];
-	struct store_report_new first = new_report(300, 99, h0);
-	int r0;
-	assert_int_equal(store_reports_insert_batch(f->s, &first, 1, &r0), 0);
-	struct store_report_new rows[N];
-	int res[N];
-	for (int i = 0; i < N; i++) {
-		rows[i] = new_report(301 + i, (unsigned char)(20 + i), h[i]);
-		res[i] = 9;
-	}
-	rows[2].receipt_hash = h0;
-	rows[6].district = "Atlantis";
-	rows[9].org = "haarlem";
-	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
-	for (int i = 0; i < N; i++)
-		assert_int_equal(res[i], i == 2   ? STORE_DUPLICATE
-		                         : i == 6 ? STORE_CONFLICT
-		                         : i == 9 ? STORE_CONFLICT
-		                                  : 0);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), N - 2);
-	assert_int_equal(
-	    file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id IN (303, 307, 310)"), 0);
 }
 
 /* Two rows of one batch with the same random id: step 1 cannot see it
@@ -2023,12 +1911,9 @@ int main(void)
 	    T(test_concurrent_reads_while_writing),
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_bad_rows),
-	    T(test_report_batch_forms_signals_exact),
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
 	    T(test_report_batch_repeat_within),
-	    T(test_report_batch_repeat_within_chunk),
-	    T(test_report_batch_check_chunk),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),
