@@ -74,6 +74,9 @@
 #define HTTP_CONNECTION_MEMORY (32u * 1024u)
 /* Seconds of inactivity before a connection is closed. */
 #define HTTP_CONNECTION_TIMEOUT_S 15u
+/* Default worker threads per online CPU when the store is PostgreSQL
+ * ([server] threads = 0; main.c says why). */
+#define HTTP_THREADS_PER_CPU_REMOTE 2u
 /* Worker threads of the server (internal thread pool). */
 #define HTTP_THREADS 4u
 /* Seconds SIGTERM waits for requests in flight before exiting anyway. */

@@ -195,17 +195,6 @@ static int load_config(const struct cli *cli, struct config *cfg)
 	return rc ? EXIT_USER : 0;
 }
 
-/* [server] threads = 0: one worker per online CPU but one (at least one).
- * Signaal always shares its machine with the TLS proxy in front of it,
- * whose work per request is larger than serving a kept page; workers on
- * every core fight it for the CPU and lengthen the latency tail (seen in
- * bench/http, where wrk plays that part). */
-static unsigned default_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
-	return n < 1 ? 1 : n > (long)CONFIG_MAX_THREADS ? CONFIG_MAX_THREADS : (unsigned)n;
-}
-
 /* serve's --listen and --staff-listen: HOST:PORT as in signaal.ini, or
  * HOST:0 for a free port (tests, benchmarks), into *out. 0 or EXIT_USAGE. */
 static int listen_option(const char *flag, const char *v, struct config_listen *out, bool *any_port)
@@ -266,7 +255,9 @@ static int cmd_serve(const struct cli *cli, struct config *cfg)
 	    .port = cfg->listen.port,
 	    .staff_host = staff ? cfg->staff_listen.host : NULL,
 	    .staff_port = cfg->staff_listen.port,
-	    .threads = cfg->threads ? cfg->threads : default_threads(),
+	    .threads = cfg->threads ? cfg->threads
+	                            : config_default_threads(sysconf(_SC_NPROCESSORS_ONLN),
+	                                                     store_remote(site->store)),
 	    .max_connections = cfg->max_connections,
 	    .max_per_source = cfg->max_connections_per_source,
 	    .header_timeout_s = cfg->header_timeout,

@@ -68,7 +68,8 @@ static const struct key_def keys[] = {
     {"server", "threads", "0",
      "Worker threads of the HTTP server, 1-64; 0 = one per online CPU but one, at least one"
      " (the TLS proxy in front needs a core too; more threads than free cores only lengthen"
-     " the latency tail).",
+     " the latency tail); with PostgreSQL 0 = two per online CPU, at most 6 (a worker waits"
+     " for the database with its core free).",
      KT_UINT, NUM(threads), 0, CONFIG_MAX_THREADS, NULL, NULL},
     {"server", "trusted_proxy", "",
      "Numeric IPv4 or IPv6 address of the reverse proxy in front of Signaal (TLS), or empty."
@@ -155,6 +156,8 @@ static const struct key_def keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 _Static_assert(CONFIG_MAX_THREADS == 64, "update the docs string of [server] threads");
+_Static_assert(HTTP_THREADS_PER_CPU_REMOTE == 2 && STORE_PG_CONNS - 2 == 6,
+               "update the docs string of [server] threads");
 _Static_assert(HTTP_MAX_CONNECTIONS == 512 && HTTP_MAX_CONNECTIONS_PER_SOURCE == 32 &&
                    HTTP_HEADER_TIMEOUT_S == 10 && HTTP_BODY_TIMEOUT_S == 30,
                "update the defaults of [server] max_connections and the timeouts");
@@ -252,6 +255,23 @@ static int listen_family(const struct config_listen *l, bool *any)
 	}
 	*any = strcmp(l->host, "0.0.0.0") == 0;
 	return AF_INET;
+}
+
+/* [server] threads = 0: on SQLite one worker per online CPU but one (at
+ * least one). Signaal always shares its machine with the TLS proxy in
+ * front of it, whose work per request is larger than serving a kept page;
+ * workers on every core fight it for the CPU and lengthen the latency tail
+ * (seen in bench/http, where wrk plays that part). On PostgreSQL a worker
+ * spends much of a staff request waiting for the database's answers with
+ * its core idle (bench/staff: one worker on two cores served half the
+ * inbox pages that four did), so HTTP_THREADS_PER_CPU_REMOTE per online
+ * CPU, at most the store's connections but those of its two writer
+ * threads (intake and audit), so that no worker waits for a connection. */
+unsigned config_default_threads(long cpus, bool remote)
+{
+	long n = remote ? cpus * (long)HTTP_THREADS_PER_CPU_REMOTE : cpus - 1;
+	long max = remote ? (long)STORE_PG_CONNS - 2 : (long)CONFIG_MAX_THREADS;
+	return n < 1 ? 1 : n > max ? (unsigned)max : (unsigned)n;
 }
 
 bool config_listen_clash(const struct config_listen *a, const struct config_listen *b)

@@ -90,6 +90,9 @@ int config_load(const char *path, struct config *c, struct buf *err);
  * IPv4, [IPv6] or localhost, port 1..65535. 0 or -EINVAL; why (may be
  * NULL) gets the reason. */
 int config_parse_listen(const char *s, struct config_listen *out, struct buf *why);
+/* The worker threads of [server] threads = 0 on a machine with cpus
+ * online CPUs; remote: the store is PostgreSQL (store_remote()). */
+unsigned config_default_threads(long cpus, bool remote);
 /* True when the two listen addresses cannot both be bound: the same port
  * on the same address ("localhost" is 127.0.0.1) or on a wildcard address
  * (0.0.0.0, [::]) of the same family. */

@@ -108,9 +108,13 @@ int store_tx_audit_insert_many(struct store_tx *tx, const struct store_audit_row
 	for (size_t i = 0; i < n; i++)
 		if (!row_valid(&rows[i]))
 			return -EINVAL;
+	/* Per row its insert; per (organisation, object) among them one raise
+	 * of its count (migration 13) by its rows; then the head. */
 	struct store_val(*p)[8] = calloc(n, sizeof *p);
-	struct store_call *calls = calloc(n + 1, sizeof *calls);
-	int rc = p && calls ? 0 : -ENOMEM;
+	struct store_val(*cp)[3] = calloc(n, sizeof *cp);
+	struct store_call *calls = calloc(2 * n + 1, sizeof *calls);
+	int rc = p && cp && calls ? 0 : -ENOMEM;
+	size_t ncalls = 0, ncounts = 0;
 	bool found = false;
 	struct store_val h[] = {sv_text(key), sv_text(value)};
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -121,16 +125,32 @@ int store_tx_audit_insert_many(struct store_tx *tx, const struct store_audit_row
 		    sv_text(r->action), sv_opt(r->object),
 		    sv_text(r->result), {.type = STORE_BLOB, .p = r->mac, .len = r->mac_len}};
 		memcpy(p[i], v, sizeof v);
-		calls[i] = (struct store_call){STMT_AUDIT_INSERT, p[i], 8, NULL, NULL, 0};
+		calls[ncalls++] = (struct store_call){STMT_AUDIT_INSERT, p[i], 8, NULL, NULL, 0};
+		if (!r->org[0] || !r->object[0])
+			continue;
+		size_t k = 0;
+		while (k < ncounts && (strcmp(cp[k][0].p, r->org) || strcmp(cp[k][1].p, r->object)))
+			k++;
+		if (k == ncounts) {
+			cp[k][0] = sv_text(r->org);
+			cp[k][1] = sv_text(r->object);
+			cp[k][2] = sv_int(0);
+			ncounts++;
+		}
+		cp[k][2].i++;
 	}
+	for (size_t k = 0; !rc && k < ncounts; k++)
+		calls[ncalls++] =
+		    (struct store_call){STMT_AUDIT_COUNT_ADD, cp[k], 3, NULL, NULL, 0};
 	if (!rc) {
-		calls[n] =
+		calls[ncalls++] =
 		    (struct store_call){STMT_AUDIT_HEAD_SET, h, 2, store_row_found, &found, 0};
-		rc = store_tx_exec_many(tx, calls, n + 1);
+		rc = store_tx_exec_many(tx, calls, ncalls);
 	}
 	if (!rc && !found)
 		rc = STORE_NOT_FOUND;
 	free(p);
+	free(cp);
 	free(calls);
 	return rc;
 }

@@ -64,6 +64,9 @@ struct store_call {
 
 struct store_ops {
 	const char *name;
+	/* The database is reached over a socket (a thread waits for it
+	 * without using the CPU), not in this process. */
+	bool remote;
 	/* Borrows a connection for reads only; the caller has it alone until
 	 * read_release. May wait while all are borrowed. */
 	int (*read_acquire)(struct store *s, struct store_conn **out);

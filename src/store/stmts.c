@@ -192,13 +192,18 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
                          " AND at COLLATE \"C\" >= $5 AND at COLLATE \"C\" < $6"
                          " AND seq < $7 ORDER BY seq DESC LIMIT $8"},
     /* One organisation's entries about one object (a report's history),
-     * newest first, with how many there are in all (the same snapshot);
-     * the index of migration 12 serves both. */
-    [STMT_AUDIT_OBJECT] = {"audit_object",
-                           "SELECT seq, at, actor, action, result,"
-                           " (SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND object = $2)"
-                           " FROM audit_log WHERE org_id = $1 AND object = $2"
-                           " ORDER BY seq DESC LIMIT $3"},
+     * newest first (the index of migration 11), with how many there are
+     * in all (migration 13; the same snapshot). */
+    [STMT_AUDIT_OBJECT] = {"audit_object", "SELECT seq, at, actor, action, result,"
+                                           " COALESCE((SELECT entries FROM audit_counts"
+                                           " WHERE org_id = $1 AND object = $2), 0)"
+                                           " FROM audit_log WHERE org_id = $1 AND object = $2"
+                                           " ORDER BY seq DESC LIMIT $3"},
+    /* $3 more entries about one object of one organisation. */
+    [STMT_AUDIT_COUNT_ADD] = {"audit_count_add",
+                              "INSERT INTO audit_counts (org_id, object, entries)"
+                              " VALUES ($1, $2, $3) ON CONFLICT (org_id, object)"
+                              " DO UPDATE SET entries = audit_counts.entries + excluded.entries"},
     [STMT_AUDIT_RANGE] = {"audit_range",
                           "SELECT seq, at, actor, org_id, action, object, result, mac"
                           " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},

@@ -128,6 +128,8 @@ enum stmt_id {
 	STMT_MESSAGE_LIST_ORG,
 	/* The audit log's last entry (seq, mac): none when it is empty. */
 	STMT_AUDIT_LAST,
+	/* Raises the number of entries about an object (migration 13). */
+	STMT_AUDIT_COUNT_ADD,
 	STMT__COUNT
 };
 

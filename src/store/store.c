@@ -70,6 +70,11 @@ const char *store_backend(const struct store *s)
 	return s->ops->name;
 }
 
+bool store_remote(const struct store *s)
+{
+	return s->ops->remote;
+}
+
 void store_close(struct store *s)
 {
 	if (s)

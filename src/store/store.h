@@ -89,6 +89,9 @@ int store_open_sqlite(const char *path, struct store **out, struct buf *err);
 int store_open_sqlite_existing(const char *path, struct store **out, struct buf *err);
 /* The name of the backend behind s ("sqlite", "postgresql"), for logs. */
 const char *store_backend(const struct store *s);
+/* Whether the database is another process reached over a socket
+ * (PostgreSQL), so that a thread waiting for it leaves its core free. */
+bool store_remote(const struct store *s);
 /* Closes every connection. No other thread may still use s. Accepts NULL. */
 void store_close(struct store *s);
 /* 0 when the store answers a query. */

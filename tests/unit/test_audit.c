@@ -1033,6 +1033,70 @@ static void test_object_entries_of_one_organisation(void **state)
 	json_decref(h);
 }
 
+/* The count of entries about an object (migration 13) is raised in the
+ * transaction that adds them, once per object of a batch by its entries;
+ * an entry without organisation or object counts for none. */
+static void test_object_counts_of_a_batch(void **state)
+{
+	struct fx *f = *state;
+	struct audit_entry e[3] = {entry(AUDIT_REPORT_VIEW, "report:77"),
+	                           entry(AUDIT_REPORT_CHANGE, "report:77"),
+	                           entry(AUDIT_LOGIN, NULL)};
+	struct many_ctx m = {&f->key, {&e[0], &e[1], &e[2]}};
+	assert_int_equal(store_txn(f->s, many_txn, &m), 0);
+	e[1].org = "haarlem";
+	assert_int_equal(store_txn(f->s, many_txn, &m), 0);
+	struct seen s = {0};
+	int64_t total = -1;
+	assert_int_equal(store_audit_object(f->s, "velsen", "report:77", 1, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 3);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.seq[0], 4);
+	assert_int_equal(store_audit_object(f->s, "haarlem", "report:77", 10, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 1);
+	/* A batch that fails writes no count either. */
+	e[1].object = "free text";
+	assert_int_equal(store_txn(f->s, many_txn, &m), -EINVAL);
+	assert_int_equal(store_audit_object(f->s, "velsen", "report:77", 1, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 3);
+	struct store_fixture_row row = {0};
+	assert_int_equal(store_fixture_query(f->s, "SELECT COUNT(*) FROM audit_counts", &row), 0);
+	assert_int_equal(row.v, 2);
+}
+
+/* Migration 13 counts the entries that were there before it. */
+static void test_migration_counts_entries(void **state)
+{
+	struct fx *f = *state;
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "report:77");
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "report:77");
+	add(f, "user:b1", "haarlem", AUDIT_REPORT_VIEW, "report:77");
+	add(f, "user:a1", "velsen", AUDIT_LOGIN, NULL);
+	/* As the database was before migration 13. */
+	assert_int_equal(store_fixture_exec(f->s,
+	                                    "DROP TABLE audit_counts;"
+	                                    "DELETE FROM schema_migrations WHERE version = 13"),
+	                 0);
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(fx_open(f, &f->s), 0);
+	int64_t total = -1;
+	struct seen s = {0};
+	assert_int_equal(store_audit_object(f->s, "velsen", "report:77", 10, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(store_audit_object(f->s, "haarlem", "report:77", 10, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 1);
+	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "report:77");
+	assert_int_equal(store_audit_object(f->s, "velsen", "report:77", 10, seq_row, &s, &total),
+	                 0);
+	assert_int_equal(total, 3);
+}
+
 /* Beyond REPORT_HISTORY_MAX entries the history keeps the newest and
  * counts the older ones. */
 static void test_history_is_bounded(void **state)
@@ -1104,6 +1168,8 @@ int main(void)
 	    T(test_csv_is_formula_safe),
 	    T(test_csv_reads_in_batches),
 	    T(test_object_entries_of_one_organisation),
+	    T(test_object_counts_of_a_batch),
+	    T(test_migration_counts_entries),
 	    T(test_history_is_bounded),
 	};
 	store_fixture_init();

@@ -69,6 +69,23 @@ static void test_staff_listen(void **state)
 	buf_free(&err);
 }
 
+/* [server] threads = 0: SQLite one per CPU but one, PostgreSQL two per
+ * CPU up to the pool's connections but the two writers'. */
+static void test_default_threads(void **state)
+{
+	(void)state;
+	assert_int_equal(config_default_threads(1, false), 1);
+	assert_int_equal(config_default_threads(2, false), 1);
+	assert_int_equal(config_default_threads(8, false), 7);
+	assert_int_equal(config_default_threads(500, false), CONFIG_MAX_THREADS);
+	assert_int_equal(config_default_threads(-1, false), 1); /* sysconf failed */
+	assert_int_equal(config_default_threads(1, true), 2);
+	assert_int_equal(config_default_threads(2, true), 4);
+	assert_int_equal(config_default_threads(3, true), STORE_PG_CONNS - 2);
+	assert_int_equal(config_default_threads(64, true), STORE_PG_CONNS - 2);
+	assert_int_equal(config_default_threads(-1, true), 1);
+}
+
 static void test_good(void **state)
 {
 	(void)state;
@@ -341,12 +358,19 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_defaults),           cmocka_unit_test(test_good),
-	    cmocka_unit_test(test_staff_listen),       cmocka_unit_test(test_empty_keeps_defaults),
-	    cmocka_unit_test(test_store_url),          cmocka_unit_test(test_hosts),
-	    cmocka_unit_test(test_ipv6_and_indented),  cmocka_unit_test(test_loopback_http),
-	    cmocka_unit_test(test_missing_file),       cmocka_unit_test(test_directory_refused),
-	    cmocka_unit_test(test_bad_number_message), cmocka_unit_test(test_parse_listen),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_good),
+	    cmocka_unit_test(test_default_threads),
+	    cmocka_unit_test(test_staff_listen),
+	    cmocka_unit_test(test_empty_keeps_defaults),
+	    cmocka_unit_test(test_store_url),
+	    cmocka_unit_test(test_hosts),
+	    cmocka_unit_test(test_ipv6_and_indented),
+	    cmocka_unit_test(test_loopback_http),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_directory_refused),
+	    cmocka_unit_test(test_bad_number_message),
+	    cmocka_unit_test(test_parse_listen),
 	    cmocka_unit_test(test_docs_match_table),
 	};
 	enum {

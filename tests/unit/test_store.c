@@ -1203,6 +1203,8 @@ static const char *const undo_sql[] = {
            "CREATE INDEX reports_org_inbox ON reports (org_id, received_on, id);"
            "ALTER TABLE reports DROP COLUMN arrival;"
            "DELETE FROM counters WHERE name = 'arrival';",
+    /* the counts of entries about an object */
+    [13] = "DROP TABLE audit_counts;",
 };
 
 /* Brings the database at path back to the schema before migration
