@@ -144,6 +144,20 @@ struct change_ctx {
 	bool af;
 };
 
+static enum audit_action change_action(enum user_change what)
+{
+	switch (what) {
+	case CHANGE_DISABLE:
+		return AUDIT_USER_DISABLE;
+	case CHANGE_ENABLE:
+		return AUDIT_USER_ENABLE;
+	case CHANGE_ROLES:
+		return AUDIT_USER_ROLES;
+	default:
+		return AUDIT_2FA_RESET;
+	}
+}
+
 static int change_txn(struct store_tx *tx, void *vctx)
 {
 	struct change_ctx *c = vctx;
@@ -153,22 +167,19 @@ static int change_txn(struct store_tx *tx, void *vctx)
 		return rc;
 	if (c->org && strcmp(c->org, u.org) != 0)
 		return STORE_NOT_FOUND;
-	enum audit_action action;
+	enum audit_action action = change_action(c->what);
 	switch (c->what) {
 	case CHANGE_DISABLE:
 	case CHANGE_ENABLE:
-		action = c->what == CHANGE_DISABLE ? AUDIT_USER_DISABLE : AUDIT_USER_ENABLE;
 		rc = store_tx_user_set_disabled(tx, u.id, c->what == CHANGE_DISABLE);
 		/* Enabling also lifts a throttle: an admin has looked. */
 		if (!rc && c->what == CHANGE_ENABLE)
 			rc = store_tx_user_set_failed(tx, u.id, 0, 0);
 		break;
 	case CHANGE_ROLES:
-		action = AUDIT_USER_ROLES;
 		rc = store_tx_user_set_roles(tx, u.id, c->roles, c->af);
 		break;
 	default:
-		action = AUDIT_2FA_RESET;
 		rc = store_tx_user_set_totp(tx, u.id, NULL, 0, false, 0);
 		if (!rc)
 			rc = store_tx_recovery_replace(tx, u.id, NULL, 0);
@@ -182,10 +193,24 @@ static int change_txn(struct store_tx *tx, void *vctx)
 	return rc;
 }
 
+/* An admin's change refused because the account is not one of the
+ * admin's organisation (or does not exist): written down as denied, the
+ * login as its object when it has a login's shape. */
+static int denied_txn(struct store_tx *tx, void *vctx)
+{
+	const struct change_ctx *c = vctx;
+	return audit(tx, c->actor, c->org, change_action(c->what),
+	             accounts_login_valid(c->login) ? c->login : NULL, AUDIT_DENIED);
+}
+
 static int user_change(struct accounts *a, struct change_ctx *c)
 {
 	int rc = store_txn(a->store, change_txn, c);
-	return rc == STORE_NOT_FOUND ? ACCOUNTS_NO_USER : rc;
+	if (rc != STORE_NOT_FOUND)
+		return rc;
+	if (c->org && (rc = store_txn(a->store, denied_txn, c)) != 0)
+		return rc;
+	return ACCOUNTS_NO_USER;
 }
 
 int accounts_user_set_disabled(struct accounts *a, const char *actor, const char *org,

@@ -180,12 +180,25 @@ static int admin_page(struct req *req, struct resp *resp, int status, const char
 	return rc < 0 ? rc : rc ? -EIO : 0;
 }
 
+/* What a change said after its redirect (post/redirect/get): the value of
+ * "klaar" and its message. Any other value says nothing. */
+static const struct {
+	const char *klaar;
+	const char *done; /* msgid */
+} admin_done[] = {
+    {"rollen", _("De rollen zijn veranderd.")},
+    {"uitgezet", _("Het account is uitgezet. Het is overal uitgelogd.")},
+    {"aangezet", _("Het account is weer aangezet.")},
+    {"tweede-stap", _("De tweede stap is gewist. Bij de volgende keer inloggen stelt deze "
+                      "persoon hem opnieuw in.")},
+};
+
 int page_staff_admin(struct req *req, struct resp *resp)
 {
-	/* What the change before the redirect did (post/redirect/get). */
-	const char *klaar = req_query(req, "klaar");
-	const char *done =
-	    klaar && strcmp(klaar, "rollen") == 0 ? _("De rollen zijn veranderd.") : NULL;
+	const char *klaar = req_query(req, "klaar"), *done = NULL;
+	for (size_t i = 0; klaar && !done && i < sizeof admin_done / sizeof admin_done[0]; i++)
+		if (strcmp(klaar, admin_done[i].klaar) == 0)
+			done = admin_done[i].done;
 	return admin_page(req, resp, 200, NULL, done);
 }
 
@@ -223,13 +236,10 @@ int page_staff_admin_user(struct req *req, struct resp *resp)
 		return admin_page(req, resp, 404, no_user, NULL);
 	if (rc)
 		return rc < 0 ? rc : -EIO;
-	return admin_page(req, resp, 200, NULL,
-	                  strcmp(action, "disable") == 0  ? _("Het account is uitgezet. Het is "
-	                                                       "overal uitgelogd.")
-	                  : strcmp(action, "enable") == 0 ? _("Het account is weer aangezet.")
-	                                                  : _("De tweede stap is gewist. Bij de "
-	                                                      "volgende keer inloggen stelt deze "
-	                                                      "persoon hem opnieuw in."));
+	return staff_go(req, resp,
+	                strcmp(action, "disable") == 0  ? "/staf/beheer?klaar=uitgezet"
+	                : strcmp(action, "enable") == 0 ? "/staf/beheer?klaar=aangezet"
+	                                                : "/staf/beheer?klaar=tweede-stap");
 }
 
 /* --- a new account ------------------------------------------------------------- */

@@ -457,14 +457,20 @@ static void user_id_of(const struct who *w, const char *login, char *out, size_t
 }
 
 /* Whether the audit log holds an entry ACTION of actor with object. */
-static bool audited(const char *action, const char *actor, const char *object)
+static bool audited_as(const char *action, const char *actor, const char *object,
+                       const char *result)
 {
 	char args[160], out[4096], want[160];
 	snprintf(args, sizeof args, "audit list --action %s --actor user:%s", action, actor);
 	if (cli(NULL, args, out, sizeof out) != 0)
 		return false;
-	snprintf(want, sizeof want, "\t%s\t%s\tok", action, object);
+	snprintf(want, sizeof want, "\t%s\t%s\t%s", action, object, result);
 	return strstr(out, want) != NULL;
+}
+
+static bool audited(const char *action, const char *actor, const char *object)
+{
+	return audited_as(action, actor, object, "ok");
 }
 
 /* An admin adds an account of their organisation: a one-time password,
@@ -898,12 +904,34 @@ static void admin_acts_on_own_organisation(void **state)
 	snprintf(body, sizeof body, "csrf=%s&login=uadmin&action=disable", adm->csrf);
 	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 404);
 	res_free(&r);
+	/* The attempt on another organisation's account is written down. */
+	assert_true(audited_as("user.disable", "admin1", "user:uadmin", "denied"));
+	assert_false(audited("user.disable", "admin1", "user:uadmin"));
 	snprintf(body, sizeof body, "csrf=%s&login=admin1&action=disable", adm->csrf);
 	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 400);
 	res_free(&r);
+	/* Post/redirect/get: the list says what was done. */
+	char loc[128];
 	snprintf(body, sizeof body, "csrf=%s&login=temp1&action=disable", adm->csrf);
-	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 200);
-	assert_non_null(strstr(buf_str(&r.body), "uitgezet"));
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 303);
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/staf/beheer?klaar=uitgezet");
+	res_free(&r);
+	assert_int_equal(get_with(loc, adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "Het account is uitgezet."));
+	res_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&login=temp1&action=reset-2fa", adm->csrf);
+	assert_int_equal(post_form("/staf/beheer/account", adm->cookie, body, &r), 303);
+	assert_true(res_header(&r, "Location", loc, sizeof loc));
+	assert_string_equal(loc, "/staf/beheer?klaar=tweede-stap");
+	res_free(&r);
+	assert_int_equal(get_with(loc, adm->cookie, &r), 200);
+	assert_non_null(strstr(buf_str(&r.body), "De tweede stap is gewist."));
+	res_free(&r);
+	/* A value of klaar that means nothing says nothing. */
+	assert_int_equal(get_with("/staf/beheer?klaar=%3Cb%3E", adm->cookie, &r), 200);
+	assert_null(strstr(buf_str(&r.body), "is uitgezet"));
+	assert_null(strstr(buf_str(&r.body), "<b>"));
 	res_free(&r);
 	/* Its token is listed as not working, not as active. */
 	assert_int_equal(get_with("/staf/beheer/tokens", adm->cookie, &r), 200);

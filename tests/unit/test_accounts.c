@@ -629,9 +629,13 @@ static void test_roles_change_in_own_org(void **state)
 	int64_t next;
 	struct audit_query q = {.org = "velsen", .action = AUDIT_USER_ROLES};
 	assert_int_equal(audit_list(f->s, &q, 0, 10, seen_row, &s, &next), 0);
-	assert_int_equal(s.n, 2);
-	assert_string_equal(s.lines[0], "user:anna user.roles user:anna ok");
-	assert_string_equal(s.lines[1], "user:anna user.roles user:bert ok");
+	/* The changes refused for another organisation's account or none
+	 * are written down as denied. */
+	assert_int_equal(s.n, 4);
+	assert_string_equal(s.lines[0], "user:anna user.roles user:nobody denied");
+	assert_string_equal(s.lines[1], "user:anna user.roles user:anna ok");
+	assert_string_equal(s.lines[2], "user:anna user.roles user:cees denied");
+	assert_string_equal(s.lines[3], "user:anna user.roles user:bert ok");
 }
 
 /* With an org, tokens are made and revoked only for its own users. */
