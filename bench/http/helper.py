@@ -15,6 +15,7 @@ import html.parser
 import http.client
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -326,12 +327,24 @@ def load(url, n, form=None):
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
     codes = {}
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if form is not None:
+        # A form POST needs the CSRF cookie and token of the form's page
+        # (one pair serves every request: it stays valid for CSRF_MAX_AGE_S).
+        conn.request("GET", u.path)
+        r = conn.getresponse()
+        page = r.read().decode("utf-8", "replace")
+        cookie = (r.getheader("Set-Cookie") or "").split(";")[0]
+        m = re.search(r'name="csrf" value="([^"]*)"', page)
+        if r.status != 200 or not cookie or not m:
+            sys.exit(f"load: GET {u.path} gave no CSRF cookie and token (HTTP {r.status})")
+        headers["Cookie"] = cookie
+        form = "csrf=" + urllib.parse.quote(m.group(1), safe="") + "&" + form
     for _ in range(n):
         if form is None:
             conn.request("GET", u.path or "/")
         else:
-            conn.request("POST", u.path, body=form.encode(),
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            conn.request("POST", u.path, body=form.encode(), headers=headers)
         r = conn.getresponse()
         r.read()
         codes[r.status] = codes.get(r.status, 0) + 1
