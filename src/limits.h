@@ -167,6 +167,8 @@
 #define STORE_MAX_ORGS 10000u
 /* Parameters of one statement ($1..$16). */
 #define STORE_MAX_PARAMS 16u
+/* Columns of one result row (a session or token with its user's 13). */
+#define STORE_MAX_COLS 24u
 /* Length of a setting key ([a-z0-9_.-]). */
 #define SETTING_KEY_MAX_LEN 64u
 /* Bytes of a setting value. */

@@ -485,20 +485,16 @@ int accounts_session(struct accounts *a, const char *sid, int64_t now, struct pr
 	unsigned char hash[SECRET_HASH_BYTES];
 	int rc = secret_hash(a->hash_key, SECRET_SESSION, sid, hash);
 	struct store_session s;
+	struct store_user u;
 	if (!rc)
-		rc = store_session_get(a->store, hash, &s);
+		rc = store_session_user_get(a->store, hash, &s, &u);
 	if (rc == STORE_NOT_FOUND)
 		return ACCOUNTS_NO_SESSION;
 	if (rc)
 		return rc;
-	struct store_user u;
-	rc = store_user_by_id(a->store, s.user_id, &u);
-	if (rc && rc != STORE_NOT_FOUND)
-		return rc;
-	bool expired = rc == STORE_NOT_FOUND || u.disabled || now - s.last_seen > a->idle_s ||
-	               now - s.created > a->absolute_s ||
-	               (s.stage != SESSION_FULL && now - s.created > SESSION_PENDING_MAX_S) ||
-	               now < s.created;
+	bool expired =
+	    u.disabled || now - s.last_seen > a->idle_s || now - s.created > a->absolute_s ||
+	    (s.stage != SESSION_FULL && now - s.created > SESSION_PENDING_MAX_S) || now < s.created;
 	struct ses_ctx c = {hash, now, expired};
 	if (expired || now - s.last_seen >= (int64_t)SESSION_TOUCH_EVERY_S) {
 		rc = store_txn(a->store, ses_txn, &c);
@@ -878,21 +874,16 @@ int accounts_token(struct accounts *a, const char *token, int64_t now, struct pr
 		return ACCOUNTS_NO_SESSION;
 	unsigned char hash[SECRET_HASH_BYTES];
 	struct store_token t;
+	struct store_user u;
 	int rc = secret_hash(a->hash_key, SECRET_TOKEN, token, hash);
 	if (!rc)
-		rc = store_token_by_hash(a->store, hash, &t);
+		rc = store_token_user_by_hash(a->store, hash, &t, &u);
 	if (rc == STORE_NOT_FOUND)
 		return ACCOUNTS_NO_SESSION;
 	if (rc)
 		return rc;
-	if (t.revoked || now >= t.expires)
+	if (t.revoked || now >= t.expires || u.disabled)
 		return ACCOUNTS_NO_SESSION;
-	struct store_user u;
-	rc = store_user_by_id(a->store, t.user_id, &u);
-	if (rc == STORE_NOT_FOUND || (!rc && u.disabled))
-		return ACCOUNTS_NO_SESSION;
-	if (rc)
-		return rc;
 	principal_of(&u, out);
 	out->via_token = true;
 	out->stage = SESSION_FULL;

@@ -331,9 +331,9 @@ static int64_t be_int(const unsigned char *p, int len)
 
 static int read_row(const PGresult *r, int row, store_row_fn fn, void *ctx)
 {
-	struct store_val cols[STORE_MAX_PARAMS];
+	struct store_val cols[STORE_MAX_COLS];
 	int n = PQnfields(r);
-	if (n < 0 || n > (int)STORE_MAX_PARAMS)
+	if (n < 0 || n > (int)STORE_MAX_COLS)
 		return -EIO;
 	for (int i = 0; i < n; i++) {
 		struct store_val *v = &cols[i];

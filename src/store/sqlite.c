@@ -282,9 +282,9 @@ static int bind_all(sqlite3_stmt *st, const struct store_val *p, size_t n)
 
 static int read_row(sqlite3_stmt *st, store_row_fn row, void *ctx)
 {
-	struct store_val cols[STORE_MAX_PARAMS];
+	struct store_val cols[STORE_MAX_COLS];
 	int n = sqlite3_column_count(st);
-	if (n < 0 || n > (int)STORE_MAX_PARAMS)
+	if (n < 0 || n > (int)STORE_MAX_COLS)
 		return -EIO;
 	for (int i = 0; i < n; i++) {
 		struct store_val *v = &cols[i];

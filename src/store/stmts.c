@@ -282,6 +282,11 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_SESSION_GET] =
         {"session_get",
          "SELECT user_id, stage, created, last_seen FROM sessions WHERE id_hash = $1"},
+    /* A request's session with its user, in one look (accounts_session). */
+    [STMT_SESSION_USER_GET] =
+        {"session_user_get",
+         "SELECT s.user_id, s.stage, s.created, s.last_seen, u.id, u.org_id, u.login, u.roles, u.af, u.password_hash, u.must_change, u.disabled, u.totp_sealed, u.totp_enrolled, u.totp_last_step, u.failed_count, u.throttle_until"
+         " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"},
     [STMT_SESSION_TOUCH] = {"session_touch",
                             "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1"},
     [STMT_SESSION_SET_STAGE] =
@@ -302,9 +307,11 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          "INSERT INTO api_tokens (id, user_id, token_hash, created, expires) VALUES ($1, $2, $3, $4, $5)"},
     [STMT_TOKEN_ID_EXISTS] = {"token_id_exists",
                               "SELECT 1 FROM api_tokens WHERE id = $1 OR token_hash = $2"},
-    [STMT_TOKEN_BY_HASH] =
-        {"token_by_hash",
-         "SELECT id, user_id, created, expires, revoked FROM api_tokens WHERE token_hash = $1"},
+    /* A request's API token with its user, in one look (accounts_token). */
+    [STMT_TOKEN_USER_BY_HASH] =
+        {"token_user_by_hash",
+         "SELECT t.id, t.user_id, t.created, t.expires, t.revoked, u.id, u.org_id, u.login, u.roles, u.af, u.password_hash, u.must_change, u.disabled, u.totp_sealed, u.totp_enrolled, u.totp_last_step, u.failed_count, u.throttle_until"
+         " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"},
     [STMT_TOKEN_LIST_ALL] =
         {"token_list_all",
          "SELECT t.id, u.login, t.created, t.expires, t.revoked, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.login COLLATE \"C\", t.created, t.id"},

@@ -323,10 +323,38 @@ static int session_get(struct where w, const unsigned char hash[STORE_SECRET_HAS
 	return 0;
 }
 
-int store_session_get(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
-                      struct store_session *out)
+/* A session or token row (k columns, parsed by fn into what) followed
+ * by its user's 13 columns. */
+struct with_user {
+	store_row_fn fn;
+	void *what;
+	size_t k;
+	struct store_user *u;
+};
+
+static int with_user_row(void *ctx, const struct store_val *c, size_t n)
 {
-	return session_get((struct where){.s = s}, hash, out);
+	struct with_user *w = ctx;
+	if (n < w->k)
+		return -EIO;
+	int rc = w->fn(w->what, c, w->k);
+	return rc ? rc : user_row(w->u, c + w->k, n - w->k);
+}
+
+int store_session_user_get(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
+                           struct store_session *ses, struct store_user *u)
+{
+	memset(ses, 0, sizeof *ses);
+	u->id = 0;
+	struct store_val p[] = {sv_blob(hash, STORE_SECRET_HASH_BYTES)};
+	struct with_user w = {session_row, ses, 4, u};
+	int rc = store_read_exec(s, STMT_SESSION_USER_GET, p, 1, with_user_row, &w);
+	if (rc)
+		return rc;
+	if (!ses->user_id || !u->id)
+		return STORE_NOT_FOUND;
+	memcpy(ses->id_hash, hash, STORE_SECRET_HASH_BYTES);
+	return 0;
 }
 
 int store_tx_session_get(struct store_tx *tx, const unsigned char hash[STORE_SECRET_HASH_BYTES],
@@ -458,15 +486,17 @@ static int token_row(void *ctx, const struct store_val *c, size_t n)
 	return col_bool(&c[4], &t->revoked);
 }
 
-int store_token_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
-                        struct store_token *out)
+int store_token_user_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
+                             struct store_token *t, struct store_user *u)
 {
-	memset(out, 0, sizeof *out);
+	memset(t, 0, sizeof *t);
+	u->id = 0;
 	struct store_val p[] = {sv_blob(hash, STORE_SECRET_HASH_BYTES)};
-	int rc = store_read_exec(s, STMT_TOKEN_BY_HASH, p, 1, token_row, out);
+	struct with_user w = {token_row, t, 5, u};
+	int rc = store_read_exec(s, STMT_TOKEN_USER_BY_HASH, p, 1, with_user_row, &w);
 	if (rc)
 		return rc;
-	return out->id ? 0 : STORE_NOT_FOUND;
+	return t->id && u->id ? 0 : STORE_NOT_FOUND;
 }
 
 struct tok_list {

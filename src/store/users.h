@@ -90,9 +90,11 @@ struct store_session {
 	int64_t last_seen;
 };
 int store_tx_session_insert(struct store_tx *tx, const struct store_session *ses);
+/* The session and its user in one look; STORE_NOT_FOUND when there is
+ * no such session (or, which a foreign key rules out, no user). */
+int store_session_user_get(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
+                           struct store_session *ses, struct store_user *u);
 /* STORE_NOT_FOUND when there is none. */
-int store_session_get(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
-                      struct store_session *out);
 int store_tx_session_get(struct store_tx *tx, const unsigned char hash[STORE_SECRET_HASH_BYTES],
                          struct store_session *out);
 int store_tx_session_touch(struct store_tx *tx, const unsigned char hash[STORE_SECRET_HASH_BYTES],
@@ -125,8 +127,10 @@ struct store_token {
 /* STORE_DUPLICATE when the id or the hash exists (draw again). */
 int store_tx_token_insert(struct store_tx *tx, const struct store_token *t,
                           const unsigned char hash[STORE_SECRET_HASH_BYTES]);
-int store_token_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
-                        struct store_token *out);
+/* The token and its user in one look; STORE_NOT_FOUND when there is no
+ * such token. */
+int store_token_user_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
+                             struct store_token *t, struct store_user *u);
 /* Every token (user_id 0) or the user's; fn per token. */
 typedef int (*store_token_fn)(void *ctx, const struct store_token *t);
 int store_token_list(struct store *s, int64_t user_id, store_token_fn fn, void *ctx);

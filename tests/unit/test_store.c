@@ -157,6 +157,32 @@ static void test_registry_complete(void **state)
 	}
 }
 
+/* Every statement's row fits the columns a backend reads at most
+ * (STORE_MAX_COLS): one with more would fail every call with -EIO.
+ * SQLite's count of result columns, on the migrated schema; the
+ * PostgreSQL texts differ only in dialect, not in their columns. */
+static int count_columns(sqlite3 *db, void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; i < STMT__COUNT; i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(db, stmt_registry[i].sql, -1, &st, NULL) != SQLITE_OK)
+			fail_msg("%s: %s", stmt_registry[i].name, sqlite3_errmsg(db));
+		int n = sqlite3_column_count(st);
+		sqlite3_finalize(st);
+		if (n > (int)STORE_MAX_COLS)
+			fail_msg("%s: %d columns, more than STORE_MAX_COLS", stmt_registry[i].name,
+			         n);
+	}
+	return 0;
+}
+
+static void test_registry_rows_fit(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(store_sqlite_raw(f->s, false, count_columns, NULL), 0);
+}
+
 static void test_open_creates_private_file(void **state)
 {
 	struct fx *f = *state;
@@ -1937,6 +1963,7 @@ int main(void)
 	/* What only the SQLite backend has: its file, pragmas, backup, and
 	 * the migrations of files older programs wrote. */
 	const struct CMUnitTest sqlite_only[] = {
+	    T(test_registry_rows_fit),
 	    T(test_open_creates_private_file),
 	    T(test_migrations_recorded_and_idempotent),
 	    T(test_pragmas_hardened),
