@@ -14,6 +14,7 @@
 #include "site/site.h"
 #include "site/staffread.h"
 #include "util/i18n.h"
+#include "util/jsonw.h"
 #include "util/str.h"
 
 /* The database is busy (-EBUSY): 503 and when to try again. */
@@ -104,8 +105,11 @@ int api_staff_report(struct req *req, struct resp *resp)
 	 * the entry goes to the audit log's writer (group commit with the
 	 * views of other connections, audit/group.h) while this worker
 	 * thread serves other requests. */
-	char *json = json_dumps(out, JSON_COMPACT);
+	struct buf dumped = BUF_INIT;
+	rc = jsonw_value(&dumped, out) ? -ENOMEM : 0;
 	json_decref(out);
+	char *json = rc ? NULL : buf_steal(&dumped);
+	buf_free(&dumped);
 	if (!json)
 		return -ENOMEM;
 	size_t len = strlen(json);
