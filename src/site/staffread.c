@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/workdays.h"
 #include "site/site.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 /* Whether p reads reports with their personal data. */
@@ -30,6 +31,16 @@ int staffread_inbox(struct site *site, const struct principal *p, const struct i
 	char today[WORKDAYS_DATE_BUF];
 	workdays_today(today);
 	return inbox_list(site->store, p->org, q, today, out, err);
+}
+
+int staffread_inbox_write(struct site *site, const struct principal *p, const struct inbox_query *q,
+                          struct buf *out, struct inbox_error *err)
+{
+	if (!reads_reports(p)) /* care, as staffread_inbox() */
+		return buf_puts(out, "{\"reports\":[],\"next\":null}");
+	char today[WORKDAYS_DATE_BUF];
+	workdays_today(today);
+	return inbox_list_write(site->store, p->org, q, today, out, err);
 }
 
 int staffread_report_read(struct site *site, const struct principal *p, const char *id,

@@ -30,6 +30,10 @@ struct principal;
  * date). */
 int staffread_inbox(struct site *site, const struct principal *p, const struct inbox_query *q,
                     json_t **out, struct inbox_error *err);
+/* The same inbox as JSON text at the end of out: inbox_list_write(). */
+struct buf;
+int staffread_inbox_write(struct site *site, const struct principal *p, const struct inbox_query *q,
+                          struct buf *out, struct inbox_error *err);
 /* Report id of p's organisation: as report_view(), with the personal
  * fields when p's roles may see them (then audited first).
  * REPORTVIEW_NOT_FOUND also for another organisation's report and for a

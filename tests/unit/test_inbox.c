@@ -25,6 +25,7 @@
 #ifdef SIGNAAL_HAVE_PG
 #include "store/pg.h"
 #endif
+#include "util/buf.h"
 #include "util/str.h"
 
 /* --- working days ---------------------------------------------------- */
@@ -167,6 +168,18 @@ static json_t *list(struct fx *f, const char *org, struct inbox_query q)
 	if (rc)
 		fail_msg("inbox_list: %d (%s: %s)", rc, err.field ? err.field : "-",
 		         err.message ? err.message : "-");
+	/* The staff API writes the list as text without the tree: the same
+	 * bytes as jansson's dump of the tree, for every list of the tests
+	 * below. */
+	char *want = json_dumps(out, JSON_COMPACT);
+	struct buf text = BUF_INIT;
+	assert_int_equal(buf_puts(&text, "before"), 0);
+	assert_int_equal(inbox_list_write(f->sf.s, org, &q, TODAY, &text, &err), 0);
+	assert_non_null(want);
+	if (strncmp(buf_str(&text), "before", 6) != 0 || strcmp(buf_str(&text) + 6, want) != 0)
+		fail_msg("inbox_list_write: %s\nwant: %s", buf_str(&text), want);
+	free(want);
+	buf_free(&text);
 	return out;
 }
 
@@ -508,6 +521,14 @@ static void refused_queries(void **state)
 		    !err.message)
 			fail_msg("case %zu: %d, field %s", i, rc, err.field ? err.field : "-");
 		assert_null(out);
+		struct inbox_error werr = {0};
+		struct buf text = BUF_INIT;
+		assert_int_equal(
+		    inbox_list_write(f->sf.s, "velsen", &cases[i].q, TODAY, &text, &werr),
+		    INBOX_BAD_QUERY);
+		assert_string_equal(werr.field, err.field);
+		assert_ptr_equal(werr.message, err.message);
+		buf_free(&text);
 	}
 	/* a good cursor of the form, to show the bad ones fail for their
 	 * content: "2026-03-01:0:5" */
