@@ -143,7 +143,9 @@ static const char *due_of(struct due_memo *m, const char *received_on)
 			m->on[0] = '\0';
 			return NULL;
 		}
-		snprintf(m->on, sizeof m->on, "%s", received_on);
+		size_t n = strnlen(received_on, sizeof m->on - 1);
+		memcpy(m->on, received_on, n);
+		m->on[n] = '\0';
 	}
 	return m->due;
 }

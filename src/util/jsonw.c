@@ -25,53 +25,65 @@ static void put(struct buf *b, const char *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static int escape(struct buf *b, unsigned char c)
+/* One byte, without a call into buf.c when there is room. */
+static int put1(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		return buf_append(b, &c, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* The escape of c (a quote, a backslash or a C0 control) at o: returns
+ * the end of it (2 or 6 bytes). */
+static char *escape(char *o, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char e[6] = {'\\', 0};
-	size_t n = 2;
+	*o++ = '\\';
 	switch (c) {
 	case '"':
-		e[1] = '"';
+		*o++ = '"';
 		break;
 	case '\\':
-		e[1] = '\\';
+		*o++ = '\\';
 		break;
 	case '\b':
-		e[1] = 'b';
+		*o++ = 'b';
 		break;
 	case '\f':
-		e[1] = 'f';
+		*o++ = 'f';
 		break;
 	case '\n':
-		e[1] = 'n';
+		*o++ = 'n';
 		break;
 	case '\r':
-		e[1] = 'r';
+		*o++ = 'r';
 		break;
 	case '\t':
-		e[1] = 't';
+		*o++ = 't';
 		break;
 	default:
-		e[1] = 'u';
-		e[2] = '0';
-		e[3] = '0';
-		e[4] = hex[c >> 4];
-		e[5] = hex[c & 15];
-		n = 6;
+		*o++ = 'u';
+		*o++ = '0';
+		*o++ = '0';
+		*o++ = hex[c >> 4];
+		*o++ = hex[c & 15];
 	}
-	return buf_append(b, e, n);
+	return o;
 }
 
 int jsonw_str(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	/* The common case, nothing to escape, in one reservation. */
+	/* Room for the text as it is and its quotes; an escape reserves
+	 * the few bytes more it takes. */
 	if (n > BUF_MAX || buf_reserve(b, n + 2))
 		return -ENOMEM;
-	put(b, "\"", 1);
+	char *o = b->data + b->len;
+	*o++ = '"';
 	size_t i = 0;
-	while (i < n) {
+	for (;;) {
 		size_t j = i;
 		for (;;) {
 			while (j < n && plain(p[j]))
@@ -80,19 +92,29 @@ int jsonw_str(struct buf *b, const char *s, size_t n)
 				break;
 			uint32_t cp;
 			int len = str_utf8_next(s + j, n - j, &cp);
-			if (len < 0)
+			if (len < 0) {
+				*o = '\0';
+				b->len = (size_t)(o - b->data);
 				return -EINVAL;
+			}
 			j += (size_t)len;
 		}
-		if (j > i && buf_append(b, s + i, j - i))
-			return -ENOMEM;
+		memcpy(o, s + i, j - i);
+		o += j - i;
 		if (j == n)
 			break;
-		if (escape(b, p[j]))
+		/* Six bytes for this one, then the rest and the quote. */
+		*o = '\0';
+		b->len = (size_t)(o - b->data);
+		if (buf_reserve(b, 6 + (n - j - 1) + 1))
 			return -ENOMEM;
+		o = escape(b->data + b->len, p[j]);
 		i = j + 1;
 	}
-	return buf_append(b, "\"", 1);
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return 0;
 }
 
 int jsonw_cstr(struct buf *b, const char *s)
@@ -139,35 +161,35 @@ int jsonw_value(struct buf *b, const json_t *v)
 		return -EINVAL;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		if (buf_append(b, "{", 1))
+		if (put1(b, '{'))
 			return -ENOMEM;
 		bool first = true;
 		for (void *it = json_object_iter((json_t *)v); it;
 		     it = json_object_iter_next((json_t *)v, it)) {
-			if (!first && buf_append(b, ",", 1))
+			if (!first && put1(b, ','))
 				return -ENOMEM;
 			first = false;
 			if ((rc = jsonw_str(b, json_object_iter_key(it),
 			                    json_object_iter_key_len(it))))
 				return rc;
-			if (buf_append(b, ":", 1))
+			if (put1(b, ':'))
 				return -ENOMEM;
 			if ((rc = jsonw_value(b, json_object_iter_value(it))))
 				return rc;
 		}
-		return buf_append(b, "}", 1);
+		return put1(b, '}');
 	}
 	case JSON_ARRAY: {
-		if (buf_append(b, "[", 1))
+		if (put1(b, '['))
 			return -ENOMEM;
 		size_t n = json_array_size(v);
 		for (size_t i = 0; i < n; i++) {
-			if (i && buf_append(b, ",", 1))
+			if (i && put1(b, ','))
 				return -ENOMEM;
 			if ((rc = jsonw_value(b, json_array_get(v, i))))
 				return rc;
 		}
-		return buf_append(b, "]", 1);
+		return put1(b, ']');
 	}
 	case JSON_STRING:
 		return jsonw_str(b, json_string_value(v), json_string_length(v));
