@@ -52,6 +52,10 @@ struct staffread_audit {
  * before any of it leaves; nothing is written here. */
 int staffread_report_read(struct site *site, const struct principal *p, const char *id,
                           json_t **out, struct staffread_audit *a);
+/* The same with the report written at the end of out as JSON text
+ * (report_view_write()); on an error out holds part of it. */
+int staffread_report_write(struct site *site, const struct principal *p, const char *id,
+                           struct buf *out, struct staffread_audit *a);
 /* Logs that a view's entry could not be written (rc: its error). */
 void staffread_audit_failed(int rc);
 
