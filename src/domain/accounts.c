@@ -853,21 +853,18 @@ int accounts_token(struct accounts *a, const char *token, int64_t now, struct pr
 		return ACCOUNTS_NO_SESSION;
 	unsigned char hash[SECRET_HASH_BYTES];
 	struct store_token t;
+	struct store_user u;
 	int rc = secret_hash(a->hash_key, SECRET_TOKEN, token, hash);
+	/* The token with its user in one statement: a token whose user is
+	 * gone is not found. */
 	if (!rc)
-		rc = store_token_by_hash(a->store, hash, &t);
+		rc = store_token_by_hash(a->store, hash, &t, &u);
 	if (rc == STORE_NOT_FOUND)
 		return ACCOUNTS_NO_SESSION;
 	if (rc)
 		return rc;
-	if (t.revoked || now >= t.expires)
+	if (t.revoked || now >= t.expires || u.disabled)
 		return ACCOUNTS_NO_SESSION;
-	struct store_user u;
-	rc = store_user_by_id(a->store, t.user_id, &u);
-	if (rc == STORE_NOT_FOUND || (!rc && u.disabled))
-		return ACCOUNTS_NO_SESSION;
-	if (rc)
-		return rc;
 	principal_of(&u, out);
 	out->via_token = true;
 	out->stage = SESSION_FULL;

@@ -302,9 +302,11 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          "INSERT INTO api_tokens (id, user_id, token_hash, created, expires) VALUES ($1, $2, $3, $4, $5)"},
     [STMT_TOKEN_ID_EXISTS] = {"token_id_exists",
                               "SELECT 1 FROM api_tokens WHERE id = $1 OR token_hash = $2"},
+    /* The token with its user, in one round trip: every request with a
+     * bearer token reads both. */
     [STMT_TOKEN_BY_HASH] =
         {"token_by_hash",
-         "SELECT id, user_id, created, expires, revoked FROM api_tokens WHERE token_hash = $1"},
+         "SELECT t.id, t.user_id, t.created, t.expires, t.revoked, u.org_id, u.login, u.roles, u.af, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1"},
     [STMT_TOKEN_LIST_ALL] =
         {"token_list_all",
          "SELECT t.id, u.login, t.created, t.expires, t.revoked, u.disabled FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY u.login COLLATE \"C\", t.created, t.id"},

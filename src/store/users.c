@@ -458,12 +458,43 @@ static int token_row(void *ctx, const struct store_val *c, size_t n)
 	return col_bool(&c[4], &t->revoked);
 }
 
+struct token_user {
+	struct store_token *t;
+	struct store_user *u;
+};
+
+/* The token's five columns, then its user's org, login, roles, af and
+ * disabled (what a principal is made of). */
+static int token_user_row(void *ctx, const struct store_val *c, size_t n)
+{
+	struct token_user *x = ctx;
+	if (n != 10 || c[7].type != STORE_INT)
+		return -EIO;
+	int rc = token_row(x->t, c, 5);
+	if (rc)
+		return rc;
+	struct store_user *u = x->u;
+	memset(u, 0, sizeof *u);
+	u->id = x->t->user_id;
+	u->roles = (unsigned)c[7].i;
+	rc = store_col_text(u->org, sizeof u->org, &c[5]);
+	if (!rc)
+		rc = store_col_text(u->login, sizeof u->login, &c[6]);
+	if (!rc)
+		rc = col_bool(&c[8], &u->af);
+	if (!rc)
+		rc = col_bool(&c[9], &u->disabled);
+	return rc;
+}
+
 int store_token_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
-                        struct store_token *out)
+                        struct store_token *out, struct store_user *user)
 {
 	memset(out, 0, sizeof *out);
+	memset(user, 0, sizeof *user);
 	struct store_val p[] = {sv_blob(hash, STORE_SECRET_HASH_BYTES)};
-	int rc = store_read_exec(s, STMT_TOKEN_BY_HASH, p, 1, token_row, out);
+	struct token_user x = {out, user};
+	int rc = store_read_exec(s, STMT_TOKEN_BY_HASH, p, 1, token_user_row, &x);
 	if (rc)
 		return rc;
 	return out->id ? 0 : STORE_NOT_FOUND;

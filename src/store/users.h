@@ -125,8 +125,12 @@ struct store_token {
 /* STORE_DUPLICATE when the id or the hash exists (draw again). */
 int store_tx_token_insert(struct store_tx *tx, const struct store_token *t,
                           const unsigned char hash[STORE_SECRET_HASH_BYTES]);
+/* The token of hash and its user, read together (one round trip per
+ * request with a bearer token): of *user only id, org, login, roles, af
+ * and disabled are set (the rest is zero). STORE_NOT_FOUND when there is
+ * no such token. */
 int store_token_by_hash(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
-                        struct store_token *out);
+                        struct store_token *out, struct store_user *user);
 /* Every token (user_id 0) or the user's; fn per token. */
 typedef int (*store_token_fn)(void *ctx, const struct store_token *t);
 int store_token_list(struct store *s, int64_t user_id, store_token_fn fn, void *ctx);
