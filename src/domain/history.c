@@ -106,14 +106,16 @@ int history_end(struct history_read *h, int rc, const char *received, int64_t to
 	return 0;
 }
 
+/* A constant's bytes (no strlen, no NUL). */
+#define PUT(b, lit) buf_append((b), (lit), sizeof(lit) - 1)
+
 /* An event as text, keys in line_json's order. */
 static int line_write(struct buf *b, const char *at, const char *action, const char *actor,
                       const char *result)
 {
-	return buf_puts(b, "{\"at\":") || jsonw_cstr(b, at) || buf_puts(b, ",\"action\":") ||
-	               jsonw_cstr(b, action) || buf_puts(b, ",\"actor\":") ||
-	               jsonw_cstr(b, actor) || buf_puts(b, ",\"result\":") ||
-	               jsonw_cstr(b, result) || buf_putc(b, '}')
+	return PUT(b, "{\"at\":") || jsonw_cstr(b, at) || PUT(b, ",\"action\":") ||
+	               jsonw_cstr(b, action) || PUT(b, ",\"actor\":") || jsonw_cstr(b, actor) ||
+	               PUT(b, ",\"result\":") || jsonw_cstr(b, result) || PUT(b, "}")
 	           ? -ENOMEM
 	           : 0;
 }

@@ -31,6 +31,33 @@ static bool plain(unsigned char c)
 	return !stops[c];
 }
 
+/* Whether any of the 8 bytes of w is a stop: below 0x20, '"', '\\', or
+ * from 0x80 on ("Bit Twiddling Hacks", hasless and haszero: exact for
+ * whether there is one, not for where). */
+static bool any_stop(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+	return ((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) |
+	       ((bs - ones) & ~bs & highs) | (w & highs);
+}
+
+/* The end of the run of plain bytes of p[j..n): eight at a time while
+ * none of them stops it. */
+static size_t plain_run(const unsigned char *p, size_t j, size_t n)
+{
+	uint64_t w;
+	while (n - j >= 8) {
+		memcpy(&w, p + j, 8);
+		if (any_stop(w))
+			break;
+		j += 8;
+	}
+	while (j < n && plain(p[j]))
+		j++;
+	return j;
+}
+
 /* Room for n more bytes (and the NUL), without a call when there is. */
 static int room(struct buf *b, size_t n)
 {
@@ -106,8 +133,7 @@ int jsonw_str(struct buf *b, const char *s, size_t n)
 	for (;;) {
 		size_t j = i;
 		for (;;) {
-			while (j < n && plain(p[j]))
-				j++;
+			j = plain_run(p, j, n);
 			if (j == n || p[j] < 0x80)
 				break;
 			uint32_t cp;

@@ -76,6 +76,15 @@ static void escapes(void **state)
 		char s[3] = {'x', (char)c, 'y'};
 		assert_true(same_text(s, 3));
 	}
+	/* Every byte at every place of a text longer than the eight bytes
+	 * the writer looks at together. */
+	for (size_t at = 0; at < 18; at++)
+		for (int c = 0; c < 256; c++) {
+			char s[18];
+			memset(s, 'a', sizeof s);
+			s[at] = (char)c;
+			same_text(s, sizeof s);
+		}
 	/* Not UTF-8: an overlong form, a surrogate, above U+10FFFF, cut
 	 * short, a stray continuation byte, lead bytes never valid. */
 	static const char *const bad[] = {
