@@ -16,6 +16,8 @@
 #include <stdint.h>
 
 #include "limits.h"
+#include "store/audit.h"
+#include "store/store.h"
 
 struct store;
 
@@ -38,12 +40,27 @@ int report_history(struct store *s, const char *org, int64_t id, const char *rec
  * not 0) only frees. Every history_begin that returned 0 needs its
  * history_end. */
 struct store_report_extra;
+struct history_line {
+	char at[STORE_TIME_LEN + 1];
+	char action[STORE_AUDIT_CODE_MAX + 1];
+	char actor[AUDIT_ACTOR_MAX_LEN + 1];
+	char result[STORE_AUDIT_CODE_MAX + 1];
+};
 struct history_read {
-	json_t *newest_first;
+	/* The audit entries read, newest first: plain rows rather than
+	 * jansson objects (a report view's answer writes them as text). */
+	struct history_line *lines; /* owned, REPORT_HISTORY_MAX of room */
+	size_t n;
 	char object[AUDIT_OBJECT_MAX_LEN + 1];
 };
 int history_begin(struct history_read *h, int64_t id, struct store_report_extra *x);
 int history_end(struct history_read *h, int rc, const char *received, int64_t total, json_t **out,
                 int64_t *more);
+/* As history_end, the list written at the end of out as JSON text: the
+ * bytes json_dumps(JSON_COMPACT) gives for history_end's *out. On an
+ * error out holds part of it: the caller discards it. */
+struct buf;
+int history_end_write(struct history_read *h, int rc, const char *received, int64_t total,
+                      struct buf *out, int64_t *more);
 
 #endif

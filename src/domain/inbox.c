@@ -12,6 +12,8 @@
 #include "limits.h"
 #include "store/store.h"
 #include "util/i18n.h"
+#include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/str.h"
 
 /* A cursor is "YYYY-MM-DD:<arrival>:<id>" in URL-safe base64: opaque to
@@ -141,68 +143,217 @@ static const char *due_of(struct due_memo *m, const char *received_on)
 			m->on[0] = '\0';
 			return NULL;
 		}
-		snprintf(m->on, sizeof m->on, "%s", received_on);
+		size_t n = strnlen(received_on, sizeof m->on - 1);
+		memcpy(m->on, received_on, n);
+		m->on[n] = '\0';
 	}
 	return m->due;
 }
 
-/* Sets key (a constant of this file: no check needed) to v, or to null
- * when v is NULL; false when out of memory. json_string checks that the
- * stored text is UTF-8. */
-static bool put(json_t *o, const char *key, json_t *v)
+/* Where a report's fields go: a jansson object (the inbox page, the
+ * report view) or JSON text straight into a buffer (the staff API's
+ * list: building and freeing a tree of a hundred objects, then dumping
+ * it, was most of that answer's instructions). item_fields() below is the
+ * one place that says which fields, in which order (the contract's),
+ * with which values; both sinks give the same JSON. Each returns 0 or
+ * -ENOMEM (text that is not UTF-8 too, as json_string() refusing it
+ * did). */
+struct item_sink {
+	int (*str)(void *ctx, const char *key, const char *s); /* NULL: null */
+	int (*flag)(void *ctx, const char *key, bool v);
+	int (*list_begin)(void *ctx, const char *key);
+	int (*list_str)(void *ctx, const char *s);
+	int (*list_end)(void *ctx);
+	int (*json)(void *ctx, const char *key, json_t *v); /* takes v's reference */
+};
+
+static const char *opt_string(const char *s)
 {
-	return v && json_object_set_new_nocheck(o, key, v) == 0;
+	return s[0] ? s : NULL;
 }
 
-static json_t *opt_string(const char *s)
+/* id in decimal into out[24], as snprintf's %" PRId64 " writes it. */
+static void id_text(int64_t id, char out[24])
 {
-	return s[0] ? json_string(s) : json_null();
+	char d[20]; /* INT64_MIN: a sign and 19 digits */
+	size_t k = sizeof d;
+	uint64_t u = id < 0 ? -(uint64_t)id : (uint64_t)id;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (id < 0)
+		d[--k] = '-';
+	memcpy(out, d + k, sizeof d - k);
+	out[sizeof d - k] = '\0';
 }
+
+static int item_fields(const struct store_inbox_row *row, const char *today, struct due_memo *memo,
+                       const struct item_sink *k, void *ctx)
+{
+	const struct store_report_row *r = &row->r;
+	char id[24];
+	id_text(r->id, id);
+	const char *due = due_of(memo, r->received_on);
+	if (!due)
+		return -ENOMEM;
+	bool overdue = strcmp(r->status, "received") == 0 && strcmp(due, today) < 0;
+	int rc = k->str(ctx, "id", id);
+	rc = rc ? rc : k->str(ctx, "reference", opt_string(r->reference));
+	rc = rc ? rc : k->str(ctx, "received_on", r->received_on);
+	rc = rc ? rc : k->str(ctx, "kind", r->kind);
+	rc = rc ? rc : k->str(ctx, "channel", r->channel);
+	rc = rc ? rc : k->str(ctx, "reporter_role", r->reporter_role);
+	rc = rc ? rc : k->flag(ctx, "anonymous", r->anonymous);
+	rc = rc ? rc : k->flag(ctx, "acute_danger", row->acute_danger);
+	rc = rc ? rc : k->list_begin(ctx, "forms");
+	for (size_t i = 0; !rc && i < r->nforms; i++)
+		rc = k->list_str(ctx, r->forms[i]);
+	rc = rc ? rc : k->list_end(ctx);
+	if (!rc) {
+		json_t *sugg = forms_of(memo, row->suggestion);
+		rc = sugg ? k->json(ctx, "suggested_forms", sugg) : -ENOMEM;
+	}
+	rc = rc ? rc : k->str(ctx, "district", opt_string(r->district));
+	rc = rc ? rc : k->str(ctx, "concrete", r->concrete);
+	rc = rc ? rc : k->str(ctx, "status", r->status);
+	rc = rc ? rc : k->str(ctx, "outcome", r->outcome);
+	rc = rc ? rc : k->str(ctx, "triage_due", due);
+	rc = rc ? rc : k->flag(ctx, "overdue", overdue);
+	rc = rc ? rc : k->str(ctx, "assigned_to", NULL);
+	return rc;
+}
+
+/* --- into a jansson object --- */
+
+struct tree_ctx {
+	json_t *o;
+	json_t *list; /* the list being filled (borrowed: o holds it) */
+};
+
+/* Sets key (a constant of this file: no check needed) to v; owns v. */
+static int tree_set(struct tree_ctx *t, const char *key, json_t *v)
+{
+	return v && json_object_set_new_nocheck(t->o, key, v) == 0 ? 0 : -ENOMEM;
+}
+
+static int tree_str(void *ctx, const char *key, const char *s)
+{
+	return tree_set(ctx, key, s ? json_string(s) : json_null());
+}
+
+static int tree_flag(void *ctx, const char *key, bool v)
+{
+	return tree_set(ctx, key, json_boolean(v));
+}
+
+static int tree_list_begin(void *ctx, const char *key)
+{
+	struct tree_ctx *t = ctx;
+	t->list = json_array();
+	return tree_set(t, key, t->list);
+}
+
+static int tree_list_str(void *ctx, const char *s)
+{
+	struct tree_ctx *t = ctx;
+	return json_array_append_new(t->list, json_string(s)) == 0 ? 0 : -ENOMEM;
+}
+
+static int tree_list_end(void *ctx)
+{
+	((struct tree_ctx *)ctx)->list = NULL;
+	return 0;
+}
+
+static int tree_json(void *ctx, const char *key, json_t *v)
+{
+	return tree_set(ctx, key, v);
+}
+
+static const struct item_sink tree_sink = {tree_str,      tree_flag,     tree_list_begin,
+                                           tree_list_str, tree_list_end, tree_json};
 
 static json_t *item_json(const struct store_inbox_row *row, const char *today,
                          struct due_memo *memo)
 {
-	const struct store_report_row *r = &row->r;
-	char id[24];
-	snprintf(id, sizeof id, "%" PRId64, r->id);
-	const char *due = due_of(memo, r->received_on);
-	if (!due)
+	struct tree_ctx t = {.o = json_object()};
+	if (!t.o)
 		return NULL;
-	json_t *forms = json_array();
-	for (size_t i = 0; forms && i < r->nforms; i++)
-		if (json_array_append_new(forms, json_string(r->forms[i])) != 0) {
-			json_decref(forms);
-			forms = NULL;
-		}
-	bool overdue = strcmp(r->status, "received") == 0 && strcmp(due, today) < 0;
-	/* Set one by one rather than by json_pack, whose format string is
-	 * parsed anew for every row (a fifth of the inbox's CPU time). The
-	 * order of the keys is the contract's. */
-	json_t *o = json_object();
-	bool ok = o && put(o, "id", json_string_nocheck(id)) &&
-	          put(o, "reference", opt_string(r->reference)) &&
-	          put(o, "received_on", json_string(r->received_on)) &&
-	          put(o, "kind", json_string(r->kind)) &&
-	          put(o, "channel", json_string(r->channel)) &&
-	          put(o, "reporter_role", json_string(r->reporter_role)) &&
-	          put(o, "anonymous", json_boolean(r->anonymous)) &&
-	          put(o, "acute_danger", json_boolean(row->acute_danger));
-	if (!ok)
-		json_decref(forms);
-	/* put() owns forms from here on, set or not. */
-	ok = ok && put(o, "forms", forms) &&
-	     put(o, "suggested_forms", forms_of(memo, row->suggestion)) &&
-	     put(o, "district", opt_string(r->district)) &&
-	     put(o, "concrete", json_string(r->concrete)) &&
-	     put(o, "status", json_string(r->status)) &&
-	     put(o, "outcome", json_string(r->outcome)) &&
-	     put(o, "triage_due", json_string_nocheck(due)) &&
-	     put(o, "overdue", json_boolean(overdue)) && put(o, "assigned_to", json_null());
-	if (!ok) {
-		json_decref(o);
+	if (item_fields(row, today, memo, &tree_sink, &t) != 0) {
+		json_decref(t.o);
 		return NULL;
 	}
-	return o;
+	return t.o;
+}
+
+/* --- as JSON text --- */
+
+struct text_ctx {
+	struct buf *b;
+	bool first;      /* no field written yet */
+	bool list_first; /* no element of the list written yet */
+};
+
+static int text_key(struct text_ctx *t, const char *key)
+{
+	bool first = t->first;
+	t->first = false;
+	return jsonw_key(t->b, key, first) ? -ENOMEM : 0;
+}
+
+static int text_str(void *ctx, const char *key, const char *s)
+{
+	struct text_ctx *t = ctx;
+	return text_key(t, key) || jsonw_cstr(t->b, s) ? -ENOMEM : 0;
+}
+
+static int text_flag(void *ctx, const char *key, bool v)
+{
+	struct text_ctx *t = ctx;
+	return text_key(t, key) || jsonw_bool(t->b, v) ? -ENOMEM : 0;
+}
+
+static int text_list_begin(void *ctx, const char *key)
+{
+	struct text_ctx *t = ctx;
+	t->list_first = true;
+	return text_key(t, key) || buf_putc(t->b, '[') ? -ENOMEM : 0;
+}
+
+static int text_list_str(void *ctx, const char *s)
+{
+	struct text_ctx *t = ctx;
+	bool first = t->list_first;
+	t->list_first = false;
+	return (!first && buf_putc(t->b, ',')) || jsonw_cstr(t->b, s) ? -ENOMEM : 0;
+}
+
+static int text_list_end(void *ctx)
+{
+	struct text_ctx *t = ctx;
+	return buf_putc(t->b, ']') ? -ENOMEM : 0;
+}
+
+static int text_json(void *ctx, const char *key, json_t *v)
+{
+	struct text_ctx *t = ctx;
+	int rc = text_key(t, key) || jsonw_value(t->b, v) ? -ENOMEM : 0;
+	json_decref(v);
+	return rc;
+}
+
+static const struct item_sink text_sink = {text_str,      text_flag,     text_list_begin,
+                                           text_list_str, text_list_end, text_json};
+
+static int item_write(struct buf *b, const struct store_inbox_row *row, const char *today,
+                      struct due_memo *memo)
+{
+	struct text_ctx t = {.b = b, .first = true};
+	if (buf_putc(b, '{'))
+		return -ENOMEM;
+	int rc = item_fields(row, today, memo, &text_sink, &t);
+	return rc ? rc : buf_putc(b, '}') ? -ENOMEM : 0;
 }
 
 json_t *inbox_item_json(const struct store_inbox_row *row, const char *today)
@@ -213,10 +364,13 @@ json_t *inbox_item_json(const struct store_inbox_row *row, const char *today)
 	return o;
 }
 
-int inbox_list(struct store *s, const char *org, const struct inbox_query *q, const char *today,
-               json_t **out, struct inbox_error *err)
+/* The page that q asks for (checked): *page (caller frees with
+ * store_inbox_page_free) holds *shown reports and *more says whether a
+ * next page follows, its cursor in next. */
+static int read_page(struct store *s, const char *org, const struct inbox_query *q,
+                     const char *today, struct store_inbox_page *page, size_t *shown, bool *more,
+                     char next[CURSOR_MAX], struct inbox_error *err)
 {
-	*out = NULL;
 	struct store_inbox_filter f = {0};
 	struct store_inbox_after after = {0};
 	char cutoff[WORKDAYS_DATE_BUF];
@@ -253,13 +407,30 @@ int inbox_list(struct store *s, const char *org, const struct inbox_query *q, co
 		    err, "after",
 		    _("Deze plek in de lijst bestaat niet. Begin opnieuw bij de eerste pagina."));
 
-	struct store_inbox_page page = {0};
 	/* One more than asked: whether a next page follows. */
-	int rc = store_inbox_page(s, org, &f, &after, (size_t)limit + 1, &page);
+	int rc = store_inbox_page(s, org, &f, &after, (size_t)limit + 1, page);
 	if (rc)
 		return rc;
-	bool more = page.n > limit;
-	size_t shown = more ? (size_t)limit : page.n;
+	*more = page->n > limit;
+	*shown = *more ? (size_t)limit : page->n;
+	if (*more && cursor_encode(&page->rows[*shown - 1], next) != 0) {
+		store_inbox_page_free(page);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int inbox_list(struct store *s, const char *org, const struct inbox_query *q, const char *today,
+               json_t **out, struct inbox_error *err)
+{
+	*out = NULL;
+	struct store_inbox_page page = {0};
+	size_t shown;
+	bool more;
+	char next[CURSOR_MAX];
+	int rc = read_page(s, org, q, today, &page, &shown, &more, next, err);
+	if (rc)
+		return rc;
 	json_t *list = json_array();
 	struct due_memo memo = {.on = ""};
 	for (size_t i = 0; list && i < shown; i++) {
@@ -270,14 +441,36 @@ int inbox_list(struct store *s, const char *org, const struct inbox_query *q, co
 		}
 	}
 	memo_free(&memo);
-	char next[CURSOR_MAX];
-	if (list && more && cursor_encode(&page.rows[shown - 1], next) != 0) {
-		json_decref(list);
-		list = NULL;
-	}
 	store_inbox_page_free(&page);
 	if (!list)
 		return -ENOMEM;
 	*out = json_pack("{s:o, s:s?}", "reports", list, "next", more ? next : NULL);
 	return *out ? 0 : -ENOMEM;
+}
+
+int inbox_list_write(struct store *s, const char *org, const struct inbox_query *q,
+                     const char *today, struct buf *out, struct inbox_error *err)
+{
+	struct store_inbox_page page = {0};
+	size_t shown;
+	bool more;
+	char next[CURSOR_MAX];
+	int rc = read_page(s, org, q, today, &page, &shown, &more, next, err);
+	if (rc)
+		return rc;
+	/* About 370 bytes a report: one reservation for most pages. */
+	rc = buf_reserve(out, 64 + shown * 400) || buf_puts(out, "{\"reports\":[") ? -ENOMEM : 0;
+	struct due_memo memo = {.on = ""};
+	for (size_t i = 0; !rc && i < shown; i++) {
+		if (i && buf_putc(out, ','))
+			rc = -ENOMEM;
+		else
+			rc = item_write(out, &page.rows[i], today, &memo);
+	}
+	memo_free(&memo);
+	store_inbox_page_free(&page);
+	if (!rc && (buf_puts(out, "],\"next\":") || jsonw_cstr(out, more ? next : NULL) ||
+	            buf_putc(out, '}')))
+		rc = -ENOMEM;
+	return rc;
 }

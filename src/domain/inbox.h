@@ -43,6 +43,14 @@ struct inbox_error {
 int inbox_list(struct store *s, const char *org, const struct inbox_query *q, const char *today,
                json_t **out, struct inbox_error *err);
 
+/* As inbox_list(), written at the end of out as JSON text (the same
+ * bytes as json_dumps(JSON_COMPACT) of inbox_list()'s answer) without a
+ * tree of jansson values. On an error out holds part of it: the caller
+ * discards it. */
+struct buf;
+int inbox_list_write(struct store *s, const char *org, const struct inbox_query *q,
+                     const char *today, struct buf *out, struct inbox_error *err);
+
 /* One report as the list shows it (also the start of the report view):
  * caller owns; NULL when out of memory or its date is damaged. */
 struct store_inbox_row;

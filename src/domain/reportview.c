@@ -11,6 +11,8 @@
 #include "domain/inbox.h"
 #include "domain/sealed.h"
 #include "store/store.h"
+#include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -76,25 +78,14 @@ static int add_personal(struct report_reader *rr, const struct store_report_full
 	return rc;
 }
 
-/* The report's history (domain/history.h, read with the report) and how
- * many older events it leaves out. */
-static int add_history(struct history_read *hr, const struct store_report_full *r,
-                       const struct store_report_extra *x, json_t *o)
-{
-	json_t *h = NULL;
-	int64_t more = 0;
-	int rc = history_end(hr, 0, r->received_at[0] ? r->received_at : r->row.r.received_on,
-	                     x->history_total, &h, &more);
-	if (rc)
-		return rc;
-	if (json_object_set_new(o, "history", h) ||
-	    json_object_set_new(o, "history_more", json_integer((json_int_t)more)))
-		return -ENOMEM;
-	return 0;
-}
-
-int report_view(struct report_reader *rr, struct store *s, const char *org, const char *id_text,
-                bool personal, const char *today, json_t **out)
+/* Everything of the view but its history (domain/history.h, read with
+ * the report): *out (caller owns), and hr, whose history_end or
+ * history_end_write the caller owes when this returns 0, with received
+ * (the receipt's time, or its date) and *total (the report's audit
+ * entries in all). */
+static int view_make(struct report_reader *rr, struct store *s, const char *org,
+                     const char *id_text, bool personal, const char *today, json_t **out,
+                     struct history_read *hr, char received[STORE_TIME_LEN + 1], int64_t *total)
 {
 	*out = NULL;
 	uint64_t id;
@@ -106,13 +97,12 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 	/* The report, its forms and signals, its messages (with personal
 	 * data only) and its history in one round trip. */
 	struct store_report_extra x = {.messages = personal};
-	struct history_read hr;
-	int rc = history_begin(&hr, (int64_t)id, &x);
+	int rc = history_begin(hr, (int64_t)id, &x);
 	if (rc)
 		return rc;
 	rc = store_report_read(s, org, (int64_t)id, &r, &x);
 	if (rc) {
-		history_end(&hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
+		history_end(hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
 		return rc == STORE_NOT_FOUND ? REPORTVIEW_NOT_FOUND : rc > 0 ? -EIO : rc;
 	}
 	json_t *o = inbox_item_json(&r.row, today);
@@ -142,10 +132,15 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 		rc = -ENOMEM;
 	if (!rc && personal)
 		rc = add_personal(rr, &r, &x, o);
-	if (!rc)
-		rc = add_history(&hr, &r, &x, o);
-	else
-		history_end(&hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
+	if (!rc) {
+		const char *when = r.received_at[0] ? r.received_at : r.row.r.received_on;
+		size_t n = strnlen(when, STORE_TIME_LEN);
+		memcpy(received, when, n);
+		received[n] = '\0';
+		*total = x.history_total;
+	} else {
+		history_end(hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
+	}
 	store_messages_free(x.msgs, x.nmsgs);
 	json_decref(signals);
 	json_decref(sugg);
@@ -157,4 +152,64 @@ int report_view(struct report_reader *rr, struct store *s, const char *org, cons
 	}
 	*out = o;
 	return 0;
+}
+
+int report_view(struct report_reader *rr, struct store *s, const char *org, const char *id_text,
+                bool personal, const char *today, json_t **out)
+{
+	struct history_read hr;
+	char received[STORE_TIME_LEN + 1];
+	int64_t total = 0;
+	json_t *o = NULL;
+	int rc = view_make(rr, s, org, id_text, personal, today, &o, &hr, received, &total);
+	if (rc)
+		return rc;
+	json_t *h = NULL;
+	int64_t more = 0;
+	rc = history_end(&hr, 0, received, total, &h, &more);
+	if (!rc && (json_object_set_new(o, "history", h) ||
+	            json_object_set_new(o, "history_more", json_integer((json_int_t)more))))
+		rc = -ENOMEM;
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+int report_view_write(struct report_reader *rr, struct store *s, const char *org,
+                      const char *id_text, bool personal, const char *today, struct buf *out,
+                      char id[REPORTVIEW_ID_BUF])
+{
+	struct history_read hr;
+	char received[STORE_TIME_LEN + 1];
+	int64_t total = 0;
+	json_t *o = NULL;
+	int rc = view_make(rr, s, org, id_text, personal, today, &o, &hr, received, &total);
+	if (rc)
+		return rc;
+	const char *oid = json_string_value(json_object_get(o, "id"));
+	if (!oid || strlen(oid) >= REPORTVIEW_ID_BUF) {
+		rc = -EIO;
+	} else {
+		memcpy(id, oid, strlen(oid) + 1);
+		/* The object without its closing brace, then the history as
+		 * report_view sets it last: the same bytes as its dump. The
+		 * history, a hundred small objects, is never a tree. */
+		rc = jsonw_value(out, o) ? -ENOMEM : 0;
+	}
+	json_decref(o);
+	if (rc) {
+		history_end(&hr, rc, NULL, 0, &(json_t *){NULL}, &(int64_t){0});
+		return rc;
+	}
+	out->data[--out->len] = '\0'; /* the object's "}" */
+	int64_t more = 0;
+	rc = buf_puts(out, ",\"history\":") ? -ENOMEM : 0;
+	rc = history_end_write(&hr, rc, received, total, out, &more);
+	if (!rc &&
+	    (buf_puts(out, ",\"history_more\":") || jsonw_int(out, more) || buf_putc(out, '}')))
+		rc = -ENOMEM;
+	return rc;
 }

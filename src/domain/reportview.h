@@ -37,4 +37,15 @@ void report_reader_free(struct report_reader *rr);
 int report_view(struct report_reader *rr, struct store *s, const char *org, const char *id_text,
                 bool personal, const char *today, json_t **out);
 
+/* As report_view, written at the end of out as JSON text: the bytes
+ * json_dumps(JSON_COMPACT) gives for report_view's *out, with the
+ * history written as text rather than made a tree first; id gets the
+ * report's id as the answer gives it. On an error out holds part of it:
+ * the caller discards it. */
+#define REPORTVIEW_ID_BUF 24
+struct buf;
+int report_view_write(struct report_reader *rr, struct store *s, const char *org,
+                      const char *id_text, bool personal, const char *today, struct buf *out,
+                      char id[REPORTVIEW_ID_BUF]);
+
 #endif

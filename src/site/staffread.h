@@ -30,6 +30,10 @@ struct principal;
  * date). */
 int staffread_inbox(struct site *site, const struct principal *p, const struct inbox_query *q,
                     json_t **out, struct inbox_error *err);
+/* The same inbox as JSON text at the end of out: inbox_list_write(). */
+struct buf;
+int staffread_inbox_write(struct site *site, const struct principal *p, const struct inbox_query *q,
+                          struct buf *out, struct inbox_error *err);
 /* Report id of p's organisation: as report_view(), with the personal
  * fields when p's roles may see them (then audited first).
  * REPORTVIEW_NOT_FOUND also for another organisation's report and for a
@@ -48,6 +52,10 @@ struct staffread_audit {
  * before any of it leaves; nothing is written here. */
 int staffread_report_read(struct site *site, const struct principal *p, const char *id,
                           json_t **out, struct staffread_audit *a);
+/* The same with the report written at the end of out as JSON text
+ * (report_view_write()); on an error out holds part of it. */
+int staffread_report_write(struct site *site, const struct principal *p, const char *id,
+                           struct buf *out, struct staffread_audit *a);
 /* Logs that a view's entry could not be written (rc: its error). */
 void staffread_audit_failed(int rc);
 

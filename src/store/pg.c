@@ -329,12 +329,46 @@ static int64_t be_int(const unsigned char *p, int len)
 	return (int64_t)v;
 }
 
-static int read_row(const PGresult *r, int row, store_row_fn fn, void *ctx)
+/* What a column's values are, looked up once per result rather than for
+ * every cell (a page of the inbox is some 1,500 cells). */
+enum col_kind {
+	COL_INT,
+	COL_TEXT,
+	COL_BLOB,
+	COL_OTHER /* void (an advisory lock's result) and nothing else: NULL */
+};
+
+static int col_kinds(const PGresult *r, enum col_kind kinds[STORE_MAX_COLS])
 {
-	struct store_val cols[STORE_MAX_COLS];
 	int n = PQnfields(r);
 	if (n < 0 || n > (int)STORE_MAX_COLS)
 		return -EIO;
+	for (int i = 0; i < n; i++) {
+		switch (PQftype(r, i)) {
+		case OID_INT2:
+		case OID_INT4:
+		case OID_INT8:
+			kinds[i] = COL_INT;
+			break;
+		case OID_TEXT:
+		case OID_VARCHAR:
+			kinds[i] = COL_TEXT;
+			break;
+		case OID_BYTEA:
+			kinds[i] = COL_BLOB;
+			break;
+		default:
+			kinds[i] = COL_OTHER;
+			break;
+		}
+	}
+	return n;
+}
+
+static int read_row(const PGresult *r, int row, const enum col_kind *kinds, int n, store_row_fn fn,
+                    void *ctx)
+{
+	struct store_val cols[STORE_MAX_COLS];
 	for (int i = 0; i < n; i++) {
 		struct store_val *v = &cols[i];
 		memset(v, 0, sizeof *v);
@@ -344,29 +378,25 @@ static int read_row(const PGresult *r, int row, store_row_fn fn, void *ctx)
 		}
 		const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, i);
 		int len = PQgetlength(r, row, i);
-		switch (PQftype(r, i)) {
-		case OID_INT2:
-		case OID_INT4:
-		case OID_INT8:
+		switch (kinds[i]) {
+		case COL_INT:
 			if (len != 2 && len != 4 && len != 8)
 				return -EIO;
 			v->type = STORE_INT;
 			v->i = be_int(p, len);
 			break;
-		case OID_TEXT:
-		case OID_VARCHAR:
+		case COL_TEXT:
 			/* libpq ends every value with a NUL, binary ones too. */
 			v->type = STORE_TEXT;
 			v->p = p;
 			v->len = (size_t)len;
 			break;
-		case OID_BYTEA:
+		case COL_BLOB:
 			v->type = STORE_BLOB;
 			v->p = p;
 			v->len = (size_t)len;
 			break;
 		default:
-			/* void (an advisory lock's result) and nothing else. */
 			v->type = STORE_NULL;
 			break;
 		}
@@ -420,8 +450,12 @@ static int take_result(struct store_conn *c, enum stmt_id id, const PGresult *r,
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_TUPLES_OK) {
 		int rows = PQntuples(r);
+		enum col_kind kinds[STORE_MAX_COLS];
+		int n = row && rows > 0 ? col_kinds(r, kinds) : 0;
+		if (n < 0)
+			rc = n;
 		for (int i = 0; !rc && row && i < rows; i++)
-			rc = read_row(r, i, row, ctx);
+			rc = read_row(r, i, kinds, n, row, ctx);
 	} else if (st != PGRES_COMMAND_OK) {
 		/* A wrong number of parameters is PostgreSQL's 08P01. */
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "crypto/seal.h"
 #include "domain/inbox.h"
 #include "domain/reportview.h"
@@ -25,6 +26,7 @@
 #ifdef SIGNAAL_HAVE_PG
 #include "store/pg.h"
 #endif
+#include "util/buf.h"
 #include "util/str.h"
 
 /* --- working days ---------------------------------------------------- */
@@ -167,6 +169,18 @@ static json_t *list(struct fx *f, const char *org, struct inbox_query q)
 	if (rc)
 		fail_msg("inbox_list: %d (%s: %s)", rc, err.field ? err.field : "-",
 		         err.message ? err.message : "-");
+	/* The staff API writes the list as text without the tree: the same
+	 * bytes as jansson's dump of the tree, for every list of the tests
+	 * below. */
+	char *want = json_dumps(out, JSON_COMPACT);
+	struct buf text = BUF_INIT;
+	assert_int_equal(buf_puts(&text, "before"), 0);
+	assert_int_equal(inbox_list_write(f->sf.s, org, &q, TODAY, &text, &err), 0);
+	assert_non_null(want);
+	if (strncmp(buf_str(&text), "before", 6) != 0 || strcmp(buf_str(&text) + 6, want) != 0)
+		fail_msg("inbox_list_write: %s\nwant: %s", buf_str(&text), want);
+	free(want);
+	buf_free(&text);
 	return out;
 }
 
@@ -508,6 +522,14 @@ static void refused_queries(void **state)
 		    !err.message)
 			fail_msg("case %zu: %d, field %s", i, rc, err.field ? err.field : "-");
 		assert_null(out);
+		struct inbox_error werr = {0};
+		struct buf text = BUF_INIT;
+		assert_int_equal(
+		    inbox_list_write(f->sf.s, "velsen", &cases[i].q, TODAY, &text, &werr),
+		    INBOX_BAD_QUERY);
+		assert_string_equal(werr.field, err.field);
+		assert_ptr_equal(werr.message, err.message);
+		buf_free(&text);
 	}
 	/* a good cursor of the form, to show the bad ones fail for their
 	 * content: "2026-03-01:0:5" */
@@ -583,10 +605,27 @@ static json_t *view(struct fx *f, const char *org, const char *id, bool personal
 	assert_int_equal(report_reader_new(master, &rr), 0);
 	json_t *out = NULL;
 	int rc = report_view(rr, f->sf.s, org, id, personal, TODAY, &out);
-	report_reader_free(rr);
 	if (rc != want)
 		fail_msg("report_view(%s, %s): %d, want %d", org, id, rc, want);
 	assert_true(want == 0 ? out != NULL : out == NULL);
+	/* The staff API writes the view as text: the same bytes as
+	 * jansson's dump of report_view's answer, or the same refusal. */
+	struct buf text = BUF_INIT;
+	char rid[REPORTVIEW_ID_BUF];
+	assert_int_equal(buf_puts(&text, "before"), 0);
+	assert_int_equal(report_view_write(rr, f->sf.s, org, id, personal, TODAY, &text, rid),
+	                 want);
+	if (out) {
+		char *dumped = json_dumps(out, JSON_COMPACT);
+		assert_non_null(dumped);
+		if (strncmp(buf_str(&text), "before", 6) != 0 ||
+		    strcmp(buf_str(&text) + 6, dumped) != 0)
+			fail_msg("report_view_write: %s\nwant: %s", buf_str(&text), dumped);
+		assert_string_equal(rid, json_string_value(json_object_get(out, "id")));
+		free(dumped);
+	}
+	buf_free(&text);
+	report_reader_free(rr);
 	return out;
 }
 
@@ -628,6 +667,32 @@ static void report_view_whole(void **state)
 		if (json_object_get(o, hidden[i]))
 			fail_msg("\"%s\" shown without personal data", hidden[i]);
 	assert_int_equal(json_array_size(json_object_get(o, "signals")), 2);
+	json_decref(o);
+}
+
+/* A history longer than a view shows: the newest REPORT_HISTORY_MAX
+ * entries after the receipt, the older ones counted; the API's text
+ * (view() compares it) is the same as the tree's dump. */
+static void report_view_long_history(void **state)
+{
+	struct fx *f = *state;
+	add_sealed_report(f, 777);
+	struct audit_key key;
+	assert_int_equal(audit_key_derive(master, &key), 0);
+	static const char *const actors[] = {"user:anna", "cli:root", "system"};
+	for (size_t i = 0; i < REPORT_HISTORY_MAX + 3; i++) {
+		struct audit_entry e = {actors[i % 3], "velsen",
+		                        i % 2 ? AUDIT_REPORT_VIEW : AUDIT_REPORT_CHANGE, "report:777",
+		                        i % 5 ? AUDIT_OK : AUDIT_DENIED};
+		assert_int_equal(audit_append_alone(f->sf.s, &key, &e), 0);
+	}
+	audit_key_wipe(&key);
+	json_t *o = view(f, "velsen", "777", true, 0);
+	json_t *h = json_object_get(o, "history");
+	assert_int_equal(json_array_size(h), REPORT_HISTORY_MAX + 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "action")),
+	                    "received");
+	assert_int_equal(json_integer_value(json_object_get(o, "history_more")), 3);
 	json_decref(o);
 }
 
@@ -772,6 +837,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(same_day_newest_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(refused_queries, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_whole, setup, teardown),
+	    cmocka_unit_test_setup_teardown(report_view_long_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_not_found, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_damaged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(report_view_bad_suggestion, setup, teardown),
