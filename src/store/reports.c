@@ -256,6 +256,7 @@ struct batch_ctx {
 	int64_t *arrival; /* step 2: its number in its organisation's order */
 	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
+	char **signals; /* owned: a row's signals as one JSON array, or NULL: none */
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
@@ -488,15 +489,15 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 			b->calls[k++] =
 			    (struct store_call){STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
 		}
-		for (size_t g = 0; g < r->nsignals; g++) {
+		if (b->signals[i]) {
 			p = &b->vals[v];
 			p[0] = sv_int(r->id);
-			p[1] = sv_text(r->signals[g]);
+			p[1] = sv_text(b->signals[i]);
 			v += 2;
 			b->call_row[k] = i;
 			/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
 			b->calls[k++] =
-			    (struct store_call){STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
+			    (struct store_call){STMT_REPORT_SIGNALS_INSERT, p, 2, NULL, NULL, 0};
 		}
 	}
 	rc = store_tx_exec_many(tx, b->calls, k);
@@ -526,6 +527,39 @@ static int batch_txn(struct store_tx *tx, void *vctx)
 	return rc ? rc : insert_txn(tx, vctx);
 }
 
+/* The codes as one JSON array (caller frees), for
+ * STMT_REPORT_SIGNALS_INSERT; NULL when out of memory. The codes are
+ * valid text (valid_new()): only '"', '\\' and a tab need escaping. */
+static char *signals_json(const char *const *codes, size_t n)
+{
+	size_t need = 3;
+	for (size_t i = 0; i < n; i++)
+		need += 6 * strlen(codes[i]) + 3;
+	char *out = malloc(need), *o = out;
+	if (!out)
+		return NULL;
+	*o++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const unsigned char *c = (const unsigned char *)codes[i]; *c; c++) {
+			if (*c == '"' || *c == '\\') {
+				*o++ = '\\';
+				*o++ = (char)*c;
+			} else if (*c < 0x20) {
+				o += sprintf(o, "\\u%04x", *c);
+			} else {
+				*o++ = (char)*c;
+			}
+		}
+		*o++ = '"';
+	}
+	*o++ = ']';
+	*o = '\0';
+	return out;
+}
+
 static void batch_free(struct batch_ctx *b)
 {
 	free(b->done);
@@ -538,6 +572,10 @@ static void batch_free(struct batch_ctx *b)
 	free(b->arrival);
 	free(b->failed_ref);
 	free(b->check);
+	if (b->signals)
+		for (size_t i = 0; i < b->n; i++)
+			free(b->signals[i]);
+	free(b->signals);
 	free(b->calls);
 	free(b->vals);
 	free(b->call_row);
@@ -550,8 +588,8 @@ static int batch_alloc(struct batch_ctx *b)
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i] == -EINVAL)
 			continue;
-		calls += 2 + b->rows[i].nforms + b->rows[i].nsignals;
-		vals += 2 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
+		calls += 3 + b->rows[i].nforms;
+		vals += 4 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms;
 	}
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
@@ -563,13 +601,21 @@ static int batch_alloc(struct batch_ctx *b)
 	b->arrival = calloc(b->n, sizeof *b->arrival);
 	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
+	b->signals = calloc(b->n, sizeof *b->signals);
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
 	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->calls || !b->vals ||
-	    !b->call_row)
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->signals || !b->calls ||
+	    !b->vals || !b->call_row)
 		return -ENOMEM;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->results[i] == -EINVAL || !b->rows[i].nsignals)
+			continue;
+		b->signals[i] = signals_json(b->rows[i].signals, b->rows[i].nsignals);
+		if (!b->signals[i])
+			return -ENOMEM;
+	}
 	/* By (organisation, prefix), the order the counter rows are locked
 	 * in; stable, so that references follow the order of arrival. Rows
 	 * that broke a column limit are never looked at. */

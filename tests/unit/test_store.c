@@ -773,6 +773,35 @@ static void test_report_batch_and_receipt(void **state)
 	assert_int_equal(store_report_by_receipt(f->s, other, &ref), STORE_NOT_FOUND);
 }
 
+/* A report's signals go to the database in one statement (a JSON array):
+ * codes with a quote, a backslash or a tab are stored as given, each once. */
+static void test_report_batch_signal_codes_exact(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	static const char *const odd[] = {"a\"b", "c\\d", "e\tf", "a\"b", "g.h"};
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(21, 4, h);
+	r.signals = odd;
+	r.nsignals = 5;
+	int res = 9;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals WHERE report_id = 21"
+	                                 " AND signal IN ('a\"b', 'c\\d', 'e\tf', 'g.h')"),
+	                 4);
+	/* No signals: no statement, no row. */
+	unsigned char h2[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new none = new_report(22, 5, h2);
+	none.nsignals = 0;
+	none.signals = NULL;
+	assert_int_equal(store_reports_insert_batch(f->s, &none, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
+}
+
 /* A row that fails (same id, same receipt, a district the organisation
  * lacks, a broken column) is left out; the others of the batch commit. */
 static void test_report_batch_bad_rows(void **state)
@@ -1912,6 +1941,7 @@ int main(void)
 	    T(test_param_count_checked),
 	    T(test_concurrent_reads_while_writing),
 	    T(test_report_batch_and_receipt),
+	    T(test_report_batch_signal_codes_exact),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
