@@ -495,7 +495,7 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 			p[1] = sv_text(b->signals[i]);
 			v += 2;
 			b->call_row[k] = i;
-			/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
+			/* A signal ticked twice is one signal (signals_json()). */
 			b->calls[k++] =
 			    (struct store_call){STMT_REPORT_SIGNALS_INSERT, p, 2, NULL, NULL, 0};
 		}
@@ -528,7 +528,8 @@ static int batch_txn(struct store_tx *tx, void *vctx)
 }
 
 /* The codes as one JSON array (caller frees), for
- * STMT_REPORT_SIGNALS_INSERT; NULL when out of memory. The codes are
+ * STMT_REPORT_SIGNALS_INSERT: each once, in their first order (a signal
+ * ticked twice is one signal); NULL when out of memory. The codes are
  * valid text (valid_new()): only '"', '\\' and a tab need escaping. */
 static char *signals_json(const char *const *codes, size_t n)
 {
@@ -540,7 +541,12 @@ static char *signals_json(const char *const *codes, size_t n)
 		return NULL;
 	*o++ = '[';
 	for (size_t i = 0; i < n; i++) {
-		if (i)
+		bool again = false;
+		for (size_t j = 0; j < i && !again; j++)
+			again = strcmp(codes[i], codes[j]) == 0;
+		if (again)
+			continue;
+		if (o > out + 1)
 			*o++ = ',';
 		*o++ = '"';
 		for (const unsigned char *c = (const unsigned char *)codes[i]; *c; c++) {
