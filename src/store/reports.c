@@ -257,6 +257,10 @@ struct batch_ctx {
 	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
 	char **signals; /* owned: a row's signals as one JSON array, or NULL: none */
+	size_t *pend;   /* step 3: the rows it inserts, in order */
+	/* Step 3 inserts each row with a statement of its own: a statement of
+	 * several rows failed at a constraint (which row's, a rerun tells). */
+	bool single;
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
@@ -446,11 +450,13 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 static int insert_txn(struct store_tx *tx, void *vctx)
 {
 	struct batch_ctx *b = vctx;
-	size_t k = 0, v = 0;
+	size_t k = 0, v = 0, m = 0;
 	int rc;
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->done[i] && !b->results[i] && b->suspect[i])
 			b->results[i] = BATCH_TAKEN;
+	/* The rows' values first, one after another: a statement of
+	 * STORE_REPORTS_PER_INSERT rows takes them as they lie. */
 	for (size_t i = 0; i < b->n; i++) {
 		struct store_report_new *r = &b->rows[i];
 		if (b->done[i] || b->results[i])
@@ -476,9 +482,34 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
 		               "insert_web's $1..$n");
 		v += INSERT_WEB_PARAMS;
-		b->call_row[k] = i;
-		b->calls[k++] = (struct store_call){
-		    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
+		b->pend[m++] = i;
+	}
+	_Static_assert(STORE_REPORTS_PER_INSERT * INSERT_WEB_PARAMS <= STORE_MAX_PARAMS,
+	               "insert_web_rows' $1..$n");
+	size_t j = 0;
+	for (; !b->single && j + STORE_REPORTS_PER_INSERT <= m; j += STORE_REPORTS_PER_INSERT) {
+		b->call_row[k] = b->pend[j];
+		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB_ROWS,
+		                                    &b->vals[j * INSERT_WEB_PARAMS],
+		                                    STORE_REPORTS_PER_INSERT * INSERT_WEB_PARAMS,
+		                                    NULL,
+		                                    NULL,
+		                                    0};
+	}
+	for (; j < m; j++) {
+		b->call_row[k] = b->pend[j];
+		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB,
+		                                    &b->vals[j * INSERT_WEB_PARAMS],
+		                                    INSERT_WEB_PARAMS,
+		                                    NULL,
+		                                    NULL,
+		                                    0};
+	}
+	/* Then their forms and signals (their foreign keys find the rows). */
+	for (j = 0; j < m; j++) {
+		size_t i = b->pend[j];
+		struct store_report_new *r = &b->rows[i];
+		struct store_val *p;
 		for (size_t f = 0; f < r->nforms; f++) {
 			p = &b->vals[v];
 			p[0] = sv_int(r->id);
@@ -507,7 +538,13 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		 * now is a writer that stored one of them since, an import that
 		 * took the reference, or a district removed. The transaction is
 		 * lost on PostgreSQL: run it again, and look first. */
-		for (size_t j = 0; j < k; j++) {
+		for (j = 0; j < k; j++) {
+			if (b->calls[j].rc == STORE_CONFLICT &&
+			    b->calls[j].id == STMT_REPORT_INSERT_WEB_ROWS) {
+				/* Which row's: the rerun inserts them one by one. */
+				b->single = true;
+				return BATCH_RERUN;
+			}
 			if (b->calls[j].rc == STORE_CONFLICT) {
 				size_t i = b->call_row[j];
 				b->suspect[i] = true;
@@ -582,6 +619,7 @@ static void batch_free(struct batch_ctx *b)
 		for (size_t i = 0; i < b->n; i++)
 			free(b->signals[i]);
 	free(b->signals);
+	free(b->pend);
 	free(b->calls);
 	free(b->vals);
 	free(b->call_row);
@@ -608,12 +646,13 @@ static int batch_alloc(struct batch_ctx *b)
 	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
 	b->signals = calloc(b->n, sizeof *b->signals);
+	b->pend = calloc(b->n, sizeof *b->pend);
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
 	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->signals || !b->calls ||
-	    !b->vals || !b->call_row)
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->signals || !b->pend ||
+	    !b->calls || !b->vals || !b->call_row)
 		return -ENOMEM;
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i] == -EINVAL || !b->rows[i].nsignals)
@@ -648,9 +687,11 @@ static int batch_round(struct store *s, struct batch_ctx *b)
 	 * store_txn_reserve() in backend.h. */
 	bool apart = store_reserves_apart(s);
 	int rc = apart ? store_txn_reserve(s, reserve_txn, b) : 0;
-	/* Each rerun leaves one more row out: at most n + 1 runs. */
+	/* Each rerun leaves one more row out, but the one after a statement
+	 * of several rows failed, which goes row by row: at most n + 2 runs. */
 	for (size_t run = 0; !rc; run++) {
-		rc = run <= b->n ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
+		rc =
+		    run <= b->n + 1 ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
 		if (rc != BATCH_RERUN)
 			break;
 		rc = 0;

@@ -55,6 +55,19 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
          " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
          " details, arrival)"
          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"},
+    /* STORE_REPORTS_PER_INSERT rows of report_insert_web in one statement:
+     * the same columns, $1..$16 for the first row, $17..$32 for the
+     * second, and so on. No table is read (VALUES), so no plan can turn
+     * it into a scan. */
+    [STMT_REPORT_INSERT_WEB_ROWS] =
+        {"report_insert_web_rows",
+         "INSERT INTO reports (id, org_id, reference, receipt_hash, received_on, received_at,"
+         " channel, reporter_role, anonymous, kind, acute_danger, district, sealed, suggestion,"
+         " details, arrival) VALUES"
+         " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16),"
+         " ($17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32),"
+         " ($33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48),"
+         " ($49, $50, $51, $52, $53, $54, $55, $56, $57, $58, $59, $60, $61, $62, $63, $64)"},
     [STMT_REPORT_INSERT_IMPORTED] =
         {"report_insert_imported",
          "INSERT INTO reports (id, org_id, reference, received_on, channel, reporter_role,"
