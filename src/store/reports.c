@@ -201,7 +201,9 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  *     transaction ends, so two writers, of one process or two, never draw
  *     the same number. A new counter starts after the references imported
  *     into its range; numbers taken by an import since are stepped over;
- *  3. insert the rows, their forms and signals.
+ *  3. insert the rows (STORE_REPORTS_PER_INSERT to a statement, the rest
+ *     one by one), then each row's forms and its signals (one statement
+ *     with a JSON array of the codes).
  * On SQLite all three are one transaction (its one writer is serial
  * anyway), and a batch rolled back gives its numbers back. On PostgreSQL
  * steps 1 and 2 are a reservation that commits without waiting for the
