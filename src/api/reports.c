@@ -6,6 +6,7 @@
  * so the API and the web form answer the same input the same way. */
 #include <errno.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,21 +133,32 @@ static int ready_text(json_t *v)
 	return rc;
 }
 
+/* Sets err to msgid for the field prefix + name (+ "[i]" when i is not
+ * SIZE_MAX): built only when there is an error to answer. API_INVALID. */
+static int field_error(struct api_error *err, const char *prefix, const char *name, size_t i,
+                       const char *msgid)
+{
+	char f[192];
+	if (i == SIZE_MAX)
+		snprintf(f, sizeof f, "%s%s", prefix, name);
+	else
+		snprintf(f, sizeof f, "%s%s[%zu]", prefix, name, i);
+	return api_error_set(err, f, msgid);
+}
+
 /* Maps the members of obj through keys into base (a struct report_input or
  * report_person); prefix names nested fields ("contact.", "people[0].").
  * JSON null counts as not given. 0, API_INVALID or -ENOMEM. */
 static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, void *base,
                       struct report_input *in, const char *prefix, struct api_error *err)
 {
-	char f[160];
 	const char *name;
 	json_t *v;
 	json_object_foreach((json_t *)obj, name, v)
 	{
 		const struct key *k = key_find(keys, nkeys, name);
-		snprintf(f, sizeof f, "%s%s", prefix, name);
 		if (!k)
-			return api_error_set(err, f, msg_unknown);
+			return field_error(err, prefix, name, SIZE_MAX, msg_unknown);
 		if (json_is_null(v))
 			continue;
 		char *at = (char *)base + k->off;
@@ -155,30 +167,27 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		case K_TEXT:
 		case K_FREE:
 			if (!json_is_string(v))
-				return api_error_set(err, f, msg_text);
+				return field_error(err, prefix, name, SIZE_MAX, msg_text);
 			if (k->kind == K_FREE && (rc = ready_text(v)) != 0)
 				return rc;
 			*(const char **)(void *)at = json_string_value(v);
 			break;
 		case K_BOOL:
 			if (!json_is_boolean(v))
-				return api_error_set(err, f, msg_bool);
+				return field_error(err, prefix, name, SIZE_MAX, msg_bool);
 			*(bool *)(void *)at = json_is_true(v);
 			break;
 		case K_LIST: {
 			if (!json_is_array(v))
-				return api_error_set(err, f, msg_list);
+				return field_error(err, prefix, name, SIZE_MAX, msg_list);
 			const char **list = (const char **)(void *)at;
 			size_t *count = (size_t *)(void *)((char *)base + k->noff);
 			size_t i;
 			json_t *item;
 			json_array_foreach(v, i, item)
 			{
-				if (!json_is_string(item)) {
-					char g[192];
-					snprintf(g, sizeof g, "%s[%zu]", f, i);
-					return api_error_set(err, g, msg_text);
-				}
+				if (!json_is_string(item))
+					return field_error(err, prefix, name, i, msg_text);
 				if (i < k->max)
 					list[i] = json_string_value(item);
 			}
@@ -188,7 +197,7 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		}
 		case K_OBJECT: {
 			if (!json_is_object(v))
-				return api_error_set(err, f, msg_object);
+				return field_error(err, prefix, name, SIZE_MAX, msg_object);
 			char sub[48];
 			snprintf(sub, sizeof sub, "%s.", name);
 			rc = map_object(v, k->sub, k->nsub, in, in, sub, err);
@@ -198,8 +207,8 @@ static int map_object(const json_t *obj, const struct key *keys, size_t nkeys, v
 		}
 		case K_PEOPLE: {
 			if (!json_is_array(v))
-				return api_error_set(
-				    err, f, _("Dit veld moet een lijst met personen zijn."));
+				return field_error(err, prefix, name, SIZE_MAX,
+				                   _("Dit veld moet een lijst met personen zijn."));
 			size_t i;
 			json_t *item;
 			json_array_foreach(v, i, item)

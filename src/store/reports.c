@@ -201,7 +201,9 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  *     transaction ends, so two writers, of one process or two, never draw
  *     the same number. A new counter starts after the references imported
  *     into its range; numbers taken by an import since are stepped over;
- *  3. insert the rows, their forms and signals.
+ *  3. insert the rows (STORE_REPORTS_PER_INSERT to a statement, the rest
+ *     one by one), then each row's forms and its signals (one statement
+ *     with a JSON array of the codes).
  * On SQLite all three are one transaction (its one writer is serial
  * anyway), and a batch rolled back gives its numbers back. On PostgreSQL
  * steps 1 and 2 are a reservation that commits without waiting for the
@@ -256,6 +258,11 @@ struct batch_ctx {
 	int64_t *arrival; /* step 2: its number in its organisation's order */
 	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
+	char **signals; /* owned: a row's signals as one JSON array, or NULL: none */
+	size_t *pend;   /* step 3: the rows it inserts, in order */
+	/* Step 3 inserts each row with a statement of its own: a statement of
+	 * several rows failed at a constraint (which row's, a rerun tells). */
+	bool single;
 	struct store_call *calls;
 	struct store_val *vals;
 	size_t *call_row;
@@ -445,11 +452,13 @@ static int reserve_txn(struct store_tx *tx, void *vctx)
 static int insert_txn(struct store_tx *tx, void *vctx)
 {
 	struct batch_ctx *b = vctx;
-	size_t k = 0, v = 0;
+	size_t k = 0, v = 0, m = 0;
 	int rc;
 	for (size_t i = 0; i < b->n; i++)
 		if (!b->done[i] && !b->results[i] && b->suspect[i])
 			b->results[i] = BATCH_TAKEN;
+	/* The rows' values first, one after another: a statement of
+	 * STORE_REPORTS_PER_INSERT rows takes them as they lie. */
 	for (size_t i = 0; i < b->n; i++) {
 		struct store_report_new *r = &b->rows[i];
 		if (b->done[i] || b->results[i])
@@ -475,9 +484,34 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
 		               "insert_web's $1..$n");
 		v += INSERT_WEB_PARAMS;
-		b->call_row[k] = i;
-		b->calls[k++] = (struct store_call){
-		    STMT_REPORT_INSERT_WEB, p, INSERT_WEB_PARAMS, NULL, NULL, 0};
+		b->pend[m++] = i;
+	}
+	_Static_assert(STORE_REPORTS_PER_INSERT * INSERT_WEB_PARAMS <= STORE_MAX_PARAMS,
+	               "insert_web_rows' $1..$n");
+	size_t j = 0;
+	for (; !b->single && j + STORE_REPORTS_PER_INSERT <= m; j += STORE_REPORTS_PER_INSERT) {
+		b->call_row[k] = b->pend[j];
+		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB_ROWS,
+		                                    &b->vals[j * INSERT_WEB_PARAMS],
+		                                    STORE_REPORTS_PER_INSERT * INSERT_WEB_PARAMS,
+		                                    NULL,
+		                                    NULL,
+		                                    0};
+	}
+	for (; j < m; j++) {
+		b->call_row[k] = b->pend[j];
+		b->calls[k++] = (struct store_call){STMT_REPORT_INSERT_WEB,
+		                                    &b->vals[j * INSERT_WEB_PARAMS],
+		                                    INSERT_WEB_PARAMS,
+		                                    NULL,
+		                                    NULL,
+		                                    0};
+	}
+	/* Then their forms and signals (their foreign keys find the rows). */
+	for (j = 0; j < m; j++) {
+		size_t i = b->pend[j];
+		struct store_report_new *r = &b->rows[i];
+		struct store_val *p;
 		for (size_t f = 0; f < r->nforms; f++) {
 			p = &b->vals[v];
 			p[0] = sv_int(r->id);
@@ -488,15 +522,15 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 			b->calls[k++] =
 			    (struct store_call){STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
 		}
-		for (size_t g = 0; g < r->nsignals; g++) {
+		if (b->signals[i]) {
 			p = &b->vals[v];
 			p[0] = sv_int(r->id);
-			p[1] = sv_text(r->signals[g]);
+			p[1] = sv_text(b->signals[i]);
 			v += 2;
 			b->call_row[k] = i;
-			/* A signal ticked twice is one signal (ON CONFLICT DO NOTHING). */
+			/* A signal ticked twice is one signal (signals_json()). */
 			b->calls[k++] =
-			    (struct store_call){STMT_REPORT_SIGNAL_INSERT, p, 2, NULL, NULL, 0};
+			    (struct store_call){STMT_REPORT_SIGNALS_INSERT, p, 2, NULL, NULL, 0};
 		}
 	}
 	rc = store_tx_exec_many(tx, b->calls, k);
@@ -506,7 +540,13 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		 * now is a writer that stored one of them since, an import that
 		 * took the reference, or a district removed. The transaction is
 		 * lost on PostgreSQL: run it again, and look first. */
-		for (size_t j = 0; j < k; j++) {
+		for (j = 0; j < k; j++) {
+			if (b->calls[j].rc == STORE_CONFLICT &&
+			    b->calls[j].id == STMT_REPORT_INSERT_WEB_ROWS) {
+				/* Which row's: the rerun inserts them one by one. */
+				b->single = true;
+				return BATCH_RERUN;
+			}
 			if (b->calls[j].rc == STORE_CONFLICT) {
 				size_t i = b->call_row[j];
 				b->suspect[i] = true;
@@ -526,6 +566,45 @@ static int batch_txn(struct store_tx *tx, void *vctx)
 	return rc ? rc : insert_txn(tx, vctx);
 }
 
+/* The codes as one JSON array (caller frees), for
+ * STMT_REPORT_SIGNALS_INSERT: each once, in their first order (a signal
+ * ticked twice is one signal); NULL when out of memory. The codes are
+ * valid text (valid_new()): only '"', '\\' and a tab need escaping. */
+static char *signals_json(const char *const *codes, size_t n)
+{
+	size_t need = 3;
+	for (size_t i = 0; i < n; i++)
+		need += 6 * strlen(codes[i]) + 3;
+	char *out = malloc(need), *o = out;
+	if (!out)
+		return NULL;
+	*o++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		bool again = false;
+		for (size_t j = 0; j < i && !again; j++)
+			again = strcmp(codes[i], codes[j]) == 0;
+		if (again)
+			continue;
+		if (o > out + 1)
+			*o++ = ',';
+		*o++ = '"';
+		for (const unsigned char *c = (const unsigned char *)codes[i]; *c; c++) {
+			if (*c == '"' || *c == '\\') {
+				*o++ = '\\';
+				*o++ = (char)*c;
+			} else if (*c < 0x20) {
+				o += sprintf(o, "\\u%04x", *c);
+			} else {
+				*o++ = (char)*c;
+			}
+		}
+		*o++ = '"';
+	}
+	*o++ = ']';
+	*o = '\0';
+	return out;
+}
+
 static void batch_free(struct batch_ctx *b)
 {
 	free(b->done);
@@ -538,6 +617,11 @@ static void batch_free(struct batch_ctx *b)
 	free(b->arrival);
 	free(b->failed_ref);
 	free(b->check);
+	if (b->signals)
+		for (size_t i = 0; i < b->n; i++)
+			free(b->signals[i]);
+	free(b->signals);
+	free(b->pend);
 	free(b->calls);
 	free(b->vals);
 	free(b->call_row);
@@ -550,8 +634,8 @@ static int batch_alloc(struct batch_ctx *b)
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i] == -EINVAL)
 			continue;
-		calls += 2 + b->rows[i].nforms + b->rows[i].nsignals;
-		vals += 2 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms + 2 * b->rows[i].nsignals;
+		calls += 3 + b->rows[i].nforms;
+		vals += 4 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms;
 	}
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
@@ -563,13 +647,22 @@ static int batch_alloc(struct batch_ctx *b)
 	b->arrival = calloc(b->n, sizeof *b->arrival);
 	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
+	b->signals = calloc(b->n, sizeof *b->signals);
+	b->pend = calloc(b->n, sizeof *b->pend);
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
 	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->calls || !b->vals ||
-	    !b->call_row)
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->signals || !b->pend ||
+	    !b->calls || !b->vals || !b->call_row)
 		return -ENOMEM;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->results[i] == -EINVAL || !b->rows[i].nsignals)
+			continue;
+		b->signals[i] = signals_json(b->rows[i].signals, b->rows[i].nsignals);
+		if (!b->signals[i])
+			return -ENOMEM;
+	}
 	/* By (organisation, prefix), the order the counter rows are locked
 	 * in; stable, so that references follow the order of arrival. Rows
 	 * that broke a column limit are never looked at. */
@@ -596,9 +689,11 @@ static int batch_round(struct store *s, struct batch_ctx *b)
 	 * store_txn_reserve() in backend.h. */
 	bool apart = store_reserves_apart(s);
 	int rc = apart ? store_txn_reserve(s, reserve_txn, b) : 0;
-	/* Each rerun leaves one more row out: at most n + 1 runs. */
+	/* Each rerun leaves one more row out, but the one after a statement
+	 * of several rows failed, which goes row by row: at most n + 2 runs. */
 	for (size_t run = 0; !rc; run++) {
-		rc = run <= b->n ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
+		rc =
+		    run <= b->n + 1 ? store_txn_locked(s, apart ? insert_txn : batch_txn, b) : -EIO;
 		if (rc != BATCH_RERUN)
 			break;
 		rc = 0;

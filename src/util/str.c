@@ -50,6 +50,12 @@ int str_utf8_feed(struct utf8_dec *d, unsigned char b)
 int str_utf8_next(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	/* ASCII, most of any text, without the decoder (str_utf8_feed()
+	 * answers the same for it): every text check walks its input here. */
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
 	struct utf8_dec d = {0};
 	int r = str_utf8_feed(&d, p[0]);
 	size_t k = 1;
@@ -81,6 +87,10 @@ bool str_utf8_valid(const char *s, size_t n)
 {
 	uint32_t cp;
 	for (size_t i = 0; i < n;) {
+		if ((unsigned char)s[i] - 1u < 0x7Fu) { /* ASCII but NUL */
+			i++;
+			continue;
+		}
 		int len = str_utf8_next(s + i, n - i, &cp);
 		if (len < 0 || cp == 0)
 			return false;
@@ -98,6 +108,10 @@ int str_utf8_repair(const char *s, size_t n, char **out, size_t *outlen)
 	*out = NULL;
 	*outlen = 0;
 	for (i = 0; i < n; i += (size_t)(len < 0 ? -len : len)) {
+		if ((unsigned char)s[i] < 0x80) {
+			len = 1;
+			continue;
+		}
 		len = str_utf8_next(s + i, n - i, &cp);
 		bad += len < 0;
 	}
@@ -136,6 +150,10 @@ size_t str_strip_hidden_format(char *s, size_t n)
 	size_t o = 0;
 	uint32_t cp;
 	for (size_t i = 0; i < n;) {
+		if ((unsigned char)s[i] < 0x80) { /* no hidden format is ASCII */
+			s[o++] = s[i++];
+			continue;
+		}
 		int len = str_utf8_next(s + i, n - i, &cp);
 		size_t step = (size_t)(len < 0 ? -len : len);
 		if (len < 0 || !str_cp_hidden_format(cp)) {
@@ -166,6 +184,11 @@ bool str_text_valid(const char *s, size_t n, bool multiline)
 {
 	uint32_t cp;
 	for (size_t i = 0; i < n;) {
+		/* Printable ASCII is always valid: no decoding. */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
+			i++;
+			continue;
+		}
 		int len = str_utf8_next(s + i, n - i, &cp);
 		if (len < 0)
 			return false;

@@ -799,6 +799,35 @@ static void test_report_batch_and_receipt(void **state)
 	assert_int_equal(store_report_by_receipt(f->s, other, &ref), STORE_NOT_FOUND);
 }
 
+/* A report's signals go to the database in one statement (a JSON array):
+ * codes with a quote, a backslash or a tab are stored as given, each once. */
+static void test_report_batch_signal_codes_exact(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	static const char *const odd[] = {"a\"b", "c\\d", "e\tf", "a\"b", "g.h"};
+	unsigned char h[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new r = new_report(21, 4, h);
+	r.signals = odd;
+	r.nsignals = 5;
+	int res = 9;
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals WHERE report_id = 21"
+	                                 " AND signal IN ('a\"b', 'c\\d', 'e\tf', 'g.h')"),
+	                 4);
+	/* No signals: no statement, no row. */
+	unsigned char h2[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new none = new_report(22, 5, h2);
+	none.nsignals = 0;
+	none.signals = NULL;
+	assert_int_equal(store_reports_insert_batch(f->s, &none, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
+}
+
 /* A row that fails (same id, same receipt, a district the organisation
  * lacks, a broken column) is left out; the others of the batch commit. */
 static void test_report_batch_bad_rows(void **state)
@@ -899,6 +928,45 @@ static void test_report_batch_repeat_within(void **state)
 	assert_string_equal(ref, "W2026-000001");
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 1);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 1);
+}
+
+/* The same within a batch whose rows go STORE_REPORTS_PER_INSERT to a
+ * statement: the repeat fails that statement, the rerun inserts row by
+ * row and leaves out only the repeat; every other row is stored, the
+ * full groups and the rest alike, with its forms and signals. */
+static void test_report_batch_repeat_within_rows(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	enum {
+		N = 2 * STORE_REPORTS_PER_INSERT + 3
+	};
+	unsigned char h[N][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[N];
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = new_report(200 + i, (unsigned char)(10 + i), h[i]);
+		res[i] = 9;
+	}
+	rows[5].id = rows[2].id; /* both in the first statement */
+	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(res[i], i == 5 ? STORE_DUPLICATE : 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), N - 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), N - 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 2 * (N - 1));
+	assert_int_equal(file_int(f->db, "SELECT COUNT(DISTINCT reference) FROM reports"), N - 1);
+	/* A batch of full statements only, without a repeat. */
+	for (int i = 0; i < 2 * (int)STORE_REPORTS_PER_INSERT; i++) {
+		rows[i] = new_report(400 + i, (unsigned char)(100 + i), h[i]);
+		res[i] = 9;
+	}
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 2 * STORE_REPORTS_PER_INSERT, res),
+	                 0);
+	for (int i = 0; i < 2 * (int)STORE_REPORTS_PER_INSERT; i++)
+		assert_int_equal(res[i], 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"),
+	                 N - 1 + 2 * STORE_REPORTS_PER_INSERT);
 }
 
 static void test_import_all_or_nothing(void **state)
@@ -1938,10 +2006,12 @@ int main(void)
 	    T(test_param_count_checked),
 	    T(test_concurrent_reads_while_writing),
 	    T(test_report_batch_and_receipt),
+	    T(test_report_batch_signal_codes_exact),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
 	    T(test_report_batch_repeat_within),
+	    T(test_report_batch_repeat_within_rows),
 	    T(test_import_all_or_nothing),
 	    T(test_export),
 	    T(test_messages),

@@ -224,6 +224,39 @@ static void text_refuses_hidden_and_damaged(void **state)
 	assert_true(str_text_valid("\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", 8, false));
 }
 
+/* The ASCII fast paths of the text checks answer as the decoder does:
+ * for every byte value alone and after ASCII, each check agrees with a
+ * walk by str_utf8_next(). */
+static void ascii_fast_paths_agree(void **state)
+{
+	(void)state;
+	for (unsigned b = 0; b < 256; b++) {
+		char t[4] = {'a', 'b', (char)b, 'c'};
+		uint32_t cp;
+		int len = str_utf8_next(&t[2], 2, &cp);
+		bool bad = len < 0;
+		bool ctl = !bad && ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F));
+		assert_int_equal(str_utf8_valid(t, 4), !bad && cp != 0);
+		assert_int_equal(str_text_valid(t, 4, false), !bad && !ctl);
+		char *fixed = NULL;
+		size_t n = 0;
+		assert_int_equal(str_utf8_repair(t, 4, &fixed, &n), 0);
+		assert_int_equal(fixed != NULL, bad);
+		if (fixed)
+			assert_memory_equal(fixed, "ab\xEF\xBF\xBD", 5);
+		free(fixed);
+	}
+	char s[] = "a" RLO "b c" LRE "\xFF"
+	           "d";
+	size_t n = str_strip_hidden_format(s, strlen(s));
+	assert_int_equal(n, 6);
+	assert_string_equal(s, "ab c\xFF"
+	                       "d");
+	assert_false(str_text_valid("ab\x7F", 3, false)); /* DEL */
+	assert_true(str_text_valid("a\tb ~", 5, false));
+	assert_false(str_utf8_valid("ab\0c", 4));
+}
+
 static void chars(void **state)
 {
 	(void)state;
@@ -332,6 +365,7 @@ int main(void)
 	    cmocka_unit_test(buf_refuses_over_max),
 	    cmocka_unit_test(utf8),
 	    cmocka_unit_test(text),
+	    cmocka_unit_test(ascii_fast_paths_agree),
 	    cmocka_unit_test(chars),
 	    cmocka_unit_test(utf8_next),
 	    cmocka_unit_test(utf8_feed),
