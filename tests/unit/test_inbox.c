@@ -682,8 +682,8 @@ static void report_view_long_history(void **state)
 	static const char *const actors[] = {"user:anna", "cli:root", "system"};
 	for (size_t i = 0; i < REPORT_HISTORY_MAX + 3; i++) {
 		struct audit_entry e = {actors[i % 3], "velsen",
-		                        i % 2 ? AUDIT_REPORT_VIEW : AUDIT_REPORT_CHANGE, "report:777",
-		                        i % 5 ? AUDIT_OK : AUDIT_DENIED};
+		                        i % 2 ? AUDIT_REPORT_VIEW : AUDIT_REPORT_CHANGE,
+		                        "report:777", i % 5 ? AUDIT_OK : AUDIT_DENIED};
 		assert_int_equal(audit_append_alone(f->sf.s, &key, &e), 0);
 	}
 	audit_key_wipe(&key);
