@@ -341,20 +341,31 @@ static int with_user_row(void *ctx, const struct store_val *c, size_t n)
 	return rc ? rc : user_row(w->u, c + w->k, n - w->k);
 }
 
+/* Runs id (one parameter: hash) whose row is k columns for fn into what,
+ * then the user's; STORE_NOT_FOUND without a row. */
+static int read_with_user(struct store *s, enum stmt_id id,
+                          const unsigned char hash[STORE_SECRET_HASH_BYTES], store_row_fn fn,
+                          void *what, size_t k, struct store_user *u)
+{
+	u->id = 0;
+	struct store_val p[] = {sv_blob(hash, STORE_SECRET_HASH_BYTES)};
+	struct with_user w = {fn, what, k, u};
+	int rc = store_read_exec(s, id, p, 1, with_user_row, &w);
+	if (rc)
+		return rc;
+	return u->id ? 0 : STORE_NOT_FOUND;
+}
+
 int store_session_user_get(struct store *s, const unsigned char hash[STORE_SECRET_HASH_BYTES],
                            struct store_session *ses, struct store_user *u)
 {
 	memset(ses, 0, sizeof *ses);
-	u->id = 0;
-	struct store_val p[] = {sv_blob(hash, STORE_SECRET_HASH_BYTES)};
-	struct with_user w = {session_row, ses, 4, u};
-	int rc = store_read_exec(s, STMT_SESSION_USER_GET, p, 1, with_user_row, &w);
-	if (rc)
-		return rc;
-	if (!ses->user_id || !u->id)
-		return STORE_NOT_FOUND;
-	memcpy(ses->id_hash, hash, STORE_SECRET_HASH_BYTES);
-	return 0;
+	int rc = read_with_user(s, STMT_SESSION_USER_GET, hash, session_row, ses, 4, u);
+	if (!rc && !ses->user_id)
+		rc = STORE_NOT_FOUND;
+	if (!rc)
+		memcpy(ses->id_hash, hash, STORE_SECRET_HASH_BYTES);
+	return rc;
 }
 
 int store_tx_session_get(struct store_tx *tx, const unsigned char hash[STORE_SECRET_HASH_BYTES],
@@ -490,13 +501,8 @@ int store_token_user_by_hash(struct store *s, const unsigned char hash[STORE_SEC
                              struct store_token *t, struct store_user *u)
 {
 	memset(t, 0, sizeof *t);
-	u->id = 0;
-	struct store_val p[] = {sv_blob(hash, STORE_SECRET_HASH_BYTES)};
-	struct with_user w = {token_row, t, 5, u};
-	int rc = store_read_exec(s, STMT_TOKEN_USER_BY_HASH, p, 1, with_user_row, &w);
-	if (rc)
-		return rc;
-	return t->id && u->id ? 0 : STORE_NOT_FOUND;
+	int rc = read_with_user(s, STMT_TOKEN_USER_BY_HASH, hash, token_row, t, 5, u);
+	return !rc && !t->id ? STORE_NOT_FOUND : rc;
 }
 
 struct tok_list {
