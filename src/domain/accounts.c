@@ -477,7 +477,10 @@ static int ses_txn(struct store_tx *tx, void *vctx)
 	               : store_tx_session_touch(tx, c->hash, c->now);
 }
 
-int accounts_session(struct accounts *a, const char *sid, int64_t now, struct principal *out)
+/* accounts_session, with the user's row (its password hash and sealed
+ * second factor too) read into u, which the caller wipes. */
+static int session_read(struct accounts *a, const char *sid, int64_t now, struct principal *out,
+                        struct store_user *u)
 {
 	memset(out, 0, sizeof *out);
 	if (!secret_hex_valid(sid))
@@ -485,15 +488,14 @@ int accounts_session(struct accounts *a, const char *sid, int64_t now, struct pr
 	unsigned char hash[SECRET_HASH_BYTES];
 	int rc = secret_hash(a->hash_key, SECRET_SESSION, sid, hash);
 	struct store_session s;
-	struct store_user u;
 	if (!rc)
-		rc = store_session_user_get(a->store, hash, &s, &u);
+		rc = store_session_user_get(a->store, hash, &s, u);
 	if (rc == STORE_NOT_FOUND)
 		return ACCOUNTS_NO_SESSION;
 	if (rc)
 		return rc;
 	bool expired =
-	    u.disabled || now - s.last_seen > a->idle_s || now - s.created > a->absolute_s ||
+	    u->disabled || now - s.last_seen > a->idle_s || now - s.created > a->absolute_s ||
 	    (s.stage != SESSION_FULL && now - s.created > SESSION_PENDING_MAX_S) || now < s.created;
 	struct ses_ctx c = {hash, now, expired};
 	if (expired || now - s.last_seen >= (int64_t)SESSION_TOUCH_EVERY_S) {
@@ -503,13 +505,21 @@ int accounts_session(struct accounts *a, const char *sid, int64_t now, struct pr
 	}
 	if (expired)
 		return ACCOUNTS_NO_SESSION;
-	principal_of(&u, out);
+	principal_of(u, out);
 	out->stage = s.stage == SESSION_FULL ? SESSION_FULL : SESSION_HALF;
-	out->next = next_of(&u, out->stage);
+	out->next = next_of(u, out->stage);
 	out->session_created = s.created;
 	memcpy(out->session_hash, hash, sizeof hash);
 	csrf_of(a, hash, out->csrf);
 	return 0;
+}
+
+int accounts_session(struct accounts *a, const char *sid, int64_t now, struct principal *out)
+{
+	struct store_user u;
+	int rc = session_read(a, sid, now, out, &u);
+	sodium_memzero(&u, sizeof u);
+	return rc;
 }
 
 /* The user of a half session as it is now; ACCOUNTS_STATE when the
@@ -867,28 +877,38 @@ int accounts_token_create(struct accounts *a, const char *actor, const char *org
 	return 0;
 }
 
-int accounts_token(struct accounts *a, const char *token, int64_t now, struct principal *out)
+/* accounts_token, with the user's row read into u (wiped by the
+ * caller). */
+static int token_read(struct accounts *a, const char *token, int64_t now, struct principal *out,
+                      struct store_user *u)
 {
 	memset(out, 0, sizeof *out);
 	if (!secret_hex_valid(token))
 		return ACCOUNTS_NO_SESSION;
 	unsigned char hash[SECRET_HASH_BYTES];
 	struct store_token t;
-	struct store_user u;
 	int rc = secret_hash(a->hash_key, SECRET_TOKEN, token, hash);
 	if (!rc)
-		rc = store_token_user_by_hash(a->store, hash, &t, &u);
+		rc = store_token_user_by_hash(a->store, hash, &t, u);
 	if (rc == STORE_NOT_FOUND)
 		return ACCOUNTS_NO_SESSION;
 	if (rc)
 		return rc;
-	if (t.revoked || now >= t.expires || u.disabled)
+	if (t.revoked || now >= t.expires || u->disabled)
 		return ACCOUNTS_NO_SESSION;
-	principal_of(&u, out);
+	principal_of(u, out);
 	out->via_token = true;
 	out->stage = SESSION_FULL;
 	out->next = NEXT_NONE;
 	return 0;
+}
+
+int accounts_token(struct accounts *a, const char *token, int64_t now, struct principal *out)
+{
+	struct store_user u;
+	int rc = token_read(a, token, now, out, &u);
+	sodium_memzero(&u, sizeof u);
+	return rc;
 }
 
 struct revoke_ctx {
