@@ -1074,6 +1074,16 @@ static void follow_guessing_throttled(void **state)
 	json_decref(follow(b, 404));
 	free(b);
 	free(receipt);
+	/* The guesser's address (the connection's peer, read by
+	 * http/client.c) was counted in memory only: it is neither in the
+	 * log nor anywhere in the data directory. */
+	char *log = srv_log(&S);
+	assert_null(strstr(log, "127.0.0.66"));
+	free(log);
+	static const char *const peer[] = {"127.0.0.66", NULL};
+	const char *problem = srv_data_problem(&S, peer);
+	if (problem)
+		fail_msg("%s", problem);
 	assert_int_equal(srv_stop(&S), 0);
 	S = keep;
 }
