@@ -172,28 +172,12 @@ static const char *opt_string(const char *s)
 	return s[0] ? s : NULL;
 }
 
-/* id in decimal into out[24], as snprintf's %" PRId64 " writes it. */
-static void id_text(int64_t id, char out[24])
-{
-	char d[20]; /* INT64_MIN: a sign and 19 digits */
-	size_t k = sizeof d;
-	uint64_t u = id < 0 ? -(uint64_t)id : (uint64_t)id;
-	do {
-		d[--k] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (id < 0)
-		d[--k] = '-';
-	memcpy(out, d + k, sizeof d - k);
-	out[sizeof d - k] = '\0';
-}
-
 static int item_fields(const struct store_inbox_row *row, const char *today, struct due_memo *memo,
                        const struct item_sink *k, void *ctx)
 {
 	const struct store_report_row *r = &row->r;
-	char id[24];
-	id_text(r->id, id);
+	char id[STR_I64_BUF];
+	str_i64(r->id, id);
 	const char *due = due_of(memo, r->received_on);
 	if (!due)
 		return -ENOMEM;

@@ -27,6 +27,7 @@
 
 #include "store/backend.h"
 #include "util/log.h"
+#include "util/str.h"
 
 /* Type oids of the columns the schema has (pg_type.h is server-side). */
 enum {
@@ -66,32 +67,14 @@ static _Thread_local const struct store *writing;
 
 /* Statement names "s0".."sN": the registry index, nothing formatted from
  * input. */
-/* v in decimal into out (NUL-terminated); returns out. Written out
- * instead of snprintf: every parameter and statement of the intake's
- * batches passes here, and snprintf's setup cost more than the digits. */
-static char *fmt_u64(uint64_t v, bool minus, char out[24])
-{
-	char tmp[24];
-	size_t n = 0, o = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (minus)
-		out[o++] = '-';
-	while (n)
-		out[o++] = tmp[--n];
-	out[o] = '\0';
-	return out;
-}
-
 static void stmt_name(enum stmt_id id, char out[16])
 {
-	char digits[24];
+	char digits[STR_I64_BUF];
 	out[0] = 's';
 	/* STMT__COUNT is far below 10^14: the name fits in 16 bytes. */
 	_Static_assert(STMT__COUNT < 100000, "statement names fit");
-	strcpy(out + 1, fmt_u64((unsigned)id, false, digits));
+	str_i64((int64_t)id, digits);
+	strcpy(out + 1, digits);
 }
 
 /* Maps a failed result to the store's errors; logs what an operator
@@ -432,7 +415,7 @@ static int read_row(const PGresult *r, int row, const enum col_kind *kinds, int 
 struct bound {
 	const char *values[STORE_MAX_PARAMS];
 	int lengths[STORE_MAX_PARAMS], formats[STORE_MAX_PARAMS];
-	char ints[STORE_MAX_PARAMS][24];
+	char ints[STORE_MAX_PARAMS][STR_I64_BUF];
 };
 
 static int bind(struct bound *b, const struct store_val *params, size_t nparams)
@@ -446,9 +429,7 @@ static int bind(struct bound *b, const struct store_val *params, size_t nparams)
 			b->values[k] = NULL;
 			break;
 		case STORE_INT:
-			/* The magnitude as unsigned: INT64_MIN has no positive twin. */
-			fmt_u64(v->i < 0 ? 0 - (uint64_t)v->i : (uint64_t)v->i, v->i < 0,
-			        b->ints[k]);
+			str_i64(v->i, b->ints[k]);
 			b->values[k] = b->ints[k];
 			break;
 		case STORE_TEXT:

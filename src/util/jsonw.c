@@ -183,16 +183,8 @@ int jsonw_key(struct buf *b, const char *key, int first)
 
 int jsonw_int(struct buf *b, int64_t v)
 {
-	char d[20]; /* INT64_MIN: a sign and 19 digits */
-	size_t k = sizeof d;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	do {
-		d[--k] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		d[--k] = '-';
-	return buf_append(b, d + k, sizeof d - k);
+	char d[STR_I64_BUF];
+	return buf_append(b, d, str_i64(v, d));
 }
 
 int jsonw_bool(struct buf *b, int v)

@@ -208,6 +208,23 @@ bool str_text_valid(const char *s, size_t n, bool multiline)
 	return true;
 }
 
+size_t str_i64(int64_t v, char out[STR_I64_BUF])
+{
+	char d[STR_I64_BUF - 1];
+	size_t k = sizeof d;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--k] = '-';
+	size_t n = sizeof d - k;
+	memcpy(out, d + k, n);
+	out[n] = '\0';
+	return n;
+}
+
 int str_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	if (!s || !*s)

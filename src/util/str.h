@@ -72,6 +72,14 @@ size_t str_utf8_prefix(const char *s, size_t n, size_t max);
 /* Characters (code points) in the valid UTF-8 s[0..n), with a CR LF line
  * break counting as one, as a person counts them. */
 size_t str_chars(const char *s, size_t n);
+/* Bytes str_i64 writes at most, with its NUL (INT64_MIN: a sign, 19
+ * digits). */
+#define STR_I64_BUF 21
+/* v in decimal into out, as printf's %" PRId64 " writes it, NUL-ended;
+ * returns its length. Written out rather than snprintf for the hot paths
+ * (every integer parameter of a statement, every id of an answer), where
+ * snprintf's setup cost more than the digits. */
+size_t str_i64(int64_t v, char out[STR_I64_BUF]);
 /* Parses a whole decimal string into [min, max]. 0 ok, -EINVAL when not
  * a number or out of range. */
 int str_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,12 +359,37 @@ static void file_reading(void **state)
 	rmdir(dir);
 }
 
+/* str_i64 writes what printf's PRId64 writes, at the edges and between. */
+static void decimal_like_printf(void **state)
+{
+	(void)state;
+	int64_t v[] = {0,  1,   -1,           9,         10,        -10,
+	               99, 100, 4294967296LL, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	char got[STR_I64_BUF], want[32];
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		snprintf(want, sizeof want, "%" PRId64, v[i]);
+		assert_int_equal(str_i64(v[i], got), strlen(want));
+		assert_string_equal(got, want);
+	}
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int i = 0; i < 10000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t n = (int64_t)(x >> (x % 64));
+		snprintf(want, sizeof want, "%" PRId64, n);
+		assert_int_equal(str_i64(n, got), strlen(want));
+		assert_string_equal(got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(buf_grows_and_steals),
 	    cmocka_unit_test(buf_refuses_over_max),
 	    cmocka_unit_test(utf8),
+	    cmocka_unit_test(decimal_like_printf),
 	    cmocka_unit_test(text),
 	    cmocka_unit_test(ascii_fast_paths_agree),
 	    cmocka_unit_test(chars),
