@@ -302,10 +302,13 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct server *srv,
 		req->defer_data = d->data;
 		rc = d->finish(req, &resp);
 	}
-	if (rc < 0) {
+	/* 0 or a negative errno (http.h); a positive code (a module's own,
+	 * leaked past its caller) is a failure too, never the half-made
+	 * answer the handler left. */
+	if (rc != 0) {
 		char q[160];
 		log_error("handler for %s failed: %s", log_quote(c->path, q, sizeof q),
-		          strerror(-rc));
+		          rc < 0 ? strerror(-rc) : "a positive code");
 		resp_free(&resp);
 		return answer_error(conn, srv, c, 500);
 	}

@@ -71,12 +71,22 @@ static int h_retry(struct req *req, struct resp *resp)
 	return resp_text(resp, 200, "again\n");
 }
 
+/* Fills an answer, then returns a positive code (a store's, say), which
+ * the handler convention (0 or a negative errno) does not allow. */
+static int h_positive(struct req *req, struct resp *resp)
+{
+	(void)req;
+	int rc = resp_text(resp, 200, "");
+	return rc ? rc : 1;
+}
+
 static const struct route good[] = {
     {HTTP_GET, "/open", h_count, &open_policy, .cache = true},
     {HTTP_GET, "/closed", h_count, &closed_policy, .cache = false},
     {HTTP_GET, "/personal", h_personal, &open_policy, .cache = true},
     {HTTP_POST, "/form", h_count, &open_policy, .csrf = true, .csrf_retry = h_retry},
     {HTTP_POST, "/strict", h_count, &open_policy, .csrf = true},
+    {HTTP_GET, "/positive", h_positive, &open_policy, .cache = false},
 };
 
 static struct server_opts opts(const struct route *routes, size_t n)
@@ -186,6 +196,16 @@ static void denied_policy_never_reaches_the_handler(void **state)
 	assert_int_equal(handled, before);
 }
 
+/* Anything but 0 from a handler is a failure: a 500, never the half-made
+ * answer it left (an empty 200). */
+static void positive_return_is_a_failure(void **state)
+{
+	(void)state;
+	struct res r;
+	assert_int_equal(get("/positive", &r), 500);
+	res_free(&r);
+}
+
 static void public_page_is_kept(void **state)
 {
 	(void)state;
@@ -249,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(hooks_are_required),
 	    cmocka_unit_test(denied_policy_never_reaches_the_handler),
 	    cmocka_unit_test(public_page_is_kept),
+	    cmocka_unit_test(positive_return_is_a_failure),
 	    cmocka_unit_test(personal_page_is_never_kept),
 	    cmocka_unit_test(failed_token_runs_retry_not_handler),
 	};
