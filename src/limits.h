@@ -166,7 +166,7 @@
 /* Organisations store_org_list() returns at most. */
 #define STORE_MAX_ORGS 10000u
 /* New reports one statement of the intake's batch inserts at most
- * (STMT_REPORT_INSERT_WEB_ROWS, 16 parameters a row). PostgreSQL sets up
+ * (STMT_REPORT_INSERT_WEB_ROWS, 18 parameters a row). PostgreSQL sets up
  * its executor and parses and plans the CHECK constraints of `reports`
  * from their text again at every execution of an INSERT: per statement,
  * not per row (bench/README.md, "CPU per report"). The rows left over
@@ -174,9 +174,9 @@
  * a dozen (two servers at 25 connections each) into statements of
  * several rows, and cost PostgreSQL 7% fewer instructions per report. */
 #define STORE_REPORTS_PER_INSERT 4u
-/* Parameters of one statement ($1..$64: STORE_REPORTS_PER_INSERT rows
- * of a new report). */
-#define STORE_MAX_PARAMS 64u
+/* Parameters of one statement ($1..$72: STORE_REPORTS_PER_INSERT rows
+ * of a new report, 18 each). */
+#define STORE_MAX_PARAMS 72u
 /* Columns of one result row (a session or token with its user's 13). */
 #define STORE_MAX_COLS 24u
 /* Length of a setting key ([a-z0-9_.-]). */

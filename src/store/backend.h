@@ -67,6 +67,9 @@ struct store_ops {
 	/* The database is reached over a socket (a thread waits for it
 	 * without using the CPU), not in this process. */
 	bool remote;
+	/* Speaks PostgreSQL's dialect: the texts of stmt_registry_pg and of
+	 * migrate.c's migrations_pg replace the common ones. */
+	bool pg;
 	/* Borrows a connection for reads only; the caller has it alone until
 	 * read_release. May wait while all are borrowed. */
 	int (*read_acquire)(struct store *s, struct store_conn **out);
@@ -189,8 +192,12 @@ int store_col_text(char *dst, size_t dstsz, const struct store_val *v);
  * district, concrete, status, outcome; r is reset first (reports.c). */
 struct store_report_row;
 int store_report_cols(struct store_report_row *r, const struct store_val *c);
-/* Appends the form of column c to r->forms (a NULL column: none). */
-int store_report_form_col(struct store_report_row *r, const struct store_val *c);
+/* The codes of a list column (a report's forms or signals, migration 14:
+ * separated by one space) into out, max codes of size bytes each (with
+ * their NUL), *n of them. -EIO for anything else. */
+int store_codes_col(char *out, size_t size, size_t max, size_t *n, const struct store_val *c);
+/* r->forms from column c. */
+int store_report_forms_col(struct store_report_row *r, const struct store_val *c);
 
 /* store_now() and STORE_TIME_LEN: store.h. */
 

@@ -2,9 +2,8 @@
  * (store_inbox_page, store.h), and one report read whole
  * (store_report_get).
  *
- * Owns: reading one page in one statement and grouping its rows (one per
- * report and form) into reports; reading one report, always through its
- * organisation. What the page means (deadlines, the
+ * Owns: reading one page in one statement; reading one report, always
+ * through its organisation. What the page means (deadlines, the
  * cursor's form, who may read it) is the domain's. */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,23 +40,22 @@ static int page_row(void *vctx, const struct store_val *c, size_t n)
 	struct store_inbox_page *p = g->p;
 	if (n != 15)
 		return -EIO;
-	struct store_inbox_row *last = p->n ? &p->rows[p->n - 1] : NULL;
-	if (!last || c[0].type != STORE_INT || last->r.id != c[0].i) {
-		if (p->n == g->cap)
-			return -EIO; /* more reports than the LIMIT asked for */
-		last = &p->rows[p->n];
-		int rc = store_report_cols(&last->r, c);
-		if (rc)
-			return rc;
-		p->n++;
-		rc = inbox_cols(last, c);
-		if (rc)
-			return rc;
-		if (c[14].type != STORE_INT || c[14].i < 0)
-			return -EIO;
-		last->arrival = c[14].i;
-	}
-	return store_report_form_col(&last->r, &c[13]);
+	if (p->n == g->cap)
+		return -EIO; /* more reports than the LIMIT asked for */
+	struct store_inbox_row *row = &p->rows[p->n];
+	int rc = store_report_cols(&row->r, c);
+	if (rc)
+		return rc;
+	p->n++;
+	rc = inbox_cols(row, c);
+	if (!rc)
+		rc = store_report_forms_col(&row->r, &c[13]);
+	if (rc)
+		return rc;
+	if (c[14].type != STORE_INT || c[14].i < 0)
+		return -EIO;
+	row->arrival = c[14].i;
+	return 0;
 }
 
 void store_inbox_page_free(struct store_inbox_page *p)
@@ -126,16 +124,35 @@ struct get_ctx {
 	bool found;
 };
 
+static int signal_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The forms and signals at c[16] and c[17]; the signals in byte order. */
+static int lists_cols(struct store_report_full *r, const struct store_val *c)
+{
+	int rc = store_report_forms_col(&r->row.r, &c[16]);
+	if (!rc)
+		rc = store_codes_col(r->signals[0], sizeof r->signals[0], REPORT_MAX_SIGNALS,
+		                     &r->nsignals, &c[17]);
+	if (!rc)
+		qsort(r->signals, r->nsignals, sizeof r->signals[0], signal_cmp);
+	return rc;
+}
+
 static int get_row(void *vctx, const struct store_val *c, size_t n)
 {
 	struct get_ctx *g = vctx;
 	struct store_report_full *r = g->r;
-	if (n != 16 || g->found)
+	if (n != 18 || g->found)
 		return -EIO;
 	g->found = true;
 	int rc = store_report_cols(&r->row.r, c);
 	if (!rc)
 		rc = inbox_cols(&r->row, c);
+	if (!rc)
+		rc = lists_cols(r, c);
 	if (!rc)
 		rc = store_col_text(r->received_at, sizeof r->received_at, &c[13]);
 	if (!rc && c[15].type == STORE_TEXT) {
@@ -155,23 +172,6 @@ static int get_row(void *vctx, const struct store_val *c, size_t n)
 	memcpy(r->sealed, c[14].p, c[14].len);
 	r->sealed_len = c[14].len;
 	return 0;
-}
-
-static int form_row(void *vctx, const struct store_val *c, size_t n)
-{
-	struct store_report_full *r = vctx;
-	return n == 1 ? store_report_form_col(&r->row.r, &c[0]) : -EIO;
-}
-
-static int signal_row(void *vctx, const struct store_val *c, size_t n)
-{
-	struct store_report_full *r = vctx;
-	if (n != 1 || r->nsignals == REPORT_MAX_SIGNALS)
-		return -EIO;
-	int rc = store_col_text(r->signals[r->nsignals], sizeof r->signals[0], &c[0]);
-	if (!rc)
-		r->nsignals++;
-	return rc;
 }
 
 void store_report_full_free(struct store_report_full *r)
@@ -203,21 +203,16 @@ int store_report_read(struct store *s, const char *org, int64_t id, struct store
 		return -ENOMEM;
 	struct get_ctx g = {.r = r};
 	struct store_val p[] = {sv_text(org), sv_int(id)};
-	/* Forms and signals are written with the report and never change,
-	 * so reading them in statements of their own is consistent; they
-	 * (and the messages, and the history) are read in the same round trip
-	 * as the report, before it is known to be org's: the messages' and the
-	 * history's statements filter on org themselves, the forms and
-	 * signals are dropped when it is not. */
+	/* The messages and the history are read in the same round trip as
+	 * the report, before it is known to be org's: their statements filter
+	 * on org themselves. */
 	struct store_val q[] = {sv_int(id), sv_text(org)};
 	struct store_msg_list msgs = {0};
 	struct store_audit_object_q hq;
-	struct store_call calls[5] = {
+	struct store_call calls[3] = {
 	    {STMT_REPORT_GET, p, 2, get_row, &g, 0},
-	    {STMT_REPORT_FORMS, q, 1, form_row, r, 0},
-	    {STMT_REPORT_SIGNALS, q, 1, signal_row, r, 0},
 	};
-	size_t n = 3;
+	size_t n = 1;
 	if (x->messages)
 		calls[n++] =
 		    (struct store_call){STMT_MESSAGE_LIST_ORG, q, 2, store_msg_list_row, &msgs, 0};

@@ -908,6 +908,7 @@ static void pg_close(struct store *s)
 static const struct store_ops pg_ops = {
     .name = "postgresql",
     .remote = true,
+    .pg = true,
     .read_acquire = pg_read_acquire,
     .read_release = pg_read_release,
     .write_begin = pg_write_begin,

@@ -1,10 +1,11 @@
 /* reports: the store operations on reports, their forms, signals and
- * messages (schema: migrations 2 to 5 in migrate.c).
+ * messages (schema: migrations 2 to 5 and 14 in migrate.c).
  *
  * Owns: checks of report values against column limits, the batch insert of
  * the intake writer (a failed row left out by running it again), the all-or-
- * nothing import, numbering of generated references, and the export that
- * folds (report, form) rows into one report. Written against the backend
+ * nothing import, numbering of generated references, the export, and the
+ * spelling of a report's forms and signals in its row (codes separated by
+ * one space). Written against the backend
  * vtable only, like store.c. */
 #include "store/store.h"
 
@@ -77,12 +78,19 @@ static bool valid_time(const char *s)
 	       s[STORE_TIME_LEN - 1] == 'Z';
 }
 
+/* A form or signal: a code that holds no space, the separator of the
+ * column that lists them (migration 14). */
+static bool valid_list_code(const char *s, size_t max)
+{
+	return valid_line(s, max) && !strchr(s, ' ');
+}
+
 static bool valid_forms(const char *const *forms, size_t n)
 {
 	if (n < 1 || n > REPORT_MAX_FORMS || !forms)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (!valid_code(forms[i]))
+		if (!valid_list_code(forms[i], STORE_CODE_MAX_LEN))
 			return false;
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(forms[i], forms[j]) == 0)
@@ -104,7 +112,7 @@ static bool valid_new(const struct store_report_new *r)
 	if (plen < 1 || plen > STORE_REF_PREFIX_MAX || !str_text_valid(r->ref_prefix, plen, false))
 		return false;
 	for (size_t i = 0; i < r->nsignals; i++)
-		if (!valid_line(r->signals[i], CONTENT_MAX_CODE_LEN))
+		if (!valid_list_code(r->signals[i], STORE_SIGNAL_MAX_LEN))
 			return false;
 	if (r->suggestion && !str_utf8_valid(r->suggestion, strlen(r->suggestion)))
 		return false;
@@ -128,16 +136,60 @@ static int exists(struct store_tx *tx, enum stmt_id id, const struct store_val *
 	return store_tx_exec(tx, id, p, np, store_row_found, found);
 }
 
-/* --- forms and signals ------------------------------------------------ */
+/* --- forms and signals: codes separated by one space ------------------ */
 
-static int insert_forms(struct store_tx *tx, int64_t id, const char *const *forms, size_t n)
+/* The codes joined by one space, each once, in their first order (a
+ * signal ticked twice is one signal); the caller frees; NULL when out of
+ * memory. valid_list_code() holds for each. */
+static char *codes_join(const char *const *codes, size_t n)
 {
-	int rc = 0;
-	for (size_t i = 0; !rc && i < n; i++) {
-		struct store_val p[] = {sv_int(id), sv_int((int64_t)i), sv_text(forms[i])};
-		rc = store_tx_exec(tx, STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL);
+	size_t need = 1;
+	for (size_t i = 0; i < n; i++)
+		need += strlen(codes[i]) + 1;
+	char *out = malloc(need), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool again = false;
+		for (size_t j = 0; j < i && !again; j++)
+			again = strcmp(codes[i], codes[j]) == 0;
+		if (again)
+			continue;
+		if (o > out)
+			*o++ = ' ';
+		size_t len = strlen(codes[i]);
+		memcpy(o, codes[i], len);
+		o += len;
 	}
-	return rc;
+	*o = '\0';
+	return out;
+}
+
+int store_codes_col(char *out, size_t size, size_t max, size_t *n, const struct store_val *c)
+{
+	*n = 0;
+	if (c->type == STORE_NULL)
+		return 0;
+	if (c->type != STORE_TEXT)
+		return -EIO;
+	const char *p = c->p, *end = p + c->len;
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t len = (size_t)((sp ? sp : end) - p);
+		if (len == 0 || len >= size || *n == max)
+			return -EIO;
+		char *dst = out + *n * size;
+		memcpy(dst, p, len);
+		dst[len] = '\0';
+		(*n)++;
+		p += len + (sp != NULL);
+	}
+	return 0;
+}
+
+int store_report_forms_col(struct store_report_row *r, const struct store_val *c)
+{
+	return store_codes_col(r->forms[0], sizeof r->forms[0], REPORT_MAX_FORMS, &r->nforms, c);
 }
 
 /* --- references ----------------------------------------------------------- */
@@ -202,8 +254,7 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  *     the same number. A new counter starts after the references imported
  *     into its range; numbers taken by an import since are stepped over;
  *  3. insert the rows (STORE_REPORTS_PER_INSERT to a statement, the rest
- *     one by one), then each row's forms and its signals (one statement
- *     with a JSON array of the codes).
+ *     one by one), each with its forms and signals (migration 14).
  * On SQLite all three are one transaction (its one writer is serial
  * anyway), and a batch rolled back gives its numbers back. On PostgreSQL
  * steps 1 and 2 are a reservation that commits without waiting for the
@@ -241,7 +292,7 @@ static int move_past_imported(struct store_tx *tx, const char *org, const char *
  * was taken twice over is told to come again (STORE_DUPLICATE). */
 #define BATCH_ROUNDS STORE_BATCH_ROUNDS
 /* Parameters of STMT_REPORT_INSERT_WEB. */
-#define INSERT_WEB_PARAMS 16
+#define INSERT_WEB_PARAMS 18
 
 struct batch_ctx {
 	struct store_report_new *rows;
@@ -258,7 +309,8 @@ struct batch_ctx {
 	int64_t *arrival; /* step 2: its number in its organisation's order */
 	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
-	char **signals; /* owned: a row's signals as one JSON array, or NULL: none */
+	char **forms;   /* owned: a row's forms joined (codes_join) */
+	char **signals; /* owned: a row's signals joined */
 	size_t *pend;   /* step 3: the rows it inserts, in order */
 	/* Step 3 inserts each row with a statement of its own: a statement of
 	 * several rows failed at a constraint (which row's, a rerun tells). */
@@ -478,7 +530,9 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		                          sv_blob(r->sealed, r->sealed_len),
 		                          sv_opt(r->suggestion),
 		                          sv_opt(r->details),
-		                          sv_int(b->arrival[i])};
+		                          sv_int(b->arrival[i]),
+		                          sv_text(b->forms[i]),
+		                          sv_text(b->signals[i])};
 		struct store_val *p = &b->vals[v];
 		memcpy(p, row, sizeof row);
 		_Static_assert(sizeof row / sizeof row[0] == INSERT_WEB_PARAMS,
@@ -506,32 +560,6 @@ static int insert_txn(struct store_tx *tx, void *vctx)
 		                                    NULL,
 		                                    NULL,
 		                                    0};
-	}
-	/* Then their forms and signals (their foreign keys find the rows). */
-	for (j = 0; j < m; j++) {
-		size_t i = b->pend[j];
-		struct store_report_new *r = &b->rows[i];
-		struct store_val *p;
-		for (size_t f = 0; f < r->nforms; f++) {
-			p = &b->vals[v];
-			p[0] = sv_int(r->id);
-			p[1] = sv_int((int64_t)f);
-			p[2] = sv_text(r->forms[f]);
-			v += 3;
-			b->call_row[k] = i;
-			b->calls[k++] =
-			    (struct store_call){STMT_REPORT_FORM_INSERT, p, 3, NULL, NULL, 0};
-		}
-		if (b->signals[i]) {
-			p = &b->vals[v];
-			p[0] = sv_int(r->id);
-			p[1] = sv_text(b->signals[i]);
-			v += 2;
-			b->call_row[k] = i;
-			/* A signal ticked twice is one signal (signals_json()). */
-			b->calls[k++] =
-			    (struct store_call){STMT_REPORT_SIGNALS_INSERT, p, 2, NULL, NULL, 0};
-		}
 	}
 	rc = store_tx_exec_many(tx, b->calls, k);
 	if (rc == STORE_CONFLICT) {
@@ -566,45 +594,6 @@ static int batch_txn(struct store_tx *tx, void *vctx)
 	return rc ? rc : insert_txn(tx, vctx);
 }
 
-/* The codes as one JSON array (caller frees), for
- * STMT_REPORT_SIGNALS_INSERT: each once, in their first order (a signal
- * ticked twice is one signal); NULL when out of memory. The codes are
- * valid text (valid_new()): only '"', '\\' and a tab need escaping. */
-static char *signals_json(const char *const *codes, size_t n)
-{
-	size_t need = 3;
-	for (size_t i = 0; i < n; i++)
-		need += 6 * strlen(codes[i]) + 3;
-	char *out = malloc(need), *o = out;
-	if (!out)
-		return NULL;
-	*o++ = '[';
-	for (size_t i = 0; i < n; i++) {
-		bool again = false;
-		for (size_t j = 0; j < i && !again; j++)
-			again = strcmp(codes[i], codes[j]) == 0;
-		if (again)
-			continue;
-		if (o > out + 1)
-			*o++ = ',';
-		*o++ = '"';
-		for (const unsigned char *c = (const unsigned char *)codes[i]; *c; c++) {
-			if (*c == '"' || *c == '\\') {
-				*o++ = '\\';
-				*o++ = (char)*c;
-			} else if (*c < 0x20) {
-				o += sprintf(o, "\\u%04x", *c);
-			} else {
-				*o++ = (char)*c;
-			}
-		}
-		*o++ = '"';
-	}
-	*o++ = ']';
-	*o = '\0';
-	return out;
-}
-
 static void batch_free(struct batch_ctx *b)
 {
 	free(b->done);
@@ -617,9 +606,13 @@ static void batch_free(struct batch_ctx *b)
 	free(b->arrival);
 	free(b->failed_ref);
 	free(b->check);
-	if (b->signals)
-		for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->forms)
+			free(b->forms[i]);
+		if (b->signals)
 			free(b->signals[i]);
+	}
+	free(b->forms);
 	free(b->signals);
 	free(b->pend);
 	free(b->calls);
@@ -634,8 +627,8 @@ static int batch_alloc(struct batch_ctx *b)
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i] == -EINVAL)
 			continue;
-		calls += 3 + b->rows[i].nforms;
-		vals += 4 + INSERT_WEB_PARAMS + 3 * b->rows[i].nforms;
+		calls += 1; /* a row's check, look or insert */
+		vals += INSERT_WEB_PARAMS;
 	}
 	b->done = calloc(b->n, sizeof *b->done);
 	b->excluded = calloc(b->n, sizeof *b->excluded);
@@ -647,20 +640,22 @@ static int batch_alloc(struct batch_ctx *b)
 	b->arrival = calloc(b->n, sizeof *b->arrival);
 	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
+	b->forms = calloc(b->n, sizeof *b->forms);
 	b->signals = calloc(b->n, sizeof *b->signals);
 	b->pend = calloc(b->n, sizeof *b->pend);
 	b->calls = calloc(calls, sizeof *b->calls);
 	b->vals = calloc(vals, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
 	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->signals || !b->pend ||
-	    !b->calls || !b->vals || !b->call_row)
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->forms || !b->signals ||
+	    !b->pend || !b->calls || !b->vals || !b->call_row)
 		return -ENOMEM;
 	for (size_t i = 0; i < b->n; i++) {
-		if (b->results[i] == -EINVAL || !b->rows[i].nsignals)
+		if (b->results[i] == -EINVAL)
 			continue;
-		b->signals[i] = signals_json(b->rows[i].signals, b->rows[i].nsignals);
-		if (!b->signals[i])
+		b->forms[i] = codes_join(b->rows[i].forms, b->rows[i].nforms);
+		b->signals[i] = codes_join(b->rows[i].signals, b->rows[i].nsignals);
+		if (!b->forms[i] || !b->signals[i])
 			return -ENOMEM;
 	}
 	/* By (organisation, prefix), the order the counter rows are locked
@@ -777,8 +772,12 @@ static int import_one(struct store_tx *tx, const char *org, const struct store_r
 		return rc;
 	if (found)
 		return STORE_CONFLICT;
+	char *forms = codes_join(r->forms, r->nforms);
+	if (!forms)
+		return -ENOMEM;
 	/* The reference is free and the district exists, so a conflict now
 	 * can only be the random id: draw again. */
+	rc = -EIO;
 	for (unsigned attempt = 0; attempt < 4; attempt++) {
 		int64_t id;
 		randombytes_buf(&id, sizeof id);
@@ -798,19 +797,20 @@ static int import_one(struct store_tx *tx, const char *org, const struct store_r
 		                        sv_text(r->status),
 		                        sv_text(r->outcome),
 		                        sv_opt(r->details),
-		                        sv_int(arrival)};
+		                        sv_int(arrival),
+		                        sv_text(forms)};
 		struct store_val idp[] = {sv_int(id)};
 		rc = exists(tx, STMT_REPORT_ID_EXISTS, idp, 1, &found);
-		if (rc)
-			return rc;
-		if (found)
+		if (!rc && found) {
+			rc = -EIO;
 			continue;
-		rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 14, NULL, NULL);
+		}
 		if (!rc)
-			rc = insert_forms(tx, id, r->forms, r->nforms);
-		return rc;
+			rc = store_tx_exec(tx, STMT_REPORT_INSERT_IMPORTED, p, 15, NULL, NULL);
+		break;
 	}
-	return -EIO;
+	free(forms);
+	return rc;
 }
 
 static int import_txn(struct store_tx *tx, void *vctx)
@@ -913,34 +913,28 @@ int store_report_cols(struct store_report_row *r, const struct store_val *c)
 	return rc;
 }
 
-/* Appends the form in column c (NULL: none, from the LEFT JOIN). */
-int store_report_form_col(struct store_report_row *r, const struct store_val *c)
-{
-	if (c->type == STORE_NULL)
-		return 0;
-	if (r->nforms == REPORT_MAX_FORMS)
-		return -EIO;
-	int rc = store_col_text(r->forms[r->nforms], sizeof r->forms[0], c);
-	if (!rc)
-		r->nforms++;
-	return rc;
-}
-
 struct export_ctx {
 	store_report_fn fn;
 	void *ctx;
 	struct store_report_row row;
-	bool have;
-	char *details; /* owned: row.details */
 };
 
-static int export_flush(struct export_ctx *e)
+static int export_row(void *vctx, const struct store_val *c, size_t n)
 {
-	if (!e->have)
-		return 0;
+	struct export_ctx *e = vctx;
 	struct store_report_row *r = &e->row;
+	if (n != 13)
+		return -EIO;
+	int rc = store_report_cols(r, c);
+	if (!rc)
+		rc = store_report_forms_col(r, &c[11]);
+	if (rc)
+		return rc;
+	if (c[12].type == STORE_TEXT)
+		r->details = c[12].p; /* NUL-terminated while the row lasts */
+	else if (c[12].type != STORE_NULL)
+		return -EIO;
 	size_t off = 0;
-	r->forms_joined[0] = '\0';
 	for (size_t i = 0; i < r->nforms; i++) {
 		size_t len = strlen(r->forms[i]);
 		if (off + len + 2 > sizeof r->forms_joined)
@@ -950,39 +944,7 @@ static int export_flush(struct export_ctx *e)
 		memcpy(r->forms_joined + off, r->forms[i], len + 1);
 		off += len;
 	}
-	e->have = false;
-	int rc = e->fn(e->ctx, r);
-	free(e->details);
-	e->details = NULL;
-	r->details = NULL;
-	return rc;
-}
-
-static int export_row(void *vctx, const struct store_val *c, size_t n)
-{
-	struct export_ctx *e = vctx;
-	struct store_report_row *r = &e->row;
-	if (n != 13 || c[0].type != STORE_INT || c[5].type != STORE_INT)
-		return -EIO;
-	int rc;
-	if (!e->have || r->id != c[0].i) {
-		rc = export_flush(e);
-		if (rc)
-			return rc;
-		rc = store_report_cols(r, c);
-		if (rc)
-			return rc;
-		if (c[12].type == STORE_TEXT) {
-			e->details = strndup(c[12].p, c[12].len);
-			if (!e->details)
-				return -ENOMEM;
-			r->details = e->details;
-		} else if (c[12].type != STORE_NULL) {
-			return -EIO;
-		}
-		e->have = true;
-	}
-	return store_report_form_col(r, &c[11]);
+	return e->fn(e->ctx, r);
 }
 
 int store_report_export(struct store *s, const char *org, int year, store_report_fn fn, void *ctx)
@@ -1012,12 +974,8 @@ int store_report_export(struct store *s, const char *org, int year, store_report
 	e->fn = fn;
 	e->ctx = ctx;
 	struct store_val p[] = {sv_text(org), sv_text(lo), sv_text(hi)};
-	/* One statement, hence one snapshot; the last report is passed on
-	 * after the statement ends (still consistent: it was read in it). */
+	/* One statement, hence one snapshot. */
 	rc = store_read_exec(s, STMT_REPORT_EXPORT, p, 3, export_row, e);
-	if (!rc)
-		rc = export_flush(e);
-	free(e->details);
 	free(e);
 	return rc;
 }

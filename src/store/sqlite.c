@@ -35,14 +35,15 @@ struct sq {
 	size_t nidle, nopen;
 };
 
-/* "$1".."$64" without formatting anything at run time. */
+/* "$1".."$72" without formatting anything at run time. */
 static const char *const param_names[STORE_MAX_PARAMS + 1] = {
     "",    "$1",  "$2",  "$3",  "$4",  "$5",  "$6",  "$7",  "$8",  "$9",  "$10", "$11", "$12",
     "$13", "$14", "$15", "$16", "$17", "$18", "$19", "$20", "$21", "$22", "$23", "$24", "$25",
     "$26", "$27", "$28", "$29", "$30", "$31", "$32", "$33", "$34", "$35", "$36", "$37", "$38",
     "$39", "$40", "$41", "$42", "$43", "$44", "$45", "$46", "$47", "$48", "$49", "$50", "$51",
-    "$52", "$53", "$54", "$55", "$56", "$57", "$58", "$59", "$60", "$61", "$62", "$63", "$64"};
-_Static_assert(STORE_MAX_PARAMS == 64, "param_names lists $1..$STORE_MAX_PARAMS");
+    "$52", "$53", "$54", "$55", "$56", "$57", "$58", "$59", "$60", "$61", "$62", "$63", "$64",
+    "$65", "$66", "$67", "$68", "$69", "$70", "$71", "$72"};
+_Static_assert(STORE_MAX_PARAMS == 72, "param_names lists $1..$STORE_MAX_PARAMS");
 
 /* Per-connection settings, constant and SQLite-only, so they live here and
  * not in the portable registry. secure_delete because purged reports must

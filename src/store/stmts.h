@@ -43,8 +43,6 @@ enum stmt_id {
 	STMT_REPORT_INSERT_WEB,
 	STMT_REPORT_INSERT_WEB_ROWS,
 	STMT_REPORT_INSERT_IMPORTED,
-	STMT_REPORT_FORM_INSERT,
-	STMT_REPORT_SIGNALS_INSERT,
 	STMT_REPORT_REF_MAX,
 	STMT_REPORT_REF_EXISTS,
 	STMT_REPORT_ID_EXISTS,
@@ -56,8 +54,6 @@ enum stmt_id {
 	STMT_INBOX_PAGE,
 	/* One report of an organisation, its forms and signals (inbox.c). */
 	STMT_REPORT_GET,
-	STMT_REPORT_FORMS,
-	STMT_REPORT_SIGNALS,
 	STMT_ORG_REPORTS_ANY,
 	/* Staff's changes to a report (handling.c). */
 	STMT_REPORT_SET_STATE,

@@ -186,6 +186,9 @@ int store_tx_setting_set(struct store_tx *tx, const char *key, const char *value
 #define STORE_DATE_LEN 10u
 /* Bytes of a value of a closed list (channel, role, kind, form, ...). */
 #define STORE_CODE_MAX_LEN 32u
+/* Bytes of a signal's code: the content's limit (content/check.c), which
+ * allows longer codes than the closed lists of the contract. */
+#define STORE_SIGNAL_MAX_LEN CONTENT_MAX_CODE_LEN
 /* A generated reference: a prefix of 1..STORE_REF_PREFIX_MAX bytes and a
  * six-digit number ("W2026-" + "000123"). */
 #define STORE_REF_PREFIX_MAX 16u
@@ -249,7 +252,8 @@ struct store_report_row {
 	const char *details;
 };
 
-/* Called once per report; a nonzero return stops the export and becomes
+/* Called once per report, with a row (and its details) valid during the
+ * call only; a nonzero return stops the export and becomes
  * store_report_export()'s result. */
 typedef int (*store_report_fn)(void *ctx, const struct store_report_row *row);
 
@@ -315,7 +319,7 @@ struct store_report_full {
 	unsigned char *sealed;                /* owned; NULL when it has none */
 	char *details; /* owned JSON text of the non-personal details, or NULL */
 	size_t sealed_len;
-	char signals[REPORT_MAX_SIGNALS][STORE_CODE_MAX_LEN + 1]; /* in byte order */
+	char signals[REPORT_MAX_SIGNALS][STORE_SIGNAL_MAX_LEN + 1]; /* in byte order */
 	size_t nsignals;
 };
 

@@ -256,11 +256,11 @@ static int do_check(const char *dbpath, const char *ackfile)
 	    {"reports with a receipt but no sealed fields",
 	     "SELECT COUNT(*) FROM reports WHERE receipt_hash IS NOT NULL AND"
 	     " (sealed IS NULL OR length(sealed) < 41)"},
-	    {"reports without a form", "SELECT COUNT(*) FROM reports r WHERE NOT EXISTS"
-	                               " (SELECT 1 FROM report_forms f WHERE f.report_id = r.id)"},
+	    {"reports without a form", "SELECT COUNT(*) FROM reports WHERE forms = ''"},
+	    /* two codes: one space between them (migration 14) */
 	    {"reports without their signals",
-	     "SELECT COUNT(*) FROM reports r WHERE receipt_hash IS NOT NULL AND"
-	     " (SELECT COUNT(*) FROM report_signals s WHERE s.report_id = r.id) != 2"},
+	     "SELECT COUNT(*) FROM reports WHERE receipt_hash IS NOT NULL AND"
+	     " (signals = '' OR length(signals) - length(replace(signals, ' ', '')) != 1)"},
 	    {"reports without reference or suggestion",
 	     "SELECT COUNT(*) FROM reports WHERE receipt_hash IS NOT NULL AND"
 	     " (reference IS NULL OR suggestion IS NULL)"},

@@ -1075,11 +1075,18 @@ static void test_migration_counts_entries(void **state)
 	add(f, "user:a1", "velsen", AUDIT_REPORT_VIEW, "report:77");
 	add(f, "user:b1", "haarlem", AUDIT_REPORT_VIEW, "report:77");
 	add(f, "user:a1", "velsen", AUDIT_LOGIN, NULL);
-	/* As the database was before migration 13. */
-	assert_int_equal(store_fixture_exec(f->s,
-	                                    "DROP TABLE audit_counts;"
-	                                    "DELETE FROM schema_migrations WHERE version = 13"),
-	                 0);
+	/* As the database was before migration 13 (and so before 14, which
+	 * moved the forms and signals of reports into their rows). */
+	assert_int_equal(
+	    store_fixture_exec(f->s, "CREATE TABLE report_forms (report_id BIGINT NOT NULL,"
+	                             " position INTEGER NOT NULL, form TEXT NOT NULL);"
+	                             "CREATE TABLE report_signals (report_id BIGINT NOT NULL,"
+	                             " signal TEXT NOT NULL);"
+	                             "ALTER TABLE reports DROP COLUMN signals;"
+	                             "ALTER TABLE reports DROP COLUMN forms;"
+	                             "DROP TABLE audit_counts;"
+	                             "DELETE FROM schema_migrations WHERE version >= 13"),
+	    0);
 	store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(fx_open(f, &f->s), 0);

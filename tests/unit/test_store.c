@@ -719,6 +719,11 @@ static void test_symlink_refused(void **state)
 static const char *const forms_labour[] = {"labour"};
 static const char *const forms_two[] = {"sexual", "labour"};
 static const char *const sigs[] = {"labour.low_pay", "general.fear", "labour.low_pay"};
+/* How many forms or signals all reports hold together (col: forms or
+ * signals, codes separated by one space since migration 14). */
+#define CODES_TOTAL(col)                                                         \
+	"SELECT COALESCE(SUM(CASE WHEN " col " = '' THEN 0 ELSE length(" col ")" \
+	" - length(replace(" col ", ' ', '')) + 1 END), 0) FROM reports"
 static const unsigned char sealed_bytes[] = {1, 2, 3, 4, 5};
 
 static struct store_report_new new_report(int64_t id, unsigned char hash_seed,
@@ -781,9 +786,12 @@ static void test_report_batch_and_receipt(void **state)
 	assert_string_equal(refs[1], "W2026-000002");
 	assert_string_equal(refs[2], "W2026-000003");
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 3);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 3);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("forms")), 3);
 	/* The repeated signal is stored once. */
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 6);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("signals")), 6);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE forms = 'labour'"
+	                                 " AND signals = 'labour.low_pay general.fear'"),
+	                 3);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE status = 'received'"
 	                                 " AND concrete = 'pending' AND outcome = 'none'"),
 	                 3);
@@ -799,13 +807,15 @@ static void test_report_batch_and_receipt(void **state)
 	assert_int_equal(store_report_by_receipt(f->s, other, &ref), STORE_NOT_FOUND);
 }
 
-/* A report's signals go to the database in one statement (a JSON array):
- * codes with a quote, a backslash or a tab are stored as given, each once. */
+/* A report's signals go into its row, separated by one space (migration
+ * 14): codes with a quote, a backslash or a tab are stored as given, each
+ * once, and read back in byte order; a code with a space in it (the
+ * separator) is refused, as a form with one is. */
 static void test_report_batch_signal_codes_exact(void **state)
 {
 	struct fx *f = *state;
 	create_velsen(f->s);
-	static const char *const odd[] = {"a\"b", "c\\d", "e\tf", "a\"b", "g.h"};
+	static const char *const odd[] = {"g.h", "a\"b", "e\tf", "c\\d", "a\"b"};
 	unsigned char h[STORE_RECEIPT_HASH_BYTES];
 	struct store_report_new r = new_report(21, 4, h);
 	r.signals = odd;
@@ -813,18 +823,48 @@ static void test_report_batch_signal_codes_exact(void **state)
 	int res = 9;
 	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
 	assert_int_equal(res, 0);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals WHERE report_id = 21"
-	                                 " AND signal IN ('a\"b', 'c\\d', 'e\tf', 'g.h')"),
-	                 4);
-	/* No signals: no statement, no row. */
+	assert_int_equal(file_int(f->db, CODES_TOTAL("signals")), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 21"
+	                                 " AND signals = 'g.h a\"b e\tf c\\d'"),
+	                 1);
+	struct store_report_full full = {0};
+	assert_int_equal(store_report_get(f->s, "velsen", 21, &full), 0);
+	assert_int_equal(full.nsignals, 4);
+	assert_string_equal(full.signals[0], "a\"b");
+	assert_string_equal(full.signals[1], "c\\d");
+	assert_string_equal(full.signals[2], "e\tf");
+	assert_string_equal(full.signals[3], "g.h");
+	assert_int_equal(full.row.r.nforms, 1);
+	assert_string_equal(full.row.r.forms[0], "labour");
+	store_report_full_free(&full);
+	/* No signals: an empty list. */
 	unsigned char h2[STORE_RECEIPT_HASH_BYTES];
 	struct store_report_new none = new_report(22, 5, h2);
 	none.nsignals = 0;
 	none.signals = NULL;
 	assert_int_equal(store_reports_insert_batch(f->s, &none, 1, &res), 0);
 	assert_int_equal(res, 0);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("signals")), 4);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 22"
+	                                 " AND signals = ''"),
+	                 1);
+	assert_int_equal(store_report_get(f->s, "velsen", 22, &full), 0);
+	assert_int_equal(full.nsignals, 0);
+	store_report_full_free(&full);
+	/* The separator inside a code. */
+	static const char *const spaced[] = {"labour.low_pay", "general fear"};
+	unsigned char h3[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new bad = new_report(23, 6, h3);
+	bad.signals = spaced;
+	bad.nsignals = 2;
+	assert_int_equal(store_reports_insert_batch(f->s, &bad, 1, &res), 0);
+	assert_int_equal(res, -EINVAL);
+	static const char *const spaced_form[] = {"labour exploitation"};
+	bad.signals = sigs;
+	bad.nsignals = 3;
+	bad.forms = spaced_form;
+	assert_int_equal(store_reports_insert_batch(f->s, &bad, 1, &res), 0);
+	assert_int_equal(res, -EINVAL);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
 }
 
@@ -853,8 +893,8 @@ static void test_report_batch_bad_rows(void **state)
 	assert_int_equal(res[4], 0);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
 	/* Nothing of the failed rows is left behind. */
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 2);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 4);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("forms")), 2);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("signals")), 4);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 25 AND"
 	                                 " reference = 'W2026-000002'"),
 	                 1);
@@ -927,7 +967,7 @@ static void test_report_batch_repeat_within(void **state)
 	assert_int_equal(res[1], STORE_DUPLICATE);
 	assert_string_equal(ref, "W2026-000001");
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 1);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 1);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("forms")), 1);
 }
 
 /* The same within a batch whose rows go STORE_REPORTS_PER_INSERT to a
@@ -953,8 +993,8 @@ static void test_report_batch_repeat_within_rows(void **state)
 	for (int i = 0; i < N; i++)
 		assert_int_equal(res[i], i == 5 ? STORE_DUPLICATE : 0);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), N - 1);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), N - 1);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_signals"), 2 * (N - 1));
+	assert_int_equal(file_int(f->db, CODES_TOTAL("forms")), N - 1);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("signals")), 2 * (N - 1));
 	assert_int_equal(file_int(f->db, "SELECT COUNT(DISTINCT reference) FROM reports"), N - 1);
 	/* A batch of full statements only, without a repeat. */
 	for (int i = 0; i < 2 * (int)STORE_REPORTS_PER_INSERT; i++) {
@@ -1013,7 +1053,7 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(store_report_insert_imported(f->s, "haarlem", ok, 1, &bad),
 	                 STORE_NOT_FOUND);
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2);
-	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM report_forms"), 4);
+	assert_int_equal(file_int(f->db, CODES_TOTAL("forms")), 4);
 	/* The same reference in another organisation is no conflict. */
 	struct store_org o = velsen();
 	strcpy(o.id, "bloemendaal");
@@ -1270,6 +1310,16 @@ static void test_report_time_of_day_optional(void **state)
 
 /* What undoes migration k (k >= 4), to bring a database back to the
  * schema of an earlier version; a new migration adds its line here. */
+/* The tables of forms and signals before migration 14. */
+#define PRE_14_TABLES                                                                     \
+	"CREATE TABLE report_forms ("                                                     \
+	" report_id BIGINT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"           \
+	" position INTEGER NOT NULL, form TEXT NOT NULL, PRIMARY KEY (report_id, form));" \
+	"CREATE INDEX report_forms_form ON report_forms (form);"                          \
+	"CREATE TABLE report_signals ("                                                   \
+	" report_id BIGINT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"           \
+	" signal TEXT NOT NULL, PRIMARY KEY (report_id, signal));"
+
 static const char *const undo_sql[] = {
     [4] = "DROP INDEX report_messages_seq;"
           "ALTER TABLE report_messages DROP COLUMN seq;"
@@ -1299,6 +1349,9 @@ static const char *const undo_sql[] = {
            "DELETE FROM counters WHERE name = 'arrival';",
     /* the counts of entries about an object */
     [13] = "DROP TABLE audit_counts;",
+    /* forms and signals in tables of their own (their codes are lost) */
+    [14] = PRE_14_TABLES "ALTER TABLE reports DROP COLUMN signals;"
+                         "ALTER TABLE reports DROP COLUMN forms;",
 };
 
 /* Brings the database at path back to the schema before migration
@@ -1867,6 +1920,67 @@ static void test_migration_numbers_arrival(void **state)
 	assert_int_equal(file_int(f->db, "SELECT arrival FROM reports WHERE id = 504"), 4);
 }
 
+/* Migration 14 moves the forms and signals of the reports there are into
+ * their rows: the forms in the order of their position (not the order the
+ * rows were written in), the signals each once; a report without signals
+ * gets an empty list. On both backends (their texts differ). */
+static void test_migration_moves_forms_and_signals(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	int res;
+	for (int i = 0; i < 2; i++) {
+		struct store_report_new r = new_report(601 + i, (unsigned char)(1 + i), h[i]);
+		assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+		assert_int_equal(res, 0);
+	}
+	/* As the database was before migration 14. */
+	assert_int_equal(
+	    store_fixture_exec(f->s, PRE_14_TABLES
+	                       "INSERT INTO report_forms (report_id, position, form) VALUES"
+	                       " (601, 2, 'criminal'), (601, 0, 'sexual'), (601, 1, 'labour'),"
+	                       " (602, 0, 'unknown');"
+	                       "INSERT INTO report_signals (report_id, signal) VALUES"
+	                       " (601, 'labour.low_pay'), (601, 'general.fear');"
+	                       "ALTER TABLE reports DROP COLUMN signals;"
+	                       "ALTER TABLE reports DROP COLUMN forms;"
+	                       "DELETE FROM schema_migrations WHERE version = 14"),
+	    0);
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(fx_open(f, &f->s), 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 601"
+	                                 " AND forms = 'sexual labour criminal'"),
+	                 1);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 602"
+	                                 " AND forms = 'unknown' AND signals = ''"),
+	                 1);
+	struct store_report_full full = {0};
+	assert_int_equal(store_report_get(f->s, "velsen", 601, &full), 0);
+	assert_int_equal(full.row.r.nforms, 3);
+	assert_string_equal(full.row.r.forms[0], "sexual");
+	assert_string_equal(full.row.r.forms[1], "labour");
+	assert_string_equal(full.row.r.forms[2], "criminal");
+	assert_int_equal(full.nsignals, 2);
+	assert_string_equal(full.signals[0], "general.fear");
+	assert_string_equal(full.signals[1], "labour.low_pay");
+	store_report_full_free(&full);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM schema_migrations"
+	                                 " WHERE version = 14"),
+	                 1);
+	/* The tables are gone. */
+	assert_int_not_equal(store_fixture_exec(f->s, "SELECT 1 FROM report_forms"), 0);
+	assert_int_not_equal(store_fixture_exec(f->s, "SELECT 1 FROM report_signals"), 0);
+	/* A new report after it. */
+	struct store_report_new r = new_report(603, 3, h[2]);
+	assert_int_equal(store_reports_insert_batch(f->s, &r, 1, &res), 0);
+	assert_int_equal(res, 0);
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 603"
+	                                 " AND forms = 'labour'"),
+	                 1);
+}
+
 /* Order is byte order, whatever the database's locale: "a-c" before "ab"
  * (a locale that skips punctuation would put "ab" first). */
 static void test_order_is_bytes(void **state)
@@ -2007,6 +2121,7 @@ int main(void)
 	    T(test_concurrent_reads_while_writing),
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_signal_codes_exact),
+	    T(test_migration_moves_forms_and_signals),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
 	    T(test_report_reference_steps_over_import),
