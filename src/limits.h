@@ -174,6 +174,9 @@
  * a dozen (two servers at 25 connections each) into statements of
  * several rows, and cost PostgreSQL 7% fewer instructions per report. */
 #define STORE_REPORTS_PER_INSERT 4u
+/* Rows of the intake's batch one screen for a taken id or receipt asks
+ * about (STMT_REPORTS_SCREEN: an id and a receipt hash each). */
+#define STORE_SCREEN_ROWS 16u
 /* Parameters of one statement ($1..$72: STORE_REPORTS_PER_INSERT rows
  * of a new report, 18 each). */
 #define STORE_MAX_PARAMS 72u

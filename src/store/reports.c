@@ -309,9 +309,12 @@ struct batch_ctx {
 	int64_t *arrival; /* step 2: its number in its organisation's order */
 	char (*failed_ref)[REPORT_MAX_REFERENCE + 1]; /* a suspect's reference */
 	int64_t (*check)[3];
-	char **forms;   /* owned: a row's forms joined (codes_join) */
-	char **signals; /* owned: a row's signals joined */
-	size_t *pend;   /* step 3: the rows it inserts, in order */
+	size_t *lead;      /* step 1: the first row of its organisation and district */
+	size_t *screen_of; /* step 1: its screen */
+	int64_t *screen;   /* step 1: what each screen found */
+	char **forms;      /* owned: a row's forms joined (codes_join) */
+	char **signals;    /* owned: a row's signals joined */
+	size_t *pend;      /* step 3: the rows it inserts, in order */
 	/* Step 3 inserts each row with a statement of its own: a statement of
 	 * several rows failed at a constraint (which row's, a rerun tells). */
 	bool single;
@@ -339,28 +342,93 @@ static int check_row(void *ctx, const struct store_val *c, size_t n)
 	return 0;
 }
 
-/* Step 1. A check reads and changes nothing: no row lock is taken yet. */
+static int place_row(void *ctx, const struct store_val *c, size_t n)
+{
+	int64_t *v = ctx;
+	if (n != 2 || c[0].type != STORE_INT || c[1].type != STORE_INT)
+		return -EIO;
+	v[1] = c[0].i;
+	v[2] = c[1].i;
+	return 0;
+}
+
+static bool same_place(const struct store_report_new *a, const struct store_report_new *b)
+{
+	const char *da = a->district ? a->district : "", *db = b->district ? b->district : "";
+	return strcmp(a->org, b->org) == 0 && strcmp(da, db) == 0;
+}
+
+/* Step 1. A check reads and changes nothing: no row lock is taken yet.
+ * b->check[i] holds {taken, organisation, district}: the last two asked
+ * once per organisation and district of the batch (in the row that has it
+ * first, b->lead), the first once per STORE_SCREEN_ROWS rows
+ * (STMT_REPORTS_SCREEN) and row by row only for the rows of a screen that
+ * found an id or receipt taken. */
 static int batch_check(struct store_tx *tx, struct batch_ctx *b)
 {
-	size_t k = 0;
+	size_t k = 0, v = 0, nscreen = 0, in_screen = 0;
+	struct store_val *sp = NULL; /* the values of the screen being filled */
 	for (size_t i = 0; i < b->n; i++) {
 		const struct store_report_new *r = &b->rows[i];
 		if (!pending(b, i))
 			continue;
-		struct store_val *p = &b->vals[4 * k];
+		b->check[i][0] = 0;
+		b->lead[i] = i;
+		for (size_t j = 0; j < i && b->lead[i] == i; j++)
+			if (pending(b, j) && same_place(&b->rows[j], r))
+				b->lead[i] = b->lead[j];
+		if (b->lead[i] == i) {
+			struct store_val *p = &b->vals[v];
+			p[0] = sv_text(r->org);
+			p[1] = sv_opt(r->district);
+			v += 2;
+			b->calls[k++] = (struct store_call){
+			    STMT_REPORT_PLACE_CHECK, p, 2, place_row, b->check[i], 0};
+		}
+		/* The screen this row is in: its id and receipt hash. */
+		if (in_screen == 0) {
+			sp = &b->vals[v];
+			for (size_t m = 0; m < STORE_SCREEN_ROWS; m++) {
+				sp[m] = sv_int(0);
+				sp[STORE_SCREEN_ROWS + m] = sv_null();
+			}
+			v += 2 * STORE_SCREEN_ROWS;
+			b->screen[nscreen] = 0;
+			b->calls[k++] = (struct store_call){STMT_REPORTS_SCREEN,   sp,
+			                                    2 * STORE_SCREEN_ROWS, store_row_int,
+			                                    &b->screen[nscreen],   0};
+			nscreen++;
+		}
+		b->screen_of[i] = nscreen - 1;
+		sp[in_screen] = sv_int(r->id);
+		sp[STORE_SCREEN_ROWS + in_screen] =
+		    sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES);
+		in_screen = (in_screen + 1) % STORE_SCREEN_ROWS;
+	}
+	int rc = store_tx_exec_many(tx, b->calls, k);
+	/* Row by row where a screen found one. */
+	k = 0;
+	v = 0;
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		const struct store_report_new *r = &b->rows[i];
+		if (!pending(b, i) || !b->screen[b->screen_of[i]])
+			continue;
+		struct store_val *p = &b->vals[v];
 		p[0] = sv_int(r->id);
 		p[1] = sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES);
 		p[2] = sv_text(r->org);
 		p[3] = sv_opt(r->district);
-		b->calls[k] =
+		v += 4;
+		b->calls[k++] =
 		    (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row, b->check[i], 0};
-		b->call_row[k++] = i;
 	}
-	int rc = store_tx_exec_many(tx, b->calls, k);
-	for (size_t j = 0; !rc && j < k; j++) {
-		size_t i = b->call_row[j];
-		const int64_t *c = b->check[i];
-		if (c[0])
+	if (!rc && k)
+		rc = store_tx_exec_many(tx, b->calls, k);
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		if (!pending(b, i))
+			continue;
+		const int64_t *c = b->check[b->lead[i]];
+		if (b->check[i][0])
 			b->results[i] = STORE_DUPLICATE;
 		else if (!c[1] || (b->rows[i].district && *b->rows[i].district && !c[2]))
 			b->results[i] = STORE_CONFLICT;
@@ -606,6 +674,9 @@ static void batch_free(struct batch_ctx *b)
 	free(b->arrival);
 	free(b->failed_ref);
 	free(b->check);
+	free(b->lead);
+	free(b->screen_of);
+	free(b->screen);
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->forms)
 			free(b->forms[i]);
@@ -627,7 +698,7 @@ static int batch_alloc(struct batch_ctx *b)
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i] == -EINVAL)
 			continue;
-		calls += 1; /* a row's check, look or insert */
+		calls += 2; /* a row's check and a screen, its look, its insert */
 		vals += INSERT_WEB_PARAMS;
 	}
 	b->done = calloc(b->n, sizeof *b->done);
@@ -640,15 +711,20 @@ static int batch_alloc(struct batch_ctx *b)
 	b->arrival = calloc(b->n, sizeof *b->arrival);
 	b->failed_ref = calloc(b->n, sizeof *b->failed_ref);
 	b->check = calloc(b->n, sizeof *b->check);
+	b->lead = calloc(b->n, sizeof *b->lead);
+	b->screen_of = calloc(b->n, sizeof *b->screen_of);
+	b->screen = calloc(b->n, sizeof *b->screen);
 	b->forms = calloc(b->n, sizeof *b->forms);
 	b->signals = calloc(b->n, sizeof *b->signals);
 	b->pend = calloc(b->n, sizeof *b->pend);
 	b->calls = calloc(calls, sizeof *b->calls);
-	b->vals = calloc(vals, sizeof *b->vals);
+	/* and the padding of step 1's last screen */
+	b->vals = calloc(vals + 2 * STORE_SCREEN_ROWS, sizeof *b->vals);
 	b->call_row = calloc(calls, sizeof *b->call_row);
 	if (!b->done || !b->excluded || !b->suspect || !b->step_over || !b->taken || !b->order ||
-	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->forms || !b->signals ||
-	    !b->pend || !b->calls || !b->vals || !b->call_row)
+	    !b->refs || !b->arrival || !b->failed_ref || !b->check || !b->lead || !b->screen_of ||
+	    !b->screen || !b->forms || !b->signals || !b->pend || !b->calls || !b->vals ||
+	    !b->call_row)
 		return -ENOMEM;
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->results[i] == -EINVAL)

@@ -72,6 +72,8 @@ enum stmt_id {
 	STMT_AUDIT_OBJECT,
 	/* The intake's batch: what would refuse a new report, in one look. */
 	STMT_REPORT_NEW_CHECK,
+	STMT_REPORTS_SCREEN,
+	STMT_REPORT_PLACE_CHECK,
 	/* A counter raised by $3 at once (a batch's references). */
 	STMT_COUNTER_ADD,
 	/* Throttles shared by every server (migration 8): counts per window. */

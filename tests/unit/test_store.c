@@ -807,6 +807,49 @@ static void test_report_batch_and_receipt(void **state)
 	assert_int_equal(store_report_by_receipt(f->s, other, &ref), STORE_NOT_FOUND);
 }
 
+/* Step 1 of a batch asks whether an id or receipt is taken once per
+ * STORE_SCREEN_ROWS rows, and whether an organisation and district exist
+ * once per pair; only the rows of a screen that found one are checked one
+ * by one. Each row's result is its own, in every screen, and a row left
+ * out uses up no number. */
+static void test_report_batch_screens(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	enum {
+		N = 2 * STORE_SCREEN_ROWS + 3
+	};
+	unsigned char h0[2][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new old[2] = {new_report(900, 200, h0[0]), new_report(901, 201, h0[1])};
+	int r0[2];
+	assert_int_equal(store_reports_insert_batch(f->s, old, 2, r0), 0);
+	assert_int_equal(r0[0] + r0[1], 0);
+	unsigned char h[N][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[N];
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = new_report(1000 + i, (unsigned char)(10 + i), h[i]);
+		res[i] = 9;
+	}
+	rows[3].district = "Atlantis";                        /* first screen */
+	rows[4].district = NULL;                              /* no district: fine */
+	rows[STORE_SCREEN_ROWS + 1].id = 900;                 /* second screen: id taken */
+	rows[2 * STORE_SCREEN_ROWS + 2].receipt_hash = h0[1]; /* third: receipt taken */
+	rows[2 * STORE_SCREEN_ROWS].org = "haarlem";          /* no such organisation */
+	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
+	for (int i = 0; i < N; i++) {
+		int want = 0;
+		if (i == 3 || i == 2 * STORE_SCREEN_ROWS)
+			want = STORE_CONFLICT;
+		else if (i == STORE_SCREEN_ROWS + 1 || i == 2 * STORE_SCREEN_ROWS + 2)
+			want = STORE_DUPLICATE;
+		assert_int_equal(res[i], want);
+	}
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), 2 + N - 4);
+	assert_int_equal(file_int(f->db, "SELECT value FROM counters WHERE name = 'ref:W2026-'"),
+	                 2 + N - 4);
+}
+
 /* A report's signals go into its row, separated by one space (migration
  * 14): codes with a quote, a backslash or a tab are stored as given, each
  * once, and read back in byte order; a code with a space in it (the
@@ -2121,6 +2164,7 @@ int main(void)
 	    T(test_concurrent_reads_while_writing),
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_signal_codes_exact),
+	    T(test_report_batch_screens),
 	    T(test_migration_moves_forms_and_signals),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
