@@ -62,7 +62,7 @@ def main():
     # No ANALYZE here: the plans are those of the runs (bench/staff/run
     # analyzes once, after generating the data).
     print("SELECT relname, n_live_tup, last_analyze, last_autoanalyze FROM pg_stat_user_tables"
-          " WHERE relname IN ('reports', 'report_forms') ORDER BY relname;")
+          " WHERE relname IN ('reports') ORDER BY relname;")
     # The parameters' types inferred as PQprepare does (none given).
     print(f"PREPARE inbox_page AS {inbox};")
     print(f"PREPARE report_get AS {get};")

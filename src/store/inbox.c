@@ -81,7 +81,10 @@ int store_inbox_page(struct store *s, const char *org, const struct store_inbox_
 	static const struct store_inbox_filter none = {0};
 	if (!f)
 		f = &none;
-	if (limit < 1 || limit > INBOX_PAGE_MAX + 1 || !str_is_id(org, ID_MAX_LEN))
+	/* A form is one code: the filter looks for it between the spaces
+	 * that separate a report's forms (STMT_INBOX_PAGE). */
+	if (limit < 1 || limit > INBOX_PAGE_MAX + 1 || !str_is_id(org, ID_MAX_LEN) ||
+	    (f->form && strchr(f->form, ' ')))
 		return -EINVAL;
 	/* The first page starts after a date later than any. */
 	const char *on = "9999-12-31";

@@ -850,6 +850,58 @@ static void test_report_batch_screens(void **state)
 	                 2 + N - 4);
 }
 
+static size_t inbox_count(struct fx *f, const char *form)
+{
+	struct store_inbox_filter q = {.form = form};
+	struct store_inbox_page p = {0};
+	assert_int_equal(store_inbox_page(f->s, "velsen", &q, NULL, 10, &p), 0);
+	size_t n = p.n;
+	store_inbox_page_free(&p);
+	return n;
+}
+
+/* The inbox's form filter finds a whole code among a report's forms, in
+ * any place of the list, and nothing for a part of a code; two codes are
+ * refused. */
+static void test_inbox_form_filter_whole_codes(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	static const char *const two[] = {"labour", "criminal"}, *const one[] = {"sexual"},
+	                         *const last[] = {"criminal"};
+	unsigned char h[3][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[3] = {new_report(71, 1, h[0]), new_report(72, 2, h[1]),
+	                                   new_report(73, 3, h[2])};
+	rows[0].forms = two;
+	rows[0].nforms = 2;
+	rows[1].forms = one;
+	rows[2].forms = last;
+	int res[3];
+	assert_int_equal(store_reports_insert_batch(f->s, rows, 3, res), 0);
+	assert_int_equal(res[0] + res[1] + res[2], 0);
+	assert_int_equal(inbox_count(f, ""), 3);
+	assert_int_equal(inbox_count(f, "criminal"), 2);
+	assert_int_equal(inbox_count(f, "labour"), 1);
+	assert_int_equal(inbox_count(f, "sexual"), 1);
+	assert_int_equal(inbox_count(f, "abour"), 0);
+	assert_int_equal(inbox_count(f, "organ_removal"), 0);
+	struct store_inbox_page p = {0};
+	/* Two codes are no form. */
+	struct store_inbox_filter both = {.form = "labour criminal"};
+	assert_int_equal(store_inbox_page(f->s, "velsen", &both, NULL, 10, &p), -EINVAL);
+	struct store_inbox_filter q = {.form = "criminal"};
+	assert_int_equal(store_inbox_page(f->s, "velsen", &q, NULL, 10, &p), 0);
+	assert_int_equal(p.n, 2);
+	for (size_t i = 0; i < p.n; i++) {
+		if (p.rows[i].r.id == 71) {
+			assert_int_equal(p.rows[i].r.nforms, 2);
+			assert_string_equal(p.rows[i].r.forms[0], "labour");
+			assert_string_equal(p.rows[i].r.forms[1], "criminal");
+		}
+	}
+	store_inbox_page_free(&p);
+}
+
 /* A report's signals go into its row, separated by one space (migration
  * 14): codes with a quote, a backslash or a tab are stored as given, each
  * once, and read back in byte order; a code with a space in it (the
@@ -2165,6 +2217,7 @@ int main(void)
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_signal_codes_exact),
 	    T(test_report_batch_screens),
+	    T(test_inbox_form_filter_whole_codes),
 	    T(test_migration_moves_forms_and_signals),
 	    T(test_report_batch_bad_rows),
 	    T(test_report_reference_continues),
