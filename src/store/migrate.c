@@ -275,8 +275,8 @@ static const char *const migrations[] = {
      * report (bench/README.md, "Forms and signals in the report's row").
      * The reports there are now keep their forms in their order
      * (position; SQLite's group_concat has no order before 3.44, so it
-     * takes them one place at a time, REPORT_MAX_FORMS = 5 places);
-     * PostgreSQL's text is in migrations_pg. */
+     * takes them one place at a time, REPORT_MAX_FORMS = 5 places, as
+     * many as PostgreSQL's text in migrations_pg keeps). */
     "ALTER TABLE reports ADD COLUMN forms TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE reports ADD COLUMN signals TEXT NOT NULL DEFAULT '';"
     "UPDATE reports SET forms = trim("
@@ -302,8 +302,8 @@ static const char *const migrations_pg[] = {
     [13] = "ALTER TABLE reports ADD COLUMN forms TEXT NOT NULL DEFAULT '';"
            "ALTER TABLE reports ADD COLUMN signals TEXT NOT NULL DEFAULT '';"
            "UPDATE reports SET"
-           " forms = COALESCE((SELECT string_agg(form, ' ' ORDER BY position)"
-           " FROM report_forms f WHERE f.report_id = reports.id), ''),"
+           " forms = COALESCE((SELECT array_to_string((array_agg(form ORDER BY"
+           " position))[1:5], ' ') FROM report_forms f WHERE f.report_id = reports.id), ''),"
            " signals = COALESCE((SELECT string_agg(signal, ' ') FROM report_signals s"
            " WHERE s.report_id = reports.id), '');"
            "DROP TABLE report_signals;"
@@ -311,6 +311,7 @@ static const char *const migrations_pg[] = {
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(REPORT_MAX_FORMS == 5, "migration 14 moves 5 forms of a report at most");
 _Static_assert(sizeof migrations_pg / sizeof migrations_pg[0] <=
                    sizeof migrations / sizeof migrations[0],
                "migrations_pg overrides numbered migrations only");

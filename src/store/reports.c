@@ -183,6 +183,8 @@ int store_codes_col(char *out, size_t size, size_t max, size_t *n, const struct 
 		dst[len] = '\0';
 		(*n)++;
 		p += len + (sp != NULL);
+		if (sp && p == end)
+			return -EIO; /* a space at the end */
 	}
 	return 0;
 }

@@ -850,6 +850,68 @@ static void test_report_batch_screens(void **state)
 	                 2 + N - 4);
 }
 
+/* A mixed batch: rows refused before step 1 among the others, places
+ * shared across screens (no district, "" and NULL alike), a missing
+ * district and organisation, a taken id in the last, partial screen and
+ * a taken receipt; every stored row reads back with its forms and
+ * signals. */
+static void test_report_batch_mixed(void **state)
+{
+	struct fx *f = *state;
+	create_velsen(f->s);
+	enum {
+		N = 40
+	};
+	unsigned char h0[STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new old = new_report(5000, 250, h0);
+	int r0;
+	assert_int_equal(store_reports_insert_batch(f->s, &old, 1, &r0), 0);
+	assert_int_equal(r0, 0);
+	static const char *const dists[] = {"IJmuiden", NULL, "", "Driehuis", "Atlantis"};
+	unsigned char h[N][STORE_RECEIPT_HASH_BYTES];
+	struct store_report_new rows[N];
+	int res[N], want[N];
+	for (int i = 0; i < N; i++) {
+		rows[i] = new_report(6000 + i, (unsigned char)(i + 1), h[i]);
+		rows[i].district = dists[i % 5];
+		rows[i].forms = forms_two;
+		rows[i].nforms = 2;
+		want[i] = i % 5 == 4 ? STORE_CONFLICT : 0;
+		if (i % 7 == 6) {
+			rows[i].org = "haarlem";
+			want[i] = STORE_CONFLICT;
+		}
+	}
+	rows[0].id = 0;
+	want[0] = -EINVAL;
+	rows[17].nforms = 0;
+	want[17] = -EINVAL;
+	rows[39].id = -1;
+	want[39] = -EINVAL;
+	rows[37].id = 5000;
+	want[37] = STORE_DUPLICATE; /* last screen */
+	rows[20].receipt_hash = h0;
+	want[20] = STORE_DUPLICATE;
+	assert_int_equal(store_reports_insert_batch(f->s, rows, N, res), 0);
+	int stored = 1;
+	for (int i = 0; i < N; i++) {
+		if (res[i] != want[i])
+			fail_msg("row %d: %d, want %d", i, res[i], want[i]);
+		stored += res[i] == 0;
+	}
+	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports"), stored);
+	for (int i = 0; i < N; i++) {
+		if (res[i])
+			continue;
+		struct store_report_full full = {0};
+		assert_int_equal(store_report_get(f->s, "velsen", rows[i].id, &full), 0);
+		assert_int_equal(full.row.r.nforms, 2);
+		assert_string_equal(full.row.r.forms[0], "sexual");
+		assert_int_equal(full.nsignals, 2);
+		store_report_full_free(&full);
+	}
+}
+
 static size_t inbox_count(struct fx *f, const char *form)
 {
 	struct store_inbox_filter q = {.form = form};
@@ -946,6 +1008,18 @@ static void test_report_batch_signal_codes_exact(void **state)
 	assert_int_equal(store_report_get(f->s, "velsen", 22, &full), 0);
 	assert_int_equal(full.nsignals, 0);
 	store_report_full_free(&full);
+	/* A list the store did not write: a space at its end, or two. */
+	assert_int_equal(store_fixture_exec(f->s, "UPDATE reports SET forms = 'labour '"
+	                                          " WHERE id = 22"),
+	                 0);
+	assert_int_equal(store_report_get(f->s, "velsen", 22, &full), -EIO);
+	assert_int_equal(store_fixture_exec(f->s, "UPDATE reports SET forms = 'labour  sexual'"
+	                                          " WHERE id = 22"),
+	                 0);
+	assert_int_equal(store_report_get(f->s, "velsen", 22, &full), -EIO);
+	assert_int_equal(store_fixture_exec(f->s, "UPDATE reports SET forms = 'labour'"
+	                                          " WHERE id = 22"),
+	                 0);
 	/* The separator inside a code. */
 	static const char *const spaced[] = {"labour.low_pay", "general fear"};
 	unsigned char h3[STORE_RECEIPT_HASH_BYTES];
@@ -2045,6 +2119,8 @@ static void test_migration_moves_forms_and_signals(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(fx_open(f, &f->s), 0);
+	if (store_fixture_pg_url)
+		pg_store = f->s;
 	assert_int_equal(file_int(f->db, "SELECT COUNT(*) FROM reports WHERE id = 601"
 	                                 " AND forms = 'sexual labour criminal'"),
 	                 1);
@@ -2217,6 +2293,7 @@ int main(void)
 	    T(test_report_batch_and_receipt),
 	    T(test_report_batch_signal_codes_exact),
 	    T(test_report_batch_screens),
+	    T(test_report_batch_mixed),
 	    T(test_inbox_form_filter_whole_codes),
 	    T(test_migration_moves_forms_and_signals),
 	    T(test_report_batch_bad_rows),
