@@ -331,19 +331,7 @@ static bool pending(const struct batch_ctx *b, size_t i)
 	return !b->done[i] && b->results[i] == 0;
 }
 
-static int check_row(void *ctx, const struct store_val *c, size_t n)
-{
-	int64_t *v = ctx;
-	if (n != 3)
-		return -EIO;
-	for (size_t i = 0; i < 3; i++) {
-		if (c[i].type != STORE_INT)
-			return -EIO;
-		v[i] = c[i].i;
-	}
-	return 0;
-}
-
+/* {organisation, district} of STMT_REPORT_PLACE_CHECK into check[1..2]. */
 static int place_row(void *ctx, const struct store_val *c, size_t n)
 {
 	int64_t *v = ctx;
@@ -418,11 +406,9 @@ static int batch_check(struct store_tx *tx, struct batch_ctx *b)
 		struct store_val *p = &b->vals[v];
 		p[0] = sv_int(r->id);
 		p[1] = sv_blob(r->receipt_hash, STORE_RECEIPT_HASH_BYTES);
-		p[2] = sv_text(r->org);
-		p[3] = sv_opt(r->district);
-		v += 4;
+		v += 2;
 		b->calls[k++] =
-		    (struct store_call){STMT_REPORT_NEW_CHECK, p, 4, check_row, b->check[i], 0};
+		    (struct store_call){STMT_REPORT_NEW_CHECK, p, 2, store_row_int, b->check[i], 0};
 	}
 	if (!rc && k)
 		rc = store_tx_exec_many(tx, b->calls, k);

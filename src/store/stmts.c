@@ -223,20 +223,15 @@ const struct stmt_def stmt_registry[STMT__COUNT] = {
     [STMT_AUDIT_RANGE] = {"audit_range",
                           "SELECT seq, at, actor, org_id, action, object, result, mac"
                           " FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"},
-    /* 1 or 0: whether the random id or receipt hash repeats, whether the
-     * organisation exists, whether it has district $4 (0 for NULL). EXISTS
-     * rather than COUNT(*): the same probes of unique indexes, without the
-     * four aggregates PostgreSQL set up and ran per report (4.8% of its
-     * CPU in the intake). One row's values only: each EXISTS is an
-     * uncorrelated InitPlan, so no plan can turn it into a scan. */
+    /* 1 or 0: whether the random id $1 or receipt hash $2 is taken; asked
+     * for one row of a screen that found one (reports_screen below), to
+     * tell which. EXISTS rather than COUNT(*): the same probes of unique
+     * indexes without an aggregate; each EXISTS an uncorrelated InitPlan,
+     * so no plan can turn it into a scan. */
     [STMT_REPORT_NEW_CHECK] = {"report_new_check",
                                "SELECT CASE WHEN EXISTS (SELECT 1 FROM reports WHERE id = $1)"
                                " OR EXISTS (SELECT 1 FROM reports WHERE receipt_hash = $2)"
-                               " THEN 1 ELSE 0 END,"
-                               " CASE WHEN EXISTS (SELECT 1 FROM organisations WHERE id = $3)"
-                               " THEN 1 ELSE 0 END,"
-                               " CASE WHEN EXISTS (SELECT 1 FROM districts"
-                               " WHERE org_id = $3 AND name = $4) THEN 1 ELSE 0 END"},
+                               " THEN 1 ELSE 0 END"},
     /* 1 when any of STORE_SCREEN_ROWS random ids ($1..$16, 0 for none: no
      * id is 0; ID_TAKEN above) or receipt hashes ($17..$32, NULL for none) is taken,
      * else 0: the intake's batch asks this once per STORE_SCREEN_ROWS rows and
